@@ -1,0 +1,46 @@
+# The README's commands. `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test test-fast bench lint clean
+
+$(VENV)/bin/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check uv==0.13.8
+
+$(VENV)/.run-installed: requirements.txt | $(VENV)/bin/uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/uv
+	$(VENV)/bin/uv pip install -q --python $(PY) -r requirements-dev.txt
+	touch $@ $(VENV)/.run-installed
+
+## Start the dashboard on http://localhost:$(PORT) (creates and seeds the database on first start)
+run: $(VENV)/.run-installed
+	$(PY) -m kpi init
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+## Install what the suite needs and run all of it: SQLite, PostgreSQL, browser
+test: $(VENV)/.dev-installed
+	./tools/system-deps.sh
+	mkdir -p artifacts
+	$(PY) -m pytest --junitxml=artifacts/junit.xml $(PYTEST_ARGS)
+
+## Unit tests on SQLite only, no browser (quick feedback while coding)
+test-fast: $(VENV)/.dev-installed
+	$(PY) -m pytest --no-postgres -m "not browser" -q
+
+## Benchmarks; results go to bench/RESULTS.md
+bench: $(VENV)/.dev-installed
+	./tools/system-deps.sh
+	$(PY) -m bench
+
+lint: $(VENV)/.dev-installed
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

@@ -1,0 +1,76 @@
+"""Engine creation, migrations and first-start seeding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Engine
+
+from kpi import schema
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or opened; the message is Dutch and user-facing."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the URL; SQLite gets foreign keys, a busy timeout and its folder."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def describe_url(url: str) -> str:
+    """The URL without password, for messages."""
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when no indicator is defined yet (a new database)."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(schema.indicators)).scalar() == 0
+
+
+def ensure_ready(engine: Engine, seed_demo: bool = True) -> None:
+    """Migrate, and seed reference data (and illustrative series) into an empty database.
+
+    Raises DatabaseUnavailable with a Dutch message when the database cannot be used.
+    """
+    from kpi import seed  # local: seed imports repository, which imports this module
+
+    try:
+        migrate(engine)
+        if is_empty(engine):
+            seed.seed_reference(engine)
+            if seed_demo:
+                seed.seed_demo(engine)
+    except sa.exc.OperationalError as exc:
+        raise DatabaseUnavailable(
+            "De database is niet bereikbaar of niet te openen "
+            f"({describe_url(str(engine.url))}). Controleer of de databaseserver draait "
+            "en of het bestand bestaat en beschrijfbaar is."
+        ) from exc

@@ -1,0 +1,47 @@
+"""Reference dates (peildatum): a year or an exact date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+YEAR = "jaar"
+DAY = "dag"
+
+_YEAR_RE = re.compile(r"^\s*(\d{4})(?:\.0+)?\s*$")
+_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\s*$")
+_NL_RE = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+
+
+def parse_peildatum(text: object) -> tuple[dt.date, str]:
+    """(date, precision) for '2017', '2017-01-01', '1-1-2017' or a date; ValueError otherwise.
+
+    A bare year is stored as 1 January of that year with precision 'jaar', so it is shown
+    as the year alone and never mistaken for a measurement on 1 January.
+    """
+    if isinstance(text, dt.datetime):
+        return text.date(), DAY
+    if isinstance(text, dt.date):
+        return text, DAY
+    if isinstance(text, (int,)) and not isinstance(text, bool):
+        text = str(text)
+    if isinstance(text, float) and text.is_integer():
+        text = str(int(text))
+    s = str(text)
+    if m := _YEAR_RE.match(s):
+        year = int(m.group(1))
+        if year < 1900 or year > 2200:
+            raise ValueError(s)
+        return dt.date(year, 1, 1), YEAR
+    if m := _ISO_RE.match(s):
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), DAY
+    if m := _NL_RE.match(s):
+        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))), DAY
+    raise ValueError(s)
+
+
+def fractional_year(day: dt.date) -> float:
+    """The date as a year with fraction, for trend lines (1 July 2020 -> about 2020.5)."""
+    start = dt.date(day.year, 1, 1)
+    length = (dt.date(day.year + 1, 1, 1) - start).days
+    return day.year + (day - start).days / length

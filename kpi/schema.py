@@ -1,0 +1,111 @@
+"""The tables, declared once with SQLAlchemy Core; Alembic migrations create them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+areas = sa.Table(
+    "areas",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("kind", sa.String(40), nullable=False, server_default="binnenstad"),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+)
+
+indicators = sa.Table(
+    "indicators",
+    metadata,
+    sa.Column("code", sa.String(60), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("unit", sa.String(20), nullable=False),  # aantal | procent | cijfer | positie
+    sa.Column("direction", sa.String(10), nullable=False),  # hoger | lager
+    sa.Column("decimals", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("max_age_years", sa.Integer, nullable=False, server_default="3"),
+    sa.Column("frequency", sa.String(200), nullable=False, server_default=""),
+    sa.Column("theme", sa.String(200), nullable=False, server_default=""),
+    sa.Column("sort_order", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("definition", sa.Text, nullable=False, server_default=""),
+    sa.Column("source", sa.Text, nullable=False, server_default=""),
+)
+
+import_batches = sa.Table(
+    "import_batches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # seed | demo | observaties | doelen
+    sa.Column("filename", sa.String(500), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, server_default=""),
+    sa.Column("rows_total", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rows_added", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rows_changed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("rows_unchanged", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("undone_at", sa.DateTime, nullable=True),
+    sa.Column("undone_by", sa.String(200), nullable=True),
+)
+
+targets = sa.Table(
+    "targets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("indicator_code", sa.ForeignKey("indicators.code"), nullable=False),
+    sa.Column("area_id", sa.ForeignKey("areas.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("baseline_value", sa.Float(53), nullable=True),
+    sa.Column("baseline_year", sa.Integer, nullable=True),
+    sa.Column("target_value", sa.Float(53), nullable=True),
+    sa.Column("target_year", sa.Integer, nullable=True),
+    # absoluut: reach target_value; onder_landelijk: stay below the benchmark area's figure
+    sa.Column("comparison", sa.String(20), nullable=False, server_default="absoluut"),
+    sa.Column("source", sa.Text, nullable=False, server_default=""),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.UniqueConstraint("indicator_code", "area_id", "version", name="uq_targets_version"),
+)
+
+observations = sa.Table(
+    "observations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("area_id", sa.ForeignKey("areas.id"), nullable=False),
+    sa.Column("indicator_code", sa.ForeignKey("indicators.code"), nullable=False),
+    sa.Column("peildatum", sa.Date, nullable=False),
+    # jaar: only the year is known (shown as "2017"); dag: an exact reference date
+    sa.Column("precision", sa.String(4), nullable=False, server_default="dag"),
+    sa.Column("value", sa.Float(53), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("illustrative", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    # Versioning: a row is current while superseded_at is NULL; a changed value gets a
+    # new row and the old one keeps its batch, time and author.
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("superseded_at", sa.DateTime, nullable=True),
+    sa.Column("superseded_by_batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.Index(
+        "uq_observations_current",
+        "area_id",
+        "indicator_code",
+        "peildatum",
+        "precision",
+        unique=True,
+        sqlite_where=sa.text("superseded_at IS NULL"),
+        postgresql_where=sa.text("superseded_at IS NULL"),
+    ),
+    sa.Index("ix_observations_batch", "batch_id"),
+)

@@ -1,0 +1,100 @@
+"""First-start data: indicators, areas, akkoord targets and published figures from data/,
+plus optional illustrative series, each flagged as such."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from kpi import repository, schema
+from kpi.periods import parse_peildatum
+from kpi.settings import DATA_DIR
+
+INDICATORS_CSV = DATA_DIR / "indicatoren.csv"
+AREAS_CSV = DATA_DIR / "gebieden.csv"
+TARGETS_CSV = DATA_DIR / "reference" / "akkoord-doelen.csv"
+FIGURES_CSV = DATA_DIR / "reference" / "gepubliceerde-cijfers.csv"
+DEMO_CSV = DATA_DIR / "demo-reeksen.csv"
+# The date the Binnenstadakkoord was signed: the first target version is valid from then.
+AKKOORD_SIGNED = dt.date(2018, 2, 7)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def _none_if_blank(value: str, cast):
+    return cast(value) if str(value).strip() != "" else None
+
+
+def seed_reference(engine: Engine) -> None:
+    """Insert indicators, areas, the akkoord targets and the published figures."""
+    now = repository.utcnow()
+    with engine.begin() as conn:
+        ind = _read(INDICATORS_CSV)
+        conn.execute(
+            sa.insert(schema.indicators),
+            [
+                dict(
+                    code=r.code, name=r.naam, unit=r.eenheid, direction=r.richting,
+                    decimals=int(r.decimalen), max_age_years=int(r.max_leeftijd_jaren),
+                    frequency=r.frequentie, theme=r.thema, sort_order=int(r.volgorde),
+                    definition=r.definitie, source=r.bron,
+                )
+                for r in ind.itertuples()
+            ],
+        )
+        areas = _read(AREAS_CSV)
+        conn.execute(
+            sa.insert(schema.areas),
+            [dict(name=r.naam, kind=r.soort, description=r.toelichting) for r in areas.itertuples()],
+        )
+        ids = repository.area_ids(conn)
+        batch = repository.create_batch(conn, "doelen", f"data/reference/{TARGETS_CSV.name}", "seed")
+        targets = _read(TARGETS_CSV)
+        conn.execute(
+            sa.insert(schema.targets),
+            [
+                dict(
+                    indicator_code=r.indicator, area_id=ids[r.gebied], version=1,
+                    baseline_value=_none_if_blank(r.basiswaarde, float),
+                    baseline_year=_none_if_blank(r.basisjaar, int),
+                    target_value=_none_if_blank(r.doelwaarde, float),
+                    target_year=_none_if_blank(r.doeljaar, int),
+                    comparison=r.vergelijking, source=r.bron, valid_from=AKKOORD_SIGNED,
+                    reason="Binnenstadakkoord ondertekend", created_at=now, created_by="seed",
+                    batch_id=batch,
+                )
+                for r in targets.itertuples()
+            ],
+        )
+        _insert_figures(conn, _read(FIGURES_CSV), "seed", f"data/reference/{FIGURES_CSV.name}", False)
+
+
+def seed_demo(engine: Engine) -> None:
+    """Insert the illustrative series from data/demo-reeksen.csv, flagged illustrative."""
+    with engine.begin() as conn:
+        _insert_figures(conn, _read(DEMO_CSV), "demo", f"data/{DEMO_CSV.name}", True)
+
+
+def _insert_figures(conn: Connection, df: pd.DataFrame, kind: str, name: str, illustrative: bool) -> None:
+    ids = repository.area_ids(conn)
+    now = repository.utcnow()
+    batch = repository.create_batch(
+        conn, kind, name, "seed", rows_total=len(df), rows_added=len(df)
+    )
+    rows = []
+    for r in df.itertuples():
+        day, precision = parse_peildatum(r.peildatum)
+        rows.append(
+            dict(
+                area_id=ids[r.gebied], indicator_code=r.indicator, peildatum=day,
+                precision=precision, value=float(r.waarde), source=r.bron, note=r.toelichting,
+                illustrative=illustrative, batch_id=batch, recorded_at=now,
+            )
+        )
+    conn.execute(sa.insert(schema.observations), rows)

@@ -1,0 +1,88 @@
+"""One call per screen: load what is stored and evaluate every KPI of the monitored area."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from kpi import repository
+from kpi.metrics import BELOW_NATIONAL, Indicator, KpiResult, Target, evaluate
+from kpi.settings import Settings
+from kpi.text import summary_sentence
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The stored data as known at one moment, ready for every view."""
+
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    observations: pd.DataFrame
+    as_of: dt.datetime | None = None
+
+
+def load_snapshot(engine: Engine, as_of: dt.datetime | None = None) -> Snapshot:
+    """Indicators, current targets and observations (as known at `as_of`, UTC)."""
+    return Snapshot(
+        indicators=repository.load_indicators(engine),
+        targets=repository.load_current_targets(engine, as_of),
+        observations=repository.load_observations(engine, as_of),
+        as_of=as_of,
+    )
+
+
+def evaluate_snapshot(snap: Snapshot, settings: Settings, today: dt.date) -> list[KpiResult]:
+    """Evaluate each KPI (an indicator with a target for the monitored area), in display order."""
+    results = []
+    targets = snap.targets[snap.targets["area"] == settings.area]
+    for code, ind_row in snap.indicators.iterrows():
+        rows = targets[targets["indicator"] == code]
+        if rows.empty:
+            continue
+        results.append(
+            evaluate(
+                Indicator.from_row(ind_row), Target.from_row(rows.iloc[-1]), snap.observations,
+                today, settings.benchmark_area,
+            )
+        )
+    return results
+
+
+def evaluate_all(engine: Engine, settings: Settings, today: dt.date, as_of: dt.datetime | None = None) -> list[KpiResult]:
+    """Load and evaluate in one go (CLI, reports)."""
+    return evaluate_snapshot(load_snapshot(engine, as_of), settings, today)
+
+
+def status_records(results: list[KpiResult]) -> list[dict]:
+    """Machine-readable status, one dict per KPI (`python -m kpi status --json`)."""
+    out = []
+    for r in results:
+        relative = r.target.comparison == BELOW_NATIONAL
+        out.append(
+            {
+                "indicator": r.indicator.code,
+                "name": r.indicator.name,
+                "area": r.area,
+                "value": None if r.latest is None else r.latest.value,
+                "date": None if r.latest is None else _iso(r.latest),
+                "target": "below national" if relative else r.target.target_value,
+                "target_year": r.target.target_year,
+                "comparison": r.target.comparison,
+                "national_value": r.national.value if r.national else None,
+                "gap_pp": None if r.gap_pp is None else round(r.gap_pp, 6),
+                "status": r.status,
+                "status_reason": r.status_reason,
+                "progress_pct": None if r.progress_pct is None else round(r.progress_pct, 2),
+                "source": None if r.latest is None else r.latest.source,
+                "illustrative": bool(r.latest.illustrative) if r.latest else False,
+                "summary": summary_sentence(r),
+            }
+        )
+    return out
+
+
+def _iso(m) -> str:
+    return str(m.peildatum.year) if m.precision == "jaar" else m.peildatum.date().isoformat()

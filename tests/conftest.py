@@ -1,0 +1,75 @@
+"""Shared fixtures: a seeded database per test, on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from kpi.db import ensure_ready, make_engine, migrate
+from tests import pgserver
+
+DB_KINDS = ["sqlite", "postgresql"]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--no-postgres", action="store_true", help="run only the SQLite variants")
+
+
+@pytest.fixture(scope="session")
+def pg_server(request):
+    """One PostgreSQL server for the whole run; each test gets its own database in it."""
+    try:
+        server = pgserver.start()
+    except pgserver.PostgresUnavailable as exc:
+        if os.environ.get("CI") or os.environ.get("KPI_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required here: {exc}")
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    yield server
+    server.stop()
+
+
+def _new_pg_database(server) -> str:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))  # name is generated, not user input
+    admin.dispose()
+    return server.url(name)
+
+
+@pytest.fixture(params=DB_KINDS)
+def db_url(request, tmp_path):
+    """A fresh, empty database URL: a SQLite file under tmp_path, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        if request.config.getoption("--no-postgres"):
+            pytest.skip("--no-postgres")
+        server = request.getfixturevalue("pg_server")
+        yield _new_pg_database(server)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def engine(db_url):
+    """A migrated and seeded database (reference figures and illustrative series)."""
+    eng = make_engine(db_url)
+    ensure_ready(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def empty_engine(db_url):
+    """A migrated database without any rows."""
+    eng = make_engine(db_url)
+    migrate(eng)
+    yield eng
+    eng.dispose()

@@ -1,0 +1,109 @@
+"""Schema, seed and the CLI, on SQLite and on a real PostgreSQL server."""
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from kpi import repository, schema
+from kpi.db import ensure_ready, make_engine
+from kpi.service import evaluate_all, status_records
+from kpi.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 22)
+
+
+def test_seed_keeps_every_reference_figure_with_its_source(engine):
+    obs = repository.load_observations(engine)
+    real = obs[~obs["illustrative"]]
+    ref = (ROOT / "data/reference/gepubliceerde-cijfers.csv").read_text().strip().splitlines()
+    assert len(real) == len(ref) - 1
+    nl_2017 = real[(real["area"] == "Nederland") & (real["indicator"] == "leegstand") & (real["peildatum"].dt.year == 2017)]
+    assert sorted(zip(nl_2017["precision"], nl_2017["value"])) == [("dag", 7.2), ("jaar", 7.8)]
+    assert set(real["source"]) >= {"Locatus, via NRC 18 januari 2020", "RTV Drenthe, april 2017"}
+    assert (real["note"] != "").all()
+
+
+def test_illustrative_values_are_flagged_and_removable(engine):
+    obs = repository.load_observations(engine)
+    demo = obs[obs["illustrative"]]
+    assert len(demo) > 0
+    assert (demo["source"] == "Illustratieve demowaarde").all()
+    assert repository.count_illustrative(engine) == len(demo)
+    assert repository.remove_illustrative(engine) == len(demo)
+    assert repository.count_illustrative(engine) == 0
+    assert len(repository.load_observations(engine)) == len(obs) - len(demo)
+
+
+def test_ensure_ready_twice_seeds_once(db_url):
+    eng = make_engine(db_url)
+    ensure_ready(eng)
+    ensure_ready(eng)
+    with eng.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.targets)).scalar() == 5
+    eng.dispose()
+
+
+def test_only_one_current_value_per_area_indicator_peildatum(engine):
+    with engine.connect() as conn:
+        ids = repository.area_ids(conn)
+    row = dict(area_id=ids["Nederland"], indicator_code="leegstand", peildatum=dt.date(2020, 1, 1),
+               precision="dag", value=1.0, source="x", recorded_at=repository.utcnow())
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.insert(schema.observations).values(**row))
+    except sa.exc.IntegrityError:
+        pass
+    else:
+        raise AssertionError("a second current value for the same key was accepted")
+
+
+def test_five_kpis_with_their_targets(engine):
+    records = status_records(evaluate_all(engine, Settings(), TODAY))
+    targets = {r["indicator"]: r["target"] for r in records}
+    assert targets == {"banen": 5000, "bedrijven": 500, "leegstand": "below national", "waardering": 7.5, "ranking": 25}
+    rank = next(r for r in records if r["indicator"] == "ranking")
+    assert rank["status"] == "achter" and rank["target_year"] == 2021
+
+
+def test_cli_status_json_on_a_new_database(db_url):
+    env = {"KPI_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "kpi", "status", "--json"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True)
+    records = json.loads(out.stdout)
+    assert [r["indicator"] for r in records] == ["banen", "bedrijven", "leegstand", "waardering", "ranking"]
+    for r in records:
+        assert set(r) >= {"indicator", "area", "value", "date", "target", "status", "source"}
+        assert r["area"] == "Assen binnenstad"
+    assert [r["target"] for r in records] == [5000, 500, "below national", 7.5, 25]
+
+
+def test_cli_status_table_marks_illustrative_values(sqlite_url):
+    env = {"KPI_DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    assert "4.210 *" in out and "illustratieve waarde (demo)" in out
+    removed = subprocess.run([sys.executable, "-m", "kpi", "demo", "--remove"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, check=True).stdout
+    assert removed.startswith("38 illustratieve waarden verwijderd")
+    out = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    assert "*" not in out and "3.800" in out
+
+
+def test_cli_unreachable_database_gives_a_dutch_message():
+    env = {"KPI_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/none", "PATH": "/usr/bin:/bin"}
+    res = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert res.returncode == 2
+    assert "De database is niet bereikbaar" in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_domain_is_ui_free():
+    for path in (ROOT / "kpi").rglob("*.py"):
+        text = path.read_text()
+        assert "import streamlit" not in text and "from streamlit" not in text, path

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs: chromium (browser tests, kaleido), poppler-utils
+# (PDF pages to PNG), PostgreSQL server binaries. Installs only what is missing, and only
+# as root; otherwise it says what to install.
+set -euo pipefail
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Ontbrekende Debian-pakketten: ${missing[*]} (installeer ze als root: apt-get install ${missing[*]})" >&2
+  exit 0
+fi
+echo "Installeren: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# A fresh postgresql package starts a cluster of its own; the tests run their own server.
+if printf '%s\n' "${missing[@]}" | grep -qx postgresql; then
+  pg_ctlcluster --help >/dev/null 2>&1 && pg_lsclusters -h 2>/dev/null | while read -r ver name _; do
+    pg_ctlcluster "$ver" "$name" stop || true
+  done
+fi

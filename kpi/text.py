@@ -23,6 +23,18 @@ def target_label(r: KpiResult) -> str:
     return f"{label} in {t.target_year}" if t.target_year else label
 
 
+def target_short(r: KpiResult) -> str:
+    """The target as a short figure for a tile: 'onder 7,0%', 'top 25', '5.000'."""
+    ind, t = r.indicator, r.target
+    if t.comparison == BELOW_NATIONAL:
+        return f"onder {fmt.value(r.national.value, ind.unit, ind.decimals)}" if r.national else "onder landelijk"
+    if t.target_value is None:
+        return "–"
+    if ind.unit == "positie":
+        return f"top {fmt.number(t.target_value)}"
+    return fmt.value(t.target_value, ind.unit, ind.decimals)
+
+
 def _verb(delta: float, direction: str, unit: str) -> str:
     if delta == 0:
         return "bleef gelijk op"

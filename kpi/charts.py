@@ -1,0 +1,157 @@
+"""Charts as pure functions from KPI results to plotly figures (no I/O, no streamlit)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpi import formatting as fmt
+from kpi.metrics import BELOW_NATIONAL, KpiResult, required_value_at
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness.
+BLUE, ORANGE, GREEN, VERMILLION, SKY, GREY, BLACK = (
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#7F7F7F", "#000000",
+)
+STATUS_COLOURS = {
+    "gehaald": GREEN, "op koers": BLUE, "risico": ORANGE, "achter": VERMILLION,
+    "geen recente data": GREY,
+}
+STATUS_ICONS = {
+    "gehaald": "✔", "op koers": "➚", "risico": "⚠", "achter": "✖", "geen recente data": "?",
+}
+ILLUSTRATIVE_LABEL = "ILLUSTRATIEF (geen meting)"
+
+
+def _hover(frame: pd.DataFrame, unit: str, decimals: int, area: str) -> list[str]:
+    texts = []
+    for _, r in frame.iterrows():
+        batch = r.get("batch_file") or ""
+        batch_txt = f"<br>Import: {_escape(batch)} (batch {int(r['batch_id'])})" if batch and not pd.isna(r.get("batch_id")) else ""
+        flag = f"<br><b>{ILLUSTRATIVE_LABEL}</b>" if r["illustrative"] else ""
+        texts.append(
+            f"<b>{_escape(area)}</b>: {fmt.value(r['value'], unit, decimals)}"
+            f"<br>Peildatum: {fmt.peildatum(r['peildatum'], r['precision'])}"
+            f"<br>Bron: {_escape(str(r['source']))}{batch_txt}{flag}"
+        )
+    return texts
+
+
+def _escape(text: str) -> str:
+    """Plotly renders a subset of HTML in hover text: show user text literally."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _year_ts(year: float) -> pd.Timestamp:
+    return pd.Timestamp(year=int(year), month=1, day=1)
+
+
+def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 460) -> go.Figure:
+    """Time series with target line, baseline, required path, projection, national series
+    (vacancy) and events; illustrative points drawn hollow and labelled in the hover."""
+    ind, t, s = r.indicator, r.target, r.series
+    fig = go.Figure()
+    if not s.empty:
+        real = s[~s["illustrative"]]
+        demo = s[s["illustrative"]]
+        fig.add_trace(go.Scatter(
+            x=s["peildatum"], y=s["value"], mode="lines", name=r.area, showlegend=False,
+            line=dict(color=BLUE, width=3), hoverinfo="skip",
+        ))
+        if not real.empty:
+            fig.add_trace(go.Scatter(
+                x=real["peildatum"], y=real["value"], mode="markers", name=f"{r.area} (meting)",
+                marker=dict(color=BLUE, size=10, symbol="circle"),
+                hovertext=_hover(real, ind.unit, ind.decimals, r.area), hoverinfo="text",
+            ))
+        if not demo.empty:
+            fig.add_trace(go.Scatter(
+                x=demo["peildatum"], y=demo["value"], mode="markers",
+                name=f"{r.area} – illustratief", marker=dict(color="white", size=10, symbol="circle-open-dot",
+                                                           line=dict(color=BLUE, width=2)),
+                hovertext=_hover(demo, ind.unit, ind.decimals, r.area), hoverinfo="text",
+            ))
+    if t.comparison == BELOW_NATIONAL and not r.national_series.empty:
+        n = r.national_series
+        fig.add_trace(go.Scatter(
+            x=n["peildatum"], y=n["value"], mode="lines+markers", name="Landelijk (doel: eronder)",
+            line=dict(color=ORANGE, width=2), marker=dict(symbol=["diamond-open" if i else "diamond" for i in n["illustrative"]], size=9),
+            hovertext=_hover(n, ind.unit, ind.decimals, "Landelijk"), hoverinfo="text",
+        ))
+    if t.comparison != BELOW_NATIONAL and t.target_value is not None:
+        label = f"Doel {fmt.value(t.target_value, ind.unit, ind.decimals)}" + (f" ({t.target_year})" if t.target_year else "")
+        fig.add_hline(y=t.target_value, line=dict(color=GREEN, width=2, dash="dot"),
+                      annotation_text=label, annotation_position="top left")
+    if t.baseline_value is not None and t.baseline_year is not None:
+        fig.add_trace(go.Scatter(
+            x=[_year_ts(t.baseline_year)], y=[t.baseline_value], mode="markers", name="Basiswaarde",
+            marker=dict(color=BLACK, size=12, symbol="square-open", line=dict(width=2)),
+            hovertext=[f"Basiswaarde {fmt.value(t.baseline_value, ind.unit, ind.decimals)} ({t.baseline_year})<br>Bron: {_escape(t.source)}"],
+            hoverinfo="text",
+        ))
+    path = required_path_points(r)
+    if path is not None:
+        fig.add_trace(go.Scatter(
+            x=path["x"], y=path["y"], mode="lines", name="Benodigd pad",
+            line=dict(color=GREEN, width=2, dash="longdashdot"), hoverinfo="skip",
+        ))
+    proj = projection_points(r)
+    if proj is not None:
+        fig.add_trace(go.Scatter(
+            x=proj["x"], y=proj["y"], mode="lines", name="Projectie (trend)",
+            line=dict(color=VERMILLION, width=2, dash="dash"),
+            hovertext=[f"Projectie {fmt.value(v, ind.unit, ind.decimals)} ({x.year})" for x, v in zip(proj["x"], proj["y"])],
+            hoverinfo="text",
+        ))
+    if events is not None and not events.empty:
+        for _, e in events.iterrows():
+            if e.get("indicator") and not pd.isna(e.get("indicator")) and e["indicator"] != ind.code:
+                continue
+            x = pd.Timestamp(e["event_date"])
+            fig.add_vline(x=x.timestamp() * 1000, line=dict(color=GREY, width=1, dash="dot"))
+            fig.add_annotation(x=x, y=1, yref="paper", text=_escape(str(e["text"]))[:40],
+                               showarrow=False, textangle=-90, xanchor="right", yanchor="top",
+                               font=dict(size=11, color=GREY))
+    title = ind.name + (" – bevat illustratieve waarden" if r.illustrative else "")
+    fig.update_layout(
+        title=dict(text=_escape(title)), height=height, separators=",.",
+        margin=dict(l=10, r=10, t=60, b=10), hovermode="closest",
+        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
+        yaxis=dict(ticksuffix="%" if ind.unit == "procent" else "", autorange="reversed" if ind.unit == "positie" else True,
+                   title="plaats (1 = beste)" if ind.unit == "positie" else None),
+        xaxis=dict(title=None),
+        template="plotly_white", font=dict(size=15),
+    )
+    return fig
+
+
+def required_path_points(r: KpiResult) -> dict | None:
+    """Two points of the required path (baseline to target year), or None without a year."""
+    t = r.target
+    if t.comparison == BELOW_NATIONAL or None in (t.baseline_value, t.baseline_year, t.target_value, t.target_year):
+        return None
+    return {"x": [_year_ts(t.baseline_year), _year_ts(t.target_year)],
+            "y": [t.baseline_value, required_value_at(t, t.target_year)]}
+
+
+def projection_points(r: KpiResult, years_ahead: int = 5) -> dict | None:
+    """The trend projected from the newest measurement to the target year (or 5 years on)."""
+    from kpi.metrics import trend
+
+    if r.latest is None:
+        return None
+    t = r.target
+    if t.comparison == BELOW_NATIONAL:
+        comp = r.comparison_series.dropna(subset=["gap_pp"])
+        tr = trend(comp, t.baseline_year, column="gap_pp")
+        if tr is None or r.national is None:
+            return None
+        # Projected vacancy = national figure now + projected gap.
+        end = max(r.latest.peildatum.year + 1, r.latest.peildatum.year + years_ahead)
+        xs = [r.latest.peildatum.year, end]
+        return {"x": [r.latest.peildatum, _year_ts(end)],
+                "y": [r.latest.value, r.national.value + tr.at(xs[1])]}
+    tr = trend(r.series, t.baseline_year)
+    if tr is None:
+        return None
+    end = t.target_year if t.target_year and t.target_year > r.latest.peildatum.year else r.latest.peildatum.year + years_ahead
+    return {"x": [r.latest.peildatum, _year_ts(end)], "y": [r.latest.value, tr.at(end)]}

@@ -1,0 +1,23 @@
+"""Overzicht: one card per Binnenstadakkoord KPI."""
+
+import streamlit as st
+
+from ui import frame
+
+frame.ensure()
+
+from kpi import formatting as fmt  # noqa: E402
+from ui import data  # noqa: E402
+from ui.components import kpi_card, md  # noqa: E402
+
+results = data.results()
+st.title(f"Binnenstad {md(data.settings().area.removesuffix(' binnenstad'))}: stand van het Binnenstadakkoord")
+counts = {s: sum(r.status == s for r in results) for s in ("gehaald", "op koers", "risico", "achter", "geen recente data")}
+st.markdown(" · ".join(f"**{n}** {s}" for s, n in counts.items() if n) or "Nog geen KPI's.")
+newest = max((r.latest.recorded_at for r in results if r.latest is not None), default=None)
+st.caption(f"Laatst bijgewerkt: {fmt.timestamp(newest)} (UTC). Status volgens de regels onder *Bronnen en definities*.")
+
+columns = st.columns(3, gap="medium")
+for i, r in enumerate(results):
+    with columns[i % 3]:
+        kpi_card(r, frame.page_path("kpi.py"))

@@ -1,0 +1,1 @@
+"""Streamlit edge of Binnenstadmonitor: caching, auth, shared components and the frame."""

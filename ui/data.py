@@ -1,0 +1,85 @@
+"""The one place that caches: the engine as a resource, frames as data (cleared on change)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from kpi import repository, service
+from kpi.db import DatabaseUnavailable, ensure_ready, make_engine
+from kpi.settings import Settings
+
+
+def settings() -> Settings:
+    """Settings from the environment, with the editor password from secrets when present."""
+    base = Settings.from_env()
+    if not base.editor_password:
+        try:
+            secret = st.secrets.get("editor_password", "")
+        except Exception:  # no secrets.toml: Streamlit raises on access
+            secret = ""
+        if secret:
+            from dataclasses import replace
+
+            base = replace(base, editor_password=str(secret))
+    return base
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str, seed_demo: bool):
+    engine = make_engine(url)
+    ensure_ready(engine, seed_demo=seed_demo)
+    return engine
+
+
+def engine():
+    """The cached engine for the configured database (migrated and seeded on first use).
+
+    Raises DatabaseUnavailable; a failed attempt is not cached, so the next rerun tries again.
+    """
+    s = settings()
+    return _engine_for(s.database_url, s.seed_demo)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _snapshot(url: str, as_of: dt.datetime | None) -> service.Snapshot:
+    return service.load_snapshot(engine(), as_of)
+
+
+def snapshot(as_of: dt.datetime | None = None) -> service.Snapshot:
+    """Stored data (as known at `as_of`), cached until the data changes."""
+    return _snapshot(settings().database_url, as_of)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _results(url: str, today: dt.date, as_of: dt.datetime | None):
+    return service.evaluate_snapshot(_snapshot(url, as_of), settings(), today)
+
+
+def results(as_of: dt.datetime | None = None):
+    """Evaluated KPIs for today (cached)."""
+    return _results(settings().database_url, dt.date.today(), as_of)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _illustrative_count(url: str) -> int:
+    return repository.count_illustrative(engine())
+
+
+def illustrative_count() -> int:
+    """How many illustrative values are stored (for the banner)."""
+    return _illustrative_count(settings().database_url)
+
+
+def batches():
+    """All import batches, newest first (not cached: editors need the live list)."""
+    return repository.load_batches(engine())
+
+
+def clear_after_change() -> None:
+    """Drop cached frames after an import, undo or target revision."""
+    st.cache_data.clear()
+
+
+__all__ = ["DatabaseUnavailable", "engine", "snapshot", "results", "settings", "clear_after_change"]

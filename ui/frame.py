@@ -1,0 +1,85 @@
+"""The app frame: page config, sidebar, navigation and the error boundary.
+
+`app.py` calls `run()`. Every page script starts with `ensure()`: with a `pages/` folder
+beside app.py, Streamlit's very first request after start can run a page script on its
+own (legacy multipage mode); `ensure()` then builds the whole frame around it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from ui import auth, data
+from ui.components import illustrative_banner
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("binnenstadmonitor")
+_inside = threading.local()
+
+
+def _page(name: str, title: str, icon: str, url: str, default: bool = False) -> st.Page:
+    return st.Page(str(ROOT / "pages" / name), title=title, icon=icon, url_path=url, default=default)
+
+
+def pages() -> dict[str, list[st.Page]]:
+    """Navigation: everyone sees the dashboard; editors also see Beheer."""
+    nav = {
+        "Dashboard": [
+            _page("overzicht.py", "Overzicht", ":material/dashboard:", "overzicht", default=True),
+            _page("kpi.py", "KPI in detail", ":material/show_chart:", "kpi"),
+            _page("bronnen.py", "Bronnen en definities", ":material/menu_book:", "bronnen"),
+        ],
+    }
+    if auth.is_editor():
+        nav["Beheer"] = [
+            _page("importeren.py", "Importeren", ":material/upload_file:", "importeren"),
+            _page("importgeschiedenis.py", "Importgeschiedenis", ":material/history:", "importgeschiedenis"),
+            _page("doelen.py", "Doelen beheren", ":material/flag:", "doelen"),
+        ]
+    return nav
+
+
+def page_path(name: str) -> str:
+    """Path of a page script, for st.page_link / st.switch_page."""
+    return str(ROOT / "pages" / name)
+
+
+def run() -> None:
+    """Render the frame and the selected page."""
+    st.set_page_config(page_title="Binnenstadmonitor", page_icon="🏙️", layout="wide",
+                       initial_sidebar_state="auto")
+    nav = st.navigation(pages(), position="sidebar")
+    with st.sidebar:
+        st.markdown("### Binnenstadmonitor")
+        st.caption(f"Binnenstadakkoord · {data.settings().area}")
+    auth.login_box()
+    try:
+        data.engine()
+    except data.DatabaseUnavailable as exc:
+        st.error(f"**De gegevens zijn nu niet beschikbaar.** {exc} "
+                 "Het dashboard probeert het opnieuw zodra u de pagina ververst.", icon=":material/error:")
+        return
+    illustrative_banner(data.illustrative_count())
+    _inside.active = True
+    try:
+        nav.run()
+    except data.DatabaseUnavailable as exc:
+        st.error(f"**De gegevens zijn nu niet beschikbaar.** {exc}", icon=":material/error:")
+    except Exception:  # the error boundary: log the traceback, show a Dutch message
+        log.exception("page failed")
+        st.error("Er ging iets mis bij het tonen van deze pagina. De fout is gelogd; "
+                 "probeer het opnieuw of meld het bij de beheerder.", icon=":material/error:")
+    finally:
+        _inside.active = False
+
+
+def ensure() -> None:
+    """Make a page complete when Streamlit runs it on its own (cold deep link)."""
+    if getattr(_inside, "active", False):
+        return
+    run()
+    st.stop()

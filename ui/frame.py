@@ -33,6 +33,8 @@ def pages() -> dict[str, list[st.Page]]:
             _page("kpi.py", "KPI in detail", ":material/show_chart:", "kpi"),
             _page("bronnen.py", "Bronnen en definities", ":material/menu_book:", "bronnen"),
         ],
+        # Issue 4 pages are appended here (meeting mode, what changed, reports).
+        "Vergadering en rapportage": [],
     }
     if auth.is_editor():
         nav["Beheer"] = [
@@ -41,6 +43,21 @@ def pages() -> dict[str, list[st.Page]]:
             _page("doelen.py", "Doelen beheren", ":material/flag:", "doelen"),
         ]
     return nav
+
+
+MEETING_URL = "vergadering"
+# Static style for the projector view (no data in it): hide the sidebar, larger type.
+_MEETING_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
+.block-container {padding-top: 1rem; max-width: 100%;}
+html, body, [data-testid="stMarkdownContainer"] p {font-size: 26px;}
+[data-testid="stMetricValue"] {font-size: 64px;}
+h1 {font-size: 48px;}
+</style>"""
+
+
+def _meeting_chrome() -> None:
+    st.html(_MEETING_CSS)
 
 
 def page_path(name: str) -> str:
@@ -52,7 +69,9 @@ def run() -> None:
     """Render the frame and the selected page."""
     st.set_page_config(page_title="Binnenstadmonitor", page_icon="🏙️", layout="wide",
                        initial_sidebar_state="auto")
-    nav = st.navigation(pages(), position="sidebar")
+    nav = st.navigation({k: v for k, v in pages().items() if v}, position="sidebar")
+    if nav.url_path == MEETING_URL:
+        _meeting_chrome()
     with st.sidebar:
         st.markdown("### Binnenstadmonitor")
         st.caption(f"Binnenstadakkoord · {data.settings().area}")

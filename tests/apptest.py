@@ -1,0 +1,53 @@
+"""Helpers for AppTest: run the real app.py against a throwaway database."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def run_app(monkeypatch, db_url: str, page: str | None = None, query: dict | None = None,
+            editor: bool = False, password: str = "geheim-test") -> AppTest:
+    """Run app.py (optionally switch to a page) with KPI_DATABASE_URL set; returns the AppTest."""
+    monkeypatch.setenv("KPI_DATABASE_URL", db_url)
+    monkeypatch.setenv("KPI_EDITOR_PASSWORD", password)
+    at = AppTest.from_file(APP, default_timeout=60)
+    if editor:
+        at.session_state["is_editor"] = True
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """All markdown, captions, metric values and badges of a run, as one string."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [m.value for m in at.metric] + [m.label for m in at.metric]
+    parts += [w.value for w in at.warning] + [e.value for e in at.error] + [t.value for t in at.title]
+    parts += [str(b.proto.label) for b in at.get("badge")]
+    # Stored text is Markdown-escaped on screen; compare with the text a reader sees.
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
+
+
+def figure(at: AppTest, index: int = 0) -> dict:
+    """The plotly figure of the index-th chart, as a dict."""
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def values(arr) -> list:
+    """A plotly data array as a list (plotly 7 sends numbers base64-encoded)."""
+    if isinstance(arr, dict) and "bdata" in arr:
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=np.dtype(arr["dtype"])).tolist()
+    return list(arr)

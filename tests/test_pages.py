@@ -1,0 +1,86 @@
+"""AppTest for the core pages: no exception, expected values shown, illustrative labelled."""
+
+import json
+
+import pytest
+
+from kpi import repository
+from kpi.db import ensure_ready, make_engine
+from tests.apptest import figure, run_app, texts, values
+
+
+def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url)
+    assert not at.exception and not at.error
+    values = [m.value for m in at.metric]
+    assert values == ["4.210", "458", "13,8%", "7,3", "plaats 33"]
+    body = texts(at)
+    assert "**Doel:** 5.000" in body and "**Doel:** 500" in body and "onder landelijk (7,0%)" in body
+    assert "minimaal 7,5" in body and "top 25 in 2021" in body
+    assert "illustratieve waarden (demo)" in body  # banner
+    assert body.count("Illustratief – geen meting") == 5
+    assert "achter" in body and "op koers" in body
+    assert "Aantal banen steeg van 3.800 (2017) naar 4.210 (2025)" in body
+
+
+def test_overview_without_demo_values_has_no_banner(monkeypatch, sqlite_url):
+    eng = make_engine(sqlite_url)
+    ensure_ready(eng)
+    repository.remove_illustrative(eng)
+    at = run_app(monkeypatch, sqlite_url)
+    assert not at.exception and not at.error
+    assert not at.warning
+    assert [m.value for m in at.metric] == ["3.800", "430", "21,9%", "–", "plaats 53"]
+    assert "Illustratief" not in texts(at)
+
+
+@pytest.mark.parametrize("code, value", [("banen", "4.210"), ("leegstand", "13,8%"), ("ranking", "plaats 33")])
+def test_kpi_page_from_url(monkeypatch, sqlite_url, code, value):
+    at = run_app(monkeypatch, sqlite_url, page="pages/kpi.py", query={"kpi": code})
+    assert not at.exception and not at.error
+    assert at.selectbox(key="kpi_choice").value == code
+    assert at.metric[0].value == value
+    fig = figure(at)
+    names = [t.get("name") for t in fig["data"]]
+    assert any(n and "illustratief" in n for n in names)
+    assert "Basiswaarde" in names and "Projectie (trend)" in names
+    table = at.dataframe[0].value
+    assert {"Peildatum", "Waarde", "Bron", "Illustratief", "Import"} <= set(table.columns)
+    assert "ja – geen meting" in set(table["Illustratief"])
+    assert at.query_params["kpi"] == [code] or at.query_params["kpi"] == code
+
+
+def test_kpi_page_vacancy_shows_national_series_and_sources(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="pages/kpi.py", query={"kpi": "leegstand"})
+    fig = figure(at)
+    national = next(t for t in fig["data"] if t.get("name", "").startswith("Landelijk"))
+    assert 7.3 in values(national["y"]) and 6.7 in values(national["y"])
+    hovers = "\n".join(h for t in fig["data"] for h in (t.get("hovertext") or []))
+    assert "Locatus, via NRC 18 januari 2020" in hovers and "ILLUSTRATIEF" in hovers
+    table = at.dataframe[0].value
+    assert "Landelijk" in set(table["Gebied"])
+
+
+def test_kpi_page_unknown_code_falls_back_with_a_warning(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="pages/kpi.py", query={"kpi": "bestaatniet"})
+    assert not at.exception
+    assert "Onbekende KPI" in texts(at)
+    assert at.selectbox(key="kpi_choice").value == "banen"
+
+
+def test_sources_page_lists_every_kpi_and_the_status_rules(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="pages/bronnen.py")
+    assert not at.exception and not at.error
+    body = texts(at)
+    for name in ["Aantal banen", "Aantal bedrijven", "Leegstand", "Rapportcijfer bezoekers", "Positie in ranking"]:
+        assert name in body
+    assert "LISA" in body and "Locatus" in body
+    assert "geen recente data" in body and "benodigde pad" in body
+    hist = at.dataframe[0].value
+    assert len(hist) == 5 and set(hist["Versie"]) == {1}
+
+
+def test_database_unavailable_gives_a_dutch_message(monkeypatch):
+    at = run_app(monkeypatch, "postgresql+psycopg://postgres@127.0.0.1:1/none")
+    assert not at.exception
+    assert at.error and "De gegevens zijn nu niet beschikbaar" in at.error[0].value

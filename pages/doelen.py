@@ -28,10 +28,12 @@ with st.form("target_form"):
                           index=0 if t.comparison == "absoluut" else 1, horizontal=True,
                           format_func={"absoluut": "vaste doelwaarde", "onder_landelijk": "onder het landelijke cijfer"}.get)
     c1, c2 = st.columns(2)
-    baseline = c1.number_input("Basiswaarde", value=t.baseline_value, format="%.2f")
-    baseline_year = c2.number_input("Basisjaar", value=t.baseline_year, step=1, min_value=1990, max_value=2100)
-    target_value = c1.number_input("Doelwaarde", value=t.target_value, format="%.2f")
-    target_year = c2.number_input("Doeljaar (leeg = geen)", value=t.target_year, step=1, min_value=1990, max_value=2100)
+    baseline = c1.number_input("Basiswaarde", value=t.baseline_value, format="%.2f", key="target_baseline")
+    baseline_year = c2.number_input("Basisjaar", value=t.baseline_year, step=1, min_value=1990, max_value=2100,
+                                    key="target_baseline_year")
+    target_value = c1.number_input("Doelwaarde", value=t.target_value, format="%.2f", key="target_value")
+    target_year = c2.number_input("Doeljaar (leeg = geen)", value=t.target_year, step=1, min_value=1990,
+                                  max_value=2100, key="target_year")
     valid_from = st.date_input("Geldig vanaf", value=dt.date.today(), format="DD-MM-YYYY")
     source = st.text_input("Bron (besluit of akkoord)", value=t.source)
     reason = st.text_input("Reden van de wijziging", key="target_reason")

@@ -60,7 +60,7 @@ class Indicator:
     theme: str = ""
 
     @classmethod
-    def from_row(cls, row) -> "Indicator":
+    def from_row(cls, row) -> Indicator:
         return cls(
             code=row["code"], name=row["name"], unit=row["unit"], direction=row["direction"],
             decimals=int(row["decimals"]), max_age_years=int(row["max_age_years"]),
@@ -86,7 +86,7 @@ class Target:
     reason: str = ""
 
     @classmethod
-    def from_row(cls, row) -> "Target":
+    def from_row(cls, row) -> Target:
         def opt(v, cast):
             return None if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA else cast(v)
 

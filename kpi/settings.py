@@ -29,7 +29,7 @@ class Settings:
     seed_demo: bool = True
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         base = cls()
         return replace(

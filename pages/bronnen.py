@@ -9,7 +9,7 @@ frame.ensure()
 import pandas as pd  # noqa: E402
 
 from kpi import formatting as fmt  # noqa: E402
-from kpi import metrics, repository  # noqa: E402
+from kpi import repository  # noqa: E402
 from ui import data  # noqa: E402
 from ui.components import md  # noqa: E402
 

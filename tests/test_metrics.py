@@ -8,7 +8,17 @@ import pytest
 from kpi import metrics as m
 from kpi.metrics import Target
 from tests.factories import (
-    AREA, JOBS, JOBS_TARGET, NL, RANK, RANK_TARGET, RATING, RATING_TARGET, VACANCY, VACANCY_TARGET, obs,
+    AREA,
+    JOBS,
+    JOBS_TARGET,
+    NL,
+    RANK,
+    RANK_TARGET,
+    RATING,
+    RATING_TARGET,
+    VACANCY,
+    VACANCY_TARGET,
+    obs,
 )
 
 TODAY = dt.date(2026, 11, 22)

@@ -1,6 +1,5 @@
 """AppTest for the core pages: no exception, expected values shown, illustrative labelled."""
 
-import json
 
 import pytest
 

@@ -1,6 +1,7 @@
 """Target revisions: a new version with date and reason; history stays; editors only."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -8,8 +9,6 @@ from kpi import repository
 from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
 from kpi.targets import TargetRefused, revise_target
-from pathlib import Path
-
 from tests.apptest import run_app, texts
 
 ROOT = Path(__file__).resolve().parent.parent

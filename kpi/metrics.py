@@ -157,6 +157,14 @@ class KpiResult:
         return bool(self.series["illustrative"].any()) if not self.series.empty else False
 
     @property
+    def last_updated(self) -> pd.Timestamp | None:
+        """When a figure of this KPI was last recorded (import or seed), UTC."""
+        frames = [f for f in (self.series, self.national_series) if not f.empty]
+        if not frames:
+            return None
+        return max(pd.Timestamp(f["recorded_at"].max()) for f in frames)
+
+    @property
     def target_display_value(self) -> float | None:
         """The number the KPI is measured against now (the national figure when relative)."""
         if self.target.comparison == BELOW_NATIONAL:

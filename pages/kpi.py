@@ -32,7 +32,7 @@ ind = r.indicator
 st.title(md(ind.name))
 status_badge(r.status)
 st.markdown(md(summary_sentence(r)))
-st.caption(f"Waarom deze status: {md(r.status_reason)}")
+st.caption(f"Waarom deze status: {md(r.status_reason)} · Laatst bijgewerkt: {fmt.timestamp(r.last_updated)} (UTC)")
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Nieuwste waarde", fmt.value(r.latest.value, ind.unit, ind.decimals) if r.latest else "–",

@@ -20,6 +20,7 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     assert body.count("Illustratief – geen meting") == 5
     assert "achter" in body and "op koers" in body
     assert "Aantal banen steeg van 3.800 (2017) naar 4.210 (2025)" in body
+    assert body.count("Bijgewerkt: ") == 5
 
 
 def test_overview_without_demo_values_has_no_banner(monkeypatch, sqlite_url):

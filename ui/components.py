@@ -85,6 +85,7 @@ def kpi_card(r: KpiResult, detail_page) -> None:
         elif r.target.comparison == BELOW_NATIONAL and r.gap_pp is not None:
             st.caption(f"Verschil met landelijk: {fmt.signed(r.gap_pp, 'procent', 1)}")
         st.caption(md(summary_sentence(r)))
+        st.caption(f"Bijgewerkt: {fmt.timestamp(r.last_updated)} (UTC)")
         st.page_link(detail_page, label=f"Details {ind.name.lower()}", icon=":material/show_chart:",
                      query_params={"kpi": ind.code})
 

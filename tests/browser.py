@@ -1,0 +1,326 @@
+"""Shared pieces for the browser, load, fault and hostile-input tests (and the benchmarks):
+a real Streamlit server on a free loopback port, and Debian chromium driven by Playwright.
+
+Test modules load the fixtures with ``pytest_plugins = ["tests.browser"]``. Without
+chromium the browser tests are skipped, except under CI or KPI_REQUIRE_BROWSER, where
+they fail: CI must prove they ran. (PYTEST_DONT_REWRITE: helpers only, imported by the test modules.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.pgserver import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+# Generous: on 2 busy cores a cold Streamlit start plus seeding can take a while. These are
+# upper bounds for waiting, never assertions about speed.
+START_TIMEOUT_S = 90
+UI_TIMEOUT_MS = 60_000
+# Run a process as root but without the capabilities that let root ignore file modes, so a
+# 0444 file or a 0555 folder really is read-only for it (the tests run as root, where a
+# plain chmod stops nothing). The interpreter lives under /root, so `nobody` cannot run it.
+WITHOUT_DAC_OVERRIDE = [
+    "setpriv", "--bounding-set=-dac_override,-dac_read_search",
+    "--inh-caps=-dac_override,-dac_read_search", "--",
+]
+# What must never appear in a server log of a healthy run.
+LOG_ALARMS = ("Traceback", "Exception", "Error:")
+
+
+def browser_required() -> bool:
+    """CI and KPI_REQUIRE_BROWSER turn a missing chromium into a failure."""
+    return bool(os.environ.get("CI") or os.environ.get("KPI_REQUIRE_BROWSER"))
+
+
+def require_chromium() -> None:
+    """Skip (or fail, when required) without Debian chromium and Python Playwright."""
+    reason = None
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} missing (`make test` installs the Debian package)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "Python package playwright missing (requirements-dev.txt)"
+    if reason:
+        if browser_required():
+            pytest.fail(f"the browser is required here: {reason}")
+        pytest.skip(reason)
+
+
+@dataclass
+class StreamlitServer:
+    """A running `streamlit run` on 127.0.0.1, its log file, and how it was started."""
+
+    proc: subprocess.Popen
+    port: int
+    log_path: Path
+    started_at: float = field(default_factory=time.perf_counter)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def alarms(self) -> list[str]:
+        """Lines of the log that show an exception or traceback."""
+        return [line for line in self.log_text().splitlines() if any(a in line for a in LOG_ALARMS)]
+
+    def rss_bytes(self) -> int:
+        """Resident memory of the server and all its descendants, from /proc."""
+        return sum(_rss(pid) for pid in _process_tree(self.proc.pid))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=15)
+            except ProcessLookupError:
+                pass
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return kids
+
+
+def _process_tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += _children(p)
+    return out
+
+
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def wait_healthy(url: str, proc: subprocess.Popen | None = None, timeout: float = START_TIMEOUT_S,
+                 log_path: Path | None = None) -> None:
+    """Poll /_stcore/health until it answers `ok`; fail early when the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            log = log_path.read_text(errors="replace")[-3000:] if log_path and log_path.exists() else ""
+            raise RuntimeError(f"streamlit exited with {proc.returncode} before it was healthy:\n{log}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.read().decode().strip() == "ok":
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"streamlit at {url} not healthy after {timeout} s")
+
+
+def start_streamlit(
+    log_path: Path,
+    env: dict[str, str] | None = None,
+    app: str | Path = "app.py",
+    cwd: Path = ROOT,
+    prefix: list[str] | None = None,
+    wait: bool = True,
+) -> StreamlitServer:
+    """Start `python -m streamlit run APP` on a free loopback port; wait for health unless told not to.
+
+    `env` is added to a copy of this process's environment (KPI_DATABASE_URL belongs in it);
+    `prefix` runs the server under another command (e.g. WITHOUT_DAC_OVERRIDE).
+    """
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    last_error: Exception | None = None
+    for _attempt in range(3):  # a free port can be taken between asking and binding
+        port = free_port()
+        cmd = [
+            *(prefix or []), sys.executable, "-m", "streamlit", "run", str(app),
+            "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false",
+        ]
+        log = open(log_path, "ab")  # noqa: SIM115 - handed to the child, closed with it
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        server = StreamlitServer(proc=proc, port=port, log_path=log_path, started_at=started)
+        if not wait:
+            return server
+        try:
+            wait_healthy(server.url, proc, log_path=log_path)
+            return server
+        except RuntimeError as exc:
+            server.stop()
+            last_error = exc
+            if "address already in use" not in server.log_text().lower():
+                break
+    raise RuntimeError(str(last_error))
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian chromium for the whole run (sync Playwright)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    try:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as exc:  # a broken browser install: same rule as a missing one
+        pw.stop()
+        if browser_required():
+            pytest.fail(f"chromium does not start: {exc}")
+        pytest.skip(f"chromium does not start: {exc}")
+    yield browser
+    browser.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser context and page; JavaScript dialogs are recorded in `page.dialogs`."""
+    context = chromium.new_context(viewport=VIEWPORT, locale="nl-NL", accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(UI_TIMEOUT_MS)
+    pg.dialogs = []  # type: ignore[attr-defined]
+
+    def _on_dialog(dialog):
+        pg.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()
+
+    pg.on("dialog", _on_dialog)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def server_factory(tmp_path) -> Iterator[Callable[..., StreamlitServer]]:
+    """Start servers with `server_factory(db_url, **kw)`; all are stopped at teardown."""
+    started: list[StreamlitServer] = []
+
+    def _start(db_url: str, name: str = "server", env: dict[str, str] | None = None, **kw) -> StreamlitServer:
+        log_path = tmp_path / f"{name}-{len(started)}.log"
+        server = start_streamlit(log_path, env={"KPI_DATABASE_URL": db_url, **(env or {})}, **kw)
+        started.append(server)
+        return server
+
+    yield _start
+    for server in started:
+        server.stop()
+        # keep the logs for a look after a failure
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(server.log_path, ARTIFACTS / f"server-{server.port}.log")
+
+
+@pytest.fixture
+def streamlit_server(server_factory, tmp_path) -> StreamlitServer:
+    """The dashboard on a fresh SQLite file (seeded by the app on first start)."""
+    return server_factory(sqlite_url(tmp_path / "dashboard.db"), name="dashboard")
+
+
+@pytest.fixture
+def shared_tmp() -> Iterator[Path]:
+    """A temporary folder that processes without root's file-mode override can enter."""
+    path = Path(tempfile.mkdtemp(prefix="kpi-shared-"))
+    path.chmod(0o755)
+    yield path
+    for sub in [path, *path.rglob("*")]:
+        if sub.is_dir():
+            sub.chmod(0o755)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- page helpers
+
+
+def open_page(pg, url: str, ready: str = "[data-testid=stMetricValue]"):
+    """Go to `url` and wait until the app has rendered `ready` and stopped running."""
+    pg.goto(url)
+    pg.wait_for_selector(ready, state="visible")
+    wait_idle(pg)
+    return pg
+
+
+def wait_idle(pg) -> None:
+    """Wait until Streamlit reports that the script run has finished."""
+    pg.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached")
+
+
+def metric_values(pg, scope: str = "") -> list[str]:
+    return [e.inner_text().strip() for e in pg.query_selector_all(f"{scope} [data-testid=stMetricValue]".strip())]
+
+
+def exceptions_on(pg) -> list[str]:
+    return [e.inner_text() for e in pg.query_selector_all("[data-testid=stException]")]
+
+
+def screenshot(pg, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    pg.screenshot(path=str(path))
+    return path
+
+
+def run_async(coro_factory: Callable[[], object]):
+    """Run an asyncio coroutine in its own thread: the session's sync Playwright owns this
+    thread's event loop, and asyncio.run refuses to nest."""
+    result: dict[str, object] = {}
+
+    def _target():
+        try:
+            result["value"] = asyncio.run(coro_factory())
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=_target, name="async-playwright")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result.get("value")

@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_demo)
     i = sub.add_parser("init", help="database aanmaken/migreren en zo nodig vullen")
     i.set_defaults(func=cmd_init)
+    from kpi.importer.commands import add_import_parsers
+
+    add_import_parsers(sub)
     return p
 
 

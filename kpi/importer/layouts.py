@@ -1,0 +1,313 @@
+"""Recognise a sheet's layout and turn it into one row per figure (or per target).
+
+- tidy: one row per figure: gebied, indicator, peildatum or jaar, waarde, bron[, toelichting];
+- wide: one row per area and indicator, one column per year (or date);
+- targets (doelen): the columns of data/reference/akkoord-doelen.csv plus `reden`.
+
+Headers are matched case-insensitively, with English aliases. Every output row keeps its
+file, spreadsheet row and the header text of each field, so a message can point at the cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpi.importer.model import OBSERVATIONS, TARGETS, Problem
+from kpi.importer.parsing import display_text, infer_decimal, parse_numbers
+from kpi.importer.reading import Sheet
+from kpi.periods import parse_peildatum
+
+OBSERVATION_FIELDS: dict[str, tuple[str, ...]] = {
+    "gebied": ("gebied", "area"),
+    "indicator": ("indicator",),
+    "peildatum": ("peildatum", "date", "datum"),
+    "jaar": ("jaar", "year"),
+    "waarde": ("waarde", "value"),
+    "bron": ("bron", "source"),
+    "toelichting": ("toelichting", "note", "notes", "opmerking"),
+}
+TARGET_FIELDS: dict[str, tuple[str, ...]] = {
+    "indicator": ("indicator",),
+    "gebied": ("gebied", "area"),
+    "basiswaarde": ("basiswaarde", "baseline", "baseline_value"),
+    "basisjaar": ("basisjaar", "baseline_year"),
+    "doelwaarde": ("doelwaarde", "target", "target_value"),
+    "doeljaar": ("doeljaar", "target_year"),
+    "richting": ("richting", "direction"),
+    "vergelijking": ("vergelijking", "comparison"),
+    "bron": ("bron", "source"),
+    "reden": ("reden", "reason"),
+    "geldig_vanaf": ("geldig_vanaf", "valid_from"),
+}
+# Any of these columns makes a file a targets file.
+TARGET_MARKERS = {"basiswaarde", "basisjaar", "doelwaarde", "doeljaar", "vergelijking"}
+TARGET_REQUIRED = ["indicator", "gebied", "basiswaarde", "basisjaar", "doelwaarde", "doeljaar", "vergelijking", "reden"]
+
+
+@dataclass
+class Extracted:
+    """One file as rows of figures or targets, or the problems that prevent it."""
+
+    kind: str
+    frame: pd.DataFrame | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _norm(header: str) -> str:
+    return re.sub(r"[\s_\-]+", "_", header.replace("\ufeff", "").strip().lower())
+
+
+def _lookup(fields: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {alias: name for name, aliases in fields.items() for alias in aliases}
+
+
+def _period(value: object) -> bool:
+    if isinstance(value, str) and not re.match(r"^\s*\d", value):
+        return False
+    try:
+        parse_peildatum(value)
+    except (ValueError, TypeError, OverflowError):
+        return False
+    return True
+
+
+def _has_data(col: pd.Series) -> pd.Series:
+    return col.map(lambda v: v != "").astype(bool) if col.dtype == object else col != ""
+
+
+def _expected(fields: dict[str, tuple[str, ...]]) -> str:
+    return ", ".join(fields)
+
+
+def _map_columns(sheet: Sheet, fields: dict[str, tuple[str, ...]], periods_allowed: bool):
+    """field -> column position, period columns, and header problems (duplicates, unknown)."""
+    lookup = _lookup(fields)
+    found: dict[str, int] = {}
+    periods: list[int] = []
+    problems: list[Problem] = []
+    for pos, header in enumerate(sheet.headers):
+        key = _norm(header)
+        used = bool(_has_data(sheet.cells[pos]).any()) if len(sheet.cells) else False
+        if key == "":
+            if used:
+                first = int(sheet.cells.index[_has_data(sheet.cells[pos])][0])
+                problems.append(Problem(sheet.file, first, None,
+                                        f"De {pos + 1}e kolom heeft geen kop maar bevat wel gegevens; "
+                                        "geef de kolom een kop of maak hem leeg."))
+            continue
+        name = lookup.get(key)
+        if name is None and periods_allowed and _period(sheet.header_values[pos]):
+            periods.append(pos)
+            continue
+        if name is None:
+            if used:
+                problems.append(Problem(sheet.file, sheet.header_row, header,
+                                        f"Onbekende kolom. Verwachte kolommen: {_expected(fields)}."))
+            continue
+        if name in found:
+            other = sheet.headers[found[name]]
+            problems.append(Problem(sheet.file, sheet.header_row, header,
+                                    f"Deze kolom komt dubbel voor (ook '{other}'); houd er één over."))
+            continue
+        found[name] = pos
+    return found, periods, problems
+
+
+def detect_kind(sheet: Sheet) -> str:
+    """'doelen' when the headers are those of a targets file, else 'observaties'."""
+    keys = {_lookup(TARGET_FIELDS).get(_norm(h)) for h in sheet.headers}
+    return TARGETS if keys & TARGET_MARKERS else OBSERVATIONS
+
+
+def _text(sheet: Sheet, pos: int | None, fill: str = "") -> pd.Series:
+    if pos is None:
+        return pd.Series(fill, index=sheet.cells.index, dtype="str")
+    return display_text(sheet.cells[pos])
+
+
+def _missing(sheet: Sheet, name: str, aliases: tuple[str, ...], extra: str = "") -> Problem:
+    alt = f" (of '{aliases[1]}')" if len(aliases) > 1 else ""
+    found = ", ".join(h for h in sheet.headers if h) or "geen"
+    return Problem(sheet.file, sheet.header_row, None,
+                   f"De kolom '{name}'{alt} ontbreekt.{extra} Gevonden kolommen: {found}.")
+
+
+def _no_rows(sheet: Sheet) -> Problem:
+    return Problem(sheet.file, None, None, "Het bestand bevat alleen een kopregel en geen gegevens.")
+
+
+def _source(sheet: Sheet, pos: int | None, default_source: str | None) -> tuple[pd.Series, pd.Series | None]:
+    """The source per row (the file-wide default fills empty cells) and the header shown."""
+    src = _text(sheet, pos)
+    if default_source:
+        src = src.where(src != "", default_source.strip())
+    header = None if pos is None else sheet.headers[pos]
+    return src, header
+
+
+SOURCE_HINT = " Voeg een kolom 'bron' toe of geef één bron op voor het hele bestand (--bron)."
+
+
+def extract(sheet: Sheet, default_source: str | None) -> Extracted:
+    """The sheet as rows of figures (tidy or wide) or of targets, with their problems."""
+    if detect_kind(sheet) == TARGETS:
+        return _targets(sheet, default_source)
+    found, periods, problems = _map_columns(sheet, OBSERVATION_FIELDS, periods_allowed="waarde" not in {
+        _lookup(OBSERVATION_FIELDS).get(_norm(h)) for h in sheet.headers})
+    if periods:
+        return _wide(sheet, found, periods, problems, default_source)
+    return _tidy(sheet, found, problems, default_source)
+
+
+def _numbers(sheet: Sheet, values: list[pd.Series]) -> str:
+    texts = [v for v in values if v.dtype != object] + [
+        v[v.map(lambda x: isinstance(x, str))].astype("str") for v in values if v.dtype == object
+    ]
+    joined = pd.concat(texts) if texts else pd.Series([], dtype="str")
+    return infer_decimal(joined, sheet.default_decimal)
+
+
+def _tidy(sheet: Sheet, found: dict[str, int], problems: list[Problem], default_source: str | None) -> Extracted:
+    for name in ("gebied", "indicator", "waarde"):
+        if name not in found:
+            problems.append(_missing(sheet, name, OBSERVATION_FIELDS[name]))
+    if "peildatum" in found and "jaar" in found:
+        problems.append(Problem(sheet.file, sheet.header_row, sheet.headers[found["jaar"]],
+                                "Het bestand heeft zowel 'peildatum' als 'jaar'; houd er één over."))
+    elif "peildatum" not in found and "jaar" not in found:
+        problems.append(_missing(sheet, "peildatum", ("peildatum", "jaar")))
+    if "bron" not in found and not default_source:
+        problems.append(_missing(sheet, "bron", OBSERVATION_FIELDS["bron"], SOURCE_HINT))
+    if problems:
+        return Extracted(OBSERVATIONS, None, problems)
+    if sheet.cells.empty:
+        return Extracted(OBSERVATIONS, None, [_no_rows(sheet)])
+    date_pos = found.get("peildatum", found.get("jaar"))
+    raw_values = sheet.cells[found["waarde"]]
+    decimal = _numbers(sheet, [raw_values])
+    numbers = parse_numbers(raw_values, decimal)
+    source, source_header = _source(sheet, found.get("bron"), default_source)
+    frame = pd.DataFrame({
+        "bestand": sheet.file,
+        "rij": sheet.cells.index.astype(int),
+        "gebied": _text(sheet, found["gebied"]),
+        "indicator": _text(sheet, found["indicator"]),
+        "peildatum": sheet.cells[date_pos],
+        "peildatum_tekst": _text(sheet, date_pos),
+        "jaar_kolom": "jaar" in found,
+        "waarde": numbers["tekst"],
+        "getal": numbers["getal"],
+        "getal_status": numbers["status"],
+        "procent": numbers["procent"],
+        "decimaal": decimal,
+        "bron": source,
+        "toelichting": _text(sheet, found.get("toelichting")),
+        "kolom_gebied": sheet.headers[found["gebied"]],
+        "kolom_indicator": sheet.headers[found["indicator"]],
+        "kolom_peildatum": sheet.headers[date_pos],
+        "kolom_waarde": sheet.headers[found["waarde"]],
+        "kolom_bron": source_header,
+    })
+    return Extracted(OBSERVATIONS, frame.reset_index(drop=True))
+
+
+def _wide(sheet: Sheet, found: dict[str, int], periods: list[int], problems: list[Problem],
+          default_source: str | None) -> Extracted:
+    for name in ("gebied", "indicator"):
+        if name not in found:
+            problems.append(_missing(sheet, name, OBSERVATION_FIELDS[name]))
+    for name in ("peildatum", "jaar", "waarde"):
+        if name in found:
+            problems.append(Problem(sheet.file, sheet.header_row, sheet.headers[found[name]],
+                                    "Een breed bestand (één kolom per jaar) heeft geen kolom "
+                                    f"'{sheet.headers[found[name]]}'; haal hem weg."))
+    if "bron" not in found and not default_source:
+        problems.append(_missing(sheet, "bron", OBSERVATION_FIELDS["bron"], SOURCE_HINT))
+    if problems:
+        return Extracted(OBSERVATIONS, None, problems)
+    if sheet.cells.empty:
+        return Extracted(OBSERVATIONS, None, [_no_rows(sheet)])
+    decimal = _numbers(sheet, [sheet.cells[p] for p in periods])
+    area, indicator = _text(sheet, found["gebied"]), _text(sheet, found["indicator"])
+    source, source_header = _source(sheet, found.get("bron"), default_source)
+    note = _text(sheet, found.get("toelichting"))
+    parts = []
+    for pos in periods:
+        values = sheet.cells[pos]
+        filled = _has_data(values)
+        if not filled.any():
+            continue
+        numbers = parse_numbers(values[filled], decimal)
+        header = sheet.headers[pos]
+        parts.append(pd.DataFrame({
+            "bestand": sheet.file,
+            "rij": values.index[filled].astype(int),
+            "gebied": area[filled],
+            "indicator": indicator[filled],
+            "peildatum": pd.Series([sheet.header_values[pos]] * int(filled.sum()), index=values.index[filled],
+                                   dtype=object),
+            "peildatum_tekst": header,
+            "jaar_kolom": False,
+            "waarde": numbers["tekst"],
+            "getal": numbers["getal"],
+            "getal_status": numbers["status"],
+            "procent": numbers["procent"],
+            "decimaal": decimal,
+            "bron": source[filled],
+            "toelichting": note[filled],
+            "kolom_gebied": sheet.headers[found["gebied"]],
+            "kolom_indicator": sheet.headers[found["indicator"]],
+            "kolom_peildatum": header,
+            "kolom_waarde": header,
+            "kolom_bron": source_header,
+        }))
+    if not parts:
+        return Extracted(OBSERVATIONS, None, [Problem(sheet.file, None, None,
+                                                      "Het bestand bevat geen cijfers: alle jaarkolommen zijn leeg.")])
+    frame = pd.concat(parts).sort_values(["rij"], kind="stable").reset_index(drop=True)
+    return Extracted(OBSERVATIONS, frame)
+
+
+def _targets(sheet: Sheet, default_source: str | None) -> Extracted:
+    found, _, problems = _map_columns(sheet, TARGET_FIELDS, periods_allowed=False)
+    for name in TARGET_REQUIRED:
+        if name not in found:
+            extra = " Geef per doel de reden van de (nieuwe) versie op." if name == "reden" else ""
+            problems.append(_missing(sheet, name, TARGET_FIELDS[name], extra))
+    if "bron" not in found and not default_source:
+        problems.append(_missing(sheet, "bron", TARGET_FIELDS["bron"], SOURCE_HINT))
+    if problems:
+        return Extracted(TARGETS, None, problems)
+    if sheet.cells.empty:
+        return Extracted(TARGETS, None, [_no_rows(sheet)])
+    base_raw, target_raw = sheet.cells[found["basiswaarde"]], sheet.cells[found["doelwaarde"]]
+    decimal = _numbers(sheet, [base_raw, target_raw])
+    base, target = parse_numbers(base_raw, decimal), parse_numbers(target_raw, decimal)
+    source, source_header = _source(sheet, found.get("bron"), default_source)
+    valid_pos = found.get("geldig_vanaf")
+    frame = pd.DataFrame({
+        "bestand": sheet.file,
+        "rij": sheet.cells.index.astype(int),
+        "indicator": _text(sheet, found["indicator"]),
+        "gebied": _text(sheet, found["gebied"]),
+        "basiswaarde": base["tekst"], "basis_getal": base["getal"], "basis_status": base["status"],
+        "basis_procent": base["procent"],
+        "doelwaarde": target["tekst"], "doel_getal": target["getal"], "doel_status": target["status"],
+        "doel_procent": target["procent"],
+        "decimaal": decimal,
+        "basisjaar": _text(sheet, found["basisjaar"]),
+        "doeljaar": _text(sheet, found["doeljaar"]),
+        "richting": _text(sheet, found.get("richting")),
+        "vergelijking": _text(sheet, found["vergelijking"]),
+        "bron": source,
+        "reden": _text(sheet, found["reden"]),
+        "geldig_vanaf": sheet.cells[valid_pos] if valid_pos is not None else "",
+        "geldig_vanaf_tekst": _text(sheet, valid_pos),
+        **{f"kolom_{name}": (sheet.headers[pos] if (pos := found.get(name)) is not None else None)
+           for name in TARGET_FIELDS},
+    })
+    frame["kolom_bron"] = source_header
+    return Extracted(TARGETS, frame.reset_index(drop=True))

@@ -1,0 +1,76 @@
+"""The importer's public values: a problem in a file, the preview of an import, a refusal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+OBSERVATIONS = "observaties"
+TARGETS = "doelen"
+
+# Columns of the preview frames (display values; `peildatum` is text such as "2017" or "1-1-2025").
+PREVIEW_COLUMNS = ["gebied", "indicator", "peildatum", "waarde", "bron", "toelichting", "bestand", "rij"]
+CHANGED_COLUMNS = [*PREVIEW_COLUMNS, "oud_waarde", "oud_bron", "oud_illustratief", "oud_toelichting"]
+# A targets preview adds the other fields of a target version; `peildatum` is then the
+# date the version is valid from (geldig vanaf), `waarde` the doelwaarde, `toelichting` the reason.
+TARGET_EXTRA_COLUMNS = ["basiswaarde", "basisjaar", "doeljaar", "vergelijking", "versie"]
+TARGET_CHANGED_EXTRA = ["oud_basiswaarde", "oud_basisjaar", "oud_doeljaar", "oud_vergelijking", "oud_versie"]
+
+
+class ImportRefused(Exception):
+    """An import or undo that cannot be done; the message is Dutch and meant for the user."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation message: the file, the spreadsheet row and the column it is about."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", rij {self.row}"
+        if self.column is not None:
+            where += f", kolom '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+@dataclass
+class Preview:
+    """What an import would do: new, changed and unchanged figures, or the problems found.
+
+    `new_areas` lists areas the import would create (only with create_areas=True). The
+    private `_plan` carries the validated rows to `apply`, which re-checks them against the
+    database before writing.
+    """
+
+    files: list[str]
+    kind: str
+    problems: list[Problem]
+    added: pd.DataFrame = field(default_factory=lambda: _empty(PREVIEW_COLUMNS))
+    changed: pd.DataFrame = field(default_factory=lambda: _empty(CHANGED_COLUMNS))
+    unchanged: pd.DataFrame = field(default_factory=lambda: _empty(PREVIEW_COLUMNS))
+    new_areas: list[str] = field(default_factory=list)
+    _plan: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong, so the import can be saved."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """Dutch one-liner: '3 nieuw, 1 gewijzigd, 10 ongewijzigd' (or the number of problems)."""
+        if self.problems:
+            n = len(self.problems)
+            return f"{n} {'probleem' if n == 1 else 'problemen'} gevonden; er is niets opgeslagen"
+        return f"{len(self.added)} nieuw, {len(self.changed)} gewijzigd, {len(self.unchanged)} ongewijzigd"

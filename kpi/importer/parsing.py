@@ -1,0 +1,149 @@
+"""Numbers and dates as Dutch spreadsheets write them, parsed a whole column at a time.
+
+Numbers may carry thousands separators ("3.800"), a decimal comma or point ("21,9"),
+a percent sign ("21,9%") and a real minus sign. A file uses one decimal separator; it is
+inferred from values that can only be read one way ("21,9", "7.45"), else it follows the
+CSV separator (semicolon files come from Dutch Excel and use a decimal comma).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from kpi.periods import YEAR, parse_peildatum
+
+OK = "ok"
+EMPTY = "leeg"
+NOT_A_NUMBER = "geen_getal"
+OTHER_DECIMAL = "andere_decimaal"
+
+MIN_YEAR, MAX_YEAR = 1900, 2200
+_SPACES = " \u00a0\u202f"
+
+
+class Percent(float):
+    """A number from a percent-formatted Excel cell (0,219 shown as 21,9%), already times 100."""
+
+
+def _pattern(decimal: str) -> str:
+    thousands = r"\." if decimal == "," else ","
+    dec = "," if decimal == "," else r"\."
+    groups = rf"\d{{1,3}}(?:{thousands}\d{{3}})+|\d{{1,3}}(?:[{_SPACES}]\d{{3}})+|\d+"
+    return rf"[+-]?(?:{groups})(?:{dec}\d+)?"
+
+
+_ONLY_COMMA = r"^[+-]?\d*,(?:\d{1,2}|\d{4,})$|\.\d{3},\d"
+_ONLY_POINT = r"^[+-]?\d*\.(?:\d{1,2}|\d{4,})$|,\d{3}\.\d"
+
+
+def _core(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The number text without its percent sign, and whether it had one."""
+    pct = text.str.endswith("%")
+    core = text.str.replace(r"\s*%$", "", regex=True).str.replace("\u2212", "-", regex=False)
+    return core, pct
+
+
+def infer_decimal(texts: pd.Series, default: str) -> str:
+    """',' or '.': the decimal separator the number texts use, else `default`."""
+    texts = texts[texts.str.len() > 0]
+    if texts.empty:
+        return default
+    core, _ = _core(texts)
+    comma = bool(core.str.contains(_ONLY_COMMA, regex=True).any())
+    point = bool(core.str.contains(_ONLY_POINT, regex=True).any())
+    if comma and not point:
+        return ","
+    if point and not comma:
+        return "."
+    return default
+
+
+def display_text(values: pd.Series) -> pd.Series:
+    """Cell values as text, the way a message quotes them (xlsx cells may be numbers or dates)."""
+    if values.dtype != object:
+        return values.astype("str")
+    return values.map(_text_of).astype("str")
+
+
+def _text_of(v) -> str:
+    if isinstance(v, str):
+        return v
+    if v is None:
+        return ""
+    if isinstance(v, Percent):
+        return f"{_text_of(float(v))}%"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def parse_numbers(values: pd.Series, decimal: str) -> pd.DataFrame:
+    """Per value: `getal` (float or NaN), `status` (ok | leeg | geen_getal | andere_decimaal),
+    `procent` (written with a percent sign) and `tekst` (the value as text, for messages)."""
+    index = values.index
+    text = display_text(values)
+    number = pd.Series(np.nan, index=index, dtype=float)
+    pct = pd.Series(False, index=index)
+    is_cell_number = pd.Series(False, index=index)
+    if values.dtype == object:
+        is_cell_number = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+        is_cell_number = is_cell_number.astype(bool)
+        if is_cell_number.any():
+            cell_numbers = values[is_cell_number]
+            number[is_cell_number] = cell_numbers.astype(float)
+            pct[is_cell_number] = cell_numbers.map(lambda v: isinstance(v, Percent)).astype(bool)
+    as_text = ~is_cell_number
+    core, text_pct = _core(text[as_text])
+    ok = core.str.fullmatch(_pattern(decimal)).astype(bool)
+    thousands = "." if decimal == "," else ","
+    clean = core.str.replace(f"[{re.escape(thousands)}{_SPACES}]", "", regex=True)
+    if decimal == ",":
+        clean = clean.str.replace(",", ".", regex=False)
+    number[as_text] = pd.to_numeric(clean.where(ok), errors="coerce").astype(float)
+    pct[as_text] = text_pct.astype(bool)
+    status = pd.Series(OK, index=index, dtype=object)
+    empty = text.str.len() == 0
+    bad = as_text & ~empty & number.isna()
+    if bad.any():
+        other = "." if decimal == "," else ","
+        readable_other = core[bad[as_text]].str.fullmatch(_pattern(other)).astype(bool)
+        status[bad] = np.where(readable_other, OTHER_DECIMAL, NOT_A_NUMBER)
+    status[empty] = EMPTY
+    return pd.DataFrame({"getal": number, "status": status, "procent": pct, "tekst": text}, index=index)
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(date or None, precision 'jaar'/'dag' or None) per value; each distinct value is parsed once."""
+    dates: dict = {}
+    precisions: dict = {}
+    for value in pd.unique(values):
+        try:
+            day, precision = parse_peildatum(value)
+        except (ValueError, TypeError, OverflowError):
+            continue
+        if MIN_YEAR <= day.year <= MAX_YEAR:
+            dates[value] = day
+            precisions[value] = precision
+    if not dates:
+        empty = pd.Series(None, index=values.index, dtype=object)
+        return empty, empty.copy()
+    day = values.map(dates).astype(object)
+    precision = values.map(precisions).astype(object)
+    day = day.where(day.notna(), None)
+    precision = precision.where(precision.notna(), None)
+    return day, precision
+
+
+def parse_years(values: pd.Series) -> pd.Series:
+    """The year as a float (NaN when empty or not a plain year such as '2021')."""
+    day, precision = parse_dates(values)
+    years = day.map(lambda d: d.year if d is not None else np.nan).astype(float)
+    return years.where(precision == YEAR)

@@ -1,0 +1,319 @@
+"""Writing an import and undoing it; the caller runs each inside one transaction.
+
+Undo keeps the history reproducible "as known on" any moment:
+
+- the rows the batch wrote (and copies of them restored by undoing later batches, which
+  carry this batch's id) are superseded: superseded_at = now, superseded_by_batch_id stays
+  NULL, meaning "withdrawn", not "replaced by another batch";
+- every row the batch had superseded (superseded_by_batch_id = the batch) comes back as a
+  new current row: a copy with recorded_at = now and the original area, indicator,
+  peildatum, precision, value, source, note, illustrative flag and batch_id. The original
+  keeps its own [recorded_at, superseded_at) interval, so an as-of query for a moment
+  while the batch was current still shows the batch's figures;
+- an illustrative figure is not brought back when a real figure of the same area,
+  indicator and calendar year is current by then (real replaces illustrative);
+- undo is refused when a row of the batch was since replaced by a batch that is still in
+  force: that later batch has to be undone first.
+
+Targets have versions instead of superseding: undoing a targets batch adds, for each
+target it changed, a new version that copies the version before the batch (values, source,
+valid_from, reason and batch_id; created_at = now, created_by = who undid it). A target the
+batch created from nothing has no earlier version to copy; its versions from this batch on
+are deleted, so for such a target the as-of history before the undo is not kept (the batch
+row itself, with undone_at, stays).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from kpi import formatting as fmt
+from kpi import repository, schema
+from kpi.importer.model import OBSERVATIONS, TARGETS, ImportRefused
+from kpi.importer.plan import UNCHANGED, ObservationPlan, TargetPlan
+
+CHUNK = 5000
+CONCURRENT = (
+    "De gegevens zijn intussen door iemand anders gewijzigd; er is niets opgeslagen. "
+    "Lees het bestand opnieuw in en bekijk het nieuwe voorbeeld."
+)
+
+
+def bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
+    """Insert every row of the frame (columns named as the table's) with one executemany.
+
+    On SQLite the insert construct is compiled once by SQLAlchemy and its SQL passed to the
+    driver's executemany, each value converted by its column type's own bind processor
+    (once per distinct value), so the stored text is exactly what a Core insert stores.
+    SQLAlchemy's per-row parameter handling would otherwise cost about twice the insert
+    itself for 100.000 rows (see bench/bench_import.py). Other databases get the ordinary
+    Core executemany with a list of dicts.
+    """
+    if frame.empty:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(sa.insert(table), frame.to_dict("records"))
+        return
+    compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=list(frame.columns))
+    columns = []
+    for name in compiled.positiontup:
+        values = frame[name].tolist()
+        process = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        if process is not None:
+            cache: dict = {}
+            values = [cache[v] if v in cache else cache.setdefault(v, process(v)) for v in values]
+        columns.append(values)
+    conn.exec_driver_sql(compiled.string, list(zip(*columns, strict=True)))
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _supersede(conn: Connection, ids: list[int], now: dt.datetime, by_batch: int | None) -> None:
+    """Mark current rows superseded; refuse when one was already superseded meanwhile."""
+    o = schema.observations
+    done = 0
+    for chunk in _chunks(ids):
+        res = conn.execute(
+            sa.update(o)
+            .where(o.c.id.in_(chunk), o.c.superseded_at.is_(None))
+            .values(superseded_at=now, superseded_by_batch_id=by_batch)
+        )
+        done += res.rowcount
+    if done != len(ids):
+        raise ImportRefused(CONCURRENT)
+
+
+def _create_batch(conn: Connection, kind: str, meta: dict, user: str, now: dt.datetime, counts: dict) -> int:
+    res = conn.execute(
+        sa.insert(schema.import_batches).values(
+            kind=kind, filename=meta["filename"][:500], sha256=meta["sha256"], created_by=user,
+            created_at=now, **counts,
+        )
+    )
+    return int(res.inserted_primary_key[0])
+
+
+def _area_ids(conn: Connection, names: list[str], filename: str) -> dict[str, int]:
+    """Area name -> id, creating the areas that do not exist yet."""
+    ids = repository.area_ids(conn)
+    new = [n for n in names if n not in ids]
+    if new:
+        conn.execute(
+            sa.insert(schema.areas),
+            [dict(name=n, description=f"Toegevoegd bij import van {filename}") for n in new],
+        )
+        ids = repository.area_ids(conn)
+    return ids
+
+
+def _counts(status: pd.Series) -> dict:
+    return dict(
+        rows_total=len(status), rows_added=int((status == "nieuw").sum()),
+        rows_changed=int((status == "gewijzigd").sum()), rows_unchanged=int((status == UNCHANGED).sum()),
+    )
+
+
+def write_observations(conn: Connection, plan: ObservationPlan, meta: dict, user: str) -> int:
+    """Create the batch, supersede the replaced rows and insert the new ones; the batch id."""
+    now = repository.utcnow()
+    rows = plan.rows
+    ids = _area_ids(conn, sorted(rows["gebied"].unique()), meta["filename"])
+    batch = _create_batch(conn, OBSERVATIONS, meta, user, now, _counts(rows["status"]))
+    _supersede(conn, plan.supersede_ids.tolist(), now, batch)
+    new = rows[rows["status"] != UNCHANGED]
+    bulk_insert(conn, schema.observations, pd.DataFrame({
+        "area_id": new["gebied"].map(ids).astype(int),
+        "indicator_code": new["indicator"],
+        "peildatum": new["datum"],
+        "precision": new["precisie"],
+        "value": new["waarde"].astype(float),
+        "source": new["bron"],
+        "note": new["toelichting"],
+        "illustrative": False,
+        "batch_id": batch,
+        "recorded_at": now,
+    }))
+    return batch
+
+
+def _none(v):
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else v
+
+
+def write_targets(conn: Connection, plan: TargetPlan, meta: dict, user: str) -> int:
+    """Create the batch and insert a new version for each new or changed target; the batch id."""
+    now = repository.utcnow()
+    rows = plan.rows
+    ids = _area_ids(conn, sorted(rows["gebied"].unique()), meta["filename"])
+    batch = _create_batch(conn, TARGETS, meta, user, now, _counts(rows["status"]))
+    new = rows[rows["status"] != UNCHANGED]
+    conn.execute(sa.insert(schema.targets), [
+        dict(
+            indicator_code=r.indicator, area_id=ids[r.gebied], version=int(r.versie),
+            baseline_value=_none(r.basiswaarde),
+            baseline_year=None if _none(r.basisjaar) is None else int(r.basisjaar),
+            target_value=_none(r.doelwaarde),
+            target_year=None if _none(r.doeljaar) is None else int(r.doeljaar),
+            comparison=r.vergelijking, source=r.bron, valid_from=r.geldig_vanaf, reason=r.reden,
+            created_at=now, created_by=user, batch_id=batch,
+        )
+        for r in new.itertuples()
+    ])
+    return batch
+
+
+def _batch_label(batch_id: int, filename: str) -> str:
+    return f"importbatch {batch_id} ({filename})"
+
+
+def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
+    """Undo one import batch (see the module docstring); raises ImportRefused with the reason."""
+    b = schema.import_batches
+    batch = conn.execute(sa.select(b).where(b.c.id == batch_id)).mappings().first()
+    if batch is None:
+        raise ImportRefused(f"Importbatch {batch_id} bestaat niet.")
+    if batch["undone_at"] is not None:
+        raise ImportRefused(
+            f"Importbatch {batch_id} is al ongedaan gemaakt op {fmt.timestamp(batch['undone_at'])} (UTC)"
+            f" door {batch['undone_by'] or 'onbekend'}."
+        )
+    # The seed records its reference targets as a 'doelen' batch by user "seed".
+    if batch["kind"] not in (OBSERVATIONS, TARGETS) or batch["created_by"] == "seed":
+        hint = " Verwijder demowaarden met `python -m kpi demo --remove`." if batch["kind"] == "demo" else ""
+        raise ImportRefused(
+            f"Importbatch {batch_id} bevat de basisgegevens ({batch['kind']}) en kan niet ongedaan "
+            f"worden gemaakt.{hint}"
+        )
+    now = repository.utcnow()
+    if batch["kind"] == OBSERVATIONS:
+        _undo_observations(conn, batch_id, now)
+    else:
+        _undo_targets(conn, batch_id, now, user)
+    res = conn.execute(
+        sa.update(b).where(b.c.id == batch_id, b.c.undone_at.is_(None)).values(undone_at=now, undone_by=user)
+    )
+    if res.rowcount != 1:
+        raise ImportRefused(CONCURRENT)
+
+
+def _refuse_later(batch_id: int, later: list[tuple[int, str]]) -> None:
+    names = ", ".join(_batch_label(i, f) for i, f in later)
+    first = later[0][0]
+    raise ImportRefused(
+        f"Importbatch {batch_id} kan niet ongedaan worden gemaakt: waarden ervan zijn later vervangen "
+        f"door {names}. Maak eerst importbatch {first} ongedaan."
+    )
+
+
+def _undo_observations(conn: Connection, batch_id: int, now: dt.datetime) -> None:
+    o, b = schema.observations, schema.import_batches
+    later = conn.execute(
+        sa.select(b.c.id, b.c.filename)
+        .where(b.c.id.in_(
+            sa.select(o.c.superseded_by_batch_id).where(o.c.batch_id == batch_id, o.c.superseded_by_batch_id.is_not(None))
+        ), b.c.undone_at.is_(None), b.c.id != batch_id)
+        .order_by(b.c.id.desc())
+    ).all()
+    if later:
+        _refuse_later(batch_id, [(i, f) for i, f in later])
+    withdraw = conn.execute(
+        sa.select(o.c.id).where(o.c.batch_id == batch_id, o.c.superseded_at.is_(None))
+    ).scalars().all()
+    cols = [o.c.id, o.c.area_id, o.c.indicator_code, o.c.peildatum, o.c.precision, o.c.value, o.c.source,
+            o.c.note, o.c.illustrative, o.c.batch_id]
+    restore = pd.DataFrame(
+        conn.execute(sa.select(*cols).where(o.c.superseded_by_batch_id == batch_id)).mappings().all(),
+        columns=[c.name for c in cols],
+    )
+    if not restore.empty:
+        restore = _without_occupied(conn, batch_id, restore, set(withdraw))
+    _supersede(conn, list(withdraw), now, None)
+    if not restore.empty:
+        bulk_insert(conn, schema.observations, restore.drop(columns="id").assign(
+            illustrative=restore["illustrative"].astype(bool), recorded_at=now,
+        ))
+
+
+def _without_occupied(conn: Connection, batch_id: int, restore: pd.DataFrame, withdrawn: set[int]) -> pd.DataFrame:
+    """Drop illustrative rows a real figure of the same year now replaces; refuse on a taken key."""
+    o, b, a = schema.observations, schema.import_batches, schema.areas
+    others = pd.DataFrame(
+        conn.execute(
+            sa.select(o.c.id, o.c.area_id, o.c.indicator_code, o.c.peildatum, o.c.precision, o.c.illustrative,
+                      o.c.batch_id, b.c.filename, a.c.name)
+            .join(a, a.c.id == o.c.area_id)
+            .outerjoin(b, b.c.id == o.c.batch_id)
+            .where(o.c.superseded_at.is_(None),
+                   o.c.area_id.in_(sorted(set(restore["area_id"].tolist()))),
+                   o.c.indicator_code.in_(sorted(set(restore["indicator_code"].tolist()))))
+        ).mappings().all(),
+        columns=["id", "area_id", "indicator_code", "peildatum", "precision", "illustrative", "batch_id",
+                 "filename", "name"],
+    )
+    others = others[~others["id"].isin(withdrawn)]
+    if others.empty:
+        return restore
+    keep = []
+    for r in restore.itertuples():
+        same_series = others[(others["area_id"] == r.area_id) & (others["indicator_code"] == r.indicator_code)]
+        taken = same_series[(same_series["peildatum"] == r.peildatum) & (same_series["precision"] == r.precision)]
+        real_same_year = same_series[~same_series["illustrative"].astype(bool)
+                                     & (same_series["peildatum"].map(lambda d: d.year) == r.peildatum.year)]
+        if r.illustrative and not real_same_year.empty:
+            continue
+        if not taken.empty:
+            t = taken.iloc[0]
+            raise ImportRefused(
+                f"Importbatch {batch_id} kan niet ongedaan worden gemaakt: {t['name']} / {r.indicator_code} / "
+                f"{fmt.peildatum(r.peildatum, r.precision)} heeft inmiddels een waarde uit "
+                f"{_batch_label(int(t['batch_id']), t['filename'])}. Maak eerst importbatch {int(t['batch_id'])} ongedaan."
+            )
+        keep.append(r.Index)
+    return restore.loc[keep]
+
+
+def _undo_targets(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> None:
+    t, b = schema.targets, schema.import_batches
+    rows = pd.DataFrame(conn.execute(sa.select(t)).mappings().all(), columns=[c.name for c in t.c])
+    copies = []
+    for (indicator, area_id), versions in rows.groupby(["indicator_code", "area_id"]):
+        if not (versions["batch_id"] == batch_id).any():
+            continue
+        versions = versions.sort_values("version")
+        newest = versions.iloc[-1]
+        if _none(newest["batch_id"]) is None:
+            raise ImportRefused(
+                f"Importbatch {batch_id} kan niet ongedaan worden gemaakt: het doel voor {indicator} is daarna "
+                f"herzien (versie {int(newest['version'])}, door {newest['created_by'] or 'onbekend'}). "
+                "Leg zo nodig een nieuwe doelversie vast."
+            )
+        if newest["batch_id"] != batch_id:
+            later = conn.execute(sa.select(b.c.id, b.c.filename).where(b.c.id == int(newest["batch_id"]))).one()
+            _refuse_later(batch_id, [(later.id, later.filename)])
+        first_own = int(versions.loc[versions["batch_id"] == batch_id, "version"].min())
+        before = versions[versions["version"] < first_own]
+        if before.empty:
+            conn.execute(sa.delete(t).where(t.c.indicator_code == indicator, t.c.area_id == int(area_id),
+                                            t.c.version >= first_own))
+            continue
+        prev = before.iloc[-1]
+        copies.append(dict(
+            indicator_code=indicator, area_id=int(area_id), version=int(newest["version"]) + 1,
+            baseline_value=_none(prev["baseline_value"]),
+            baseline_year=None if _none(prev["baseline_year"]) is None else int(prev["baseline_year"]),
+            target_value=_none(prev["target_value"]),
+            target_year=None if _none(prev["target_year"]) is None else int(prev["target_year"]),
+            comparison=prev["comparison"], source=prev["source"], valid_from=prev["valid_from"],
+            reason=prev["reason"], created_at=now, created_by=user,
+            batch_id=None if _none(prev["batch_id"]) is None else int(prev["batch_id"]),
+        ))
+    if copies:
+        conn.execute(sa.insert(t), copies)

@@ -1,0 +1,330 @@
+"""The rules a figure or target must meet, checked with pandera and reported in Dutch.
+
+Each rule is one row in a table: its name (the pandera check name), the field whose
+column the message points at, a vectorised test (True where the row is fine) and the
+Dutch message. Tests skip values another rule already rejects (an empty value is only
+reported as empty), so every problem is reported once. pandera runs them all lazily,
+and each failure case becomes a Problem naming file, spreadsheet row and column header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from kpi import formatting as fmt
+from kpi.importer.model import Problem
+from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OK, OTHER_DECIMAL, parse_dates, parse_years
+from kpi.metrics import ABSOLUTE, BELOW_NATIONAL
+from kpi.periods import YEAR
+
+AREA_NAME_MAX = 200
+COMPARISONS = (ABSOLUTE, BELOW_NATIONAL)
+
+# What each unit allows: (lowest, highest, whole numbers only)
+UNIT_RANGES = {
+    "procent": (0.0, 100.0, False),
+    "cijfer": (1.0, 10.0, False),
+    "positie": (1.0, None, True),
+    "aantal": (0.0, None, True),
+}
+RANGE_MESSAGES = {
+    "procent": "{v} ligt buiten het bereik van een percentage (0 tot en met 100).",
+    "cijfer": "{v} is geen rapportcijfer tussen 1 en 10.",
+    "positie": "{v} is geen geldige positie in een ranglijst (een geheel getal vanaf 1).",
+    "aantal": "{v} is geen geldig aantal (een geheel getal vanaf 0).",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: `test` gets the column (when `column` is set) or the whole frame."""
+
+    name: str
+    field: str
+    test: Callable[[pd.Series | pd.DataFrame], pd.Series]
+    message: Callable[[Mapping], str]
+    column: str | None = None
+
+
+@dataclass
+class Validated:
+    """The rows that passed (only meaningful without problems), the problems, new areas."""
+
+    frame: pd.DataFrame
+    problems: list[Problem]
+    new_areas: list[str]
+
+
+def _in_range(values: pd.Series, units: pd.Series) -> pd.Series:
+    """True where the number fits its unit, or there is no number or no known unit."""
+    ok = pd.Series(True, index=values.index)
+    for unit, (low, high, whole) in UNIT_RANGES.items():
+        mask = (units == unit) & values.notna()
+        if not mask.any():
+            continue
+        v = values[mask]
+        fits = v >= low
+        if high is not None:
+            fits &= v <= high
+        if whole:
+            fits &= v == np.floor(v)
+        ok[mask] = fits
+    return ok
+
+
+def _number_text(v: str) -> str:
+    return f"'{v}'"
+
+
+def _decimal_hint(row: Mapping) -> str:
+    word, example = ("een komma", "21,9") if row["decimaal"] == "," else ("een punt", "21.9")
+    return f"is geen getal in dit bestand: het gebruikt {word} als decimaalteken (bijvoorbeeld {example})"
+
+
+def _run(frame: pd.DataFrame, rules: list[Rule], file_order: dict[str, int]) -> list[Problem]:
+    """Run the rules as one lazy pandera schema; translate every failure case."""
+    columns: dict[str, list[pa.Check]] = {}
+    frame_checks = []
+    for rule in rules:
+        check = pa.Check(rule.test, name=rule.name)
+        if rule.column is not None:
+            columns.setdefault(rule.column, []).append(check)
+        else:
+            frame_checks.append(check)
+    schema = pa.DataFrameSchema(
+        {name: pa.Column(checks=checks, nullable=True) for name, checks in columns.items()},
+        checks=frame_checks,
+    )
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        failures = err.failure_cases
+    else:
+        return []
+    by_name = {rule.name: rule for rule in rules}
+    order = {rule.name: i for i, rule in enumerate(rules)}
+    seen = set()
+    problems = []
+    for check, index in zip(failures["check"], failures["index"], strict=True):
+        if check not in by_name or index is None:
+            raise RuntimeError(f"unexpected validation failure: {check} at {index}")
+        if (check, index) in seen:  # a frame-level check reports each column of a failing row
+            continue
+        seen.add((check, index))
+        row = frame.loc[index]
+        rule = by_name[check]
+        problems.append((
+            (file_order.get(row["bestand"], 0), int(row["rij"]), order[check]),
+            Problem(row["bestand"], int(row["rij"]), row.get(f"kolom_{rule.field}"), rule.message(row)),
+        ))
+    return [p for _, p in sorted(problems, key=lambda item: item[0])]
+
+
+def _areas(frame: pd.DataFrame, areas: pd.DataFrame, create_areas: bool) -> tuple[pd.Series, list[str]]:
+    """Canonical area name per row (NaN when unknown) and the names that would be new."""
+    key = frame["gebied"].str.replace(r"\s+", " ", regex=True).str.casefold()
+    known = {name.casefold(): name for name in areas["name"]}
+    names = key.map(known)
+    new: list[str] = []
+    if create_areas:
+        unknown = (frame["gebied"] != "") & names.isna()
+        first = frame.loc[unknown].assign(key=key[unknown]).drop_duplicates("key")
+        spelled = dict(zip(first["key"], first["gebied"].str.replace(r"\s+", " ", regex=True), strict=True))
+        names = names.fillna(key.map(spelled))
+        new = [n for n in spelled.values() if len(n) <= AREA_NAME_MAX]
+    return names, new
+
+
+def _indicators(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.Series:
+    lookup = {code.casefold(): code for code in indicators["code"]}
+    lookup |= {name.casefold(): code for code, name in zip(indicators["code"], indicators["name"], strict=True)}
+    return frame["indicator"].str.casefold().map(lookup)
+
+
+def _known_list(values) -> str:
+    return ", ".join(sorted(values))
+
+
+def _duplicate_of(frame: pd.DataFrame, keys: list[str], valid: pd.Series) -> pd.Series:
+    """For each repeated key, where it first occurs ('rij 3' or 'rij 3 van a.csv'); else ''."""
+    out = pd.Series("", index=frame.index, dtype=object)
+    sub = frame.loc[valid, keys + ["bestand", "rij"]]
+    dup = sub.duplicated(keys, keep="first")
+    if not dup.any():
+        return out
+    first = sub.loc[~sub.duplicated(keys, keep="first")].set_index(keys)
+    rows = sub.loc[dup]
+    where = first.loc[pd.MultiIndex.from_frame(rows[keys])]
+    text = [f"rij {r}" if f == own else f"rij {r} van {f}"
+            for r, f, own in zip(where["rij"], where["bestand"], rows["bestand"], strict=True)]
+    out[rows.index] = text
+    return out
+
+
+def _area_rules(known_areas: list[str], create_areas: bool) -> list[Rule]:
+    rules = [Rule("gebied_leeg", "gebied", lambda s: s != "", lambda r: "Het gebied is leeg.", column="gebied")]
+    if create_areas:
+        rules.append(Rule("gebied_te_lang", "gebied", lambda s: s.str.len() <= AREA_NAME_MAX,
+                          lambda r: f"De gebiedsnaam is langer dan {AREA_NAME_MAX} tekens.", column="gebied"))
+    else:
+        rules.append(Rule(
+            "gebied_onbekend", "gebied", lambda f: (f["gebied"] == "") | f["gebied_naam"].notna(),
+            lambda r: (f"Onbekend gebied '{r['gebied']}'. Bekende gebieden: {_known_list(known_areas)}. "
+                       "Is het een nieuw gebied, kies dan 'nieuwe gebieden toevoegen' (of --nieuw-gebied)."),
+        ))
+    return rules
+
+
+def _indicator_rules(known_codes: list[str]) -> list[Rule]:
+    return [
+        Rule("indicator_leeg", "indicator", lambda s: s != "", lambda r: "De indicator is leeg.", column="indicator"),
+        Rule("indicator_onbekend", "indicator", lambda f: (f["indicator"] == "") | f["indicator_code"].notna(),
+             lambda r: f"Onbekende indicator '{r['indicator']}'. Bekende indicatoren: {', '.join(known_codes)}."),
+    ]
+
+
+def _number_rules(prefix: str, field: str, label: str, required: bool) -> list[Rule]:
+    """Rules for a number column: empty, not a number, other decimal mark, percent sign, range."""
+    status, number, pct = f"{prefix}_status", f"{prefix}_getal", f"{prefix}_procent"
+    rules = []
+    if required:
+        rules.append(Rule(f"{field}_leeg", field, lambda s: s != EMPTY, lambda r: f"De {label} is leeg.", column=status))
+    rules += [
+        Rule(f"{field}_geen_getal", field, lambda s: s != NOT_A_NUMBER,
+             lambda r: f"{_number_text(r[field])} is geen getal.", column=status),
+        Rule(f"{field}_decimaalteken", field, lambda s: s != OTHER_DECIMAL,
+             lambda r: f"{_number_text(r[field])} {_decimal_hint(r)}.", column=status),
+        Rule(f"{field}_procentteken", field,
+             lambda f: ~f[pct] | (f["eenheid"] == "procent") | f["eenheid"].isna(),
+             lambda r: (f"{_number_text(r[field])} heeft een procentteken, maar {r['indicator_code']} "
+                        "is geen percentage.")),
+        Rule(f"{field}_bereik", field,
+             lambda f: _in_range(f[number].where(f[status] == OK), f["eenheid"]),
+             lambda r: RANGE_MESSAGES[r["eenheid"]].format(v=_number_text(r[field]))),
+    ]
+    return rules
+
+
+def validate_observations(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.DataFrame, *,
+                          create_areas: bool, today: dt.date, file_order: dict[str, int]) -> Validated:
+    """Check figures: known area and indicator, valid past peildatum, numbers within the unit's
+    range, a source, and no figure twice (same gebied, indicator, peildatum)."""
+    f = frame.copy()
+    f["gebied_naam"], new_areas = _areas(f, areas, create_areas)
+    f["indicator_code"] = _indicators(f, indicators)
+    f["eenheid"] = f["indicator_code"].map(indicators.set_index("code")["unit"])
+    f["datum"], f["precisie"] = parse_dates(f["peildatum"])
+    date_ok = f["datum"].notna() & (~f["jaar_kolom"] | (f["precisie"] == YEAR))
+    future = {d for d in f["datum"].dropna().unique() if d > today}
+    f["toekomst"] = date_ok & f["datum"].isin(future)
+    f["datum_ok"] = date_ok
+    f["waarde_status"] = f["getal_status"]
+    f["waarde_getal"] = f["getal"]
+    f["waarde_procent"] = f["procent"]
+    keyed = f["gebied_naam"].notna() & f["indicator_code"].notna() & date_ok
+    f["_gebied_key"] = f["gebied_naam"].str.casefold()
+    f["dubbel_van"] = _duplicate_of(f, ["_gebied_key", "indicator_code", "datum", "precisie"], keyed)
+
+    def date_text(r):
+        return "Het jaar" if r["jaar_kolom"] else "De peildatum"
+
+    rules = [
+        *_area_rules(list(areas["name"]), create_areas),
+        *_indicator_rules(list(indicators["code"])),
+        Rule("peildatum_leeg", "peildatum", lambda s: s != "", lambda r: f"{date_text(r)} is leeg.",
+             column="peildatum_tekst"),
+        Rule("peildatum_ongeldig", "peildatum", lambda f: (f["peildatum_tekst"] == "") | f["datum_ok"],
+             lambda r: (f"'{r['peildatum_tekst']}' is geen geldig jaartal (bijvoorbeeld 2021)." if r["jaar_kolom"]
+                        else f"'{r['peildatum_tekst']}' is geen geldige peildatum; gebruik een jaar (2021) "
+                             "of een datum (1-4-2021 of 2021-04-01).")),
+        Rule("peildatum_toekomst", "peildatum", lambda s: ~s,
+             lambda r: (f"{date_text(r)} {fmt.peildatum(r['datum'], r['precisie'])} ligt in de toekomst "
+                        f"(vandaag is {fmt.peildatum(today, 'dag')})."), column="toekomst"),
+        *_number_rules("waarde", "waarde", "waarde", required=True),
+        Rule("bron_leeg", "bron", lambda s: s != "",
+             lambda r: "De bron is leeg; vul de bron in (of geef één bron op voor het hele bestand).",
+             column="bron"),
+        Rule("dubbel", "peildatum", lambda s: s == "",
+             lambda r: (f"{r['gebied_naam']} / {r['indicator_code']} / "
+                        f"{fmt.peildatum(r['datum'], r['precisie'])} komt dubbel voor; staat ook in {r['dubbel_van']}."),
+             column="dubbel_van"),
+    ]
+    problems = _run(f, rules, file_order)
+    clean = pd.DataFrame({
+        "gebied": f["gebied_naam"], "indicator": f["indicator_code"], "datum": f["datum"],
+        "precisie": f["precisie"], "waarde": f["getal"], "bron": f["bron"], "toelichting": f["toelichting"],
+        "bestand": f["bestand"], "rij": f["rij"],
+    })
+    return Validated(clean, problems, new_areas if not problems else [])
+
+
+def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.DataFrame, *,
+                     create_areas: bool, file_order: dict[str, int]) -> Validated:
+    """Check target versions: known indicator and area, numbers in range, plain years,
+    a known comparison, a doelwaarde for an absolute target, a source and a reason."""
+    f = frame.copy()
+    f["gebied_naam"], new_areas = _areas(f, areas, create_areas)
+    f["indicator_code"] = _indicators(f, indicators)
+    by_code = indicators.set_index("code")
+    f["eenheid"] = f["indicator_code"].map(by_code["unit"])
+    f["richting_indicator"] = f["indicator_code"].map(by_code["direction"])
+    f["basis_jaar"] = parse_years(f["basisjaar"])
+    f["doel_jaar"] = parse_years(f["doeljaar"])
+    f["vergelijking_norm"] = f["vergelijking"].str.casefold().str.replace(" ", "_").replace("", ABSOLUTE)
+    valid_from, _ = parse_dates(f["geldig_vanaf"])
+    f["geldig_datum"] = valid_from
+    keyed = f["gebied_naam"].notna() & f["indicator_code"].notna()
+    f["_gebied_key"] = f["gebied_naam"].str.casefold()
+    f["dubbel_van"] = _duplicate_of(f, ["_gebied_key", "indicator_code"], keyed)
+
+    def year_rule(column: str, parsed: str) -> Rule:
+        return Rule(f"{column}_ongeldig", column, lambda f: (f[column] == "") | f[parsed].notna(),
+                    lambda r: f"'{r[column]}' is geen jaartal (bijvoorbeeld 2021).")
+
+    rules = [
+        *_indicator_rules(list(indicators["code"])),
+        *_area_rules(list(areas["name"]), create_areas),
+        *_number_rules("basis", "basiswaarde", "basiswaarde", required=False),
+        year_rule("basisjaar", "basis_jaar"),
+        *_number_rules("doel", "doelwaarde", "doelwaarde", required=False),
+        Rule("doelwaarde_nodig", "doelwaarde",
+             lambda f: (f["vergelijking_norm"] != ABSOLUTE) | (f["doel_status"] != EMPTY),
+             lambda r: "Een absoluut doel heeft een doelwaarde nodig."),
+        year_rule("doeljaar", "doel_jaar"),
+        Rule("doeljaar_voor_basisjaar", "doeljaar",
+             lambda f: ~(f["doel_jaar"] < f["basis_jaar"]),
+             lambda r: f"Het doeljaar {int(r['doel_jaar'])} ligt vóór het basisjaar {int(r['basis_jaar'])}."),
+        Rule("richting_onjuist", "richting",
+             lambda f: (f["richting"] == "") | f["richting_indicator"].isna()
+             | (f["richting"].str.casefold() == f["richting_indicator"]),
+             lambda r: (f"Richting '{r['richting']}' past niet bij {r['indicator_code']}: "
+                        f"daar is '{r['richting_indicator']}' beter.")),
+        Rule("vergelijking_onbekend", "vergelijking", lambda s: s.isin(COMPARISONS),
+             lambda r: f"'{r['vergelijking']}' is geen bekende vergelijking; gebruik 'absoluut' of 'onder_landelijk'.",
+             column="vergelijking_norm"),
+        Rule("bron_leeg", "bron", lambda s: s != "",
+             lambda r: "De bron is leeg; vul de bron in (of geef één bron op voor het hele bestand).", column="bron"),
+        Rule("reden_leeg", "reden", lambda s: s != "",
+             lambda r: "De reden is leeg; geef op waarom deze doelversie geldt.", column="reden"),
+        Rule("geldig_vanaf_ongeldig", "geldig_vanaf",
+             lambda f: (f["geldig_vanaf_tekst"] == "") | f["geldig_datum"].notna(),
+             lambda r: f"'{r['geldig_vanaf_tekst']}' is geen geldige datum (bijvoorbeeld 1-1-2027)."),
+        Rule("dubbel", "indicator", lambda s: s == "",
+             lambda r: (f"Het doel voor {r['indicator_code']} in {r['gebied_naam']} komt dubbel voor; "
+                        f"staat ook in {r['dubbel_van']}."), column="dubbel_van"),
+    ]
+    problems = _run(f, rules, file_order)
+    clean = pd.DataFrame({
+        "gebied": f["gebied_naam"], "indicator": f["indicator_code"],
+        "basiswaarde": f["basis_getal"], "basisjaar": f["basis_jaar"],
+        "doelwaarde": f["doel_getal"], "doeljaar": f["doel_jaar"],
+        "vergelijking": f["vergelijking_norm"], "bron": f["bron"], "reden": f["reden"],
+        "geldig_vanaf": f["geldig_datum"], "bestand": f["bestand"], "rij": f["rij"],
+    })
+    return Validated(clean, problems, new_areas if not problems else [])

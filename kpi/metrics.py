@@ -343,7 +343,7 @@ def evaluate(
             if not base_nat.empty:
                 baseline_gap = float(target.baseline_value - base_nat.iloc[0]["national"])
         progress = progress_pct(gap, baseline_gap, 0.0)
-        projected = tr.at(target.target_year) if (tr and target.target_year) else None
+        projected = tr.at(target.target_year) if (tr and target.target_year and target.target_year >= today.year) else None
         reached = year_reached(tr, 0.0, "lager", None) if gap is not None and gap >= 0 else (
             latest.peildatum.year if latest and gap is not None else None
         )
@@ -361,7 +361,8 @@ def evaluate(
     required_now = (
         required_value_at(target, _fy(latest.peildatum, latest.precision)) if latest else None
     )
-    projected = tr.at(target.target_year) if (tr and target.target_year) else None
+    # Projecting to a target year that has already passed says nothing: only ahead.
+    projected = tr.at(target.target_year) if (tr and target.target_year and target.target_year >= today.year) else None
     reached = (
         year_reached(tr, target.target_value, indicator.direction, latest)
         if target.target_value is not None

@@ -11,7 +11,8 @@ from ui import data  # noqa: E402
 from ui.components import kpi_card, md  # noqa: E402
 
 results = data.results()
-st.title(f"Binnenstad {md(data.settings().area.removesuffix(' binnenstad'))}: stand van het Binnenstadakkoord")
+st.title("Stand van de binnenstad")
+st.markdown(f"**{md(data.settings().area)}** · doelen van het Binnenstadakkoord")
 counts = {s: sum(r.status == s for r in results) for s in ("gehaald", "op koers", "risico", "achter", "geen recente data")}
 st.markdown(" · ".join(f"**{n}** {s}" for s, n in counts.items() if n) or "Nog geen KPI's.")
 newest = max((r.latest.recorded_at for r in results if r.latest is not None), default=None)

@@ -140,6 +140,14 @@ def test_ranking_deadline_passed_shows_not_met():
     assert r.status == m.ACHTER
     assert "2021" in r.status_reason and "niet gehaald" in r.status_reason
     assert r.progress_pct == pytest.approx(20 / 28 * 100)
+    assert r.projected_at_target_year is None  # no projection into a year that has passed
+    assert r.year_reached == 2029  # 53 -> 33 over 8 years: 2,5 places a year, 25 in 2029
+
+
+def test_projection_to_a_future_target_year():
+    df = obs([(AREA, "ranking", 2017, 53), (AREA, "ranking", 2019, 45)])
+    r = m.evaluate(RANK, RANK_TARGET, df, dt.date(2019, 6, 1))
+    assert r.projected_at_target_year == pytest.approx(37.0)
 
 
 def test_ranking_met_after_deadline_counts_as_met():

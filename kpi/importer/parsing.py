@@ -40,11 +40,26 @@ _ONLY_COMMA = r"^[+-]?\d*,(?:\d{1,2}|\d{4,})$|\.\d{3},\d"
 _ONLY_POINT = r"^[+-]?\d*\.(?:\d{1,2}|\d{4,})$|,\d{3}\.\d"
 
 
+def per_distinct(values: pd.Series, fn) -> np.ndarray:
+    """fn applied once per distinct value, spread back over all rows (an object array).
+
+    Columns such as gebied, indicator or peildatum hold few distinct values in many rows;
+    this is much faster than a row-wise map for 100.000 rows.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    results = np.empty(len(uniques), dtype=object)
+    for i, u in enumerate(uniques):  # element-wise: fn may return tuples
+        results[i] = fn(u)
+    return results[codes]
+
+
 def _core(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """The number text without its percent sign, and whether it had one."""
-    pct = text.str.endswith("%")
-    core = text.str.replace(r"\s*%$", "", regex=True).str.replace("\u2212", "-", regex=False)
-    return core, pct
+    # Plain string operations (no \s or $ in a regex) stay in pyarrow; regexes with them
+    # fall back to Python per element.
+    pct = text.str.endswith("%").astype(bool)
+    core = text.where(~pct, text.str.slice(0, -1)).str.rstrip()
+    return core.str.replace("\u2212", "-", regex=False), pct
 
 
 def infer_decimal(texts: pd.Series, default: str) -> str:
@@ -117,29 +132,27 @@ def parse_numbers(values: pd.Series, decimal: str) -> pd.DataFrame:
         readable_other = core[bad[as_text]].str.fullmatch(_pattern(other)).astype(bool)
         status[bad] = np.where(readable_other, OTHER_DECIMAL, NOT_A_NUMBER)
     status[empty] = EMPTY
-    return pd.DataFrame({"getal": number, "status": status, "procent": pct, "tekst": text}, index=index)
+    return pd.DataFrame({"getal": number, "status": status.astype("str"), "procent": pct, "tekst": text},
+                        index=index)
+
+
+def _date_or_none(value) -> tuple[dt.date, str] | None:
+    try:
+        day, precision = parse_peildatum(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return (day, precision) if MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
 def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(date or None, precision 'jaar'/'dag' or None) per value; each distinct value is parsed once."""
-    dates: dict = {}
-    precisions: dict = {}
-    for value in pd.unique(values):
-        try:
-            day, precision = parse_peildatum(value)
-        except (ValueError, TypeError, OverflowError):
-            continue
-        if MIN_YEAR <= day.year <= MAX_YEAR:
-            dates[value] = day
-            precisions[value] = precision
-    if not dates:
-        empty = pd.Series(None, index=values.index, dtype=object)
-        return empty, empty.copy()
-    day = values.map(dates).astype(object)
-    precision = values.map(precisions).astype(object)
-    day = day.where(day.notna(), None)
-    precision = precision.where(precision.notna(), None)
-    return day, precision
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    days = np.empty(len(uniques), dtype=object)
+    precisions = np.empty(len(uniques), dtype=object)
+    for i, value in enumerate(uniques):
+        days[i], precisions[i] = _date_or_none(value) or (None, None)
+    return (pd.Series(days[codes], index=values.index, dtype=object),
+            pd.Series(precisions[codes], index=values.index, dtype=object))
 
 
 def parse_years(values: pd.Series) -> pd.Series:

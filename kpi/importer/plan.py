@@ -27,6 +27,8 @@ from kpi.importer.model import (
     TARGET_CHANGED_EXTRA,
     TARGET_EXTRA_COLUMNS,
 )
+from kpi.importer.parsing import per_distinct
+from kpi.periods import YEAR
 
 ADDED, CHANGED, UNCHANGED = "nieuw", "gewijzigd", "ongewijzigd"
 
@@ -68,10 +70,9 @@ class TargetPlan:
         return bool((self.rows["status"] != UNCHANGED).any())
 
 
-def _date_keys(days: pd.Series) -> pd.Series:
+def _date_keys(days: pd.Series) -> np.ndarray:
     """Dates as int64 day numbers, for fast merging (each distinct date converted once)."""
-    uniq = {d: d.toordinal() for d in pd.unique(days) if d is not None}
-    return days.map(uniq).astype("int64")
+    return per_distinct(days, lambda d: d.toordinal()).astype("int64")
 
 
 def current_observations(conn: Connection, areas: list[str], indicators: list[str]) -> pd.DataFrame:
@@ -97,7 +98,7 @@ def plan_observations(conn: Connection, rows: pd.DataFrame) -> ObservationPlan:
     rows = rows.reset_index(drop=True)
     current = current_observations(conn, sorted(rows["gebied"].unique()), sorted(rows["indicator"].unique()))
     incoming = rows.assign(_dag=_date_keys(rows["datum"]), _pos=np.arange(len(rows)))
-    current = current.assign(_dag=_date_keys(current["peildatum"]) if len(current) else pd.Series(dtype="int64"))
+    current = current.assign(_dag=_date_keys(current["peildatum"]))
     keys = ["gebied", "indicator", "_dag", "precisie"]
     m = incoming.merge(current, how="left", on=keys, sort=False)
     matched = m["id"].notna().to_numpy()
@@ -143,10 +144,11 @@ def plan_observations(conn: Connection, rows: pd.DataFrame) -> ObservationPlan:
     return ObservationPlan(out, np.array(sorted(supersede), dtype="int64"))
 
 
-def _peildatum_text(days: pd.Series, precisions: pd.Series) -> pd.Series:
-    pairs = pd.Series(list(zip(days, precisions, strict=True)), index=days.index, dtype=object)
-    uniq = {p: fmt.peildatum(p[0], p[1]) for p in pd.unique(pairs)}
-    return pairs.map(uniq).astype(object)
+def _peildatum_text(days: pd.Series, precisions: pd.Series) -> np.ndarray:
+    """'2017' for a year, '1-1-2025' for a date; formatted once per distinct date."""
+    as_day = per_distinct(days, lambda d: fmt.peildatum(d, "dag"))
+    as_year = per_distinct(days, lambda d: str(d.year))
+    return np.where((precisions == YEAR).to_numpy(), as_year, as_day)
 
 
 def observation_frames(plan: ObservationPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -102,7 +102,7 @@ def _decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
 
 
 def _separator(text: str) -> str:
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = next((line for line in io.StringIO(text) if line.strip()), "")
     counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
     best = max(counts, key=lambda s: (counts[s], s == ";"))
     return best if counts[best] > 0 else ","

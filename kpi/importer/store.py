@@ -26,6 +26,7 @@ row itself, with undone_at, stays).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ from sqlalchemy.engine import Connection
 from kpi import formatting as fmt
 from kpi import repository, schema
 from kpi.importer.model import OBSERVATIONS, TARGETS, ImportRefused
+from kpi.importer.parsing import per_distinct
 from kpi.importer.plan import UNCHANGED, ObservationPlan, TargetPlan
 
 CHUNK = 5000
@@ -44,8 +46,9 @@ CONCURRENT = (
 )
 
 
-def bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
-    """Insert every row of the frame (columns named as the table's) with one executemany.
+def bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame, constants: dict | None = None) -> None:
+    """Insert every row of the frame (columns named as the table's), plus `constants` (the same
+    value in every row), with one executemany.
 
     On SQLite the insert construct is compiled once by SQLAlchemy and its SQL passed to the
     driver's executemany, each value converted by its column type's own bind processor
@@ -54,21 +57,25 @@ def bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
     itself for 100.000 rows (see bench/bench_import.py). Other databases get the ordinary
     Core executemany with a list of dicts.
     """
+    constants = constants or {}
     if frame.empty:
         return
     if conn.dialect.name != "sqlite":
-        conn.execute(sa.insert(table), frame.to_dict("records"))
+        conn.execute(sa.insert(table), [row | constants for row in frame.to_dict("records")])
         return
-    compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=list(frame.columns))
+    compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=[*frame.columns, *constants])
     columns = []
     for name in compiled.positiontup:
-        values = frame[name].tolist()
         process = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+        if name in constants:
+            value = constants[name]
+            columns.append(itertools.repeat(process(value) if process else value, len(frame)))
+            continue
+        values = frame[name]
         if process is not None:
-            cache: dict = {}
-            values = [cache[v] if v in cache else cache.setdefault(v, process(v)) for v in values]
-        columns.append(values)
-    conn.exec_driver_sql(compiled.string, list(zip(*columns, strict=True)))
+            values = per_distinct(values, process)
+        columns.append(values.tolist())
+    conn.exec_driver_sql(compiled.string, list(zip(*columns)))
 
 
 def _chunks(ids: list[int]):
@@ -129,18 +136,22 @@ def write_observations(conn: Connection, plan: ObservationPlan, meta: dict, user
     batch = _create_batch(conn, OBSERVATIONS, meta, user, now, _counts(rows["status"]))
     _supersede(conn, plan.supersede_ids.tolist(), now, batch)
     new = rows[rows["status"] != UNCHANGED]
-    bulk_insert(conn, schema.observations, pd.DataFrame({
-        "area_id": new["gebied"].map(ids).astype(int),
+    frame = pd.DataFrame({
+        "area_id": per_distinct(new["gebied"], ids.__getitem__).astype("int64"),
         "indicator_code": new["indicator"],
         "peildatum": new["datum"],
         "precision": new["precisie"],
         "value": new["waarde"].astype(float),
         "source": new["bron"],
         "note": new["toelichting"],
-        "illustrative": False,
-        "batch_id": batch,
-        "recorded_at": now,
-    }))
+    })
+    # In the order of the unique index, SQLite appends to its B-tree instead of inserting
+    # all over it: about half the insert time for 100.000 rows.
+    day = per_distinct(frame["peildatum"], dt.date.toordinal).astype("int64")
+    frame = frame.iloc[np.lexsort((frame["precision"].to_numpy(dtype=object), day,
+                                   frame["indicator_code"].to_numpy(dtype=object), frame["area_id"].to_numpy()))]
+    bulk_insert(conn, schema.observations, frame,
+                constants={"illustrative": False, "batch_id": batch, "recorded_at": now})
     return batch
 
 
@@ -238,8 +249,9 @@ def _undo_observations(conn: Connection, batch_id: int, now: dt.datetime) -> Non
     _supersede(conn, list(withdraw), now, None)
     if not restore.empty:
         bulk_insert(conn, schema.observations, restore.drop(columns="id").assign(
-            illustrative=restore["illustrative"].astype(bool), recorded_at=now,
-        ))
+            illustrative=restore["illustrative"].astype(bool),
+            batch_id=[None if pd.isna(v) else int(v) for v in restore["batch_id"]],
+        ), constants={"recorded_at": now})
 
 
 def _without_occupied(conn: Connection, batch_id: int, restore: pd.DataFrame, withdrawn: set[int]) -> pd.DataFrame:

@@ -19,7 +19,15 @@ import pandera.pandas as pa
 
 from kpi import formatting as fmt
 from kpi.importer.model import Problem
-from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OK, OTHER_DECIMAL, parse_dates, parse_years
+from kpi.importer.parsing import (
+    EMPTY,
+    NOT_A_NUMBER,
+    OK,
+    OTHER_DECIMAL,
+    parse_dates,
+    parse_years,
+    per_distinct,
+)
 from kpi.metrics import ABSOLUTE, BELOW_NATIONAL
 from kpi.periods import YEAR
 
@@ -92,7 +100,9 @@ def _run(frame: pd.DataFrame, rules: list[Rule], file_order: dict[str, int]) -> 
     columns: dict[str, list[pa.Check]] = {}
     frame_checks = []
     for rule in rules:
-        check = pa.Check(rule.test, name=rule.name)
+        # The tests handle missing values themselves; ignore_na=False also spares pandera an
+        # isna() over the frame for every check.
+        check = pa.Check(rule.test, name=rule.name, ignore_na=False)
         if rule.column is not None:
             columns.setdefault(rule.column, []).append(check)
         else:
@@ -101,8 +111,9 @@ def _run(frame: pd.DataFrame, rules: list[Rule], file_order: dict[str, int]) -> 
         {name: pa.Column(checks=checks, nullable=True) for name, checks in columns.items()},
         checks=frame_checks,
     )
+    needed = [c for c in frame.columns if c not in ("bestand", "rij") and not c.startswith("kolom_")]
     try:
-        schema.validate(frame, lazy=True)
+        schema.validate(frame[needed], lazy=True)
     except pa.errors.SchemaErrors as err:
         failures = err.failure_cases
     else:
@@ -126,25 +137,36 @@ def _run(frame: pd.DataFrame, rules: list[Rule], file_order: dict[str, int]) -> 
     return [p for _, p in sorted(problems, key=lambda item: item[0])]
 
 
+def _area_key(name: str) -> str:
+    return " ".join(str(name).split()).casefold()
+
+
 def _areas(frame: pd.DataFrame, areas: pd.DataFrame, create_areas: bool) -> tuple[pd.Series, list[str]]:
-    """Canonical area name per row (NaN when unknown) and the names that would be new."""
-    key = frame["gebied"].str.replace(r"\s+", " ", regex=True).str.casefold()
-    known = {name.casefold(): name for name in areas["name"]}
-    names = key.map(known)
-    new: list[str] = []
-    if create_areas:
-        unknown = (frame["gebied"] != "") & names.isna()
-        first = frame.loc[unknown].assign(key=key[unknown]).drop_duplicates("key")
-        spelled = dict(zip(first["key"], first["gebied"].str.replace(r"\s+", " ", regex=True), strict=True))
-        names = names.fillna(key.map(spelled))
-        new = [n for n in spelled.values() if len(n) <= AREA_NAME_MAX]
-    return names, new
+    """Canonical area name per row (None when unknown) and the names that would be new.
+
+    Names match ignoring case and repeated spaces; a new area keeps its first spelling.
+    """
+    known = {_area_key(name): name for name in areas["name"]}
+    new: dict[str, str] = {}
+
+    def canonical(text: str) -> str | None:
+        key = _area_key(text)
+        if key in known or not key:
+            return known.get(key)
+        if create_areas:
+            return new.setdefault(key, " ".join(text.split()))
+        return None
+
+    names = pd.Series(per_distinct(frame["gebied"], canonical), index=frame.index, dtype=object)
+    return names, [n for n in new.values() if len(n) <= AREA_NAME_MAX]
 
 
 def _indicators(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.Series:
+    """The indicator code per row, matching code or name ignoring case (None when unknown)."""
     lookup = {code.casefold(): code for code in indicators["code"]}
     lookup |= {name.casefold(): code for code, name in zip(indicators["code"], indicators["name"], strict=True)}
-    return frame["indicator"].str.casefold().map(lookup)
+    codes = per_distinct(frame["indicator"], lambda text: lookup.get(str(text).strip().casefold()))
+    return pd.Series(codes, index=frame.index, dtype=object)
 
 
 def _known_list(values) -> str:
@@ -154,16 +176,19 @@ def _known_list(values) -> str:
 def _duplicate_of(frame: pd.DataFrame, keys: list[str], valid: pd.Series) -> pd.Series:
     """For each repeated key, where it first occurs ('rij 3' or 'rij 3 van a.csv'); else ''."""
     out = pd.Series("", index=frame.index, dtype=object)
-    sub = frame.loc[valid, keys + ["bestand", "rij"]]
-    dup = sub.duplicated(keys, keep="first")
+    sub = frame.loc[valid]
+    if sub.empty:
+        return out
+    # One int64 per key column (factorized), so duplicated() hashes plain integers.
+    codes = pd.DataFrame({k: pd.factorize(sub[k], use_na_sentinel=False)[0] for k in keys}, index=sub.index)
+    dup = codes.duplicated(keep="first")
     if not dup.any():
         return out
-    first = sub.loc[~sub.duplicated(keys, keep="first")].set_index(keys)
-    rows = sub.loc[dup]
-    where = first.loc[pd.MultiIndex.from_frame(rows[keys])]
-    text = [f"rij {r}" if f == own else f"rij {r} van {f}"
-            for r, f, own in zip(where["rij"], where["bestand"], rows["bestand"], strict=True)]
-    out[rows.index] = text
+    first = codes.loc[~dup].reset_index().set_index(keys)["index"]
+    firsts = first.loc[pd.MultiIndex.from_frame(codes.loc[dup])].to_numpy()
+    rows, files = frame.loc[firsts, "rij"].to_numpy(), frame.loc[firsts, "bestand"].to_numpy()
+    own = frame.loc[dup[dup].index, "bestand"].to_numpy()
+    out[dup[dup].index] = [f"rij {r}" if f == o else f"rij {r} van {f}" for r, f, o in zip(rows, files, own, strict=True)]
     return out
 
 
@@ -228,8 +253,7 @@ def validate_observations(frame: pd.DataFrame, indicators: pd.DataFrame, areas: 
     f["waarde_getal"] = f["getal"]
     f["waarde_procent"] = f["procent"]
     keyed = f["gebied_naam"].notna() & f["indicator_code"].notna() & date_ok
-    f["_gebied_key"] = f["gebied_naam"].str.casefold()
-    f["dubbel_van"] = _duplicate_of(f, ["_gebied_key", "indicator_code", "datum", "precisie"], keyed)
+    f["dubbel_van"] = _duplicate_of(f, ["gebied_naam", "indicator_code", "datum", "precisie"], keyed)
 
     def date_text(r):
         return "Het jaar" if r["jaar_kolom"] else "De peildatum"
@@ -280,8 +304,7 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
     valid_from, _ = parse_dates(f["geldig_vanaf"])
     f["geldig_datum"] = valid_from
     keyed = f["gebied_naam"].notna() & f["indicator_code"].notna()
-    f["_gebied_key"] = f["gebied_naam"].str.casefold()
-    f["dubbel_van"] = _duplicate_of(f, ["_gebied_key", "indicator_code"], keyed)
+    f["dubbel_van"] = _duplicate_of(f, ["gebied_naam", "indicator_code"], keyed)
 
     def year_rule(column: str, parsed: str) -> Rule:
         return Rule(f"{column}_ongeldig", column, lambda f: (f[column] == "") | f[parsed].notna(),

@@ -66,8 +66,10 @@ GOOD = [
         [A, "leegstand", dt.datetime(2024, 1, 1), 0.146, "Locatus", "verkooppunten"],
         [A, "banen", 2024, 4180, "LISA", None],
         [A, "waardering", 2024, "7,4", "Bezoekersonderzoek", None],
-    ], formats={"D2": "0.0%"}))], None, [
+        [A, "leegstand_vvo", 2024, 12.5, "Locatus", "percent sign as text only"],
+    ], formats={"D2": "0.0%", "D5": '0.0"%"'}))], None, [
         (A, "leegstand", "2024-01-01", "dag", 14.6, "Locatus", "verkooppunten"),
+        (A, "leegstand_vvo", "2024-01-01", "jaar", 12.5, "Locatus", "percent sign as text only"),
         (A, "banen", "2024-01-01", "jaar", 4180.0, "LISA", ""),
         (A, "waardering", "2024-01-01", "jaar", 7.4, "Bezoekersonderzoek", ""),
     ]),
@@ -330,3 +332,31 @@ def test_sqlite_bulk_insert_stores_the_same_text_as_a_core_insert(sqlite_url):
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", core[0])
     assert repository.load_observations(engine, as_of=repository.utcnow(), indicator="banen")["batch_id"].eq(batch).sum() == 1
     engine.dispose()
+
+
+def test_undo_does_not_bring_back_a_demo_value_when_a_later_real_figure_covers_its_year(engine):
+    header = "gebied;indicator;peildatum;waarde;bron\n"
+    year = run(engine, [("jaar.csv", csv(header + f"{A};leegstand;2025;14,4;Locatus jaarcijfer"))])
+    run(engine, [("april.csv", csv(header + f"{A};leegstand;1-4-2025;14,0;Locatus april"))])
+    importer.undo(engine, year, "beheerder")
+    now = repository.load_observations(engine, area=A, indicator="leegstand")
+    assert now[now["peildatum"].dt.year == 2025][["peildatum", "value", "illustrative"]].values.tolist() == [
+        [pd.Timestamp("2025-04-01"), 14.0, False]]
+
+
+def test_undo_of_targets_refuses_after_a_manual_revision_and_removes_a_target_it_created(engine):
+    from kpi.targets import revise_target
+
+    header = "indicator,gebied,basiswaarde,basisjaar,doelwaarde,doeljaar,richting,vergelijking,bron,reden\n"
+    revised = run(engine, [("doelen.csv", csv(header + f"banen,{A},3800,2017,5500,2030,hoger,absoluut,Akkoord,Herijking"))])
+    revise_target(engine, indicator="banen", area=A, baseline_value=3800, baseline_year=2017, target_value=5600,
+                  target_year=2030, comparison="absoluut", source="Raadsbesluit", valid_from=dt.date(2027, 6, 1),
+                  reason="Raadsbesluit", user="wethouder")
+    with pytest.raises(importer.ImportRefused, match="daarna herzien"):
+        importer.undo(engine, revised, "beheerder")
+
+    created = run(engine, [("nieuw-doel.csv", csv(
+        header + f"leegstand_vvo,{A},12.5,2024,10,2030,lager,absoluut,Akkoord,Nieuw doel vloeroppervlak"))])
+    assert "leegstand_vvo" in set(repository.load_target_history(engine)["indicator"])
+    importer.undo(engine, created, "beheerder")
+    assert "leegstand_vvo" not in set(repository.load_target_history(engine)["indicator"])

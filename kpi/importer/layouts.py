@@ -155,14 +155,16 @@ def extract(sheet: Sheet, default_source: str | None) -> Extracted:
     """The sheet as rows of figures (tidy or wide) or of targets, with their problems."""
     if detect_kind(sheet) == TARGETS:
         return _targets(sheet, default_source)
-    found, periods, problems = _map_columns(sheet, OBSERVATION_FIELDS, periods_allowed="waarde" not in {
-        _lookup(OBSERVATION_FIELDS).get(_norm(h)) for h in sheet.headers})
+    lookup = _lookup(OBSERVATION_FIELDS)
+    has_value_column = any(lookup.get(_norm(h)) == "waarde" for h in sheet.headers)
+    found, periods, problems = _map_columns(sheet, OBSERVATION_FIELDS, periods_allowed=not has_value_column)
     if periods:
         return _wide(sheet, found, periods, problems, default_source)
     return _tidy(sheet, found, problems, default_source)
 
 
-def _numbers(sheet: Sheet, values: list[pd.Series]) -> str:
+def _decimal_of(sheet: Sheet, values: list[pd.Series]) -> str:
+    """The decimal separator of the numbers written as text in these columns."""
     texts = [v for v in values if v.dtype != object] + [
         v[v.map(lambda x: isinstance(x, str))].astype("str") for v in values if v.dtype == object
     ]
@@ -187,7 +189,7 @@ def _tidy(sheet: Sheet, found: dict[str, int], problems: list[Problem], default_
         return Extracted(OBSERVATIONS, None, [_no_rows(sheet)])
     date_pos = found.get("peildatum", found.get("jaar"))
     raw_values = sheet.cells[found["waarde"]]
-    decimal = _numbers(sheet, [raw_values])
+    decimal = _decimal_of(sheet, [raw_values])
     numbers = parse_numbers(raw_values, decimal)
     source, source_header = _source(sheet, found.get("bron"), default_source)
     frame = pd.DataFrame({
@@ -230,7 +232,7 @@ def _wide(sheet: Sheet, found: dict[str, int], periods: list[int], problems: lis
         return Extracted(OBSERVATIONS, None, problems)
     if sheet.cells.empty:
         return Extracted(OBSERVATIONS, None, [_no_rows(sheet)])
-    decimal = _numbers(sheet, [sheet.cells[p] for p in periods])
+    decimal = _decimal_of(sheet, [sheet.cells[p] for p in periods])
     area, indicator = _text(sheet, found["gebied"]), _text(sheet, found["indicator"])
     source, source_header = _source(sheet, found.get("bron"), default_source)
     note = _text(sheet, found.get("toelichting"))
@@ -284,7 +286,7 @@ def _targets(sheet: Sheet, default_source: str | None) -> Extracted:
     if sheet.cells.empty:
         return Extracted(TARGETS, None, [_no_rows(sheet)])
     base_raw, target_raw = sheet.cells[found["basiswaarde"]], sheet.cells[found["doelwaarde"]]
-    decimal = _numbers(sheet, [base_raw, target_raw])
+    decimal = _decimal_of(sheet, [base_raw, target_raw])
     base, target = parse_numbers(base_raw, decimal), parse_numbers(target_raw, decimal)
     source, source_header = _source(sheet, found.get("bron"), default_source)
     valid_pos = found.get("geldig_vanaf")

@@ -135,6 +135,17 @@ def _read_csv(name: str, data: bytes) -> tuple[Sheet | None, list[Problem]]:
     return _sheet(name, grid, "," if sep in (";", "\t") else ".")
 
 
+_LITERALS = re.compile(r'"[^"]*"|\\.')
+
+
+def is_percent_format(number_format: str | None) -> bool:
+    """True for a real percent format ('0.0%'): the cell shows its value times 100.
+
+    A quoted or escaped percent sign ('0.0"%"', '0.0\\%') is only text after the number.
+    """
+    return "%" in _LITERALS.sub("", number_format or "")
+
+
 def _cell_value(cell) -> object:
     v = cell.value
     if v is None:
@@ -144,7 +155,7 @@ def _cell_value(cell) -> object:
     if isinstance(v, bool):
         return str(v).upper()
     if isinstance(v, (int, float)):
-        if "%" in (cell.number_format or ""):
+        if is_percent_format(cell.number_format):
             return Percent(round(float(v) * 100, 10))
         return v
     if isinstance(v, (dt.datetime, dt.date)):

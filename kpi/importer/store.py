@@ -37,7 +37,7 @@ from kpi import formatting as fmt
 from kpi import repository, schema
 from kpi.importer.model import OBSERVATIONS, TARGETS, ImportRefused
 from kpi.importer.parsing import per_distinct
-from kpi.importer.plan import UNCHANGED, ObservationPlan, TargetPlan
+from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, ObservationPlan, TargetPlan
 
 CHUNK = 5000
 CONCURRENT = (
@@ -123,8 +123,8 @@ def _area_ids(conn: Connection, names: list[str], filename: str) -> dict[str, in
 
 def _counts(status: pd.Series) -> dict:
     return dict(
-        rows_total=len(status), rows_added=int((status == "nieuw").sum()),
-        rows_changed=int((status == "gewijzigd").sum()), rows_unchanged=int((status == UNCHANGED).sum()),
+        rows_total=len(status), rows_added=int((status == ADDED).sum()),
+        rows_changed=int((status == CHANGED).sum()), rows_unchanged=int((status == UNCHANGED).sum()),
     )
 
 
@@ -273,23 +273,21 @@ def _without_occupied(conn: Connection, batch_id: int, restore: pd.DataFrame, wi
     others = others[~others["id"].isin(withdrawn)]
     if others.empty:
         return restore
-    keep = []
-    for r in restore.itertuples():
-        same_series = others[(others["area_id"] == r.area_id) & (others["indicator_code"] == r.indicator_code)]
-        taken = same_series[(same_series["peildatum"] == r.peildatum) & (same_series["precision"] == r.precision)]
-        real_same_year = same_series[~same_series["illustrative"].astype(bool)
-                                     & (same_series["peildatum"].map(lambda d: d.year) == r.peildatum.year)]
-        if r.illustrative and not real_same_year.empty:
-            continue
-        if not taken.empty:
-            t = taken.iloc[0]
-            raise ImportRefused(
-                f"Importbatch {batch_id} kan niet ongedaan worden gemaakt: {t['name']} / {r.indicator_code} / "
-                f"{fmt.peildatum(r.peildatum, r.precision)} heeft inmiddels een waarde uit "
-                f"{_batch_label(int(t['batch_id']), t['filename'])}. Maak eerst importbatch {int(t['batch_id'])} ongedaan."
-            )
-        keep.append(r.Index)
-    return restore.loc[keep]
+    series = ["area_id", "indicator_code"]
+    restore = restore.assign(_jaar=per_distinct(restore["peildatum"], lambda d: d.year))
+    others = others.assign(_jaar=per_distinct(others["peildatum"], lambda d: d.year))
+    real_years = others.loc[~others["illustrative"].astype(bool), [*series, "_jaar"]].drop_duplicates()
+    year_taken = restore.merge(real_years, how="left", on=[*series, "_jaar"], indicator=True)["_merge"] == "both"
+    restore = restore[~(year_taken.to_numpy() & restore["illustrative"].astype(bool).to_numpy())]
+    taken = restore.merge(others, on=[*series, "peildatum", "precision"], suffixes=("", "_nu"))
+    if not taken.empty:
+        t = taken.iloc[0]
+        raise ImportRefused(
+            f"Importbatch {batch_id} kan niet ongedaan worden gemaakt: {t['name']} / {t['indicator_code']} / "
+            f"{fmt.peildatum(t['peildatum'], t['precision'])} heeft inmiddels een waarde uit "
+            f"{_batch_label(int(t['batch_id_nu']), t['filename'])}. Maak eerst importbatch {int(t['batch_id_nu'])} ongedaan."
+        )
+    return restore.drop(columns="_jaar")
 
 
 def _undo_targets(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> None:

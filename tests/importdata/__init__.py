@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from kpi.importer import Preview
 from kpi.settings import Settings
 
-TODAY_ISO = "2026-11-22"
 SETTINGS = Settings()
 
 

@@ -1,4 +1,5 @@
-"""Command line: `python -m kpi status [--json]`, `python -m kpi demo --remove`, `init`."""
+"""Command line: `python -m kpi status [--json]`, `python -m kpi demo --remove`, `init`,
+`report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE]`."""
 
 from __future__ import annotations
 
@@ -58,6 +59,48 @@ def cmd_init(args, settings: Settings) -> int:
     return 0
 
 
+def _day(text: str) -> dt.date:
+    """A calendar date for --as-of: 2026-01-31 or 31-1-2026."""
+    from kpi.periods import DAY, parse_peildatum
+
+    try:
+        day, precision = parse_peildatum(text)
+    except ValueError:
+        day, precision = None, None
+    if precision != DAY:
+        raise argparse.ArgumentTypeError(f"‘{text}’ is geen datum; gebruik bijvoorbeeld 2026-01-31")
+    return day
+
+
+def cmd_report(args, settings: Settings) -> int:
+    from pathlib import Path
+
+    from kpi import reports
+
+    engine = _engine(settings)
+    try:
+        data = reports.build(engine, settings, args.format, as_of_day=args.as_of)
+        Path(args.output).write_bytes(data)
+    except reports.ReportError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 3
+    except OSError:
+        print(f"Fout: kan {args.output} niet schrijven (bestaat de map en mag erin geschreven worden?).", file=sys.stderr)
+        return 3
+    known = f", gegevens zoals bekend op {fmt.peildatum(args.as_of, 'dag')}" if args.as_of else ""
+    print(f"Rapport ({args.format}) geschreven naar {args.output}{known}.")
+    return 0
+
+
+def _add_report_parser(sub) -> None:
+    r = sub.add_parser("report", help="briefing maken: PDF, PowerPoint, of alle cijfers als XLSX/CSV")
+    r.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx", "csv"])
+    r.add_argument("--output", required=True, help="bestand om te schrijven")
+    r.add_argument("--as-of", type=_day, default=None, metavar="DATUM",
+                   help="de gegevens zoals bekend aan het einde van die dag (UTC), bijv. 2026-01-31")
+    r.set_defaults(func=cmd_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kpi", description="Binnenstadmonitor")
     sub = p.add_subparsers(dest="command", required=True)
@@ -69,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_demo)
     i = sub.add_parser("init", help="database aanmaken/migreren en zo nodig vullen")
     i.set_defaults(func=cmd_init)
+    _add_report_parser(sub)
     from kpi.importer.commands import add_import_parsers
 
     add_import_parsers(sub)

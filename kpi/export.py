@@ -31,3 +31,51 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     buf = io.StringIO()
     safe_frame(df).to_csv(buf, sep=";", decimal=",", index=False)
     return buf.getvalue().encode("utf-8-sig")
+
+
+def _cell(value: object) -> object:
+    """A value openpyxl can store: NaN/NaT/None become empty, timestamps plain datetimes."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return value.item()
+    return value
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An Excel workbook with one sheet per frame, formulas neutralised as in csv_bytes.
+
+    Every text cell is also stored with the string type, so no cell is ever a formula,
+    whatever openpyxl would infer from its first character.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, df in sheets.items():
+        # Sheet names: at most 31 characters, no []:*?/\ (Excel's rules).
+        name = "".join(c for c in str(title) if c not in "[]:*?/\\")[:31] or "Blad"
+        ws = wb.create_sheet(name)
+        safe = safe_frame(df)
+        ws.append([str(c) for c in safe.columns])
+        for row in safe.itertuples(index=False):
+            ws.append([_cell(v) for v in row])
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(safe.columns, start=1):
+            longest = max([len(str(col))] + [len(str(v)) for v in safe[col].head(500)])
+            ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

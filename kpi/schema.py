@@ -109,3 +109,20 @@ observations = sa.Table(
     ),
     sa.Index("ix_observations_batch", "batch_id"),
 )
+
+# Issue 4: dated events (a garage opening, a lockdown) shown on the charts and in reports.
+# Deleting only marks the row, so a briefing "as known on" an earlier date can be reproduced.
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event_date", sa.Date, nullable=False),
+    sa.Column("text", sa.String(200), nullable=False),
+    sa.Column("indicator_code", sa.ForeignKey("indicators.code"), nullable=True),
+    sa.Column("area_id", sa.ForeignKey("areas.id"), nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("deleted_at", sa.DateTime, nullable=True),
+    sa.Column("deleted_by", sa.String(200), nullable=True),
+    sa.Index("ix_events_event_date", "event_date"),
+)

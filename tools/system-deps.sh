@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: chromium (browser tests, kaleido), poppler-utils
-# (PDF pages to PNG), PostgreSQL server binaries. Installs only what is missing, and only
-# as root; otherwise it says what to install.
+# (PDF pages to PNG), PostgreSQL server binaries, fonts-dejavu-core (the PDF reports' font).
+# Installs only what is missing, and only as root; otherwise it says what to install.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# DejaVu Sans: the Unicode font embedded in the PDF briefing (kpi/reports/pdf.py).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Ontbrekende Debian-pakketten: ${missing[*]} (installeer ze als root: apt-get install ${missing[*]})" >&2

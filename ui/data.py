@@ -77,6 +77,18 @@ def batches():
     return repository.load_batches(engine())
 
 
+@st.cache_data(show_spinner=False, ttl=600)
+def _events(url: str, as_of: dt.datetime | None):
+    from kpi import events as event_store  # local: keeps this addition in one place
+
+    return event_store.list_events(engine(), as_of=as_of, area=settings().area)
+
+
+def events(as_of: dt.datetime | None = None):
+    """Events on the timeline (gebeurtenissen) of the monitored area, for kpi_figure (cached)."""
+    return _events(settings().database_url, as_of)
+
+
 def clear_after_change() -> None:
     """Drop cached frames after an import, undo or target revision."""
     st.cache_data.clear()

@@ -34,13 +34,18 @@ def pages() -> dict[str, list[st.Page]]:
             _page("bronnen.py", "Bronnen en definities", ":material/menu_book:", "bronnen"),
         ],
         # Issue 4 pages are appended here (meeting mode, what changed, reports).
-        "Vergadering en rapportage": [],
+        "Vergadering en rapportage": [
+            _page("vergadering.py", "Vergadermodus", ":material/co_present:", MEETING_URL),
+            _page("wijzigingen.py", "Wat is er veranderd", ":material/difference:", "wijzigingen"),
+            _page("rapporten.py", "Rapporten en downloads", ":material/description:", "rapporten"),
+        ],
     }
     if auth.is_editor():
         nav["Beheer"] = [
             _page("importeren.py", "Importeren", ":material/upload_file:", "importeren"),
             _page("importgeschiedenis.py", "Importgeschiedenis", ":material/history:", "importgeschiedenis"),
             _page("doelen.py", "Doelen beheren", ":material/flag:", "doelen"),
+            _page("gebeurtenissen.py", "Gebeurtenissen", ":material/event:", "gebeurtenissen"),
         ]
     return nav
 

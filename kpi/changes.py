@@ -1,0 +1,225 @@
+"""What changed since the last meeting: two snapshots of the stored data compared.
+
+A measurement is identified by area, indicator, peildatum and precision (the key the
+database keeps one current value for). Between the snapshot *before* (as known at the
+end of the reference date) and *after* (as known now, or at a later date):
+
+- **nieuw**: a key that is current after and was not before;
+- **herzien**: a key current in both whose value or illustrative flag differs;
+- **vervallen**: a key current before and not after (an undone import, removed demo values);
+- **status gewijzigd**: a KPI whose status differs when evaluated on each snapshot, each on
+  its own date (the status depends on the date: data ages, target years end);
+- **doel gewijzigd**: a KPI whose target version differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpi import formatting as fmt
+from kpi.metrics import KpiResult
+from kpi.service import Snapshot, evaluate_snapshot
+from kpi.settings import Settings
+from kpi.text import target_label
+
+KEY = ["area", "indicator", "peildatum", "precision"]
+_MEASUREMENT = KEY + ["value", "illustrative", "source", "recorded_at"]
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last moment of a date (UTC, naive as stored): 'as known on 31-1-2026'."""
+    return dt.datetime.combine(day, dt.time.max)
+
+
+def new_measurements(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Measurements current after whose key was not current before, oldest first."""
+    merged = after[_MEASUREMENT].merge(before[KEY], on=KEY, how="left", indicator=True)
+    out = merged[merged["_merge"] == "left_only"].drop(columns="_merge")
+    return out.sort_values(["indicator", "area", "peildatum"]).reset_index(drop=True)
+
+
+def removed_measurements(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Measurements current before whose key is no longer current after."""
+    return new_measurements(after, before)
+
+
+def revised_values(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Keys current in both with another value or illustrative flag after than before.
+
+    Columns: KEY, value_before, value_after, illustrative_before, illustrative_after,
+    source_after, recorded_at (when the new version was recorded).
+    """
+    both = before[_MEASUREMENT].merge(after[_MEASUREMENT], on=KEY, suffixes=("_before", "_after"))
+    changed = (both["value_before"] != both["value_after"]) | (
+        both["illustrative_before"] != both["illustrative_after"]
+    )
+    out = both.loc[changed, KEY + [
+        "value_before", "value_after", "illustrative_before", "illustrative_after",
+        "source_after", "recorded_at_after",
+    ]].rename(columns={"recorded_at_after": "recorded_at"})
+    return out.sort_values(["indicator", "area", "peildatum"]).reset_index(drop=True)
+
+
+def status_changes(before: list[KpiResult], after: list[KpiResult]) -> pd.DataFrame:
+    """KPIs whose status differs between the two evaluations (None: not a KPI then)."""
+    old = {r.indicator.code: r for r in before}
+    rows = []
+    for r in after:
+        prev = old.get(r.indicator.code)
+        if prev is None or prev.status != r.status:
+            rows.append(dict(
+                indicator=r.indicator.code, name=r.indicator.name,
+                status_before=None if prev is None else prev.status, status_after=r.status,
+                reason_after=r.status_reason,
+            ))
+    return pd.DataFrame(rows, columns=["indicator", "name", "status_before", "status_after", "reason_after"])
+
+
+def target_changes(before: list[KpiResult], after: list[KpiResult]) -> pd.DataFrame:
+    """KPIs whose target version differs, with both targets in words and the reason."""
+    old = {r.indicator.code: r for r in before}
+    rows = []
+    for r in after:
+        prev = old.get(r.indicator.code)
+        if prev is not None and prev.target.version != r.target.version:
+            rows.append(dict(
+                indicator=r.indicator.code, name=r.indicator.name,
+                target_before=target_label(prev), target_after=target_label(r),
+                reason=r.target.reason,
+            ))
+    return pd.DataFrame(rows, columns=["indicator", "name", "target_before", "target_after", "reason"])
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Everything that changed between two moments, and the KPIs as evaluated at each."""
+
+    since: dt.date
+    until: dt.date
+    new: pd.DataFrame
+    revised: pd.DataFrame
+    removed: pd.DataFrame
+    statuses: pd.DataFrame
+    targets: pd.DataFrame
+    before: list[KpiResult] = field(default_factory=list)
+    after: list[KpiResult] = field(default_factory=list)
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def kpis_with_new_measurements(self) -> list[str]:
+        """Codes of the KPIs (in display order) with at least one new measurement."""
+        codes = set(self.new["indicator"])
+        return [r.indicator.code for r in self.after if r.indicator.code in codes]
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing changed."""
+        return all(f.empty for f in (self.new, self.revised, self.removed, self.statuses, self.targets))
+
+
+def compare(before: Snapshot, after: Snapshot, settings: Settings, since: dt.date, until: dt.date) -> Changes:
+    """Compare the data as known at the end of `since` with the data in `after` (on `until`)."""
+    old = evaluate_snapshot(before, settings, since)
+    new = evaluate_snapshot(after, settings, until)
+    return Changes(
+        since=since, until=until,
+        new=new_measurements(before.observations, after.observations),
+        revised=revised_values(before.observations, after.observations),
+        removed=removed_measurements(before.observations, after.observations),
+        statuses=status_changes(old, new), targets=target_changes(old, new),
+        before=old, after=new, indicators=after.indicators,
+    )
+
+
+# ---- Dutch tables for the page and the reports --------------------------------------------
+
+def _name_unit(indicators: pd.DataFrame, code: str) -> tuple[str, str, int]:
+    if code in indicators.index:
+        row = indicators.loc[code]
+        return str(row["name"]), str(row["unit"]), int(row["decimals"])
+    return code, "aantal", 0
+
+
+def _flag(illustrative: bool) -> str:
+    return " (illustratief)" if illustrative else ""
+
+
+def new_table(ch: Changes) -> pd.DataFrame:
+    """The new measurements as a Dutch table."""
+    rows = []
+    for _, m in ch.new.iterrows():
+        name, unit, dec = _name_unit(ch.indicators, m["indicator"])
+        rows.append({
+            "KPI": name, "Gebied": m["area"],
+            "Peildatum": fmt.peildatum(m["peildatum"], m["precision"]),
+            "Waarde": fmt.value(m["value"], unit, dec) + _flag(bool(m["illustrative"])),
+            "Bron": m["source"], "Vastgelegd (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"])),
+        })
+    return pd.DataFrame(rows, columns=["KPI", "Gebied", "Peildatum", "Waarde", "Bron", "Vastgelegd (UTC)"])
+
+
+def revised_table(ch: Changes) -> pd.DataFrame:
+    """The revised values as a Dutch table: was, is, and when."""
+    rows = []
+    for _, m in ch.revised.iterrows():
+        name, unit, dec = _name_unit(ch.indicators, m["indicator"])
+        rows.append({
+            "KPI": name, "Gebied": m["area"],
+            "Peildatum": fmt.peildatum(m["peildatum"], m["precision"]),
+            "Was": fmt.value(m["value_before"], unit, dec) + _flag(bool(m["illustrative_before"])),
+            "Is nu": fmt.value(m["value_after"], unit, dec) + _flag(bool(m["illustrative_after"])),
+            "Bron": m["source_after"], "Herzien op (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"])),
+        })
+    return pd.DataFrame(rows, columns=["KPI", "Gebied", "Peildatum", "Was", "Is nu", "Bron", "Herzien op (UTC)"])
+
+
+def removed_table(ch: Changes) -> pd.DataFrame:
+    """The measurements no longer current, as a Dutch table."""
+    rows = []
+    for _, m in ch.removed.iterrows():
+        name, unit, dec = _name_unit(ch.indicators, m["indicator"])
+        rows.append({
+            "KPI": name, "Gebied": m["area"],
+            "Peildatum": fmt.peildatum(m["peildatum"], m["precision"]),
+            "Waarde": fmt.value(m["value"], unit, dec) + _flag(bool(m["illustrative"])),
+            "Bron": m["source"],
+        })
+    return pd.DataFrame(rows, columns=["KPI", "Gebied", "Peildatum", "Waarde", "Bron"])
+
+
+def status_table(ch: Changes) -> pd.DataFrame:
+    """The status changes as a Dutch table."""
+    return pd.DataFrame({
+        "KPI": ch.statuses["name"],
+        "Was": [s if s else "(nog geen KPI)" for s in ch.statuses["status_before"]],
+        "Is nu": ch.statuses["status_after"],
+        "Waarom": ch.statuses["reason_after"],
+    }, columns=["KPI", "Was", "Is nu", "Waarom"])
+
+
+def target_table(ch: Changes) -> pd.DataFrame:
+    """The target revisions as a Dutch table."""
+    return pd.DataFrame({
+        "KPI": ch.targets["name"], "Was": ch.targets["target_before"],
+        "Is nu": ch.targets["target_after"], "Reden": ch.targets["reason"],
+    }, columns=["KPI", "Was", "Is nu", "Reden"])
+
+
+def headline(ch: Changes) -> str:
+    """One Dutch sentence with the counts: 'Sinds 1-10-2026: 2 KPI's met nieuwe metingen, ...'."""
+    def n(count: int, one: str, many: str) -> str:
+        return f"{fmt.number(count)} {one if count == 1 else many}"
+
+    parts = [
+        n(len(ch.kpis_with_new_measurements), "KPI met nieuwe metingen", "KPI's met nieuwe metingen"),
+        n(len(ch.revised), "herziene waarde", "herziene waarden"),
+        n(len(ch.statuses), "statuswijziging", "statuswijzigingen"),
+    ]
+    if not ch.removed.empty:
+        parts.append(n(len(ch.removed), "vervallen waarde", "vervallen waarden"))
+    if not ch.targets.empty:
+        parts.append(n(len(ch.targets), "gewijzigd doel", "gewijzigde doelen"))
+    return f"Sinds {fmt.peildatum(ch.since, 'dag')}: " + ", ".join(parts) + "."

@@ -1,0 +1,92 @@
+"""Briefing exports for the regiegroep and the gemeenteraad: PDF, PowerPoint, PNG, CSV, XLSX.
+
+`load_report` gathers the data once; `chart_images` turns every KPI chart into a PNG on
+one Chromium; `render` builds the document. The CLI, the Rapporten page and the benchmark
+all go through `build`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.engine import Engine
+
+from kpi.export import csv_bytes, xlsx_bytes
+from kpi.reports.errors import ReportError
+from kpi.reports.images import ImageError, kaleido_server, png
+from kpi.reports.model import (
+    DECK_CHART_PX,
+    PDF_CHART_PX,
+    ReportData,
+    events_frame,
+    figure,
+    figures_frame,
+    load_report,
+    status_frame,
+)
+from kpi.settings import Settings
+
+FORMATS = {
+    "pdf": ("application/pdf", "pdf"),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("text/csv", "csv"),
+    "png": ("image/png", "png"),
+}
+_SCALE = 2  # sharp on a projector and in print
+
+
+def chart_png(report: ReportData, code: str, size: tuple[int, int] = PDF_CHART_PX) -> bytes:
+    """One KPI's chart as PNG (`size` in layout pixels, rendered at twice that)."""
+    r = next(r for r in report.results if r.indicator.code == code)
+    return png(figure(report, r, height=size[1]), width=size[0], height=size[1], scale=_SCALE)
+
+
+def chart_images(report: ReportData, size: tuple[int, int] = PDF_CHART_PX) -> dict[str, bytes]:
+    """Every KPI's chart as PNG, all on one kaleido server."""
+    with kaleido_server():
+        # The browser starts in a background thread: build the figures meanwhile.
+        figures = {r.indicator.code: figure(report, r, height=size[1]) for r in report.results}
+        return {code: png(fig, width=size[0], height=size[1], scale=_SCALE) for code, fig in figures.items()}
+
+
+def render(report: ReportData, fmt: str) -> bytes:
+    """The report in one format: pdf, pptx (with charts), xlsx or csv (all figures)."""
+    if fmt == "pdf":
+        from kpi.reports.pdf import find_fonts, pdf_bytes
+
+        find_fonts()  # a missing font should not cost the charts' rendering first
+        return pdf_bytes(report, chart_images(report))
+    if fmt == "pptx":
+        from kpi.reports.deck import pptx_bytes
+
+        return pptx_bytes(report, chart_images(report, DECK_CHART_PX))
+    if fmt == "xlsx":
+        return xlsx_bytes({
+            "Status": status_frame(report), "Cijfers": figures_frame(report),
+            "Gebeurtenissen": events_frame(report),
+        })
+    if fmt == "csv":
+        return csv_bytes(figures_frame(report))
+    raise ValueError(f"onbekend formaat: {fmt}")
+
+
+def build(engine: Engine, settings: Settings, fmt: str, as_of_day: dt.date | None = None,
+          today: dt.date | None = None) -> bytes:
+    """Load and render in one go; `as_of_day`: the data as known at the end of that date (UTC)."""
+    from kpi.changes import end_of_day
+
+    as_of = end_of_day(as_of_day) if as_of_day else None
+    return render(load_report(engine, settings, today=today, as_of=as_of), fmt)
+
+
+def file_name(report: ReportData, fmt: str) -> str:
+    """'binnenstadmonitor-2026-11-22.pdf' (the as-of date when given)."""
+    day = report.as_of.date() if report.as_of else report.today
+    return f"binnenstadmonitor-{day.isoformat()}.{FORMATS[fmt][1]}"
+
+
+__all__ = [
+    "FORMATS", "ImageError", "ReportData", "ReportError", "build", "chart_images", "chart_png", "file_name",
+    "kaleido_server", "load_report", "render",
+]

@@ -1,0 +1,74 @@
+"""Rapporten en downloads: the briefing as PDF or PowerPoint, each chart as PNG, all figures as
+CSV and XLSX; for today or as known on an earlier date (?stand=2026-10-01)."""
+
+import datetime as dt
+
+import streamlit as st
+
+from ui import frame
+
+frame.ensure()
+
+from kpi import formatting as fmt  # noqa: E402
+from kpi import reports  # noqa: E402
+from kpi.changes import end_of_day  # noqa: E402
+from kpi.reports.model import assemble  # noqa: E402
+from ui import data  # noqa: E402
+
+today = dt.date.today()
+try:
+    default = min(dt.date.fromisoformat(str(st.query_params.get("stand", ""))), today)
+except ValueError:
+    default = today
+
+st.title("Rapporten en downloads")
+day = st.date_input("Stand van", value=default, max_value=today, format="DD-MM-YYYY", key="report_day",
+                    help="Een eerdere datum geeft de cijfers zoals ze aan het einde van die dag bekend waren.")
+if day != today:
+    st.query_params["stand"] = day.isoformat()
+elif "stand" in st.query_params:
+    del st.query_params["stand"]
+as_of = None if day == today else end_of_day(day)
+report = assemble(data.snapshot(as_of), data.settings(), day, data.events(as_of), data.batches())
+if as_of is not None:
+    st.caption(f"Alles op deze pagina geeft de cijfers zoals bekend aan het einde van {fmt.peildatum(day, 'dag')} "
+               "(UTC), met de status op die datum.")
+if report.illustrative:
+    st.caption("De rapporten vermelden op de titelpagina en bij elke KPI dat er illustratieve waarden in staan.")
+
+
+def _offer(kind: str, what: str, label: str, make) -> None:
+    """A button that makes a file, then a download button for it (kept per session and date)."""
+    stamp = (kind, what, day)
+    if st.button(label, key=f"make_{kind}", icon=":material/build:"):
+        with st.spinner("Bezig met maken…"):
+            try:
+                st.session_state[f"made_{kind}"] = (stamp, make())
+            except reports.ReportError as exc:
+                st.error(str(exc))
+    made = st.session_state.get(f"made_{kind}")
+    if made and made[0] == stamp:
+        st.download_button("Downloaden", made[1], file_name=what, key=f"download_{kind}", on_click="ignore",
+                           mime=reports.FORMATS[what.rsplit(".", 1)[1]][0], icon=":material/download:")
+
+
+st.subheader("Briefing")
+left, right = st.columns(2)
+with left:
+    _offer("pdf", reports.file_name(report, "pdf"), "PDF-rapport maken", lambda: reports.render(report, "pdf"))
+with right:
+    _offer("pptx", reports.file_name(report, "pptx"), "PowerPoint maken", lambda: reports.render(report, "pptx"))
+
+st.subheader("Alle cijfers")
+left, right = st.columns(2)
+left.download_button("Cijfers als Excel (XLSX)", lambda: reports.render(report, "xlsx"),
+                     file_name=reports.file_name(report, "xlsx"), mime=reports.FORMATS["xlsx"][0],
+                     key="download_xlsx", on_click="ignore", icon=":material/table:")
+right.download_button("Cijfers als CSV", reports.render(report, "csv"), file_name=reports.file_name(report, "csv"),
+                      mime=reports.FORMATS["csv"][0], key="download_csv", on_click="ignore", icon=":material/csv:")
+
+st.subheader("Grafiek als afbeelding")
+names = {r.indicator.code: r.indicator.name for r in report.results}
+if names:
+    code = st.selectbox("KPI", list(names), format_func=names.get, key="png_kpi")
+    _offer("png", f"{code}-{day.isoformat()}.png", "Afbeelding maken", lambda: reports.chart_png(report, code))

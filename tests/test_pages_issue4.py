@@ -1,0 +1,223 @@
+"""Issue 4 pages: meeting mode, what changed, reports and events. AppTest against a fresh
+SQLite file per test; one browser test checks the projector screen at 1280x720."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import events
+from kpi.db import ensure_ready, make_engine
+from tests.apptest import figure, run_app, texts
+from tests.browser import ROOT, exceptions_on, screenshot, wait_idle
+from tests.test_changes import MEETING, REVISED, backdate, revise
+
+pytest_plugins = ["tests.browser"]
+AREA = "Assen binnenstad"
+NAMES = ["Aantal banen", "Aantal bedrijven", "Leegstand (verkooppunten)", "Rapportcijfer bezoekers",
+         "Positie in ranking binnensteden"]
+
+
+def _title(at) -> str:
+    """The page title as a reader sees it (stored names are Markdown-escaped on screen)."""
+    return re.sub(r"\\(.)", r"\1", at.title[0].value)
+
+
+def _frame(at, column: str):
+    """The first table with this column (AppTest does not expose a dataframe's key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _param(at, name):
+    value = at.query_params[name]
+    return value[-1] if isinstance(value, list) else value
+
+
+def _seeded(url: str):
+    engine = make_engine(url)
+    ensure_ready(engine)
+    return engine
+
+
+# ---- Vergadermodus ------------------------------------------------------------------------
+
+def test_meeting_summary_lists_every_kpi(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="pages/vergadering.py")
+    assert not at.exception and not at.error
+    assert _title(at) == "Stand van het Binnenstadakkoord"
+    body = texts(at)
+    for name in NAMES:
+        assert f"**{name}**" in body
+    for value in ["**4.210**", "**458**", "**13,8%**", "**7,3**", "**plaats 33**"]:
+        assert value in body
+    assert body.count("illustratief") >= 5
+    assert "**op koers**" in body and "**achter**" in body  # status in words
+    assert "onder landelijk (7,0%)" in body and "top 25 in 2021" in body
+    assert "Scherm 1 van 6 · samenvatting" in body
+    assert _param(at, "stap") == "0"
+    assert at.button(key="meeting_prev").disabled and not at.button(key="meeting_next").disabled
+
+
+def test_meeting_step_from_the_url_and_next_previous(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="pages/vergadering.py", query={"stap": "2"})
+    assert not at.exception and not at.error
+    assert _title(at) == "Aantal bedrijven"
+    assert at.metric[0].value == "458" and at.metric[0].label == "Peildatum 2025"
+    body = texts(at)
+    assert "Illustratief – geen meting" in body and "Doel: **500**" in body
+    assert "Aantal bedrijven steeg van 430 (2017) naar 458 (2025)" in body
+    assert figure(at)["layout"]["height"] == 400
+
+    at.button(key="meeting_next").click().run()
+    assert not at.exception
+    assert _title(at) == "Leegstand (verkooppunten)" and _param(at, "stap") == "3"
+    at.button(key="meeting_prev").click().run()
+    at.button(key="meeting_prev").click().run()
+    assert _title(at) == "Aantal banen" and _param(at, "stap") == "1"
+
+
+@pytest.mark.parametrize("asked, title", [("99", "Positie in ranking binnensteden"), ("-3", "Stand van het Binnenstadakkoord"),
+                                          ("drie", "Stand van het Binnenstadakkoord")])
+def test_meeting_step_out_of_range_is_clamped(monkeypatch, sqlite_url, asked, title):
+    at = run_app(monkeypatch, sqlite_url, page="pages/vergadering.py", query={"stap": asked})
+    assert not at.exception and not at.error
+    assert _title(at) == title
+
+
+def test_meeting_chart_shows_events_as_plain_text(monkeypatch, sqlite_url):
+    engine = _seeded(sqlite_url)
+    events.add_event(engine, dt.date(2019, 6, 1), "<b>Opening</b> garage", indicator="banen")
+    at = run_app(monkeypatch, sqlite_url, page="pages/vergadering.py", query={"stap": "1"})
+    assert not at.exception
+    notes = [a["text"] for a in figure(at)["layout"].get("annotations", [])]
+    assert "&lt;b&gt;Opening&lt;/b&gt; garage" in notes
+
+
+# ---- Wat is er veranderd -----------------------------------------------------------------
+
+def test_changes_since_a_meeting(monkeypatch, sqlite_url):
+    engine = _seeded(sqlite_url)
+    backdate(engine)
+    revise(engine, "banen", AREA, dt.date(2025, 1, 1), 4300.0, REVISED)
+    at = run_app(monkeypatch, sqlite_url, page="pages/wijzigingen.py", query={"sinds": MEETING.isoformat()})
+    assert not at.exception and not at.error
+    assert at.date_input(key="changes_since").value == MEETING
+    body = texts(at)
+    assert "Sinds 31-1-2026: 0 KPI's met nieuwe metingen, 1 herziene waarde" in body
+    revised = _frame(at, "Herzien op (UTC)")
+    assert revised[["KPI", "Was", "Is nu"]].values.tolist() == [["Aantal banen", "4.210 (illustratief)", "4.300"]]
+    known = _frame(at, "Status")
+    assert known["Waarde"].tolist()[0] == "4.210 (illustratief)"
+    assert known["KPI"].tolist() == NAMES
+    assert "Geen nieuwe metingen." in body
+
+    at.date_input(key="changes_since").set_value(dt.date(2026, 2, 4)).run()
+    assert not at.exception
+    assert _param(at, "sinds") == "2026-02-04"
+    assert "1 herziene waarde" not in texts(at)
+    assert _frame(at, "Status")["Waarde"].tolist()[0] == "4.300"
+
+
+# ---- Rapporten -----------------------------------------------------------------------------
+
+def test_reports_page_makes_a_pdf_to_download(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="pages/rapporten.py")
+    assert not at.exception and not at.error
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Cijfers als Excel (XLSX)", "Cijfers als CSV"]
+    at.button(key="make_pdf").click().run()
+    assert not at.exception and not at.error
+    downloads = {b.proto.label: b for b in at.get("download_button")}
+    assert "Downloaden" in downloads
+    assert at.session_state["made_pdf"][1].startswith(b"%PDF-")
+
+
+def test_reports_page_as_of_a_date_from_the_url(monkeypatch, sqlite_url):
+    engine = _seeded(sqlite_url)
+    backdate(engine)
+    at = run_app(monkeypatch, sqlite_url, page="pages/rapporten.py", query={"stand": MEETING.isoformat()})
+    assert not at.exception and not at.error
+    assert at.date_input(key="report_day").value == MEETING
+    assert "de cijfers zoals bekend aan het einde van 31-1-2026 (UTC)" in texts(at)
+    assert _param(at, "stand") == "2026-01-31"
+    at.date_input(key="report_day").set_value(dt.date.today()).run()
+    assert not at.exception and "stand" not in at.query_params
+    assert "zoals bekend aan het einde van" not in texts(at)
+
+
+# ---- Gebeurtenissen ------------------------------------------------------------------------
+
+def test_events_page_is_not_offered_to_a_viewer(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/gebeurtenissen.py")
+
+
+def test_events_page_opened_directly_refuses_a_viewer(monkeypatch, sqlite_url):
+    # A cold deep link runs the page script on its own: still no form for a viewer.
+    monkeypatch.setenv("KPI_DATABASE_URL", sqlite_url)
+    at = AppTest.from_file(str(ROOT / "pages" / "gebeurtenissen.py"), default_timeout=60).run()
+    assert not at.exception
+    assert not at.text_input and not any(b.label == "Toevoegen" for b in at.button)
+
+
+def test_editor_adds_and_deletes_an_event(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="pages/gebeurtenissen.py", editor=True)
+    assert not at.exception and not at.error
+    assert "Er zijn nog geen gebeurtenissen vastgelegd." in texts(at)
+    at.date_input(key="event_date").set_value(dt.date(2019, 6, 1))
+    at.text_input(key="event_text").input("<b>Opening</b> [garage](http://e.vil)")
+    at.selectbox(key="event_kpi").select("banen")
+    next(b for b in at.button if b.label == "Toevoegen").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["De gebeurtenis is toegevoegd."]
+    table = _frame(at, "Gebeurtenis")
+    assert table[["Datum", "Gebeurtenis", "KPI", "Gebied"]].values.tolist() == [
+        ["1-6-2019", "<b>Opening</b> [garage](http://e.vil)", "Aantal banen", AREA]]
+
+    at.button(key="event_delete").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["De gebeurtenis is verwijderd."]
+    assert "Er zijn nog geen gebeurtenissen vastgelegd." in texts(at)
+
+
+def test_editor_gets_a_dutch_message_for_an_empty_event(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="pages/gebeurtenissen.py", editor=True)
+    next(b for b in at.button if b.label == "Toevoegen").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Vul een korte omschrijving van de gebeurtenis in."]
+
+
+# ---- the projector screen in a real browser -----------------------------------------------
+
+@pytest.mark.browser
+def test_meeting_screen_fits_1280x720_in_large_type(streamlit_server, page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    for step in range(6):
+        page.goto(f"{streamlit_server.url}/vergadering?stap={step}")
+        page.wait_for_selector("h1", state="visible")
+        wait_idle(page)
+        if step:
+            page.wait_for_selector("[data-testid=stPlotlyChart] .main-svg", state="visible")
+        screenshot(page, f"meeting-1280x720-stap{step}.png")
+        assert not exceptions_on(page)
+        assert not page.locator("[data-testid=stSidebar]").is_visible()
+        overflow = page.evaluate(
+            "(() => { const m = document.querySelector('[data-testid=stMain]');"
+            " return m.scrollHeight - m.clientHeight; })()")
+        assert overflow <= 0, f"screen {step} needs scrolling ({overflow}px)"
+        body_px = page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('[data-testid=stMarkdownContainer] p')).fontSize)")
+        assert body_px >= 20
+        if step:
+            value_px = page.evaluate(
+                "parseFloat(getComputedStyle(document.querySelector('[data-testid=stMetricValue] p')).fontSize)")
+            assert value_px >= 64
+    from playwright.sync_api import expect
+
+    page.keyboard.press("ArrowLeft")  # the Vorige button's shortcut
+    expect(page.locator("h1").first).to_have_text("Rapportcijfer bezoekers")
+    page.wait_for_url("**stap=4**")

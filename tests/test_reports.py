@@ -1,0 +1,258 @@
+"""Briefing exports, opened and read back: PDF text, the deck's slides and pictures, the
+workbook's cells, and a report --as-of an earlier date. SQLite only; one kaleido server
+(one Chromium) for the whole module. The first PDF pages are kept as PNG under
+artifacts/report-pages/ for a look."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from kpi import events, reports, repository
+from kpi.db import ensure_ready, make_engine
+from kpi.formatting import value as fmt_value
+from kpi.reports import images, model
+from kpi.settings import Settings
+from kpi.text import target_label
+from tests.test_changes import MEETING, REVISED, backdate, revise
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES_DIR = ROOT / "artifacts" / "report-pages"
+TODAY = dt.date(2026, 11, 22)
+AREA = "Assen binnenstad"
+FORMULA_SOURCE = '=HYPERLINK("http://e.vil","klik")'
+
+
+def _require(tool: str) -> None:
+    if shutil.which(tool) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is required here (Debian poppler-utils)")
+        pytest.skip(f"{tool} missing (Debian poppler-utils; `make test` installs it)")
+
+
+@pytest.fixture(scope="module")
+def kaleido():
+    """One Chromium for every chart in this module."""
+    with images.kaleido_server():
+        yield
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    """A seeded SQLite database recorded on 1-6-2025; on 3-2-2026 the 2025 job count was
+    revised from 4.210 (illustrative) to 4.300, with a source that looks like a formula."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('reports') / 'reports.db'}"
+    engine = make_engine(url)
+    ensure_ready(engine)
+    backdate(engine)
+    revise(engine, "banen", AREA, dt.date(2025, 1, 1), 4300.0, REVISED, source=FORMULA_SOURCE)
+    events.add_event(engine, dt.date(2019, 6, 1), "<b>Opening</b> parkeergarage", indicator="banen")
+    events.add_event(engine, dt.date(2020, 3, 15), "=1+1 lockdown")
+    yield url, engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def report(db):
+    return reports.load_report(db[1], Settings(), today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def pdf_text(report, kaleido):
+    """The PDF's text, one string per page; the first pages are kept as PNG."""
+    _require("pdftotext")
+    data = reports.render(report, "pdf")
+    assert data.startswith(b"%PDF-")
+    PAGES_DIR.mkdir(parents=True, exist_ok=True)
+    path = PAGES_DIR / "briefing.pdf"
+    path.write_bytes(data)
+    if shutil.which("pdftoppm"):
+        for old in PAGES_DIR.glob("briefing-*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "3", str(path), str(PAGES_DIR / "briefing")],
+                       check=True)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_pdf_title_page_has_every_kpi_with_value_target_and_status(report, pdf_text):
+    title = _flat(pdf_text[0])
+    assert "Binnenstadmonitor" in title and "Stand van het Binnenstadakkoord – Assen binnenstad" in title
+    assert "Nieuwste peildatum: 1-1-2025" in title
+    assert "Laatste import: 3-2-2026" not in title  # a revision is not an import batch
+    assert "Laatste import: 1-6-2025 12:00 (UTC)" in title
+    assert "dit rapport bevat illustratieve waarden" in title
+    for r in report.results:
+        ind = r.indicator
+        assert ind.name in title
+        assert fmt_value(r.latest.value, ind.unit, ind.decimals) in title
+        assert target_label(r).split(" (")[0] in title
+        assert r.status in title
+    assert "4.300" in title and "4.210" not in title
+    assert "<b>Opening</b> parkeergarage" in title  # events as plain text
+
+
+def test_pdf_has_a_page_per_kpi_with_sentence_sources_and_notice(report, pdf_text):
+    pages = [_flat(p) for p in pdf_text if p.strip()]
+    assert len(pages) == 1 + len(report.results)
+    for r, page in zip(report.results, pages[1:]):
+        assert page.startswith(r.indicator.name)
+        assert _flat(model.value_text(r)) in page
+        assert ("deze KPI bevat illustratieve waarden" in page) == r.illustrative
+        assert "Bronnen:" in page and "Doel vastgelegd in:" in page
+    jobs = pages[1]
+    assert "Aantal banen steeg van 3.800 (2017) naar 4.300 (2025)" in jobs
+    assert FORMULA_SOURCE in jobs and "Opening</b> parkeergarage" in jobs
+    assert "=1+1 lockdown" in pages[2]  # an event without a KPI shows on every KPI
+    assert "Opening" not in pages[2]  # the garage belongs to the jobs KPI only
+    assert sorted(PAGES_DIR.glob("briefing-*.png"))
+
+
+def test_pdf_without_demo_values_has_no_notice(tmp_path, kaleido):
+    _require("pdftotext")
+    engine = make_engine(f"sqlite:///{tmp_path / 'real.db'}")
+    ensure_ready(engine)
+    repository.remove_illustrative(engine)
+    data = reports.build(engine, Settings(), "pdf", today=TODAY)
+    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    assert "Aantal banen" in text and "3.800" in text
+    assert "illustratieve waarden" not in text and "illustratief" not in text
+
+
+def test_deck_has_summary_and_a_slide_per_kpi_with_picture(report, kaleido):
+    deck = Presentation(io.BytesIO(reports.render(report, "pptx")))
+    slides = list(deck.slides)
+    assert len(slides) == 1 + len(report.results)
+    summary = slides[0]
+    assert summary.shapes.title.text == "Stand van het Binnenstadakkoord – Assen binnenstad"
+    table = next(s for s in summary.shapes if s.has_table).table
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == ["KPI", "Waarde", "Peildatum", "Doel", "Status"]
+    assert [row[0] for row in rows[1:]] == [r.indicator.name for r in report.results]
+    assert rows[1][1] == "4.300"
+    summary_text = " ".join(s.text_frame.text for s in summary.shapes if s.has_text_frame)
+    assert "illustratieve waarden" in summary_text
+    for r, slide in zip(report.results, slides[1:]):
+        assert slide.shapes.title.text == r.indicator.name
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        img = Image.open(io.BytesIO(pictures[0].image.blob))
+        assert img.format == "PNG" and img.size == (1600, 848)
+        text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        assert fmt_value(r.latest.value, r.indicator.unit, r.indicator.decimals) in text
+        assert target_label(r) in text
+        assert ("deze KPI bevat illustratieve waarden" in text) == r.illustrative
+
+
+def test_xlsx_has_the_figures_and_no_formula_cells(report):
+    wb = load_workbook(io.BytesIO(reports.render(report, "xlsx")))
+    assert wb.sheetnames == ["Status", "Cijfers", "Gebeurtenissen"]
+    status = list(wb["Status"].values)
+    header = status[0]
+    by_code = {row[header.index("indicator")]: row for row in status[1:]}
+    assert by_code["banen"][header.index("waarde")] == 4300
+    assert by_code["banen"][header.index("illustratief")] is False
+    assert by_code["leegstand"][header.index("doel")] == "onder landelijk (7,0%)"
+    figures = list(wb["Cijfers"].values)
+    cols = figures[0]
+    jobs_2025 = [r for r in figures[1:] if r[cols.index("indicator")] == "banen" and r[cols.index("peildatum")] == "2025"
+                 and r[cols.index("gebied")] == AREA]
+    assert [r[cols.index("waarde")] for r in jobs_2025] == [4300]
+    assert jobs_2025[0][cols.index("bron")] == "'" + FORMULA_SOURCE
+    assert len(figures) - 1 == len(model.figures_frame(report))
+    event_texts = [r[1] for r in list(wb["Gebeurtenissen"].values)[1:]]
+    assert event_texts == ["<b>Opening</b> parkeergarage", "'=1+1 lockdown"]
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@")), (ws.title, cell.coordinate)
+
+
+def test_csv_has_every_figure_neutralised(report):
+    text = reports.render(report, "csv").decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("gebied;indicator;kpi;peildatum")
+    assert len(lines) - 1 == len(model.figures_frame(report))
+    assert any(line.startswith(f"{AREA};banen;Aantal banen;2025;jaar;4300,0;") for line in lines)
+    assert "'=HYPERLINK" in text and ";=HYPERLINK" not in text
+
+
+def test_chart_png_per_kpi(report, kaleido):
+    data = reports.chart_png(report, "leegstand")
+    img = Image.open(io.BytesIO(data))
+    assert img.format == "PNG" and img.size == (1800, 940)
+
+
+def test_report_as_of_an_earlier_date_shows_the_values_known_then(db, tmp_path):
+    _require("pdftotext")
+    url, _engine = db
+    env = {**os.environ, "KPI_DATABASE_URL": url}
+    old, new = tmp_path / "old.pdf", tmp_path / "new.pdf"
+    printed = []
+    for path, extra in [(old, ["--as-of", MEETING.isoformat()]), (new, [])]:
+        res = subprocess.run([sys.executable, "-m", "kpi", "report", "--format", "pdf", "--output", str(path), *extra],
+                             cwd=ROOT, env=env, capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr
+        assert "Traceback" not in res.stderr
+        printed.append(res.stdout)
+    assert printed[0].strip() == f"Rapport (pdf) geschreven naar {old}, gegevens zoals bekend op 31-1-2026."
+    assert printed[1].strip() == f"Rapport (pdf) geschreven naar {new}."
+    old_text = _flat(subprocess.run(["pdftotext", str(old), "-"], capture_output=True, text=True, check=True).stdout)
+    new_text = _flat(subprocess.run(["pdftotext", str(new), "-"], capture_output=True, text=True, check=True).stdout)
+    assert "Gegevens zoals bekend op 31-1-2026" in old_text and "Status bepaald op 31-1-2026" in old_text
+    assert "4.210" in old_text and "4.300" not in old_text
+    assert "4.300" in new_text and "Gegevens zoals bekend op" not in new_text
+    assert FORMULA_SOURCE not in old_text  # the revision's source did not exist yet
+
+
+def test_cli_report_refuses_a_bad_date(db, tmp_path):
+    env = {**os.environ, "KPI_DATABASE_URL": db[0]}
+    res = subprocess.run([sys.executable, "-m", "kpi", "report", "--format", "pdf", "--output", str(tmp_path / "x.pdf"),
+                          "--as-of", "31-02-2026"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert res.returncode == 2 and "is geen datum" in res.stderr and "Traceback" not in res.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_one_server_for_all_charts_of_a_report(report, monkeypatch):
+    """No browser here: kaleido replaced by counters, the lease logic is what is tested."""
+    calls = {"start": 0, "stop": 0, "render": 0}
+    monkeypatch.setattr(images, "_LEASE", images._ServerLease())
+    monkeypatch.setattr(images.kaleido, "start_sync_server", lambda **kw: calls.__setitem__("start", calls["start"] + 1))
+    monkeypatch.setattr(images.kaleido, "stop_sync_server", lambda **kw: calls.__setitem__("stop", calls["stop"] + 1))
+
+    def fake_render(fig, opts):
+        calls["render"] += 1
+        return images.PNG_SIGNATURE + b"fake"
+
+    monkeypatch.setattr(images.kaleido, "calc_fig_sync", fake_render)
+    pngs = reports.chart_images(report)
+    assert set(pngs) == {r.indicator.code for r in report.results}
+    assert calls == {"start": 1, "stop": 1, "render": len(report.results)}
+    with images.kaleido_server():  # nested leases share the one server
+        reports.chart_png(report, "banen")
+        reports.chart_png(report, "ranking")
+    assert calls["start"] == 2 and calls["stop"] == 2
+
+
+def test_missing_browser_gives_a_dutch_error_instead_of_hanging(report, monkeypatch):
+    monkeypatch.setattr(images, "_LEASE", images._ServerLease())
+    monkeypatch.setattr(images.Chromium, "find_browser", classmethod(lambda cls, **kw: None))
+    with pytest.raises(reports.ReportError, match="geen Chromium-browser gevonden"):
+        reports.render(report, "pdf")

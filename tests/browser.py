@@ -79,10 +79,15 @@ class StreamlitServer:
     port: int
     log_path: Path
     started_at: float = field(default_factory=time.perf_counter)
+    env: dict[str, str] = field(default_factory=dict)  # what start_streamlit added
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def db_url(self) -> str:
+        return self.env.get("KPI_DATABASE_URL") or os.environ.get("KPI_DATABASE_URL", "")
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -150,7 +155,7 @@ def wait_healthy(url: str, proc: subprocess.Popen | None = None, timeout: float 
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             pass
-        time.sleep(0.05)
+        time.sleep(0.02)
     raise RuntimeError(f"streamlit at {url} not healthy after {timeout} s")
 
 
@@ -182,7 +187,7 @@ def start_streamlit(
         proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         log.close()
-        server = StreamlitServer(proc=proc, port=port, log_path=log_path, started_at=started)
+        server = StreamlitServer(proc=proc, port=port, log_path=log_path, started_at=started, env=dict(env or {}))
         if not wait:
             return server
         try:

@@ -1,0 +1,212 @@
+"""Benchmarks in headless Debian chromium: cold start, page switch, and server memory with
+many sessions. Each comparison runs the dashboard and its bare baseline side by side,
+interleaved, in the same run."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import threading
+import time
+from pathlib import Path
+
+from bench.common import Comparison, interleaved
+from kpi.db import ensure_ready, make_engine
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    VIEWPORT,
+    StreamlitServer,
+    run_async,
+    sqlite_url,
+    start_streamlit,
+    wait_healthy,
+)
+
+HERE = Path(__file__).resolve().parent
+BARE_METRIC_APP = HERE / "bare_metric_app.py"
+BARE_TWO_PAGES = HERE / "bare_two_pages" / "app.py"
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+CHART_DRAWN = "[data-testid=stPlotlyChart] .scatterlayer .trace"
+TIMEOUT_MS = 120_000
+
+
+def seeded_db(path: Path) -> str:
+    """A migrated and seeded SQLite database, as after `make run` once."""
+    url = sqlite_url(path)
+    engine = make_engine(url)
+    ensure_ready(engine)
+    engine.dispose()
+    return url
+
+
+def _metrics_shown(n: int) -> str:
+    return f"() => document.querySelectorAll('[data-testid=stMetricValue]').length >= {n}"
+
+
+def cold_start_once(browser, workdir: Path, app: Path, env: dict[str, str], metrics: int,
+                    health: list[float] | None = None) -> float:
+    """Seconds from launching the server until `metrics` st.metric values are visible
+    (`health` receives the seconds until /_stcore/health answered, for the breakdown)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    log = workdir / f"cold-{app.stem}.log"
+    start = time.perf_counter()
+    server = start_streamlit(log, env=env, app=app, wait=False)
+    try:
+        wait_healthy(server.url, server.proc, log_path=log)
+        if health is not None:
+            health.append(time.perf_counter() - start)
+        page.goto(server.url)
+        page.wait_for_function(_metrics_shown(metrics))
+        elapsed = time.perf_counter() - start
+    finally:
+        server.stop()
+        context.close()
+    return elapsed
+
+
+def cold_start(browser, workdir: Path, runs: int, progress) -> list[Comparison]:
+    db = seeded_db(workdir / "cold.db")
+    steady = Comparison("koude start", "dashboard (bestaande database), 5 KPI-waarden zichtbaar",
+                        "kale app met één st.metric", 1.25)
+    health_a: list[float] = []
+    health_b: list[float] = []
+    interleaved(
+        runs,
+        lambda: cold_start_once(browser, workdir, Path("app.py"), {"KPI_DATABASE_URL": db}, 5, health_a),
+        lambda: cold_start_once(browser, workdir, BARE_METRIC_APP, {}, 1, health_b),
+        steady, progress,
+    )
+    steady.note = (
+        f"Waarvan tot de server gezond meldt (mediaan): dashboard {statistics.median(health_a) * 1000:.0f} ms, "
+        f"basislijn {statistics.median(health_b) * 1000:.0f} ms; de rest is de eerste scriptrun en het tekenen."
+    )
+    counter = iter(range(10_000))
+
+    def first_ever() -> float:
+        fresh = sqlite_url(workdir / f"first-{next(counter)}.db")
+        return cold_start_once(browser, workdir, Path("app.py"), {"KPI_DATABASE_URL": fresh}, 5)
+
+    first = Comparison("eerste start", "dashboard met nieuwe database (migreren en vullen)",
+                       "kale app met één st.metric", None,
+                       note="Eenmalig per installatie; ter informatie, geen doel.")
+    interleaved(max(2, runs // 2), first_ever,
+                lambda: cold_start_once(browser, workdir, BARE_METRIC_APP, {}, 1), first, progress)
+    return [steady, first]
+
+
+class _Side:
+    """One app in the page-switch benchmark: its server, page, and how to switch and return."""
+
+    def __init__(self, browser, server: StreamlitServer, link: str, back: str, metrics: int):
+        self.server, self.link, self.back, self.metrics = server, link, back, metrics
+        self.context = browser.new_context(viewport=VIEWPORT)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.page.goto(server.url)
+        self._at_start()
+
+    def _at_start(self) -> None:
+        self.page.wait_for_function(_metrics_shown(self.metrics))
+        self.page.wait_for_selector(IDLE, state="attached")
+
+    def switch(self) -> float:
+        """Seconds from the click on the link until the chart on the next page is drawn."""
+        start = time.perf_counter()
+        self.page.click(self.link)
+        self.page.wait_for_selector(CHART_DRAWN, state="visible")
+        elapsed = time.perf_counter() - start
+        self.page.wait_for_selector(IDLE, state="attached")
+        self.page.click(self.back)
+        self._at_start()
+        return elapsed
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def page_switch(browser, workdir: Path, runs: int, progress) -> Comparison:
+    db = seeded_db(workdir / "switch.db")
+    dash = start_streamlit(workdir / "switch-dashboard.log", env={"KPI_DATABASE_URL": db})
+    bare = start_streamlit(workdir / "switch-bare.log", app=BARE_TWO_PAGES)
+    try:
+        a = _Side(browser, dash, ".st-key-card_leegstand [data-testid=stPageLink] a",
+                  "[data-testid=stSidebarNav] a:has-text('Overzicht')", 5)
+        b = _Side(browser, bare, "[data-testid=stPageLink] a", "[data-testid=stSidebarNav] a:has-text('Een')", 1)
+        a.switch(), b.switch()  # warm-up: first script compile and first figure, not measured
+        comp = Comparison("paginawissel", "overzicht → KPI-pagina tot de grafiek getekend is",
+                          "kale app met twee pagina's en één plotly-grafiek", 1.5)
+        interleaved(runs, a.switch, b.switch, comp, progress)
+        a.close(), b.close()
+    finally:
+        dash.stop()
+        bare.stop()
+    return comp
+
+
+class _RssSampler:
+    """Samples the server's RSS (process and children) every 100 ms in a thread; keeps the peak."""
+
+    def __init__(self, server: StreamlitServer):
+        self.server, self.peak, self._stop = server, 0, threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.server.rss_bytes())
+            time.sleep(0.1)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+async def _sessions(url: str, n: int, on_open) -> None:
+    from playwright.async_api import async_playwright
+
+    codes = ["banen", "bedrijven", "leegstand", "waardering", "ranking"]
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        contexts = [await browser.new_context(viewport=VIEWPORT) for _ in range(n)]
+        pages = [await c.new_page() for c in contexts]
+        for p in pages:
+            p.set_default_timeout(TIMEOUT_MS * 5)
+
+        async def visit(i: int, p) -> None:
+            await p.goto(url)
+            await p.wait_for_function(_metrics_shown(5))
+            await p.wait_for_selector(IDLE, state="attached")
+            await p.click(f".st-key-card_{codes[i % len(codes)]} [data-testid=stPageLink] a")
+            await p.wait_for_selector(CHART_DRAWN, state="visible")
+            await p.wait_for_selector(IDLE, state="attached")
+
+        await asyncio.gather(*(visit(i, p) for i, p in enumerate(pages)))
+        await asyncio.sleep(1.0)  # let the server settle with all sessions still open
+        on_open()
+        await browser.close()
+
+
+def memory(workdir: Path, runs: int, sessions: int, progress) -> dict:
+    """RSS of the server tree: idle after start, peak and settled with `sessions` sessions open."""
+    out = {"sessions": sessions, "runs": runs, "idle": [], "peak": [], "open": []}
+    for i in range(runs):
+        db = seeded_db(workdir / f"mem-{i}.db")
+        server = start_streamlit(workdir / f"mem-{i}.log", env={"KPI_DATABASE_URL": db})
+        try:
+            time.sleep(1.0)
+            out["idle"].append(server.rss_bytes())
+            with _RssSampler(server) as sampler:
+                run_async(lambda s=server: _sessions(s.url, sessions,
+                                                     lambda: out["open"].append(s.rss_bytes())))
+            out["peak"].append(sampler.peak)
+            progress(f"  geheugen run {i + 1}/{runs}: idle {out['idle'][-1] / 2**20:.0f} MB, "
+                     f"piek {sampler.peak / 2**20:.0f} MB, open {out['open'][-1] / 2**20:.0f} MB")
+        finally:
+            server.stop()
+    return out

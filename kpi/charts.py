@@ -41,6 +41,11 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _shorten(text: str, limit: int) -> str:
+    """Cut before escaping, so an HTML entity is never cut in half."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _year_ts(year: float) -> pd.Timestamp:
     return pd.Timestamp(year=int(year), month=1, day=1)
 
@@ -108,7 +113,7 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                 continue
             x = pd.Timestamp(e["event_date"])
             fig.add_vline(x=x.timestamp() * 1000, line=dict(color=GREY, width=1, dash="dot"))
-            fig.add_annotation(x=x, y=1, yref="paper", text=_escape(str(e["text"]))[:40],
+            fig.add_annotation(x=x, y=1, yref="paper", text=_escape(_shorten(str(e["text"]), 40)),
                                showarrow=False, textangle=-90, xanchor="right", yanchor="top",
                                font=dict(size=11, color=GREY))
     title = ind.name + (" – bevat illustratieve waarden" if r.illustrative else "")

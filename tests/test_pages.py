@@ -84,3 +84,21 @@ def test_database_unavailable_gives_a_dutch_message(monkeypatch):
     at = run_app(monkeypatch, "postgresql+psycopg://postgres@127.0.0.1:1/none")
     assert not at.exception
     assert at.error and "De gegevens zijn nu niet beschikbaar" in at.error[0].value
+
+
+def test_kpi_page_shows_events_as_plain_text(monkeypatch, sqlite_url):
+    import datetime as dt
+
+    from kpi import events
+
+    eng = make_engine(sqlite_url)
+    ensure_ready(eng)
+    events.add_event(eng, dt.date(2020, 3, 15), "Lockdown [zie](http://e.invalid) <b>x</b>", user="t")
+    events.add_event(eng, dt.date(2019, 6, 1), "Opening parkeergarage", indicator="bedrijven", user="t")
+    at = run_app(monkeypatch, sqlite_url, page="pages/kpi.py", query={"kpi": "banen"})
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert table["Gebeurtenis"].tolist() == ["Lockdown [zie](http://e.invalid) <b>x</b>"]
+    annotations = [a["text"] for a in figure(at)["layout"].get("annotations", [])]
+    assert any("Lockdown" in a and "&lt;b&gt;" in a for a in annotations)
+    assert not any("parkeergarage" in a for a in annotations)  # another KPI's event

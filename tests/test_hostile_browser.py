@@ -1,0 +1,242 @@
+"""Hostile text in the browser: sources, notes, an area name and an event that hold HTML,
+a script and Markdown links are stored straight into the database (as a careless import or
+a malicious editor could), and chromium must show them as literal text: no dialog fires, no
+<img>, <script> or link is created from them, and the text itself is visible."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from kpi import schema
+from kpi.db import ensure_ready, make_engine
+from tests.browser import exceptions_on, open_page, screenshot, sqlite_url, wait_idle
+
+pytest_plugins = ["tests.browser"]
+pytestmark = pytest.mark.browser
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+LINK = "[klik](http://example.invalid)"
+SOURCE = f"{SCRIPT} {IMG} {LINK}"
+NOTE = f"{LINK} {IMG}"
+AREA = f"Assen {IMG} {LINK} binnenstad"
+EVENT = f"{SCRIPT}{LINK}"
+FORMULA = '=HYPERLINK("http://example.invalid","klik")'
+FORMULA_NOTE = "@SUM(A1:A9)"
+
+# Anything the hostile strings could have turned into: an element or an attribute.
+INJECTED_JS = """() => {
+  const bad = [];
+  const where = (el) => {
+    const ids = [];
+    for (let e = el; e; e = e.parentElement) {
+      if (e.dataset && e.dataset.testid) ids.push(e.dataset.testid);
+      const key = [...(e.classList || [])].find(c => c.startsWith('st-key-'));
+      if (key) ids.push(key);
+    }
+    return ids.slice(0, 4).join('<');
+  };
+  for (const el of document.querySelectorAll('*')) {
+    for (const name of ['href', 'xlink:href', 'src', 'onerror', 'onload']) {
+      const v = el.getAttribute(name);
+      if (v === null) continue;
+      if (name.startsWith('on') || v.includes('example.invalid') || (el.tagName === 'IMG' && v === 'x'))
+        bad.push(el.tagName + ' ' + name + '=' + v + ' in ' + where(el));
+    }
+  }
+  for (const s of document.querySelectorAll('script'))
+    if (s.textContent.includes('alert(1)')) bad.push('SCRIPT ' + s.textContent.slice(0, 80));
+  return bad;
+}"""
+
+
+@pytest.fixture
+def hostile_server(server_factory, tmp_path):
+    url = sqlite_url(tmp_path / "hostile.db")
+    engine = make_engine(url)
+    ensure_ready(engine)
+    a, o = schema.areas, schema.observations
+    with engine.begin() as conn:
+        conn.execute(sa.update(a).where(a.c.name == "Assen binnenstad").values(name=AREA))
+        area_id = conn.execute(sa.select(a.c.id).where(a.c.name == AREA)).scalar_one()
+        rows = conn.execute(
+            sa.select(o.c.id).where(o.c.area_id == area_id, o.c.indicator_code == "leegstand",
+                                    o.c.superseded_at.is_(None)).order_by(o.c.peildatum)
+        ).scalars().all()
+        assert len(rows) >= 3
+        conn.execute(sa.update(o).where(o.c.id.in_(rows[1:])).values(source=SOURCE, note=NOTE))
+        conn.execute(sa.update(o).where(o.c.id == rows[0]).values(source=FORMULA, note=FORMULA_NOTE))
+    try:
+        from kpi import events
+
+        events.add_event(engine, dt.date(2022, 6, 1), EVENT, indicator="leegstand", area=AREA, user=SCRIPT)
+    except ImportError:  # events arrive with issue 4
+        pass
+    engine.dispose()
+    return server_factory(url, name="hostile", env={"KPI_AREA": AREA})
+
+
+def _nothing_injected(page) -> None:
+    assert page.dialogs == [], page.dialogs
+    bad = page.evaluate(INJECTED_JS)
+    assert bad == [], "\n".join(bad)
+    assert exceptions_on(page) == []
+
+
+def visible(text: str) -> str:
+    """Text as a reader sees it: invisible format characters (word joiner, zero-width space)
+    that the app may insert to stop auto-linking are left out."""
+    return "".join(ch for ch in text if ch not in "\u2060\u200b\u200c\u200d\ufeff")
+
+
+def test_overview_shows_hostile_area_and_source_literally(hostile_server, page):
+    open_page(page, hostile_server.url)
+    _nothing_injected(page)
+    main = visible(page.locator("[data-testid=stMain]").inner_text())
+    assert AREA in main, main[:1000]
+    sidebar = visible(page.locator("[data-testid=stSidebar]").inner_text())
+    assert AREA in sidebar, sidebar
+
+    # The card's help icon shows the source of the newest value.
+    page.locator(".st-key-card_leegstand [data-testid=stTooltipHoverTarget]").first.hover()
+    tip = page.locator("[data-testid=stTooltipContent]").first
+    tip.wait_for(state="visible")
+    assert SOURCE in visible(tip.inner_text()), tip.inner_text()
+    _nothing_injected(page)
+    screenshot(page, "hostile-overview.png")
+
+
+def test_kpi_page_shows_hostile_text_literally_in_sentence_hover_and_table(hostile_server, page):
+    open_page(page, f"{hostile_server.url}/kpi?kpi=leegstand", ready="[data-testid=stPlotlyChart] .scatterlayer .trace")
+    _nothing_injected(page)
+
+    # Hover every drawn point; the hover labels carry area and source.
+    hovers = []
+    points = page.locator("[data-testid=stPlotlyChart] .scatterlayer .trace .points path")
+    for i in range(points.count()):
+        points.nth(i).hover(force=True)
+        layer = page.locator("[data-testid=stPlotlyChart] .hoverlayer")
+        hovers.append(visible(layer.text_content() or ""))  # SVG: textContent, not innerText
+        assert layer.locator("a").count() == 0
+    joined = "\n".join(hovers)
+    assert f"Bron: {SOURCE}" in joined, joined[:2000]
+    assert AREA in joined
+    _nothing_injected(page)
+
+    # Events drawn on the chart (once the page passes them) are literal too.
+    annotations = page.locator("[data-testid=stPlotlyChart] .annotation-text")
+    for i in range(annotations.count()):
+        text = annotations.nth(i).text_content() or ""
+        assert "alert(1)" not in text or "<script>" in text, text
+
+    # The measurements table: glide-data-grid draws on a canvas and keeps an accessible copy
+    # of the visible cells in the DOM, which is what a screen reader gets.
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for(state="visible")
+    cells = [visible(c) for c in grid.locator("[role=gridcell]").all_inner_texts()]
+    assert any(SOURCE == c.strip() for c in cells), cells[:40]
+    assert any(NOTE == c.strip() for c in cells), cells[:40]
+    _nothing_injected(page)
+    screenshot(page, "hostile-kpi.png")
+
+
+def test_csv_download_keeps_text_literal_and_neutralises_formulas(hostile_server, page):
+    open_page(page, f"{hostile_server.url}/kpi?kpi=leegstand", ready="[data-testid=stPlotlyChart]")
+    with page.expect_download() as info:
+        page.locator(".st-key-kpi_csv button").click()
+    data = open(info.value.path(), "rb").read().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(data, newline=""), delimiter=";"))
+    sources = {r["bron"] for r in rows}
+    notes = {r["toelichting"] for r in rows}
+    assert "'" + FORMULA in sources and FORMULA not in sources
+    assert "'" + FORMULA_NOTE in notes
+    assert SOURCE in sources and NOTE in notes
+    assert AREA in {r["gebied"] for r in rows}
+    _nothing_injected(page)
+
+
+def test_no_viewer_page_turns_hostile_text_into_markup(hostile_server, page):
+    open_page(page, hostile_server.url)
+    urls = page.locator("[data-testid=stSidebarNav] a").evaluate_all("els => els.map(e => e.href)")
+    urls = sorted({u for u in urls if u.startswith(hostile_server.url)})
+    assert len(urls) >= 3
+    for url in urls:
+        page.goto(url)
+        page.wait_for_selector("[data-testid=stMain] h1", state="visible")
+        wait_idle(page)
+        assert "alert(1)" not in page.title()
+        _nothing_injected(page)
+    assert "Traceback" not in hostile_server.log_text()
+
+
+# ---------------------------------------------------------------- editing pages and viewers
+
+PASSWORD = "redacteur-test-wachtwoord"
+EDITOR_PAGES = {
+    # url path: what only an editor may get there
+    "importeren": "[data-testid=stFileUploader]",
+    "importgeschiedenis": ".st-key-undo_button button",
+    "doelen": "[data-testid=stForm] button:has-text('Nieuwe doelversie opslaan')",
+    "gebeurtenissen": "[data-testid=stForm] button:has-text('Toevoegen')",
+}
+
+
+@pytest.fixture
+def editor_server(server_factory, tmp_path):
+    """A server with an editor password and one import that could be undone."""
+    from kpi import importer
+    from kpi.settings import Settings
+
+    url = sqlite_url(tmp_path / "editors.db")
+    engine = make_engine(url)
+    ensure_ready(engine)
+    data = b"gebied;indicator;jaar;waarde;bron\nAssen binnenstad;banen;2025;4.310;LISA\n"
+    preview = importer.prepare(engine, [("cijfers.csv", data)], Settings(database_url=url))
+    assert preview.ok, preview.problems
+    assert importer.apply(engine, preview, user="test") is not None
+    engine.dispose()
+    return server_factory(url, name="editors", env={"KPI_EDITOR_PASSWORD": PASSWORD})
+
+
+def _settled(page) -> None:
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached")
+    page.locator("[data-testid=stMain] h1, [data-testid=stMain] [data-testid=stAlert]").first.wait_for(
+        state="visible")
+
+
+@pytest.mark.parametrize("cold", [True, False], ids=["first-request", "later-request"])
+def test_viewer_opening_editing_pages_by_url_gets_no_editing_controls(editor_server, page, cold):
+    if not cold:
+        open_page(page, editor_server.url)
+    for path, control in EDITOR_PAGES.items():
+        page.goto(f"{editor_server.url}/{path}")
+        _settled(page)
+        assert page.locator(control).count() == 0, (path, control)
+        assert page.locator("[data-testid=stFileUploader]").count() == 0, path
+        assert page.locator("button:has-text('Ongedaan maken')").count() == 0, path
+        assert exceptions_on(page) == [], path
+        links = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+        assert not any("Importeren" in t for t in links), links
+
+
+def test_editor_does_get_the_editing_controls(editor_server, page):
+    """The control for the test above: the same selectors find the controls for an editor."""
+    open_page(page, editor_server.url)
+    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
+    page.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
+    page.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
+    page.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
+    titles = {"importeren": "Importeren", "importgeschiedenis": "Importgeschiedenis",
+              "doelen": "Doelen beheren", "gebeurtenissen": "Gebeurtenissen"}
+    for path, control in EDITOR_PAGES.items():
+        page.locator("[data-testid=stSidebarNav] a", has_text=titles[path]).first.click()
+        page.wait_for_url(f"**/{path}")
+        if path == "importgeschiedenis":  # the undo button appears once the editor confirms
+            page.locator(".st-key-undo_sure label").click()
+        page.locator(control).first.wait_for(state="visible")
+        assert exceptions_on(page) == [], path

@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.common import Comparison, interleaved
+from bench.common import Comparison, interleaved, rotated
 from kpi.db import ensure_ready, make_engine
 from tests.browser import (
     CHROMIUM,
@@ -25,6 +25,7 @@ from tests.browser import (
 
 HERE = Path(__file__).resolve().parent
 BARE_METRIC_APP = HERE / "bare_metric_app.py"
+BARE_DATA_APP = HERE / "bare_data_app.py"
 BARE_TWO_PAGES = HERE / "bare_two_pages" / "app.py"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 CHART_DRAWN = "[data-testid=stPlotlyChart] .scatterlayer .trace"
@@ -69,20 +70,24 @@ def cold_start_once(browser, workdir: Path, app: Path, env: dict[str, str], metr
 
 def cold_start(browser, workdir: Path, runs: int, progress) -> list[Comparison]:
     db = seeded_db(workdir / "cold.db")
+    health: dict[str, list[float]] = {"a": [], "b": [], "c": []}
+    samples = rotated(runs, {
+        "dashboard": lambda: cold_start_once(browser, workdir, Path("app.py"), {"KPI_DATABASE_URL": db}, 5,
+                                             health["a"]),
+        "kaal": lambda: cold_start_once(browser, workdir, BARE_METRIC_APP, {}, 1, health["b"]),
+        "kaal+data": lambda: cold_start_once(browser, workdir, BARE_DATA_APP, {}, 1, health["c"]),
+    }, progress, "koude start")
     steady = Comparison("koude start", "dashboard (bestaande database), 5 KPI-waarden zichtbaar",
-                        "kale app met één st.metric", 1.25)
-    health_a: list[float] = []
-    health_b: list[float] = []
-    interleaved(
-        runs,
-        lambda: cold_start_once(browser, workdir, Path("app.py"), {"KPI_DATABASE_URL": db}, 5, health_a),
-        lambda: cold_start_once(browser, workdir, BARE_METRIC_APP, {}, 1, health_b),
-        steady, progress,
-    )
+                        "kale app met één st.metric", 1.25, samples["dashboard"], samples["kaal"])
     steady.note = (
-        f"Waarvan tot de server gezond meldt (mediaan): dashboard {statistics.median(health_a) * 1000:.0f} ms, "
-        f"basislijn {statistics.median(health_b) * 1000:.0f} ms; de rest is de eerste scriptrun en het tekenen."
+        "Waarvan tot de server gezond meldt (mediaan): dashboard "
+        f"{statistics.median(health['a']) * 1000:.0f} ms, basislijn {statistics.median(health['b']) * 1000:.0f} ms; "
+        "de rest is de eerste scriptrun en het tekenen."
     )
+    data = Comparison("koude start", "dashboard (bestaande database), 5 KPI-waarden zichtbaar",
+                      "kale app die ook pandas en SQLAlchemy importeert", None,
+                      samples["dashboard"], samples["kaal+data"],
+                      note="Ter informatie: hoeveel van het verschil de imports zijn die elke data-app betaalt.")
     counter = iter(range(10_000))
 
     def first_ever() -> float:
@@ -94,7 +99,7 @@ def cold_start(browser, workdir: Path, runs: int, progress) -> list[Comparison]:
                        note="Eenmalig per installatie; ter informatie, geen doel.")
     interleaved(max(2, runs // 2), first_ever,
                 lambda: cold_start_once(browser, workdir, BARE_METRIC_APP, {}, 1), first, progress)
-    return [steady, first]
+    return [steady, data, first]
 
 
 class _Side:

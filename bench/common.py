@@ -102,6 +102,19 @@ def interleaved(runs: int, a: Callable[[], float], b: Callable[[], float], comp:
     return comp
 
 
+def rotated(runs: int, fns: dict[str, Callable[[], float]],
+            progress: Callable[[str], None] = print, label: str = "") -> dict[str, list[float]]:
+    """Like `interleaved` for more than two: run i starts at a different one each time."""
+    names = list(fns)
+    out: dict[str, list[float]] = {n: [] for n in names}
+    for i in range(runs):
+        for name in names[i % len(names):] + names[:i % len(names)]:
+            seconds = fns[name]()
+            out[name].append(seconds)
+            progress(f"  {label} run {i + 1}/{runs} {name}: {seconds * 1000:.0f} ms")
+    return out
+
+
 class Stopwatch:
     def __enter__(self):
         self.start = time.perf_counter()

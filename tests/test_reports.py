@@ -5,6 +5,7 @@ artifacts/report-pages/ for a look."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import io
 import os
@@ -230,25 +231,52 @@ def test_cli_report_refuses_a_bad_date(db, tmp_path):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_one_server_for_all_charts_of_a_report(report, monkeypatch):
-    """No browser here: kaleido replaced by counters, the lease logic is what is tested."""
-    calls = {"start": 0, "stop": 0, "render": 0}
+def _fake_browsers(monkeypatch, stalls: int = 0) -> dict:
+    """Replace Chromium by counters; the first `stalls` renders do not answer in time."""
+    calls = {"start": 0, "stop": 0, "render": 0, "stalls": stalls}
+
+    class FakeBrowser:
+        def __init__(self):
+            calls["start"] += 1
+
+        def render(self, fig, opts):
+            calls["render"] += 1
+            if calls["stalls"]:
+                calls["stalls"] -= 1
+                raise images._Stalled("Chromium reageerde niet binnen 65 s bij een grafiek.")
+            return images.PNG_SIGNATURE + b"fake"
+
+        def close(self):
+            calls["stop"] += 1
+
     monkeypatch.setattr(images, "_LEASE", images._ServerLease())
-    monkeypatch.setattr(images.kaleido, "start_sync_server", lambda **kw: calls.__setitem__("start", calls["start"] + 1))
-    monkeypatch.setattr(images.kaleido, "stop_sync_server", lambda **kw: calls.__setitem__("stop", calls["stop"] + 1))
+    monkeypatch.setattr(images, "_Browser", FakeBrowser)
+    return calls
 
-    def fake_render(fig, opts):
-        calls["render"] += 1
-        return images.PNG_SIGNATURE + b"fake"
 
-    monkeypatch.setattr(images.kaleido, "calc_fig_sync", fake_render)
+def test_one_server_for_all_charts_of_a_report(report, monkeypatch):
+    """No browser here: the lease logic is what is tested."""
+    calls = _fake_browsers(monkeypatch)
     pngs = reports.chart_images(report)
     assert set(pngs) == {r.indicator.code for r in report.results}
-    assert calls == {"start": 1, "stop": 1, "render": len(report.results)}
+    assert calls == {"start": 1, "stop": 1, "render": len(report.results), "stalls": 0}
     with images.kaleido_server():  # nested leases share the one server
         reports.chart_png(report, "banen")
         reports.chart_png(report, "ranking")
     assert calls["start"] == 2 and calls["stop"] == 2
+
+
+def test_a_stalled_browser_is_replaced_once(report, monkeypatch):
+    calls = _fake_browsers(monkeypatch, stalls=1)
+    assert reports.chart_png(report, "banen").startswith(images.PNG_SIGNATURE)
+    assert (calls["start"], calls["stop"], calls["render"]) == (2, 2, 2)
+
+
+def test_a_browser_that_stalls_twice_gives_a_dutch_error(report, monkeypatch):
+    calls = _fake_browsers(monkeypatch, stalls=2)
+    with pytest.raises(reports.ReportError, match="Chromium reageerde niet binnen"):
+        reports.chart_images(report)
+    assert calls["start"] == calls["stop"] == 2  # nothing left running
 
 
 def test_missing_browser_gives_a_dutch_error_instead_of_hanging(report, monkeypatch):
@@ -256,3 +284,10 @@ def test_missing_browser_gives_a_dutch_error_instead_of_hanging(report, monkeypa
     monkeypatch.setattr(images.Chromium, "find_browser", classmethod(lambda cls, **kw: None))
     with pytest.raises(reports.ReportError, match="geen Chromium-browser gevonden"):
         reports.render(report, "pdf")
+
+
+def test_waiting_on_chromium_is_time_limited():
+    never = concurrent.futures.Future()
+    with pytest.raises(images._Stalled, match="Chromium reageerde niet binnen 0 s bij iets"):
+        images._Browser._wait(never, 0.05, "iets")
+    assert never.cancelled()

@@ -73,13 +73,16 @@ def _day(text: str) -> dt.date:
 
 
 def cmd_report(args, settings: Settings) -> int:
+    from contextlib import ExitStack
     from pathlib import Path
 
     from kpi import reports
 
-    engine = _engine(settings)
     try:
-        data = reports.build(engine, settings, args.format, as_of_day=args.as_of)
+        with ExitStack() as stack:
+            if args.format in ("pdf", "pptx"):  # Chromium starts while the database is checked
+                stack.enter_context(reports.kaleido_server())
+            data = reports.build(_engine(settings), settings, args.format, as_of_day=args.as_of)
         Path(args.output).write_bytes(data)
     except reports.ReportError as exc:
         print(f"Fout: {exc}", file=sys.stderr)

@@ -77,7 +77,10 @@ def build(engine: Engine, settings: Settings, fmt: str, as_of_day: dt.date | Non
     from kpi.changes import end_of_day
 
     as_of = end_of_day(as_of_day) if as_of_day else None
-    return render(load_report(engine, settings, today=today, as_of=as_of), fmt)
+    if fmt not in ("pdf", "pptx"):
+        return render(load_report(engine, settings, today=today, as_of=as_of), fmt)
+    with kaleido_server():  # Chromium starts while the data loads
+        return render(load_report(engine, settings, today=today, as_of=as_of), fmt)
 
 
 def file_name(report: ReportData, fmt: str) -> str:

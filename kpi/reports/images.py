@@ -67,6 +67,14 @@ class _Browser:
         return self._call(self._kaleido.calc_fig(fig, opts=opts), RENDER_TIMEOUT_S + 5, "een grafiek")
 
     def close(self) -> None:
+        if self._opening is not None:
+            # Let a start in progress finish first: a Chromium half-started and then
+            # abandoned would outlive this process.
+            try:
+                self._wait(self._opening, START_TIMEOUT_S, "het starten")
+            except Exception:
+                pass
+            self._opening = None
         k = self._kaleido
         if k is not None:
             try:

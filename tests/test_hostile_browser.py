@@ -231,12 +231,19 @@ def test_editor_does_get_the_editing_controls(editor_server, page):
     page.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
     page.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
     page.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
+    wait_idle(page)
     titles = {"importeren": "Importeren", "importgeschiedenis": "Importgeschiedenis",
               "doelen": "Doelen beheren", "gebeurtenissen": "Gebeurtenissen"}
     for path, control in EDITOR_PAGES.items():
         page.locator("[data-testid=stSidebarNav] a", has_text=titles[path]).first.click()
         page.wait_for_url(f"**/{path}")
-        if path == "importgeschiedenis":  # the undo button appears once the editor confirms
-            page.locator(".st-key-undo_sure label").click()
+        page.locator("[data-testid=stMain] h1").first.wait_for(state="visible")
+        wait_idle(page)
         page.locator(control).first.wait_for(state="visible")
+        if path == "importgeschiedenis":  # the button is there, enabled once the editor confirms
+            assert page.locator(control).first.is_disabled()
+            page.locator(".st-key-undo_sure label").click()
+            page.wait_for_function(
+                "() => !document.querySelector('.st-key-undo_button button').disabled")
+        wait_idle(page)
         assert exceptions_on(page) == [], path

@@ -1,15 +1,17 @@
 """Faults without a browser: an import killed with SIGKILL in the middle of writing leaves the
 database exactly as it was (every row of every table), on SQLite and PostgreSQL, and the next
-start works."""
+start works; an import into a read-only database says so and changes nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -124,3 +126,34 @@ def test_import_killed_mid_write_leaves_the_database_as_it_was(engine, db_url, t
     done = _kpi(db_url, "import", str(small), "--gebruiker", "na-de-kill")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Opgeslagen als importbatch" in done.stdout
+
+
+def test_import_into_a_read_only_database_says_so_and_changes_nothing(tmp_path):
+    """The service account may not write: a clear Dutch message, exit code 2, no traceback."""
+    from kpi.db import ensure_ready, make_engine
+    from tests.browser import WITHOUT_DAC_OVERRIDE
+
+    folder = Path(tempfile.mkdtemp(prefix="kpi-ro-"))
+    try:
+        folder.chmod(0o755)
+        db_file = folder / "binnenstad.db"
+        db_url = f"sqlite:///{db_file}"
+        engine = make_engine(db_url)
+        ensure_ready(engine)
+        engine.dispose()
+        before = db_file.read_bytes()
+        db_file.chmod(0o444)
+        folder.chmod(0o555)
+        small = tmp_path / "klein.csv"
+        small.write_text("gebied;indicator;jaar;waarde;bron\nAssen binnenstad;bedrijven;2025;470;LISA\n")
+        res = subprocess.run(
+            [*WITHOUT_DAC_OVERRIDE, sys.executable, "-m", "kpi", "import", str(small), "--gebruiker", "ro"],
+            cwd=ROOT, env={**os.environ, "KPI_DATABASE_URL": db_url}, capture_output=True, text=True, timeout=300,
+        )
+        assert res.returncode == 2, res.stdout + res.stderr
+        assert "niet bereikbaar" in res.stderr and "niets opgeslagen" in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr
+        assert db_file.read_bytes() == before
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)

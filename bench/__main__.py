@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import importlib
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -216,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]
+    shutil.rmtree(workdir, ignore_errors=True)
     write_results("\n".join(lines))
     progress(f"Resultaten geschreven naar {RESULTS.relative_to(ROOT)}")
     return 1 if failures else 0

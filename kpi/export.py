@@ -29,7 +29,7 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV for Dutch Excel: semicolon, decimal comma, UTF-8 with BOM, formulas neutralised."""
     buf = io.StringIO()
-    safe_frame(df).to_csv(buf, sep=";", decimal=",", index=False)
+    safe_frame(df).to_csv(buf, sep=";", decimal=",", index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -21,11 +21,15 @@ STATUS_BADGE_ICONS = {
     "geen recente data": ":material/help:",
 }
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=\\:)|(?<=http)(?=\\:)|(?<=\bw)(?=ww\\\.)|(?<=\w)(?=@\w)")
+WORD_JOINER = "\u2060"
 
 
 def md(text: object) -> str:
     """Escape Markdown so stored text (sources, notes, names) shows literally, never as a link."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    # Streamlit also links bare URLs (http://, www., a@b.nl), escaped or not; an invisible
+    # word joiner inside them stops that and changes nothing on screen.
+    return _AUTOLINK.sub(WORD_JOINER, _MD_SPECIAL.sub(r"\\\1", str(text)))
 
 
 def illustrative_banner(count: int) -> None:
@@ -68,7 +72,7 @@ def kpi_card(r: KpiResult, detail_page) -> None:
             st.metric(
                 label, fmt.value(r.latest.value, ind.unit, ind.decimals), delta=delta,
                 delta_color=colour, chart_data=r.series["value"].tolist() if len(r.series) > 1 else None,
-                help=f"Bron: {r.latest.source}",
+                help=f"Bron: {md(r.latest.source)}",
             )
             if r.latest.illustrative:
                 st.badge("Illustratief – geen meting", icon=":material/science:", color="violet")

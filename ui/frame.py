@@ -11,10 +11,11 @@ import logging
 import threading
 from pathlib import Path
 
+import sqlalchemy as sa
 import streamlit as st
 
 from ui import auth, data
-from ui.components import illustrative_banner
+from ui.components import illustrative_banner, md
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("binnenstadmonitor")
@@ -79,7 +80,7 @@ def run() -> None:
         _meeting_chrome()
     with st.sidebar:
         st.markdown("### Binnenstadmonitor")
-        st.caption(f"Binnenstadakkoord · {data.settings().area}")
+        st.caption(f"Binnenstadakkoord · {md(data.settings().area)}")
     auth.login_box()
     try:
         data.engine()
@@ -93,6 +94,12 @@ def run() -> None:
         nav.run()
     except data.DatabaseUnavailable as exc:
         st.error(f"**De gegevens zijn nu niet beschikbaar.** {exc}", icon=":material/error:")
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        # The engine was cached before the database went away: same message, no traceback.
+        log.warning("database unavailable while rendering: %s", type(exc).__name__)
+        st.error("**De gegevens zijn nu niet beschikbaar.** De database is niet bereikbaar of weigert "
+                 "de bewerking (bijvoorbeeld alleen-lezen). "
+                 "Het dashboard probeert het opnieuw zodra u de pagina ververst.", icon=":material/error:")
     except Exception:  # the error boundary: log the traceback, show a Dutch message
         log.exception("page failed")
         st.error("Er ging iets mis bij het tonen van deze pagina. De fout is gelogd; "

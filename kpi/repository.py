@@ -69,6 +69,7 @@ def load_observations(
     as_of: dt.datetime | None = None,
     area: str | None = None,
     indicator: str | None = None,
+    areas: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Observations current now, or as known at `as_of` (a UTC time), with their batch."""
     o, a, b = schema.observations, schema.areas, schema.import_batches
@@ -90,6 +91,8 @@ def load_observations(
         )
     if area is not None:
         q = q.where(a.c.name == area)
+    if areas is not None:
+        q = q.where(a.c.name.in_(areas))
     if indicator is not None:
         q = q.where(o.c.indicator_code == indicator)
     q = q.order_by(a.c.name, o.c.indicator_code, o.c.peildatum)

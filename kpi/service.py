@@ -24,12 +24,14 @@ class Snapshot:
     as_of: dt.datetime | None = None
 
 
-def load_snapshot(engine: Engine, as_of: dt.datetime | None = None) -> Snapshot:
-    """Indicators, current targets and observations (as known at `as_of`, UTC)."""
+def load_snapshot(engine: Engine, as_of: dt.datetime | None = None,
+                  areas: tuple[str, ...] | None = None) -> Snapshot:
+    """Indicators, current targets and observations (as known at `as_of`, UTC), of `areas`
+    only when given: the dashboard needs the monitored and benchmark area, not every row."""
     return Snapshot(
         indicators=repository.load_indicators(engine),
         targets=repository.load_current_targets(engine, as_of),
-        observations=repository.load_observations(engine, as_of),
+        observations=repository.load_observations(engine, as_of, areas=areas),
         as_of=as_of,
     )
 
@@ -53,7 +55,12 @@ def evaluate_snapshot(snap: Snapshot, settings: Settings, today: dt.date) -> lis
 
 def evaluate_all(engine: Engine, settings: Settings, today: dt.date, as_of: dt.datetime | None = None) -> list[KpiResult]:
     """Load and evaluate in one go (CLI, reports)."""
-    return evaluate_snapshot(load_snapshot(engine, as_of), settings, today)
+    return evaluate_snapshot(load_snapshot(engine, as_of, settings_areas(settings)), settings, today)
+
+
+def settings_areas(settings: Settings) -> tuple[str, ...]:
+    """The areas the dashboard shows: the monitored centre and its benchmark."""
+    return (settings.area, settings.benchmark_area)
 
 
 def status_records(results: list[KpiResult]) -> list[dict]:

@@ -44,7 +44,7 @@ def engine():
 
 @st.cache_data(show_spinner=False, ttl=600)
 def _snapshot(url: str, as_of: dt.datetime | None) -> service.Snapshot:
-    return service.load_snapshot(engine(), as_of)
+    return service.load_snapshot(engine(), as_of, service.settings_areas(settings()))
 
 
 def snapshot(as_of: dt.datetime | None = None) -> service.Snapshot:

@@ -13,7 +13,7 @@ from kpi import formatting as fmt
 from kpi import repository
 from kpi.charts import STATUS_ICONS, kpi_figure
 from kpi.metrics import BELOW_NATIONAL, KpiResult
-from kpi.service import Snapshot, evaluate_snapshot, load_snapshot
+from kpi.service import Snapshot, evaluate_snapshot, load_snapshot, settings_areas
 from kpi.settings import Settings
 from kpi.text import summary_sentence, target_label
 
@@ -93,7 +93,7 @@ def load_report(
     by default the as-of date, so a past briefing comes out as it was)."""
     today = today or (as_of.date() if as_of else dt.date.today())
     return assemble(
-        load_snapshot(engine, as_of), settings, today,
+        load_snapshot(engine, as_of, settings_areas(settings)), settings, today,
         event_store.list_events(engine, as_of=as_of, area=settings.area), repository.load_batches(engine),
     )
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from kpi import schema
@@ -40,10 +41,27 @@ def describe_url(url: str) -> str:
     return sa.engine.make_url(url).render_as_string(hide_password=True)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+def _config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def at_head(engine: Engine) -> bool:
+    """True when the database already has the newest revision (the usual start)."""
+    heads = set(ScriptDirectory.from_config(_config()).get_heads())
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return False
+        current = {row[0] for row in conn.execute(sa.text("SELECT version_num FROM alembic_version"))}
+    return current == heads
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (a no-op check when it is there)."""
+    if at_head(engine):
+        return
+    cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -60,11 +78,11 @@ def ensure_ready(engine: Engine, seed_demo: bool = True) -> None:
 
     Raises DatabaseUnavailable with a Dutch message when the database cannot be used.
     """
-    from kpi import seed  # local: seed imports repository, which imports this module
-
     try:
         migrate(engine)
         if is_empty(engine):
+            from kpi import seed  # local: only a new database needs it
+
             seed.seed_reference(engine)
             if seed_demo:
                 seed.seed_demo(engine)

@@ -9,7 +9,6 @@ frame.ensure()
 import pandas as pd  # noqa: E402
 
 from kpi import formatting as fmt  # noqa: E402
-from kpi.charts import kpi_figure  # noqa: E402
 from kpi.events import for_indicator  # noqa: E402
 from kpi.export import csv_bytes  # noqa: E402
 from kpi.text import summary_sentence, target_short  # noqa: E402
@@ -50,7 +49,7 @@ if r.latest is not None and (r.target.target_value is not None or r.gap_pp is no
     st.markdown("Doel bereikt bij het huidige tempo: "
                 + (f"**{r.year_reached}**." if r.year_reached else "**niet in dit tempo**."))
 
-st.plotly_chart(kpi_figure(r, data.events()), key="kpi_chart", config={"displaylogo": False, "locale": "nl"})
+st.plotly_chart(data.figure(code), key="kpi_chart", config={"displaylogo": False, "locale": "nl"})
 
 events = data.events()
 mine = for_indicator(events, code)

@@ -6,7 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
+from kpi import events as event_store
 from kpi import repository, service
+from kpi.charts import kpi_figure
 from kpi.db import DatabaseUnavailable, ensure_ready, make_engine
 from kpi.settings import Settings
 
@@ -79,8 +81,6 @@ def batches():
 
 @st.cache_data(show_spinner=False, ttl=600)
 def _events(url: str, as_of: dt.datetime | None):
-    from kpi import events as event_store  # local: keeps this addition in one place
-
     return event_store.list_events(engine(), as_of=as_of, area=settings().area)
 
 
@@ -89,9 +89,20 @@ def events(as_of: dt.datetime | None = None):
     return _events(settings().database_url, as_of)
 
 
+@st.cache_data(show_spinner=False, ttl=600)
+def _figure(url: str, today: dt.date, as_of: dt.datetime | None, code: str):
+    result = next(r for r in _results(url, today, as_of) if r.indicator.code == code)
+    return kpi_figure(result, _events(url, as_of))
+
+
+def figure(code: str, as_of: dt.datetime | None = None):
+    """The KPI's chart with its events (cached: building a figure takes tens of ms)."""
+    return _figure(settings().database_url, dt.date.today(), as_of, code)
+
+
 def clear_after_change() -> None:
     """Drop cached frames after an import, undo or target revision."""
     st.cache_data.clear()
 
 
-__all__ = ["DatabaseUnavailable", "engine", "snapshot", "results", "settings", "clear_after_change"]
+__all__ = ["DatabaseUnavailable", "engine", "snapshot", "results", "figure", "events", "settings", "clear_after_change"]

@@ -71,8 +71,8 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         if not demo.empty:
             fig.add_trace(go.Scatter(
                 x=demo["peildatum"], y=demo["value"], mode="markers",
-                name=f"{r.area} – illustratief", marker=dict(color="white", size=10, symbol="circle-open-dot",
-                                                           line=dict(color=BLUE, width=2)),
+                name=f"{r.area} – illustratief", marker=dict(color=BLUE, size=10, symbol="circle-open",
+                                                           line=dict(width=2)),
                 hovertext=_hover(demo, ind.unit, ind.decimals, r.area), hoverinfo="text",
             ))
     if t.comparison == BELOW_NATIONAL and not r.national_series.empty:

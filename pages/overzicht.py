@@ -18,6 +18,9 @@ st.markdown(" · ".join(f"**{n}** {s}" for s, n in counts.items() if n) or "Nog 
 newest = max((r.latest.recorded_at for r in results if r.latest is not None), default=None)
 st.caption(f"Laatst bijgewerkt: {fmt.timestamp(newest)} (UTC). Status volgens de regels onder *Bronnen en definities*.")
 
+st.page_link(frame.page_path("vergadering.py"), label="Vergadermodus (voor de beamer)",
+             icon=":material/co_present:")
+
 # Row by row, so that on a phone (where columns stack) the cards keep their order.
 for start in range(0, len(results), 3):
     for column, r in zip(st.columns(3, gap="medium"), results[start:start + 3]):

@@ -43,6 +43,8 @@ def test_kpi_page_from_url(monkeypatch, sqlite_url, code, value):
     fig = figure(at)
     names = [t.get("name") for t in fig["data"]]
     assert any(n and "illustratief" in n for n in names)
+    demo = next(t for t in fig["data"] if "illustratief" in (t.get("name") or ""))
+    assert demo["marker"]["symbol"] == "circle-open" and demo["marker"]["color"] != "white"  # visible in the legend
     assert "Basiswaarde" in names and "Projectie (trend)" in names
     table = at.dataframe[0].value
     assert {"Peildatum", "Waarde", "Bron", "Illustratief", "Import"} <= set(table.columns)

@@ -57,7 +57,6 @@ _MEETING_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
 .block-container {padding-top: 1rem; max-width: 100%;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 26px;}
-[data-testid="stMetricValue"] {font-size: 64px;}
 h1 {font-size: 48px;}
 </style>"""
 

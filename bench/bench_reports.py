@@ -44,14 +44,9 @@ def _versions() -> dict[str, str]:
 
 
 def _machine() -> dict[str, object]:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from bench.common import cpu_model
+
+    cpu = cpu_model()
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     return {"platform": platform.platform(), "cpu_count": os.cpu_count(), "cpu": cpu,
             "load_average_1m_at_start": round(load[0], 2)}

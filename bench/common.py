@@ -16,6 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ["streamlit", "pandas", "plotly", "SQLAlchemy", "playwright", "numpy", "pyinstrument"]
 
 
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo ('' where unknown)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
 def machine() -> dict[str, str]:
     """Platform, cores, memory and versions, for the head of RESULTS.md."""
     mem = ""
@@ -25,14 +36,7 @@ def machine() -> dict[str, str]:
                 mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     except OSError:
         pass
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     try:
         chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True,
                                   timeout=30).stdout.strip().splitlines()[-1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
@@ -21,12 +20,7 @@ def pytest_addoption(parser):
 @pytest.fixture(scope="session")
 def pg_server(request):
     """One PostgreSQL server for the whole run; each test gets its own database in it."""
-    try:
-        server = pgserver.start()
-    except pgserver.PostgresUnavailable as exc:
-        if os.environ.get("CI") or os.environ.get("KPI_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL is required here: {exc}")
-        pytest.skip(f"PostgreSQL not available: {exc}")
+    server = pgserver.start_or_skip()
     yield server
     server.stop()
 

@@ -66,6 +66,18 @@ class PostgresServer:
         subprocess.run(args, check=True, capture_output=True)
 
 
+def start_or_skip() -> PostgresServer:
+    """Start a server for a test; where PostgreSQL is required (CI), failing to is a failure."""
+    import pytest
+
+    try:
+        return start()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI") or os.environ.get("KPI_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required here: {exc}")
+        pytest.skip(f"PostgreSQL not available: {exc}")
+
+
 def start() -> PostgresServer:
     bindir = _bindir()
     root = Path(tempfile.mkdtemp(prefix="kpi-pg-"))

@@ -11,7 +11,6 @@ nothing for root, the second is a setting no deployment uses.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 
@@ -137,12 +136,7 @@ def test_setpriv_really_makes_files_read_only_for_root(shared_tmp):
 @pytest.fixture
 def own_pg():
     """A PostgreSQL server of this test only, so stopping it hurts no other test."""
-    try:
-        server = pgserver.start()
-    except pgserver.PostgresUnavailable as exc:
-        if os.environ.get("CI") or os.environ.get("KPI_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL is required here: {exc}")
-        pytest.skip(f"PostgreSQL not available: {exc}")
+    server = pgserver.start_or_skip()
     admin = sa.create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text('CREATE DATABASE "kpi"'))

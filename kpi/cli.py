@@ -1,23 +1,35 @@
-"""Command line: `python -m kpi status [--json]`, `python -m kpi demo --remove`, `init`,
-`report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE]`."""
+"""Command line, all of it: `python -m kpi status [--json]`, `demo [--remove]`, `init`,
+`report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE]`,
+`import FILE... [--dry-run] [--bron TEXT] [--nieuw-gebied] [--gebruiker NAME]` and
+`undo BATCH_ID [--gebruiker NAME]`.
+
+Exit codes: 0 done (or nothing to do), 1 invalid input or refused, 2 database unavailable
+(or an invalid date), 3 a report could not be made or written.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from babel.numbers import format_decimal
 
 from kpi import formatting as fmt
 from kpi import repository
-from kpi.db import DatabaseUnavailable, ensure_ready, make_engine
+from kpi.db import DatabaseUnavailable, describe_url, open_database
 from kpi.settings import Settings
+
+# How many new or changed figures the import lists before it only counts the rest.
+LIST_LIMIT = 50
 
 
 def _engine(settings: Settings):
-    engine = make_engine(settings.database_url)
-    ensure_ready(engine, seed_demo=settings.seed_demo)
-    return engine
+    return open_database(settings.database_url, settings.seed_demo)
 
 
 def cmd_status(args, settings: Settings) -> int:
@@ -104,6 +116,129 @@ def _add_report_parser(sub) -> None:
     r.set_defaults(func=cmd_report)
 
 
+def _user(args) -> str:
+    if args.gebruiker:
+        return args.gebruiker
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "onbekend"
+
+
+def _num(v) -> str:
+    return "–" if v is None or v != v else format_decimal(v, format="#,##0.######", locale="nl_NL")
+
+
+def _print_section(title: str, frame, line) -> None:
+    if frame.empty:
+        return
+    print(f"{title} ({len(frame)}):")
+    for row in frame.head(LIST_LIMIT).itertuples():
+        print(f"  {line(row)}")
+    if len(frame) > LIST_LIMIT:
+        print(f"  … en nog {len(frame) - LIST_LIMIT}")
+
+
+def _print_preview(preview) -> None:
+    from kpi.importer import TARGETS
+
+    def where(r) -> str:
+        return f"{r.gebied} · {r.indicator} · {r.peildatum}"
+
+    if preview.kind == TARGETS:
+        _print_section("Nieuwe doelen", preview.added,
+                       lambda r: f"{r.gebied} · {r.indicator}: doel {_num(r.waarde)} (versie {r.versie}, geldig vanaf {r.peildatum})")
+        _print_section("Gewijzigde doelen", preview.changed,
+                       lambda r: f"{r.gebied} · {r.indicator}: doel {_num(r.oud_waarde)} → {_num(r.waarde)}, "
+                                 f"basis {_num(r.oud_basiswaarde)} → {_num(r.basiswaarde)} "
+                                 f"(versie {r.versie}, geldig vanaf {r.peildatum})")
+    else:
+        _print_section("Nieuw", preview.added, lambda r: f"{where(r)}: {_num(r.waarde)} ({r.bron})")
+        _print_section("Gewijzigd", preview.changed,
+                       lambda r: f"{where(r)}: {_num(r.oud_waarde)}{' (illustratief)' if r.oud_illustratief else ''}"
+                                 f" → {_num(r.waarde)} ({r.bron})")
+    if not preview.unchanged.empty:
+        print(f"Ongewijzigd: {len(preview.unchanged)}")
+    if preview.new_areas:
+        print(f"Nieuwe gebieden: {', '.join(preview.new_areas)}")
+    print(f"{', '.join(preview.files)}: {preview.summary()}")
+
+
+def _unavailable(settings: Settings, exc: Exception) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        f"De database is niet bereikbaar ({describe_url(settings.database_url)}); er is niets opgeslagen."
+    )
+
+
+def cmd_import(args, settings: Settings) -> int:
+    from kpi import importer  # pandas-heavy: only import and undo need it
+
+    files = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            print(f"{name}: het bestand is niet te openen ({exc.strerror or exc}).", file=sys.stderr)
+            return 1
+    engine = _engine(settings)
+    user = _user(args)
+    try:
+        preview = importer.prepare(engine, files, settings, default_source=args.bron,
+                                   create_areas=args.nieuw_gebied)
+        if not preview.ok:
+            for problem in preview.problems:
+                print(problem, file=sys.stderr)
+            print(f"{preview.summary()}.", file=sys.stderr)
+            return 1
+        _print_preview(preview)
+        if args.dry_run:
+            print("Proefrun (--dry-run): er is niets opgeslagen.")
+            return 0
+        batch = importer.apply(engine, preview, user)
+    except importer.ImportRefused as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    except sa.exc.OperationalError as exc:
+        raise _unavailable(settings, exc) from exc
+    if batch is None:
+        print("Niets gewijzigd.")
+    else:
+        print(f"Opgeslagen als importbatch {batch} (gebruiker: {user}). "
+              f"Terugdraaien: python -m kpi undo {batch}")
+    return 0
+
+
+def cmd_undo(args, settings: Settings) -> int:
+    from kpi import importer  # pandas-heavy: only import and undo need it
+
+    engine = _engine(settings)
+    try:
+        importer.undo(engine, args.batch_id, _user(args))
+    except importer.ImportRefused as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    except sa.exc.OperationalError as exc:
+        raise _unavailable(settings, exc) from exc
+    print(f"Importbatch {args.batch_id} is ongedaan gemaakt.")
+    return 0
+
+
+def _add_import_parsers(sub) -> None:
+    """Register the `import` and `undo` subcommands."""
+    im = sub.add_parser("import", help="cijfers of doelen inlezen uit CSV- of Excel-bestanden")
+    im.add_argument("files", nargs="+", metavar="BESTAND", help=".csv of .xlsx")
+    im.add_argument("--dry-run", action="store_true", help="alleen controleren en tonen, niets opslaan")
+    im.add_argument("--bron", help="bron voor cijfers zonder bron (bijvoorbeeld een breed bestand)")
+    im.add_argument("--nieuw-gebied", action="store_true", help="onbekende gebieden toevoegen")
+    im.add_argument("--gebruiker", help="naam die bij de import wordt vastgelegd (standaard: de OS-gebruiker)")
+    im.set_defaults(func=cmd_import)
+    u = sub.add_parser("undo", help="een importbatch ongedaan maken")
+    u.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    u.add_argument("--gebruiker", help="naam die bij het ongedaan maken wordt vastgelegd")
+    u.set_defaults(func=cmd_undo)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kpi", description="Binnenstadmonitor")
     sub = p.add_subparsers(dest="command", required=True)
@@ -116,9 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", help="database aanmaken/migreren en zo nodig vullen")
     i.set_defaults(func=cmd_init)
     _add_report_parser(sub)
-    from kpi.importer.commands import add_import_parsers
-
-    add_import_parsers(sub)
+    _add_import_parsers(sub)
     return p
 
 

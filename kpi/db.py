@@ -92,3 +92,13 @@ def ensure_ready(engine: Engine, seed_demo: bool = True) -> None:
             f"({describe_url(str(engine.url))}). Controleer of de databaseserver draait "
             "en of het bestand bestaat en beschrijfbaar is."
         ) from exc
+
+
+def open_database(url: str, seed_demo: bool = True) -> Engine:
+    """The engine for a URL, migrated and seeded: how the CLI and the UI both open the store.
+
+    Raises DatabaseUnavailable with a Dutch message when the database cannot be used.
+    """
+    engine = make_engine(url)
+    ensure_ready(engine, seed_demo=seed_demo)
+    return engine

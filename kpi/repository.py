@@ -126,7 +126,7 @@ def remove_illustrative(engine: Engine) -> int:
     """Delete every illustrative observation (current and earlier versions); returns the count."""
     o = schema.observations
     with engine.begin() as conn:
-        # Unlink real rows that once replaced a demo row, then drop the demo rows.
+        # superseded_by_batch_id points at batches, not rows, so no real row refers to a demo row.
         return conn.execute(sa.delete(o).where(o.c.illustrative.is_(True))).rowcount
 
 
@@ -136,11 +136,13 @@ def area_ids(conn: Connection) -> dict[str, int]:
     return {name: id_ for name, id_ in rows}
 
 
-def create_batch(conn: Connection, kind: str, filename: str, user: str = "", **counts) -> int:
-    """Insert an import batch and return its id."""
+def create_batch(conn: Connection, kind: str, filename: str, user: str = "", *, sha256: str = "",
+                 created_at: dt.datetime | None = None, **counts) -> int:
+    """Insert an import batch (the one place batches are made) and return its id."""
     res = conn.execute(
         sa.insert(schema.import_batches).values(
-            kind=kind, filename=filename, created_by=user, created_at=utcnow(), **counts
+            kind=kind, filename=filename[:500], sha256=sha256, created_by=user,
+            created_at=created_at or utcnow(), **counts
         )
     )
     return int(res.inserted_primary_key[0])

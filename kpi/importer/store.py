@@ -41,9 +41,26 @@ from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, ObservationPlan, Target
 
 CHUNK = 5000
 CONCURRENT = (
-    "De gegevens zijn intussen door iemand anders gewijzigd; er is niets opgeslagen. "
+    "De gegevens zijn intussen gewijzigd door iemand anders; er is niets opgeslagen. "
     "Lees het bestand opnieuw in en bekijk het nieuwe voorbeeld."
 )
+TARGET_CHANGED = (
+    "Dit doel is intussen gewijzigd door iemand anders; er is niets opgeslagen. "
+    "Bekijk de nieuwe versie en vul het formulier opnieuw in."
+)
+
+
+def check_target_versions(plan: TargetPlan, expected: dict[tuple[str, str], int]) -> None:
+    """Refuse when a target's stored version is not the one a form was opened on."""
+    for r in plan.rows.itertuples():
+        want = expected.get((r.indicator, r.gebied))
+        have = None if pd.isna(r.oud_versie) else int(r.oud_versie)
+        if want is not None and have != want:
+            raise ImportRefused(
+                f"Dit doel is intussen gewijzigd: het formulier toonde versie {want}, opgeslagen is nu versie "
+                f"{have if have is not None else 'geen'}. Er is niets opgeslagen; bekijk de nieuwe versie en "
+                "vul het formulier opnieuw in."
+            )
 
 
 def bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame, constants: dict | None = None) -> None:
@@ -98,16 +115,6 @@ def _supersede(conn: Connection, ids: list[int], now: dt.datetime, by_batch: int
         raise ImportRefused(CONCURRENT)
 
 
-def _create_batch(conn: Connection, kind: str, meta: dict, user: str, now: dt.datetime, counts: dict) -> int:
-    res = conn.execute(
-        sa.insert(schema.import_batches).values(
-            kind=kind, filename=meta["filename"][:500], sha256=meta["sha256"], created_by=user,
-            created_at=now, **counts,
-        )
-    )
-    return int(res.inserted_primary_key[0])
-
-
 def _area_ids(conn: Connection, names: list[str], filename: str) -> dict[str, int]:
     """Area name -> id, creating the areas that do not exist yet."""
     ids = repository.area_ids(conn)
@@ -133,7 +140,8 @@ def write_observations(conn: Connection, plan: ObservationPlan, meta: dict, user
     now = repository.utcnow()
     rows = plan.rows
     ids = _area_ids(conn, sorted(rows["gebied"].unique()), meta["filename"])
-    batch = _create_batch(conn, OBSERVATIONS, meta, user, now, _counts(rows["status"]))
+    batch = repository.create_batch(conn, OBSERVATIONS, meta["filename"], user, sha256=meta["sha256"],
+                                    created_at=now, **_counts(rows["status"]))
     _supersede(conn, plan.supersede_ids.tolist(), now, batch)
     new = rows[rows["status"] != UNCHANGED]
     frame = pd.DataFrame({
@@ -164,7 +172,8 @@ def write_targets(conn: Connection, plan: TargetPlan, meta: dict, user: str) -> 
     now = repository.utcnow()
     rows = plan.rows
     ids = _area_ids(conn, sorted(rows["gebied"].unique()), meta["filename"])
-    batch = _create_batch(conn, TARGETS, meta, user, now, _counts(rows["status"]))
+    batch = repository.create_batch(conn, TARGETS, meta["filename"], user, sha256=meta["sha256"],
+                                    created_at=now, **_counts(rows["status"]))
     new = rows[rows["status"] != UNCHANGED]
     conn.execute(sa.insert(schema.targets), [
         dict(

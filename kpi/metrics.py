@@ -42,6 +42,7 @@ STATUSES = (GEHAALD, OP_KOERS, RISICO, ACHTER, GEEN_DATA)
 
 ABSOLUTE = "absoluut"
 BELOW_NATIONAL = "onder_landelijk"
+COMPARISONS = (ABSOLUTE, BELOW_NATIONAL)
 
 
 @dataclass(frozen=True)

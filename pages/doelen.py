@@ -8,13 +8,16 @@ frame.ensure()
 
 import datetime as dt  # noqa: E402
 
-from kpi import repository  # noqa: E402
-from kpi.targets import TargetRefused, revise_target  # noqa: E402
+from kpi.importer import ImportRefused  # noqa: E402
+from kpi.metrics import ABSOLUTE, BELOW_NATIONAL, COMPARISONS  # noqa: E402
+from kpi.targets import revise_target  # noqa: E402
 from ui import auth, data  # noqa: E402
 from ui.components import md  # noqa: E402
 
 auth.require_editor()
 st.title("Doelen beheren")
+if flash := st.session_state.pop("targets_flash", None):
+    getattr(st, flash[0])(flash[1])
 st.caption("Een herzien akkoord legt een nieuwe doelversie vast; eerdere versies blijven zichtbaar onder "
            "*Bronnen en definities*. Een doelenbestand kan ook via *Importeren*.")
 results = data.results()
@@ -24,9 +27,8 @@ t = by_code[code].target
 st.markdown(f"Huidige versie {t.version}: {md(t.reason)} (geldig vanaf {t.valid_from})")
 
 with st.form("target_form"):
-    comparison = st.radio("Vergelijking", ["absoluut", "onder_landelijk"],
-                          index=0 if t.comparison == "absoluut" else 1, horizontal=True,
-                          format_func={"absoluut": "vaste doelwaarde", "onder_landelijk": "onder het landelijke cijfer"}.get)
+    comparison = st.radio("Vergelijking", COMPARISONS, index=COMPARISONS.index(t.comparison), horizontal=True,
+                          format_func={ABSOLUTE: "vaste doelwaarde", BELOW_NATIONAL: "onder het landelijke cijfer"}.get)
     c1, c2 = st.columns(2)
     baseline = c1.number_input("Basiswaarde", value=t.baseline_value, format="%.2f", key="target_baseline")
     baseline_year = c2.number_input("Basisjaar", value=t.baseline_year, step=1, min_value=1990, max_value=2100,
@@ -40,6 +42,9 @@ with st.form("target_form"):
     user = st.text_input("Uw naam", key="target_user")
     submitted = st.form_submit_button("Nieuwe doelversie opslaan", type="primary")
 
+# The version the form showed when the editor opened it (the previous run), so a revision
+# stored meanwhile by someone else is refused instead of silently overwritten.
+opened = st.session_state.get("target_form_opened")
 if submitted:
     try:
         version = revise_target(
@@ -48,15 +53,22 @@ if submitted:
             target_value=target_value, target_year=None if target_year is None else int(target_year),
             comparison=comparison, source=source, valid_from=valid_from, reason=reason,
             user=user or "redacteur",
+            based_on_version=opened[1] if opened and opened[0] == code else t.version,
         )
-    except TargetRefused as exc:
-        st.error(str(exc))
+    except ImportRefused as exc:
+        flash = ("error", str(exc))
     else:
-        data.clear_after_change()
-        st.success(f"Doelversie {version} opgeslagen.")
+        flash = ("info", "Niets gewijzigd: dit doel staat er al precies zo in.") if version is None else (
+            "success", f"Doelversie {version} opgeslagen.")
+    # Rerun so that the form shows (and remembers) the version stored now.
+    data.clear_after_change()
+    st.session_state["target_form_opened"] = None
+    st.session_state["targets_flash"] = flash
+    st.rerun()
+st.session_state["target_form_opened"] = (code, t.version)
 
 st.subheader("Alle versies van dit doel")
-hist = repository.load_target_history(data.engine())
+hist = data.target_history()
 st.dataframe(hist[hist["indicator"] == code][["version", "baseline_value", "baseline_year", "target_value",
                                                "target_year", "comparison", "valid_from", "reason", "created_by", "created_at"]]
              .rename(columns={"version": "Versie", "baseline_value": "Basis", "baseline_year": "Basisjaar",

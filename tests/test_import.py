@@ -344,15 +344,16 @@ def test_undo_does_not_bring_back_a_demo_value_when_a_later_real_figure_covers_i
         [pd.Timestamp("2025-04-01"), 14.0, False]]
 
 
-def test_undo_of_targets_refuses_after_a_manual_revision_and_removes_a_target_it_created(engine):
+def test_undo_of_targets_refuses_after_a_form_revision_and_removes_a_target_it_created(engine):
     from kpi.targets import revise_target
 
     header = "indicator,gebied,basiswaarde,basisjaar,doelwaarde,doeljaar,richting,vergelijking,bron,reden\n"
     revised = run(engine, [("doelen.csv", csv(header + f"banen,{A},3800,2017,5500,2030,hoger,absoluut,Akkoord,Herijking"))])
     revise_target(engine, indicator="banen", area=A, baseline_value=3800, baseline_year=2017, target_value=5600,
                   target_year=2030, comparison="absoluut", source="Raadsbesluit", valid_from=dt.date(2027, 6, 1),
-                  reason="Raadsbesluit", user="wethouder")
-    with pytest.raises(importer.ImportRefused, match="daarna herzien"):
+                  reason="Raadsbesluit", user="wethouder", based_on_version=2)
+    form_batch = int(repository.load_batches(engine)["id"].max())
+    with pytest.raises(importer.ImportRefused, match=f"Maak eerst importbatch {form_batch} ongedaan"):
         importer.undo(engine, revised, "beheerder")
 
     created = run(engine, [("nieuw-doel.csv", csv(

@@ -28,11 +28,10 @@ from kpi.importer.parsing import (
     parse_years,
     per_distinct,
 )
-from kpi.metrics import ABSOLUTE, BELOW_NATIONAL
+from kpi.metrics import ABSOLUTE, COMPARISONS
 from kpi.periods import YEAR
 
 AREA_NAME_MAX = 200
-COMPARISONS = (ABSOLUTE, BELOW_NATIONAL)
 
 # What each unit allows: (lowest, highest, whole numbers only)
 UNIT_RANGES = {

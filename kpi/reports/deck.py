@@ -18,10 +18,9 @@ from kpi.reports.model import (
     KPI_ILLUSTRATIVE_NOTICE,
     ReportData,
     currency_lines,
-    key_figures,
     sources,
-    status_table,
 )
+from kpi.tables import key_figures, status_table
 from kpi.text import summary_sentence
 
 WIDE = (Inches(13.333), Inches(7.5))

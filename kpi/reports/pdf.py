@@ -24,10 +24,9 @@ from kpi.reports.model import (
     PDF_CHART_PX,
     ReportData,
     currency_lines,
-    key_figures,
     sources,
-    status_table,
 )
+from kpi.tables import key_figures, status_table
 from kpi.text import summary_sentence
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]

@@ -80,12 +80,7 @@ def list_events(
         e.c.id, e.c.event_date, e.c.text, e.c.indicator_code.label("indicator"),
         a.c.name.label("area"), e.c.created_at, e.c.created_by,
     ).outerjoin(a, a.c.id == e.c.area_id)
-    if as_of is None:
-        q = q.where(e.c.deleted_at.is_(None))
-    else:
-        q = q.where(e.c.created_at <= as_of).where(
-            sa.or_(e.c.deleted_at.is_(None), e.c.deleted_at > as_of)
-        )
+    q = q.where(repository.known_at(e.c.created_at, e.c.deleted_at, as_of))
     if area is not None:
         q = q.where(sa.or_(e.c.area_id.is_(None), a.c.name == area))
     if indicator is not None:

@@ -22,6 +22,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def known_at(start: sa.ColumnElement, end: sa.ColumnElement, as_of: dt.datetime | None) -> sa.ColumnElement:
+    """The one "as known at" rule for versioned rows: current now (no end) when `as_of` is
+    None, else recorded by `as_of` and not yet ended (superseded, deleted) at that moment."""
+    if as_of is None:
+        return end.is_(None)
+    return sa.and_(start <= as_of, sa.or_(end.is_(None), end > as_of))
+
+
 def load_indicators(engine: Engine) -> pd.DataFrame:
     """All indicators, in display order, indexed by code."""
     t = schema.indicators
@@ -70,6 +78,7 @@ def load_observations(
     area: str | None = None,
     indicator: str | None = None,
     areas: tuple[str, ...] | None = None,
+    indicators: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Observations current now, or as known at `as_of` (a UTC time), with their batch."""
     o, a, b = schema.observations, schema.areas, schema.import_batches
@@ -83,18 +92,15 @@ def load_observations(
         .join(a, a.c.id == o.c.area_id)
         .outerjoin(b, b.c.id == o.c.batch_id)
     )
-    if as_of is None:
-        q = q.where(o.c.superseded_at.is_(None))
-    else:
-        q = q.where(o.c.recorded_at <= as_of).where(
-            sa.or_(o.c.superseded_at.is_(None), o.c.superseded_at > as_of)
-        )
+    q = q.where(known_at(o.c.recorded_at, o.c.superseded_at, as_of))
     if area is not None:
         q = q.where(a.c.name == area)
     if areas is not None:
         q = q.where(a.c.name.in_(areas))
     if indicator is not None:
         q = q.where(o.c.indicator_code == indicator)
+    if indicators is not None:
+        q = q.where(o.c.indicator_code.in_(indicators))
     q = q.order_by(a.c.name, o.c.indicator_code, o.c.peildatum)
     if isinstance(engine, Connection):
         df = pd.read_sql(q, engine)

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from kpi import formatting as fmt
-from kpi import schema
+from kpi import repository, schema
 from kpi.importer.model import (
     CHANGED_COLUMNS,
     PREVIEW_COLUMNS,
@@ -76,21 +76,10 @@ def _date_keys(days: pd.Series) -> np.ndarray:
 
 
 def current_observations(conn: Connection, areas: list[str], indicators: list[str]) -> pd.DataFrame:
-    """The current stored figures of these areas and indicators."""
-    o, a = schema.observations, schema.areas
-    q = (
-        sa.select(
-            o.c.id, a.c.name.label("gebied"), o.c.indicator_code.label("indicator"), o.c.peildatum,
-            o.c.precision.label("precisie"), o.c.value, o.c.source, o.c.note, o.c.illustrative,
-        )
-        .join(a, a.c.id == o.c.area_id)
-        .where(o.c.superseded_at.is_(None), o.c.indicator_code.in_(indicators), a.c.name.in_(areas))
-    )
-    df = pd.read_sql(q, conn)
-    df["peildatum"] = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]) for d in df["peildatum"]]
-    df["illustrative"] = df["illustrative"].astype(bool)
-    df["value"] = df["value"].astype(float)
-    return df
+    """The current stored figures of these areas and indicators (repository.load_observations),
+    keyed the way validated rows are: gebied, indicator, peildatum, precisie."""
+    current = repository.load_observations(conn, areas=tuple(areas), indicators=tuple(indicators))
+    return current.rename(columns={"area": "gebied", "precision": "precisie"})
 
 
 def plan_observations(conn: Connection, rows: pd.DataFrame) -> ObservationPlan:

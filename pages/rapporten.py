@@ -5,39 +5,14 @@ import datetime as dt
 
 import streamlit as st
 
-from ui import frame
-
-frame.ensure()
-
-from kpi import formatting as fmt  # noqa: E402
-from kpi import reports  # noqa: E402
-from kpi.changes import end_of_day  # noqa: E402
-from kpi.reports.model import assemble  # noqa: E402
-from ui import data  # noqa: E402
-
-today = dt.date.today()
-try:
-    default = min(dt.date.fromisoformat(str(st.query_params.get("stand", ""))), today)
-except ValueError:
-    default = today
-
-st.title("Rapporten en downloads")
-day = st.date_input("Stand van", value=default, max_value=today, format="DD-MM-YYYY", key="report_day",
-                    help="Een eerdere datum geeft de cijfers zoals ze aan het einde van die dag bekend waren.")
-if day != today:
-    st.query_params["stand"] = day.isoformat()
-elif "stand" in st.query_params:
-    del st.query_params["stand"]
-as_of = None if day == today else end_of_day(day)
-report = assemble(data.snapshot(as_of), data.settings(), day, data.events(as_of), data.batches())
-if as_of is not None:
-    st.caption(f"Alles op deze pagina geeft de cijfers zoals bekend aan het einde van {fmt.peildatum(day, 'dag')} "
-               "(UTC), met de status op die datum.")
-if report.illustrative:
-    st.caption("De rapporten vermelden op de titelpagina en bij elke KPI dat er illustratieve waarden in staan.")
+from kpi import formatting as fmt
+from kpi import reports
+from kpi.changes import end_of_day
+from kpi.reports.model import assemble
+from ui import data, frame
 
 
-def _offer(kind: str, what: str, label: str, make) -> None:
+def _offer(kind: str, what: str, label: str, make, day) -> None:
     """A button that makes a file, then a download button for it (kept per session and date)."""
     stamp = (kind, what, day)
     if st.button(label, key=f"make_{kind}", icon=":material/build:"):
@@ -52,23 +27,49 @@ def _offer(kind: str, what: str, label: str, make) -> None:
                            mime=reports.FORMATS[what.rsplit(".", 1)[1]][0], icon=":material/download:")
 
 
-st.subheader("Briefing")
-left, right = st.columns(2)
-with left:
-    _offer("pdf", reports.file_name(report, "pdf"), "PDF-rapport maken", lambda: reports.render(report, "pdf"))
-with right:
-    _offer("pptx", reports.file_name(report, "pptx"), "PowerPoint maken", lambda: reports.render(report, "pptx"))
+def render() -> None:
+    today = dt.date.today()
+    try:
+        default = min(dt.date.fromisoformat(str(st.query_params.get("stand", ""))), today)
+    except ValueError:
+        default = today
 
-st.subheader("Alle cijfers")
-left, right = st.columns(2)
-left.download_button("Cijfers als Excel (XLSX)", lambda: reports.render(report, "xlsx"),
-                     file_name=reports.file_name(report, "xlsx"), mime=reports.FORMATS["xlsx"][0],
-                     key="download_xlsx", on_click="ignore", icon=":material/table:")
-right.download_button("Cijfers als CSV", reports.render(report, "csv"), file_name=reports.file_name(report, "csv"),
-                      mime=reports.FORMATS["csv"][0], key="download_csv", on_click="ignore", icon=":material/csv:")
+    st.title("Rapporten en downloads")
+    day = st.date_input("Stand van", value=default, max_value=today, format="DD-MM-YYYY", key="report_day",
+                        help="Een eerdere datum geeft de cijfers zoals ze aan het einde van die dag bekend waren.")
+    if day != today:
+        st.query_params["stand"] = day.isoformat()
+    elif "stand" in st.query_params:
+        del st.query_params["stand"]
+    as_of = None if day == today else end_of_day(day)
+    report = assemble(data.snapshot(as_of), data.settings(), day, data.events(as_of), data.batches())
+    if as_of is not None:
+        st.caption(f"Alles op deze pagina geeft de cijfers zoals bekend aan het einde van {fmt.peildatum(day, 'dag')} "
+                   "(UTC), met de status op die datum.")
+    if report.illustrative:
+        st.caption("De rapporten vermelden op de titelpagina en bij elke KPI dat er illustratieve waarden in staan.")
 
-st.subheader("Grafiek als afbeelding")
-names = {r.indicator.code: r.indicator.name for r in report.results}
-if names:
-    code = st.selectbox("KPI", list(names), format_func=names.get, key="png_kpi")
-    _offer("png", f"{code}-{day.isoformat()}.png", "Afbeelding maken", lambda: reports.chart_png(report, code))
+    st.subheader("Briefing")
+    left, right = st.columns(2)
+    with left:
+        _offer("pdf", reports.file_name(report, "pdf"), "PDF-rapport maken", lambda: reports.render(report, "pdf"), day)
+    with right:
+        _offer("pptx", reports.file_name(report, "pptx"), "PowerPoint maken", lambda: reports.render(report, "pptx"), day)
+
+    st.subheader("Alle cijfers")
+    left, right = st.columns(2)
+    left.download_button("Cijfers als Excel (XLSX)", lambda: reports.render(report, "xlsx"),
+                         file_name=reports.file_name(report, "xlsx"), mime=reports.FORMATS["xlsx"][0],
+                         key="download_xlsx", on_click="ignore", icon=":material/table:")
+    right.download_button("Cijfers als CSV", reports.render(report, "csv"), file_name=reports.file_name(report, "csv"),
+                          mime=reports.FORMATS["csv"][0], key="download_csv", on_click="ignore", icon=":material/csv:")
+
+    st.subheader("Grafiek als afbeelding")
+    names = {r.indicator.code: r.indicator.name for r in report.results}
+    if names:
+        code = st.selectbox("KPI", list(names), format_func=names.get, key="png_kpi")
+        _offer("png", f"{code}-{day.isoformat()}.png", "Afbeelding maken", lambda: reports.chart_png(report, code), day)
+
+
+if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
+    frame.run()

@@ -12,7 +12,7 @@ from kpi.importer import ImportRefused
 from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
 from kpi.targets import FORM_NAME, revise_target
-from tests.apptest import run_app, texts
+from tests.apptest import open_page, run_app, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,7 +108,7 @@ def test_concurrent_revisions_store_one_version_and_refuse_the_rest(engine):
 def test_targets_page_is_not_offered_to_a_viewer(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/doelen.py")
+        open_page(at, "doelen")
 
 
 def test_targets_page_opened_directly_refuses_a_viewer(monkeypatch, sqlite_url):
@@ -123,7 +123,7 @@ def test_targets_page_opened_directly_refuses_a_viewer(monkeypatch, sqlite_url):
 
 
 def test_editor_revises_a_target_on_the_page(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/doelen.py", editor=True)
+    at = run_app(monkeypatch, sqlite_url, page="doelen", editor=True)
     assert not at.exception and not at.error
     at.selectbox(key="target_kpi").set_value("bedrijven").run()
     at.number_input(key="target_value").set_value(520.0)
@@ -131,5 +131,5 @@ def test_editor_revises_a_target_on_the_page(monkeypatch, sqlite_url):
     next(b for b in at.button if b.label == "Nieuwe doelversie opslaan").click().run()
     assert not at.exception and not at.error
     assert any("Doelversie 2 opgeslagen" in s.value for s in at.success)
-    at.switch_page("pages/overzicht.py").run()
+    open_page(at, "overzicht").run()
     assert "**Doel:** 520" in texts(at)

@@ -35,7 +35,7 @@ from kpi.importer.reading import Sheet, read_sheet
 from kpi.settings import Settings
 
 __all__ = ["OBSERVATIONS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "prepare",
-           "prepare_rows", "undo"]
+           "prepare_rows", "undo", "undoable"]
 
 
 @dataclass
@@ -187,6 +187,11 @@ def apply(engine: Engine, preview: Preview, user: str) -> int | None:
     except sa.exc.IntegrityError as exc:
         # Another writer stored the same key or version first (a race the re-plan cannot see).
         raise ImportRefused(concurrent) from exc
+
+
+def undoable(batches: pd.DataFrame) -> pd.Series:
+    """Which batches (repository.load_batches) undo may be asked for; see store.undoable."""
+    return store.undoable(batches)
 
 
 def undo(engine: Engine, batch_id: int, user: str) -> None:

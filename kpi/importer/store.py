@@ -194,6 +194,21 @@ def _batch_label(batch_id: int, filename: str) -> str:
     return f"importbatch {batch_id} ({filename})"
 
 
+def is_seed_batch(kind: str, created_by: str) -> bool:
+    """True for the start data (reference figures, targets, demo series), which undo refuses."""
+    # The seed records its reference targets as a 'doelen' batch by user "seed".
+    return kind not in (OBSERVATIONS, TARGETS) or created_by == "seed"
+
+
+def undoable(batches: pd.DataFrame) -> pd.Series:
+    """Per batch (repository.load_batches): True when undo may be tried (an import, not undone).
+
+    Undo can still refuse one of them when a later import replaced its values; the reason
+    comes with the refusal."""
+    seed = [is_seed_batch(k, u) for k, u in zip(batches["kind"], batches["created_by"])]
+    return batches["undone_at"].isna() & ~pd.Series(seed, index=batches.index, dtype=bool)
+
+
 def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
     """Undo one import batch (see the module docstring); raises ImportRefused with the reason."""
     b = schema.import_batches
@@ -205,8 +220,7 @@ def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
             f"Importbatch {batch_id} is al ongedaan gemaakt op {fmt.timestamp(batch['undone_at'])} (UTC)"
             f" door {batch['undone_by'] or 'onbekend'}."
         )
-    # The seed records its reference targets as a 'doelen' batch by user "seed".
-    if batch["kind"] not in (OBSERVATIONS, TARGETS) or batch["created_by"] == "seed":
+    if is_seed_batch(batch["kind"], batch["created_by"]):
         hint = " Verwijder demowaarden met `python -m kpi demo --remove`." if batch["kind"] == "demo" else ""
         raise ImportRefused(
             f"Importbatch {batch_id} bevat de basisgegevens ({batch['kind']}) en kan niet ongedaan "

@@ -43,7 +43,7 @@ class Settings:
         )
 
 
-# Documented settings: a test checks the README names each of them.
+# Documented settings: tests/test_settings.py checks the README's settings table against these keys.
 ENVIRONMENT_VARIABLES = {
     "KPI_DATABASE_URL": "SQLAlchemy URL of the database (default: SQLite in data/binnenstad.db)",
     "KPI_AREA": "name of the monitored area (default: Assen binnenstad)",

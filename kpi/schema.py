@@ -110,7 +110,7 @@ observations = sa.Table(
     sa.Index("ix_observations_batch", "batch_id"),
 )
 
-# Issue 4: dated events (a garage opening, a lockdown) shown on the charts and in reports.
+# Dated events (a garage opening, a lockdown) shown on the charts and in reports.
 # Deleting only marks the row, so a briefing "as known on" an earlier date can be reproduced.
 events = sa.Table(
     "events",

@@ -1,4 +1,4 @@
-"""Issue 4 pages: meeting mode, what changed, reports and events. AppTest against a fresh
+"""Meeting mode, what changed, reports and events pages. AppTest against a fresh
 SQLite file per test; one browser test checks the projector screen at 1280x720."""
 
 from __future__ import annotations

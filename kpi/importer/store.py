@@ -135,13 +135,19 @@ def _counts(status: pd.Series) -> dict:
     )
 
 
+def _start_batch(conn: Connection, kind: str, rows: pd.DataFrame, meta: dict, user: str):
+    """(now, area name -> id with new areas created, the new batch id) for a write."""
+    now = repository.utcnow()
+    ids = _area_ids(conn, sorted(rows["gebied"].unique()), meta["filename"])
+    batch = repository.create_batch(conn, kind, meta["filename"], user, sha256=meta["sha256"],
+                                    created_at=now, **_counts(rows["status"]))
+    return now, ids, batch
+
+
 def write_observations(conn: Connection, plan: ObservationPlan, meta: dict, user: str) -> int:
     """Create the batch, supersede the replaced rows and insert the new ones; the batch id."""
-    now = repository.utcnow()
     rows = plan.rows
-    ids = _area_ids(conn, sorted(rows["gebied"].unique()), meta["filename"])
-    batch = repository.create_batch(conn, OBSERVATIONS, meta["filename"], user, sha256=meta["sha256"],
-                                    created_at=now, **_counts(rows["status"]))
+    now, ids, batch = _start_batch(conn, OBSERVATIONS, rows, meta, user)
     _supersede(conn, plan.supersede_ids.tolist(), now, batch)
     new = rows[rows["status"] != UNCHANGED]
     frame = pd.DataFrame({
@@ -169,11 +175,8 @@ def _none(v):
 
 def write_targets(conn: Connection, plan: TargetPlan, meta: dict, user: str) -> int:
     """Create the batch and insert a new version for each new or changed target; the batch id."""
-    now = repository.utcnow()
     rows = plan.rows
-    ids = _area_ids(conn, sorted(rows["gebied"].unique()), meta["filename"])
-    batch = repository.create_batch(conn, TARGETS, meta["filename"], user, sha256=meta["sha256"],
-                                    created_at=now, **_counts(rows["status"]))
+    now, ids, batch = _start_batch(conn, TARGETS, rows, meta, user)
     new = rows[rows["status"] != UNCHANGED]
     conn.execute(sa.insert(schema.targets), [
         dict(

@@ -117,8 +117,8 @@ def _add_report_parser(sub) -> None:
 
 
 def _user(args) -> str:
-    if args.gebruiker:
-        return args.gebruiker
+    if args.user:
+        return args.user
     try:
         return getpass.getuser()
     except (OSError, KeyError):
@@ -143,20 +143,20 @@ def _print_preview(preview) -> None:
     from kpi.importer import TARGETS
 
     def where(r) -> str:
-        return f"{r.gebied} · {r.indicator} · {r.peildatum}"
+        return f"{r.area} · {r.indicator} · {r.peildatum}"
 
     if preview.kind == TARGETS:
         _print_section("Nieuwe doelen", preview.added,
-                       lambda r: f"{r.gebied} · {r.indicator}: doel {_num(r.waarde)} (versie {r.versie}, geldig vanaf {r.peildatum})")
+                       lambda r: f"{r.area} · {r.indicator}: doel {_num(r.value)} (versie {r.version}, geldig vanaf {r.peildatum})")
         _print_section("Gewijzigde doelen", preview.changed,
-                       lambda r: f"{r.gebied} · {r.indicator}: doel {_num(r.oud_waarde)} → {_num(r.waarde)}, "
-                                 f"basis {_num(r.oud_basiswaarde)} → {_num(r.basiswaarde)} "
-                                 f"(versie {r.versie}, geldig vanaf {r.peildatum})")
+                       lambda r: f"{r.area} · {r.indicator}: doel {_num(r.old_value)} → {_num(r.value)}, "
+                                 f"basis {_num(r.old_baseline_value)} → {_num(r.baseline_value)} "
+                                 f"(versie {r.version}, geldig vanaf {r.peildatum})")
     else:
-        _print_section("Nieuw", preview.added, lambda r: f"{where(r)}: {_num(r.waarde)} ({r.bron})")
+        _print_section("Nieuw", preview.added, lambda r: f"{where(r)}: {_num(r.value)} ({r.source})")
         _print_section("Gewijzigd", preview.changed,
-                       lambda r: f"{where(r)}: {_num(r.oud_waarde)}{' (illustratief)' if r.oud_illustratief else ''}"
-                                 f" → {_num(r.waarde)} ({r.bron})")
+                       lambda r: f"{where(r)}: {_num(r.old_value)}{' (illustratief)' if r.old_illustrative else ''}"
+                                 f" → {_num(r.value)} ({r.source})")
     if not preview.unchanged.empty:
         print(f"Ongewijzigd: {len(preview.unchanged)}")
     if preview.new_areas:
@@ -184,8 +184,8 @@ def cmd_import(args, settings: Settings) -> int:
     engine = _engine(settings)
     user = _user(args)
     try:
-        preview = importer.prepare(engine, files, settings, default_source=args.bron,
-                                   create_areas=args.nieuw_gebied)
+        preview = importer.prepare(engine, files, settings, default_source=args.source,
+                                   create_areas=args.create_areas)
         if not preview.ok:
             for problem in preview.problems:
                 print(problem, file=sys.stderr)
@@ -229,13 +229,13 @@ def _add_import_parsers(sub) -> None:
     im = sub.add_parser("import", help="cijfers of doelen inlezen uit CSV- of Excel-bestanden")
     im.add_argument("files", nargs="+", metavar="BESTAND", help=".csv of .xlsx")
     im.add_argument("--dry-run", action="store_true", help="alleen controleren en tonen, niets opslaan")
-    im.add_argument("--bron", help="bron voor cijfers zonder bron (bijvoorbeeld een breed bestand)")
-    im.add_argument("--nieuw-gebied", action="store_true", help="onbekende gebieden toevoegen")
-    im.add_argument("--gebruiker", help="naam die bij de import wordt vastgelegd (standaard: de OS-gebruiker)")
+    im.add_argument("--bron", dest="source", help="bron voor cijfers zonder bron (bijvoorbeeld een breed bestand)")
+    im.add_argument("--nieuw-gebied", dest="create_areas", action="store_true", help="onbekende gebieden toevoegen")
+    im.add_argument("--gebruiker", dest="user", help="naam die bij de import wordt vastgelegd (standaard: de OS-gebruiker)")
     im.set_defaults(func=cmd_import)
     u = sub.add_parser("undo", help="een importbatch ongedaan maken")
     u.add_argument("batch_id", type=int, metavar="BATCH_ID")
-    u.add_argument("--gebruiker", help="naam die bij het ongedaan maken wordt vastgelegd")
+    u.add_argument("--gebruiker", dest="user", help="naam die bij het ongedaan maken wordt vastgelegd")
     u.set_defaults(func=cmd_undo)
 
 

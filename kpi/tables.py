@@ -285,6 +285,21 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+PREVIEW_HEADERS = {
+    "area": "Gebied", "indicator": "Indicator", "peildatum": "Peildatum", "value": "Waarde", "source": "Bron",
+    "note": "Toelichting", "file": "Bestand", "row": "Rij", "old_value": "Oude waarde", "old_source": "Oude bron",
+    "old_illustrative": "Oud illustratief", "old_note": "Oude toelichting", "baseline_value": "Basiswaarde",
+    "baseline_year": "Basisjaar", "target_year": "Doeljaar", "comparison": "Vergelijking", "version": "Versie",
+    "old_baseline_value": "Oude basiswaarde", "old_baseline_year": "Oud basisjaar", "old_target_year": "Oud doeljaar",
+    "old_comparison": "Oude vergelijking", "old_version": "Oude versie",
+}
+
+
+def preview_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """An import preview frame (importer.Preview.added/changed/unchanged) with Dutch headers."""
+    return frame.rename(columns=PREVIEW_HEADERS)
+
+
 def problems_table(problems: list) -> pd.DataFrame:
     """An import's problems (importer.Problem): file, row, column and message."""
     return pd.DataFrame({

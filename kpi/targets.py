@@ -44,4 +44,4 @@ def revise_target(engine: Engine, *, based_on_version: int | None, user: str, to
     if importer.apply(engine, preview, user) is None:
         return None
     stored = pd.concat([preview.added, preview.changed])
-    return int(stored["versie"].iloc[0])
+    return int(stored["version"].iloc[0])

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import importer
-from kpi.tables import problems_table
+from kpi.tables import preview_table, problems_table
 from ui import auth, data, frame
 
 
@@ -47,9 +47,9 @@ def render() -> None:
             f"Nieuw ({fmt.number(len(preview.added))})", f"Gewijzigd ({fmt.number(len(preview.changed))})",
             f"Ongewijzigd ({fmt.number(len(preview.unchanged))})",
         ])
-        tab_new.dataframe(preview.added, hide_index=True, key="import_added")
-        tab_changed.dataframe(preview.changed, hide_index=True, key="import_changed")
-        tab_same.dataframe(preview.unchanged, hide_index=True, key="import_unchanged")
+        tab_new.dataframe(preview_table(preview.added), hide_index=True, key="import_added")
+        tab_changed.dataframe(preview_table(preview.changed), hide_index=True, key="import_changed")
+        tab_same.dataframe(preview_table(preview.unchanged), hide_index=True, key="import_unchanged")
         if len(preview.added) + len(preview.changed) == 0:
             st.caption("Niets gewijzigd: deze cijfers staan er al precies zo in.")
         elif st.button("Opslaan", type="primary", key="import_save"):

@@ -17,7 +17,7 @@ def test_editor_uploads_previews_saves_and_sees_the_new_value(monkeypatch, sqlit
     assert not at.exception and not at.error
     assert any("1 nieuw" in i.value for i in at.info), [i.value for i in at.info]
     added = at.dataframe[0].value
-    assert added["waarde"].tolist() == [4350.0] or added["waarde"].astype(str).tolist() == ["4350.0"]
+    assert added["Waarde"].tolist() == [4350.0] or added["Waarde"].astype(str).tolist() == ["4350.0"]
     next(b for b in at.button if b.label == "Opslaan").click().run()
     assert not at.exception and not at.error
     assert any("Opgeslagen als importbatch" in s.value for s in at.success)

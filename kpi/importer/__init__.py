@@ -101,7 +101,7 @@ def prepare_rows(engine: Engine, name: str, rows: pd.DataFrame, *,
     headers as columns (numbers as numbers, dates as dates, None for empty), so the same
     reading of columns, rules, comparison, batch and undo apply.
 
-    `expected_versions` maps (indicator, gebied) to the target version the form was opened
+    `expected_versions` maps (indicator, area) to the target version the form was opened
     on; `apply` refuses ("intussen gewijzigd") when the stored version is another by then.
     """
     # As a CSV reader would: text stripped, empty cells None.

@@ -53,8 +53,8 @@ TARGET_CHANGED = (
 def check_target_versions(plan: TargetPlan, expected: dict[tuple[str, str], int]) -> None:
     """Refuse when a target's stored version is not the one a form was opened on."""
     for r in plan.rows.itertuples():
-        want = expected.get((r.indicator, r.gebied))
-        have = None if pd.isna(r.oud_versie) else int(r.oud_versie)
+        want = expected.get((r.indicator, r.area))
+        have = None if pd.isna(r.old_version) else int(r.old_version)
         if want is not None and have != want:
             raise ImportRefused(
                 f"Dit doel is intussen gewijzigd: het formulier toonde versie {want}, opgeslagen is nu versie "
@@ -138,7 +138,7 @@ def _counts(status: pd.Series) -> dict:
 def _start_batch(conn: Connection, kind: str, rows: pd.DataFrame, meta: dict, user: str):
     """(now, area name -> id with new areas created, the new batch id) for a write."""
     now = repository.utcnow()
-    ids = _area_ids(conn, sorted(rows["gebied"].unique()), meta["filename"])
+    ids = _area_ids(conn, sorted(rows["area"].unique()), meta["filename"])
     batch = repository.create_batch(conn, kind, meta["filename"], user, sha256=meta["sha256"],
                                     created_at=now, **_counts(rows["status"]))
     return now, ids, batch
@@ -151,13 +151,13 @@ def write_observations(conn: Connection, plan: ObservationPlan, meta: dict, user
     _supersede(conn, plan.supersede_ids.tolist(), now, batch)
     new = rows[rows["status"] != UNCHANGED]
     frame = pd.DataFrame({
-        "area_id": per_distinct(new["gebied"], ids.__getitem__).astype("int64"),
+        "area_id": per_distinct(new["area"], ids.__getitem__).astype("int64"),
         "indicator_code": new["indicator"],
-        "peildatum": new["datum"],
-        "precision": new["precisie"],
-        "value": new["waarde"].astype(float),
-        "source": new["bron"],
-        "note": new["toelichting"],
+        "peildatum": new["day"],
+        "precision": new["precision"],
+        "value": new["value"].astype(float),
+        "source": new["source"],
+        "note": new["note"],
     })
     # In the order of the unique index, SQLite appends to its B-tree instead of inserting
     # all over it: about half the insert time for 100.000 rows.
@@ -180,12 +180,12 @@ def write_targets(conn: Connection, plan: TargetPlan, meta: dict, user: str) -> 
     new = rows[rows["status"] != UNCHANGED]
     conn.execute(sa.insert(schema.targets), [
         dict(
-            indicator_code=r.indicator, area_id=ids[r.gebied], version=int(r.versie),
-            baseline_value=_none(r.basiswaarde),
-            baseline_year=None if _none(r.basisjaar) is None else int(r.basisjaar),
-            target_value=_none(r.doelwaarde),
-            target_year=None if _none(r.doeljaar) is None else int(r.doeljaar),
-            comparison=r.vergelijking, source=r.bron, valid_from=r.geldig_vanaf, reason=r.reden,
+            indicator_code=r.indicator, area_id=ids[r.area], version=int(r.version),
+            baseline_value=_none(r.baseline_value),
+            baseline_year=None if _none(r.baseline_year) is None else int(r.baseline_year),
+            target_value=_none(r.target_value),
+            target_year=None if _none(r.target_year) is None else int(r.target_year),
+            comparison=r.comparison, source=r.source, valid_from=r.valid_from, reason=r.reason,
             created_at=now, created_by=user, batch_id=batch,
         )
         for r in new.itertuples()

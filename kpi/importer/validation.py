@@ -279,10 +279,11 @@ def validate_observations(frame: pd.DataFrame, indicators: pd.DataFrame, areas: 
              column="dubbel_van"),
     ]
     problems = _run(f, rules, file_order)
+    # The checked rows leave the file's vocabulary here: English from now on (see importer/model.py).
     clean = pd.DataFrame({
-        "gebied": f["gebied_naam"], "indicator": f["indicator_code"], "datum": f["datum"],
-        "precisie": f["precisie"], "waarde": f["getal"], "bron": f["bron"], "toelichting": f["toelichting"],
-        "bestand": f["bestand"], "rij": f["rij"],
+        "area": f["gebied_naam"], "indicator": f["indicator_code"], "day": f["datum"],
+        "precision": f["precisie"], "value": f["getal"], "source": f["bron"], "note": f["toelichting"],
+        "file": f["bestand"], "row": f["rij"],
     })
     return Validated(clean, problems, new_areas if not problems else [])
 
@@ -343,10 +344,10 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
     ]
     problems = _run(f, rules, file_order)
     clean = pd.DataFrame({
-        "gebied": f["gebied_naam"], "indicator": f["indicator_code"],
-        "basiswaarde": f["basis_getal"], "basisjaar": f["basis_jaar"],
-        "doelwaarde": f["doel_getal"], "doeljaar": f["doel_jaar"],
-        "vergelijking": f["vergelijking_norm"], "bron": f["bron"], "reden": f["reden"],
-        "geldig_vanaf": f["geldig_datum"], "bestand": f["bestand"], "rij": f["rij"],
+        "area": f["gebied_naam"], "indicator": f["indicator_code"],
+        "baseline_value": f["basis_getal"], "baseline_year": f["basis_jaar"],
+        "target_value": f["doel_getal"], "target_year": f["doel_jaar"],
+        "comparison": f["vergelijking_norm"], "source": f["bron"], "reason": f["reden"],
+        "valid_from": f["geldig_datum"], "file": f["bestand"], "row": f["rij"],
     })
     return Validated(clean, problems, new_areas if not problems else [])

@@ -162,6 +162,8 @@ def test_events_page_opened_directly_refuses_a_viewer(monkeypatch, sqlite_url):
     at = AppTest.from_file(str(ROOT / "pages" / "gebeurtenissen.py"), default_timeout=60).run()
     assert not at.exception
     assert not at.text_input and not any(b.label == "Toevoegen" for b in at.button)
+    # The guard at the bottom of the page module built the whole frame around it.
+    assert "### Binnenstadmonitor" in [m.value for m in at.sidebar.markdown]
 
 
 def test_editor_adds_and_deletes_an_event(monkeypatch, sqlite_url):

@@ -120,6 +120,8 @@ def test_targets_page_opened_directly_refuses_a_viewer(monkeypatch, sqlite_url):
     assert not at.exception
     assert not any(b.label == "Nieuwe doelversie opslaan" for b in at.button)
     assert not at.number_input
+    # The guard at the bottom of the page module built the whole frame around it.
+    assert "### Binnenstadmonitor" in [m.value for m in at.sidebar.markdown]
 
 
 def test_editor_revises_a_target_on_the_page(monkeypatch, sqlite_url):

@@ -154,58 +154,45 @@ def events_frame(events: pd.DataFrame, results: list[KpiResult]) -> pd.DataFrame
 
 # ---- what changed -----------------------------------------------------------------------
 
-def _name_unit(indicators: pd.DataFrame, code: str) -> tuple[str, str, int]:
-    if code in indicators.index:
-        row = indicators.loc[code]
-        return str(row["name"]), str(row["unit"]), int(row["decimals"])
-    return code, "aantal", 0
+def _measurement_table(ch: Changes, frame: pd.DataFrame, columns: list[str], cells) -> pd.DataFrame:
+    """One Dutch row per measurement: KPI, Gebied, Peildatum, then `cells(m, value_text)`,
+    where value_text(value, illustrative) formats a value in the KPI's unit."""
+    rows = []
+    for _, m in frame.iterrows():
+        code = m["indicator"]
+        if code in ch.indicators.index:
+            ind = ch.indicators.loc[code]
+            name, unit, dec = str(ind["name"]), str(ind["unit"]), int(ind["decimals"])
+        else:
+            name, unit, dec = code, "aantal", 0
 
+        def value_text(v, illustrative, unit=unit, dec=dec) -> str:
+            return fmt.value(v, unit, dec) + (" (illustratief)" if illustrative else "")
 
-def _flag(illustrative: bool) -> str:
-    return " (illustratief)" if illustrative else ""
+        rows.append({"KPI": name, "Gebied": m["area"], "Peildatum": fmt.peildatum(m["peildatum"], m["precision"]),
+                     **cells(m, value_text)})
+    return pd.DataFrame(rows, columns=["KPI", "Gebied", "Peildatum", *columns])
 
 
 def new_table(ch: Changes) -> pd.DataFrame:
     """The new measurements as a Dutch table."""
-    rows = []
-    for _, m in ch.new.iterrows():
-        name, unit, dec = _name_unit(ch.indicators, m["indicator"])
-        rows.append({
-            "KPI": name, "Gebied": m["area"],
-            "Peildatum": fmt.peildatum(m["peildatum"], m["precision"]),
-            "Waarde": fmt.value(m["value"], unit, dec) + _flag(bool(m["illustrative"])),
-            "Bron": m["source"], "Vastgelegd (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"])),
-        })
-    return pd.DataFrame(rows, columns=["KPI", "Gebied", "Peildatum", "Waarde", "Bron", "Vastgelegd (UTC)"])
+    return _measurement_table(ch, ch.new, ["Waarde", "Bron", "Vastgelegd (UTC)"], lambda m, v: {
+        "Waarde": v(m["value"], bool(m["illustrative"])), "Bron": m["source"],
+        "Vastgelegd (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
 
 
 def revised_table(ch: Changes) -> pd.DataFrame:
     """The revised values as a Dutch table: was, is, and when."""
-    rows = []
-    for _, m in ch.revised.iterrows():
-        name, unit, dec = _name_unit(ch.indicators, m["indicator"])
-        rows.append({
-            "KPI": name, "Gebied": m["area"],
-            "Peildatum": fmt.peildatum(m["peildatum"], m["precision"]),
-            "Was": fmt.value(m["value_before"], unit, dec) + _flag(bool(m["illustrative_before"])),
-            "Is nu": fmt.value(m["value_after"], unit, dec) + _flag(bool(m["illustrative_after"])),
-            "Bron": m["source_after"], "Herzien op (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"])),
-        })
-    return pd.DataFrame(rows, columns=["KPI", "Gebied", "Peildatum", "Was", "Is nu", "Bron", "Herzien op (UTC)"])
+    return _measurement_table(ch, ch.revised, ["Was", "Is nu", "Bron", "Herzien op (UTC)"], lambda m, v: {
+        "Was": v(m["value_before"], bool(m["illustrative_before"])),
+        "Is nu": v(m["value_after"], bool(m["illustrative_after"])),
+        "Bron": m["source_after"], "Herzien op (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
 
 
 def removed_table(ch: Changes) -> pd.DataFrame:
     """The measurements no longer current, as a Dutch table."""
-    rows = []
-    for _, m in ch.removed.iterrows():
-        name, unit, dec = _name_unit(ch.indicators, m["indicator"])
-        rows.append({
-            "KPI": name, "Gebied": m["area"],
-            "Peildatum": fmt.peildatum(m["peildatum"], m["precision"]),
-            "Waarde": fmt.value(m["value"], unit, dec) + _flag(bool(m["illustrative"])),
-            "Bron": m["source"],
-        })
-    return pd.DataFrame(rows, columns=["KPI", "Gebied", "Peildatum", "Waarde", "Bron"])
+    return _measurement_table(ch, ch.removed, ["Waarde", "Bron"], lambda m, v: {
+        "Waarde": v(m["value"], bool(m["illustrative"])), "Bron": m["source"]})
 
 
 def status_changes_table(ch: Changes) -> pd.DataFrame:

@@ -47,6 +47,15 @@ def test_every_page_file_is_registered_once_and_no_page_shadows_a_package():
     assert {p.stem for p in PAGE_FILES}.isdisjoint({"kpi", "ui", "tests", "bench"})
 
 
+def test_each_page_file_has_the_legacy_name_of_its_url():
+    # A cold first request runs the pages/ file whose Streamlit page name is the URL path;
+    # without one, Streamlit shows "Page not found" over the page.
+    from streamlit.source_util import page_icon_and_name
+
+    for spec in PAGES:
+        assert page_icon_and_name(ROOT / "pages" / f"{spec.module}.py")[1] == spec.url, spec
+
+
 def test_the_importer_does_not_import_the_cli():
     for path in (ROOT / "kpi" / "importer").rglob("*.py"):
         assert not {m for m in _imports(path) if m.startswith("kpi.cli")}, path

@@ -5,7 +5,9 @@ registered below with `st.Page(render, url_path=...)`. Because a folder named `p
 beside app.py puts Streamlit in its legacy multipage mode until `st.navigation` runs, the
 very first request after a start can execute a page file on its own (as `__main__`);
 the last line of each page module hands that request to `run()`, which builds the whole
-frame and renders the page the URL asks for.
+frame and renders the page the URL asks for. That first request finds the file by its
+legacy page name (the file name without a leading number), so each file is named after its
+URL path; Streamlit shows "Page not found" otherwise.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ class PageSpec:
 MEETING_URL = "vergadering"
 PAGES = (
     PageSpec("overzicht", "Dashboard", "Overzicht", ":material/dashboard:", "overzicht", default=True),
-    PageSpec("kpi_detail", "Dashboard", "KPI in detail", ":material/show_chart:", "kpi"),
+    # Not kpi.py, which would shadow the kpi package; Streamlit drops the number from a pages/
+    # file's name, so a cold first request for /kpi still finds this file (see the docstring).
+    PageSpec("0_kpi", "Dashboard", "KPI in detail", ":material/show_chart:", "kpi"),
     PageSpec("bronnen", "Dashboard", "Bronnen en definities", ":material/menu_book:", "bronnen"),
     PageSpec("vergadering", "Vergadering en rapportage", "Vergadermodus", ":material/co_present:", MEETING_URL),
     PageSpec("wijzigingen", "Vergadering en rapportage", "Wat is er veranderd", ":material/difference:",

@@ -1,6 +1,7 @@
 """KPI in detail (URL /kpi); the choice lives in the URL (?kpi=banen) so a link can be shared.
 
-Not named kpi.py: that would shadow the `kpi` package for tools and readers."""
+Named 0_kpi.py, not kpi.py (which would shadow the `kpi` package): Streamlit drops the
+leading number, so the page name stays `kpi` for a cold first request."""
 
 import streamlit as st
 

@@ -29,7 +29,7 @@ from kpi.importer.plan import (
     plan_targets,
     target_frames,
 )
-from kpi.importer.reading import read_sheet
+from kpi.importer.reading import Limits, read_sheet
 from kpi.settings import Settings
 
 __all__ = ["ImportRefused", "Preview", "Problem", "apply", "prepare", "undo"]
@@ -86,7 +86,7 @@ def prepare(engine: Engine, files: list[tuple[str, bytes]], settings: Settings, 
             problems.append(Problem(name, None, None, "Dit bestand is twee keer gekozen."))
             continue
         seen.add(name)
-        sheet, found = read_sheet(name, data, settings.max_upload_mb)
+        sheet, found = read_sheet(name, data, Limits.of(settings))
         problems += found
         if sheet is not None:
             ex = extract(sheet, default_source)

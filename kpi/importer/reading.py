@@ -209,7 +209,7 @@ def _csv_shape_problem(name: str, text: str, sep: str, limits: Limits) -> Proble
     Fields are counted by separators, ignoring quotes: an upper bound, exact for plain files.
     """
     # Blank lines become rows of the grid too, so every physical line counts.
-    lines = max(text.count("\n"), text.count("\r")) + 1
+    lines = max(text.count("\n"), text.count("\r")) + (0 if text.endswith(("\n", "\r")) else 1)
     if lines > limits.rows:
         return Problem(name, None, None, f"Het bestand heeft {_n(lines)} regels; de grens is "
                        f"{_n(limits.rows)} rijen (KPI_MAX_ROWS). Splits het bestand.")

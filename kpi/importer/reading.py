@@ -21,15 +21,15 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from kpi.export import CONTROL_CHARACTERS
 from kpi.importer.model import Problem
 from kpi.importer.parsing import Percent
 
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# Characters no cell may hold: C0 controls except tab and line ends, DEL and the C1 controls
-# (ANSI escapes start with ESC or CSI); exports and XML-based reports cannot carry them.
-CELL_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Characters no cell may hold (ANSI escapes start with ESC or CSI); the exports drop the same set.
+CELL_CONTROL = CONTROL_CHARACTERS
 # How many cells with control characters or infinite numbers a file reports before counting.
 _REPORT_AT_MOST = 20
 _SIGNATURES = {

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi import importer
 from kpi.db import ensure_ready, make_engine
 from kpi.importer import reading
 from kpi.settings import Settings
@@ -235,3 +236,109 @@ def test_limits_come_from_the_environment():
                            "KPI_MAX_CELLS": "10", "KPI_MAX_LINE_CHARS": "11", "KPI_MAX_UPLOAD_MB": "3"})
     assert reading.Limits.of(s) == reading.Limits(upload_mb=3, unpacked_mb=7, rows=8, columns=9, cells=10,
                                                   line_chars=11)
+
+
+# ---- odd values and odd files (points 5 to 8) ---------------------------------------------
+
+TIDY = "gebied;indicator;jaar;waarde;bron;toelichting"
+
+
+def _prepare(engine, name: str, data: bytes):
+    return importer.prepare(engine, [(name, data)], Settings(database_url=str(engine.url)))
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("\x1b[31mLISA\x1b[0m", "U+001B"), ("LISA\x9b2J", "U+009B"), ("LISA\x07", "U+0007")])
+def test_control_characters_are_refused_with_row_and_column_and_nothing_stored(engine, cell, code):
+    before = db_state(engine)
+    data = csv(f"{TIDY}\n{A};banen;2024;4.210;LISA;\n{A};banen;2025;4.310;{cell};")
+    preview = _prepare(engine, "stuur.csv", data)
+    assert [str(p) for p in preview.problems] == [
+        f"stuur.csv, rij 3, kolom 'bron': Deze cel bevat een onzichtbaar stuurteken ({code}); verwijder het "
+        "en lever het bestand opnieuw aan."]
+    assert db_state(engine) == before
+
+
+def test_nul_after_the_first_64_kb_is_refused_with_its_row_on_both_databases(engine):
+    """Before: a traceback with 70 KB of SQL parameters on PostgreSQL, stored on SQLite."""
+    before = db_state(engine)
+    filler = "".join(f"{A};banen;{1900 + i % 100};{i};LISA;{'x' * 60}\n" for i in range(1200))
+    data = f"{TIDY}\n{filler}{A};banen;2025;4.310;LISA;na\x00nul\n".encode()
+    assert data.index(b"\x00") > 65536
+    preview = _prepare(engine, "nul.csv", data)
+    assert [str(p) for p in preview.problems] == [
+        "nul.csv, rij 1202, kolom 'toelichting': Deze cel bevat een onzichtbaar stuurteken (U+0000); "
+        "verwijder het en lever het bestand opnieuw aan."]
+    assert db_state(engine) == before
+
+
+@pytest.mark.parametrize("value", ["9" * 400, "1E999"])
+def test_an_infinite_number_in_a_csv_is_not_a_number(engine, value):
+    preview = _prepare(engine, "oneindig.csv", csv(f"{TIDY}\n{A};banen;2025;{value};LISA;"))
+    assert len(preview.problems) == 1
+    problem = preview.problems[0]
+    assert (problem.file, problem.row, problem.column) == ("oneindig.csv", 2, "waarde")
+    assert "is geen getal" in problem.message
+
+
+def test_an_infinite_number_in_an_xlsx_is_refused_with_row_and_column(engine):
+    before = db_state(engine)
+    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+             + "".join(f'<row r="{r}">' + "".join(f'<c r="{col}{r}" t="inlineStr"><is><t>{v}</t></is></c>'
+                                                  for col, v in zip("ABCE", vals, strict=True))
+                       + (f'<c r="D{r}"><v>{num}</v></c>' if num else f'<c r="D{r}" t="inlineStr"><is><t>waarde'
+                          '</t></is></c>') + "</row>"
+                       for r, (vals, num) in enumerate([(["gebied", "indicator", "jaar", "bron"], None),
+                                                        ([A, "banen", "2025", "LISA"], "1E999")], start=1))
+             + "</sheetData></worksheet>")
+    data = _workbook({"xl/worksheets/sheet1.xml": sheet.encode()})
+    preview = _prepare(engine, "oneindig.xlsx", data)
+    assert [str(p) for p in preview.problems] == [
+        "oneindig.xlsx, rij 2, kolom 'waarde': Dit getal is te groot (oneindig); vul een gewoon getal in."]
+    assert db_state(engine) == before
+
+
+def test_a_trailing_ctrl_z_is_the_end_of_the_file_not_a_row(sqlite_url):
+    engine = make_engine(sqlite_url)
+    ensure_ready(engine)
+    data = csv(f"{TIDY}\n{A};banen;2025;4.310;LISA;", encoding="cp1252") + b"\x1a"
+    preview = _prepare(engine, "dos.csv", data)
+    assert preview.ok, preview.problems
+    assert preview.summary() == "0 nieuw, 1 gewijzigd, 0 ongewijzigd"
+    engine.dispose()
+
+
+def test_mixed_utf8_and_windows_1252_lines_are_refused_naming_both_rows():
+    data = (f"{TIDY}\n".encode() + f"{A};banen;2024;4.210;Café één;\n".encode()
+            + f"{A};banen;2025;4.310;Café twee;\n".encode("cp1252"))
+    sheet, problems = reading.read_sheet("gemengd.csv", data)
+    assert sheet is None
+    assert [str(p) for p in problems] == [
+        "gemengd.csv, rij 3: Het bestand mengt twee tekencoderingen: rij 2 is UTF-8, rij 3 is Windows-1252 "
+        "(ANSI). Sla het in Excel opnieuw op als 'CSV UTF-8'."]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_as_text(encoding):
+    data = f"{TIDY}\r\n{A};banen;2025;4.310;Café;\r\n".encode(encoding)
+    sheet, problems = reading.read_sheet("utf16.csv", data)
+    assert problems == []
+    assert sheet.headers == TIDY.split(";")
+    assert sheet.cells.loc[2].tolist() == [A, "banen", "2025", "4.310", "Café", ""]
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_named_data_is_ignored_for_the_visible_one(state):
+    def sheet_xml(rows):
+        return ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                + "".join(f'<row r="{r}">' + "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in row)
+                          + "</row>" for r, row in enumerate(rows, start=1))
+                + "</sheetData></worksheet>").encode()
+
+    visible = [["gebied", "indicator", "jaar", "waarde", "bron"], [A, "banen", "2025", "4310", "zichtbaar"]]
+    hidden = [["gebied", "indicator", "jaar", "waarde", "bron"], [A, "banen", "2025", "1", "verborgen"]]
+    data = _workbook({"xl/worksheets/sheet1.xml": sheet_xml(visible), "xl/worksheets/sheet2.xml": sheet_xml(hidden)},
+                     sheets=[("Cijfers", "visible"), ("data", state)])
+    sheet, problems = reading.read_sheet("verborgen.xlsx", data)
+    assert problems == []
+    assert sheet.cells.loc[2].tolist()[-1] == "zichtbaar"

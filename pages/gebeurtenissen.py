@@ -29,7 +29,7 @@ with st.form("event_form", clear_on_submit=True):
     text = st.text_input("Korte omschrijving", max_chars=event_store.MAX_TEXT_LENGTH, key="event_text")
     code = st.selectbox("Bij KPI", [None, *names], key="event_kpi",
                         format_func=lambda c: "Alle KPI's" if c is None else names[c])
-    user = st.text_input("Uw naam", key="event_user")
+    user = st.text_input("Uw naam", max_chars=200, key="event_user")
     if st.form_submit_button("Toevoegen"):
         try:
             event_store.add_event(data.engine(), day, text, indicator=code, area=data.settings().area,

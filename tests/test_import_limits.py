@@ -342,3 +342,33 @@ def test_a_hidden_sheet_named_data_is_ignored_for_the_visible_one(state):
     sheet, problems = reading.read_sheet("verborgen.xlsx", data)
     assert problems == []
     assert sheet.cells.loc[2].tolist()[-1] == "zichtbaar"
+
+
+def test_a_user_name_over_200_characters_is_refused_at_the_cli_and_in_apply(ready, tmp_path):
+    """Before: a traceback on PostgreSQL (value too long), silently stored on SQLite."""
+    db_url, engine = ready
+    path = tmp_path / "cijfers.csv"
+    path.write_bytes(csv(f"{TIDY}\n{A};banen;2025;4.310;LISA;"))
+    before = db_state(engine)
+    env = {"KPI_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin", "LOGNAME": "limits-tester"}
+    code, out, err, _, _ = _rss_of([sys.executable, "-m", "kpi", "import", str(path), "--gebruiker", "n" * 201], env)
+    assert code == 1
+    assert err == "Fout: --gebruiker: De naam is te lang (201 tekens); de grens is 200 tekens. Er is niets opgeslagen.\n"
+    assert db_state(engine) == before
+
+    preview = _prepare(engine, "cijfers.csv", path.read_bytes())
+    assert preview.ok
+    with pytest.raises(importer.ImportRefused, match=r"De naam is te lang \(201 tekens\); de grens is 200"):
+        importer.apply(engine, preview, user="n" * 201)
+    with pytest.raises(importer.ImportRefused, match="stuurteken"):
+        importer.apply(engine, preview, user="redacteur\x1b[2J")
+    assert db_state(engine) == before
+    assert importer.apply(engine, preview, user="n" * 200) is not None
+
+
+def test_the_pages_bound_the_name_field(monkeypatch, sqlite_url):
+    from tests.apptest import run_app
+
+    at = run_app(monkeypatch, sqlite_url, page="pages/importeren.py", editor=True)
+    assert not at.exception
+    assert at.text_input(key="import_user").proto.max_chars == 200

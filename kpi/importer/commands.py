@@ -78,6 +78,11 @@ def cmd_import(args, settings: Settings) -> int:
     from kpi import importer
     from kpi.cli import _engine
 
+    try:
+        user = importer.check_user(_user(args))
+    except importer.ImportRefused as exc:
+        print(f"Fout: --gebruiker: {exc}", file=sys.stderr)
+        return 1
     files = []
     for name in args.files:
         path = Path(name)
@@ -87,7 +92,6 @@ def cmd_import(args, settings: Settings) -> int:
             print(f"{name}: het bestand is niet te openen ({exc.strerror or exc}).", file=sys.stderr)
             return 1
     engine = _engine(settings)
-    user = _user(args)
     try:
         preview = importer.prepare(engine, files, settings, default_source=args.bron,
                                    create_areas=args.nieuw_gebied)

@@ -110,7 +110,7 @@ def test_brute_force_is_slowed_locked_out_per_client_and_logged(monkeypatch, sql
         assert [e.value for e in other.sidebar.error][0].startswith("Te veel mislukte pogingen")
         assert not any(c.value == "Ingelogd als redacteur." for c in other.sidebar.caption)
         # After the lockout the right password works and is logged.
-        auth.THROTTLE.succeeded(["client:onbekend", f"sessie:{other.session_state['auth_session']}"])
+        auth.THROTTLE.succeeded(["client:lokaal", f"sessie:{other.session_state['auth_session']}"])
         other = _try(other, PASSWORD)
         assert not other.exception
         assert any(c.value == "Ingelogd als redacteur." for c in other.sidebar.caption)
@@ -118,5 +118,5 @@ def test_brute_force_is_slowed_locked_out_per_client_and_logged(monkeypatch, sql
     assert sum("Mislukte inlogpoging als redacteur" in line for line in lines) == 5
     assert sum("Inlogpoging geweigerd (geblokkeerd)" in line for line in lines) == 2
     assert sum("Redacteur ingelogd" in line for line in lines) == 1
-    assert all("client onbekend" in line and "tijd 20" in line for line in lines)
+    assert all("client lokaal" in line and "tijd 20" in line for line in lines)
     assert not any(PASSWORD in line or "fout-" in line for line in lines)

@@ -46,12 +46,13 @@ def check_password(given: str, expected: str) -> bool:
 
 
 def _client() -> str:
-    """The client's address as the server sees it (behind a reverse proxy: the proxy's)."""
+    """The client's address as the server sees it (behind a reverse proxy: the proxy's; see README)."""
     try:
         address = st.context.ip_address
     except Exception:  # no request context (bare mode)
         address = None
-    return address if isinstance(address, str) and address else "onbekend"  # AppTest gives a mock
+    # Streamlit gives None for 127.0.0.1 and ::1 (and AppTest a mock): a local connection.
+    return address if isinstance(address, str) and address else "lokaal"
 
 
 def _session() -> str:

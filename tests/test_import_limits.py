@@ -372,3 +372,14 @@ def test_the_pages_bound_the_name_field(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url, page="pages/importeren.py", editor=True)
     assert not at.exception
     assert at.text_input(key="import_user").proto.max_chars == 200
+
+
+def test_every_setting_is_in_the_readme_and_every_limit_in_its_security_section():
+    from kpi.settings import ENVIRONMENT_VARIABLES
+
+    readme = (ROOT / "README.md").read_text()
+    security = readme.split("## Beveiliging", 1)[1].split("\n## ", 1)[0]
+    for name in ENVIRONMENT_VARIABLES:
+        assert f"| `{name}` |" in readme, name
+        if name.startswith("KPI_MAX_"):
+            assert f"`{name}`" in security, name

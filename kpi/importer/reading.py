@@ -265,7 +265,7 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> tuple[Sheet | None, lis
     grid.columns = range(grid.shape[1])
     grid.index = range(1, len(grid) + 1)
     grid = grid.apply(lambda col: col.astype("str").str.strip())
-    return _sheet(name, grid, "," if sep in (";", "\t") else ".", limits)
+    return _sheet(name, grid, "," if sep in (";", "\t") else ".")
 
 
 _LITERALS = re.compile(r'"[^"]*"|\\.')
@@ -427,7 +427,7 @@ def _read_xlsx(name: str, data: bytes, limits: Limits) -> tuple[Sheet | None, li
     grid = pd.DataFrame(
         [[v.get(c, "") for c in range(1, width + 1)] for v in rows.values()], index=list(rows), dtype=object
     )
-    return _sheet(name, grid, ",", limits)
+    return _sheet(name, grid, ",")
 
 
 def _header_text(value: object) -> str:
@@ -471,8 +471,7 @@ def _cell_problems(name: str, grid: pd.DataFrame, headers: list[str]) -> list[Pr
     return problems
 
 
-def _sheet(name: str, grid: pd.DataFrame, default_decimal: str,
-           limits: Limits = Limits()) -> tuple[Sheet | None, list[Problem]]:
+def _sheet(name: str, grid: pd.DataFrame, default_decimal: str) -> tuple[Sheet | None, list[Problem]]:
     filled = pd.Series(False, index=grid.index)
     for col in grid.columns:
         filled |= grid[col].map(lambda v: v != "").astype(bool) if grid[col].dtype == object else grid[col] != ""

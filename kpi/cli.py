@@ -173,6 +173,11 @@ def _unavailable(settings: Settings, exc: Exception) -> DatabaseUnavailable:
 def cmd_import(args, settings: Settings) -> int:
     from kpi import importer  # pandas-heavy: only import and undo need it
 
+    try:
+        user = importer.check_user(_user(args))
+    except importer.ImportRefused as exc:
+        print(f"Fout: --gebruiker: {exc}", file=sys.stderr)
+        return 1
     files = []
     for name in args.files:
         path = Path(name)
@@ -182,7 +187,6 @@ def cmd_import(args, settings: Settings) -> int:
             print(f"{name}: het bestand is niet te openen ({exc.strerror or exc}).", file=sys.stderr)
             return 1
     engine = _engine(settings)
-    user = _user(args)
     try:
         preview = importer.prepare(engine, files, settings, default_source=args.source,
                                    create_areas=args.create_areas)

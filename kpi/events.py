@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import repository, schema
+from kpi.export import CONTROL_CHARACTERS
 
 MAX_TEXT_LENGTH = 100
 EVENT_COLUMNS = ["id", "event_date", "text", "indicator", "area", "created_at", "created_by"]
@@ -21,6 +22,12 @@ EVENT_COLUMNS = ["id", "event_date", "text", "indicator", "area", "created_at", 
 
 class EventError(ValueError):
     """An event cannot be stored; the message is Dutch and user-facing."""
+
+
+def _check_user(user: str) -> None:
+    limit = schema.events.c.created_by.type.length
+    if len(user) > limit:
+        raise EventError(f"De naam is te lang ({len(user)} tekens); de grens is {limit} tekens.")
 
 
 def add_event(
@@ -37,6 +44,9 @@ def add_event(
         raise EventError("Vul een korte omschrijving van de gebeurtenis in.")
     if len(clean) > MAX_TEXT_LENGTH:
         raise EventError(f"De omschrijving is te lang: maximaal {MAX_TEXT_LENGTH} tekens.")
+    if CONTROL_CHARACTERS.search(clean):
+        raise EventError("De omschrijving bevat een onzichtbaar stuurteken; typ haar opnieuw.")
+    _check_user(user)
     if isinstance(event_date, dt.datetime):
         event_date = event_date.date()
     if not isinstance(event_date, dt.date):
@@ -97,6 +107,7 @@ def list_events(
 
 def delete_event(engine: Engine, event_id: int, user: str = "") -> bool:
     """Remove an event from every view from now on; False when there is no such event."""
+    _check_user(user)
     e = schema.events
     with engine.begin() as conn:
         res = conn.execute(

@@ -25,7 +25,7 @@ def render() -> None:
         text = st.text_input("Korte omschrijving", max_chars=data.MAX_EVENT_TEXT, key="event_text")
         code = st.selectbox("Bij KPI", [None, *names], key="event_kpi",
                             format_func=lambda c: "Alle KPI's" if c is None else names[c])
-        user = st.text_input("Uw naam", key="event_user")
+        user = st.text_input("Uw naam", max_chars=200, key="event_user")
         if st.form_submit_button("Toevoegen"):
             try:
                 data.add_event(day, text, indicator=code, user=user or "redacteur")

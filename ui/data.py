@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import streamlit as st
 
@@ -10,6 +11,7 @@ from kpi import events as event_store
 from kpi import repository, service
 from kpi.charts import kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
+from kpi.login import weak_password_reason
 from kpi.settings import Settings
 
 
@@ -26,6 +28,15 @@ def settings() -> Settings:
 
             base = replace(base, editor_password=str(secret))
     return base
+
+
+@st.cache_resource(show_spinner=False)
+def report_weak_password() -> str | None:
+    """Once per server start: a weak or example editor password is written to the server log
+    (the login box says it on screen); returns the reason, or None."""
+    if reason := weak_password_reason(settings().editor_password):
+        logging.getLogger("kpi.auth").error(reason)
+    return reason
 
 
 @st.cache_resource(show_spinner=False)

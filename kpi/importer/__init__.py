@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import schema
+from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import store
 from kpi.importer.layouts import extract
 from kpi.importer.model import OBSERVATIONS, TARGETS, ImportRefused, Preview, Problem
@@ -31,11 +32,24 @@ from kpi.importer.plan import (
     plan_targets,
     target_frames,
 )
-from kpi.importer.reading import Sheet, read_sheet
+from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 
-__all__ = ["OBSERVATIONS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "prepare",
+__all__ = ["OBSERVATIONS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
            "prepare_rows", "undo", "undoable"]
+
+# The longest name the history can record (import_batches.created_by and undone_by).
+MAX_USER_LENGTH = schema.import_batches.c.created_by.type.length
+
+
+def check_user(user: str) -> str:
+    """The user name as it will be recorded; ImportRefused (Dutch) when it cannot be stored."""
+    if len(user) > MAX_USER_LENGTH:
+        raise ImportRefused(f"De naam is te lang ({len(user)} tekens); de grens is {MAX_USER_LENGTH} tekens. "
+                            "Er is niets opgeslagen.")
+    if CONTROL_CHARACTERS.search(user):
+        raise ImportRefused("De naam bevat een onzichtbaar stuurteken; typ hem opnieuw. Er is niets opgeslagen.")
+    return user
 
 
 @dataclass
@@ -86,7 +100,7 @@ def prepare(engine: Engine, files: list[tuple[str, bytes]], settings: Settings, 
             problems.append(Problem(name, None, None, "Dit bestand is twee keer gekozen."))
             continue
         seen.add(name)
-        sheet, found = read_sheet(name, data, settings.max_upload_mb)
+        sheet, found = read_sheet(name, data, Limits.of(settings))
         problems += found
         if sheet is not None:
             sheets.append(sheet)
@@ -162,6 +176,7 @@ def apply(engine: Engine, preview: Preview, user: str) -> int | None:
     """Save a preview as one import batch in one transaction; the batch id, or None when
     nothing changes. Re-plans inside the transaction and refuses (ImportRefused) when the
     database changed since the preview was made, or since a form was opened."""
+    check_user(user)
     if preview.problems:
         raise ImportRefused("Er zijn problemen gevonden in de bestanden; er is niets opgeslagen.")
     pending: _Pending | None = preview._plan
@@ -197,6 +212,7 @@ def undoable(batches: pd.DataFrame) -> pd.Series:
 def undo(engine: Engine, batch_id: int, user: str) -> None:
     """Take an import batch back in one transaction (how: kpi.importer.store); raises
     ImportRefused with a Dutch reason when that is not possible."""
+    check_user(user)
     try:
         with engine.begin() as conn:
             store.undo_batch(conn, batch_id, user)

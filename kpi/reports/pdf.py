@@ -16,6 +16,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from kpi import formatting as fmt
+from kpi.export import printable
 from kpi.metrics import KpiResult
 from kpi.reports.errors import ReportError
 from kpi.reports.model import (
@@ -72,6 +73,10 @@ class _Briefing(FPDF):
         self.set_auto_page_break(True, margin=MARGIN)
         self.set_lang("nl-NL")
         self.set_creator("Binnenstadmonitor")
+
+    def normalize_text(self, text: str) -> str:
+        """Every string fpdf2 writes passes here: drop control characters stored text may hold."""
+        return super().normalize_text(printable(text))
 
     def footer(self) -> None:
         self.set_y(-12)

@@ -46,8 +46,7 @@ def cmd_status(args, settings: Settings) -> int:
 def cmd_demo(args, settings: Settings) -> int:
     engine = _engine(settings)
     if args.remove:
-        n = repository.remove_illustrative(engine)
-        print(f"{n} illustratieve waarden verwijderd.")
+        print(repository.remove_illustrative(engine).sentence())
     else:
         print(f"{repository.count_illustrative(engine)} illustratieve waarden aanwezig.")
     return 0

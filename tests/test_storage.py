@@ -34,7 +34,7 @@ def test_illustrative_values_are_flagged_and_removable(engine):
     assert len(demo) > 0
     assert (demo["source"] == "Illustratieve demowaarde").all()
     assert repository.count_illustrative(engine) == len(demo)
-    assert repository.remove_illustrative(engine) == len(demo)
+    assert repository.remove_illustrative(engine).values == len(demo)
     assert repository.count_illustrative(engine) == 0
     assert len(repository.load_observations(engine)) == len(obs) - len(demo)
 

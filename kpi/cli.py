@@ -1,5 +1,6 @@
 """Command line: `python -m kpi status [--json]`, `python -m kpi demo --remove`, `init`,
-`report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE]`."""
+`report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE]`,
+`acties [--json] [--thema X] [--status S]`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import argparse
 import datetime as dt
 import json
 import sys
+
+import pandas as pd
 
 from kpi import formatting as fmt
 from kpi import repository
@@ -48,7 +51,10 @@ def cmd_demo(args, settings: Settings) -> int:
     if args.remove:
         print(repository.remove_illustrative(engine).sentence())
     else:
-        print(f"{repository.count_illustrative(engine)} illustratieve waarden aanwezig.")
+        from kpi.werkplan_store import count_illustrative_actions
+
+        print(f"{repository.count_illustrative(engine)} illustratieve waarden en "
+              f"{count_illustrative_actions(engine)} illustratieve acties aanwezig.")
     return 0
 
 
@@ -103,6 +109,67 @@ def _add_report_parser(sub) -> None:
     r.set_defaults(func=cmd_report)
 
 
+# ---- werkplan: python -m kpi acties (issue 9) ---------------------------------------------
+
+def cmd_acties(args, settings: Settings) -> int:
+    """The werkplan's actions, late first: a Dutch table, or JSON with --json."""
+    from kpi import werkplan
+
+    wp = werkplan.load_werkplan(_engine(settings))
+    today = dt.date.today()
+    actions = wp.actions
+    if args.thema is not None:
+        letter = werkplan.resolve_theme(wp.themes, args.thema)
+        if letter is None:
+            known = ", ".join(wp.themes["label"])
+            print(f"Fout: onbekend thema ‘{args.thema}’. Kies een letter of naam: {known}.", file=sys.stderr)
+            return 1
+        actions = werkplan.filter_actions(actions, theme=letter)
+    if args.status is not None:
+        status = werkplan.resolve_status(args.status)
+        if status is None:
+            known = ", ".join(s.code for s in werkplan.ACTION_STATUSES)
+            print(f"Fout: onbekende status ‘{args.status}’. Kies uit: {known}.", file=sys.stderr)
+            return 1
+        actions = werkplan.filter_actions(actions, status=status)
+    rows = werkplan.ordered(actions, today)
+    if args.json:
+        records = [
+            {
+                "code": r.code, "title": r.title, "theme": r.theme, "role": r.role,
+                "owner": r.owner or None, "status": r.status,
+                "due": None if pd.isna(r.due) else r.due.date().isoformat(),
+                "kpis": list(r.kpis), "late": bool(r.late), "illustrative": bool(r.illustrative),
+                "source": r.source,
+            }
+            for r in rows.itertuples()
+        ]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return 0
+    if rows.empty:
+        print("Geen acties gevonden.")
+        return 0
+    header = f"{'code':<6} {'thema':<5} {'status':<10} {'deadline':>10}  {'rol':<24} actie"
+    print(header)
+    print("-" * len(header))
+    for r in rows.itertuples():
+        flags = (" [te laat]" if r.late else "") + (" *" if r.illustrative else "")
+        print(f"{r.code:<6} {r.theme:<5} {werkplan.status_label(r.status):<10} {fmt.day(r.due):>10}  "
+              f"{(r.role or '–'):<24} {r.title}{flags}")
+    if rows["illustrative"].any():
+        print("\n* illustratieve actie (voorbeeld), geen echte actie uit het werkplan")
+    return 0
+
+
+def _add_acties_parser(sub) -> None:
+    a = sub.add_parser("acties", help="de acties van het werkplan, te late eerst")
+    a.add_argument("--json", action="store_true", help="JSON-lijst, één object per actie")
+    a.add_argument("--thema", default=None, metavar="THEMA", help="alleen dit thema: letter (A-F) of naam")
+    a.add_argument("--status", default=None, metavar="STATUS",
+                   help="alleen deze status: gepland, lopend, afgerond, vertraagd of gestopt")
+    a.set_defaults(func=cmd_acties)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kpi", description="Binnenstadmonitor")
     sub = p.add_subparsers(dest="command", required=True)
@@ -115,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", help="database aanmaken/migreren en zo nodig vullen")
     i.set_defaults(func=cmd_init)
     _add_report_parser(sub)
+    _add_acties_parser(sub)
     from kpi.importer.commands import add_import_parsers
 
     add_import_parsers(sub)

@@ -162,8 +162,7 @@ role_themes = sa.Table(
 
 # Actions are versioned like observations: a change (status, note, due date, ...) is a new
 # row; the old row keeps its batch and time and gets superseded_at/superseded_by_batch_id.
-# One current row per code.
-ACTION_STATUSES = ("gepland", "lopend", "afgerond", "vertraagd", "gestopt")
+# One current row per code. The status codes are kpi.werkplan.ACTION_STATUSES.
 
 actions = sa.Table(
     "actions",

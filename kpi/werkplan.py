@@ -37,11 +37,13 @@ class ActionStatus:
     closed: bool  # afgerond or gestopt: never late, no longer running
 
 
+# In lifecycle order; `order` sorts a list (delayed work first). The CHECK constraint on
+# actions.status in kpi/schema.py names the same codes (a test keeps them equal).
 ACTION_STATUSES = (
-    ActionStatus("vertraagd", "Vertraagd", ":material/warning:", "orange", 0, False),
-    ActionStatus("lopend", "Loopt", ":material/play_circle:", "blue", 1, False),
     ActionStatus("gepland", "Gepland", ":material/schedule:", "gray", 2, False),
+    ActionStatus("lopend", "Loopt", ":material/play_circle:", "blue", 1, False),
     ActionStatus("afgerond", "Afgerond", ":material/check_circle:", "green", 3, True),
+    ActionStatus("vertraagd", "Vertraagd", ":material/warning:", "orange", 0, False),
     ActionStatus("gestopt", "Gestopt", ":material/cancel:", "gray", 4, True),
 )
 STATUS_BY_CODE = {s.code: s for s in ACTION_STATUSES}

@@ -133,9 +133,9 @@ def ordered(actions: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     keys = df.assign(
         _late=~df["late"],
         _status=df["status"].map(lambda s: STATUS_BY_CODE[s].order if s in STATUS_BY_CODE else 99),
-        _due=pd.to_datetime(df["due"]).fillna(pd.Timestamp.max),
+        _due=pd.to_datetime(df["due"]),
     )
-    keys = keys.sort_values(["_late", "theme", "_status", "_due", "code"], kind="stable")
+    keys = keys.sort_values(["_late", "theme", "_status", "_due", "code"], kind="stable", na_position="last")
     return keys.drop(columns=["_late", "_status", "_due"]).reset_index(drop=True)
 
 
@@ -263,6 +263,8 @@ def action_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
         ))
     out = pd.DataFrame(rows, columns=[
         "change", "code", "title", "theme", "status_before", "status_after", "note", "illustrative", "recorded_at"])
+    for col in ("status_before", "status_after", "recorded_at"):  # missing is None, not NaN
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
     return out.sort_values(["theme", "code"]).reset_index(drop=True)
 
 

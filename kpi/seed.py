@@ -134,7 +134,12 @@ def action_frame(df: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
 
 def _insert_actions(conn: Connection, df: pd.DataFrame, kind: str, name: str, illustrative: bool) -> None:
     batch = repository.create_batch(conn, kind, name, "seed", rows_total=len(df), rows_added=len(df))
-    werkplan_store.save_actions(conn, action_frame(df, illustrative), batch, repository.utcnow())
+    actions = action_frame(df, illustrative)
+    # A database from before the werkplan may lack an indicator the seed links to: keep the
+    # action, drop that link (the KPIs it is meant to move can be added by an import).
+    known = set(conn.execute(sa.select(schema.indicators.c.code)).scalars())
+    actions["kpis"] = [tuple(k for k in kpis if k in known) for kpis in actions["kpis"]]
+    werkplan_store.save_actions(conn, actions, batch, repository.utcnow())
 
 
 def _insert_figures(conn: Connection, df: pd.DataFrame, kind: str, name: str, illustrative: bool) -> None:

@@ -386,16 +386,16 @@ def test_migration_from_0003_keeps_the_data_and_adds_the_werkplan(db_url):
     obs = repository.load_observations(eng)
     assert obs[["indicator", "value", "source", "batch_id"]].values.tolist() == [["banen", 4100.0, "LISA", batch]]
     # the next start adds the werkplan's reference data and own actions, no illustrative ones;
-    # the chapter-1 actions link to bedrijven too, which this old database lacks, so add it first
-    with eng.begin() as conn:
-        conn.execute(sa.insert(schema.indicators).values(code="bedrijven", name="Aantal bedrijven",
-                                                         unit="aantal", direction="hoger"))
+    # this old database lacks the indicator bedrijven, so that link is left out
     ensure_ready(eng)
     assert len(repository.load_observations(eng)) == 1
     wp = werkplan.load_werkplan(eng)
     assert len(wp.themes) == 6 and len(wp.matrix) == 16
     assert wp.actions["code"].tolist() == ["1.1", "1.2", "1.3"]
+    assert wp.actions["kpis"].tolist() == [("banen",)] * 3
     assert not wp.actions["illustrative"].any()
+    ensure_ready(eng)  # a second start seeds nothing twice
+    assert len(werkplan_store.load_actions(eng)) == 3
     eng.dispose()
 
 

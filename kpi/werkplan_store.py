@@ -209,3 +209,47 @@ def has_werkplan(conn: Connection) -> bool:
     """True when the themes are there (the werkplan reference data was seeded)."""
     return bool(conn.execute(sa.select(sa.func.count()).select_from(schema.themes)).scalar())
 
+
+
+# ---- undo (the importer's undo calls these for an action batch) ------------------------------
+
+def later_batches(conn: Connection, batch_id: int) -> list[tuple[int, str]]:
+    """Batches still in force that replaced an action version of `batch_id`, newest first:
+    they have to be undone first."""
+    ac, b = schema.actions, schema.import_batches
+    replaced_by = sa.select(ac.c.superseded_by_batch_id).where(
+        ac.c.batch_id == batch_id, ac.c.superseded_by_batch_id.is_not(None)
+    )
+    rows = conn.execute(
+        sa.select(b.c.id, b.c.filename)
+        .where(b.c.id.in_(replaced_by), b.c.undone_at.is_(None), b.c.id != batch_id)
+        .order_by(b.c.id.desc())
+    ).all()
+    return [(int(i), str(f)) for i, f in rows]
+
+
+def undo_actions(conn: Connection, batch_id: int, now: dt.datetime) -> None:
+    """Withdraw the action versions `batch_id` wrote and bring back the ones it replaced.
+
+    Same rules as observations (kpi/importer/store.py): the batch's current rows get
+    superseded_at = now with superseded_by_batch_id NULL ("withdrawn"); each row the batch
+    superseded comes back as a new current row, a copy with recorded_at = now, its own
+    batch_id and its KPI links, while the original keeps its interval for as-of views. The
+    caller checks `later_batches` first and marks the batch undone.
+    """
+    ac, ak = schema.actions, schema.action_kpis
+    conn.execute(
+        sa.update(ac)
+        .where(ac.c.batch_id == batch_id, ac.c.superseded_at.is_(None))
+        .values(superseded_at=now, superseded_by_batch_id=None)
+    )
+    copied = [c for c in ac.c if c.name not in ("id", "recorded_at", "superseded_at", "superseded_by_batch_id")]
+    old = conn.execute(
+        sa.select(ac.c.id, *copied).where(ac.c.superseded_by_batch_id == batch_id).order_by(ac.c.id)
+    ).mappings().all()
+    for row in old:
+        values = {c.name: row[c.name] for c in copied}
+        new_id = conn.execute(sa.insert(ac).values(**values, recorded_at=now)).inserted_primary_key[0]
+        kpis = conn.execute(sa.select(ak.c.indicator_code).where(ak.c.action_id == row["id"])).scalars().all()
+        if kpis:
+            conn.execute(sa.insert(ak), [dict(action_id=new_id, indicator_code=k) for k in kpis])

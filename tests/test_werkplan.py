@@ -461,3 +461,49 @@ def test_cli_demo_remove_says_what_it_removed(sqlite_url):
     assert out.stdout.strip().endswith("illustratieve waarden en 13 illustratieve acties verwijderd.")
     out = _kpi(sqlite_url, "acties", "--json")
     assert [r["code"] for r in json.loads(out.stdout)] == ["1.1", "1.2", "1.3"]
+
+
+# ---- undo of an action batch (storage level; the importer's undo will call it) ---------------
+
+def _undo(engine, batch_id: int, now: dt.datetime) -> list[tuple[int, str]]:
+    b = schema.import_batches
+    with engine.begin() as conn:
+        later = werkplan_store.later_batches(conn, batch_id)
+        if later:
+            return later
+        werkplan_store.undo_actions(conn, batch_id, now)
+        conn.execute(sa.update(b).where(b.c.id == batch_id).values(undone_at=now, undone_by="Anna"))
+    return []
+
+
+def test_undo_restores_the_actions_exactly_and_keeps_the_history(engine):
+    compared = [c for c in werkplan_store.ACTION_COLUMNS if c not in ("id", "recorded_at", "superseded_at")]
+    before = werkplan_store.load_actions(engine)[compared]
+    t1, t2, t3 = (dt.datetime(2030, m, 1) for m in (1, 2, 3))
+    current = werkplan_store.load_actions(engine)
+    edit = current[current["code"].isin(["1.1", "A-01"])][werkplan_store.WRITE_COLUMNS].copy()
+    edit["status"] = ["lopend", "afgerond"]
+    new = pd.DataFrame([dict(code="G-01", title="Nieuwe actie", theme="C", owner="", role="Verbinder", year=2030,
+                             start=None, due=dt.date(2030, 6, 1), status="gepland", budget=None, spent=None,
+                             fund=None, kpis=("waardering",), note="", source="actielijst", illustrative=False)])
+    b1 = _batch(engine)
+    with engine.begin() as conn:
+        werkplan_store.save_actions(conn, pd.concat([edit, new], ignore_index=True), b1, t1)
+    b2 = _edit(engine, "1.1", t2, status="vertraagd")
+
+    assert _undo(engine, b1, t3) == [(b2, "acties.xlsx")]  # b2 replaced a version of b1: undo b2 first
+    assert _undo(engine, b2, t3) == []
+    assert werkplan_store.load_actions(engine).set_index("code").loc["1.1", "status"] == "lopend"
+    assert _undo(engine, b1, t3) == []
+
+    after = werkplan_store.load_actions(engine)
+    assert after[compared].equals(before)
+    assert set(after.loc[after["code"].isin(["1.1", "A-01"]), "recorded_at"]) == {pd.Timestamp(t3)}
+    during = werkplan_store.load_actions(engine, as_of=dt.datetime(2030, 1, 15)).set_index("code")
+    assert during.loc[["1.1", "A-01", "G-01"], "status"].tolist() == ["lopend", "afgerond", "gepland"]
+    ch = werkplan.action_changes(werkplan_store.load_actions(engine, as_of=dt.datetime(2030, 1, 15)), after)
+    assert ch[["change", "code", "status_before", "status_after"]].values.tolist() == [
+        ["status gewijzigd", "1.1", "lopend", "gepland"],
+        ["status gewijzigd", "A-01", "afgerond", "lopend"],
+        ["vervallen", "G-01", "gepland", None],
+    ]

@@ -9,8 +9,6 @@ import datetime as dt
 import json
 import sys
 
-import pandas as pd
-
 from kpi import formatting as fmt
 from kpi import repository
 from kpi.db import DatabaseUnavailable, ensure_ready, make_engine
@@ -132,20 +130,10 @@ def cmd_acties(args, settings: Settings) -> int:
             print(f"Fout: onbekende status ‘{args.status}’. Kies uit: {known}.", file=sys.stderr)
             return 1
         actions = werkplan.filter_actions(actions, status=status)
-    rows = werkplan.ordered(actions, today)
     if args.json:
-        records = [
-            {
-                "code": r.code, "title": r.title, "theme": r.theme, "role": r.role,
-                "owner": r.owner or None, "status": r.status,
-                "due": None if pd.isna(r.due) else r.due.date().isoformat(),
-                "kpis": list(r.kpis), "late": bool(r.late), "illustrative": bool(r.illustrative),
-                "source": r.source,
-            }
-            for r in rows.itertuples()
-        ]
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        print(json.dumps(werkplan.action_records(actions, today), ensure_ascii=False, indent=2))
         return 0
+    rows = werkplan.ordered(actions, today)
     if rows.empty:
         print("Geen acties gevonden.")
         return 0

@@ -167,7 +167,33 @@ def filter_actions(
     return actions.loc[mask].reset_index(drop=True)
 
 
+def action_records(actions: pd.DataFrame, today: dt.date) -> list[dict]:
+    """Machine-readable actions, late first (`python -m kpi acties --json`): code, title,
+    theme (letter), role, owner, status (code), due (ISO date), kpis (codes), late,
+    illustrative, source; None where not known."""
+    return [
+        {
+            "code": r.code, "title": r.title, "theme": r.theme, "role": _text(r.role) or None,
+            "owner": _text(r.owner) or None, "status": r.status,
+            "due": None if pd.isna(r.due) else r.due.date().isoformat(),
+            "kpis": list(r.kpis), "late": bool(r.late), "illustrative": bool(r.illustrative),
+            "source": r.source,
+        }
+        for r in ordered(actions, today).itertuples()
+    ]
+
+
 # ---- per KPI ----------------------------------------------------------------------------
+
+def kpi_names(indicators: pd.DataFrame) -> dict[str, str]:
+    """Indicator code -> name, for the display tables."""
+    return dict(zip(indicators["code"], indicators["name"]))
+
+
+def kpi_statuses(results: Iterable) -> dict[str, str]:
+    """KPI code -> status, in display order, from the evaluated KPIs (KpiResult)."""
+    return {r.indicator.code: r.status for r in results}
+
 
 def actions_for_kpi(actions: pd.DataFrame, indicator: str) -> pd.DataFrame:
     """The actions linked to one KPI (indicator code)."""

@@ -187,6 +187,18 @@ def test_actions_table_is_dutch_and_late_first():
     ]
 
 
+def test_action_records_and_lookups():
+    records = werkplan.action_records(SAMPLE.loc[[1, 6]], TODAY)
+    assert records == [
+        {"code": "A2", "title": "Actie A2", "theme": "A", "role": "Programmamanager", "owner": None,
+         "status": "vertraagd", "due": "2026-06-30", "kpis": ["leegstand"], "late": True, "illustrative": False,
+         "source": "testbron"},
+        {"code": "F1", "title": "Actie F1", "theme": "F", "role": None, "owner": None, "status": "gepland",
+         "due": None, "kpis": ["ranking"], "late": False, "illustrative": False, "source": "testbron"},
+    ]
+    assert werkplan.kpi_names(pd.DataFrame({"code": ["banen"], "name": ["Aantal banen"]})) == {"banen": "Aantal banen"}
+
+
 @pytest.mark.parametrize("text, letter", [
     ("A", "A"), ("f", "F"), ("bereikbaar", "C"), ("  Goed   Bekend ", "F"), ("B prettig & comfortabel", "B"),
     ("G", None), ("compact", None), ("", None),
@@ -441,6 +453,8 @@ def test_cli_acties_filters_and_text_table(sqlite_url):
     assert lines[2].split()[:4] == ["F-02", "F", "Gepland", "30-6-2027"]
     assert lines[3].split()[:4] == ["F-01", "F", "Afgerond", "31-10-2026"]
     assert lines[-1] == "* illustratieve actie (voorbeeld), geen echte actie uit het werkplan"
+    out = _kpi(sqlite_url, "acties", "--thema", "E", "--status", "afgerond")
+    assert (out.returncode, out.stdout) == (0, "Geen acties gevonden.\n")
 
 
 @pytest.mark.parametrize("args, message", [

@@ -1,7 +1,8 @@
 """The werkplan beside the goals: which actions move which KPI, who leads them, what is late.
 
-Pure pandas on the frames `kpi.werkplan_store` loads (actions, themes, roles, the role x
-theme matrix); no database and no Streamlit here, so pages, CLI and reports share it.
+`load_werkplan` reads through `kpi.werkplan_store`; everything else is pure pandas on the
+frames it returns (actions, themes, roles, the role x theme matrix), without Streamlit, so
+pages, CLI and reports share it.
 
 - An action is **te laat** (late) when its due date (deadline) has passed relative to a
   given `today` and its status is not ``afgerond`` or ``gestopt``. Without a due date an
@@ -14,6 +15,7 @@ theme matrix); no database and no Streamlit here, so pages, CLI and reports shar
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -128,15 +130,16 @@ def with_late(actions: pd.DataFrame, today: dt.date) -> pd.DataFrame:
 
 def ordered(actions: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     """Late actions first, then by theme, status (vertraagd, lopend, gepland, afgerond,
-    gestopt), due date (unknown last) and code; with the column `late`."""
+    gestopt), due date (unknown last) and code (1.2 before 1.10); with the column `late`."""
     df = with_late(actions, today)
     keys = df.assign(
         _late=~df["late"],
         _status=df["status"].map(lambda s: STATUS_BY_CODE[s].order if s in STATUS_BY_CODE else 99),
         _due=pd.to_datetime(df["due"]),
+        _code=df["code"].map(lambda c: re.sub(r"\d+", lambda m: m.group().zfill(10), str(c))),
     )
-    keys = keys.sort_values(["_late", "theme", "_status", "_due", "code"], kind="stable", na_position="last")
-    return keys.drop(columns=["_late", "_status", "_due"]).reset_index(drop=True)
+    keys = keys.sort_values(["_late", "theme", "_status", "_due", "_code"], kind="stable", na_position="last")
+    return keys.drop(columns=["_late", "_status", "_due", "_code"]).reset_index(drop=True)
 
 
 def _as_set(value) -> set | None:

@@ -72,6 +72,11 @@ def test_ordered_puts_late_first_then_theme_status_and_due():
     assert werkplan.ordered(SAMPLE, TODAY)["late"].tolist() == [True, True, False, False, False, False, False]
 
 
+def test_ordered_sorts_codes_by_their_numbers():
+    df = frame(*(action(c, "A", "gepland") for c in ["1.10", "1.2", "A-10", "A-9", "1.1"]))
+    assert werkplan.ordered(df, TODAY)["code"].tolist() == ["1.1", "1.2", "1.10", "A-9", "A-10"]
+
+
 @pytest.mark.parametrize("kwargs, codes", [
     (dict(theme="A"), ["A1", "A2"]),
     (dict(theme=["A", "F"]), ["A1", "A2", "F1"]),

@@ -1,7 +1,7 @@
 """Command line, all of it: `python -m kpi status [--json]`, `demo [--remove]`, `init`,
 `report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE]`,
-`import FILE... [--dry-run] [--bron TEXT] [--nieuw-gebied] [--gebruiker NAME]` and
-`undo BATCH_ID [--gebruiker NAME]`.
+`import FILE... [--dry-run] [--bron TEXT] [--nieuw-gebied] [--gebruiker NAME]`,
+`undo BATCH_ID [--gebruiker NAME]` and `acties [--json] [--thema X] [--status S]`.
 
 Exit codes: 0 done (or nothing to do), 1 invalid input or refused, 2 database unavailable
 (or an invalid date), 3 a report could not be made or written.
@@ -58,10 +58,12 @@ def cmd_status(args, settings: Settings) -> int:
 def cmd_demo(args, settings: Settings) -> int:
     engine = _engine(settings)
     if args.remove:
-        n = repository.remove_illustrative(engine)
-        print(f"{n} illustratieve waarden verwijderd.")
+        print(repository.remove_illustrative(engine).sentence())
     else:
-        print(f"{repository.count_illustrative(engine)} illustratieve waarden aanwezig.")
+        from kpi.werkplan_store import count_illustrative_actions
+
+        print(f"{repository.count_illustrative(engine)} illustratieve waarden en "
+              f"{count_illustrative_actions(engine)} illustratieve acties aanwezig.")
     return 0
 
 
@@ -243,6 +245,57 @@ def _add_import_parsers(sub) -> None:
     u.set_defaults(func=cmd_undo)
 
 
+# ---- werkplan: python -m kpi acties (issue 9) ---------------------------------------------
+
+def cmd_acties(args, settings: Settings) -> int:
+    """The werkplan's actions, late first: a Dutch table, or JSON with --json."""
+    from kpi import werkplan
+
+    wp = werkplan.load_werkplan(_engine(settings))
+    today = dt.date.today()
+    actions = wp.actions
+    if args.thema is not None:
+        letter = werkplan.resolve_theme(wp.themes, args.thema)
+        if letter is None:
+            known = ", ".join(wp.themes["label"])
+            print(f"Fout: onbekend thema ‘{args.thema}’. Kies een letter of naam: {known}.", file=sys.stderr)
+            return 1
+        actions = werkplan.filter_actions(actions, theme=letter)
+    if args.status is not None:
+        status = werkplan.resolve_status(args.status)
+        if status is None:
+            known = ", ".join(s.code for s in werkplan.ACTION_STATUSES)
+            print(f"Fout: onbekende status ‘{args.status}’. Kies uit: {known}.", file=sys.stderr)
+            return 1
+        actions = werkplan.filter_actions(actions, status=status)
+    if args.json:
+        print(json.dumps(werkplan.action_records(actions, today), ensure_ascii=False, indent=2))
+        return 0
+    rows = werkplan.ordered(actions, today)
+    if rows.empty:
+        print("Geen acties gevonden.")
+        return 0
+    header = f"{'code':<6} {'thema':<5} {'status':<10} {'deadline':>10}  {'rol':<24} actie"
+    print(header)
+    print("-" * len(header))
+    for r in rows.itertuples():
+        flags = (" [te laat]" if r.late else "") + (" *" if r.illustrative else "")
+        print(f"{r.code:<6} {r.theme:<5} {werkplan.status_label(r.status):<10} {fmt.day(r.due):>10}  "
+              f"{(r.role or '–'):<24} {r.title}{flags}")
+    if rows["illustrative"].any():
+        print("\n* illustratieve actie (voorbeeld), geen echte actie uit het werkplan")
+    return 0
+
+
+def _add_acties_parser(sub) -> None:
+    a = sub.add_parser("acties", help="de acties van het werkplan, te late eerst")
+    a.add_argument("--json", action="store_true", help="JSON-lijst, één object per actie")
+    a.add_argument("--thema", default=None, metavar="THEMA", help="alleen dit thema: letter (A-F) of naam")
+    a.add_argument("--status", default=None, metavar="STATUS",
+                   help="alleen deze status: gepland, lopend, afgerond, vertraagd of gestopt")
+    a.set_defaults(func=cmd_acties)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kpi", description="Binnenstadmonitor")
     sub = p.add_subparsers(dest="command", required=True)
@@ -256,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.set_defaults(func=cmd_init)
     _add_report_parser(sub)
     _add_import_parsers(sub)
+    _add_acties_parser(sub)
     return p
 
 

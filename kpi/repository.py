@@ -4,6 +4,7 @@ or Connection; SQL is built with SQLAlchemy constructs, never with string format
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
@@ -128,12 +129,37 @@ def count_illustrative(engine: Engine) -> int:
         return int(conn.execute(q).scalar())
 
 
-def remove_illustrative(engine: Engine) -> int:
-    """Delete every illustrative observation (current and earlier versions); returns the count."""
-    o = schema.observations
+@dataclass(frozen=True)
+class Removed:
+    """What `remove_illustrative` deleted: illustrative values and illustrative actions."""
+
+    values: int
+    actions: int
+
+    def sentence(self) -> str:
+        """'12 illustratieve waarden en 13 illustratieve acties verwijderd.'"""
+        values = "illustratieve waarde" if self.values == 1 else "illustratieve waarden"
+        actions = "illustratieve actie" if self.actions == 1 else "illustratieve acties"
+        return f"{self.values} {values} en {self.actions} {actions} verwijderd."
+
+
+def remove_illustrative(engine: Engine) -> Removed:
+    """Delete every illustrative observation and action (current and earlier versions).
+
+    Real actions (the werkplan's own) stay, and so do real versions that replaced a demo one.
+    """
+    o, ac, ak = schema.observations, schema.actions, schema.action_kpis
     with engine.begin() as conn:
         # superseded_by_batch_id points at batches, not rows, so no real row refers to a demo row.
-        return conn.execute(sa.delete(o).where(o.c.illustrative.is_(True))).rowcount
+        values = conn.execute(sa.delete(o).where(o.c.illustrative.is_(True))).rowcount
+        demo = sa.select(ac.c.id).where(ac.c.illustrative.is_(True)).scalar_subquery()
+        conn.execute(sa.delete(ak).where(ak.c.action_id.in_(demo)))
+        actions = conn.execute(
+            sa.delete(ac).where(ac.c.illustrative.is_(True), ac.c.superseded_at.is_(None))
+        ).rowcount
+        # Earlier versions of demo actions go too, but are not counted as separate actions.
+        conn.execute(sa.delete(ac).where(ac.c.illustrative.is_(True)))
+    return Removed(values=values, actions=actions)
 
 
 def area_ids(conn: Connection) -> dict[str, int]:

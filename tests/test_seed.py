@@ -37,7 +37,7 @@ def test_start_data_batches_cannot_be_undone(empty_engine):
     seed.seed_reference(empty_engine)
     seed.seed_demo(empty_engine)
     batches = repository.load_batches(empty_engine)
-    assert sorted(batches["kind"]) == ["demo", "doelen", "seed"]
+    assert sorted(batches["kind"]) == ["acties", "demo", "demo", "doelen", "seed"]
     assert not importer.undoable(batches).any()
     for batch_id in batches["id"]:
         with pytest.raises(importer.ImportRefused, match="basisgegevens"):

@@ -126,3 +126,15 @@ events = sa.Table(
     sa.Column("deleted_by", sa.String(200), nullable=True),
     sa.Index("ix_events_event_date", "event_date"),
 )
+
+# Issue 11: one row whose token changes in the same transaction as every write, so every
+# dashboard process (one or several, on one database) sees a change on its next page load
+# and keys its caches on it. Read once per script run; a random token rather than a counter,
+# so a database that is recreated never repeats a version an old cache entry was keyed on.
+data_version = sa.Table(
+    "data_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token", sa.String(32), nullable=False),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
+)

@@ -73,12 +73,14 @@ def seed_reference(engine: Engine) -> None:
             ],
         )
         _insert_figures(conn, _read(FIGURES_CSV), "seed", f"data/reference/{FIGURES_CSV.name}", False)
+        repository.touch_data_version(conn)
 
 
 def seed_demo(engine: Engine) -> None:
     """Insert the illustrative series from data/demo-reeksen.csv, flagged illustrative."""
     with engine.begin() as conn:
         _insert_figures(conn, _read(DEMO_CSV), "demo", f"data/{DEMO_CSV.name}", True)
+        repository.touch_data_version(conn)
 
 
 def _insert_figures(conn: Connection, df: pd.DataFrame, kind: str, name: str, illustrative: bool) -> None:

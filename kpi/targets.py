@@ -52,4 +52,6 @@ def add_target_version(
 def revise_target(engine: Engine, **fields) -> int:
     """Store a new target version in its own transaction; returns the version number."""
     with engine.begin() as conn:
-        return add_target_version(conn, **fields)
+        version = add_target_version(conn, **fields)
+        repository.touch_data_version(conn)
+        return version

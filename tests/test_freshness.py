@@ -60,3 +60,29 @@ def test_a_write_elsewhere_shows_on_the_next_run_and_unchanged_data_comes_from_t
     at.run()
     assert not at.warning, "the banner about illustrative values outlived their removal"
     assert "Illustratief" not in texts(at)
+
+
+def test_warm_up_at_start_fills_the_cache_the_first_page_uses(monkeypatch, sqlite_url):
+    """serve.py runs ui.data.warm_up() when the process starts; the first page then loads nothing."""
+    from ui import data
+
+    monkeypatch.setenv("KPI_DATABASE_URL", sqlite_url)
+    loads = []
+    real = service.load_snapshot
+    monkeypatch.setattr(service, "load_snapshot", lambda *a, **kw: loads.append(1) or real(*a, **kw))
+    data.warm_up()  # creates, migrates and seeds the new database, then caches today's results
+    assert len(loads) == 1
+    at = run_app(monkeypatch, sqlite_url)
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["4.210", "458", "13,8%", "7,3", "plaats 33"]
+    assert len(loads) == 1
+
+
+def test_warm_up_with_the_database_down_only_logs(monkeypatch, tmp_path, caplog):
+    from ui import data
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("KPI_DATABASE_URL", f"sqlite:///{blocked}/sub/db.sqlite")
+    data.warm_up()  # must not raise: the first page shows the Dutch message instead
+    assert "warm-up at start skipped" in caplog.text

@@ -9,6 +9,7 @@ from the cache. The TTL is only a fallback (for changes made by hand in SQL) and
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 
 import streamlit as st
@@ -18,6 +19,8 @@ from kpi import repository, service
 from kpi.charts import kpi_figure
 from kpi.db import DatabaseUnavailable, ensure_ready, make_engine
 from kpi.settings import Settings
+
+log = logging.getLogger("binnenstadmonitor")
 
 
 def settings() -> Settings:
@@ -127,6 +130,35 @@ def _figure(url: str, version: str, today: dt.date, as_of: dt.datetime | None, c
 def figure(code: str, as_of: dt.datetime | None = None):
     """The KPI's chart with its events (cached: building a figure takes tens of ms)."""
     return _figure(settings().database_url, version(), dt.date.today(), as_of, code)
+
+
+def warm_up() -> None:
+    """At server start (serve.py): import what the pages need and cache today's results, so the
+    first request finds them ready. Never raises: a database that is down now is the first
+    page's business (it shows the Dutch message and retries)."""
+    try:
+        from ui import frame  # noqa: F401  (the frame and its imports, as the first run needs them)
+
+        today = results()
+    except Exception as exc:
+        log.warning("warm-up at start skipped: %s", type(exc).__name__)
+        return
+    try:
+        # One-time costs the profile of a first run showed (bench/NOTES.md): pandas' date
+        # fields and babel's Dutch number symbols, PIL for st.image, Streamlit's emoji table
+        # for the page icon.
+        import PIL.Image  # noqa: F401
+        from streamlit import string_util
+
+        from kpi import formatting as fmt
+        from kpi.text import summary_sentence
+
+        for r in today:
+            summary_sentence(r)
+        fmt.number(1000)
+        string_util.is_emoji("🏙️")
+    except Exception as exc:  # an internal that moved in a newer Streamlit: only slower
+        log.warning("warm-up extras skipped: %s", type(exc).__name__)
 
 
 def clear_after_change() -> None:

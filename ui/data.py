@@ -146,7 +146,10 @@ def warm_up() -> None:
     try:
         # One-time costs the profile of a first run showed (bench/NOTES.md): pandas' date
         # fields and babel's Dutch number symbols, PIL for st.image, Streamlit's emoji table
-        # for the page icon.
+        # for the page icon, and the file-to-module index that inspect builds on its first
+        # use (Streamlit calls inspect.stack() once, on the first element of the process).
+        import inspect
+
         import PIL.Image  # noqa: F401
         from streamlit import string_util
 
@@ -157,6 +160,7 @@ def warm_up() -> None:
             summary_sentence(r)
         fmt.number(1000)
         string_util.is_emoji("🏙️")
+        inspect.stack()
     except Exception as exc:  # an internal that moved in a newer Streamlit: only slower
         log.warning("warm-up extras skipped: %s", type(exc).__name__)
 

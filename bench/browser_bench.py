@@ -24,6 +24,8 @@ from tests.browser import (
 )
 
 HERE = Path(__file__).resolve().parent
+# The dashboard as `make run` starts it: app.py inside st.App, warmed up at process start.
+DASHBOARD = Path("server.py")
 BARE_METRIC_APP = HERE / "bare_metric_app.py"
 BARE_DATA_APP = HERE / "bare_data_app.py"
 BARE_TWO_PAGES = HERE / "bare_two_pages" / "app.py"
@@ -72,7 +74,7 @@ def cold_start(browser, workdir: Path, runs: int, progress) -> list[Comparison]:
     db = seeded_db(workdir / "cold.db")
     health: dict[str, list[float]] = {"a": [], "b": [], "c": []}
     samples = rotated(runs, {
-        "dashboard": lambda: cold_start_once(browser, workdir, Path("app.py"), {"KPI_DATABASE_URL": db}, 5,
+        "dashboard": lambda: cold_start_once(browser, workdir, DASHBOARD, {"KPI_DATABASE_URL": db}, 5,
                                              health["a"]),
         "kaal": lambda: cold_start_once(browser, workdir, BARE_METRIC_APP, {}, 1, health["b"]),
         "kaal+data": lambda: cold_start_once(browser, workdir, BARE_DATA_APP, {}, 1, health["c"]),
@@ -92,7 +94,7 @@ def cold_start(browser, workdir: Path, runs: int, progress) -> list[Comparison]:
 
     def first_ever() -> float:
         fresh = sqlite_url(workdir / f"first-{next(counter)}.db")
-        return cold_start_once(browser, workdir, Path("app.py"), {"KPI_DATABASE_URL": fresh}, 5)
+        return cold_start_once(browser, workdir, DASHBOARD, {"KPI_DATABASE_URL": fresh}, 5)
 
     first = Comparison("eerste start", "dashboard met nieuwe database (migreren en vullen)",
                        "kale app met één st.metric", None,
@@ -134,7 +136,7 @@ class _Side:
 
 def page_switch(browser, workdir: Path, runs: int, progress) -> Comparison:
     db = seeded_db(workdir / "switch.db")
-    dash = start_streamlit(workdir / "switch-dashboard.log", env={"KPI_DATABASE_URL": db})
+    dash = start_streamlit(workdir / "switch-dashboard.log", env={"KPI_DATABASE_URL": db}, app=DASHBOARD)
     bare = start_streamlit(workdir / "switch-bare.log", app=BARE_TWO_PAGES)
     try:
         a = _Side(browser, dash, ".st-key-card_leegstand [data-testid=stPageLink] a",
@@ -202,7 +204,7 @@ def memory(workdir: Path, runs: int, sessions: int, progress) -> dict:
     out = {"sessions": sessions, "runs": runs, "idle": [], "peak": [], "open": []}
     for i in range(runs):
         db = seeded_db(workdir / f"mem-{i}.db")
-        server = start_streamlit(workdir / f"mem-{i}.log", env={"KPI_DATABASE_URL": db})
+        server = start_streamlit(workdir / f"mem-{i}.log", env={"KPI_DATABASE_URL": db}, app=DASHBOARD)
         try:
             time.sleep(1.0)
             out["idle"].append(server.rss_bytes())

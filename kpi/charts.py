@@ -160,3 +160,30 @@ def projection_points(r: KpiResult, years_ahead: int = 5) -> dict | None:
         return None
     end = t.target_year if t.target_year and t.target_year > r.latest.peildatum.year else r.latest.peildatum.year + years_ahead
     return {"x": [r.latest.peildatum, _year_ts(end)], "y": [r.latest.value, tr.at(end)]}
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 300, 44, 4
+
+
+def sparkline_svg(values, colour: str = BLUE) -> str | None:
+    """A small trend line for an overview card, as SVG markup; None with fewer than two values.
+
+    Plain SVG instead of a chart element (st.metric's chart_data): the overview's first paint
+    then needs no charting library in the browser (about 0,5 s of a cold start, bench/NOTES.md).
+    Points are evenly spaced, as st.metric drew them; only numbers go into the markup.
+    """
+    ys = [float(v) for v in values if v is not None and pd.notna(v)]
+    if len(ys) < 2:
+        return None
+    lo, hi = min(ys), max(ys)
+    inner_w, inner_h = SPARK_WIDTH - 2 * SPARK_PAD, SPARK_HEIGHT - 2 * SPARK_PAD
+    xs = [SPARK_PAD + i * inner_w / (len(ys) - 1) for i in range(len(ys))]
+    ps = [SPARK_PAD + (inner_h / 2 if hi == lo else (hi - y) / (hi - lo) * inner_h) for y in ys]
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ps))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{SPARK_WIDTH}" height="{SPARK_HEIGHT}" '
+        f'viewBox="0 0 {SPARK_WIDTH} {SPARK_HEIGHT}">'
+        f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5" '
+        'stroke-linejoin="round" stroke-linecap="round"/>'
+        f'<circle cx="{xs[-1]:.1f}" cy="{ps[-1]:.1f}" r="4" fill="{colour}"/></svg>'
+    )

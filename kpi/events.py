@@ -70,6 +70,7 @@ def add_event(
                 created_at=repository.utcnow(), created_by=user,
             )
         )
+        repository.touch_data_version(conn)
         return int(res.inserted_primary_key[0])
 
 
@@ -115,6 +116,7 @@ def delete_event(engine: Engine, event_id: int, user: str = "") -> bool:
             .where(e.c.id == int(event_id), e.c.deleted_at.is_(None))
             .values(deleted_at=repository.utcnow(), deleted_by=user)
         )
+        repository.touch_data_version(conn)
         return res.rowcount == 1
 
 

@@ -4,6 +4,7 @@ or Connection; SQL is built with SQLAlchemy constructs, never with string format
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 import pandas as pd
@@ -159,7 +160,29 @@ def remove_illustrative(engine: Engine) -> Removed:
         ).rowcount
         # Earlier versions of demo actions go too, but are not counted as separate actions.
         conn.execute(sa.delete(ac).where(ac.c.illustrative.is_(True)))
+        touch_data_version(conn)
     return Removed(values=values, actions=actions)
+
+
+def touch_data_version(conn: Connection) -> None:
+    """Give the data a new version inside the caller's write transaction (call it in EVERY write).
+
+    Dashboards key their caches on this version, so a change by any process shows on the next
+    page load. Called last in a write, so the row lock it takes (PostgreSQL) is held briefly.
+    """
+    values = dict(token=uuid.uuid4().hex, changed_at=utcnow())
+    dv = schema.data_version
+    if conn.execute(sa.update(dv).where(dv.c.id == 1).values(**values)).rowcount == 0:
+        conn.execute(sa.insert(dv).values(id=1, **values))
+
+
+def data_version(engine: Engine | Connection) -> str:
+    """The current data version (a token that changes with every write); cheap, one row."""
+    q = sa.select(schema.data_version.c.token).where(schema.data_version.c.id == 1)
+    if isinstance(engine, Connection):
+        return engine.execute(q).scalar() or ""
+    with engine.connect() as conn:
+        return conn.execute(q).scalar() or ""
 
 
 def area_ids(conn: Connection) -> dict[str, int]:

@@ -127,7 +127,7 @@ events = sa.Table(
     sa.Index("ix_events_event_date", "event_date"),
 )
 
-# Issue 9: the werkplan beside the goals. Themes (themalijnen A-F) and roles are reference
+# The werkplan beside the goals. Themes (themalijnen A-F) and roles are reference
 # data; the role x theme matrix says which roles work on which theme (werkplan deel A).
 themes = sa.Table(
     "themes",
@@ -208,4 +208,16 @@ action_kpis = sa.Table(
     metadata,
     sa.Column("action_id", sa.ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("indicator_code", sa.ForeignKey("indicators.code"), primary_key=True),
+)
+
+# One row whose token changes in the same transaction as every write, so every
+# dashboard process (one or several, on one database) sees a change on its next page load
+# and keys its caches on it. Read once per script run; a random token rather than a counter,
+# so a database that is recreated never repeats a version an old cache entry was keyed on.
+data_version = sa.Table(
+    "data_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token", sa.String(32), nullable=False),
+    sa.Column("changed_at", sa.DateTime, nullable=False),
 )

@@ -79,6 +79,7 @@ def seed_reference(engine: Engine) -> None:
             ],
         )
         _insert_figures(conn, _read(FIGURES_CSV), "seed", f"data/reference/{FIGURES_CSV.name}", False)
+        repository.touch_data_version(conn)
     seed_werkplan(engine)
 
 
@@ -87,6 +88,7 @@ def seed_demo(engine: Engine) -> None:
     with engine.begin() as conn:
         _insert_figures(conn, _read(DEMO_CSV), "demo", f"data/{DEMO_CSV.name}", True)
         _insert_actions(conn, _read(DEMO_ACTIONS_CSV), "demo", f"data/{DEMO_ACTIONS_CSV.name}", True)
+        repository.touch_data_version(conn)
 
 
 def seed_werkplan(engine: Engine) -> None:
@@ -113,6 +115,7 @@ def seed_werkplan(engine: Engine) -> None:
              for r in matrix.itertuples()],
         )
         _insert_actions(conn, _read(ACTIONS_CSV), "acties", f"data/{ACTIONS_CSV.name}", False)
+        repository.touch_data_version(conn)
 
 
 def action_frame(df: pd.DataFrame, illustrative: bool) -> pd.DataFrame:

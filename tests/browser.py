@@ -162,12 +162,14 @@ def wait_healthy(url: str, proc: subprocess.Popen | None = None, timeout: float 
 def start_streamlit(
     log_path: Path,
     env: dict[str, str] | None = None,
-    app: str | Path = "app.py",
+    app: str | Path = "server.py",
     cwd: Path = ROOT,
     prefix: list[str] | None = None,
     wait: bool = True,
 ) -> StreamlitServer:
     """Start `python -m streamlit run APP` on a free loopback port; wait for health unless told not to.
+
+    APP defaults to server.py, the entry `make run` uses (app.py inside st.App, warmed up at start).
 
     `env` is added to a copy of this process's environment (KPI_DATABASE_URL belongs in it);
     `prefix` runs the server under another command (e.g. WITHOUT_DAC_OVERRIDE).

@@ -281,7 +281,9 @@ def test_a_browser_that_stalls_twice_gives_a_dutch_error(report, monkeypatch):
 
 def test_missing_browser_gives_a_dutch_error_instead_of_hanging(report, monkeypatch):
     monkeypatch.setattr(images, "_LEASE", images._ServerLease())
-    monkeypatch.setattr(images.Chromium, "find_browser", classmethod(lambda cls, **kw: None))
+    from choreographer.browsers.chromium import Chromium  # imported lazily by kpi.reports.images
+
+    monkeypatch.setattr(Chromium, "find_browser", classmethod(lambda cls, **kw: None))
     with pytest.raises(reports.ReportError, match="geen Chromium-browser gevonden"):
         reports.render(report, "pdf")
 

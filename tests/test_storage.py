@@ -107,3 +107,28 @@ def test_domain_is_ui_free():
     for path in (ROOT / "kpi").rglob("*.py"):
         text = path.read_text()
         assert "import streamlit" not in text and "from streamlit" not in text, path
+
+
+def test_head_revisions_read_without_alembic_match_alembic(tmp_path, monkeypatch):
+    """kpi.db.head_revisions parses the scripts (no Alembic import at start); Alembic agrees."""
+    from alembic.script import ScriptDirectory
+
+    from kpi import db
+
+    assert db.head_revisions() == frozenset(ScriptDirectory.from_config(db._config()).get_heads())
+    assert len(db.head_revisions()) == 1  # one line of migrations
+    # A branch (two heads), a merge tuple and an annotated assignment are read the same way.
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "a.py").write_text('revision = "a"\ndown_revision = None\n')
+    (versions / "b.py").write_text('revision: str = "b"\ndown_revision: str | None = "a"\n')
+    (versions / "c.py").write_text('revision = "c"\ndown_revision = "a"\nfor x in []:\n    pass\n')
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", tmp_path)
+    db.head_revisions.cache_clear()
+    try:
+        assert db.head_revisions() == frozenset({"b", "c"})
+        (versions / "m.py").write_text('revision = "m"\ndown_revision = ("b", "c")\n')
+        db.head_revisions.cache_clear()
+        assert db.head_revisions() == frozenset({"m"})
+    finally:
+        db.head_revisions.cache_clear()

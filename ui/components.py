@@ -7,6 +7,7 @@ import re
 import streamlit as st
 
 from kpi import formatting as fmt
+from kpi.charts import sparkline_svg
 from kpi.metrics import BELOW_NATIONAL, KpiResult
 from kpi.text import summary_sentence, target_label
 
@@ -70,9 +71,10 @@ def kpi_card(r: KpiResult, detail_page) -> None:
             label = f"Peildatum {fmt.peildatum(r.latest.peildatum, r.latest.precision)}"
             st.metric(
                 label, fmt.value(r.latest.value, ind.unit, ind.decimals), delta=delta,
-                delta_color=colour, chart_data=r.series["value"].tolist() if len(r.series) > 1 else None,
-                help=f"Bron: {md(r.latest.source)}",
+                delta_color=colour, help=f"Bron: {md(r.latest.source)}",
             )
+            if spark := sparkline_svg(r.series["value"]):
+                st.image(spark, width="stretch", alt=f"Trendlijn van {len(r.series)} metingen")
             if r.latest.illustrative:
                 st.badge("Illustratief – geen meting", icon=":material/science:", color="violet")
         st.markdown(f"**Doel:** {md(target_label(r))}")

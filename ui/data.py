@@ -1,9 +1,16 @@
-"""The one place that caches: the engine as a resource, frames as data (cleared on change)."""
+"""The one place that caches: the engine as a resource, frames as data.
+
+Every cached frame is keyed on the data version (`kpi.repository.data_version`), read once per
+script run by `start_run()`: every write, by this process or any other on the same database,
+changes the version, so the next page load computes fresh frames, while unchanged data is served
+from the cache. The TTL is only a fallback (for changes made by hand in SQL) and a memory bound.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 
 import streamlit as st
 
@@ -13,6 +20,8 @@ from kpi.charts import kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
 from kpi.login import weak_password_reason
 from kpi.settings import Settings
+
+log = logging.getLogger("binnenstadmonitor")
 
 
 def settings() -> Settings:
@@ -53,34 +62,56 @@ def engine():
     return _engine_for(s.database_url, s.seed_demo)
 
 
-@st.cache_data(show_spinner=False, ttl=600)
-def _snapshot(url: str, as_of: dt.datetime | None) -> service.Snapshot:
+# Fallback only: freshness comes from the version in every key (see the module docstring).
+_TTL = 3600
+# Old versions' entries are never asked for again; bound them.
+_MAX_ENTRIES = 64
+_run = threading.local()
+
+
+def start_run() -> str:
+    """Read the data version once for this script run (the frame calls it first); returns it.
+
+    Streamlit runs each script run in the session's script thread, and the frame calls this at
+    the start of every run, so the thread-local holds the version of the current run.
+    """
+    _run.version = repository.data_version(engine())
+    return _run.version
+
+
+def version() -> str:
+    """The data version of this script run (read now when the frame has not read it)."""
+    return getattr(_run, "version", None) or start_run()
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _snapshot(url: str, version: str, as_of: dt.datetime | None) -> service.Snapshot:
     return service.load_snapshot(engine(), as_of, service.settings_areas(settings()))
 
 
 def snapshot(as_of: dt.datetime | None = None) -> service.Snapshot:
     """Stored data (as known at `as_of`), cached until the data changes."""
-    return _snapshot(settings().database_url, as_of)
+    return _snapshot(settings().database_url, version(), as_of)
 
 
-@st.cache_data(show_spinner=False, ttl=600)
-def _results(url: str, today: dt.date, as_of: dt.datetime | None):
-    return service.evaluate_snapshot(_snapshot(url, as_of), settings(), today)
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _results(url: str, version: str, today: dt.date, as_of: dt.datetime | None):
+    return service.evaluate_snapshot(_snapshot(url, version, as_of), settings(), today)
 
 
 def results(as_of: dt.datetime | None = None):
     """Evaluated KPIs for today (cached)."""
-    return _results(settings().database_url, dt.date.today(), as_of)
+    return _results(settings().database_url, version(), dt.date.today(), as_of)
 
 
-@st.cache_data(show_spinner=False, ttl=600)
-def _illustrative_count(url: str) -> int:
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _illustrative_count(url: str, version: str) -> int:
     return repository.count_illustrative(engine())
 
 
 def illustrative_count() -> int:
     """How many illustrative values are stored (for the banner)."""
-    return _illustrative_count(settings().database_url)
+    return _illustrative_count(settings().database_url, version())
 
 
 def batches():
@@ -88,25 +119,58 @@ def batches():
     return repository.load_batches(engine())
 
 
-@st.cache_data(show_spinner=False, ttl=600)
-def _events(url: str, as_of: dt.datetime | None):
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _events(url: str, version: str, as_of: dt.datetime | None):
     return event_store.list_events(engine(), as_of=as_of, area=settings().area)
 
 
 def events(as_of: dt.datetime | None = None):
     """Events on the timeline (gebeurtenissen) of the monitored area, for kpi_figure (cached)."""
-    return _events(settings().database_url, as_of)
+    return _events(settings().database_url, version(), as_of)
 
 
-@st.cache_data(show_spinner=False, ttl=600)
-def _figure(url: str, today: dt.date, as_of: dt.datetime | None, code: str):
-    result = next(r for r in _results(url, today, as_of) if r.indicator.code == code)
-    return kpi_figure(result, _events(url, as_of))
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _figure(url: str, version: str, today: dt.date, as_of: dt.datetime | None, code: str):
+    result = next(r for r in _results(url, version, today, as_of) if r.indicator.code == code)
+    return kpi_figure(result, _events(url, version, as_of))
 
 
 def figure(code: str, as_of: dt.datetime | None = None):
     """The KPI's chart with its events (cached: building a figure takes tens of ms)."""
-    return _figure(settings().database_url, dt.date.today(), as_of, code)
+    return _figure(settings().database_url, version(), dt.date.today(), as_of, code)
+
+
+def warm_up() -> None:
+    """At server start (server.py): import what the pages need and cache today's results, so the
+    first request finds them ready. Never raises: a database that is down now is the first
+    page's business (it shows the Dutch message and retries)."""
+    try:
+        from ui import frame  # noqa: F401  (the frame and its imports, as the first run needs them)
+
+        today = results()
+    except Exception as exc:
+        log.warning("warm-up at start skipped: %s", type(exc).__name__)
+        return
+    try:
+        # One-time costs the profile of a first run showed (bench/NOTES.md): pandas' date
+        # fields and babel's Dutch number symbols, PIL for st.image, Streamlit's emoji table
+        # for the page icon, and the file-to-module index that inspect builds on its first
+        # use (Streamlit calls inspect.stack() once, on the first element of the process).
+        import inspect
+
+        import PIL.Image  # noqa: F401
+        from streamlit import string_util
+
+        from kpi import formatting as fmt
+        from kpi.text import summary_sentence
+
+        for r in today:
+            summary_sentence(r)
+        fmt.number(1000)
+        string_util.is_emoji("🏙️")
+        inspect.stack()
+    except Exception as exc:  # an internal that moved in a newer Streamlit: only slower
+        log.warning("warm-up extras skipped: %s", type(exc).__name__)
 
 
 def events_for(code: str, as_of: dt.datetime | None = None):
@@ -145,8 +209,10 @@ def delete_event(event_id: int, user: str) -> bool:
 
 
 def clear_after_change() -> None:
-    """Drop cached frames after an import, undo or target revision."""
+    """After this session wrote: read the new version for the rest of this run, and drop this
+    process's now outdated frames (other processes see the new version on their next run)."""
     st.cache_data.clear()
+    start_run()
 
 
-__all__ = ["DatabaseUnavailable", "engine", "snapshot", "results", "figure", "events", "settings", "clear_after_change"]
+__all__ = ["DatabaseUnavailable", "engine", "start_run", "version", "snapshot", "results", "figure", "events", "settings", "clear_after_change"]

@@ -88,6 +88,11 @@ h1 {font-size: 48px;}
 </style>"""
 
 
+_UNREACHABLE = ("**De gegevens zijn nu niet beschikbaar.** De database is niet bereikbaar of weigert "
+                "de bewerking (bijvoorbeeld alleen-lezen). "
+                "Het dashboard probeert het opnieuw zodra u de pagina ververst.")
+
+
 def _meeting_chrome() -> None:
     st.html(_MEETING_CSS)
 
@@ -105,11 +110,16 @@ def run() -> None:
     auth.login_box()
     try:
         data.engine()
+        data.start_run()  # the data version, read once per run: part of every cache key
+        illustrative_banner(data.illustrative_count())
     except data.DatabaseUnavailable as exc:
         st.error(f"**De gegevens zijn nu niet beschikbaar.** {exc} "
                  "Het dashboard probeert het opnieuw zodra u de pagina ververst.", icon=":material/error:")
         return
-    illustrative_banner(data.illustrative_count())
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+        log.warning("database unavailable at the start of a run: %s", type(exc).__name__)
+        st.error(_UNREACHABLE, icon=":material/error:")
+        return
     try:
         nav.run()
     except data.DatabaseUnavailable as exc:
@@ -117,9 +127,7 @@ def run() -> None:
     except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
         # The engine was cached before the database went away: same message, no traceback.
         log.warning("database unavailable while rendering: %s", type(exc).__name__)
-        st.error("**De gegevens zijn nu niet beschikbaar.** De database is niet bereikbaar of weigert "
-                 "de bewerking (bijvoorbeeld alleen-lezen). "
-                 "Het dashboard probeert het opnieuw zodra u de pagina ververst.", icon=":material/error:")
+        st.error(_UNREACHABLE, icon=":material/error:")
     except Exception:  # the error boundary: log the traceback, show a Dutch message
         log.exception("page failed")
         st.error("Er ging iets mis bij het tonen van deze pagina. De fout is gelogd; "

@@ -166,6 +166,7 @@ def write_observations(conn: Connection, plan: ObservationPlan, meta: dict, user
                                    frame["indicator_code"].to_numpy(dtype=object), frame["area_id"].to_numpy()))]
     bulk_insert(conn, schema.observations, frame,
                 constants={"illustrative": False, "batch_id": batch, "recorded_at": now})
+    repository.touch_data_version(conn)
     return batch
 
 
@@ -190,6 +191,7 @@ def write_targets(conn: Connection, plan: TargetPlan, meta: dict, user: str) -> 
         )
         for r in new.itertuples()
     ])
+    repository.touch_data_version(conn)
     return batch
 
 
@@ -239,6 +241,7 @@ def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
     )
     if res.rowcount != 1:
         raise ImportRefused(CONCURRENT)
+    repository.touch_data_version(conn)
 
 
 def _refuse_later(batch_id: int, later: list[tuple[int, str]]) -> None:

@@ -22,9 +22,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import kaleido
 import plotly.graph_objects as go
-from choreographer.browsers.chromium import Chromium
 
 from kpi.export import printable
 from kpi.reports.errors import ReportError
@@ -50,7 +48,7 @@ class _Browser:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="kaleido", daemon=True)
         self._thread.start()
-        self._kaleido: kaleido.Kaleido | None = None
+        self._kaleido = None  # a kaleido.Kaleido once started
         # Chromium starts in the background; the caller builds its figures meanwhile and the
         # first render waits for the start.
         self._opening: concurrent.futures.Future | None = asyncio.run_coroutine_threadsafe(
@@ -58,6 +56,8 @@ class _Browser:
 
     async def _open(self) -> None:
         # mathjax=False: kaleido would otherwise load MathJax from a CDN (no network here).
+        import kaleido  # here, not at module level: viewer pages import kpi.reports but never draw a PNG
+
         self._kaleido = kaleido.Kaleido(n=1, mathjax=False, timeout=RENDER_TIMEOUT_S)
         await self._kaleido.open()
 
@@ -117,6 +117,8 @@ class _ServerLease:
     def acquire(self) -> None:
         with self._lock:
             if self._users == 0:
+                from choreographer.browsers.chromium import Chromium
+
                 if Chromium.find_browser(skip_local=False) is None:
                     raise ImageError(
                         "Grafieken kunnen niet als afbeelding worden gemaakt: er is geen "

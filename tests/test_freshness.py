@@ -1,0 +1,88 @@
+"""Freshness without a browser (issue 11): the app sees a write made behind its back (as by the
+CLI or another process) on its next run, and serves unchanged data from its cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kpi import events, importer, repository, service
+from kpi.db import ensure_ready, make_engine
+from tests.apptest import open_page, run_app, texts
+from tests.importdata import SETTINGS, csv
+
+A = "Assen binnenstad"
+
+
+def _import_jobs(db_url: str, value: str) -> None:
+    """Import a 2026 jobs figure through the import engine on its own engine (another 'process')."""
+    engine = make_engine(db_url)
+    try:
+        preview = importer.prepare(engine, [("banen.csv", csv(
+            f"gebied;indicator;jaar;waarde;bron\n{A};banen;2026;{value};LISA 2026"))], SETTINGS)
+        assert preview.ok, [str(p) for p in preview.problems]
+        assert importer.apply(engine, preview, "cli") is not None
+    finally:
+        engine.dispose()
+
+
+def test_a_write_elsewhere_shows_on_the_next_run_and_unchanged_data_comes_from_the_cache(
+        monkeypatch, sqlite_url):
+    ensure_ready(make_engine(sqlite_url))
+    loads = []
+    real = service.load_snapshot
+    monkeypatch.setattr(service, "load_snapshot", lambda *a, **kw: loads.append(1) or real(*a, **kw))
+
+    at = run_app(monkeypatch, sqlite_url)
+    assert not at.exception
+    assert at.metric[0].value == "4.210"
+    assert len(loads) == 1
+
+    at.run()  # nothing changed: served from the cache
+    assert at.metric[0].value == "4.210"
+    assert len(loads) == 1
+
+    _import_jobs(sqlite_url, "4.999")
+    at.run()
+    assert not at.exception
+    assert at.metric[0].value == "4.999"
+    assert len(loads) == 2
+
+    engine = make_engine(sqlite_url)
+    events.add_event(engine, dt.date(2026, 3, 1), "Nieuwe gebeurtenis")
+    open_page(at, "kpi")
+    at.query_params["kpi"] = "banen"
+    at.run()
+    assert "Nieuwe gebeurtenis" in str(at.dataframe[0].value["Gebeurtenis"].tolist())
+
+    repository.remove_illustrative(engine)
+    engine.dispose()
+    open_page(at, "overzicht")
+    at.run()
+    assert not at.warning, "the banner about illustrative values outlived their removal"
+    assert "Illustratief" not in texts(at)
+
+
+def test_warm_up_at_start_fills_the_cache_the_first_page_uses(monkeypatch, sqlite_url):
+    """server.py runs ui.data.warm_up() when the process starts; the first page then loads nothing."""
+    from ui import data
+
+    monkeypatch.setenv("KPI_DATABASE_URL", sqlite_url)
+    loads = []
+    real = service.load_snapshot
+    monkeypatch.setattr(service, "load_snapshot", lambda *a, **kw: loads.append(1) or real(*a, **kw))
+    data.warm_up()  # creates, migrates and seeds the new database, then caches today's results
+    assert len(loads) == 1
+    at = run_app(monkeypatch, sqlite_url)
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["4.210", "458", "13,8%", "7,3", "plaats 33"]
+    assert len(loads) == 1
+
+
+def test_warm_up_with_the_database_down_only_logs(monkeypatch, tmp_path, caplog):
+    from ui import data
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("KPI_DATABASE_URL", f"sqlite:///{blocked}/sub/db.sqlite")
+    data.warm_up()  # must not raise: the first page shows the Dutch message instead
+    assert "warm-up at start skipped" in caplog.text

@@ -215,3 +215,19 @@ def test_without_auth_the_password_and_a_bounded_name_field_stay(monkeypatch, sq
     field = at.text_input(key="import_user")
     assert field.max_chars == 200 and not field.disabled
     assert not [t for t in at.text_input if t.key == "import_user_oidc"]
+
+
+def test_the_example_secrets_configure_oidc_when_uncommented():
+    import re
+    import tomllib
+
+    from tests.browser import ROOT
+
+    text = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+    assert "[auth]" not in tomllib.loads(text)  # as shipped, copying it does not switch OIDC on
+    uncommented = re.sub(r"(?m)^# ?(\[|[a-z_]+ = )", r"\1", text)
+    secrets = tomllib.loads(uncommented)
+    assert set(secrets["auth"]) >= {"redirect_uri", "cookie_secret", "client_id", "client_secret",
+                                    "server_metadata_url"}
+    assert secrets["auth"]["redirect_uri"].endswith("/oauth2callback")
+    assert set(secrets["editors"]) == {"emails", "groups", "group_claim"}

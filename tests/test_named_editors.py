@@ -231,3 +231,14 @@ def test_the_example_secrets_configure_oidc_when_uncommented():
                                     "server_metadata_url"}
     assert secrets["auth"]["redirect_uri"].endswith("/oauth2callback")
     assert set(secrets["editors"]) == {"emails", "groups", "group_claim"}
+
+
+def test_an_incomplete_provider_configuration_is_a_dutch_message(monkeypatch, sqlite_url, caplog):
+    # AppTest's secrets do not reach Streamlit's own [auth] check, which then finds no credentials:
+    # the same StreamlitAuthError a real server raises for an incomplete [auth] section.
+    at = run_oidc(monkeypatch, sqlite_url, {"is_logged_in": False})
+    at.sidebar.button(key="auth_oidc_login").click().run()
+    assert not at.exception
+    assert [e.value for e in at.sidebar.error][0].startswith(
+        "Inloggen is nu niet mogelijk: de koppeling met de identiteitsprovider is onvolledig ingesteld")
+    assert "Inloggen via OIDC niet mogelijk" in caplog.text

@@ -19,6 +19,7 @@ import time
 import uuid
 
 import streamlit as st
+from streamlit.errors import StreamlitAuthError
 
 from kpi.importer import MAX_USER_LENGTH
 from kpi.login import (
@@ -166,7 +167,13 @@ def _oidc_box() -> None:
         if claims is None:
             guard.unregister_editor()
             if st.button("Inloggen als redacteur", key="auth_oidc_login"):
-                st.login(_provider())
+                try:
+                    st.login(_provider())
+                except StreamlitAuthError as exc:  # an incomplete [auth] section: say so, no traceback
+                    _log.error("Inloggen via OIDC niet mogelijk: %s", exc)
+                    st.error("Inloggen is nu niet mogelijk: de koppeling met de identiteitsprovider is onvolledig "
+                             "ingesteld ([auth] in .streamlit/secrets.toml). De fout is gelogd; meld het bij de "
+                             "beheerder.")
             st.caption("Met uw account van de gemeente.")
             return
         who = identity(claims)

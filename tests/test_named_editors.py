@@ -170,6 +170,18 @@ def test_target_revision_and_events_record_the_signed_in_name(monkeypatch, db_ur
         engine.dispose()
 
 
+def test_a_single_string_in_secrets_lists_addresses_not_characters(monkeypatch, sqlite_url):
+    at = run_oidc(monkeypatch, sqlite_url, PIET, editors={"emails": "a@assen.nl, piet@example.org", "groups": "p"})
+    assert not at.exception
+    open_page(at, "importeren").run()
+    assert at.text_input(key="import_user_oidc").value == "Piet Bakker (piet@example.org)"
+    # One-letter "groups" from splitting a string into characters would make anyone with group "p" an editor.
+    at = run_oidc(monkeypatch, sqlite_url, {**PIET, "email": "x@example.org", "groups": ["e"]},
+                  editors={"groups": "redactie"})
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_page(at, "importeren")
+
+
 def test_group_member_is_an_editor(monkeypatch, sqlite_url):
     kees = {"is_logged_in": True, "name": "Kees Smit", "email": "kees@assen.nl", "groups": ["binnenstad-redactie"]}
     at = run_oidc(monkeypatch, sqlite_url, kees, page="importeren")

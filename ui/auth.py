@@ -66,6 +66,16 @@ def _provider() -> str | None:
     return next((name for name, value in section.items() if hasattr(value, "items")), None)
 
 
+def _entries(value: object) -> list[str]:
+    """A list from secrets; a single string (`emails = "a@x.nl, b@x.nl"`) is split on commas, not
+    into characters."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
 def editor_lists() -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """E-mail addresses, groups and the groups claim that make a signed-in user an editor:
     the environment's (KPI_EDITOR_*) together with [editors] in secrets."""
@@ -74,8 +84,8 @@ def editor_lists() -> tuple[tuple[str, ...], tuple[str, ...], str]:
         section = st.secrets.get("editors") or {}
     except Exception:
         section = {}
-    emails = (*s.editor_emails, *[str(e) for e in section.get("emails", ())])
-    groups = (*s.editor_groups, *[str(g) for g in section.get("groups", ())])
+    emails = (*s.editor_emails, *_entries(section.get("emails")))
+    groups = (*s.editor_groups, *_entries(section.get("groups")))
     claim = s.editor_group_claim if s.editor_group_claim != "groups" else str(section.get("group_claim", "groups"))
     return emails, groups, claim
 

@@ -1,6 +1,8 @@
-"""The editor password, hardened: weak or example passwords refused at start, failed tries
-slowed down and locked out per session and per client address, every try logged (never
-the password). Streamlit-free, so the rules are tested on their own; ui/auth.py applies them."""
+"""Who may edit. The editor password (the embedded default), hardened: weak or example passwords
+refused at start, failed tries slowed down and locked out per session and per client address,
+every try logged (never the password). Named editors (the production option): a user signed in
+through the municipality's identity provider (OIDC) is an editor when listed by e-mail or group.
+Streamlit-free, so the rules are tested on their own; ui/auth.py applies them."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from kpi.export import CONTROL_CHARACTERS
 
 log = logging.getLogger("kpi.auth")
 
@@ -102,3 +106,70 @@ def log_attempt(success: bool, client: str, session: str, locked: bool = False) 
         log.warning("Inlogpoging geweigerd (geblokkeerd): tijd %s, client %s, sessie %s", when, client, session)
     else:
         log.warning("Mislukte inlogpoging als redacteur: tijd %s, client %s, sessie %s", when, client, session)
+
+
+# ---------------------------------------------------------------- named editors (OIDC)
+
+# The longest identity the history can record: import_batches.created_by, targets.created_by and
+# events.created_by/deleted_by are all String(200).
+MAX_IDENTITY_LENGTH = 200
+
+
+def _clean(value: object) -> str:
+    """A claim as one line of plain text: no control characters, collapsed white space."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", str(value)).split()) if value is not None else ""
+
+
+def claim_values(claims: Mapping[str, object], name: str) -> list[str]:
+    """A claim as a list of strings: identity providers send groups as a list or as one string."""
+    value = claims.get(name)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part for part in value.replace(",", " ").split() if part]
+    if isinstance(value, Iterable) and not isinstance(value, Mapping):
+        return [_clean(v) for v in value if _clean(v)]
+    return [_clean(value)] if _clean(value) else []
+
+
+def verified_email(claims: Mapping[str, object]) -> str:
+    """The e-mail claim, lower case; empty when missing or when the provider says it is unverified."""
+    if claims.get("email_verified") in (False, "false", "False"):
+        return ""
+    return _clean(claims.get("email")).lower()
+
+
+def is_listed_editor(claims: Mapping[str, object], emails: Iterable[str], groups: Iterable[str],
+                     group_claim: str = "groups") -> bool:
+    """True when the signed-in user's verified e-mail or one of their groups is on the editors' list."""
+    email = verified_email(claims)
+    if email and email in {e.strip().lower() for e in emails if e.strip()}:
+        return True
+    listed = {g.strip() for g in groups if g.strip()}
+    return bool(listed & set(claim_values(claims, group_claim)))
+
+
+def identity(claims: Mapping[str, object]) -> str:
+    """How a signed-in user is recorded in the history ("Naam (e-mail)"), at most 200 characters.
+
+    The name comes from `name`, else `given_name` + `family_name`, else `preferred_username`;
+    the e-mail from `email`; `sub` when the provider gives neither.
+    """
+    name = (_clean(claims.get("name"))
+            or " ".join(p for p in (_clean(claims.get("given_name")), _clean(claims.get("family_name"))) if p)
+            or _clean(claims.get("preferred_username")))
+    email = _clean(claims.get("email"))
+    if name and email and name.lower() != email.lower():
+        suffix = f" ({email})"
+        if len(suffix) < MAX_IDENTITY_LENGTH // 2:
+            return name[: MAX_IDENTITY_LENGTH - len(suffix)].rstrip() + suffix
+        return name[:MAX_IDENTITY_LENGTH]
+    text = name or email or _clean(claims.get("sub")) or "onbekende gebruiker"
+    return text[:MAX_IDENTITY_LENGTH]
+
+
+def log_signed_in(who: str, editor: bool, client: str, session: str) -> None:
+    """One log line per session that arrives signed in through the identity provider."""
+    when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    role = "redacteur" if editor else "kijker (niet op de lijst van redacteuren)"
+    log.info("Ingelogd via OIDC als %s: %s, tijd %s, client %s, sessie %s", role, who, when, client, session)

@@ -14,6 +14,11 @@ def _default_database_url() -> str:
     return f"sqlite:///{DATA_DIR / 'binnenstad.db'}"
 
 
+def _list(value: str | None) -> tuple[str, ...]:
+    """A comma-separated setting as a tuple of its non-empty, stripped parts."""
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     """Application settings; every field has an environment variable (see README)."""
@@ -24,6 +29,11 @@ class Settings:
     benchmark_area: str = "Nederland"
     # Empty means: no editor password configured, so nobody can edit.
     editor_password: str = ""
+    # Named editors when OIDC login ([auth] in .streamlit/secrets.toml) is on: e-mail addresses and
+    # groups (values of the `editor_group_claim` claim) that may edit; every other signed-in user views.
+    editor_emails: tuple[str, ...] = ()
+    editor_groups: tuple[str, ...] = ()
+    editor_group_claim: str = "groups"
     # The import budget: every file is checked against these before and while it is parsed,
     # so that no file, however small or odd, makes an import hold more than a few hundred MB.
     max_upload_mb: int = 20
@@ -45,6 +55,9 @@ class Settings:
             area=env.get("KPI_AREA") or base.area,
             benchmark_area=env.get("KPI_BENCHMARK_AREA") or base.benchmark_area,
             editor_password=env.get("KPI_EDITOR_PASSWORD", base.editor_password),
+            editor_emails=_list(env.get("KPI_EDITOR_EMAILS")) or base.editor_emails,
+            editor_groups=_list(env.get("KPI_EDITOR_GROUPS")) or base.editor_groups,
+            editor_group_claim=env.get("KPI_EDITOR_GROUP_CLAIM") or base.editor_group_claim,
             max_upload_mb=int(env.get("KPI_MAX_UPLOAD_MB") or base.max_upload_mb),
             max_unpacked_mb=int(env.get("KPI_MAX_UNPACKED_MB") or base.max_unpacked_mb),
             max_rows=int(env.get("KPI_MAX_ROWS") or base.max_rows),
@@ -61,6 +74,9 @@ ENVIRONMENT_VARIABLES = {
     "KPI_AREA": "name of the monitored area (default: Assen binnenstad)",
     "KPI_BENCHMARK_AREA": "name of the benchmark area (default: Nederland)",
     "KPI_EDITOR_PASSWORD": "editor password (alternative to .streamlit/secrets.toml)",
+    "KPI_EDITOR_EMAILS": "comma-separated e-mail addresses of editors when OIDC login is on",
+    "KPI_EDITOR_GROUPS": "comma-separated groups whose members are editors when OIDC login is on",
+    "KPI_EDITOR_GROUP_CLAIM": "ID-token claim that lists a user's groups (default: groups)",
     "KPI_MAX_UPLOAD_MB": "largest file accepted by the import, in MB (default 20)",
     "KPI_MAX_UNPACKED_MB": "largest unpacked size of an .xlsx file, in MB (default 100)",
     "KPI_MAX_ROWS": "most rows in an import file (default 200000)",

@@ -42,7 +42,7 @@ def render() -> None:
         valid_from = st.date_input("Geldig vanaf", value=dt.date.today(), format="DD-MM-YYYY")
         source = st.text_input("Bron (besluit of akkoord)", value=t.source)
         reason = st.text_input("Reden van de wijziging", key="target_reason")
-        user = st.text_input("Uw naam", max_chars=200, key="target_user")
+        user = auth.name_field("Uw naam", key="target_user")
         submitted = st.form_submit_button("Nieuwe doelversie opslaan", type="primary")
 
     # The version the form showed when the editor opened it (the previous run), so that a

@@ -25,7 +25,7 @@ def render() -> None:
         text = st.text_input("Korte omschrijving", max_chars=data.MAX_EVENT_TEXT, key="event_text")
         code = st.selectbox("Bij KPI", [None, *names], key="event_kpi",
                             format_func=lambda c: "Alle KPI's" if c is None else names[c])
-        user = st.text_input("Uw naam", max_chars=200, key="event_user")
+        user = auth.name_field("Uw naam", key="event_user")
         if st.form_submit_button("Toevoegen"):
             try:
                 data.add_event(day, text, indicator=code, user=user or "redacteur")
@@ -48,7 +48,7 @@ def render() -> None:
               for i, d, t in zip(events["id"], events["event_date"], events["text"])}
     choice = st.selectbox("Gebeurtenis", list(labels), format_func=labels.get, key="event_delete_choice")
     if st.button("Verwijderen", key="event_delete"):
-        data.delete_event(int(choice), user=st.session_state.get("event_user") or "redacteur")
+        data.delete_event(int(choice), user=auth.editor_name() or st.session_state.get("event_user") or "redacteur")
         st.session_state["events_flash"] = "De gebeurtenis is verwijderd."
         st.rerun()
 

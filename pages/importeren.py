@@ -25,7 +25,7 @@ def render() -> None:
                              type=["csv", "txt", "xlsx"], accept_multiple_files=True, key=f"import_files_{round_}")
     c1, c2 = st.columns(2)
     default_source = c1.text_input("Bron voor het hele bestand (als er geen kolom ‘bron’ is)", key="import_source")
-    user = c2.text_input("Uw naam (komt in de importgeschiedenis)", max_chars=importer.MAX_USER_LENGTH, key="import_user")
+    user = auth.name_field("Uw naam (komt in de importgeschiedenis)", key="import_user", container=c2)
     create_areas = st.checkbox("Onbekende gebieden als nieuw gebied toevoegen", key="import_new_areas")
 
     if files:

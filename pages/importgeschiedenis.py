@@ -24,7 +24,7 @@ def render() -> None:
     choice = st.selectbox("Batch", undoable["id"].tolist(), key="undo_batch",
                           format_func=lambda i: f"{i}: {files.loc[i]}")
     sure = st.checkbox("Ik weet het zeker: de waarden van vóór deze import komen terug.", key="undo_sure")
-    user = st.text_input("Uw naam", max_chars=importer.MAX_USER_LENGTH, key="undo_user")
+    user = auth.name_field("Uw naam", key="undo_user")
     if st.button("Ongedaan maken", disabled=not sure, key="undo_button"):
         try:
             importer.undo(data.engine(), int(choice), user=user or "redacteur")

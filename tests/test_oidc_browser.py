@@ -1,0 +1,127 @@
+"""Named editors end to end (issue 12, point 11): `streamlit run server.py` with OIDC configured,
+chromium signs in through a real OpenID Connect provider started on 127.0.0.1 (oidc-provider-mock:
+discovery, authorize form, token endpoint, signed ID token), imports as a listed editor through
+the upload guard, and finds that name as "Door" in Importgeschiedenis and in the database.
+A signed-in user who is not listed gets no editor pages."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+import werkzeug.serving
+
+from kpi import repository
+from kpi.db import ensure_ready, make_engine
+from tests.browser import exceptions_on, open_page, sqlite_url, wait_idle
+from tests.pgserver import free_port
+
+pytest_plugins = ["tests.browser"]
+pytestmark = pytest.mark.browser
+
+ANNA = {"name": "Anna de Vries", "email": "anna.devries@assen.nl", "email_verified": True}
+ANNA_ID = "Anna de Vries (anna.devries@assen.nl)"
+PIET = {"name": "Piet Bakker", "email": "piet@example.org", "groups": ["ambtenaren"]}
+
+
+@pytest.fixture
+def provider():
+    """An OpenID Connect provider on a free loopback port, knowing the users `anna` and `piet`."""
+    from oidc_provider_mock import User, app
+
+    wsgi = app(require_nonce=True, user_claims=[User(sub="anna", claims=ANNA), User(sub="piet", claims=PIET)])
+    server = werkzeug.serving.make_server("127.0.0.1", free_port(), wsgi, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+    server.server_close()
+
+
+@pytest.fixture
+def oidc_server(provider, server_factory, tmp_path):
+    """The dashboard behind the guard, with [auth] pointing at the provider and Anna listed as editor."""
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'''
+[auth]
+redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
+cookie_secret = "een-lang-geheim-voor-de-cookies-van-de-test"
+client_id = "binnenstadmonitor"
+client_secret = "geheim-van-de-test"
+server_metadata_url = "{provider}/.well-known/openid-configuration"
+
+[editors]
+emails = ["anna.devries@assen.nl"]
+groups = ["binnenstad-redactie"]
+''', encoding="utf-8")
+    url = sqlite_url(tmp_path / "oidc.db")
+    engine = make_engine(url)
+    ensure_ready(engine)
+    engine.dispose()
+    return server_factory(url, name="oidc", app="server.py", env={
+        "STREAMLIT_SECRETS_FILES": str(secrets), "KPI_EDITOR_PASSWORD": "",
+    })
+
+
+def _sign_in(page, server, provider: str, subject: str) -> None:
+    open_page(page, server.url)
+    page.locator("[data-testid=stSidebar] button", has_text="Inloggen als redacteur").click()
+    page.wait_for_url(f"{provider}/oauth2/authorize**")
+    page.locator("input[name=sub]").fill(subject)
+    page.locator("button[type=submit]", has_text="Authorize").click()
+    page.wait_for_url(re.compile(re.escape(server.url) + r"/?(\?.*)?$"))
+    page.wait_for_selector("[data-testid=stMetricValue]", state="visible")
+    wait_idle(page)
+
+
+def test_listed_editor_signs_in_imports_and_is_named_in_the_history(oidc_server, provider, page, tmp_path):
+    _sign_in(page, oidc_server, provider, "anna")
+    page.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur: Anna de Vries").wait_for()
+    assert not page.locator("[data-testid=stSidebar] input[type=password]").count()
+
+    page.locator("[data-testid=stSidebarNav] a", has_text="Importeren").first.click()
+    page.wait_for_url("**/importeren")
+    path = tmp_path / "cijfers.csv"
+    path.write_text("gebied;indicator;jaar;waarde;bron\nAssen binnenstad;banen;2025;4.310;LISA\n", encoding="utf-8")
+    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
+    page.locator("[data-testid=stMain]", has_text="Voorbeeld: 0 nieuw, 1 gewijzigd").wait_for()
+    wait_idle(page)
+    assert page.locator("input[aria-label='Vastgelegd als']").input_value() == ANNA_ID
+    page.locator("[data-testid=stMain] button", has_text="Opslaan").click()
+    page.locator("[data-testid=stMain]", has_text="Opgeslagen als importbatch").wait_for()
+    wait_idle(page)
+
+    page.locator("[data-testid=stSidebarNav] a", has_text="Importgeschiedenis").first.click()
+    page.wait_for_url("**/importgeschiedenis")
+    page.locator("[data-testid=stDataFrame] [role=gridcell]", has_text="cijfers.csv").first.wait_for(state="attached")
+    cells = page.locator("[data-testid=stDataFrame] [role=gridcell]").all_inner_texts()
+    assert ANNA_ID in [c.strip() for c in cells]
+    assert exceptions_on(page) == []
+
+    engine = make_engine(oidc_server.db_url)
+    try:
+        batch = repository.load_batches(engine).query("filename == 'cijfers.csv'").iloc[0]
+        assert batch["created_by"] == ANNA_ID
+    finally:
+        engine.dispose()
+    log = oidc_server.log_text()
+    assert f"Ingelogd via OIDC als redacteur: {ANNA_ID}" in log
+    assert "403" not in log and oidc_server.alarms() == []
+
+
+def test_signed_in_user_not_listed_gets_no_editor_pages(oidc_server, provider, page):
+    _sign_in(page, oidc_server, provider, "piet")
+    sidebar = page.locator("[data-testid=stSidebar]")
+    sidebar.locator("text=maar u staat niet op de lijst van redacteuren").wait_for()
+    nav = sidebar.locator("[data-testid=stSidebarNav]").inner_text()
+    assert "Overzicht" in nav
+    assert not any(name in nav for name in ("Importeren", "Importgeschiedenis", "Doelen beheren", "Gebeurtenissen"))
+    # Opened by its URL, an editor page is not there either.
+    page.goto(f"{oidc_server.url}/importeren")
+    page.wait_for_selector("[data-testid=stMetricValue]", state="visible")
+    wait_idle(page)
+    assert not page.locator("[data-testid=stFileUploader]").count()
+    assert "Ingelogd via OIDC als kijker (niet op de lijst van redacteuren): Piet Bakker" in oidc_server.log_text()
+    assert oidc_server.alarms() == []

@@ -1,0 +1,112 @@
+"""Rendering pieces of the werkplan shared by the Werkplan page, the KPI page, meeting mode
+and Wat is er veranderd (the data comes from ui/data.py, the tables from kpi.werkplan_view)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from kpi import formatting as fmt
+from kpi import werkplan, werkplan_view
+from ui import data, frame
+from ui.components import md
+
+ILLUSTRATIVE_NOTE = "Illustratieve voorbeeldacties (demo), geen echte acties: ze staan als ‘ja – voorbeeld’ in de kolom Illustratief."
+
+
+def styled(table: pd.DataFrame):
+    """A Dutch actions table with the status cell coloured and late rows marked (words stay)."""
+    style = table.style
+    if "Status" in table:
+        style = style.map(lambda v: f"background-color: {werkplan_view.status_fill(v)}" if werkplan_view.status_fill(v)
+                          else "", subset=["Status"])
+    if "Te laat" in table:
+        style = style.map(lambda v: f"background-color: {werkplan_view.LATE_FILL}; font-weight: bold" if v == "ja"
+                          else "", subset=["Te laat"])
+    return style
+
+
+def actions_frame(table: pd.DataFrame, key: str) -> None:
+    """One actions table on screen."""
+    st.dataframe(styled(table), hide_index=True, key=key)
+
+
+def status_badges(actions: pd.DataFrame) -> None:
+    """The number of actions per status: word, icon and colour."""
+    for status, n in werkplan_view.status_counts(actions):
+        st.badge(f"{n} {status.label.lower()}", icon=status.icon, color=status.colour)
+
+
+def illustrative_note(actions: pd.DataFrame) -> None:
+    if bool(actions["illustrative"].any()):
+        st.badge("Bevat illustratieve acties – geen echte", icon=":material/science:", color="violet")
+        st.caption(ILLUSTRATIVE_NOTE)
+
+
+def kpi_section(code: str, name: str, status: str) -> None:
+    """'Wat doen we eraan' on a KPI's page: the linked actions and a warning when none runs."""
+    wp = data.werkplan()
+    table, warning = werkplan_view.kpi_section(wp.actions, code, name, status, wp.themes, dt.date.today(),
+                                               data.kpi_names())
+    st.subheader("Wat doen we eraan")
+    if warning:
+        st.warning(md(warning), icon=":material/warning:")
+    if table.empty:
+        st.caption("Er zijn geen acties uit het werkplan aan deze KPI gekoppeld.")
+        return
+    linked = werkplan.actions_for_kpi(wp.actions, code)
+    status_badges(linked)
+    illustrative_note(linked)
+    actions_frame(table.drop(columns=["KPI's"]), key="kpi_actions")
+    st.page_link(frame.page("werkplan"), query_params={"weergave": "acties"}, label="Het hele werkplan", icon=":material/checklist:")
+
+
+def meeting_since() -> dt.date:
+    """The last meeting's date from the URL (?sinds=2026-10-26), else four weeks ago (the
+    regiegroep's rhythm); kept in the URL so the screen can be shared."""
+    today = dt.date.today()
+    try:
+        since = dt.date.fromisoformat(str(st.query_params.get("sinds", "")))
+    except ValueError:
+        since = today - dt.timedelta(days=28)
+    since = min(since, today)
+    st.query_params["sinds"] = since.isoformat()
+    return since
+
+
+def meeting_step(since: dt.date) -> None:
+    """The meeting's werkplan screen: late actions, and actions finished since `since`."""
+    from kpi.changes import end_of_day
+
+    wp, before = data.werkplan(), data.werkplan(end_of_day(since))
+    b = werkplan_view.brief(before.actions, wp.actions, wp.themes, since, dt.date.today(), data.kpi_names())
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.subheader(f"Te laat ({len(b.late)})")
+        if b.late.empty:
+            st.markdown("Er zijn geen acties te laat.")
+        else:
+            actions_frame(b.late, key="meeting_late")
+    with right:
+        st.subheader(f"Afgerond sinds {fmt.day(since)} ({len(b.finished)})")
+        if b.finished.empty:
+            st.markdown("Sindsdien is geen actie afgerond.")
+        else:
+            st.dataframe(b.finished, hide_index=True, key="meeting_finished")
+    if b.illustrative:
+        st.markdown(":violet[**Het werkplan bevat illustratieve voorbeeldacties (demo)**]")
+
+
+def changes_section(since: dt.date) -> None:
+    """'Wat is er veranderd': actions whose status changed since `since` (end of that day, UTC)."""
+    from kpi.changes import end_of_day
+
+    wp, before = data.werkplan(), data.werkplan(end_of_day(since))
+    table = werkplan.changes_table(werkplan.action_changes(before.actions, wp.actions), wp.themes)
+    st.subheader("Acties van het werkplan")
+    if table.empty:
+        st.caption("Geen gewijzigde acties.")
+    else:
+        st.dataframe(table, hide_index=True, key="changes_actions")

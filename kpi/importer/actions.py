@@ -63,6 +63,21 @@ def _fund(text: str) -> str | None:
     return None
 
 
+def _first_of_code(f: pd.DataFrame) -> pd.Series:
+    """For a code seen before: where it first occurs ('rij 3' or 'rij 3 van a.csv'); else ''."""
+    first: dict[str, tuple[int, str]] = {}
+    out = []
+    for code, row, file in zip(f["code"], f["rij"], f["bestand"], strict=True):
+        if code and code in first:
+            r, other = first[code]
+            out.append(f"rij {r}" if other == file else f"rij {r} van {other}")
+        else:
+            if code:
+                first[code] = (int(row), file)
+            out.append("")
+    return pd.Series(out, index=f.index, dtype=object)
+
+
 def _amount_rules(field: str, label: str) -> list:
     from kpi.importer.validation import Rule, _decimal_hint
 
@@ -113,9 +128,9 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
     known_funds = ", ".join(werkplan.FUNDS)
     known_kpis = ", ".join(indicators["code"])
     # pandera takes most of a second to import; only prepare needs it (see importer/__init__).
-    from kpi.importer.validation import Rule, Validated, _duplicate_of, _run
+    from kpi.importer.validation import Rule, Validated, _run
 
-    f["dubbel_van"] = _duplicate_of(f, ["code"], f["code"] != "")
+    f["dubbel_van"] = _first_of_code(f)
 
     rules = [
         Rule("code_leeg", "code", lambda s: s != "", lambda r: "De code is leeg.", column="code"),

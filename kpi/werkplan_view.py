@@ -24,8 +24,12 @@ STATUS_FILL = {s.label: FILLS[s.colour] for s in werkplan.ACTION_STATUSES}
 LATE_FILL = FILLS["red"]
 
 VIEWS = {"acties": "Acties per thema", "dekking": "Dekking KPI's × thema's", "rollen": "Rollen"}
-PAGE_COLUMNS = ["Code", "Actie", "Status", "Te laat", "Deadline", "Rol", "Eigenaar", "Budget", "Besteed",
-                "KPI's", "Toelichting", "Illustratief"]
+# Illustratief early, so that a demo action is labelled where the eye is, not off to the right.
+PAGE_COLUMNS = ["Code", "Actie", "Illustratief", "Status", "Te laat", "Deadline", "Rol", "Eigenaar", "Budget",
+                "Besteed", "KPI's", "Toelichting"]
+
+KPI_COLUMNS = ["Code", "Actie", "Illustratief", "Thema", "Status", "Te laat", "Deadline", "Rol", "Budget", "Besteed",
+               "Toelichting"]
 
 
 def status_cell(code: str) -> str:
@@ -112,10 +116,13 @@ LATE_COLUMNS = ["Code", "Actie", "Thema", "Status", "Deadline", "Rol", "Illustra
 def brief(before: pd.DataFrame, after: pd.DataFrame, themes: pd.DataFrame, since: dt.date, today: dt.date,
           kpi_names: Mapping[str, str] | None = None) -> WerkplanBrief:
     """Late actions now, actions finished since `since` (`before` = actions as known at the
-    end of that day, `after` = now) and the per-theme tables."""
+    end of that day, `after` = now: status changes to afgerond) and the per-theme tables."""
     table = with_status_symbols(werkplan.actions_table(after, today, themes, kpi_names))
     late = table.loc[table["Te laat"] == "ja", LATE_COLUMNS].reset_index(drop=True)
-    done = werkplan.changes_table(werkplan.finished(werkplan.action_changes(before, after)), themes)
+    # Finished: a known action whose status became afgerond. An action that first appears
+    # already finished (a fresh database, an imported list) says nothing about when.
+    changes = werkplan.action_changes(before, after)
+    done = werkplan.changes_table(werkplan.finished(changes[changes["change"] == werkplan.CHANGE_STATUS]), themes)
     return WerkplanBrief(late, done, since, theme_tables(after, themes, today, kpi_names),
                          bool(after["illustrative"].any()))
 
@@ -125,6 +132,6 @@ def kpi_section(actions: pd.DataFrame, code: str, name: str, status: str, themes
     """'Wat doen we eraan' for one KPI: its linked actions (Dutch table) and the plain warning
     when the KPI is behind with no running action (else None)."""
     linked = werkplan.actions_for_kpi(actions, code)
-    table = with_status_symbols(werkplan.actions_table(linked, today, themes, kpi_names))
+    table = with_status_symbols(werkplan.actions_table(linked, today, themes, kpi_names))[KPI_COLUMNS]
     need = werkplan.kpi_actions(actions, {code: status}, today)["needs_action"].iloc[0]
     return table, (werkplan.no_action_warning(name, status) if need else None)

@@ -92,8 +92,8 @@ def test_werkplan_page_shows_each_theme_late_first_with_status_in_words_and_demo
     assert theme_a.set_index("Code").loc["1.1", "Status"] == "◷ Gepland"
     badges = [m.value for m in at.markdown if "-badge[" in m.value]  # st.badge is Markdown here
     assert badges == [
-        ":gray-badge[:material/schedule: 6 gepland]", ":blue-badge[:material/play_circle: 5 loopt]",
-        ":green-badge[:material/check_circle: 2 afgerond]", ":orange-badge[:material/warning: 2 vertraagd]",
+        ":gray-badge[:material/schedule: 6 gepland] :blue-badge[:material/play_circle: 5 loopt] "
+        ":green-badge[:material/check_circle: 2 afgerond] :orange-badge[:material/warning: 2 vertraagd] "
         ":gray-badge[:material/cancel: 1 gestopt]",
         ":violet-badge[:material/science: Bevat illustratieve acties – geen echte]"]
     assert _param(at, "weergave") == "acties"

@@ -35,8 +35,9 @@ def actions_frame(table: pd.DataFrame, key: str) -> None:
 
 def status_badges(actions: pd.DataFrame) -> None:
     """The number of actions per status: word, icon and colour."""
-    for status, n in werkplan_view.status_counts(actions):
-        st.badge(f"{n} {status.label.lower()}", icon=status.icon, color=status.colour)
+    # One line of Markdown badges (st.badge puts each on its own line); the words are ours.
+    st.markdown(" ".join(f":{s.colour}-badge[{s.icon} {n} {s.label.lower()}]"
+                         for s, n in werkplan_view.status_counts(actions)))
 
 
 def illustrative_note(actions: pd.DataFrame) -> None:
@@ -59,7 +60,7 @@ def kpi_section(code: str, name: str, status: str) -> None:
     linked = werkplan.actions_for_kpi(wp.actions, code)
     status_badges(linked)
     illustrative_note(linked)
-    actions_frame(table.drop(columns=["KPI's"]), key="kpi_actions")
+    actions_frame(table, key="kpi_actions")
     st.page_link(frame.page("werkplan"), query_params={"weergave": "acties"}, label="Het hele werkplan", icon=":material/checklist:")
 
 

@@ -56,7 +56,8 @@ def _fill(column: str, value: str) -> str:
 
 
 def _overview_lines(brief: werkplan_view.WerkplanBrief) -> list[str]:
-    late = "; ".join(f"{r.Code} {r.Actie} (deadline {r.Deadline})" for r in brief.late.itertuples()) or "geen"
+    late = "; ".join(f"{r.Code} {r.Actie}{' (illustratief)' if r.Illustratief.startswith('ja') else ''} "
+                     f"(deadline {r.Deadline})" for r in brief.late.itertuples()) or "geen"
     done = "; ".join(brief.finished["Actie"]) or "geen"
     return [f"Te laat ({len(brief.late)}): {late}.", f"Afgerond sinds {fmt.day(brief.since)} ({len(brief.finished)}): {done}."]
 
@@ -83,7 +84,7 @@ def pdf_pages(pdf, brief: werkplan_view.WerkplanBrief | None) -> None:
         doc = doc_table(table)
         pdf.set_font(FAMILY, "", 8.5)
         with pdf.table(
-            col_widths=(13, 50, 22, 12, 18, 27, 16, 16),
+            col_widths=(12, 50, 22, 11, 20, 27, 16, 16), text_align="LEFT",
             headings_style=FontFace(family=FAMILY, emphasis="BOLD", fill_color=(230, 230, 230)),
             line_height=4.4, padding=1, first_row_as_headings=True,
         ) as t:

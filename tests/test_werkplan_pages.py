@@ -266,3 +266,23 @@ def test_pdf_and_pptx_have_a_werkplan_page_per_theme(sqlite_url):
     assert rows[a02][2] == "⚠ Vertraagd"
     fill = table.cell(a02, 2).fill.fore_color.rgb
     assert f"#{fill}".lower() == werkplan_view.STATUS_FILL["Vertraagd"]
+
+
+# ---- the import page takes an action list ---------------------------------------------------------
+
+def test_import_page_previews_an_action_list_and_saves_it(monkeypatch, sqlite_url):
+    engine = _seeded(sqlite_url)
+    action_list = ("code;titel;thema;status;deadline;toelichting;bron\n"
+                   "1.3;Het einddoel vertalen naar strategieën voor de korte termijn;A;lopend;1-3-2027;Gestart;"
+                   "Actielijst 2026\n").encode("utf-8-sig")
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    at.file_uploader[0].upload("acties.csv", action_list, "text/csv").run()
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info] == ["Voorbeeld: 0 nieuw, 1 gewijzigd, 0 ongewijzigd."]
+    changed = _frames_with(at, "Status was")[0]
+    assert changed[["Code", "Status was", "Status", "Gewijzigd"]].values.tolist() == [
+        ["1.3", "Gepland", "Loopt", "deadline, status, toelichting, bron"]]
+    next(b for b in at.button if b.label == "Opslaan").click().run()
+    assert not at.exception and not at.error
+    a13 = werkplan_store.load_actions(engine).set_index("code").loc["1.3"]
+    assert (a13["status"], a13["note"], a13["source"]) == ("lopend", "Gestart", "Actielijst 2026")

@@ -52,3 +52,19 @@ def test_cold_kpi_page_shows_what_is_done_about_it(server_factory, page, tmp_pat
     assert "F-01" in cells and "Campagne voor de binnenstad als uitje in de regio" in cells, cells
     screenshot(page, "kpi-ranking-werkplan.png")
     assert exceptions_on(page) == [] and server.alarms() == []
+
+
+def test_meeting_werkplan_screen_fits_the_projector(streamlit_server, page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{streamlit_server.url}/vergadering?stap=6")
+    page.locator("h1", has_text="Werkplan").first.wait_for(state="visible")
+    page.locator("[data-testid=stDataFrame] [role=gridcell]").first.wait_for(state="attached")
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached")
+    screenshot(page, "meeting-1280x720-werkplan.png")
+    assert exceptions_on(page) == []
+    assert not page.locator("[data-testid=stSidebar]").is_visible()
+    overflow = page.evaluate(
+        "(() => { const m = document.querySelector('[data-testid=stMain]');"
+        " return m.scrollHeight - m.clientHeight; })()")
+    assert overflow <= 0, f"the werkplan screen needs scrolling ({overflow}px)"
+    assert "A-02" in _cells(page)

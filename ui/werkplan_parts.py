@@ -83,21 +83,19 @@ def meeting_step(since: dt.date) -> None:
 
     wp, before = data.werkplan(), data.werkplan(end_of_day(since))
     b = werkplan_view.brief(before.actions, wp.actions, wp.themes, since, dt.date.today(), data.kpi_names())
-    left, right = st.columns(2, gap="medium")
-    with left:
-        st.subheader(f"Te laat ({len(b.late)})")
-        if b.late.empty:
-            st.markdown("Er zijn geen acties te laat.")
-        else:
-            actions_frame(b.late, key="meeting_late")
-    with right:
-        st.subheader(f"Afgerond sinds {fmt.day(since)} ({len(b.finished)})")
-        if b.finished.empty:
-            st.markdown("Sindsdien is geen actie afgerond.")
-        else:
-            st.dataframe(b.finished, hide_index=True, key="meeting_finished")
-    if b.illustrative:
-        st.markdown(":violet[**Het werkplan bevat illustratieve voorbeeldacties (demo)**]")
+    # On one 1280x720 screen: the late actions full width (a few rows, then the table scrolls),
+    # the finished ones as one line.
+    flag = " :violet[**· het werkplan bevat illustratieve voorbeeldacties (demo)**]" if b.illustrative else ""
+    st.markdown(f"**Te laat ({len(b.late)})**{flag}")
+    if b.late.empty:
+        st.markdown("Er zijn geen acties te laat.")
+    else:
+        late = b.late.assign(Actie=[f"{a} (illustratief)" if i.startswith("ja") else a
+                                    for a, i in zip(b.late["Actie"], b.late["Illustratief"])])
+        late = late[["Code", "Actie", "Status", "Deadline", "Rol"]]
+        st.dataframe(styled(late), hide_index=True, key="meeting_late", height="auto" if len(late) <= 4 else 300)
+    done = "; ".join(f"{md(a)} (was {md(w)})" for a, w in zip(b.finished["Actie"], b.finished["Was"]))
+    st.markdown(f"**Afgerond sinds {fmt.day(since)} ({len(b.finished)}):** {done or 'geen.'}")
 
 
 def changes_section(since: dt.date) -> None:

@@ -142,12 +142,17 @@ def _print_section(title: str, frame, line) -> None:
 
 
 def _print_preview(preview) -> None:
-    from kpi.importer import TARGETS
+    from kpi.importer import ACTIONS, TARGETS
 
     def where(r) -> str:
         return f"{r.area} · {r.indicator} · {r.peildatum}"
 
-    if preview.kind == TARGETS:
+    if preview.kind == ACTIONS:
+        _print_section("Nieuwe acties", preview.added, lambda r: f"{r.code} {r.title}: {r.status}")
+        _print_section("Gewijzigde acties", preview.changed,
+                       lambda r: f"{r.code} {r.title}: {r.old_status}{' (illustratief)' if r.old_illustrative else ''}"
+                                 f" → {r.status} ({r.fields or 'was illustratief'})")
+    elif preview.kind == TARGETS:
         _print_section("Nieuwe doelen", preview.added,
                        lambda r: f"{r.area} · {r.indicator}: doel {_num(r.value)} (versie {r.version}, geldig vanaf {r.peildatum})")
         _print_section("Gewijzigde doelen", preview.changed,
@@ -232,7 +237,7 @@ def cmd_undo(args, settings: Settings) -> int:
 
 def _add_import_parsers(sub) -> None:
     """Register the `import` and `undo` subcommands."""
-    im = sub.add_parser("import", help="cijfers of doelen inlezen uit CSV- of Excel-bestanden")
+    im = sub.add_parser("import", help="cijfers, doelen of een actielijst inlezen uit CSV- of Excel-bestanden")
     im.add_argument("files", nargs="+", metavar="BESTAND", help=".csv of .xlsx")
     im.add_argument("--dry-run", action="store_true", help="alleen controleren en tonen, niets opslaan")
     im.add_argument("--bron", dest="source", help="bron voor cijfers zonder bron (bijvoorbeeld een breed bestand)")

@@ -12,6 +12,7 @@ from kpi.tables import export_frame, kpi_events_table, provenance_table
 from kpi.text import summary_sentence, target_short
 from ui import data, frame
 from ui.components import md, status_badge
+from ui.werkplan_parts import kpi_section
 
 
 def render() -> None:
@@ -67,6 +68,8 @@ def render() -> None:
     st.markdown(md(ind.definition))
     st.caption(f"Bron: {md(ind.source)} · Frequentie: {md(ind.frequency)} · "
                f"Doel vastgelegd in: {md(r.target.source)}")
+
+    kpi_section(code, ind.name, r.status)
 
 
 if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame

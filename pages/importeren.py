@@ -4,6 +4,7 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import importer
+from kpi.importer.actions import preview_table as action_preview_table
 from kpi.tables import preview_table, problems_table
 from ui import auth, data, frame
 
@@ -13,7 +14,7 @@ def render() -> None:
     st.title("Cijfers importeren")
     st.markdown(
         "Upload een CSV- of Excelbestand met nieuwe cijfers (LISA, Locatus, bezoekersonderzoek, ranking) of "
-        "met herziene doelen. Eerst ziet u wat er verandert; pas na **Opslaan** wordt alles in één keer "
+        "met herziene doelen, of de actielijst van het werkplan. Eerst ziet u wat er verandert; pas na **Opslaan** wordt alles in één keer "
         "vastgelegd. De opmaak staat in de README (*Importformaten*)."
     )
     if msg := st.session_state.pop("import_flash", None):
@@ -47,9 +48,10 @@ def render() -> None:
             f"Nieuw ({fmt.number(len(preview.added))})", f"Gewijzigd ({fmt.number(len(preview.changed))})",
             f"Ongewijzigd ({fmt.number(len(preview.unchanged))})",
         ])
-        tab_new.dataframe(preview_table(preview.added), hide_index=True, key="import_added")
-        tab_changed.dataframe(preview_table(preview.changed), hide_index=True, key="import_changed")
-        tab_same.dataframe(preview_table(preview.unchanged), hide_index=True, key="import_unchanged")
+        table = action_preview_table if preview.kind == importer.ACTIONS else preview_table
+        tab_new.dataframe(table(preview.added), hide_index=True, key="import_added")
+        tab_changed.dataframe(table(preview.changed), hide_index=True, key="import_changed")
+        tab_same.dataframe(table(preview.unchanged), hide_index=True, key="import_unchanged")
         if len(preview.added) + len(preview.changed) == 0:
             st.caption("Niets gewijzigd: deze cijfers staan er al precies zo in.")
         elif st.button("Opslaan", type="primary", key="import_save"):

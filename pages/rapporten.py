@@ -42,7 +42,8 @@ def render() -> None:
     elif "stand" in st.query_params:
         del st.query_params["stand"]
     as_of = None if day == today else end_of_day(day)
-    report = assemble(data.snapshot(as_of), data.settings(), day, data.events(as_of), data.batches())
+    report = assemble(data.snapshot(as_of), data.settings(), day, data.events(as_of), data.batches(),
+                      werkplan=data.werkplan_brief(as_of, day))
     if as_of is not None:
         st.caption(f"Alles op deze pagina geeft de cijfers zoals bekend aan het einde van {fmt.peildatum(day, 'dag')} "
                    "(UTC), met de status op die datum.")

@@ -6,10 +6,11 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi.charts import kpi_figure
-from kpi.reports.meeting import parse_step, step_count, step_label
+from kpi.reports.meeting import is_werkplan_step, parse_step, step_count, step_label
 from kpi.text import summary_sentence, target_label
 from ui import data, frame
 from ui.components import STATUS_BADGE_COLOURS, STATUS_BADGE_ICONS, md
+from ui.werkplan_parts import meeting_since, meeting_step
 
 # Static projector layout on top of the frame's meeting chrome: one 1280x720 screen, the
 # figure large, the (still visible) demo banner compact. No data in it.
@@ -37,15 +38,18 @@ def _status(status: str) -> str:
 
 def render() -> None:
     results = data.results()
-    count = step_count(len(results))
+    count = step_count(len(results), werkplan=True)
     step = parse_step(st.query_params.get("stap"), count)
     st.query_params["stap"] = str(step)
+    on_werkplan = is_werkplan_step(step, count)
 
     st.html(_LAYOUT)
-    r = results[step - 1] if step > 0 else None
-    st.title(md(r.indicator.name) if r else "Stand van het Binnenstadakkoord")
+    r = results[step - 1] if 0 < step and not on_werkplan else None
+    st.title(md(r.indicator.name) if r else "Werkplan" if on_werkplan else "Stand van het Binnenstadakkoord")
 
-    if r is None:
+    if on_werkplan:
+        meeting_step(meeting_since())
+    elif r is None:
         if not results:
             st.info("Er zijn nog geen KPI's met een doel vastgelegd.")
         widths = [4, 2.6, 2.4, 3.4]
@@ -82,7 +86,7 @@ def render() -> None:
             st.plotly_chart(fig, key="meeting_chart", config={"displayModeBar": False, "locale": "nl"})
 
     where, leave, prev, nxt = st.columns([3.2, 3.2, 1.6, 1.6], vertical_alignment="center")
-    where.caption(step_label(step, count))
+    where.caption(step_label(step, count, werkplan=True))
     with leave.container(key="meeting_leave"):
         st.page_link(frame.page("overzicht"), label="Verlaat vergadermodus", icon=":material/close:")
     prev.button("Vorige", on_click=_go, args=(step - 1,), disabled=step == 0, key="meeting_prev",

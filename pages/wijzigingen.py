@@ -9,6 +9,7 @@ from kpi import changes, tables
 from kpi import formatting as fmt
 from ui import data, frame
 from ui.components import md
+from ui.werkplan_parts import changes_section
 
 
 def _section(title: str, table, empty: str, key: str) -> None:
@@ -43,6 +44,7 @@ def render() -> None:
         _section("Vervallen waarden", tables.removed_table(ch), "", "changes_removed")
     if not ch.targets.empty:
         _section("Gewijzigde doelen", tables.target_changes_table(ch), "", "changes_targets")
+    changes_section(since)
 
     st.subheader(f"Het dashboard zoals bekend op {fmt.peildatum(since, 'dag')}")
     if ch.before:

@@ -15,6 +15,7 @@ from kpi.service import load_snapshot
 from kpi.targets import revise_target
 from tests.importdata import SETTINGS, csv
 
+ACTIONS = "code;titel;thema;status;bron\nH1-1;Ondernemersgroep vormen;A;lopend;Werkplan deel A"
 TODAY = dt.date(2026, 11, 22)
 A = "Assen binnenstad"
 OBS = f"gebied;indicator;jaar;waarde;bron\n{A};banen;2025;4.310;LISA 2025"
@@ -55,6 +56,7 @@ def _seed_demo(engine) -> None:
 WRITES = {
     "import observaties (write_observations)": lambda e: _import(e, "cijfers.csv", OBS),
     "import doelen (write_targets)": lambda e: _import(e, "doelen.csv", TARGETS),
+    "import acties (write_actions)": lambda e: _import(e, "acties.csv", ACTIONS),
     "undo (undo_batch)": _undo,
     "doel herzien (revise_target)": lambda e: revise_target(
         e, indicator="banen", area=A, baseline_value=3800.0, baseline_year=2017, target_value=5500.0,

@@ -56,7 +56,7 @@ def test_meeting_summary_lists_every_kpi(monkeypatch, sqlite_url):
     assert body.count("illustratief") >= 5
     assert "**op koers**" in body and "**achter**" in body  # status in words
     assert "onder landelijk (7,0%)" in body and "top 25 in 2021" in body
-    assert "Scherm 1 van 6 · samenvatting" in body
+    assert "Scherm 1 van 7 · samenvatting" in body
     assert _param(at, "stap") == "0"
     assert at.button(key="meeting_prev").disabled and not at.button(key="meeting_next").disabled
 
@@ -79,7 +79,7 @@ def test_meeting_step_from_the_url_and_next_previous(monkeypatch, sqlite_url):
     assert _title(at) == "Aantal banen" and _param(at, "stap") == "1"
 
 
-@pytest.mark.parametrize("asked, title", [("99", "Positie in ranking binnensteden"), ("-3", "Stand van het Binnenstadakkoord"),
+@pytest.mark.parametrize("asked, title", [("99", "Werkplan"), ("5", "Positie in ranking binnensteden"), ("-3", "Stand van het Binnenstadakkoord"),
                                           ("drie", "Stand van het Binnenstadakkoord")])
 def test_meeting_step_out_of_range_is_clamped(monkeypatch, sqlite_url, asked, title):
     at = run_app(monkeypatch, sqlite_url, page="vergadering", query={"stap": asked})

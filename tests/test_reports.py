@@ -110,7 +110,7 @@ def test_pdf_title_page_has_every_kpi_with_value_target_and_status(report, pdf_t
 
 def test_pdf_has_a_page_per_kpi_with_sentence_sources_and_notice(report, pdf_text):
     pages = [_flat(p) for p in pdf_text if p.strip()]
-    assert len(pages) == 1 + len(report.results)
+    assert len(pages) == 1 + len(report.results) + 1 + len(report.werkplan.themes)  # werkplan: overview + themes
     for r, page in zip(report.results, pages[1:]):
         assert page.startswith(r.indicator.name)
         assert _flat(tables.value_text(r)) in page
@@ -138,7 +138,7 @@ def test_pdf_without_demo_values_has_no_notice(tmp_path, kaleido):
 def test_deck_has_summary_and_a_slide_per_kpi_with_picture(report, kaleido):
     deck = Presentation(io.BytesIO(reports.render(report, "pptx")))
     slides = list(deck.slides)
-    assert len(slides) == 1 + len(report.results)
+    assert len(slides) == 1 + len(report.results) + 1 + len(report.werkplan.themes)  # werkplan: overview + themes
     summary = slides[0]
     assert summary.shapes.title.text == "Stand van het Binnenstadakkoord – Assen binnenstad"
     table = next(s for s in summary.shapes if s.has_table).table

@@ -216,3 +216,50 @@ def clear_after_change() -> None:
 
 
 __all__ = ["DatabaseUnavailable", "engine", "start_run", "version", "snapshot", "results", "figure", "events", "settings", "clear_after_change"]
+
+
+# ---- werkplan (issue 9) ---------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _werkplan(url: str, version: str, as_of: dt.datetime | None):
+    from kpi.werkplan import load_werkplan
+
+    return load_werkplan(engine(), as_of)
+
+
+def werkplan(as_of: dt.datetime | None = None):
+    """Themes, roles, the role x theme matrix and the actions (as known at `as_of`), cached."""
+    return _werkplan(settings().database_url, version(), as_of)
+
+
+def kpi_names() -> dict[str, str]:
+    """Indicator code -> name, in display order, of the evaluated KPIs."""
+    return {r.indicator.code: r.indicator.name for r in results()}
+
+
+def kpi_statuses() -> dict[str, str]:
+    """Indicator code -> KPI status (achter, risico, ...) for today."""
+    return {r.indicator.code: r.status for r in results()}
+
+
+def update_action(action, status: str, note: str, user: str) -> int | None:
+    """Change an action's status and note as a one-row import (kpi.werkplan_edit); the batch
+    id or None when nothing changed; ImportRefused with a Dutch message when refused."""
+    from kpi.werkplan_edit import update_action as _update
+
+    batch = _update(engine(), action, status=status, note=note, user=user)
+    clear_after_change()
+    return batch
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _werkplan_brief(url: str, version: str, as_of: dt.datetime | None, today: dt.date):
+    from kpi.reports.werkplan_pages import load_brief
+
+    names = {r.indicator.code: r.indicator.name for r in _results(url, version, today, as_of)}
+    return load_brief(engine(), as_of, today, names)
+
+
+def werkplan_brief(as_of: dt.datetime | None, today: dt.date):
+    """The werkplan pages of a briefing (as known at `as_of`, status on `today`), cached."""
+    return _werkplan_brief(settings().database_url, version(), as_of, today)

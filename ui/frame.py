@@ -45,6 +45,7 @@ PAGES = (
     # file's name, so a cold first request for /kpi still finds this file (see the docstring).
     PageSpec("0_kpi", "Dashboard", "KPI in detail", ":material/show_chart:", "kpi"),
     PageSpec("bronnen", "Dashboard", "Bronnen en definities", ":material/menu_book:", "bronnen"),
+    PageSpec("werkplan", "Dashboard", "Werkplan", ":material/checklist:", "werkplan"),
     PageSpec("vergadering", "Vergadering en rapportage", "Vergadermodus", ":material/co_present:", MEETING_URL),
     PageSpec("wijzigingen", "Vergadering en rapportage", "Wat is er veranderd", ":material/difference:",
              "wijzigingen"),

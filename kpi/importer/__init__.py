@@ -5,7 +5,8 @@ the import page and `python -m kpi import`.
 Preview (nothing is written); `apply` saves a preview as one import batch in one
 transaction; `undo` takes a batch back. `prepare_rows` does the
 same for rows typed into a form (the Doelen page), so there is one write path per kind of
-data. Layouts: tidy (one row per figure), wide (one column per year) and targets (doelen);
+data. Layouts: tidy (one row per figure), wide (one column per year), targets (doelen) and
+the werkplan's action lists (acties, kpi.importer.actions);
 the README's "Importformaten" describes them.
 """
 
@@ -21,9 +22,10 @@ from sqlalchemy.engine import Engine
 
 from kpi import schema
 from kpi.export import CONTROL_CHARACTERS
+from kpi.importer import actions as action_import
 from kpi.importer import store
 from kpi.importer.layouts import extract
-from kpi.importer.model import OBSERVATIONS, TARGETS, ImportRefused, Preview, Problem
+from kpi.importer.model import ACTIONS, OBSERVATIONS, TARGETS, ImportRefused, Preview, Problem
 from kpi.importer.plan import (
     ObservationPlan,
     TargetPlan,
@@ -35,7 +37,7 @@ from kpi.importer.plan import (
 from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 
-__all__ = ["OBSERVATIONS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
+__all__ = ["ACTIONS", "OBSERVATIONS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
            "prepare_rows", "undo", "undoable"]
 
 # The longest name the history can record (import_batches.created_by and undone_by).
@@ -58,11 +60,11 @@ class _Pending:
 
     kind: str
     rows: pd.DataFrame
-    plan: ObservationPlan | TargetPlan
+    plan: ObservationPlan | TargetPlan | action_import.ActionPlan
     filename: str
     sha256: str
     today: dt.date
-    expected_versions: dict[tuple[str, str], int] | None = None
+    expected_versions: dict | None = None
 
 
 def _sha256(files: list[tuple[str, bytes]]) -> str:
@@ -116,7 +118,8 @@ def prepare_rows(engine: Engine, name: str, rows: pd.DataFrame, *,
     reading of columns, rules, comparison, batch and undo apply.
 
     `expected_versions` maps (indicator, area) to the target version the form was opened
-    on; `apply` refuses ("intussen gewijzigd") when the stored version is another by then.
+    on (for an action: code to the id of the action version shown); `apply` refuses
+    ("intussen gewijzigd") when the stored version is another by then.
     """
     # As a CSV reader would: text stripped, empty cells None.
     cells = rows.map(lambda v: v.strip() if isinstance(v, str) else v).astype(object)
@@ -142,18 +145,23 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
         problems += ex.problems
         extracted.append((sheet.file, ex))
     kinds = [ex.kind for _, ex in extracted]
-    kind = TARGETS if kinds and all(k == TARGETS for k in kinds) else OBSERVATIONS
+    kind = kinds[0] if kinds and len(set(kinds)) == 1 else OBSERVATIONS
     if len(set(kinds)) > 1:
         for name, ex in extracted:
             if ex.kind == TARGETS:
                 problems.append(Problem(name, None, None, "Dit is een doelenbestand; doelen en cijfers kunnen "
                                         "niet samen worden ingelezen. Importeer het apart."))
+            elif ex.kind == ACTIONS:
+                problems.append(Problem(name, None, None, "Dit is een actielijst van het werkplan; een actielijst "
+                                        "kan niet samen met cijfers of doelen worden ingelezen. Importeer het apart."))
     frames = [ex.frame for _, ex in extracted if ex.frame is not None]
     if problems or not frames:
         return Preview(names, kind, problems)
     frame = pd.concat(frames, ignore_index=True)
     file_order = {name: i for i, name in enumerate(names)}
     indicators, areas = _reference(engine)
+    if kind == ACTIONS:
+        return _prepare_actions(engine, names, frame, indicators, file_order, sha256, today, expected_versions)
     if kind == OBSERVATIONS:
         checked = validate_observations(frame, indicators, areas, create_areas=create_areas, today=today,
                                         file_order=file_order)
@@ -172,6 +180,21 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
     return Preview(names, kind, [], added, changed, unchanged, new_areas=checked.new_areas, _plan=pending)
 
 
+def _prepare_actions(engine: Engine, names: list[str], frame: pd.DataFrame, indicators: pd.DataFrame,
+                     file_order: dict[str, int], sha256: str, today: dt.date,
+                     expected_versions: dict | None) -> Preview:
+    with engine.connect() as conn:
+        themes, roles = action_import.reference(conn)
+    checked = action_import.validate_actions(frame, indicators, themes, roles, file_order=file_order)
+    if checked.problems:
+        return Preview(names, ACTIONS, checked.problems)
+    with engine.connect() as conn:
+        plan = action_import.plan_actions(conn, checked.frame)
+    added, changed, unchanged = action_import.action_frames(plan)
+    pending = _Pending(ACTIONS, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
+    return Preview(names, ACTIONS, [], added, changed, unchanged, _plan=pending)
+
+
 def apply(engine: Engine, preview: Preview, user: str) -> int | None:
     """Save a preview as one import batch in one transaction; the batch id, or None when
     nothing changes. Re-plans inside the transaction and refuses (ImportRefused) when the
@@ -184,9 +207,15 @@ def apply(engine: Engine, preview: Preview, user: str) -> int | None:
         raise ImportRefused("Dit voorbeeld kan niet worden opgeslagen; lees de bestanden opnieuw in.")
     meta = dict(filename=pending.filename, sha256=pending.sha256)
     concurrent = store.CONCURRENT if pending.expected_versions is None else store.TARGET_CHANGED
+    if pending.kind == ACTIONS and pending.expected_versions is not None:
+        concurrent = action_import.ACTION_CHANGED
     try:
         with engine.begin() as conn:
-            if pending.kind == OBSERVATIONS:
+            if pending.kind == ACTIONS:
+                fresh = action_import.plan_actions(conn, pending.rows)
+                if pending.expected_versions is not None:
+                    action_import.check_action_versions(fresh, pending.expected_versions)
+            elif pending.kind == OBSERVATIONS:
                 fresh = plan_observations(conn, pending.rows)
             else:
                 fresh = plan_targets(conn, pending.rows, pending.today)
@@ -196,6 +225,8 @@ def apply(engine: Engine, preview: Preview, user: str) -> int | None:
                 return None
             if not fresh.same_outcome(pending.plan):
                 raise ImportRefused(concurrent)
+            if pending.kind == ACTIONS:
+                return action_import.write_actions(conn, fresh, meta, user)
             if pending.kind == OBSERVATIONS:
                 return store.write_observations(conn, fresh, meta, user)
             return store.write_targets(conn, fresh, meta, user)

@@ -2,7 +2,8 @@
 
 - tidy: one row per figure: gebied, indicator, peildatum or jaar, waarde, bron[, toelichting];
 - wide: one row per area and indicator, one column per year (or date);
-- targets (doelen): the columns of data/reference/akkoord-doelen.csv plus `reden`.
+- targets (doelen): the columns of data/reference/akkoord-doelen.csv plus `reden`;
+- actions (acties): the werkplan's action list, one row per action (ACTION_FIELDS).
 
 Headers are matched case-insensitively, with English aliases. Every output row keeps its
 file, spreadsheet row and the header text of each field, so a message can point at the cell.
@@ -11,11 +12,11 @@ file, spreadsheet row and the header text of each field, so a message can point 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from kpi.importer.model import OBSERVATIONS, TARGETS, Problem
+from kpi.importer.model import ACTIONS, OBSERVATIONS, TARGETS, Problem
 from kpi.importer.parsing import display_text, infer_decimal, parse_numbers
 from kpi.importer.reading import Sheet
 from kpi.periods import parse_peildatum
@@ -45,6 +46,27 @@ TARGET_FIELDS: dict[str, tuple[str, ...]] = {
 # Any of these columns makes a file a targets file.
 TARGET_MARKERS = {"basiswaarde", "basisjaar", "doelwaarde", "doeljaar", "vergelijking"}
 TARGET_REQUIRED = ["indicator", "gebied", "basiswaarde", "basisjaar", "doelwaarde", "doeljaar", "vergelijking", "reden"]
+# The werkplan's action list (issue 9): one row per action.
+ACTION_FIELDS: dict[str, tuple[str, ...]] = {
+    "code": ("code",),
+    "titel": ("titel", "title"),
+    "thema": ("thema", "theme"),
+    "eigenaar": ("eigenaar", "owner"),
+    "rol": ("rol", "role"),
+    "jaar": ("jaar", "year"),
+    "start": ("start", "startdatum", "start_date"),
+    "deadline": ("deadline", "due", "einddatum", "due_date"),
+    "status": ("status",),
+    "budget": ("budget",),
+    "besteed": ("besteed", "spent"),
+    "fonds": ("fonds", "fund"),
+    "kpis": ("kpis", "kpi", "kpi's"),
+    "toelichting": ("toelichting", "note", "notes", "opmerking"),
+    "bron": ("bron", "source"),
+}
+# `status` with any of these makes a file an action list (a figures file has no status).
+ACTION_MARKERS = {"deadline", "titel", "thema"}
+ACTION_REQUIRED = ["code", "titel", "thema", "status"]
 
 
 @dataclass
@@ -117,9 +139,15 @@ def _map_columns(sheet: Sheet, fields: dict[str, tuple[str, ...]], periods_allow
 
 
 def detect_kind(sheet: Sheet) -> str:
-    """'doelen' when the headers are those of a targets file, else 'observaties'."""
+    """'doelen' when the headers are those of a targets file, 'acties' for an action list,
+    else 'observaties'."""
     keys = {_lookup(TARGET_FIELDS).get(_norm(h)) for h in sheet.headers}
-    return TARGETS if keys & TARGET_MARKERS else OBSERVATIONS
+    if keys & TARGET_MARKERS:
+        return TARGETS
+    action_keys = {_lookup(ACTION_FIELDS).get(_norm(h)) for h in sheet.headers}
+    if "status" in action_keys and action_keys & ACTION_MARKERS:
+        return ACTIONS
+    return OBSERVATIONS
 
 
 def _text(sheet: Sheet, pos: int | None, fill: str = "") -> pd.Series:
@@ -153,8 +181,11 @@ SOURCE_HINT = " Voeg een kolom 'bron' toe of geef één bron op voor het hele be
 
 def extract(sheet: Sheet, default_source: str | None) -> Extracted:
     """The sheet as rows of figures (tidy or wide) or of targets, with their problems."""
-    if detect_kind(sheet) == TARGETS:
+    kind = detect_kind(sheet)
+    if kind == TARGETS:
         return _targets(sheet, default_source)
+    if kind == ACTIONS:
+        return _actions(sheet, default_source)
     lookup = _lookup(OBSERVATION_FIELDS)
     has_value_column = any(lookup.get(_norm(h)) == "waarde" for h in sheet.headers)
     found, periods, problems = _map_columns(sheet, OBSERVATION_FIELDS, periods_allowed=not has_value_column)
@@ -313,3 +344,56 @@ def _targets(sheet: Sheet, default_source: str | None) -> Extracted:
     })
     frame["kolom_bron"] = source_header
     return Extracted(TARGETS, frame.reset_index(drop=True))
+
+
+def _euro_cells(values: pd.Series) -> pd.Series:
+    """Amounts with the euro sign taken off ('€ 12.500' -> '12.500'); numbers stay numbers."""
+    return values.map(lambda v: v.replace("€", "").strip() if isinstance(v, str) else v)
+
+
+def _actions(sheet: Sheet, default_source: str | None) -> Extracted:
+    """An action list: the contract's columns as text (numbers parsed, dates as cells).
+
+    Optional columns the file does not have are listed in `ontbreekt`, so that the plan
+    keeps those fields of a known action instead of clearing them.
+    """
+    found, _, problems = _map_columns(sheet, ACTION_FIELDS, periods_allowed=False)
+    for name in ACTION_REQUIRED:
+        if name not in found:
+            problems.append(_missing(sheet, name, ACTION_FIELDS[name]))
+    if "bron" not in found and not default_source:
+        problems.append(_missing(sheet, "bron", ACTION_FIELDS["bron"], SOURCE_HINT))
+    if problems:
+        return Extracted(ACTIONS, None, problems)
+    if sheet.cells.empty:
+        return Extracted(ACTIONS, None, [_no_rows(sheet)])
+    idx = sheet.cells.index
+
+    def cells(name: str) -> pd.Series:
+        pos = found.get(name)
+        return sheet.cells[pos] if pos is not None else pd.Series([None] * len(idx), index=idx, dtype=object)
+
+    budget_raw, spent_raw = _euro_cells(cells("budget")), _euro_cells(cells("besteed"))
+    # Amounts in an action list are Dutch euros: "12.500" is twelve thousand five hundred
+    # unless the file shows it writes a decimal point ("12500.50").
+    decimal = _decimal_of(replace(sheet, default_decimal=","), [budget_raw, spent_raw])
+    budget, spent = parse_numbers(budget_raw, decimal), parse_numbers(spent_raw, decimal)
+    source, source_header = _source(sheet, found.get("bron"), default_source)
+    absent = tuple(name for name in ACTION_FIELDS if name not in found and name != "bron")
+    frame = pd.DataFrame({
+        "bestand": sheet.file,
+        "rij": idx.astype(int),
+        **{name: _text(sheet, found.get(name)) for name in
+           ("code", "titel", "thema", "eigenaar", "rol", "jaar", "status", "fonds", "kpis", "toelichting")},
+        "start": cells("start"), "start_tekst": _text(sheet, found.get("start")),
+        "deadline": cells("deadline"), "deadline_tekst": _text(sheet, found.get("deadline")),
+        "budget": budget["tekst"], "budget_getal": budget["getal"], "budget_status": budget["status"],
+        "besteed": spent["tekst"], "besteed_getal": spent["getal"], "besteed_status": spent["status"],
+        "decimaal": decimal,
+        "bron": source,
+        "ontbreekt": [absent] * len(idx),
+        **{f"kolom_{name}": (sheet.headers[pos] if (pos := found.get(name)) is not None else None)
+           for name in ACTION_FIELDS},
+    })
+    frame["kolom_bron"] = source_header
+    return Extracted(ACTIONS, frame.reset_index(drop=True))

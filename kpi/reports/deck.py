@@ -13,6 +13,7 @@ from pptx.util import Emu, Inches, Pt
 
 from kpi.export import printable
 from kpi.metrics import KpiResult
+from kpi.reports import werkplan_pages
 from kpi.reports.model import (
     DECK_CHART_PX,
     ILLUSTRATIVE_NOTICE,
@@ -114,6 +115,7 @@ def pptx_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
     _summary_slide(prs, report)
     for r in report.results:
         _kpi_slide(prs, report, r, images.get(r.indicator.code))
+    werkplan_pages.deck_slides(prs, report.werkplan, _title, _text)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

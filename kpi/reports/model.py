@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -15,6 +15,7 @@ from kpi.charts import kpi_figure
 from kpi.metrics import KpiResult
 from kpi.service import Snapshot, evaluate_snapshot, load_snapshot, settings_areas
 from kpi.settings import Settings
+from kpi.werkplan_view import WerkplanBrief
 
 ILLUSTRATIVE_NOTICE = (
     "Let op: dit rapport bevat illustratieve waarden (demo), geen metingen. Ze zijn "
@@ -38,6 +39,8 @@ class ReportData:
     results: list[KpiResult]
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
     last_import: dt.datetime | None = None
+    # The werkplan pages (kpi.reports.werkplan_pages); None: the report has none.
+    werkplan: WerkplanBrief | None = None
 
     @property
     def illustrative(self) -> bool:
@@ -75,13 +78,14 @@ def last_import(batches: pd.DataFrame, as_of: dt.datetime | None = None) -> dt.d
 
 
 def assemble(
-    snapshot: Snapshot, settings: Settings, today: dt.date, events: pd.DataFrame, batches: pd.DataFrame
+    snapshot: Snapshot, settings: Settings, today: dt.date, events: pd.DataFrame, batches: pd.DataFrame,
+    werkplan: WerkplanBrief | None = None,
 ) -> ReportData:
     """A report from data already loaded (the UI passes its cached frames)."""
     return ReportData(
         area=settings.area, today=today, as_of=snapshot.as_of, generated_at=repository.utcnow(),
         results=evaluate_snapshot(snapshot, settings, today), events=events,
-        last_import=last_import(batches, snapshot.as_of),
+        last_import=last_import(batches, snapshot.as_of), werkplan=werkplan,
     )
 
 
@@ -90,11 +94,15 @@ def load_report(
 ) -> ReportData:
     """Load and evaluate everything a report shows (as known at `as_of`, UTC; status on `today`,
     by default the as-of date, so a past briefing comes out as it was)."""
+    from kpi.reports.werkplan_pages import load_brief
+
     today = today or (as_of.date() if as_of else dt.date.today())
-    return assemble(
+    report = assemble(
         load_snapshot(engine, as_of, settings_areas(settings)), settings, today,
         event_store.list_events(engine, as_of=as_of, area=settings.area), repository.load_batches(engine),
     )
+    names = {r.indicator.code: r.indicator.name for r in report.results}
+    return replace(report, werkplan=load_brief(engine, as_of, today, names))
 
 
 def figure(report: ReportData, r: KpiResult, height: int = PDF_CHART_PX[1]):

@@ -18,6 +18,7 @@ from fpdf.fonts import FontFace
 from kpi import formatting as fmt
 from kpi.export import printable
 from kpi.metrics import KpiResult
+from kpi.reports import werkplan_pages
 from kpi.reports.errors import ReportError
 from kpi.reports.model import (
     ILLUSTRATIVE_NOTICE,
@@ -191,4 +192,5 @@ def pdf_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
     _title_page(pdf, report)
     for r in report.results:
         _kpi_page(pdf, report, r, images.get(r.indicator.code))
+    werkplan_pages.pdf_pages(pdf, report.werkplan)
     return bytes(pdf.output())

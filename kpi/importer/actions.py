@@ -1,0 +1,324 @@
+"""Action lists of the werkplan through the importer: rules, comparison, writing and undo.
+
+An action is keyed by its code. It is *changed* when any field differs from the current
+version, or when the current version is illustrative (a real action list replaces the demo
+one, as real figures replace illustrative ones). A column the file does not have (say
+`budget`) keeps the stored value of a known action; a column that is there but empty
+clears it. Writing and undo are `kpi.werkplan_store`'s versioning: a new version per
+changed action, the old one superseded by the batch; undo withdraws the batch's versions
+and brings back the ones it replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from kpi import repository, schema, werkplan, werkplan_store
+from kpi.importer.layouts import ACTION_FIELDS
+from kpi.importer.model import ACTIONS, ImportRefused
+from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OTHER_DECIMAL, parse_dates, parse_years
+from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
+from kpi.periods import DAY
+
+# Columns of the preview frames of an action list (Preview.added / changed / unchanged).
+ACTION_PREVIEW_COLUMNS = ["code", "title", "theme", "status", "file", "row"]
+ACTION_CHANGED_COLUMNS = [*ACTION_PREVIEW_COLUMNS, "old_status", "old_illustrative", "fields"]
+ACTION_PREVIEW_HEADERS = {
+    "code": "Code", "title": "Actie", "theme": "Thema", "status": "Status", "old_status": "Status was",
+    "old_illustrative": "Was illustratief", "fields": "Gewijzigd", "file": "Bestand", "row": "Rij",
+}
+# File field -> stored field (kpi.werkplan_store.WRITE_COLUMNS).
+FIELD_OF = {
+    "code": "code", "titel": "title", "thema": "theme", "eigenaar": "owner", "rol": "role", "jaar": "year",
+    "start": "start", "deadline": "due", "status": "status", "budget": "budget", "besteed": "spent",
+    "fonds": "fund", "kpis": "kpis", "toelichting": "note", "bron": "source",
+}
+DUTCH_OF = {v: k for k, v in FIELD_OF.items()}
+CODE_MAX = schema.actions.c.code.type.length
+TITLE_MAX = schema.actions.c.title.type.length
+OWNER_MAX = schema.actions.c.owner.type.length
+ACTION_CHANGED = (
+    "Deze actie is intussen gewijzigd door iemand anders; er is niets opgeslagen. "
+    "Bekijk de nieuwe stand en vul het formulier opnieuw in."
+)
+
+
+def _kpi_list(text: str) -> list[str]:
+    return [k.strip() for k in re.split(r"[,;]", text) if k.strip()]
+
+
+def _fund(text: str) -> str | None:
+    key = text.strip().casefold()
+    for code, label in werkplan.FUNDS.items():
+        if key in (code, label.casefold()):
+            return code
+    return None
+
+
+def _first_of_code(f: pd.DataFrame) -> pd.Series:
+    """For a code seen before: where it first occurs ('rij 3' or 'rij 3 van a.csv'); else ''."""
+    first: dict[str, tuple[int, str]] = {}
+    out = []
+    for code, row, file in zip(f["code"], f["rij"], f["bestand"], strict=True):
+        if code and code in first:
+            r, other = first[code]
+            out.append(f"rij {r}" if other == file else f"rij {r} van {other}")
+        else:
+            if code:
+                first[code] = (int(row), file)
+            out.append("")
+    return pd.Series(out, index=f.index, dtype=object)
+
+
+def _amount_rules(field: str, label: str) -> list:
+    from kpi.importer.validation import Rule, _decimal_hint
+
+    status, number = f"{field}_status", f"{field}_getal"
+    return [
+        Rule(f"{field}_geen_getal", field, lambda s: s != NOT_A_NUMBER,
+             lambda r: f"'{r[field]}' is geen bedrag in euro's (bijvoorbeeld 12.500 of € 12.500).", column=status),
+        Rule(f"{field}_decimaalteken", field, lambda s: s != OTHER_DECIMAL,
+             lambda r: f"'{r[field]}' {_decimal_hint(r)}.", column=status),
+        Rule(f"{field}_negatief", field, lambda s: ~(s < 0), lambda r: f"{label} '{r[field]}' is negatief.",
+             column=number),
+    ]
+
+
+def _date_rule(field: str):
+    from kpi.importer.validation import Rule
+
+    return Rule(f"{field}_ongeldig", field,
+                lambda f: (f[f"{field}_tekst"] == "") | (f[f"{field}_precisie"] == DAY),
+                lambda r: f"'{r[f'{field}_tekst']}' is geen geldige datum; gebruik een dag (1-3-2027 of 2027-03-01).")
+
+
+def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.DataFrame, roles: pd.DataFrame,
+                     *, file_order: dict[str, int]):
+    """Check an action list: a code (once), title, known theme and status, a known role and
+    fund, plain years, real dates with start not after the deadline, amounts in euros,
+    known KPI codes and a source. The clean frame has kpi.werkplan_store.WRITE_COLUMNS."""
+    f = frame.copy()
+    f["thema_letter"] = f["thema"].map(lambda t: werkplan.resolve_theme(themes, t) if t else None)
+    f["status_code"] = f["status"].map(lambda s: werkplan.resolve_status(s) if s else None)
+    role_names = {name.casefold(): name for name in roles["name"]}
+    f["rol_naam"] = f["rol"].map(lambda r: role_names.get(" ".join(r.split()).casefold()) if r else None)
+    f["fonds_code"] = f["fonds"].map(lambda v: _fund(v) if v else None)
+    f["jaar_getal"] = parse_years(f["jaar"])
+    for field in ("start", "deadline"):
+        f[f"{field}_datum"], f[f"{field}_precisie"] = parse_dates(f[field])
+        f.loc[f[f"{field}_tekst"] == "", [f"{field}_datum", f"{field}_precisie"]] = None
+    lookup = {c.casefold(): c for c in indicators["code"]}
+    lookup |= {n.casefold(): c for c, n in zip(indicators["code"], indicators["name"], strict=True)}
+    f["kpi_codes"] = f["kpis"].map(lambda t: tuple(dict.fromkeys(lookup.get(k.casefold()) for k in _kpi_list(t))))
+    f["kpi_onbekend"] = f["kpis"].map(lambda t: ", ".join(k for k in _kpi_list(t) if k.casefold() not in lookup))
+    start = pd.to_datetime(f["start_datum"].where(f["start_precisie"] == DAY))
+    due = pd.to_datetime(f["deadline_datum"].where(f["deadline_precisie"] == DAY))
+    f["na_deadline"] = (start > due).fillna(False).astype(bool)
+    known_themes = ", ".join(themes["letter"] + " " + themes["name"])
+    known_statuses = ", ".join(s.code for s in werkplan.ACTION_STATUSES)
+    known_roles = ", ".join(roles["name"])
+    known_funds = ", ".join(werkplan.FUNDS)
+    known_kpis = ", ".join(indicators["code"])
+    # pandera takes most of a second to import; only prepare needs it (see importer/__init__).
+    from kpi.importer.validation import Rule, Validated, _run
+
+    f["dubbel_van"] = _first_of_code(f)
+
+    rules = [
+        Rule("code_leeg", "code", lambda s: s != "", lambda r: "De code is leeg.", column="code"),
+        Rule("code_te_lang", "code", lambda s: s.str.len() <= CODE_MAX,
+             lambda r: f"De code is langer dan {CODE_MAX} tekens.", column="code"),
+        Rule("titel_leeg", "titel", lambda s: s != "", lambda r: "De titel is leeg.", column="titel"),
+        Rule("titel_te_lang", "titel", lambda s: s.str.len() <= TITLE_MAX,
+             lambda r: f"De titel is langer dan {TITLE_MAX} tekens.", column="titel"),
+        Rule("thema_leeg", "thema", lambda s: s != "", lambda r: "Het thema is leeg.", column="thema"),
+        Rule("thema_onbekend", "thema", lambda f: (f["thema"] == "") | f["thema_letter"].notna(),
+             lambda r: f"Onbekend thema '{r['thema']}'. Gebruik de letter A-F of de naam: {known_themes}."),
+        Rule("eigenaar_te_lang", "eigenaar", lambda s: s.str.len() <= OWNER_MAX,
+             lambda r: f"De eigenaar is langer dan {OWNER_MAX} tekens.", column="eigenaar"),
+        Rule("rol_onbekend", "rol", lambda f: (f["rol"] == "") | f["rol_naam"].notna(),
+             lambda r: f"Onbekende rol '{r['rol']}'. Bekende rollen: {known_roles}."),
+        Rule("jaar_ongeldig", "jaar", lambda f: (f["jaar"] == "") | f["jaar_getal"].notna(),
+             lambda r: f"'{r['jaar']}' is geen jaartal (bijvoorbeeld 2026)."),
+        _date_rule("start"),
+        _date_rule("deadline"),
+        Rule("start_na_deadline", "start", lambda s: ~s,
+             lambda r: (f"De start {r['start_tekst']} ligt na de deadline {r['deadline_tekst']}."), column="na_deadline"),
+        Rule("status_leeg", "status", lambda s: s != "", lambda r: "De status is leeg.", column="status"),
+        Rule("status_onbekend", "status", lambda f: (f["status"] == "") | f["status_code"].notna(),
+             lambda r: f"Onbekende status '{r['status']}'. Gebruik: {known_statuses}."),
+        *_amount_rules("budget", "Het budget"),
+        *_amount_rules("besteed", "Het bestede bedrag"),
+        Rule("fonds_onbekend", "fonds", lambda f: (f["fonds"] == "") | f["fonds_code"].notna(),
+             lambda r: f"Onbekend fonds '{r['fonds']}'. Gebruik: {known_funds}."),
+        Rule("kpi_onbekend", "kpis", lambda s: s == "",
+             lambda r: f"Onbekende KPI '{r['kpi_onbekend']}'. Bekende KPI's: {known_kpis}.", column="kpi_onbekend"),
+        Rule("bron_leeg", "bron", lambda s: s != "",
+             lambda r: "De bron is leeg; vul de bron in (of geef één bron op voor het hele bestand).", column="bron"),
+        Rule("dubbel", "code", lambda s: s == "",
+             lambda r: f"De actie {r['code']} komt dubbel voor; staat ook in {r['dubbel_van']}.", column="dubbel_van"),
+    ]
+    problems = _run(f, rules, file_order)
+
+    def amount(field: str) -> pd.Series:
+        return f[f"{field}_getal"].where(f[f"{field}_status"] != EMPTY).astype(float)
+
+    clean = pd.DataFrame({
+        "code": f["code"], "title": f["titel"], "theme": f["thema_letter"],
+        "owner": f["eigenaar"], "role": f["rol_naam"],
+        "year": [None if pd.isna(y) else int(y) for y in f["jaar_getal"]],
+        "start": f["start_datum"], "due": f["deadline_datum"], "status": f["status_code"],
+        "budget": amount("budget"), "spent": amount("besteed"), "fund": f["fonds_code"],
+        "kpis": [tuple(k for k in ks if k) for ks in f["kpi_codes"]], "note": f["toelichting"],
+        "source": f["bron"], "illustrative": False,
+        "keep": [tuple(FIELD_OF[n] for n in absent) for absent in f["ontbreekt"]],
+        "file": f["bestand"], "row": f["rij"],
+    })
+    return Validated(clean, problems, [])
+
+
+# ---- comparing with what is stored ----------------------------------------------------------
+
+def _comparable(field: str, value):
+    """One field's value in a form that compares equal however it was read or stored."""
+    if field == "kpis":
+        return tuple(sorted(value or ()))
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA:
+        return None
+    if field in ("start", "due"):
+        return pd.Timestamp(value).date()
+    if field in ("budget", "spent"):
+        return round(float(value), 2)
+    if field == "year":
+        return int(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+COMPARED = [c for c in werkplan_store.WRITE_COLUMNS if c not in ("code", "illustrative")]
+
+
+@dataclass
+class ActionPlan:
+    """Validated actions with their status against the database and the version each replaces."""
+
+    rows: pd.DataFrame
+
+    def same_outcome(self, other: ActionPlan) -> bool:
+        return (
+            np.array_equal(self.rows["status_plan"].to_numpy(), other.rows["status_plan"].to_numpy())
+            and np.array_equal(self.rows["old_id"].to_numpy(), other.rows["old_id"].to_numpy())
+        )
+
+    @property
+    def writes(self) -> bool:
+        return bool((self.rows["status_plan"] != UNCHANGED).any())
+
+
+def plan_actions(conn: Connection, rows: pd.DataFrame) -> ActionPlan:
+    """Classify each validated action as new, changed or unchanged against its current version;
+    fields the file had no column for take the current version's value."""
+    rows = rows.reset_index(drop=True).copy()
+    current = werkplan_store.load_actions(conn).set_index("code")
+    status, old_id, old_status, old_ill, fields = [], [], [], [], []
+    for i, r in rows.iterrows():
+        if r["code"] not in current.index:
+            status.append(ADDED)
+            old_id.append(-1)
+            old_status.append(None)
+            old_ill.append(None)
+            fields.append("")
+            continue
+        old = current.loc[r["code"]]
+        for field in r["keep"]:
+            rows.at[i, field] = old[field]
+        differ = [c for c in COMPARED if _comparable(c, rows.at[i, c]) != _comparable(c, old[c])]
+        changed = bool(differ) or bool(old["illustrative"])
+        status.append(CHANGED if changed else UNCHANGED)
+        old_id.append(int(old["id"]))
+        old_status.append(old["status"] if changed else None)
+        old_ill.append(bool(old["illustrative"]) if changed else None)
+        fields.append(", ".join(DUTCH_OF[c] for c in differ))
+    out = rows.assign(status_plan=np.array(status, dtype=object), old_id=np.array(old_id, dtype="int64"),
+                      old_status=old_status, old_illustrative=old_ill, fields=fields)
+    return ActionPlan(out)
+
+
+def action_frames(plan: ActionPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The preview's added, changed and unchanged frames (status in words)."""
+    rows = plan.rows
+    shown = pd.DataFrame({
+        "code": rows["code"], "title": rows["title"], "theme": rows["theme"],
+        "status": rows["status"].map(werkplan.status_label),
+        "file": rows["file"], "row": rows["row"].astype(int),
+        "old_status": [None if s is None else werkplan.status_label(s) for s in rows["old_status"]],
+        "old_illustrative": rows["old_illustrative"], "fields": rows["fields"],
+    })
+    status = rows["status_plan"]
+    return (
+        shown.loc[status == ADDED, ACTION_PREVIEW_COLUMNS].reset_index(drop=True),
+        shown.loc[status == CHANGED, ACTION_CHANGED_COLUMNS].reset_index(drop=True),
+        shown.loc[status == UNCHANGED, ACTION_PREVIEW_COLUMNS].reset_index(drop=True),
+    )
+
+
+def preview_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """An action list's preview frame with Dutch headers (illustrative as ja/nee)."""
+    out = frame.copy()
+    if "old_illustrative" in out:
+        out["old_illustrative"] = out["old_illustrative"].map(lambda v: "ja" if v else "nee")
+    return out.rename(columns=ACTION_PREVIEW_HEADERS)
+
+
+def check_action_versions(plan: ActionPlan, expected: dict[str, int]) -> None:
+    """Refuse when an action's current version is not the one a form was opened on."""
+    for code, old in zip(plan.rows["code"], plan.rows["old_id"], strict=True):
+        if code in expected and expected[code] != int(old):
+            raise ImportRefused(ACTION_CHANGED)
+
+
+def write_actions(conn: Connection, plan: ActionPlan, meta: dict, user: str) -> int:
+    """Create the batch and store a new version of each new or changed action; the batch id."""
+    rows = plan.rows
+    now = repository.utcnow()
+    status = rows["status_plan"]
+    batch = repository.create_batch(
+        conn, ACTIONS, meta["filename"], user, sha256=meta["sha256"], created_at=now,
+        rows_total=len(rows), rows_added=int((status == ADDED).sum()),
+        rows_changed=int((status == CHANGED).sum()), rows_unchanged=int((status == UNCHANGED).sum()),
+    )
+    werkplan_store.save_actions(conn, rows[status != UNCHANGED], batch, now)
+    repository.touch_data_version(conn)
+    return batch
+
+
+def undo_actions(conn: Connection, batch_id: int, now: dt.datetime, refuse_later) -> None:
+    """Undo an action batch: refuse while a later batch in force replaced one of its versions."""
+    later = werkplan_store.later_batches(conn, batch_id)
+    if later:
+        refuse_later(batch_id, later)
+    werkplan_store.undo_actions(conn, batch_id, now)
+
+
+def file_fields() -> list[str]:
+    """The action list's column names, in the contract's order (for the README and forms)."""
+    return list(ACTION_FIELDS)
+
+
+def reference(conn: Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Themes and roles, for validating an action list."""
+    r = schema.roles
+    return werkplan_store.load_themes(conn), pd.read_sql(sa.select(r.c.name).order_by(r.c.sort_order), conn)

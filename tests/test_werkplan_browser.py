@@ -1,0 +1,70 @@
+"""In chromium: a fresh server whose very first request is /werkplan or /kpi?kpi=ranking
+(a cold deep link) shows the werkplan's actions in the table's accessible cells, without
+an error element (issue 9)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import exceptions_on, screenshot, sqlite_url
+
+pytest_plugins = ["tests.browser"]
+pytestmark = pytest.mark.browser
+
+
+def _cells(page) -> list[str]:
+    # glide-data-grid draws on a canvas and keeps an accessible copy of the visible cells.
+    return [c.strip() for c in page.locator("[data-testid=stDataFrame] [role=gridcell]").all_inner_texts()]
+
+
+def _cold(server_factory, page, tmp_path, name: str, path: str, heading: str):
+    server = server_factory(sqlite_url(tmp_path / f"{name}.db"), name=name)
+    page.goto(f"{server.url}{path}")
+    page.locator("h1", has_text=heading).first.wait_for(state="visible")
+    page.locator("[data-testid=stDataFrame] [role=gridcell]").first.wait_for(state="attached")
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached")
+    assert page.get_by_text("Page not found").count() == 0
+    return server
+
+
+def test_cold_werkplan_shows_the_actions_per_theme(server_factory, page, tmp_path):
+    server = _cold(server_factory, page, tmp_path, "werkplan", "/werkplan", "Werkplan Binnenstad")
+    cells = _cells(page)
+    assert "A-02" in cells and "Winkelpanden buiten het kernwinkelgebied ombouwen tot woningen" in cells, cells[:40]
+    assert "⚠ Vertraagd" in cells and "ja – voorbeeld" in cells
+    assert page.get_by_text("Bevat illustratieve acties – geen echte").count() == 1
+    assert page.locator("h3", has_text="A compact & compleet").count() == 1
+    assert "weergave=acties" in page.url
+    screenshot(page, "werkplan.png")
+    assert exceptions_on(page) == [] and server.alarms() == []
+
+
+def test_cold_kpi_page_shows_what_is_done_about_it(server_factory, page, tmp_path):
+    server = _cold(server_factory, page, tmp_path, "kpiranking", "/kpi?kpi=ranking",
+                   "Positie in ranking binnensteden")
+    section = page.locator("h3", has_text="Wat doen we eraan")
+    section.scroll_into_view_if_needed()
+    assert page.get_by_text("staat op ‘achter’ en er loopt geen actie voor deze KPI").count() == 1
+    grid = page.locator("[data-testid=stDataFrame]").last
+    grid.scroll_into_view_if_needed()
+    grid.locator("[role=gridcell]").first.wait_for(state="attached")
+    cells = [c.strip() for c in grid.locator("[role=gridcell]").all_inner_texts()]
+    assert "F-01" in cells and "Campagne voor de binnenstad als uitje in de regio" in cells, cells
+    screenshot(page, "kpi-ranking-werkplan.png")
+    assert exceptions_on(page) == [] and server.alarms() == []
+
+
+def test_meeting_werkplan_screen_fits_the_projector(streamlit_server, page):
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{streamlit_server.url}/vergadering?stap=6")
+    page.locator("h1", has_text="Werkplan").first.wait_for(state="visible")
+    page.locator("[data-testid=stDataFrame] [role=gridcell]").first.wait_for(state="attached")
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached")
+    screenshot(page, "meeting-1280x720-werkplan.png")
+    assert exceptions_on(page) == []
+    assert not page.locator("[data-testid=stSidebar]").is_visible()
+    overflow = page.evaluate(
+        "(() => { const m = document.querySelector('[data-testid=stMain]');"
+        " return m.scrollHeight - m.clientHeight; })()")
+    assert overflow <= 0, f"the werkplan screen needs scrolling ({overflow}px)"
+    assert "A-02" in _cells(page)

@@ -1,0 +1,111 @@
+"""Rendering pieces of the werkplan shared by the Werkplan page, the KPI page, meeting mode
+and Wat is er veranderd (the data comes from ui/data.py, the tables from kpi.werkplan_view)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from kpi import formatting as fmt
+from kpi import werkplan, werkplan_view
+from ui import data, frame
+from ui.components import md
+
+ILLUSTRATIVE_NOTE = "Illustratieve voorbeeldacties (demo), geen echte acties: ze staan als ‘ja – voorbeeld’ in de kolom Illustratief."
+
+
+def styled(table: pd.DataFrame):
+    """A Dutch actions table with the status cell coloured and late rows marked (words stay)."""
+    style = table.style
+    if "Status" in table:
+        style = style.map(lambda v: f"background-color: {werkplan_view.status_fill(v)}" if werkplan_view.status_fill(v)
+                          else "", subset=["Status"])
+    if "Te laat" in table:
+        style = style.map(lambda v: f"background-color: {werkplan_view.LATE_FILL}; font-weight: bold" if v == "ja"
+                          else "", subset=["Te laat"])
+    return style
+
+
+def actions_frame(table: pd.DataFrame, key: str) -> None:
+    """One actions table on screen."""
+    st.dataframe(styled(table), hide_index=True, key=key)
+
+
+def status_badges(actions: pd.DataFrame) -> None:
+    """The number of actions per status: word, icon and colour."""
+    # One line of Markdown badges (st.badge puts each on its own line); the words are ours.
+    st.markdown(" ".join(f":{s.colour}-badge[{s.icon} {n} {s.label.lower()}]"
+                         for s, n in werkplan_view.status_counts(actions)))
+
+
+def illustrative_note(actions: pd.DataFrame) -> None:
+    if bool(actions["illustrative"].any()):
+        st.badge("Bevat illustratieve acties – geen echte", icon=":material/science:", color="violet")
+        st.caption(ILLUSTRATIVE_NOTE)
+
+
+def kpi_section(code: str, name: str, status: str) -> None:
+    """'Wat doen we eraan' on a KPI's page: the linked actions and a warning when none runs."""
+    wp = data.werkplan()
+    table, warning = werkplan_view.kpi_section(wp.actions, code, name, status, wp.themes, dt.date.today(),
+                                               data.kpi_names())
+    st.subheader("Wat doen we eraan")
+    if warning:
+        st.warning(md(warning), icon=":material/warning:")
+    if table.empty:
+        st.caption("Er zijn geen acties uit het werkplan aan deze KPI gekoppeld.")
+        return
+    linked = werkplan.actions_for_kpi(wp.actions, code)
+    status_badges(linked)
+    illustrative_note(linked)
+    actions_frame(table, key="kpi_actions")
+    st.page_link(frame.page("werkplan"), query_params={"weergave": "acties"}, label="Het hele werkplan", icon=":material/checklist:")
+
+
+def meeting_since() -> dt.date:
+    """The last meeting's date from the URL (?sinds=2026-10-26), else four weeks ago (the
+    regiegroep's rhythm); kept in the URL so the screen can be shared."""
+    today = dt.date.today()
+    try:
+        since = dt.date.fromisoformat(str(st.query_params.get("sinds", "")))
+    except ValueError:
+        since = today - dt.timedelta(days=28)
+    since = min(since, today)
+    st.query_params["sinds"] = since.isoformat()
+    return since
+
+
+def meeting_step(since: dt.date) -> None:
+    """The meeting's werkplan screen: late actions, and actions finished since `since`."""
+    from kpi.changes import end_of_day
+
+    wp, before = data.werkplan(), data.werkplan(end_of_day(since))
+    b = werkplan_view.brief(before.actions, wp.actions, wp.themes, since, dt.date.today(), data.kpi_names())
+    # On one 1280x720 screen: the late actions full width (a few rows, then the table scrolls),
+    # the finished ones as one line.
+    flag = " :violet[**· het werkplan bevat illustratieve voorbeeldacties (demo)**]" if b.illustrative else ""
+    st.markdown(f"**Te laat ({len(b.late)})**{flag}")
+    if b.late.empty:
+        st.markdown("Er zijn geen acties te laat.")
+    else:
+        late = b.late.assign(Actie=[f"{a} (illustratief)" if i.startswith("ja") else a
+                                    for a, i in zip(b.late["Actie"], b.late["Illustratief"])])
+        late = late[["Code", "Actie", "Status", "Deadline", "Rol"]]
+        st.dataframe(styled(late), hide_index=True, key="meeting_late", height="auto" if len(late) <= 4 else 300)
+    done = "; ".join(f"{md(a)} (was {md(w)})" for a, w in zip(b.finished["Actie"], b.finished["Was"]))
+    st.markdown(f"**Afgerond sinds {fmt.day(since)} ({len(b.finished)}):** {done or 'geen.'}")
+
+
+def changes_section(since: dt.date) -> None:
+    """'Wat is er veranderd': actions whose status changed since `since` (end of that day, UTC)."""
+    from kpi.changes import end_of_day
+
+    wp, before = data.werkplan(), data.werkplan(end_of_day(since))
+    table = werkplan.changes_table(werkplan.action_changes(before.actions, wp.actions), wp.themes)
+    st.subheader("Acties van het werkplan")
+    if table.empty:
+        st.caption("Geen gewijzigde acties.")
+    else:
+        st.dataframe(table, hide_index=True, key="changes_actions")

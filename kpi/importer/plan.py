@@ -176,7 +176,7 @@ def current_targets(conn: Connection) -> pd.DataFrame:
     q = sa.select(
         t.c.id, t.c.indicator_code.label("indicator"), a.c.name.label("gebied"), t.c.version,
         t.c.baseline_value, t.c.baseline_year, t.c.target_value, t.c.target_year, t.c.comparison,
-        t.c.source, t.c.reason,
+        t.c.horizon_year, t.c.baseline_benchmark, t.c.source, t.c.reason,
     ).join(a, a.c.id == t.c.area_id)
     df = pd.read_sql(q, conn)
     return df.sort_values("version").groupby(["indicator", "gebied"], as_index=False).last()
@@ -194,10 +194,17 @@ def plan_targets(conn: Connection, rows: pd.DataFrame, today: dt.date) -> Target
     rows = rows.reset_index(drop=True)
     current = current_targets(conn)
     m = rows.merge(current, how="left", on=["indicator", "gebied"], sort=False)
+    # A file without the optional column planningshorizon or basis_landelijk keeps the stored value.
+    for new, old, given in [("planningshorizon", "horizon_year", "horizon_gegeven"),
+                            ("basis_landelijk", "baseline_benchmark", "basis_landelijk_gegeven")]:
+        keep = ~m[given].fillna(False).astype(bool).to_numpy()
+        m[new] = m[new].astype(object).where(~keep, m[old].astype(object))
+        rows[new] = m[new].to_numpy()
     matched = m["id"].notna().to_numpy()
     same = np.ones(len(m), dtype=bool)
     for new, old in [("basiswaarde", "baseline_value"), ("basisjaar", "baseline_year"),
                      ("doelwaarde", "target_value"), ("doeljaar", "target_year"),
+                     ("planningshorizon", "horizon_year"), ("basis_landelijk", "baseline_benchmark"),
                      ("vergelijking", "comparison"), ("bron", "source")]:
         same &= _same(m[new], m[old])
     status = np.where(~matched, ADDED, np.where(same, UNCHANGED, CHANGED)).astype(object)

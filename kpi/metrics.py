@@ -346,6 +346,11 @@ def national_comparison(area_series: pd.DataFrame, national_series: pd.DataFrame
     return out
 
 
+def year_x(day: pd.Timestamp, precision: str) -> float:
+    """A peildatum as a (fractional) year: a year-only peildatum is the year itself."""
+    return float(day.year) if precision == YEAR else fractional_year(day.date())
+
+
 def _fy(day: pd.Timestamp, precision: str) -> float:
     return float(day.year) if precision == YEAR else fractional_year(day.date())
 
@@ -366,11 +371,18 @@ def _when(m: Measurement) -> str:
 
 
 def measurements_text(rows: pd.DataFrame) -> str:
-    """'één meting (2026)' or '3 metingen (2018, 2020, 2024)': what a reason rests on."""
+    """'één meting (2026)', '3 metingen (2018, 2020, 2024)' or '9 metingen (2017–2025)'."""
     years = sorted({int(d.year) for d in rows["peildatum"]})
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    parts = [f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(str(y) for y in r) for r in runs]
     n = len(rows)
     label = "één meting" if n == 1 else f"{n} metingen"
-    return f"{label} ({', '.join(str(y) for y in years)})"
+    return f"{label} ({', '.join(parts)})"
 
 
 def _in_verdict(frame: pd.DataFrame) -> pd.DataFrame:

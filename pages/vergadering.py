@@ -11,9 +11,10 @@ frame.ensure()
 from kpi import formatting as fmt  # noqa: E402
 from kpi.charts import kpi_figure  # noqa: E402
 from kpi.reports.meeting import parse_step, step_count, step_label  # noqa: E402
-from kpi.text import summary_sentence, target_label  # noqa: E402
+from kpi.text import summary_sentence, target_label, value_text  # noqa: E402
 from ui import data  # noqa: E402
-from ui.components import STATUS_BADGE_COLOURS, STATUS_BADGE_ICONS, md  # noqa: E402
+from kpi import statuses  # noqa: E402
+from ui.components import md  # noqa: E402
 
 # Static projector layout on top of the frame's meeting chrome: one 1280x720 screen, the
 # figure large, the (still visible) demo banner compact. No data in it.
@@ -41,7 +42,8 @@ def _go(to: int) -> None:
 
 def _status(status: str) -> str:
     """Status as coloured Markdown with icon and word (never colour alone)."""
-    return f":{STATUS_BADGE_COLOURS.get(status, 'gray')}[{STATUS_BADGE_ICONS.get(status, '')} **{status}**]"
+    row = statuses.status(status)
+    return f":{row.badge_colour}[{row.material_icon} **{status}**]"
 
 
 st.html(_LAYOUT)
@@ -57,8 +59,8 @@ if r is None:
             col.caption(label)
         for res in results:
             ind = res.indicator
-            value = fmt.value(res.latest.value, ind.unit, ind.decimals) if res.latest else "–"
-            flag = " :violet[illustratief]" if res.latest and res.latest.illustrative else ""
+            value = value_text(res)
+            flag = " :violet[illustratief]" if res.illustrative else ""
             c1, c2, c3, c4 = st.columns(widths, vertical_alignment="center")
             c1.markdown(f"**{md(ind.name)}**")
             c2.markdown(f"**{md(value)}**{flag}")
@@ -69,11 +71,11 @@ else:
     left, right = st.columns([2, 3], gap="medium")
     with left.container(key="meeting_figures", gap="small"):
         peil = fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–"
-        st.metric(f"Peildatum {peil}", fmt.value(r.latest.value, ind.unit, ind.decimals) if r.latest else "–")
-        if r.latest is not None and r.latest.illustrative:
-            st.markdown(":violet[**Illustratief – geen meting**]")
-        elif r.illustrative:
-            st.markdown(":violet[**De grafiek bevat illustratieve waarden**]")
+        st.metric(f"Peildatum {peil}", value_text(r))
+        if r.illustrative:
+            st.markdown(":violet[**Oordeel rust op illustratieve waarden – geen metingen**]")
+        elif r.shows_illustrative:
+            st.markdown(":violet[**Illustratieve waarden staan grijs in de grafiek en tellen niet mee**]")
         st.markdown(f"Doel: **{md(target_label(r))}**")
         st.markdown(f"Status: {_status(r.status)}")
         st.container(key="meeting_sentence").markdown(md(summary_sentence(r)))

@@ -17,7 +17,7 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     assert "**Doel:** 5.000" in body and "**Doel:** 500" in body and "onder landelijk (7,0%)" in body
     assert "minimaal 7,5" in body and "top 25 in 2021" in body
     assert "illustratieve waarden (demo)" in body  # banner
-    assert body.count("Illustratief – geen meting") == 5
+    assert body.count("Illustratief – oordeel rust op demowaarden") == 5
     assert "achter" in body and "op koers" in body
     assert "Aantal banen steeg van 3.800 (2017) naar 4.210 (2025)" in body
     assert body.count("Bijgewerkt: ") == 5
@@ -48,7 +48,7 @@ def test_kpi_page_from_url(monkeypatch, sqlite_url, code, value):
     assert "Basiswaarde" in names and "Projectie (trend)" in names
     table = at.dataframe[0].value
     assert {"Peildatum", "Waarde", "Bron", "Illustratief", "Import"} <= set(table.columns)
-    assert "ja – geen meting" in set(table["Illustratief"])
+    assert "ja – telt mee" in set(table["Illustratief"])
     assert at.query_params["kpi"] == [code] or at.query_params["kpi"] == code
 
 

@@ -67,7 +67,7 @@ def test_meeting_step_from_the_url_and_next_previous(monkeypatch, sqlite_url):
     assert _title(at) == "Aantal bedrijven"
     assert at.metric[0].value == "458" and at.metric[0].label == "Peildatum 2025"
     body = texts(at)
-    assert "Illustratief – geen meting" in body and "Doel: **500**" in body
+    assert "Oordeel rust op illustratieve waarden – geen metingen" in body and "Doel: **500**" in body
     assert "Aantal bedrijven steeg van 430 (2017) naar 458 (2025)" in body
     assert figure(at)["layout"]["height"] == 400
 

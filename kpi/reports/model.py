@@ -11,17 +11,20 @@ from sqlalchemy.engine import Engine
 from kpi import events as event_store
 from kpi import formatting as fmt
 from kpi import repository
-from kpi.charts import STATUS_ICONS, kpi_figure
+from kpi import statuses
+from kpi.charts import kpi_figure
 from kpi.metrics import BELOW_NATIONAL, KpiResult
 from kpi.service import Snapshot, evaluate_snapshot, load_snapshot, settings_areas
 from kpi.settings import Settings
-from kpi.text import summary_sentence, target_label
+from kpi.text import relative_decimals, summary_sentence, target_label
+from kpi.text import value_text as newest_value_text
 
 ILLUSTRATIVE_NOTICE = (
     "Let op: dit rapport bevat illustratieve waarden (demo), geen metingen. Ze zijn "
     "gemarkeerd met ‘illustratief’ en als open rondjes in de grafieken."
 )
-KPI_ILLUSTRATIVE_NOTICE = "Let op: deze KPI bevat illustratieve waarden (demo), geen metingen."
+KPI_ILLUSTRATIVE_NOTICE = "Let op: het oordeel over deze KPI rust op illustratieve waarden (demo), geen metingen."
+KPI_GREYED_NOTICE = "Illustratieve waarden (demo) staan grijs in de grafiek en tellen niet mee: er zijn echte metingen."
 # Layout pixels of the chart images; documents scale them to their width, so fewer pixels
 # mean larger type: about 8 pt on an A4 page, 11 pt on a 16:9 slide.
 PDF_CHART_PX = (900, 470)
@@ -42,8 +45,8 @@ class ReportData:
 
     @property
     def illustrative(self) -> bool:
-        """True when any KPI shows an illustrative value."""
-        return any(r.illustrative for r in self.results)
+        """True when any KPI shows an illustrative value (counting or greyed)."""
+        return any(r.shows_illustrative for r in self.results)
 
     @property
     def newest_peildatum(self) -> str:
@@ -105,15 +108,21 @@ def figure(report: ReportData, r: KpiResult, height: int = PDF_CHART_PX[1]):
 
 def status_word(status: str) -> str:
     """The status in words with its icon: '✔ gehaald' (never colour alone)."""
-    return f"{STATUS_ICONS.get(status, '')} {status}".strip()
+    return statuses.labelled(status)
 
 
 def value_text(r: KpiResult) -> str:
-    """The newest value formatted, marked when illustrative."""
+    """The newest value formatted (one more decimal where rounding would flip meets/misses),
+    marked when the verdict rests on illustrative values."""
     if r.latest is None:
         return "–"
-    text = fmt.value(r.latest.value, r.indicator.unit, r.indicator.decimals)
-    return text + " (illustratief)" if r.latest.illustrative else text
+    text = newest_value_text(r)
+    return text + " (illustratief)" if r.illustrative else text
+
+
+def status_text(r: KpiResult) -> str:
+    """Status word with icon, marked when the verdict rests on illustrative values."""
+    return status_word(r.status) + (" (illustratief)" if r.illustrative else "")
 
 
 def peildatum_text(r: KpiResult) -> str:
@@ -128,18 +137,22 @@ def key_figures(r: KpiResult) -> list[tuple[str, str]]:
         ("Nieuwste waarde", value_text(r)),
         ("Peildatum", peildatum_text(r)),
         ("Doel", target_label(r)),
-        ("Status", status_word(r.status)),
+        ("Status", status_text(r)),
     ]
+    if r.target.horizon is not None:
+        rows.append(("Horizon", f"{r.target.horizon} (aanname)" if r.target.horizon_assumed else str(r.target.horizon)))
     if r.progress_pct is not None:
-        rows.append(("Voortgang van basis naar doel", fmt.percent(r.progress_pct)))
+        rows.append(("Voortgang van basis naar doel", fmt.percent_against(r.progress_pct)))
     if r.change is not None and r.previous is not None:
         rows.append((f"Verandering t.o.v. {fmt.peildatum(r.previous.peildatum, r.previous.precision)}",
                      fmt.signed(r.change, ind.unit, ind.decimals)))
     if r.target.comparison == BELOW_NATIONAL and r.gap_pp is not None:
-        rows.append(("Verschil met landelijk", fmt.signed(r.gap_pp, "procent", 1)))
-    if r.projected_at_target_year is not None and r.target.target_year:
-        rows.append((f"Bij huidig tempo in {r.target.target_year}",
+        rows.append(("Verschil met landelijk", fmt.signed(r.gap_pp, "procent", relative_decimals(r))))
+    if r.projected_at_target_year is not None and r.target.horizon:
+        rows.append((f"Bij huidig tempo in {r.target.horizon}",
                      fmt.value(r.projected_at_target_year, ind.unit, ind.decimals)))
+    if r.year_reached is not None:
+        rows.append(("Doel bereikt bij huidig tempo", str(r.year_reached)))
     return rows
 
 
@@ -205,7 +218,7 @@ def status_frame(report: ReportData) -> pd.DataFrame:
             "peildatum": None if r.latest is None else _iso(r.latest.peildatum, r.latest.precision),
             "doel": target_label(r), "doelwaarde": r.target_display_value,
             "doeljaar": r.target.target_year, "status": r.status, "toelichting_status": r.status_reason,
-            "illustratief": bool(r.latest.illustrative) if r.latest else False,
+            "illustratief": r.illustrative,
             "samenvatting": summary_sentence(r),
         })
     cols = ["indicator", "kpi", "gebied", "waarde", "eenheid", "peildatum", "doel", "doelwaarde",

@@ -24,7 +24,8 @@ def cmd_status(args, settings: Settings) -> int:
     from kpi.service import evaluate_all, status_records
     from kpi.text import target_label
 
-    results = evaluate_all(_engine(settings), settings, dt.date.today())
+    as_of = args.as_of[0] if args.as_of else None
+    results = evaluate_all(_engine(settings), settings, as_of.date() if as_of else dt.date.today(), as_of=as_of)
     if args.json:
         print(json.dumps(status_records(results), ensure_ascii=False, indent=2))
         return 0
@@ -59,17 +60,17 @@ def cmd_init(args, settings: Settings) -> int:
     return 0
 
 
-def _day(text: str) -> dt.date:
-    """A calendar date for --as-of: 2026-01-31 or 31-1-2026."""
-    from kpi.periods import DAY, parse_peildatum
+def _moment(text: str) -> tuple[dt.datetime, bool]:
+    """--as-of: a date (2026-01-31, 31-1-2026: end of that day) or a date and time in UTC
+    (2026-01-31T14:05, '31-1-2026 14:05'), so two imports on one day can be told apart."""
+    from kpi.periods import parse_moment
 
     try:
-        day, precision = parse_peildatum(text)
+        return parse_moment(text)
     except ValueError:
-        day, precision = None, None
-    if precision != DAY:
-        raise argparse.ArgumentTypeError(f"‘{text}’ is geen datum; gebruik bijvoorbeeld 2026-01-31")
-    return day
+        raise argparse.ArgumentTypeError(
+            f"‘{text}’ is geen datum of tijdstip; gebruik bijvoorbeeld 2026-01-31 of 2026-01-31T14:05"
+        ) from None
 
 
 def cmd_report(args, settings: Settings) -> int:
@@ -82,7 +83,9 @@ def cmd_report(args, settings: Settings) -> int:
         with ExitStack() as stack:
             if args.format in ("pdf", "pptx"):  # Chromium starts while the database is checked
                 stack.enter_context(reports.kaleido_server())
-            data = reports.build(_engine(settings), settings, args.format, as_of_day=args.as_of)
+            as_of = args.as_of[0] if args.as_of else None
+            data = reports.build(_engine(settings), settings, args.format, as_of=as_of,
+                                 today=as_of.date() if as_of else None)
         Path(args.output).write_bytes(data)
     except reports.ReportError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
@@ -90,7 +93,10 @@ def cmd_report(args, settings: Settings) -> int:
     except OSError:
         print(f"Fout: kan {args.output} niet schrijven (bestaat de map en mag erin geschreven worden?).", file=sys.stderr)
         return 3
-    known = f", gegevens zoals bekend op {fmt.peildatum(args.as_of, 'dag')}" if args.as_of else ""
+    known = ""
+    if args.as_of:
+        moment, with_time = args.as_of
+        known = f", gegevens zoals bekend op {fmt.timestamp(moment) + ' (UTC)' if with_time else fmt.peildatum(moment.date(), 'dag')}"
     print(f"Rapport ({args.format}) geschreven naar {args.output}{known}.")
     return 0
 
@@ -99,8 +105,9 @@ def _add_report_parser(sub) -> None:
     r = sub.add_parser("report", help="briefing maken: PDF, PowerPoint, of alle cijfers als XLSX/CSV")
     r.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx", "csv"])
     r.add_argument("--output", required=True, help="bestand om te schrijven")
-    r.add_argument("--as-of", type=_day, default=None, metavar="DATUM",
-                   help="de gegevens zoals bekend aan het einde van die dag (UTC), bijv. 2026-01-31")
+    r.add_argument("--as-of", type=_moment, default=None, metavar="DATUM[TTIJD]",
+                   help="de gegevens zoals bekend aan het einde van die dag (UTC), bijv. 2026-01-31, "
+                        "of op een tijdstip (UTC), bijv. 2026-01-31T14:05")
     r.set_defaults(func=cmd_report)
 
 
@@ -109,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("status", help="toon de KPI-tabel")
     s.add_argument("--json", action="store_true", help="JSON-lijst, één object per KPI")
+    s.add_argument("--as-of", type=_moment, default=None, metavar="DATUM[TTIJD]",
+                   help="de stand zoals bekend op een datum (einde van de dag) of tijdstip (UTC), "
+                        "bijv. 2026-11-23T14:05")
     s.set_defaults(func=cmd_status)
     d = sub.add_parser("demo", help="illustratieve (demo)waarden tellen of verwijderen")
     d.add_argument("--remove", action="store_true", help="verwijder alle illustratieve waarden")

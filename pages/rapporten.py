@@ -11,8 +11,8 @@ frame.ensure()
 
 from kpi import formatting as fmt  # noqa: E402
 from kpi import reports  # noqa: E402
-from kpi.changes import end_of_day  # noqa: E402
-from kpi.reports.model import assemble  # noqa: E402
+from kpi.changes import known_at as known_moment  # noqa: E402
+from kpi.reports.model import assemble, known_at  # noqa: E402
 from ui import data  # noqa: E402
 
 today = dt.date.today()
@@ -22,24 +22,34 @@ except ValueError:
     default = today
 
 st.title("Rapporten en downloads")
-day = st.date_input("Stand van", value=default, max_value=today, format="DD-MM-YYYY", key="report_day",
-                    help="Een eerdere datum geeft de cijfers zoals ze aan het einde van die dag bekend waren.")
-if day != today:
+day_col, time_col = st.columns([2, 1])
+day = day_col.date_input("Stand van", value=default, max_value=today, format="DD-MM-YYYY", key="report_day",
+                         help="Een eerdere datum geeft de cijfers zoals ze aan het einde van die dag bekend waren.")
+try:
+    default_time = dt.time.fromisoformat(str(st.query_params.get("tijd", "")))
+except ValueError:
+    default_time = None
+at_time = time_col.time_input("Tijdstip (UTC; leeg: einde van de dag)", value=default_time, step=60,
+                              key="report_time", help="Twee imports op één dag zijn zo uit elkaar te houden.")
+if day != today or at_time is not None:
     st.query_params["stand"] = day.isoformat()
 elif "stand" in st.query_params:
     del st.query_params["stand"]
-as_of = None if day == today else end_of_day(day)
+if at_time is not None:
+    st.query_params["tijd"] = at_time.strftime("%H:%M")
+elif "tijd" in st.query_params:
+    del st.query_params["tijd"]
+as_of = None if (day == today and at_time is None) else known_moment(day, at_time)
 report = assemble(data.snapshot(as_of), data.settings(), day, data.events(as_of), data.batches())
 if as_of is not None:
-    st.caption(f"Alles op deze pagina geeft de cijfers zoals bekend aan het einde van {fmt.peildatum(day, 'dag')} "
-               "(UTC), met de status op die datum.")
+    st.caption(f"Alles op deze pagina geeft de cijfers zoals bekend op {known_at(as_of)}, met de status op die datum.")
 if report.illustrative:
     st.caption("De rapporten vermelden op de titelpagina en bij elke KPI dat er illustratieve waarden in staan.")
 
 
 def _offer(kind: str, what: str, label: str, make) -> None:
     """A button that makes a file, then a download button for it (kept per session and date)."""
-    stamp = (kind, what, day)
+    stamp = (kind, what, day, at_time)
     if st.button(label, key=f"make_{kind}", icon=":material/build:"):
         with st.spinner("Bezig met maken…"):
             try:

@@ -11,7 +11,7 @@ frame.ensure()
 
 from kpi import changes  # noqa: E402
 from kpi import formatting as fmt  # noqa: E402
-from kpi.reports.model import status_table  # noqa: E402
+from kpi.reports.model import known_at, status_table  # noqa: E402
 from ui import data  # noqa: E402
 from ui.components import md  # noqa: E402
 
@@ -23,13 +23,25 @@ except ValueError:
 default = min(default, today)
 
 st.title("Wat is er veranderd?")
-since = st.date_input("Sinds (bijvoorbeeld de datum van de vorige vergadering)", value=default,
-                      max_value=today, format="DD-MM-YYYY", key="changes_since")
+day_col, time_col = st.columns([2, 1])
+since = day_col.date_input("Sinds (bijvoorbeeld de datum van de vorige vergadering)", value=default,
+                           max_value=today, format="DD-MM-YYYY", key="changes_since")
+try:
+    default_time = dt.time.fromisoformat(str(st.query_params.get("tijd", "")))
+except ValueError:
+    default_time = None
+at_time = time_col.time_input("Tijdstip (UTC; leeg: einde van de dag)", value=default_time, step=60,
+                              key="changes_time", help="Twee imports op één dag zijn zo uit elkaar te houden.")
 st.query_params["sinds"] = since.isoformat()
-ch = changes.compare(data.snapshot(changes.end_of_day(since)), data.snapshot(), data.settings(), since, today)
+if at_time is not None:
+    st.query_params["tijd"] = at_time.strftime("%H:%M")
+elif "tijd" in st.query_params:
+    del st.query_params["tijd"]
+moment = changes.known_at(since, at_time)
+ch = changes.compare(data.snapshot(moment), data.snapshot(), data.settings(), since, today)
 
 st.markdown(f"**{md(changes.headline(ch))}**")
-st.caption("Vergeleken worden de gegevens zoals bekend aan het einde van die dag (UTC) met de gegevens nu.")
+st.caption(f"Vergeleken worden de gegevens zoals bekend op {md(known_at(moment))} met de gegevens nu.")
 
 
 def _section(title: str, table, empty: str, key: str) -> None:
@@ -48,10 +60,11 @@ if not ch.removed.empty:
 if not ch.targets.empty:
     _section("Gewijzigde doelen", changes.target_table(ch), "", "changes_targets")
 
-st.subheader(f"Het dashboard zoals bekend op {fmt.peildatum(since, 'dag')}")
+st.subheader(f"Het dashboard zoals bekend op {fmt.peildatum(since, 'dag')}"
+             + (f" {at_time:%H:%M} (UTC)" if at_time is not None else ""))
 if ch.before:
     st.dataframe(status_table(ch.before), hide_index=True, key="changes_as_known")
 else:
     st.caption("Op die datum waren er nog geen KPI's met een doel vastgelegd.")
 st.page_link(frame.page_path("rapporten.py"), label="Briefing van die datum maken", icon=":material/description:",
-             query_params={"stand": since.isoformat()})
+             query_params={"stand": since.isoformat(), **({"tijd": f"{at_time:%H:%M}"} if at_time else {})})

@@ -341,7 +341,8 @@ def test_sqlite_bulk_insert_stores_the_same_text_as_a_core_insert(sqlite_url):
 
 def test_undo_does_not_bring_back_a_demo_value_when_a_later_real_figure_covers_its_year(engine):
     header = "gebied;indicator;peildatum;waarde;bron\n"
-    year = run(engine, [("jaar.csv", csv(header + f"{A};leegstand;2025;14,4;Locatus jaarcijfer"))])
+    # (A yearly 2025 beside a dated 1-4-2025 is refused since issue 8: two dated figures here.)
+    year = run(engine, [("januari.csv", csv(header + f"{A};leegstand;1-1-2025;14,4;Locatus januari"))])
     run(engine, [("april.csv", csv(header + f"{A};leegstand;1-4-2025;14,0;Locatus april"))])
     importer.undo(engine, year, "beheerder")
     now = repository.load_observations(engine, area=A, indicator="leegstand")

@@ -27,6 +27,7 @@ from kpi.importer.plan import (
     observation_frames,
     plan_observations,
     plan_targets,
+    same_year_conflicts,
     target_frames,
 )
 from kpi.importer.reading import read_sheet
@@ -115,6 +116,8 @@ def prepare(engine: Engine, files: list[tuple[str, bytes]], settings: Settings, 
     with engine.connect() as conn:
         if kind == OBSERVATIONS:
             plan = plan_observations(conn, checked.frame)
+            if conflicts := same_year_conflicts(conn, plan):
+                return Preview(names, kind, conflicts)
             added, changed, unchanged = observation_frames(plan)
         else:
             plan = plan_targets(conn, checked.frame, today)

@@ -31,8 +31,22 @@ def _user(args) -> str:
         return "onbekend"
 
 
-def _num(v) -> str:
-    return "–" if v is None or v != v else format_decimal(v, format="#,##0.######", locale="nl_NL")
+def _num(v, decimals: int = 0) -> str:
+    """A figure as imported: at least the indicator's decimals (7,0 for leegstand), more when given."""
+    if v is None or v != v:
+        return "–"
+    pattern = "#,##0." + "0" * decimals + "#" * 6
+    return format_decimal(v, format=pattern, locale="nl_NL")
+
+
+def _change(r, units: dict) -> str:
+    """', 3 plaatsen gestegen' / ', +0,4 procentpunt': the change from the old figure, in words."""
+    from kpi import formatting as fmt
+
+    unit, decimals = units.get(r.indicator, ("", 0))
+    if r.oud_waarde is None or r.oud_waarde != r.oud_waarde or r.waarde == r.oud_waarde:
+        return ""
+    return f", {fmt.signed(r.waarde - r.oud_waarde, unit, max(decimals, 1) if unit == 'procent' else decimals)}"
 
 
 def _print_section(title: str, frame, line) -> None:
@@ -45,9 +59,14 @@ def _print_section(title: str, frame, line) -> None:
         print(f"  … en nog {len(frame) - LIST_LIMIT}")
 
 
-def _print_preview(preview) -> None:
+def _print_preview(preview, units: dict | None = None) -> None:
+    units = units or {}
+
     def where(r) -> str:
         return f"{r.gebied} · {r.indicator} · {r.peildatum}"
+
+    def num(v, r) -> str:
+        return _num(v, units.get(r.indicator, ("", 0))[1])
 
     if preview.kind == TARGETS:
         _print_section("Nieuwe doelen", preview.added,
@@ -57,10 +76,10 @@ def _print_preview(preview) -> None:
                                  f"basis {_num(r.oud_basiswaarde)} → {_num(r.basiswaarde)} "
                                  f"(versie {r.versie}, geldig vanaf {r.peildatum})")
     else:
-        _print_section("Nieuw", preview.added, lambda r: f"{where(r)}: {_num(r.waarde)} ({r.bron})")
+        _print_section("Nieuw", preview.added, lambda r: f"{where(r)}: {num(r.waarde, r)} ({r.bron})")
         _print_section("Gewijzigd", preview.changed,
-                       lambda r: f"{where(r)}: {_num(r.oud_waarde)}{' (illustratief)' if r.oud_illustratief else ''}"
-                                 f" → {_num(r.waarde)} ({r.bron})")
+                       lambda r: f"{where(r)}: {num(r.oud_waarde, r)}{' (illustratief)' if r.oud_illustratief else ''}"
+                                 f" → {num(r.waarde, r)} ({r.bron}{_change(r, units)})")
     if not preview.unchanged.empty:
         print(f"Ongewijzigd: {len(preview.unchanged)}")
     if preview.new_areas:
@@ -96,7 +115,10 @@ def cmd_import(args, settings: Settings) -> int:
                 print(problem, file=sys.stderr)
             print(f"{preview.summary()}.", file=sys.stderr)
             return 1
-        _print_preview(preview)
+        from kpi import repository
+
+        units = {code: (row["unit"], int(row["decimals"])) for code, row in repository.load_indicators(engine).iterrows()}
+        _print_preview(preview, units)
         if args.dry_run:
             print("Proefrun (--dry-run): er is niets opgeslagen.")
             return 0

@@ -249,3 +249,42 @@ def target_frames(plan: TargetPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
         .reset_index(drop=True),
         shown.loc[status == UNCHANGED, cols].reset_index(drop=True),
     )
+
+
+def same_year_conflicts(conn: Connection, plan: ObservationPlan) -> list:
+    """Problems for a yearly figure beside a dated figure of the same area, indicator and
+    calendar year (in the files, or a real one already stored): a yearly 2026 next to
+    1-4-2026 would make the 'change' between them meaningless, so the import is refused.
+    Several dated figures in one year stay allowed; illustrative stored figures give way."""
+    from kpi.importer.model import Problem
+
+    rows = plan.rows
+    incoming = pd.DataFrame({
+        "gebied": rows["gebied"], "indicator": rows["indicator"], "jaar": [d.year for d in rows["datum"]],
+        "precisie": rows["precisie"], "bestand": rows["bestand"], "rij": rows["rij"].astype(int),
+        "tekst": _peildatum_text(rows["datum"], rows["precisie"]),
+    })
+    current = current_observations(conn, sorted(rows["gebied"].unique()), sorted(rows["indicator"].unique()))
+    current = current[~current["illustrative"] & ~current["id"].isin(plan.supersede_ids)]
+    stored = pd.DataFrame({
+        "gebied": current["gebied"], "indicator": current["indicator"],
+        "jaar": [d.year for d in current["peildatum"]], "precisie": current["precisie"],
+        "tekst": _peildatum_text(current["peildatum"], current["precisie"]) if not current.empty else [],
+    })
+    problems = []
+    keys = ["gebied", "indicator", "jaar"]
+    both = incoming.merge(incoming, on=keys, suffixes=("", "_ander"))
+    both = both[both["precisie"] != both["precisie_ander"]]
+    for r in both.itertuples():
+        problems.append(Problem(r.bestand, r.rij, "peildatum", (
+            f"{r.gebied} · {r.indicator}: een jaarcijfer en een cijfer met datum in hetzelfde jaar "
+            f"({r.tekst} en {r.tekst_ander}, {r.bestand_ander} rij {r.rij_ander}). Geef één cijfer per jaar: "
+            "anders zegt de verandering tussen die twee niets.")))
+    old = incoming.merge(stored, on=keys, suffixes=("", "_opgeslagen"))
+    old = old[old["precisie"] != old["precisie_opgeslagen"]]
+    for r in old.itertuples():
+        problems.append(Problem(r.bestand, r.rij, "peildatum", (
+            f"{r.gebied} · {r.indicator}: er staat al een echt cijfer voor {r.jaar} ({r.tekst_opgeslagen}); "
+            f"een jaarcijfer en een cijfer met datum in hetzelfde jaar kunnen niet naast elkaar staan. Gebruik "
+            f"dezelfde peildatum ({r.tekst_opgeslagen}) om het te vervangen, of draai die import eerst terug.")))
+    return sorted(problems, key=lambda p: (p.file, p.row or 0))

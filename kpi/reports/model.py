@@ -237,11 +237,18 @@ def events_frame(report: ReportData) -> pd.DataFrame:
     }, columns=["datum", "gebeurtenis", "kpi"])
 
 
+def known_at(moment: dt.datetime) -> str:
+    """'23-11-2026 (einde van de dag, UTC)' or '23-11-2026 14:05 (UTC)'."""
+    if moment.time() == dt.time.max:
+        return f"{fmt.peildatum(moment.date(), 'dag')} (einde van de dag, UTC)"
+    return f"{fmt.timestamp(moment)} (UTC)"
+
+
 def currency_lines(report: ReportData) -> list[str]:
     """Dutch lines about the data's currency for title pages."""
     lines = [f"Gemaakt op {fmt.timestamp(report.generated_at)} (UTC)"]
     if report.as_of is not None:
-        lines.append(f"Gegevens zoals bekend op {fmt.peildatum(report.as_of.date(), 'dag')} (einde van de dag, UTC)")
+        lines.append(f"Gegevens zoals bekend op {known_at(report.as_of)}")
     lines.append(f"Status bepaald op {fmt.peildatum(report.today, 'dag')}")
     lines.append(f"Nieuwste peildatum: {report.newest_peildatum}")
     lines.append(f"Laatste import: {fmt.timestamp(report.last_import)} (UTC)")

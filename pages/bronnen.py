@@ -9,7 +9,7 @@ frame.ensure()
 import pandas as pd  # noqa: E402
 
 from kpi import formatting as fmt  # noqa: E402
-from kpi import repository  # noqa: E402
+from kpi import provenance, repository, statuses  # noqa: E402
 from ui import data  # noqa: E402
 from ui.components import md  # noqa: E402
 
@@ -28,23 +28,18 @@ for r in results:
             + (" (illustratief, geen meting)" if r.latest and r.latest.illustrative else "") + "\n"
             f"- **Doel:** {md(r.target.source)}"
         )
+        known = provenance.statements(r)
+        if known:
+            st.markdown("**Wat is bekend, wat niet, en wat is aangenomen**")
+            st.markdown("\n".join(f"- *{md(kind)}:* {md(text)}" for kind, text in known))
 
 st.subheader("Zo wordt de status bepaald")
-st.markdown(
-    """
-1. **geen recente data** – er is geen meting, de nieuwste meting is ouder dan de maximale leeftijd van de
-   indicator (standaard 3 jaar), of er is bij een relatief doel geen landelijk cijfer van dezelfde maatstaf
-   en hetzelfde jaar.
-2. **gehaald** – de nieuwste waarde haalt het doel (bij leegstand: strikt onder het landelijke cijfer van
-   hetzelfde jaar en dezelfde maatstaf).
-3. Met een doeljaar: **achter** als het doeljaar voorbij is zonder dat het doel gehaald is; **op koers** als
-   de nieuwste waarde op of voor het benodigde pad ligt (rechte lijn van basiswaarde naar doel in het
-   doeljaar); **risico** als ze achterloopt maar de trend het doel in het doeljaar haalt; anders **achter**.
-4. Zonder doeljaar tellen twee signalen: de trend gaat richting het doel, en de waarde is beter dan de
-   basiswaarde. Beide (of alleen de trend als er geen basiswaarde is): **op koers**; één van beide:
-   **risico**; geen van beide: **achter**.
-"""
-)
+st.markdown("Eerst telt: zodra er na het basisjaar een echte meting is, spelen illustratieve waarden (ook "
+            "landelijke) geen rol meer in oordeel, trend, verandering en projectie; ze blijven grijs zichtbaar. "
+            "Daarna gelden deze regels, in deze volgorde (de eerste die opgaat, beslist):")
+# The rules are the code's own text (kpi/statuses.RULES), not stored user text: Markdown is meant.
+st.markdown("\n".join(f"{i}. **{statuses.labelled(rule.status)}** – {rule.text}"
+                       for i, rule in enumerate(statuses.RULES, start=1)))
 
 st.subheader("Doelen en hun versies")
 hist = repository.load_target_history(data.engine())
@@ -57,6 +52,9 @@ st.dataframe(pd.DataFrame({
     "Doel": [fmt.number(v, 1) if pd.notna(v) else ("onder landelijk" if c == "onder_landelijk" else "–")
              for v, c in zip(hist["target_value"], hist["comparison"])],
     "Doeljaar": [str(int(v)) if pd.notna(v) else "–" for v in hist["target_year"]],
+    "Horizon": [str(int(y)) if pd.notna(y) else (f"{int(h)} (aanname)" if pd.notna(h) else "–")
+                for y, h in zip(hist["target_year"], hist["horizon_year"])],
+    "Landelijk bij de start": [fmt.number(v, 1) if pd.notna(v) else "–" for v in hist["baseline_benchmark"]],
     "Geldig vanaf": [fmt.peildatum(pd.Timestamp(d), "dag") for d in hist["valid_from"]],
     "Reden": hist["reason"],
     "Bron": hist["source"],

@@ -9,7 +9,6 @@ from ui import frame
 
 frame.ensure()
 
-from kpi import formatting as fmt  # noqa: E402
 from kpi import reports  # noqa: E402
 from kpi.changes import known_at as known_moment  # noqa: E402
 from kpi.reports.model import assemble, known_at  # noqa: E402

@@ -9,11 +9,11 @@ from ui import frame
 frame.ensure()
 
 from kpi import formatting as fmt  # noqa: E402
+from kpi import statuses  # noqa: E402
 from kpi.charts import kpi_figure  # noqa: E402
 from kpi.reports.meeting import parse_step, step_count, step_label  # noqa: E402
 from kpi.text import summary_sentence, target_label, value_text  # noqa: E402
 from ui import data  # noqa: E402
-from kpi import statuses  # noqa: E402
 from ui.components import md  # noqa: E402
 
 # Static projector layout on top of the frame's meeting chrome: one 1280x720 screen, the

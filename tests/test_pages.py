@@ -78,8 +78,19 @@ def test_sources_page_lists_every_kpi_and_the_status_rules(monkeypatch, sqlite_u
         assert name in body
     assert "LISA" in body and "Locatus" in body
     assert "geen recente data" in body and "benodigde pad" in body
+    # Issue 8: the rules come from the code's table; per KPI what is known and what is assumed.
+    from kpi import statuses
+
+    for rule in statuses.RULES:
+        assert rule.text.replace("`", "").replace("*", "") in body.replace("`", "").replace("*", "")
+    plain = body.replace("*", "")
+    assert "Aanname: De uitgangspositie 53 komt niet uit het akkoord" in plain
+    assert "Niet bekend: Of de 21,9% en de 7,8% van het akkoord verkooppunten of vloeroppervlak tellen" in plain
+    assert "de planningshorizon 2030 (aanname: het akkoord noemt geen jaar)" in body
     hist = at.dataframe[0].value
     assert len(hist) == 5 and set(hist["Versie"]) == {1}
+    # order: banen, bedrijven, leegstand, ranking, waardering
+    assert hist["Horizon"].tolist() == ["2030 (aanname)", "2030 (aanname)", "2030 (aanname)", "2021", "2030 (aanname)"]
 
 
 def test_database_unavailable_gives_a_dutch_message(monkeypatch):

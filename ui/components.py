@@ -11,6 +11,7 @@ from kpi import formatting as fmt
 from kpi import statuses
 from kpi.metrics import BELOW_NATIONAL, KpiResult
 from kpi.text import horizon_label, relative_decimals, summary_sentence, target_label, value_text
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _AUTOLINK = re.compile(r"(?i)(?<=https)(?=\\:)|(?<=http)(?=\\:)|(?<=\bw)(?=ww\\\.)|(?<=\w)(?=@\w)")
 WORD_JOINER = "\u2060"

@@ -10,8 +10,7 @@ from sqlalchemy.engine import Engine
 
 from kpi import events as event_store
 from kpi import formatting as fmt
-from kpi import repository
-from kpi import statuses
+from kpi import repository, statuses
 from kpi.charts import kpi_figure
 from kpi.metrics import BELOW_NATIONAL, KpiResult
 from kpi.service import Snapshot, evaluate_snapshot, load_snapshot, settings_areas

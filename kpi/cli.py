@@ -22,7 +22,7 @@ def _engine(settings: Settings):
 
 def cmd_status(args, settings: Settings) -> int:
     from kpi.service import evaluate_all, status_records
-    from kpi.text import target_label
+    from kpi.text import target_label, value_text
 
     as_of = args.as_of[0] if args.as_of else None
     results = evaluate_all(_engine(settings), settings, as_of.date() if as_of else dt.date.today(), as_of=as_of)
@@ -34,13 +34,13 @@ def cmd_status(args, settings: Settings) -> int:
     print("-" * len(header))
     for r in results:
         ind = r.indicator
-        val = fmt.value(r.latest.value, ind.unit, ind.decimals) if r.latest else "–"
-        if r.latest and r.latest.illustrative:
+        val = value_text(r)
+        if r.illustrative:
             val += " *"
         date = fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–"
         print(f"{ind.name:<34} {val:>14} {date:>10} {target_label(r):>24}  {r.status}")
-    if any(r.latest and r.latest.illustrative for r in results):
-        print("\n* illustratieve waarde (demo), geen meting")
+    if any(r.illustrative for r in results):
+        print("\n* het oordeel rust op illustratieve waarden (demo), geen metingen")
     return 0
 
 

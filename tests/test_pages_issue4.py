@@ -141,7 +141,7 @@ def test_reports_page_as_of_a_date_from_the_url(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url, page="pages/rapporten.py", query={"stand": MEETING.isoformat()})
     assert not at.exception and not at.error
     assert at.date_input(key="report_day").value == MEETING
-    assert "de cijfers zoals bekend aan het einde van 31-1-2026 (UTC)" in texts(at)
+    assert "de cijfers zoals bekend op 31-1-2026 (einde van de dag, UTC)" in texts(at)
     assert _param(at, "stand") == "2026-01-31"
     at.date_input(key="report_day").set_value(dt.date.today()).run()
     assert not at.exception and "stand" not in at.query_params

@@ -90,7 +90,7 @@ def test_cli_status_table_marks_illustrative_values(sqlite_url):
     env = {"KPI_DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True).stdout
-    assert "4.210 *" in out and "illustratieve waarde (demo)" in out
+    assert "4.210 *" in out and "rust op illustratieve waarden (demo)" in out
     removed = subprocess.run([sys.executable, "-m", "kpi", "demo", "--remove"], cwd=ROOT, env=env,
                              capture_output=True, text=True, check=True).stdout
     assert removed.startswith("38 illustratieve waarden verwijderd")

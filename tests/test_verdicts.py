@@ -329,3 +329,18 @@ def test_status_colours_icons_and_counts_come_from_the_one_table():
         text = (ROOT / path).read_text(encoding="utf-8")
         assert '"op koers": ' not in text and "check_circle" not in text, path
 
+
+
+def test_case_12_pages_take_a_time_from_the_url_and_the_time_input(monkeypatch, sqlite_url):
+    from tests.apptest import run_app, texts
+
+    at = run_app(monkeypatch, sqlite_url, page="pages/rapporten.py", query={"stand": "2026-01-31", "tijd": "14:05"})
+    assert not at.exception
+    assert at.time_input(key="report_time").value == dt.time(14, 5)
+    assert "de cijfers zoals bekend op 31-1-2026 14:05 (UTC)" in texts(at)
+    at = run_app(monkeypatch, sqlite_url, page="pages/wijzigingen.py", query={"sinds": "2026-01-31"})
+    assert not at.exception and at.time_input(key="changes_time").value is None
+    at.time_input(key="changes_time").set_value(dt.time(9, 30)).run()
+    assert not at.exception
+    assert at.query_params["tijd"] == ["09:30"] or at.query_params["tijd"] == "09:30"
+    assert "zoals bekend op 31-1-2026 09:30 (UTC) met de gegevens nu" in texts(at)

@@ -344,3 +344,21 @@ def test_case_12_pages_take_a_time_from_the_url_and_the_time_input(monkeypatch, 
     assert not at.exception
     assert at.query_params["tijd"] == ["09:30"] or at.query_params["tijd"] == "09:30"
     assert "zoals bekend op 31-1-2026 09:30 (UTC) met de gegevens nu" in texts(at)
+
+
+def test_migration_0004_adds_the_horizon_to_an_existing_database_and_back(empty_engine):
+    """Down to 0003 (before issue 8) removes the two target columns; migrating brings them back
+    (SQLite and PostgreSQL)."""
+    from alembic import command
+
+    from kpi.db import _config, migrate
+
+    cfg = _config()
+    with empty_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003")
+    columns = {c["name"] for c in sa.inspect(empty_engine).get_columns("targets")}
+    assert "horizon_year" not in columns and "baseline_benchmark" not in columns
+    migrate(empty_engine)
+    columns = {c["name"] for c in sa.inspect(empty_engine).get_columns("targets")}
+    assert {"horizon_year", "baseline_benchmark"} <= columns

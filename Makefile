@@ -21,7 +21,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/uv
 ## Start the dashboard on http://localhost:$(PORT) (creates and seeds the database on first start)
 run: $(VENV)/.run-installed
 	$(PY) -m kpi init
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true \
+	$(PY) -m streamlit run server.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 ## Install what the suite needs and run all of it: SQLite, PostgreSQL, browser

@@ -1,23 +1,35 @@
-"""Command line: `python -m kpi status [--json]`, `python -m kpi demo --remove`, `init`,
-`report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE]`."""
+"""Command line, all of it: `python -m kpi status [--json]`, `demo [--remove]`, `init`,
+`report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE]`,
+`import FILE... [--dry-run] [--bron TEXT] [--nieuw-gebied] [--gebruiker NAME]`,
+`undo BATCH_ID [--gebruiker NAME]` and `acties [--json] [--thema X] [--status S]`.
+
+Exit codes: 0 done (or nothing to do), 1 invalid input or refused, 2 database unavailable
+(or an invalid date), 3 a report could not be made or written.
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
+from pathlib import Path
+
+import sqlalchemy as sa
+from babel.numbers import format_decimal
 
 from kpi import formatting as fmt
 from kpi import repository
-from kpi.db import DatabaseUnavailable, ensure_ready, make_engine
+from kpi.db import DatabaseUnavailable, describe_url, open_database
 from kpi.settings import Settings
+
+# How many new or changed figures the import lists before it only counts the rest.
+LIST_LIMIT = 50
 
 
 def _engine(settings: Settings):
-    engine = make_engine(settings.database_url)
-    ensure_ready(engine, seed_demo=settings.seed_demo)
-    return engine
+    return open_database(settings.database_url, settings.seed_demo)
 
 
 def cmd_status(args, settings: Settings) -> int:
@@ -47,10 +59,12 @@ def cmd_status(args, settings: Settings) -> int:
 def cmd_demo(args, settings: Settings) -> int:
     engine = _engine(settings)
     if args.remove:
-        n = repository.remove_illustrative(engine)
-        print(f"{n} illustratieve waarden verwijderd.")
+        print(repository.remove_illustrative(engine).sentence())
     else:
-        print(f"{repository.count_illustrative(engine)} illustratieve waarden aanwezig.")
+        from kpi.werkplan_store import count_illustrative_actions
+
+        print(f"{repository.count_illustrative(engine)} illustratieve waarden en "
+              f"{count_illustrative_actions(engine)} illustratieve acties aanwezig.")
     return 0
 
 
@@ -111,6 +125,202 @@ def _add_report_parser(sub) -> None:
     r.set_defaults(func=cmd_report)
 
 
+def _user(args) -> str:
+    if args.user:
+        return args.user
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "onbekend"
+
+
+def _num(v, decimals: int = 0) -> str:
+    """A figure as imported: at least the indicator's decimals (7,0 for leegstand), more when given."""
+    if v is None or v != v:
+        return "–"
+    pattern = "#,##0." + "0" * decimals + "#" * 6
+    return format_decimal(v, format=pattern, locale="nl_NL")
+
+
+def _change(r, units: dict) -> str:
+    """', 3 plaatsen gestegen' / ', +0,4 procentpunt': the change from the old figure, in words."""
+    unit, decimals = units.get(r.indicator, ("", 0))
+    if r.old_value is None or r.old_value != r.old_value or r.value == r.old_value:
+        return ""
+    return f", {fmt.signed(r.value - r.old_value, unit, max(decimals, 1) if unit == 'procent' else decimals)}"
+
+
+def _print_section(title: str, frame, line) -> None:
+    if frame.empty:
+        return
+    print(f"{title} ({len(frame)}):")
+    for row in frame.head(LIST_LIMIT).itertuples():
+        print(f"  {line(row)}")
+    if len(frame) > LIST_LIMIT:
+        print(f"  … en nog {len(frame) - LIST_LIMIT}")
+
+
+def _print_preview(preview, units: dict | None = None) -> None:
+    from kpi.importer import TARGETS
+
+    units = units or {}
+
+    def where(r) -> str:
+        return f"{r.area} · {r.indicator} · {r.peildatum}"
+
+    def num(v, r) -> str:
+        return _num(v, units.get(r.indicator, ("", 0))[1])
+
+    if preview.kind == TARGETS:
+        _print_section("Nieuwe doelen", preview.added,
+                       lambda r: f"{r.area} · {r.indicator}: doel {_num(r.value)} (versie {r.version}, geldig vanaf {r.peildatum})")
+        _print_section("Gewijzigde doelen", preview.changed,
+                       lambda r: f"{r.area} · {r.indicator}: doel {_num(r.old_value)} → {_num(r.value)}, "
+                                 f"basis {_num(r.old_baseline_value)} → {_num(r.baseline_value)} "
+                                 f"(versie {r.version}, geldig vanaf {r.peildatum})")
+    else:
+        _print_section("Nieuw", preview.added, lambda r: f"{where(r)}: {num(r.value, r)} ({r.source})")
+        _print_section("Gewijzigd", preview.changed,
+                       lambda r: f"{where(r)}: {num(r.old_value, r)}{' (illustratief)' if r.old_illustrative else ''}"
+                                 f" → {num(r.value, r)} ({r.source}{_change(r, units)})")
+    if not preview.unchanged.empty:
+        print(f"Ongewijzigd: {len(preview.unchanged)}")
+    if preview.new_areas:
+        print(f"Nieuwe gebieden: {', '.join(preview.new_areas)}")
+    print(f"{', '.join(preview.files)}: {preview.summary()}")
+
+
+def _unavailable(settings: Settings, exc: Exception) -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        f"De database is niet bereikbaar ({describe_url(settings.database_url)}); er is niets opgeslagen."
+    )
+
+
+def cmd_import(args, settings: Settings) -> int:
+    from kpi import importer  # pandas-heavy: only import and undo need it
+
+    try:
+        user = importer.check_user(_user(args))
+    except importer.ImportRefused as exc:
+        print(f"Fout: --gebruiker: {exc}", file=sys.stderr)
+        return 1
+    files = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            files.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            print(f"{name}: het bestand is niet te openen ({exc.strerror or exc}).", file=sys.stderr)
+            return 1
+    engine = _engine(settings)
+    try:
+        preview = importer.prepare(engine, files, settings, default_source=args.source,
+                                   create_areas=args.create_areas)
+        if not preview.ok:
+            for problem in preview.problems:
+                print(problem, file=sys.stderr)
+            print(f"{preview.summary()}.", file=sys.stderr)
+            return 1
+        units = {code: (row["unit"], int(row["decimals"])) for code, row in repository.load_indicators(engine).iterrows()}
+        _print_preview(preview, units)
+        if args.dry_run:
+            print("Proefrun (--dry-run): er is niets opgeslagen.")
+            return 0
+        batch = importer.apply(engine, preview, user)
+    except importer.ImportRefused as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    except sa.exc.OperationalError as exc:
+        raise _unavailable(settings, exc) from exc
+    if batch is None:
+        print("Niets gewijzigd.")
+    else:
+        print(f"Opgeslagen als importbatch {batch} (gebruiker: {user}). "
+              f"Terugdraaien: python -m kpi undo {batch}")
+    return 0
+
+
+def cmd_undo(args, settings: Settings) -> int:
+    from kpi import importer  # pandas-heavy: only import and undo need it
+
+    engine = _engine(settings)
+    try:
+        importer.undo(engine, args.batch_id, _user(args))
+    except importer.ImportRefused as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    except sa.exc.OperationalError as exc:
+        raise _unavailable(settings, exc) from exc
+    print(f"Importbatch {args.batch_id} is ongedaan gemaakt.")
+    return 0
+
+
+def _add_import_parsers(sub) -> None:
+    """Register the `import` and `undo` subcommands."""
+    im = sub.add_parser("import", help="cijfers of doelen inlezen uit CSV- of Excel-bestanden")
+    im.add_argument("files", nargs="+", metavar="BESTAND", help=".csv of .xlsx")
+    im.add_argument("--dry-run", action="store_true", help="alleen controleren en tonen, niets opslaan")
+    im.add_argument("--bron", dest="source", help="bron voor cijfers zonder bron (bijvoorbeeld een breed bestand)")
+    im.add_argument("--nieuw-gebied", dest="create_areas", action="store_true", help="onbekende gebieden toevoegen")
+    im.add_argument("--gebruiker", dest="user", help="naam die bij de import wordt vastgelegd (standaard: de OS-gebruiker)")
+    im.set_defaults(func=cmd_import)
+    u = sub.add_parser("undo", help="een importbatch ongedaan maken")
+    u.add_argument("batch_id", type=int, metavar="BATCH_ID")
+    u.add_argument("--gebruiker", dest="user", help="naam die bij het ongedaan maken wordt vastgelegd")
+    u.set_defaults(func=cmd_undo)
+
+
+# ---- werkplan: python -m kpi acties (issue 9) ---------------------------------------------
+
+def cmd_acties(args, settings: Settings) -> int:
+    """The werkplan's actions, late first: a Dutch table, or JSON with --json."""
+    from kpi import werkplan
+
+    wp = werkplan.load_werkplan(_engine(settings))
+    today = dt.date.today()
+    actions = wp.actions
+    if args.thema is not None:
+        letter = werkplan.resolve_theme(wp.themes, args.thema)
+        if letter is None:
+            known = ", ".join(wp.themes["label"])
+            print(f"Fout: onbekend thema ‘{args.thema}’. Kies een letter of naam: {known}.", file=sys.stderr)
+            return 1
+        actions = werkplan.filter_actions(actions, theme=letter)
+    if args.status is not None:
+        status = werkplan.resolve_status(args.status)
+        if status is None:
+            known = ", ".join(s.code for s in werkplan.ACTION_STATUSES)
+            print(f"Fout: onbekende status ‘{args.status}’. Kies uit: {known}.", file=sys.stderr)
+            return 1
+        actions = werkplan.filter_actions(actions, status=status)
+    if args.json:
+        print(json.dumps(werkplan.action_records(actions, today), ensure_ascii=False, indent=2))
+        return 0
+    rows = werkplan.ordered(actions, today)
+    if rows.empty:
+        print("Geen acties gevonden.")
+        return 0
+    header = f"{'code':<6} {'thema':<5} {'status':<10} {'deadline':>10}  {'rol':<24} actie"
+    print(header)
+    print("-" * len(header))
+    for r in rows.itertuples():
+        flags = (" [te laat]" if r.late else "") + (" *" if r.illustrative else "")
+        print(f"{r.code:<6} {r.theme:<5} {werkplan.status_label(r.status):<10} {fmt.day(r.due):>10}  "
+              f"{(r.role or '–'):<24} {r.title}{flags}")
+    if rows["illustrative"].any():
+        print("\n* illustratieve actie (voorbeeld), geen echte actie uit het werkplan")
+    return 0
+
+
+def _add_acties_parser(sub) -> None:
+    a = sub.add_parser("acties", help="de acties van het werkplan, te late eerst")
+    a.add_argument("--json", action="store_true", help="JSON-lijst, één object per actie")
+    a.add_argument("--thema", default=None, metavar="THEMA", help="alleen dit thema: letter (A-F) of naam")
+    a.add_argument("--status", default=None, metavar="STATUS",
+                   help="alleen deze status: gepland, lopend, afgerond, vertraagd of gestopt")
+    a.set_defaults(func=cmd_acties)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kpi", description="Binnenstadmonitor")
     sub = p.add_subparsers(dest="command", required=True)
@@ -126,9 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     i = sub.add_parser("init", help="database aanmaken/migreren en zo nodig vullen")
     i.set_defaults(func=cmd_init)
     _add_report_parser(sub)
-    from kpi.importer.commands import add_import_parsers
-
-    add_import_parsers(sub)
+    _add_import_parsers(sub)
+    _add_acties_parser(sub)
     return p
 
 

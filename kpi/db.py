@@ -73,6 +73,11 @@ def is_empty(engine: Engine) -> bool:
         return conn.execute(sa.select(sa.func.count()).select_from(schema.indicators)).scalar() == 0
 
 
+def _has_werkplan(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(sa.select(sa.func.count()).select_from(schema.themes)).scalar())
+
+
 def ensure_ready(engine: Engine, seed_demo: bool = True) -> None:
     """Migrate, and seed reference data (and illustrative series) into an empty database.
 
@@ -86,9 +91,25 @@ def ensure_ready(engine: Engine, seed_demo: bool = True) -> None:
             seed.seed_reference(engine)
             if seed_demo:
                 seed.seed_demo(engine)
+        elif not _has_werkplan(engine):
+            # A database from before the werkplan (migration 0006): add its reference data
+            # and the werkplan's own actions, never illustrative ones beside real figures.
+            from kpi import seed
+
+            seed.seed_werkplan(engine)
     except sa.exc.OperationalError as exc:
         raise DatabaseUnavailable(
             "De database is niet bereikbaar of niet te openen "
             f"({describe_url(str(engine.url))}). Controleer of de databaseserver draait "
             "en of het bestand bestaat en beschrijfbaar is."
         ) from exc
+
+
+def open_database(url: str, seed_demo: bool = True) -> Engine:
+    """The engine for a URL, migrated and seeded: how the CLI and the UI both open the store.
+
+    Raises DatabaseUnavailable with a Dutch message when the database cannot be used.
+    """
+    engine = make_engine(url)
+    ensure_ready(engine, seed_demo=seed_demo)
+    return engine

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import repository, schema
+from kpi.export import CONTROL_CHARACTERS
 
 MAX_TEXT_LENGTH = 100
 EVENT_COLUMNS = ["id", "event_date", "text", "indicator", "area", "created_at", "created_by"]
@@ -21,6 +22,12 @@ EVENT_COLUMNS = ["id", "event_date", "text", "indicator", "area", "created_at", 
 
 class EventError(ValueError):
     """An event cannot be stored; the message is Dutch and user-facing."""
+
+
+def _check_user(user: str) -> None:
+    limit = schema.events.c.created_by.type.length
+    if len(user) > limit:
+        raise EventError(f"De naam is te lang ({len(user)} tekens); de grens is {limit} tekens.")
 
 
 def add_event(
@@ -37,6 +44,9 @@ def add_event(
         raise EventError("Vul een korte omschrijving van de gebeurtenis in.")
     if len(clean) > MAX_TEXT_LENGTH:
         raise EventError(f"De omschrijving is te lang: maximaal {MAX_TEXT_LENGTH} tekens.")
+    if CONTROL_CHARACTERS.search(clean):
+        raise EventError("De omschrijving bevat een onzichtbaar stuurteken; typ haar opnieuw.")
+    _check_user(user)
     if isinstance(event_date, dt.datetime):
         event_date = event_date.date()
     if not isinstance(event_date, dt.date):
@@ -80,12 +90,7 @@ def list_events(
         e.c.id, e.c.event_date, e.c.text, e.c.indicator_code.label("indicator"),
         a.c.name.label("area"), e.c.created_at, e.c.created_by,
     ).outerjoin(a, a.c.id == e.c.area_id)
-    if as_of is None:
-        q = q.where(e.c.deleted_at.is_(None))
-    else:
-        q = q.where(e.c.created_at <= as_of).where(
-            sa.or_(e.c.deleted_at.is_(None), e.c.deleted_at > as_of)
-        )
+    q = q.where(repository.known_at(e.c.created_at, e.c.deleted_at, as_of))
     if area is not None:
         q = q.where(sa.or_(e.c.area_id.is_(None), a.c.name == area))
     if indicator is not None:
@@ -102,6 +107,7 @@ def list_events(
 
 def delete_event(engine: Engine, event_id: int, user: str = "") -> bool:
     """Remove an event from every view from now on; False when there is no such event."""
+    _check_user(user)
     e = schema.events
     with engine.begin() as conn:
         res = conn.execute(

@@ -1,16 +1,29 @@
-"""Spreadsheet-safe exports: text cells that a spreadsheet would run as a formula are neutralised."""
+"""Spreadsheet-safe exports: text cells that a spreadsheet would run as a formula are neutralised,
+and control characters (an ANSI escape, NUL) that XML-based formats cannot carry are dropped."""
 
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# C0 controls except tab and line ends, DEL and the C1 controls. The importer refuses them;
+# text stored before it did (or written by other tools) may still hold them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(value: object) -> object:
+    """Text without control characters (tabs and line ends stay); other values unchanged."""
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("", value)
+    return value
 
 
 def neutralise(value: object) -> object:
-    """Prefix text that starts like a formula with an apostrophe; numbers stay numbers."""
+    """Printable text, prefixed with an apostrophe when it starts like a formula; numbers stay numbers."""
+    value = printable(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

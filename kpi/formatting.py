@@ -107,3 +107,18 @@ def timestamp(moment: dt.datetime | pd.Timestamp | None) -> str:
     if moment is None or moment is pd.NaT:
         return "–"
     return f"{moment.day}-{moment.month}-{moment.year} {moment:%H:%M}"
+
+
+def euro(amount: float | None) -> str:
+    """An amount in euros: '€ 12.500'; cents only when there are any ('€ 12.500,50')."""
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "–"
+    decimals = 0 if float(amount).is_integer() else 2
+    return f"€ {number(amount, decimals)}"
+
+
+def day(moment: dt.date | pd.Timestamp | None) -> str:
+    """A calendar date as '1-3-2027'; '–' when not known."""
+    if moment is None or moment is pd.NaT or (isinstance(moment, float) and math.isnan(moment)):
+        return "–"
+    return peildatum(moment, "dag")

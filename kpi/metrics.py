@@ -31,6 +31,7 @@ STATUSES = WORDS
 
 ABSOLUTE = "absoluut"
 BELOW_NATIONAL = "onder_landelijk"
+COMPARISONS = (ABSOLUTE, BELOW_NATIONAL)
 
 
 @dataclass(frozen=True)

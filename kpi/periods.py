@@ -40,6 +40,11 @@ def parse_peildatum(text: object) -> tuple[dt.date, str]:
     raise ValueError(s)
 
 
+def iso_peildatum(day: dt.date, precision: str) -> str:
+    """The machine-readable form: '2017' for a year, '2025-01-01' for an exact date."""
+    return str(day.year) if precision == YEAR else day.strftime("%Y-%m-%d")
+
+
 def fractional_year(day: dt.date) -> float:
     """The date as a year with fraction, for trend lines (1 July 2020 -> about 2020.5)."""
     start = dt.date(day.year, 1, 1)

@@ -4,6 +4,7 @@ or Connection; SQL is built with SQLAlchemy constructs, never with string format
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
@@ -20,6 +21,14 @@ OBSERVATION_COLUMNS = [
 def utcnow() -> dt.datetime:
     """Current UTC time without tzinfo, at microsecond resolution, as stored."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def known_at(start: sa.ColumnElement, end: sa.ColumnElement, as_of: dt.datetime | None) -> sa.ColumnElement:
+    """The one "as known at" rule for versioned rows: current now (no end) when `as_of` is
+    None, else recorded by `as_of` and not yet ended (superseded, deleted) at that moment."""
+    if as_of is None:
+        return end.is_(None)
+    return sa.and_(start <= as_of, sa.or_(end.is_(None), end > as_of))
 
 
 def load_indicators(engine: Engine) -> pd.DataFrame:
@@ -92,6 +101,7 @@ def load_observations(
     area: str | None = None,
     indicator: str | None = None,
     areas: tuple[str, ...] | None = None,
+    indicators: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Observations current now, or as known at `as_of` (a UTC time), with their batch."""
     o, a, b = schema.observations, schema.areas, schema.import_batches
@@ -105,18 +115,15 @@ def load_observations(
         .join(a, a.c.id == o.c.area_id)
         .outerjoin(b, b.c.id == o.c.batch_id)
     )
-    if as_of is None:
-        q = q.where(o.c.superseded_at.is_(None))
-    else:
-        q = q.where(o.c.recorded_at <= as_of).where(
-            sa.or_(o.c.superseded_at.is_(None), o.c.superseded_at > as_of)
-        )
+    q = q.where(known_at(o.c.recorded_at, o.c.superseded_at, as_of))
     if area is not None:
         q = q.where(a.c.name == area)
     if areas is not None:
         q = q.where(a.c.name.in_(areas))
     if indicator is not None:
         q = q.where(o.c.indicator_code == indicator)
+    if indicators is not None:
+        q = q.where(o.c.indicator_code.in_(indicators))
     q = q.order_by(a.c.name, o.c.indicator_code, o.c.peildatum)
     if isinstance(engine, Connection):
         df = pd.read_sql(q, engine)
@@ -144,12 +151,37 @@ def count_illustrative(engine: Engine) -> int:
         return int(conn.execute(q).scalar())
 
 
-def remove_illustrative(engine: Engine) -> int:
-    """Delete every illustrative observation (current and earlier versions); returns the count."""
-    o = schema.observations
+@dataclass(frozen=True)
+class Removed:
+    """What `remove_illustrative` deleted: illustrative values and illustrative actions."""
+
+    values: int
+    actions: int
+
+    def sentence(self) -> str:
+        """'12 illustratieve waarden en 13 illustratieve acties verwijderd.'"""
+        values = "illustratieve waarde" if self.values == 1 else "illustratieve waarden"
+        actions = "illustratieve actie" if self.actions == 1 else "illustratieve acties"
+        return f"{self.values} {values} en {self.actions} {actions} verwijderd."
+
+
+def remove_illustrative(engine: Engine) -> Removed:
+    """Delete every illustrative observation and action (current and earlier versions).
+
+    Real actions (the werkplan's own) stay, and so do real versions that replaced a demo one.
+    """
+    o, ac, ak = schema.observations, schema.actions, schema.action_kpis
     with engine.begin() as conn:
-        # Unlink real rows that once replaced a demo row, then drop the demo rows.
-        return conn.execute(sa.delete(o).where(o.c.illustrative.is_(True))).rowcount
+        # superseded_by_batch_id points at batches, not rows, so no real row refers to a demo row.
+        values = conn.execute(sa.delete(o).where(o.c.illustrative.is_(True))).rowcount
+        demo = sa.select(ac.c.id).where(ac.c.illustrative.is_(True)).scalar_subquery()
+        conn.execute(sa.delete(ak).where(ak.c.action_id.in_(demo)))
+        actions = conn.execute(
+            sa.delete(ac).where(ac.c.illustrative.is_(True), ac.c.superseded_at.is_(None))
+        ).rowcount
+        # Earlier versions of demo actions go too, but are not counted as separate actions.
+        conn.execute(sa.delete(ac).where(ac.c.illustrative.is_(True)))
+    return Removed(values=values, actions=actions)
 
 
 def area_ids(conn: Connection) -> dict[str, int]:
@@ -158,11 +190,13 @@ def area_ids(conn: Connection) -> dict[str, int]:
     return {name: id_ for name, id_ in rows}
 
 
-def create_batch(conn: Connection, kind: str, filename: str, user: str = "", **counts) -> int:
-    """Insert an import batch and return its id."""
+def create_batch(conn: Connection, kind: str, filename: str, user: str = "", *, sha256: str = "",
+                 created_at: dt.datetime | None = None, **counts) -> int:
+    """Insert an import batch (the one place batches are made) and return its id."""
     res = conn.execute(
         sa.insert(schema.import_batches).values(
-            kind=kind, filename=filename, created_by=user, created_at=utcnow(), **counts
+            kind=kind, filename=filename[:500], sha256=sha256, created_by=user,
+            created_at=created_at or utcnow(), **counts
         )
     )
     return int(res.inserted_primary_key[0])

@@ -115,7 +115,7 @@ observations = sa.Table(
     sa.Index("ix_observations_batch", "batch_id"),
 )
 
-# Issue 4: dated events (a garage opening, a lockdown) shown on the charts and in reports.
+# Dated events (a garage opening, a lockdown) shown on the charts and in reports.
 # Deleting only marks the row, so a briefing "as known on" an earlier date can be reproduced.
 events = sa.Table(
     "events",
@@ -130,4 +130,87 @@ events = sa.Table(
     sa.Column("deleted_at", sa.DateTime, nullable=True),
     sa.Column("deleted_by", sa.String(200), nullable=True),
     sa.Index("ix_events_event_date", "event_date"),
+)
+
+# Issue 9: the werkplan beside the goals. Themes (themalijnen A-F) and roles are reference
+# data; the role x theme matrix says which roles work on which theme (werkplan deel A).
+themes = sa.Table(
+    "themes",
+    metadata,
+    sa.Column("letter", sa.String(1), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("source", sa.Text, nullable=False, server_default=""),
+)
+
+roles = sa.Table(
+    "roles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    # The body the role belongs to: uitvoeringsteam Vaart in Assen, gemeente Assen, ...
+    sa.Column("body", sa.String(200), nullable=False, server_default=""),
+    # rol: a person's role; orgaan: a body that meets (regiegroep, ThemaTafels, ...)
+    sa.Column("kind", sa.String(10), nullable=False, server_default="rol"),
+    sa.Column("sort_order", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("source", sa.Text, nullable=False, server_default=""),
+)
+
+role_themes = sa.Table(
+    "role_themes",
+    metadata,
+    sa.Column("role_id", sa.ForeignKey("roles.id"), primary_key=True),
+    sa.Column("theme_letter", sa.ForeignKey("themes.letter"), primary_key=True),
+    sa.Column("source", sa.Text, nullable=False, server_default=""),
+)
+
+# Actions are versioned like observations: a change (status, note, due date, ...) is a new
+# row; the old row keeps its batch and time and gets superseded_at/superseded_by_batch_id.
+# One current row per code. The status codes are kpi.werkplan.ACTION_STATUSES.
+
+actions = sa.Table(
+    "actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(40), nullable=False),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("theme_letter", sa.ForeignKey("themes.letter"), nullable=False),
+    # gemeente, Vaart in Assen, both, or a partner: free text, empty when not known
+    sa.Column("owner", sa.String(200), nullable=False, server_default=""),
+    sa.Column("role_id", sa.ForeignKey("roles.id"), nullable=True),
+    sa.Column("year", sa.Integer, nullable=True),
+    sa.Column("start_date", sa.Date, nullable=True),
+    sa.Column("due_date", sa.Date, nullable=True),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("budget", sa.Numeric(14, 2, asdecimal=False), nullable=True),
+    sa.Column("spent", sa.Numeric(14, 2, asdecimal=False), nullable=True),
+    sa.Column("fund", sa.String(40), nullable=True),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("illustrative", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("superseded_at", sa.DateTime, nullable=True),
+    sa.Column("superseded_by_batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.CheckConstraint(
+        "status IN ('gepland', 'lopend', 'afgerond', 'vertraagd', 'gestopt')", name="status"
+    ),
+    sa.Index(
+        "uq_actions_current",
+        "code",
+        unique=True,
+        sqlite_where=sa.text("superseded_at IS NULL"),
+        postgresql_where=sa.text("superseded_at IS NULL"),
+    ),
+    sa.Index("ix_actions_batch", "batch_id"),
+)
+
+# The KPIs an action is meant to move, per action version (so an as-of view shows the
+# links as they were); see kpi/werkplan_store.py for why a link table.
+action_kpis = sa.Table(
+    "action_kpis",
+    metadata,
+    sa.Column("action_id", sa.ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("indicator_code", sa.ForeignKey("indicators.code"), primary_key=True),
 )

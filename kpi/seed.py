@@ -1,5 +1,6 @@
 """First-start data: indicators, areas, akkoord targets and published figures from data/,
-plus optional illustrative series, each flagged as such."""
+the werkplan (themes, roles, role x theme matrix, the chapter-1 actions), plus optional
+illustrative series and actions, each flagged as such."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi import repository, schema
+from kpi import repository, schema, werkplan_store
 from kpi.periods import parse_peildatum
 from kpi.settings import DATA_DIR
 
@@ -19,6 +20,11 @@ AREAS_CSV = DATA_DIR / "gebieden.csv"
 TARGETS_CSV = DATA_DIR / "reference" / "akkoord-doelen.csv"
 FIGURES_CSV = DATA_DIR / "reference" / "gepubliceerde-cijfers.csv"
 DEMO_CSV = DATA_DIR / "demo-reeksen.csv"
+THEMES_CSV = DATA_DIR / "werkplan-themas.csv"
+ROLES_CSV = DATA_DIR / "werkplan-rollen.csv"
+ROLE_THEMES_CSV = DATA_DIR / "werkplan-rolmatrix.csv"
+ACTIONS_CSV = DATA_DIR / "werkplan-acties.csv"
+DEMO_ACTIONS_CSV = DATA_DIR / "werkplan-demo-acties.csv"
 # The date the Binnenstadakkoord was signed: the first target version is valid from then.
 AKKOORD_SIGNED = dt.date(2018, 2, 7)
 
@@ -75,12 +81,67 @@ def seed_reference(engine: Engine) -> None:
             ],
         )
         _insert_figures(conn, _read(FIGURES_CSV), "seed", f"data/reference/{FIGURES_CSV.name}", False)
+    seed_werkplan(engine)
 
 
 def seed_demo(engine: Engine) -> None:
-    """Insert the illustrative series from data/demo-reeksen.csv, flagged illustrative."""
+    """Insert the illustrative series and actions, flagged illustrative."""
     with engine.begin() as conn:
         _insert_figures(conn, _read(DEMO_CSV), "demo", f"data/{DEMO_CSV.name}", True)
+        _insert_actions(conn, _read(DEMO_ACTIONS_CSV), "demo", f"data/{DEMO_ACTIONS_CSV.name}", True)
+
+
+def seed_werkplan(engine: Engine) -> None:
+    """Insert the themes, roles and bodies, the role x theme matrix and the werkplan's own
+    actions (deel A, chapter 1). Also run for a database made before the werkplan existed."""
+    with engine.begin() as conn:
+        themes = _read(THEMES_CSV)
+        conn.execute(
+            sa.insert(schema.themes),
+            [dict(letter=r.letter, name=r.naam, description=r.omschrijving, source=r.bron)
+             for r in themes.itertuples()],
+        )
+        roles = _read(ROLES_CSV)
+        conn.execute(
+            sa.insert(schema.roles),
+            [dict(name=r.naam, body=r.organisatie, kind=r.soort, sort_order=int(r.volgorde),
+                  description=r.omschrijving, source=r.bron) for r in roles.itertuples()],
+        )
+        ids = werkplan_store.role_ids(conn)
+        matrix = _read(ROLE_THEMES_CSV)
+        conn.execute(
+            sa.insert(schema.role_themes),
+            [dict(role_id=ids[r.rol.lower()], theme_letter=r.thema, source=r.bron)
+             for r in matrix.itertuples()],
+        )
+        _insert_actions(conn, _read(ACTIONS_CSV), "acties", f"data/{ACTIONS_CSV.name}", False)
+
+
+def action_frame(df: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
+    """An action list with the contract's Dutch headers as the frame save_actions writes."""
+    def day(text: str):
+        return parse_peildatum(text)[0] if text.strip() else None
+
+    return pd.DataFrame({
+        "code": df["code"], "title": df["titel"], "theme": df["thema"], "owner": df["eigenaar"],
+        "role": df["rol"], "year": [_none_if_blank(v, int) for v in df["jaar"]],
+        "start": [day(v) for v in df["start"]], "due": [day(v) for v in df["deadline"]],
+        "status": df["status"], "budget": [_none_if_blank(v, float) for v in df["budget"]],
+        "spent": [_none_if_blank(v, float) for v in df["besteed"]],
+        "fund": [v or None for v in df["fonds"]],
+        "kpis": [tuple(k.strip() for k in v.split(",") if k.strip()) for v in df["kpis"]],
+        "note": df["toelichting"], "source": df["bron"], "illustrative": illustrative,
+    })
+
+
+def _insert_actions(conn: Connection, df: pd.DataFrame, kind: str, name: str, illustrative: bool) -> None:
+    batch = repository.create_batch(conn, kind, name, "seed", rows_total=len(df), rows_added=len(df))
+    actions = action_frame(df, illustrative)
+    # A database from before the werkplan may lack an indicator the seed links to: keep the
+    # action, drop that link (the KPIs it is meant to move can be added by an import).
+    known = set(conn.execute(sa.select(schema.indicators.c.code)).scalars())
+    actions["kpis"] = [tuple(k for k in kpis if k in known) for kpis in actions["kpis"]]
+    werkplan_store.save_actions(conn, actions, batch, repository.utcnow())
 
 
 def _insert_figures(conn: Connection, df: pd.DataFrame, kind: str, name: str, illustrative: bool) -> None:

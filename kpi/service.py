@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 from kpi import repository
 from kpi.metrics import BELOW_NATIONAL, Indicator, KpiResult, Target, evaluate
+from kpi.periods import iso_peildatum
 from kpi.settings import Settings
 from kpi.text import summary_sentence
 
@@ -106,4 +107,4 @@ def status_records(results: list[KpiResult]) -> list[dict]:
 
 
 def _iso(m) -> str:
-    return str(m.peildatum.year) if m.precision == "jaar" else m.peildatum.date().isoformat()
+    return iso_peildatum(m.peildatum, m.precision)

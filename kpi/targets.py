@@ -1,55 +1,47 @@
-"""Revising targets: every change is a new version with its date and reason; history stays."""
+"""Revising a target from a form: one row in a targets file's columns, saved by the importer.
+
+There is no second write path: the row goes through `importer.prepare_rows` and
+`importer.apply`, so a form revision meets the same rules (range by unit, known
+comparison, a reason), skips an unchanged target, and becomes an import batch that
+Importgeschiedenis can undo.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+import pandas as pd
+from sqlalchemy.engine import Engine
 
-from kpi import repository, schema
+from kpi import importer
 
-COMPARISONS = ("absoluut", "onder_landelijk")
-
-
-class TargetRefused(ValueError):
-    """A target revision that cannot be stored; the message is Dutch."""
+FORM_NAME = "formulier Doelen beheren"
 
 
-def add_target_version(
-    conn: Connection, *, indicator: str, area: str, baseline_value: float | None,
-    baseline_year: int | None, target_value: float | None, target_year: int | None,
-    comparison: str, source: str, valid_from: dt.date, reason: str, user: str,
-    batch_id: int | None = None,
-) -> int:
-    """Insert the next version of a target (inside the caller's transaction); returns it."""
-    if comparison not in COMPARISONS:
-        raise TargetRefused(f"Onbekende vergelijking ‘{comparison}’; kies absoluut of onder_landelijk.")
-    if comparison == "absoluut" and target_value is None:
-        raise TargetRefused("Een absoluut doel heeft een doelwaarde nodig.")
-    if not reason.strip():
-        raise TargetRefused("Geef een reden voor de nieuwe doelversie.")
-    ids = repository.area_ids(conn)
-    if area not in ids:
-        raise TargetRefused(f"Onbekend gebied ‘{area}’.")
-    known = conn.execute(sa.select(schema.indicators.c.code).where(schema.indicators.c.code == indicator)).first()
-    if known is None:
-        raise TargetRefused(f"Onbekende indicator ‘{indicator}’.")
-    t = schema.targets
-    current = conn.execute(
-        sa.select(sa.func.max(t.c.version)).where(t.c.indicator_code == indicator, t.c.area_id == ids[area])
-    ).scalar()
-    version = (current or 0) + 1
-    conn.execute(sa.insert(t).values(
-        indicator_code=indicator, area_id=ids[area], version=version, baseline_value=baseline_value,
-        baseline_year=baseline_year, target_value=target_value, target_year=target_year,
-        comparison=comparison, source=source, valid_from=valid_from, reason=reason.strip(),
-        created_at=repository.utcnow(), created_by=user, batch_id=batch_id,
-    ))
-    return version
+def revision_row(*, indicator: str, area: str, baseline_value: float | None, baseline_year: int | None,
+                 target_value: float | None, target_year: int | None, comparison: str, source: str,
+                 valid_from: dt.date, reason: str) -> pd.DataFrame:
+    """The revision as one row under the headers of a targets file (akkoord-doelen.csv + reden)."""
+    return pd.DataFrame([{
+        "indicator": indicator, "gebied": area, "basiswaarde": baseline_value,
+        "basisjaar": None if baseline_year is None else str(int(baseline_year)),
+        "doelwaarde": target_value, "doeljaar": None if target_year is None else str(int(target_year)),
+        "vergelijking": comparison, "bron": source, "reden": reason, "geldig_vanaf": valid_from,
+    }], dtype=object)
 
 
-def revise_target(engine: Engine, **fields) -> int:
-    """Store a new target version in its own transaction; returns the version number."""
-    with engine.begin() as conn:
-        return add_target_version(conn, **fields)
+def revise_target(engine: Engine, *, based_on_version: int | None, user: str, today: dt.date | None = None,
+                  **fields) -> int | None:
+    """Store the revision as the target's next version; the version number, or None when it
+    equals the current target. Raises importer.ImportRefused with a Dutch message (the
+    problems found, or "intussen gewijzigd" when the form showed another version than the
+    stored one)."""
+    expected = None if based_on_version is None else {(fields["indicator"], fields["area"]): based_on_version}
+    preview = importer.prepare_rows(engine, FORM_NAME, revision_row(**fields), expected_versions=expected,
+                                    today=today)
+    if not preview.ok:
+        raise importer.ImportRefused(" ".join(p.message for p in preview.problems))
+    if importer.apply(engine, preview, user) is None:
+        return None
+    stored = pd.concat([preview.added, preview.changed])
+    return int(stored["version"].iloc[0])

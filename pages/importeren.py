@@ -2,73 +2,69 @@
 
 import streamlit as st
 
-from ui import frame
+from kpi import formatting as fmt
+from kpi import importer
+from kpi.tables import preview_table, problems_table
+from ui import auth, data, frame
 
-frame.ensure()
 
-import pandas as pd  # noqa: E402
-
-from kpi import formatting as fmt  # noqa: E402
-from kpi import importer  # noqa: E402
-from ui import auth, data  # noqa: E402
-
-auth.require_editor()
-st.title("Cijfers importeren")
-st.markdown(
-    "Upload een CSV- of Excelbestand met nieuwe cijfers (LISA, Locatus, bezoekersonderzoek, ranking) of "
-    "met herziene doelen. Eerst ziet u wat er verandert; pas na **Opslaan** wordt alles in één keer "
-    "vastgelegd. De opmaak staat in de README (*Importformaten*)."
-)
-if msg := st.session_state.pop("import_flash", None):
-    st.success(msg)
-
-limit_mb = data.settings().max_upload_mb
-round_ = st.session_state.setdefault("import_round", 0)
-files = st.file_uploader(f"Bestanden (CSV of .xlsx, hoogstens {limit_mb} MB per bestand)",
-                         type=["csv", "txt", "xlsx"], accept_multiple_files=True, key=f"import_files_{round_}")
-c1, c2 = st.columns(2)
-default_source = c1.text_input("Bron voor het hele bestand (als er geen kolom ‘bron’ is)", key="import_source")
-user = c2.text_input("Uw naam (komt in de importgeschiedenis)", key="import_user")
-create_areas = st.checkbox("Onbekende gebieden als nieuw gebied toevoegen", key="import_new_areas")
-
-if files:
-    too_big = [f.name for f in files if f.size > limit_mb * 1024 * 1024]
-    if too_big:
-        st.error(f"Te groot (meer dan {limit_mb} MB), niet ingelezen: {', '.join(too_big)}")
-        st.stop()
-    preview = importer.prepare(
-        data.engine(), [(f.name, f.getvalue()) for f in files], data.settings(),
-        default_source=default_source or None, create_areas=create_areas,
+def render() -> None:
+    auth.require_editor()
+    st.title("Cijfers importeren")
+    st.markdown(
+        "Upload een CSV- of Excelbestand met nieuwe cijfers (LISA, Locatus, bezoekersonderzoek, ranking) of "
+        "met herziene doelen. Eerst ziet u wat er verandert; pas na **Opslaan** wordt alles in één keer "
+        "vastgelegd. De opmaak staat in de README (*Importformaten*)."
     )
-    if not preview.ok:
-        st.error(f"{len(preview.problems)} probleem/problemen gevonden; er is niets opgeslagen. "
-                 "Pas het bestand aan en upload het opnieuw.")
-        st.dataframe(pd.DataFrame({
-            "Bestand": [p.file for p in preview.problems],
-            "Rij": [p.row if p.row is not None else "" for p in preview.problems],
-            "Kolom": [p.column or "" for p in preview.problems],
-            "Probleem": [p.message for p in preview.problems],
-        }), hide_index=True, key="import_problems")
-        st.stop()
-    st.info(f"Voorbeeld: {preview.summary()}.")
-    tab_new, tab_changed, tab_same = st.tabs([
-        f"Nieuw ({fmt.number(len(preview.added))})", f"Gewijzigd ({fmt.number(len(preview.changed))})",
-        f"Ongewijzigd ({fmt.number(len(preview.unchanged))})",
-    ])
-    tab_new.dataframe(preview.added, hide_index=True, key="import_added")
-    tab_changed.dataframe(preview.changed, hide_index=True, key="import_changed")
-    tab_same.dataframe(preview.unchanged, hide_index=True, key="import_unchanged")
-    if len(preview.added) + len(preview.changed) == 0:
-        st.caption("Niets gewijzigd: deze cijfers staan er al precies zo in.")
-    elif st.button("Opslaan", type="primary", key="import_save"):
-        try:
-            batch = importer.apply(data.engine(), preview, user=user or "redacteur")
-        except importer.ImportRefused as exc:
-            st.error(str(exc))
-        else:
-            data.clear_after_change()
-            st.session_state["import_flash"] = (
-                f"Opgeslagen als importbatch {batch}: {preview.summary()}." if batch else "Niets gewijzigd."
-            )
-            st.session_state["import_round"] = round_ + 1
-            st.rerun()
+    if msg := st.session_state.pop("import_flash", None):
+        st.success(msg)
+
+    limit_mb = data.settings().max_upload_mb
+    round_ = st.session_state.setdefault("import_round", 0)
+    files = st.file_uploader(f"Bestanden (CSV of .xlsx, hoogstens {limit_mb} MB per bestand)",
+                             type=["csv", "txt", "xlsx"], accept_multiple_files=True, key=f"import_files_{round_}")
+    c1, c2 = st.columns(2)
+    default_source = c1.text_input("Bron voor het hele bestand (als er geen kolom ‘bron’ is)", key="import_source")
+    user = c2.text_input("Uw naam (komt in de importgeschiedenis)", max_chars=importer.MAX_USER_LENGTH, key="import_user")
+    create_areas = st.checkbox("Onbekende gebieden als nieuw gebied toevoegen", key="import_new_areas")
+
+    if files:
+        too_big = [f.name for f in files if f.size > limit_mb * 1024 * 1024]
+        if too_big:
+            st.error(f"Te groot (meer dan {limit_mb} MB), niet ingelezen: {', '.join(too_big)}")
+            return
+        preview = importer.prepare(
+            data.engine(), [(f.name, f.getvalue()) for f in files], data.settings(),
+            default_source=default_source or None, create_areas=create_areas,
+        )
+        if not preview.ok:
+            st.error(f"{len(preview.problems)} probleem/problemen gevonden; er is niets opgeslagen. "
+                     "Pas het bestand aan en upload het opnieuw.")
+            st.dataframe(problems_table(preview.problems), hide_index=True, key="import_problems")
+            return
+        st.info(f"Voorbeeld: {preview.summary()}.")
+        tab_new, tab_changed, tab_same = st.tabs([
+            f"Nieuw ({fmt.number(len(preview.added))})", f"Gewijzigd ({fmt.number(len(preview.changed))})",
+            f"Ongewijzigd ({fmt.number(len(preview.unchanged))})",
+        ])
+        tab_new.dataframe(preview_table(preview.added), hide_index=True, key="import_added")
+        tab_changed.dataframe(preview_table(preview.changed), hide_index=True, key="import_changed")
+        tab_same.dataframe(preview_table(preview.unchanged), hide_index=True, key="import_unchanged")
+        if len(preview.added) + len(preview.changed) == 0:
+            st.caption("Niets gewijzigd: deze cijfers staan er al precies zo in.")
+        elif st.button("Opslaan", type="primary", key="import_save"):
+            try:
+                batch = importer.apply(data.engine(), preview, user=user or "redacteur")
+            except importer.ImportRefused as exc:
+                st.error(str(exc))
+            else:
+                data.clear_after_change()
+                st.session_state["import_flash"] = (
+                    f"Opgeslagen als importbatch {batch}: {preview.summary()}." if batch else "Niets gewijzigd."
+                )
+                st.session_state["import_round"] = round_ + 1
+                st.rerun()
+
+
+if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
+    frame.run()

@@ -4,17 +4,13 @@ The arrow keys go back and forth (the buttons' shortcuts)."""
 
 import streamlit as st
 
-from ui import frame
-
-frame.ensure()
-
-from kpi import formatting as fmt  # noqa: E402
-from kpi import statuses  # noqa: E402
-from kpi.charts import kpi_figure  # noqa: E402
-from kpi.reports.meeting import parse_step, step_count, step_label  # noqa: E402
-from kpi.text import summary_sentence, target_label, value_text  # noqa: E402
-from ui import data  # noqa: E402
-from ui.components import md  # noqa: E402
+from kpi import formatting as fmt
+from kpi import statuses
+from kpi.charts import kpi_figure
+from kpi.reports.meeting import parse_step, step_count, step_label
+from kpi.text import summary_sentence, target_label, value_text
+from ui import data, frame
+from ui.components import md
 
 # Static projector layout on top of the frame's meeting chrome: one 1280x720 screen, the
 # figure large, the (still visible) demo banner compact. No data in it.
@@ -30,11 +26,6 @@ h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important;}
 .st-key-meeting_leave p {font-size: 18px !important;}
 </style>"""
 
-results = data.results()
-count = step_count(len(results))
-step = parse_step(st.query_params.get("stap"), count)
-st.query_params["stap"] = str(step)
-
 
 def _go(to: int) -> None:
     st.query_params["stap"] = str(to)
@@ -46,51 +37,61 @@ def _status(status: str) -> str:
     return f":{row.badge_colour}[{row.material_icon} **{status}**]"
 
 
-st.html(_LAYOUT)
-r = results[step - 1] if step > 0 else None
-st.title(md(r.indicator.name) if r else "Stand van het Binnenstadakkoord")
+def render() -> None:
+    results = data.results()
+    count = step_count(len(results))
+    step = parse_step(st.query_params.get("stap"), count)
+    st.query_params["stap"] = str(step)
 
-if r is None:
-    if not results:
-        st.info("Er zijn nog geen KPI's met een doel vastgelegd.")
-    widths = [4, 2.6, 2.4, 3.4]
-    with st.container(key="meeting_summary", gap="small"):
-        for col, label in zip(st.columns(widths), ["KPI", "Waarde", "Status", "Doel"]):
-            col.caption(label)
-        for res in results:
-            ind = res.indicator
-            value = value_text(res)
-            flag = " :violet[illustratief]" if res.illustrative else ""
-            c1, c2, c3, c4 = st.columns(widths, vertical_alignment="center")
-            c1.markdown(f"**{md(ind.name)}**")
-            c2.markdown(f"**{md(value)}**{flag}")
-            c3.markdown(_status(res.status))
-            c4.markdown(md(target_label(res)))
-else:
-    ind = r.indicator
-    left, right = st.columns([2, 3], gap="medium")
-    with left.container(key="meeting_figures", gap="small"):
-        peil = fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–"
-        st.metric(f"Peildatum {peil}", value_text(r))
-        if r.illustrative:
-            st.markdown(":violet[**Oordeel rust op illustratieve waarden – geen metingen**]")
-        elif r.shows_illustrative:
-            st.markdown(":violet[**Illustratieve waarden staan grijs in de grafiek en tellen niet mee**]")
-        st.markdown(f"Doel: **{md(target_label(r))}**")
-        st.markdown(f"Status: {_status(r.status)}")
-        st.container(key="meeting_sentence").markdown(md(summary_sentence(r)))
-    with right:
-        # The page title names the KPI: the chart needs no title of its own on a projector.
-        fig = kpi_figure(r, data.events(), height=400).update_layout(
-            title_text="", font_size=16, margin_t=10, legend=dict(y=-0.12, font_size=14, entrywidth=0.5,
-                                                                  entrywidthmode="fraction"))
-        st.plotly_chart(fig, key="meeting_chart", config={"displayModeBar": False, "locale": "nl"})
+    st.html(_LAYOUT)
+    r = results[step - 1] if step > 0 else None
+    st.title(md(r.indicator.name) if r else "Stand van het Binnenstadakkoord")
 
-where, leave, prev, nxt = st.columns([3.2, 3.2, 1.6, 1.6], vertical_alignment="center")
-where.caption(step_label(step, count))
-with leave.container(key="meeting_leave"):
-    st.page_link(frame.page_path("overzicht.py"), label="Verlaat vergadermodus", icon=":material/close:")
-prev.button("Vorige", on_click=_go, args=(step - 1,), disabled=step == 0, key="meeting_prev",
-            shortcut="Left", width="stretch")
-nxt.button("Volgende", on_click=_go, args=(step + 1,), disabled=step == count - 1, key="meeting_next",
-           shortcut="Right", width="stretch")
+    if r is None:
+        if not results:
+            st.info("Er zijn nog geen KPI's met een doel vastgelegd.")
+        widths = [4, 2.6, 2.4, 3.4]
+        with st.container(key="meeting_summary", gap="small"):
+            for col, label in zip(st.columns(widths), ["KPI", "Waarde", "Status", "Doel"]):
+                col.caption(label)
+            for res in results:
+                ind = res.indicator
+                value = value_text(res)
+                flag = " :violet[illustratief]" if res.illustrative else ""
+                c1, c2, c3, c4 = st.columns(widths, vertical_alignment="center")
+                c1.markdown(f"**{md(ind.name)}**")
+                c2.markdown(f"**{md(value)}**{flag}")
+                c3.markdown(_status(res.status))
+                c4.markdown(md(target_label(res)))
+    else:
+        ind = r.indicator
+        left, right = st.columns([2, 3], gap="medium")
+        with left.container(key="meeting_figures", gap="small"):
+            peil = fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–"
+            st.metric(f"Peildatum {peil}", value_text(r))
+            if r.illustrative:
+                st.markdown(":violet[**Oordeel rust op illustratieve waarden – geen metingen**]")
+            elif r.shows_illustrative:
+                st.markdown(":violet[**Illustratieve waarden staan grijs in de grafiek en tellen niet mee**]")
+            st.markdown(f"Doel: **{md(target_label(r))}**")
+            st.markdown(f"Status: {_status(r.status)}")
+            st.container(key="meeting_sentence").markdown(md(summary_sentence(r)))
+        with right:
+            # The page title names the KPI: the chart needs no title of its own on a projector.
+            fig = kpi_figure(r, data.events(), height=400).update_layout(
+                title_text="", font_size=16, margin_t=10, legend=dict(y=-0.12, font_size=14, entrywidth=0.5,
+                                                                      entrywidthmode="fraction"))
+            st.plotly_chart(fig, key="meeting_chart", config={"displayModeBar": False, "locale": "nl"})
+
+    where, leave, prev, nxt = st.columns([3.2, 3.2, 1.6, 1.6], vertical_alignment="center")
+    where.caption(step_label(step, count))
+    with leave.container(key="meeting_leave"):
+        st.page_link(frame.page("overzicht"), label="Verlaat vergadermodus", icon=":material/close:")
+    prev.button("Vorige", on_click=_go, args=(step - 1,), disabled=step == 0, key="meeting_prev",
+                shortcut="Left", width="stretch")
+    nxt.button("Volgende", on_click=_go, args=(step + 1,), disabled=step == count - 1, key="meeting_next",
+               shortcut="Right", width="stretch")
+
+
+if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
+    frame.run()

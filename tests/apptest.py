@@ -9,13 +9,28 @@ from pathlib import Path
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
+def open_page(at: AppTest, url: str) -> AppTest:
+    """Switch to the navigation page with this URL path (ui.frame.PAGES); run() follows.
+
+    AppTest.switch_page only finds file pages; ours are functions registered with st.Page,
+    whose script hash is that of their url_path. Like switch_page, a page the navigation did
+    not register for this session (an editors' page for a viewer) raises ValueError.
+    """
+    page_hash = calc_hash(url)
+    if page_hash not in at._registered_pages:
+        raise ValueError(f"Could not find a navigation page for {url!r}")
+    at._page_hash = page_hash
+    return at
+
+
 def run_app(monkeypatch, db_url: str, page: str | None = None, query: dict | None = None,
             editor: bool = False, password: str = "geheim-test") -> AppTest:
-    """Run app.py (optionally switch to a page) with KPI_DATABASE_URL set; returns the AppTest."""
+    """Run app.py (optionally open a page by its URL path) with KPI_DATABASE_URL set."""
     monkeypatch.setenv("KPI_DATABASE_URL", db_url)
     monkeypatch.setenv("KPI_EDITOR_PASSWORD", password)
     at = AppTest.from_file(APP, default_timeout=60)
@@ -25,7 +40,7 @@ def run_app(monkeypatch, db_url: str, page: str | None = None, query: dict | Non
         at.query_params[k] = v
     at.run()
     if page:
-        at.switch_page(page)
+        open_page(at, page)
         at.run()
     return at
 

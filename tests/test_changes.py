@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import sqlalchemy as sa
 
-from kpi import changes, repository, schema
+from kpi import changes, repository, schema, tables
 from kpi.metrics import evaluate
 from kpi.service import load_snapshot
 from kpi.settings import Settings
@@ -129,11 +129,11 @@ def test_compare_since_a_meeting_on_stored_versions(engine):
 
     text = changes.headline(ch)
     assert text == "Sinds 31-1-2026: 1 KPI met nieuwe metingen, 1 herziene waarde, 0 statuswijzigingen."
-    table = changes.revised_table(ch)
+    table = tables.revised_table(ch)
     assert table.iloc[0].to_dict() == {
         "KPI": "Aantal banen", "Gebied": AREA, "Peildatum": "2025", "Was": "4.210 (illustratief)",
         "Is nu": "4.300", "Bron": "Herziening", "Herzien op (UTC)": "3-2-2026 09:30"}
-    assert changes.new_table(ch)["Waarde"].tolist() == ["470"]
+    assert tables.new_table(ch)["Waarde"].tolist() == ["470"]
 
 
 def test_nothing_changed_between_identical_moments(engine):
@@ -150,4 +150,4 @@ def test_a_date_before_the_data_existed_shows_everything_as_new(engine):
                          Settings(), dt.date(2025, 1, 1), TODAY)
     assert ch.before == []
     assert len(ch.new) == len(repository.load_observations(engine))
-    assert changes.status_table(ch)["Was"].unique().tolist() == ["(nog geen KPI)"]
+    assert tables.status_changes_table(ch)["Was"].unique().tolist() == ["(nog geen KPI)"]

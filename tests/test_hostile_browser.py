@@ -71,12 +71,9 @@ def hostile_server(server_factory, tmp_path):
         assert len(rows) >= 3
         conn.execute(sa.update(o).where(o.c.id.in_(rows[1:])).values(source=SOURCE, note=NOTE))
         conn.execute(sa.update(o).where(o.c.id == rows[0]).values(source=FORMULA, note=FORMULA_NOTE))
-    try:
-        from kpi import events
+    from kpi import events
 
-        events.add_event(engine, dt.date(2022, 6, 1), EVENT, indicator="leegstand", area=AREA, user=SCRIPT)
-    except ImportError:  # events arrive with issue 4
-        pass
+    events.add_event(engine, dt.date(2022, 6, 1), EVENT, indicator="leegstand", area=AREA, user=SCRIPT)
     engine.dispose()
     return server_factory(url, name="hostile", env={"KPI_AREA": AREA})
 

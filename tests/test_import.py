@@ -125,8 +125,8 @@ def test_good_file_round_trips_to_the_exact_values(engine, files, source, expect
     preview = importer.prepare(engine, files, SETTINGS, default_source=source, today=TODAY)
     assert preview.ok, [str(p) for p in preview.problems]
     assert len(preview.added) + len(preview.changed) == len(expected)
-    assert list(preview.added.columns) == ["gebied", "indicator", "peildatum", "waarde", "bron", "toelichting",
-                                           "bestand", "rij"]
+    assert list(preview.added.columns) == ["area", "indicator", "peildatum", "value", "source", "note",
+                                           "file", "row"]
     batch = importer.apply(engine, preview, "tester")
     assert stored_rows(engine, batch) == set(expected)
     b = repository.load_batches(engine).set_index("id").loc[batch]
@@ -144,12 +144,12 @@ def test_preview_shows_old_and_new_and_writes_nothing(engine):
     preview = importer.prepare(engine, [("c.csv", data)], SETTINGS, today=TODAY)
     assert counts(preview) == (1, 2, 0)
     changed = preview.changed.set_index("peildatum")
-    assert changed.loc["2025", ["waarde", "oud_waarde", "oud_bron", "oud_illustratief"]].tolist() == [
+    assert changed.loc["2025", ["value", "old_value", "old_source", "old_illustrative"]].tolist() == [
         4300.0, 4210.0, "Illustratieve demowaarde", True]
     # the 2017 figure keeps value and source; the file has no note, which is a change of the note
-    assert changed.loc["2017", ["waarde", "oud_waarde", "toelichting", "oud_toelichting", "oud_illustratief"]].tolist() == [
+    assert changed.loc["2017", ["value", "old_value", "note", "old_note", "old_illustrative"]].tolist() == [
         3800.0, 3800.0, "", "uitgangswaarde; telmoment niet vermeld", False]
-    assert preview.added.iloc[0][["indicator", "peildatum", "waarde", "bestand", "rij"]].tolist() == [
+    assert preview.added.iloc[0][["indicator", "peildatum", "value", "file", "row"]].tolist() == [
         "waardering", "2025", 7.4, "c.csv", 4]
     pd.testing.assert_frame_equal(repository.load_observations(engine), before)
 
@@ -186,7 +186,7 @@ def test_real_figure_replaces_illustrative_of_the_same_year_with_another_precisi
     files = [("locatus.csv", csv(f"gebied;indicator;jaar;waarde;bron\n{A};leegstand;2025;14,4;Locatus 2025"))]
     preview = importer.prepare(engine, files, SETTINGS, today=TODAY)
     assert counts(preview) == (0, 1, 0)
-    assert preview.changed.iloc[0][["peildatum", "waarde", "oud_waarde", "oud_illustratief"]].tolist() == [
+    assert preview.changed.iloc[0][["peildatum", "value", "old_value", "old_illustrative"]].tolist() == [
         "2025", 14.4, 13.8, True]
     importer.apply(engine, preview, "tester")
     now = repository.load_observations(engine, area=A, indicator="leegstand")
@@ -281,7 +281,7 @@ def test_targets_file_creates_a_new_version_and_status_uses_it(engine):
     preview = importer.prepare(engine, [("akkoord-2027.csv", TARGETS)], SETTINGS, today=TODAY)
     assert preview.ok and preview.kind == "doelen"
     assert counts(preview) == (0, 1, 1)
-    assert preview.changed.iloc[0][["indicator", "waarde", "oud_waarde", "versie", "peildatum"]].tolist() == [
+    assert preview.changed.iloc[0][["indicator", "value", "old_value", "version", "peildatum"]].tolist() == [
         "banen", 5500.0, 5000.0, 2, "1-1-2027"]
     batch = importer.apply(engine, preview, "programmamanager")
     history = repository.load_target_history(engine)
@@ -350,15 +350,16 @@ def test_undo_does_not_bring_back_a_demo_value_when_a_later_real_figure_covers_i
         [pd.Timestamp("2025-04-01"), 14.0, False]]
 
 
-def test_undo_of_targets_refuses_after_a_manual_revision_and_removes_a_target_it_created(engine):
+def test_undo_of_targets_refuses_after_a_form_revision_and_removes_a_target_it_created(engine):
     from kpi.targets import revise_target
 
     header = "indicator,gebied,basiswaarde,basisjaar,doelwaarde,doeljaar,richting,vergelijking,bron,reden\n"
     revised = run(engine, [("doelen.csv", csv(header + f"banen,{A},3800,2017,5500,2030,hoger,absoluut,Akkoord,Herijking"))])
     revise_target(engine, indicator="banen", area=A, baseline_value=3800, baseline_year=2017, target_value=5600,
                   target_year=2030, comparison="absoluut", source="Raadsbesluit", valid_from=dt.date(2027, 6, 1),
-                  reason="Raadsbesluit", user="wethouder")
-    with pytest.raises(importer.ImportRefused, match="daarna herzien"):
+                  reason="Raadsbesluit", user="wethouder", based_on_version=2)
+    form_batch = int(repository.load_batches(engine)["id"].max())
+    with pytest.raises(importer.ImportRefused, match=f"Maak eerst importbatch {form_batch} ongedaan"):
         importer.undo(engine, revised, "beheerder")
 
     created = run(engine, [("nieuw-doel.csv", csv(

@@ -1,6 +1,6 @@
 """The import page, walked as an editor: upload, preview, save, see the new value."""
 
-from tests.apptest import run_app, texts
+from tests.apptest import open_page, run_app, texts
 
 CSV = (
     "gebied;indicator;jaar;waarde;bron\n"
@@ -11,23 +11,23 @@ BAD = b"gebied;indicator;jaar;waarde;bron\nAssen binnenstad;banen;2026;veel;LISA
 
 
 def test_editor_uploads_previews_saves_and_sees_the_new_value(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/importeren.py", editor=True)
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
     assert not at.exception and not at.error
     at.file_uploader[0].upload("lisa.csv", CSV, "text/csv").run()
     assert not at.exception and not at.error
     assert any("1 nieuw" in i.value for i in at.info), [i.value for i in at.info]
     added = at.dataframe[0].value
-    assert added["waarde"].tolist() == [4350.0] or added["waarde"].astype(str).tolist() == ["4350.0"]
+    assert added["Waarde"].tolist() == [4350.0] or added["Waarde"].astype(str).tolist() == ["4350.0"]
     next(b for b in at.button if b.label == "Opslaan").click().run()
     assert not at.exception and not at.error
     assert any("Opgeslagen als importbatch" in s.value for s in at.success)
-    at.switch_page("pages/overzicht.py").run()
+    open_page(at, "overzicht").run()
     assert at.metric[0].value == "4.350"
     assert "LISA 2026" in [m.help for m in at.metric if m.value == "4.350"][0]
 
 
 def test_bad_upload_lists_problems_with_row_and_column_and_saves_nothing(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/importeren.py", editor=True)
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
     at.file_uploader[0].upload("fout.csv", BAD, "text/csv").run()
     assert not at.exception
     problems = at.dataframe[0].value
@@ -35,7 +35,7 @@ def test_bad_upload_lists_problems_with_row_and_column_and_saves_nothing(monkeyp
     assert problems["Rij"].astype(str).tolist() == ["2"]
     assert problems["Kolom"].tolist() == ["waarde"]
     assert not any(b.label == "Opslaan" for b in at.button)
-    at.switch_page("pages/overzicht.py").run()
+    open_page(at, "overzicht").run()
     assert at.metric[0].value == "4.210"
 
 
@@ -43,16 +43,16 @@ def test_import_pages_are_not_offered_to_a_viewer(monkeypatch, sqlite_url):
     import pytest
 
     at = run_app(monkeypatch, sqlite_url)
-    for page in ["pages/importeren.py", "pages/importgeschiedenis.py"]:
+    for page in ["importeren", "importgeschiedenis"]:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(page)
+            open_page(at, page)
 
 
 def test_history_lists_the_batch_and_undo_restores(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/importeren.py", editor=True)
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
     at.file_uploader[0].upload("lisa.csv", CSV, "text/csv").run()
     next(b for b in at.button if b.label == "Opslaan").click().run()
-    at.switch_page("pages/importgeschiedenis.py").run()
+    open_page(at, "importgeschiedenis").run()
     assert not at.exception and not at.error
     table = at.dataframe[0].value
     assert table["Bestand"].iloc[0] == "lisa.csv" and table["Nieuw"].iloc[0] == 1
@@ -60,6 +60,6 @@ def test_history_lists_the_batch_and_undo_restores(monkeypatch, sqlite_url):
     at.button(key="undo_button").click().run()
     assert not at.exception and not at.error
     assert any("ongedaan gemaakt" in s.value for s in at.success)
-    at.switch_page("pages/overzicht.py").run()
+    open_page(at, "overzicht").run()
     assert at.metric[0].value == "4.210"
     assert "Bijgewerkt" in texts(at)

@@ -36,7 +36,7 @@ def test_overview_without_demo_values_has_no_banner(monkeypatch, sqlite_url):
 
 @pytest.mark.parametrize("code, value", [("banen", "4.210"), ("leegstand", "13,8%"), ("ranking", "plaats 33")])
 def test_kpi_page_from_url(monkeypatch, sqlite_url, code, value):
-    at = run_app(monkeypatch, sqlite_url, page="pages/kpi.py", query={"kpi": code})
+    at = run_app(monkeypatch, sqlite_url, page="kpi", query={"kpi": code})
     assert not at.exception and not at.error
     assert at.selectbox(key="kpi_choice").value == code
     assert at.metric[0].value == value
@@ -53,7 +53,7 @@ def test_kpi_page_from_url(monkeypatch, sqlite_url, code, value):
 
 
 def test_kpi_page_vacancy_shows_national_series_and_sources(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/kpi.py", query={"kpi": "leegstand"})
+    at = run_app(monkeypatch, sqlite_url, page="kpi", query={"kpi": "leegstand"})
     fig = figure(at)
     national = next(t for t in fig["data"] if t.get("name", "").startswith("Landelijk"))
     assert 7.3 in values(national["y"]) and 6.7 in values(national["y"])
@@ -64,14 +64,14 @@ def test_kpi_page_vacancy_shows_national_series_and_sources(monkeypatch, sqlite_
 
 
 def test_kpi_page_unknown_code_falls_back_with_a_warning(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/kpi.py", query={"kpi": "bestaatniet"})
+    at = run_app(monkeypatch, sqlite_url, page="kpi", query={"kpi": "bestaatniet"})
     assert not at.exception
     assert "Onbekende KPI" in texts(at)
     assert at.selectbox(key="kpi_choice").value == "banen"
 
 
 def test_sources_page_lists_every_kpi_and_the_status_rules(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/bronnen.py")
+    at = run_app(monkeypatch, sqlite_url, page="bronnen")
     assert not at.exception and not at.error
     body = texts(at)
     for name in ["Aantal banen", "Aantal bedrijven", "Leegstand", "Rapportcijfer bezoekers", "Positie in ranking"]:
@@ -108,7 +108,7 @@ def test_kpi_page_shows_events_as_plain_text(monkeypatch, sqlite_url):
     ensure_ready(eng)
     events.add_event(eng, dt.date(2020, 3, 15), "Lockdown [zie](http://e.invalid) <b>x</b>", user="t")
     events.add_event(eng, dt.date(2019, 6, 1), "Opening parkeergarage", indicator="bedrijven", user="t")
-    at = run_app(monkeypatch, sqlite_url, page="pages/kpi.py", query={"kpi": "banen"})
+    at = run_app(monkeypatch, sqlite_url, page="kpi", query={"kpi": "banen"})
     assert not at.exception and not at.error
     table = at.dataframe[0].value
     assert table["Gebeurtenis"].tolist() == ["Lockdown [zie](http://e.invalid) <b>x</b>"]

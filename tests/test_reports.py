@@ -20,10 +20,10 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from kpi import events, reports, repository
+from kpi import events, reports, repository, tables
 from kpi.db import ensure_ready, make_engine
 from kpi.formatting import value as fmt_value
-from kpi.reports import images, model
+from kpi.reports import images
 from kpi.settings import Settings
 from kpi.text import target_label
 from tests.test_changes import MEETING, REVISED, backdate, revise
@@ -113,7 +113,7 @@ def test_pdf_has_a_page_per_kpi_with_sentence_sources_and_notice(report, pdf_tex
     assert len(pages) == 1 + len(report.results)
     for r, page in zip(report.results, pages[1:]):
         assert page.startswith(r.indicator.name)
-        assert _flat(model.value_text(r)) in page
+        assert _flat(tables.value_text(r)) in page
         assert ("het oordeel over deze KPI rust op illustratieve waarden" in page) == r.illustrative
         assert "Bronnen:" in page and "Doel vastgelegd in:" in page
     jobs = pages[1]
@@ -175,7 +175,7 @@ def test_xlsx_has_the_figures_and_no_formula_cells(report):
                  and r[cols.index("gebied")] == AREA]
     assert [r[cols.index("waarde")] for r in jobs_2025] == [4300]
     assert jobs_2025[0][cols.index("bron")] == "'" + FORMULA_SOURCE
-    assert len(figures) - 1 == len(model.figures_frame(report))
+    assert len(figures) - 1 == len(tables.figures_frame(report.results))
     event_texts = [r[1] for r in list(wb["Gebeurtenissen"].values)[1:]]
     assert event_texts == ["<b>Opening</b> parkeergarage", "'=1+1 lockdown"]
     for ws in wb.worksheets:
@@ -190,7 +190,7 @@ def test_csv_has_every_figure_neutralised(report):
     text = reports.render(report, "csv").decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert lines[0].startswith("gebied;indicator;kpi;peildatum")
-    assert len(lines) - 1 == len(model.figures_frame(report))
+    assert len(lines) - 1 == len(tables.figures_frame(report.results))
     assert any(line.startswith(f"{AREA};banen;Aantal banen;2025;jaar;4300,0;") for line in lines)
     assert "'=HYPERLINK" in text and ";=HYPERLINK" not in text
 

@@ -38,7 +38,7 @@ def test_illustrative_values_are_flagged_and_removable(engine):
     assert len(demo) > 0
     assert (demo["source"] == "Illustratieve demowaarde").all()
     assert repository.count_illustrative(engine) == len(demo)
-    assert repository.remove_illustrative(engine) == len(demo)
+    assert repository.remove_illustrative(engine).values == len(demo)
     assert repository.count_illustrative(engine) == 0
     assert len(repository.load_observations(engine)) == len(obs) - len(demo)
 
@@ -93,7 +93,7 @@ def test_cli_status_table_marks_illustrative_values(sqlite_url):
     assert "4.210 *" in out and "rust op illustratieve waarden (demo)" in out
     removed = subprocess.run([sys.executable, "-m", "kpi", "demo", "--remove"], cwd=ROOT, env=env,
                              capture_output=True, text=True, check=True).stdout
-    assert removed.startswith("38 illustratieve waarden verwijderd")
+    assert removed == "38 illustratieve waarden en 13 illustratieve acties verwijderd.\n"
     out = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True).stdout
     assert "*" not in out and "3.800" in out

@@ -1,21 +1,24 @@
-"""Target revisions: a new version with date and reason; history stays; editors only."""
+"""Target revisions from the form: a new version through the importer (same rules, batch and
+undo); history stays; a form opened on an older version is refused; editors only."""
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
 
-from kpi import repository
+from kpi import importer, repository
+from kpi.importer import ImportRefused
 from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
-from kpi.targets import TargetRefused, revise_target
-from tests.apptest import run_app, texts
+from kpi.targets import FORM_NAME, revise_target
+from tests.apptest import open_page, run_app, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 
 FIELDS = dict(indicator="banen", area="Assen binnenstad", baseline_value=3800.0, baseline_year=2017,
               target_value=5500.0, target_year=2030, comparison="absoluut", source="Akkoord 2026",
-              valid_from=dt.date(2026, 6, 1), reason="Herzien akkoord", user="tester")
+              valid_from=dt.date(2026, 6, 1), reason="Herzien akkoord", user="tester", based_on_version=1)
 
 
 def test_revision_is_a_new_version_and_becomes_current(engine):
@@ -30,22 +33,82 @@ def test_revision_is_a_new_version_and_becomes_current(engine):
 
 @pytest.mark.parametrize("change, message", [
     (dict(reason="  "), "reden"),
-    (dict(comparison="ongeveer"), "Onbekende vergelijking"),
+    (dict(comparison="ongeveer"), "'ongeveer' is geen bekende vergelijking"),
     (dict(target_value=None), "doelwaarde"),
     (dict(indicator="fietsen"), "Onbekende indicator"),
     (dict(area="Atlantis"), "Onbekend gebied"),
+    # The importer's range check by unit: leegstand is a percentage.
+    (dict(indicator="leegstand", baseline_value=14.0, target_value=120.0, comparison="absoluut"),
+     "'120' ligt buiten het bereik van een percentage"),
 ])
 def test_invalid_revision_is_refused_and_changes_nothing(engine, change, message):
     before = repository.load_target_history(engine)
-    with pytest.raises(TargetRefused, match=message):
+    with pytest.raises(ImportRefused, match=message):
         revise_target(engine, **{**FIELDS, **change})
     assert repository.load_target_history(engine).equals(before)
+
+
+def test_form_revision_is_an_import_batch_that_can_be_undone(engine):
+    revise_target(engine, **FIELDS)
+    batch = repository.load_batches(engine).iloc[0]
+    assert (batch["kind"], batch["filename"], batch["created_by"], batch["rows_changed"]) == (
+        "doelen", FORM_NAME, "tester", 1)
+    importer.undo(engine, int(batch["id"]), "beheerder")
+    jobs = repository.load_target_history(engine).query("indicator == 'banen'")
+    assert jobs["version"].tolist() == [1, 2, 3]
+    assert jobs["target_value"].tolist() == [5000.0, 5500.0, 5000.0]
+
+
+def test_unchanged_revision_stores_nothing(engine):
+    current = dict(FIELDS, baseline_value=3800.0, target_value=5000.0, target_year=None,
+                   source=repository.load_target_history(engine).query("indicator == 'banen'")["source"].iloc[0])
+    batches = len(repository.load_batches(engine))
+    assert revise_target(engine, **current) is None
+    assert len(repository.load_batches(engine)) == batches
+    assert repository.load_target_history(engine).query("indicator == 'banen'")["version"].tolist() == [1]
+
+
+def test_form_opened_on_an_older_version_is_refused(engine):
+    assert revise_target(engine, **FIELDS) == 2
+    before = repository.load_target_history(engine)
+    with pytest.raises(ImportRefused, match="intussen gewijzigd: het formulier toonde versie 1, opgeslagen is nu versie 2"):
+        revise_target(engine, **{**FIELDS, "target_value": 6000.0})
+    assert repository.load_target_history(engine).equals(before)
+
+
+def test_concurrent_revisions_store_one_version_and_refuse_the_rest(engine):
+    # Eight editors submit a form opened on version 1 at the same moment: one wins, each
+    # other gets the Dutch refusal (never a raw IntegrityError), and no version is lost or doubled.
+    n = 8
+    start = threading.Barrier(n)
+    outcomes: list[object] = [None] * n
+
+    def submit(i: int) -> None:
+        start.wait()
+        try:
+            outcomes[i] = revise_target(engine, **{**FIELDS, "target_value": 5500.0 + i, "user": f"r{i}"})
+        except Exception as exc:  # recorded and asserted below: only ImportRefused may appear
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    refused = [o for o in outcomes if isinstance(o, ImportRefused)]
+    assert [o for o in outcomes if isinstance(o, Exception) and not isinstance(o, ImportRefused)] == []
+    assert outcomes.count(2) == 1 and len(refused) == n - 1
+    assert all("intussen gewijzigd" in str(o) for o in refused)
+    jobs = repository.load_target_history(engine).query("indicator == 'banen'")
+    assert jobs["version"].tolist() == [1, 2]
+    winner = outcomes.index(2)
+    assert jobs.iloc[1][["target_value", "created_by"]].tolist() == [5500.0 + winner, f"r{winner}"]
 
 
 def test_targets_page_is_not_offered_to_a_viewer(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/doelen.py")
+        open_page(at, "doelen")
 
 
 def test_targets_page_opened_directly_refuses_a_viewer(monkeypatch, sqlite_url):
@@ -57,10 +120,12 @@ def test_targets_page_opened_directly_refuses_a_viewer(monkeypatch, sqlite_url):
     assert not at.exception
     assert not any(b.label == "Nieuwe doelversie opslaan" for b in at.button)
     assert not at.number_input
+    # The guard at the bottom of the page module built the whole frame around it.
+    assert "### Binnenstadmonitor" in [m.value for m in at.sidebar.markdown]
 
 
 def test_editor_revises_a_target_on_the_page(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/doelen.py", editor=True)
+    at = run_app(monkeypatch, sqlite_url, page="doelen", editor=True)
     assert not at.exception and not at.error
     at.selectbox(key="target_kpi").set_value("bedrijven").run()
     at.number_input(key="target_value").set_value(520.0)
@@ -68,5 +133,5 @@ def test_editor_revises_a_target_on_the_page(monkeypatch, sqlite_url):
     next(b for b in at.button if b.label == "Nieuwe doelversie opslaan").click().run()
     assert not at.exception and not at.error
     assert any("Doelversie 2 opgeslagen" in s.value for s in at.success)
-    at.switch_page("pages/overzicht.py").run()
+    open_page(at, "overzicht").run()
     assert "**Doel:** 520" in texts(at)

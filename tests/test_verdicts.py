@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from kpi import formatting as fmt
 from kpi import importer, provenance, repository, schema, statuses
-from kpi.reports.model import key_figures
+from kpi.tables import key_figures
 from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
 from kpi.text import summary_sentence
@@ -319,13 +319,14 @@ def test_every_status_in_the_rules_is_in_the_status_table_once():
 
 def test_status_colours_icons_and_counts_come_from_the_one_table():
     from kpi import charts
-    from kpi.reports.model import status_word
+    from kpi.tables import status_word
 
     for s in statuses.STATUSES:
         assert charts.STATUS_COLOURS[s.word] == s.hex_colour
         assert status_word(s.word) == f"{s.symbol} {s.word}"
     assert statuses.counts(["achter", "gehaald", "achter"]) == [("gehaald", 1), ("achter", 2)]
-    for path in ["kpi/charts.py", "ui/components.py", "kpi/reports/pdf.py", "pages/overzicht.py", "pages/vergadering.py"]:
+    for path in ["kpi/charts.py", "kpi/tables.py", "ui/components.py", "kpi/reports/pdf.py", "pages/overzicht.py",
+                 "pages/vergadering.py"]:
         text = (ROOT / path).read_text(encoding="utf-8")
         assert '"op koers": ' not in text and "check_circle" not in text, path
 
@@ -334,11 +335,11 @@ def test_status_colours_icons_and_counts_come_from_the_one_table():
 def test_case_12_pages_take_a_time_from_the_url_and_the_time_input(monkeypatch, sqlite_url):
     from tests.apptest import run_app, texts
 
-    at = run_app(monkeypatch, sqlite_url, page="pages/rapporten.py", query={"stand": "2026-01-31", "tijd": "14:05"})
+    at = run_app(monkeypatch, sqlite_url, page="rapporten", query={"stand": "2026-01-31", "tijd": "14:05"})
     assert not at.exception
     assert at.time_input(key="report_time").value == dt.time(14, 5)
     assert "de cijfers zoals bekend op 31-1-2026 14:05 (UTC)" in texts(at)
-    at = run_app(monkeypatch, sqlite_url, page="pages/wijzigingen.py", query={"sinds": "2026-01-31"})
+    at = run_app(monkeypatch, sqlite_url, page="wijzigingen", query={"sinds": "2026-01-31"})
     assert not at.exception and at.time_input(key="changes_time").value is None
     at.time_input(key="changes_time").set_value(dt.time(9, 30)).run()
     assert not at.exception

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import streamlit as st
 
 from kpi import formatting as fmt
@@ -95,37 +94,3 @@ def kpi_card(r: KpiResult, detail_page) -> None:
         st.caption(f"Bijgewerkt: {fmt.timestamp(r.last_updated)} (UTC)")
         st.page_link(detail_page, label=f"Details {ind.name.lower()}", icon=":material/show_chart:",
                      query_params={"kpi": ind.code})
-
-
-def provenance_table(r: KpiResult) -> pd.DataFrame:
-    """The measurements behind a KPI with peildatum, source, import batch and demo flag."""
-    ind = r.indicator
-    frames = [r.series.assign(gebied=r.area)]
-    if not r.national_series.empty:
-        frames.append(r.national_series.assign(gebied="Landelijk"))
-    df = pd.concat(frames, ignore_index=True).sort_values(["peildatum", "gebied"])
-    return pd.DataFrame({
-        "Gebied": df["gebied"],
-        "Peildatum": [fmt.peildatum(d, p) for d, p in zip(df["peildatum"], df["precision"])],
-        "Waarde": [fmt.value(v, ind.unit, ind.decimals) for v in df["value"]],
-        "Illustratief": [("ja – telt mee" if c else "ja – telt niet mee") if i else "nee"
-                         for i, c in zip(df["illustrative"], df["counts"])],
-        "Bron": df["source"],
-        "Toelichting": df["note"],
-        "Import": [f"{f} (batch {int(b)})" if f and not pd.isna(b) else "" for f, b in zip(df["batch_file"], df["batch_id"])],
-        "Vastgelegd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in df["recorded_at"]],
-    })
-
-
-def export_frame(r: KpiResult) -> pd.DataFrame:
-    """Machine-readable rows for the CSV download (values unformatted, ISO dates)."""
-    frames = [r.series.assign(gebied=r.area)]
-    if not r.national_series.empty:
-        frames.append(r.national_series.assign(gebied=r.national_series["area"]))
-    df = pd.concat(frames, ignore_index=True).sort_values(["peildatum", "gebied"])
-    return pd.DataFrame({
-        "gebied": df["gebied"], "indicator": r.indicator.code,
-        "peildatum": [str(d.year) if p == "jaar" else d.date().isoformat() for d, p in zip(df["peildatum"], df["precision"])],
-        "waarde": df["value"], "bron": df["source"], "toelichting": df["note"],
-        "illustratief": df["illustrative"], "importbatch": df["batch_id"],
-    })

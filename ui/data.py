@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import streamlit as st
 
 from kpi import events as event_store
 from kpi import repository, service
 from kpi.charts import kpi_figure
-from kpi.db import DatabaseUnavailable, ensure_ready, make_engine
+from kpi.db import DatabaseUnavailable, open_database
+from kpi.login import weak_password_reason
 from kpi.settings import Settings
 
 
@@ -29,10 +31,17 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
+def report_weak_password() -> str | None:
+    """Once per server start: a weak or example editor password is written to the server log
+    (the login box says it on screen); returns the reason, or None."""
+    if reason := weak_password_reason(settings().editor_password):
+        logging.getLogger("kpi.auth").error(reason)
+    return reason
+
+
+@st.cache_resource(show_spinner=False)
 def _engine_for(url: str, seed_demo: bool):
-    engine = make_engine(url)
-    ensure_ready(engine, seed_demo=seed_demo)
-    return engine
+    return open_database(url, seed_demo)
 
 
 def engine():
@@ -98,6 +107,41 @@ def _figure(url: str, today: dt.date, as_of: dt.datetime | None, code: str):
 def figure(code: str, as_of: dt.datetime | None = None):
     """The KPI's chart with its events (cached: building a figure takes tens of ms)."""
     return _figure(settings().database_url, dt.date.today(), as_of, code)
+
+
+def events_for(code: str, as_of: dt.datetime | None = None):
+    """The events on one KPI's chart: its own and those without a KPI (cached)."""
+    return event_store.for_indicator(events(as_of), code)
+
+
+def all_events():
+    """Every stored event of every area, for editors (not cached: the live list)."""
+    return event_store.list_events(engine())
+
+
+def target_history():
+    """Every version of every target, oldest first (not cached: editors revise targets)."""
+    return repository.load_target_history(engine())
+
+
+# Writes go through here too, so that pages never reach past this module and every write
+# clears the cached frames.
+EventError = event_store.EventError
+MAX_EVENT_TEXT = event_store.MAX_TEXT_LENGTH
+
+
+def add_event(day: dt.date, text: str, indicator: str | None, user: str) -> int:
+    """Store an event for the monitored area (EventError with a Dutch message when refused)."""
+    event_id = event_store.add_event(engine(), day, text, indicator=indicator, area=settings().area, user=user)
+    clear_after_change()
+    return event_id
+
+
+def delete_event(event_id: int, user: str) -> bool:
+    """Remove an event from every view from now on."""
+    done = event_store.delete_event(engine(), event_id, user=user)
+    clear_after_change()
+    return done
 
 
 def clear_after_change() -> None:

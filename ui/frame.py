@@ -1,15 +1,20 @@
-"""The app frame: page config, sidebar, navigation and the error boundary.
+"""The app frame: page config, sidebar, navigation (from one table) and the error boundary.
 
-`app.py` calls `run()`. Every page script starts with `ensure()`: with a `pages/` folder
-beside app.py, Streamlit's very first request after start can run a page script on its
-own (legacy multipage mode); `ensure()` then builds the whole frame around it.
+`app.py` calls `run()`. Every page is a module in `pages/` whose body is `render()`,
+registered below with `st.Page(render, url_path=...)`. Because a folder named `pages/`
+beside app.py puts Streamlit in its legacy multipage mode until `st.navigation` runs, the
+very first request after a start can execute a page file on its own (as `__main__`);
+the last line of each page module hands that request to `run()`, which builds the whole
+frame and renders the page the URL asks for. That first request finds the file by its
+legacy page name (the file name without a leading number), so each file is named after its
+URL path; Streamlit shows "Page not found" otherwise.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
-import threading
-from pathlib import Path
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 import streamlit as st
@@ -17,41 +22,63 @@ import streamlit as st
 from ui import auth, data
 from ui.components import illustrative_banner, md
 
-ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("binnenstadmonitor")
-_inside = threading.local()
 
 
-def _page(name: str, title: str, icon: str, url: str, default: bool = False) -> st.Page:
-    return st.Page(str(ROOT / "pages" / name), title=title, icon=icon, url_path=url, default=default)
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its module in pages/, navigation section, title, icon and URL."""
+
+    module: str
+    section: str
+    title: str
+    icon: str
+    url: str
+    editors_only: bool = False
+    default: bool = False
+
+
+MEETING_URL = "vergadering"
+PAGES = (
+    PageSpec("overzicht", "Dashboard", "Overzicht", ":material/dashboard:", "overzicht", default=True),
+    # Not kpi.py, which would shadow the kpi package; Streamlit drops the number from a pages/
+    # file's name, so a cold first request for /kpi still finds this file (see the docstring).
+    PageSpec("0_kpi", "Dashboard", "KPI in detail", ":material/show_chart:", "kpi"),
+    PageSpec("bronnen", "Dashboard", "Bronnen en definities", ":material/menu_book:", "bronnen"),
+    PageSpec("vergadering", "Vergadering en rapportage", "Vergadermodus", ":material/co_present:", MEETING_URL),
+    PageSpec("wijzigingen", "Vergadering en rapportage", "Wat is er veranderd", ":material/difference:",
+             "wijzigingen"),
+    PageSpec("rapporten", "Vergadering en rapportage", "Rapporten en downloads", ":material/description:",
+             "rapporten"),
+    PageSpec("importeren", "Beheer", "Importeren", ":material/upload_file:", "importeren", editors_only=True),
+    PageSpec("importgeschiedenis", "Beheer", "Importgeschiedenis", ":material/history:", "importgeschiedenis",
+             editors_only=True),
+    PageSpec("doelen", "Beheer", "Doelen beheren", ":material/flag:", "doelen", editors_only=True),
+    PageSpec("gebeurtenissen", "Beheer", "Gebeurtenissen", ":material/event:", "gebeurtenissen",
+             editors_only=True),
+)
+
+
+def _st_page(spec: PageSpec) -> st.Page:
+    render = importlib.import_module(f"pages.{spec.module}").render
+    return st.Page(render, title=spec.title, icon=spec.icon, url_path=spec.url, default=spec.default)
+
+
+def page(url: str) -> st.Page:
+    """The page with this URL path, for st.page_link and st.switch_page."""
+    return _st_page(next(spec for spec in PAGES if spec.url == url))
 
 
 def pages() -> dict[str, list[st.Page]]:
     """Navigation: everyone sees the dashboard; editors also see Beheer."""
-    nav = {
-        "Dashboard": [
-            _page("overzicht.py", "Overzicht", ":material/dashboard:", "overzicht", default=True),
-            _page("kpi.py", "KPI in detail", ":material/show_chart:", "kpi"),
-            _page("bronnen.py", "Bronnen en definities", ":material/menu_book:", "bronnen"),
-        ],
-        # Issue 4 pages are appended here (meeting mode, what changed, reports).
-        "Vergadering en rapportage": [
-            _page("vergadering.py", "Vergadermodus", ":material/co_present:", MEETING_URL),
-            _page("wijzigingen.py", "Wat is er veranderd", ":material/difference:", "wijzigingen"),
-            _page("rapporten.py", "Rapporten en downloads", ":material/description:", "rapporten"),
-        ],
-    }
-    if auth.is_editor():
-        nav["Beheer"] = [
-            _page("importeren.py", "Importeren", ":material/upload_file:", "importeren"),
-            _page("importgeschiedenis.py", "Importgeschiedenis", ":material/history:", "importgeschiedenis"),
-            _page("doelen.py", "Doelen beheren", ":material/flag:", "doelen"),
-            _page("gebeurtenissen.py", "Gebeurtenissen", ":material/event:", "gebeurtenissen"),
-        ]
+    nav: dict[str, list[st.Page]] = {}
+    editor = auth.is_editor()
+    for spec in PAGES:
+        if editor or not spec.editors_only:
+            nav.setdefault(spec.section, []).append(_st_page(spec))
     return nav
 
 
-MEETING_URL = "vergadering"
 # Static style for the projector view (no data in it): hide the sidebar, larger type.
 _MEETING_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
@@ -63,11 +90,6 @@ h1 {font-size: 48px;}
 
 def _meeting_chrome() -> None:
     st.html(_MEETING_CSS)
-
-
-def page_path(name: str) -> str:
-    """Path of a page script, for st.page_link / st.switch_page."""
-    return str(ROOT / "pages" / name)
 
 
 def run() -> None:
@@ -88,7 +110,6 @@ def run() -> None:
                  "Het dashboard probeert het opnieuw zodra u de pagina ververst.", icon=":material/error:")
         return
     illustrative_banner(data.illustrative_count())
-    _inside.active = True
     try:
         nav.run()
     except data.DatabaseUnavailable as exc:
@@ -103,13 +124,3 @@ def run() -> None:
         log.exception("page failed")
         st.error("Er ging iets mis bij het tonen van deze pagina. De fout is gelogd; "
                  "probeer het opnieuw of meld het bij de beheerder.", icon=":material/error:")
-    finally:
-        _inside.active = False
-
-
-def ensure() -> None:
-    """Make a page complete when Streamlit runs it on its own (cold deep link)."""
-    if getattr(_inside, "active", False):
-        return
-    run()
-    st.stop()

@@ -3,8 +3,10 @@ the import page and `python -m kpi import`.
 
 `prepare` reads, validates and compares the files with the database and returns a
 Preview (nothing is written); `apply` saves a preview as one import batch in one
-transaction; `undo` takes a batch back. Layouts: tidy (one row per figure), wide (one
-column per year) and targets (doelen); see docs/import.md.
+transaction; `undo` takes a batch back. `prepare_rows` does the
+same for rows typed into a form (the Doelen page), so there is one write path per kind of
+data. Layouts: tidy (one row per figure), wide (one column per year) and targets (doelen);
+the README's "Importformaten" describes them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import schema
+from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import store
 from kpi.importer.layouts import extract
 from kpi.importer.model import OBSERVATIONS, TARGETS, ImportRefused, Preview, Problem
@@ -30,10 +33,24 @@ from kpi.importer.plan import (
     same_year_conflicts,
     target_frames,
 )
-from kpi.importer.reading import read_sheet
+from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 
-__all__ = ["ImportRefused", "Preview", "Problem", "apply", "prepare", "undo"]
+__all__ = ["OBSERVATIONS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
+           "prepare_rows", "undo", "undoable"]
+
+# The longest name the history can record (import_batches.created_by and undone_by).
+MAX_USER_LENGTH = schema.import_batches.c.created_by.type.length
+
+
+def check_user(user: str) -> str:
+    """The user name as it will be recorded; ImportRefused (Dutch) when it cannot be stored."""
+    if len(user) > MAX_USER_LENGTH:
+        raise ImportRefused(f"De naam is te lang ({len(user)} tekens); de grens is {MAX_USER_LENGTH} tekens. "
+                            "Er is niets opgeslagen.")
+    if CONTROL_CHARACTERS.search(user):
+        raise ImportRefused("De naam bevat een onzichtbaar stuurteken; typ hem opnieuw. Er is niets opgeslagen.")
+    return user
 
 
 @dataclass
@@ -46,6 +63,7 @@ class _Pending:
     filename: str
     sha256: str
     today: dt.date
+    expected_versions: dict[tuple[str, str], int] | None = None
 
 
 def _sha256(files: list[tuple[str, bytes]]) -> str:
@@ -72,27 +90,58 @@ def prepare(engine: Engine, files: list[tuple[str, bytes]], settings: Settings, 
     `default_source` is the source for figures without one (wide files, --bron);
     `create_areas` allows areas that are not known yet; `today` decides what is "future".
     """
-    # pandera takes most of a second to import; only prepare needs it, the CLI's status does not.
-    from kpi.importer.validation import validate_observations, validate_targets
-
-    today = today or dt.date.today()
     names = [name for name, _ in files]
     if not files:
         return Preview([], OBSERVATIONS, [Problem("", None, None, "Er is geen bestand gekozen.")])
     problems: list[Problem] = []
     seen: set[str] = set()
-    extracted = []
+    sheets = []
     for name, data in files:
         if name in seen:
             problems.append(Problem(name, None, None, "Dit bestand is twee keer gekozen."))
             continue
         seen.add(name)
-        sheet, found = read_sheet(name, data, settings.max_upload_mb)
+        sheet, found = read_sheet(name, data, Limits.of(settings))
         problems += found
         if sheet is not None:
-            ex = extract(sheet, default_source)
-            problems += ex.problems
-            extracted.append((name, ex))
+            sheets.append(sheet)
+    return _prepare_sheets(engine, names, sheets, problems, _sha256(files), default_source=default_source,
+                           create_areas=create_areas, today=today or dt.date.today())
+
+
+def prepare_rows(engine: Engine, name: str, rows: pd.DataFrame, *,
+                 expected_versions: dict[tuple[str, str], int] | None = None,
+                 today: dt.date | None = None) -> Preview:
+    """Like `prepare`, for rows typed into a form instead of a file: `rows` has a file's
+    headers as columns (numbers as numbers, dates as dates, None for empty), so the same
+    reading of columns, rules, comparison, batch and undo apply.
+
+    `expected_versions` maps (indicator, area) to the target version the form was opened
+    on; `apply` refuses ("intussen gewijzigd") when the stored version is another by then.
+    """
+    # As a CSV reader would: text stripped, empty cells None.
+    cells = rows.map(lambda v: v.strip() if isinstance(v, str) else v).astype(object)
+    cells = cells.where(cells.notna(), None)
+    sheet = Sheet(file=name, header_row=1, headers=[str(c) for c in rows.columns],
+                  header_values=list(rows.columns),
+                  cells=cells.set_axis(range(len(rows.columns)), axis=1).set_axis(range(2, len(rows) + 2)),
+                  default_decimal=",")
+    digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
+    return _prepare_sheets(engine, [name], [sheet], [], digest, default_source=None, create_areas=False,
+                           today=today or dt.date.today(), expected_versions=expected_versions)
+
+
+def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], problems: list[Problem],
+                    sha256: str, *, default_source: str | None, create_areas: bool, today: dt.date,
+                    expected_versions: dict[tuple[str, str], int] | None = None) -> Preview:
+    # pandera takes most of a second to import; only prepare needs it, the CLI's status does not.
+    from kpi.importer.validation import validate_observations, validate_targets
+
+    extracted = []
+    for sheet in sheets:
+        ex = extract(sheet, default_source)
+        problems += ex.problems
+        extracted.append((sheet.file, ex))
     kinds = [ex.kind for _, ex in extracted]
     kind = TARGETS if kinds and all(k == TARGETS for k in kinds) else OBSERVATIONS
     if len(set(kinds)) > 1:
@@ -122,40 +171,51 @@ def prepare(engine: Engine, files: list[tuple[str, bytes]], settings: Settings, 
         else:
             plan = plan_targets(conn, checked.frame, today)
             added, changed, unchanged = target_frames(plan)
-    pending = _Pending(kind, checked.frame, plan, ", ".join(names), _sha256(files), today)
+    pending = _Pending(kind, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
     return Preview(names, kind, [], added, changed, unchanged, new_areas=checked.new_areas, _plan=pending)
 
 
 def apply(engine: Engine, preview: Preview, user: str) -> int | None:
     """Save a preview as one import batch in one transaction; the batch id, or None when
     nothing changes. Re-plans inside the transaction and refuses (ImportRefused) when the
-    database changed since the preview was made."""
+    database changed since the preview was made, or since a form was opened."""
+    check_user(user)
     if preview.problems:
         raise ImportRefused("Er zijn problemen gevonden in de bestanden; er is niets opgeslagen.")
     pending: _Pending | None = preview._plan
     if pending is None:
         raise ImportRefused("Dit voorbeeld kan niet worden opgeslagen; lees de bestanden opnieuw in.")
     meta = dict(filename=pending.filename, sha256=pending.sha256)
+    concurrent = store.CONCURRENT if pending.expected_versions is None else store.TARGET_CHANGED
     try:
         with engine.begin() as conn:
             if pending.kind == OBSERVATIONS:
                 fresh = plan_observations(conn, pending.rows)
             else:
                 fresh = plan_targets(conn, pending.rows, pending.today)
+                if pending.expected_versions is not None:
+                    store.check_target_versions(fresh, pending.expected_versions)
             if not fresh.writes:
                 return None
             if not fresh.same_outcome(pending.plan):
-                raise ImportRefused(store.CONCURRENT)
+                raise ImportRefused(concurrent)
             if pending.kind == OBSERVATIONS:
                 return store.write_observations(conn, fresh, meta, user)
             return store.write_targets(conn, fresh, meta, user)
     except sa.exc.IntegrityError as exc:
-        raise ImportRefused(store.CONCURRENT) from exc
+        # Another writer stored the same key or version first (a race the re-plan cannot see).
+        raise ImportRefused(concurrent) from exc
+
+
+def undoable(batches: pd.DataFrame) -> pd.Series:
+    """Which batches (repository.load_batches) undo may be asked for; see store.undoable."""
+    return store.undoable(batches)
 
 
 def undo(engine: Engine, batch_id: int, user: str) -> None:
     """Take an import batch back in one transaction (how: kpi.importer.store); raises
     ImportRefused with a Dutch reason when that is not possible."""
+    check_user(user)
     try:
         with engine.begin() as conn:
             store.undo_batch(conn, batch_id, user)

@@ -10,13 +10,17 @@ import pandas as pd
 OBSERVATIONS = "observaties"
 TARGETS = "doelen"
 
+# The importer speaks the file's Dutch only where it reads headers and writes messages
+# (layouts, validation, Problem); validated rows, plans and previews use English names, like
+# the repository. kpi.tables.preview_table gives the preview its Dutch headers for the screen.
 # Columns of the preview frames (display values; `peildatum` is text such as "2017" or "1-1-2025").
-PREVIEW_COLUMNS = ["gebied", "indicator", "peildatum", "waarde", "bron", "toelichting", "bestand", "rij"]
-CHANGED_COLUMNS = [*PREVIEW_COLUMNS, "oud_waarde", "oud_bron", "oud_illustratief", "oud_toelichting"]
+PREVIEW_COLUMNS = ["area", "indicator", "peildatum", "value", "source", "note", "file", "row"]
+CHANGED_COLUMNS = [*PREVIEW_COLUMNS, "old_value", "old_source", "old_illustrative", "old_note"]
 # A targets preview adds the other fields of a target version; `peildatum` is then the
-# date the version is valid from (geldig vanaf), `waarde` the doelwaarde, `toelichting` the reason.
-TARGET_EXTRA_COLUMNS = ["basiswaarde", "basisjaar", "doeljaar", "vergelijking", "versie"]
-TARGET_CHANGED_EXTRA = ["oud_basiswaarde", "oud_basisjaar", "oud_doeljaar", "oud_vergelijking", "oud_versie"]
+# date the version is valid from (geldig vanaf), `value` the target value, `note` the reason.
+TARGET_EXTRA_COLUMNS = ["baseline_value", "baseline_year", "target_year", "comparison", "version"]
+TARGET_CHANGED_EXTRA = ["old_baseline_value", "old_baseline_year", "old_target_year", "old_comparison",
+                        "old_version"]
 
 
 class ImportRefused(Exception):

@@ -123,6 +123,8 @@ def parse_numbers(values: pd.Series, decimal: str) -> pd.DataFrame:
     if decimal == ",":
         clean = clean.str.replace(",", ".", regex=False)
     number[as_text] = pd.to_numeric(clean.where(ok), errors="coerce").astype(float)
+    # 400 nines or 1E999 overflow to infinity; such a value is no number a KPI can hold.
+    number[~np.isfinite(number.to_numpy())] = np.nan
     pct[as_text] = text_pct.astype(bool)
     status = pd.Series(OK, index=index, dtype=object)
     empty = text.str.len() == 0

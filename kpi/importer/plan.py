@@ -1,7 +1,7 @@
 """Compare validated rows with what is stored: which figures or targets are new, changed
 or unchanged, and which stored rows an import would supersede.
 
-A figure is keyed by (gebied, indicator, peildatum, precision). It is *changed* when the
+A figure is keyed by (area, indicator, peildatum, precision). It is *changed* when the
 value, source or note differ, or when the stored figure is illustrative: a real figure
 always replaces an illustrative one. A real figure also replaces the illustrative figures
 of the same area, indicator and calendar year that have another precision (demo leegstand
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from kpi import formatting as fmt
-from kpi import schema
+from kpi import repository, schema
 from kpi.importer.model import (
     CHANGED_COLUMNS,
     PREVIEW_COLUMNS,
@@ -30,7 +30,7 @@ from kpi.importer.model import (
 from kpi.importer.parsing import per_distinct
 from kpi.periods import YEAR
 
-ADDED, CHANGED, UNCHANGED = "nieuw", "gewijzigd", "ongewijzigd"
+ADDED, CHANGED, UNCHANGED = "added", "changed", "unchanged"
 
 
 @dataclass
@@ -44,7 +44,7 @@ class ObservationPlan:
         """True when both plans add, change and supersede exactly the same rows."""
         return (
             np.array_equal(self.rows["status"].to_numpy(), other.rows["status"].to_numpy())
-            and np.array_equal(self.rows["oud_id"].to_numpy(), other.rows["oud_id"].to_numpy())
+            and np.array_equal(self.rows["old_id"].to_numpy(), other.rows["old_id"].to_numpy())
             and np.array_equal(self.supersede_ids, other.supersede_ids)
         )
 
@@ -62,7 +62,7 @@ class TargetPlan:
     def same_outcome(self, other: TargetPlan) -> bool:
         return (
             np.array_equal(self.rows["status"].to_numpy(), other.rows["status"].to_numpy())
-            and np.array_equal(self.rows["versie"].to_numpy(), other.rows["versie"].to_numpy())
+            and np.array_equal(self.rows["version"].to_numpy(), other.rows["version"].to_numpy())
         )
 
     @property
@@ -76,71 +76,62 @@ def _date_keys(days: pd.Series) -> np.ndarray:
 
 
 def current_observations(conn: Connection, areas: list[str], indicators: list[str]) -> pd.DataFrame:
-    """The current stored figures of these areas and indicators."""
-    o, a = schema.observations, schema.areas
-    q = (
-        sa.select(
-            o.c.id, a.c.name.label("gebied"), o.c.indicator_code.label("indicator"), o.c.peildatum,
-            o.c.precision.label("precisie"), o.c.value, o.c.source, o.c.note, o.c.illustrative,
-        )
-        .join(a, a.c.id == o.c.area_id)
-        .where(o.c.superseded_at.is_(None), o.c.indicator_code.in_(indicators), a.c.name.in_(areas))
-    )
-    df = pd.read_sql(q, conn)
-    df["peildatum"] = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]) for d in df["peildatum"]]
-    df["illustrative"] = df["illustrative"].astype(bool)
-    df["value"] = df["value"].astype(float)
-    return df
+    """The current stored figures of these areas and indicators (repository.load_observations)."""
+    return repository.load_observations(conn, areas=tuple(areas), indicators=tuple(indicators))
 
 
 def plan_observations(conn: Connection, rows: pd.DataFrame) -> ObservationPlan:
     """Classify each validated figure as new, changed or unchanged against the database."""
     rows = rows.reset_index(drop=True)
-    current = current_observations(conn, sorted(rows["gebied"].unique()), sorted(rows["indicator"].unique()))
-    incoming = rows.assign(_dag=_date_keys(rows["datum"]), _pos=np.arange(len(rows)))
-    current = current.assign(_dag=_date_keys(current["peildatum"]))
-    keys = ["gebied", "indicator", "_dag", "precisie"]
-    m = incoming.merge(current, how="left", on=keys, sort=False)
-    matched = m["id"].notna().to_numpy()
-    illustrative = m["illustrative"].fillna(False).astype(bool).to_numpy()
+    current = current_observations(conn, sorted(rows["area"].unique()), sorted(rows["indicator"].unique()))
+    incoming = rows.assign(_day=_date_keys(rows["day"]), _pos=np.arange(len(rows)))
+    stored = current[["id", "area", "indicator", "peildatum", "precision", "value", "source", "note",
+                      "illustrative"]].rename(columns={
+        "id": "old_id", "value": "old_value", "source": "old_source", "note": "old_note",
+        "illustrative": "old_illustrative"})
+    stored = stored.assign(_day=_date_keys(stored["peildatum"]))
+    keys = ["area", "indicator", "_day", "precision"]
+    m = incoming.merge(stored, how="left", on=keys, sort=False)
+    matched = m["old_id"].notna().to_numpy()
+    illustrative = m["old_illustrative"].fillna(False).astype(bool).to_numpy()
     differs = (
         illustrative
-        | (m["waarde"] != m["value"]).to_numpy()
-        | (m["bron"] != m["source"]).to_numpy()
-        | (m["toelichting"] != m["note"].fillna("")).to_numpy()
+        | (m["value"] != m["old_value"]).to_numpy()
+        | (m["source"] != m["old_source"]).to_numpy()
+        | (m["note"] != m["old_note"].fillna("")).to_numpy()
     )
     status = np.where(~matched, ADDED, np.where(differs, CHANGED, UNCHANGED)).astype(object)
     out = rows.assign(
         status=status,
-        oud_id=m["id"].fillna(-1).astype("int64").to_numpy(),
-        oud_waarde=m["value"].to_numpy(),
-        oud_bron=m["source"].to_numpy(),
-        oud_illustratief=m["illustrative"].astype(object).to_numpy(),
-        oud_toelichting=m["note"].to_numpy(),
+        old_id=m["old_id"].fillna(-1).astype("int64").to_numpy(),
+        old_value=m["old_value"].to_numpy(),
+        old_source=m["old_source"].to_numpy(),
+        old_illustrative=m["old_illustrative"].astype(object).to_numpy(),
+        old_note=m["old_note"].to_numpy(),
     )
-    out.loc[status != CHANGED, ["oud_waarde", "oud_bron", "oud_illustratief", "oud_toelichting"]] = None
-    supersede = set(out.loc[status == CHANGED, "oud_id"].tolist())
+    out.loc[status != CHANGED, ["old_value", "old_source", "old_illustrative", "old_note"]] = None
+    supersede = set(out.loc[status == CHANGED, "old_id"].tolist())
 
     # Real figures also replace illustrative ones of the same calendar year (other precision).
-    ill = current[current["illustrative"] & ~current["id"].isin(out["oud_id"])]
+    ill = stored[stored["old_illustrative"] & ~stored["old_id"].isin(out["old_id"])]
     if not ill.empty:
-        movers = m.loc[status != UNCHANGED, ["gebied", "indicator", "datum", "_pos"]]
-        movers = movers.assign(jaar=[d.year for d in movers["datum"]])
-        ill = ill.assign(jaar=[d.year for d in ill["peildatum"]])
-        pairs = movers.merge(ill, on=["gebied", "indicator", "jaar"])
-        supersede |= set(pairs["id"].tolist())
+        movers = m.loc[status != UNCHANGED, ["area", "indicator", "day", "_pos"]]
+        movers = movers.assign(year=[d.year for d in movers["day"]])
+        ill = ill.assign(year=[d.year for d in ill["peildatum"]])
+        pairs = movers.merge(ill, on=["area", "indicator", "year"])
+        supersede |= set(pairs["old_id"].tolist())
         added_pairs = pairs[status[pairs["_pos"].to_numpy()] == ADDED]
         link = (
-            added_pairs.sort_values(["_pos", "peildatum", "precisie"])
-            .drop_duplicates("id").drop_duplicates("_pos")
+            added_pairs.sort_values(["_pos", "peildatum", "precision"])
+            .drop_duplicates("old_id").drop_duplicates("_pos")
         )
         pos = link["_pos"].to_numpy()
         out.loc[pos, "status"] = CHANGED
-        out.loc[pos, "oud_id"] = link["id"].astype("int64").to_numpy()
-        out.loc[pos, "oud_waarde"] = link["value"].to_numpy()
-        out.loc[pos, "oud_bron"] = link["source"].to_numpy()
-        out.loc[pos, "oud_illustratief"] = True
-        out.loc[pos, "oud_toelichting"] = link["note"].to_numpy()
+        out.loc[pos, "old_id"] = link["old_id"].astype("int64").to_numpy()
+        out.loc[pos, "old_value"] = link["old_value"].to_numpy()
+        out.loc[pos, "old_source"] = link["old_source"].to_numpy()
+        out.loc[pos, "old_illustrative"] = True
+        out.loc[pos, "old_note"] = link["old_note"].to_numpy()
     return ObservationPlan(out, np.array(sorted(supersede), dtype="int64"))
 
 
@@ -155,12 +146,12 @@ def observation_frames(plan: ObservationPlan) -> tuple[pd.DataFrame, pd.DataFram
     """The preview's added, changed and unchanged frames (display columns)."""
     rows = plan.rows
     shown = pd.DataFrame({
-        "gebied": rows["gebied"], "indicator": rows["indicator"],
-        "peildatum": _peildatum_text(rows["datum"], rows["precisie"]),
-        "waarde": rows["waarde"].astype(float), "bron": rows["bron"], "toelichting": rows["toelichting"],
-        "bestand": rows["bestand"], "rij": rows["rij"].astype(int),
-        "oud_waarde": rows["oud_waarde"].astype(float), "oud_bron": rows["oud_bron"],
-        "oud_illustratief": rows["oud_illustratief"], "oud_toelichting": rows["oud_toelichting"],
+        "area": rows["area"], "indicator": rows["indicator"],
+        "peildatum": _peildatum_text(rows["day"], rows["precision"]),
+        "value": rows["value"].astype(float), "source": rows["source"], "note": rows["note"],
+        "file": rows["file"], "row": rows["row"].astype(int),
+        "old_value": rows["old_value"].astype(float), "old_source": rows["old_source"],
+        "old_illustrative": rows["old_illustrative"], "old_note": rows["old_note"],
     })
     status = rows["status"]
     return (
@@ -174,12 +165,12 @@ def current_targets(conn: Connection) -> pd.DataFrame:
     """The newest version of every target, with area name."""
     t, a = schema.targets, schema.areas
     q = sa.select(
-        t.c.id, t.c.indicator_code.label("indicator"), a.c.name.label("gebied"), t.c.version,
+        t.c.id, t.c.indicator_code.label("indicator"), a.c.name.label("area"), t.c.version,
         t.c.baseline_value, t.c.baseline_year, t.c.target_value, t.c.target_year, t.c.comparison,
         t.c.horizon_year, t.c.baseline_benchmark, t.c.source, t.c.reason,
     ).join(a, a.c.id == t.c.area_id)
     df = pd.read_sql(q, conn)
-    return df.sort_values("version").groupby(["indicator", "gebied"], as_index=False).last()
+    return df.sort_values("version").groupby(["indicator", "area"], as_index=False).last()
 
 
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -189,34 +180,38 @@ def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     return both_missing | equal
 
 
+# The fields that make a target version differ from the stored one (not its reason or date).
+TARGET_FIELDS = ["baseline_value", "baseline_year", "target_value", "target_year", "horizon_year",
+                 "baseline_benchmark", "comparison", "source"]
+# Optional columns of a targets file, with the flag saying the file had the column.
+OPTIONAL_TARGET_FIELDS = {"horizon_year": "horizon_given", "baseline_benchmark": "baseline_benchmark_given"}
+
+
 def plan_targets(conn: Connection, rows: pd.DataFrame, today: dt.date) -> TargetPlan:
     """Classify each target row: new (version 1), changed (next version) or unchanged."""
     rows = rows.reset_index(drop=True)
-    current = current_targets(conn)
-    m = rows.merge(current, how="left", on=["indicator", "gebied"], sort=False)
+    stored = current_targets(conn).drop(columns="reason").rename(
+        columns={c: f"old_{c}" for c in ["id", "version", *TARGET_FIELDS]})
+    m = rows.merge(stored, how="left", on=["indicator", "area"], sort=False)
     # A file without the optional column planningshorizon or basis_landelijk keeps the stored value.
-    for new, old, given in [("planningshorizon", "horizon_year", "horizon_gegeven"),
-                            ("basis_landelijk", "baseline_benchmark", "basis_landelijk_gegeven")]:
+    for field, given in OPTIONAL_TARGET_FIELDS.items():
         keep = ~m[given].fillna(False).astype(bool).to_numpy()
-        m[new] = m[new].astype(object).where(~keep, m[old].astype(object))
-        rows[new] = m[new].to_numpy()
-    matched = m["id"].notna().to_numpy()
+        m[field] = m[field].astype(object).where(~keep, m[f"old_{field}"].astype(object))
+        rows[field] = m[field].to_numpy()
+    matched = m["old_id"].notna().to_numpy()
     same = np.ones(len(m), dtype=bool)
-    for new, old in [("basiswaarde", "baseline_value"), ("basisjaar", "baseline_year"),
-                     ("doelwaarde", "target_value"), ("doeljaar", "target_year"),
-                     ("planningshorizon", "horizon_year"), ("basis_landelijk", "baseline_benchmark"),
-                     ("vergelijking", "comparison"), ("bron", "source")]:
-        same &= _same(m[new], m[old])
+    for field in TARGET_FIELDS:
+        same &= _same(m[field], m[f"old_{field}"])
     status = np.where(~matched, ADDED, np.where(same, UNCHANGED, CHANGED)).astype(object)
-    old_version = m["version"].fillna(0).astype(int).to_numpy()
+    old_version = m["old_version"].fillna(0).astype(int).to_numpy()
     out = rows.assign(
         status=status,
-        versie=np.where(status == UNCHANGED, old_version, old_version + 1),
-        geldig_vanaf=[d if d is not None else today for d in rows["geldig_vanaf"]],
-        oud_waarde=m["target_value"].to_numpy(), oud_bron=m["source"].to_numpy(),
-        oud_basiswaarde=m["baseline_value"].to_numpy(), oud_basisjaar=m["baseline_year"].to_numpy(),
-        oud_doeljaar=m["target_year"].to_numpy(), oud_vergelijking=m["comparison"].to_numpy(),
-        oud_versie=m["version"].to_numpy(),
+        version=np.where(status == UNCHANGED, old_version, old_version + 1),
+        valid_from=[d if d is not None else today for d in rows["valid_from"]],
+        old_value=m["old_target_value"].to_numpy(), old_source=m["old_source"].to_numpy(),
+        old_baseline_value=m["old_baseline_value"].to_numpy(), old_baseline_year=m["old_baseline_year"].to_numpy(),
+        old_target_year=m["old_target_year"].to_numpy(), old_comparison=m["old_comparison"].to_numpy(),
+        old_version=m["old_version"].to_numpy(),
     )
     return TargetPlan(out)
 
@@ -229,17 +224,17 @@ def target_frames(plan: TargetPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
         return rows[col].astype(object).where(rows[col].notna(), None).map(lambda v: v if v is None else int(v))
 
     shown = pd.DataFrame({
-        "gebied": rows["gebied"], "indicator": rows["indicator"],
-        "peildatum": [fmt.peildatum(d, "dag") for d in rows["geldig_vanaf"]],
-        "waarde": rows["doelwaarde"].astype(float), "bron": rows["bron"], "toelichting": rows["reden"],
-        "bestand": rows["bestand"], "rij": rows["rij"].astype(int),
-        "basiswaarde": rows["basiswaarde"].astype(float), "basisjaar": year("basisjaar"),
-        "doeljaar": year("doeljaar"), "vergelijking": rows["vergelijking"], "versie": rows["versie"].astype(int),
-        "oud_waarde": rows["oud_waarde"].astype(float), "oud_bron": rows["oud_bron"], "oud_illustratief": False,
-        "oud_toelichting": None,
-        "oud_basiswaarde": rows["oud_basiswaarde"].astype(float), "oud_basisjaar": year("oud_basisjaar"),
-        "oud_doeljaar": year("oud_doeljaar"), "oud_vergelijking": rows["oud_vergelijking"],
-        "oud_versie": year("oud_versie"),
+        "area": rows["area"], "indicator": rows["indicator"],
+        "peildatum": [fmt.peildatum(d, "dag") for d in rows["valid_from"]],
+        "value": rows["target_value"].astype(float), "source": rows["source"], "note": rows["reason"],
+        "file": rows["file"], "row": rows["row"].astype(int),
+        "baseline_value": rows["baseline_value"].astype(float), "baseline_year": year("baseline_year"),
+        "target_year": year("target_year"), "comparison": rows["comparison"], "version": rows["version"].astype(int),
+        "old_value": rows["old_value"].astype(float), "old_source": rows["old_source"], "old_illustrative": False,
+        "old_note": None,
+        "old_baseline_value": rows["old_baseline_value"].astype(float), "old_baseline_year": year("old_baseline_year"),
+        "old_target_year": year("old_target_year"), "old_comparison": rows["old_comparison"],
+        "old_version": year("old_version"),
     })
     cols = [*PREVIEW_COLUMNS, *TARGET_EXTRA_COLUMNS]
     status = rows["status"]
@@ -260,31 +255,31 @@ def same_year_conflicts(conn: Connection, plan: ObservationPlan) -> list:
 
     rows = plan.rows
     incoming = pd.DataFrame({
-        "gebied": rows["gebied"], "indicator": rows["indicator"], "jaar": [d.year for d in rows["datum"]],
-        "precisie": rows["precisie"], "bestand": rows["bestand"], "rij": rows["rij"].astype(int),
-        "tekst": _peildatum_text(rows["datum"], rows["precisie"]),
+        "area": rows["area"], "indicator": rows["indicator"], "year": [d.year for d in rows["day"]],
+        "precision": rows["precision"], "file": rows["file"], "row": rows["row"].astype(int),
+        "text": _peildatum_text(rows["day"], rows["precision"]),
     })
-    current = current_observations(conn, sorted(rows["gebied"].unique()), sorted(rows["indicator"].unique()))
+    current = current_observations(conn, sorted(rows["area"].unique()), sorted(rows["indicator"].unique()))
     current = current[~current["illustrative"] & ~current["id"].isin(plan.supersede_ids)]
     stored = pd.DataFrame({
-        "gebied": current["gebied"], "indicator": current["indicator"],
-        "jaar": [d.year for d in current["peildatum"]], "precisie": current["precisie"],
-        "tekst": _peildatum_text(current["peildatum"], current["precisie"]) if not current.empty else [],
+        "area": current["area"], "indicator": current["indicator"],
+        "year": [d.year for d in current["peildatum"]], "precision": current["precision"],
+        "text": _peildatum_text(current["peildatum"], current["precision"]) if not current.empty else [],
     })
     problems = []
-    keys = ["gebied", "indicator", "jaar"]
-    both = incoming.merge(incoming, on=keys, suffixes=("", "_ander"))
-    both = both[both["precisie"] != both["precisie_ander"]]
+    keys = ["area", "indicator", "year"]
+    both = incoming.merge(incoming, on=keys, suffixes=("", "_other"))
+    both = both[both["precision"] != both["precision_other"]]
     for r in both.itertuples():
-        problems.append(Problem(r.bestand, r.rij, "peildatum", (
-            f"{r.gebied} · {r.indicator}: een jaarcijfer en een cijfer met datum in hetzelfde jaar "
-            f"({r.tekst} en {r.tekst_ander}, {r.bestand_ander} rij {r.rij_ander}). Geef één cijfer per jaar: "
+        problems.append(Problem(r.file, r.row, "peildatum", (
+            f"{r.area} · {r.indicator}: een jaarcijfer en een cijfer met datum in hetzelfde jaar "
+            f"({r.text} en {r.text_other}, {r.file_other} rij {r.row_other}). Geef één cijfer per jaar: "
             "anders zegt de verandering tussen die twee niets.")))
-    old = incoming.merge(stored, on=keys, suffixes=("", "_opgeslagen"))
-    old = old[old["precisie"] != old["precisie_opgeslagen"]]
+    old = incoming.merge(stored, on=keys, suffixes=("", "_stored"))
+    old = old[old["precision"] != old["precision_stored"]]
     for r in old.itertuples():
-        problems.append(Problem(r.bestand, r.rij, "peildatum", (
-            f"{r.gebied} · {r.indicator}: er staat al een echt cijfer voor {r.jaar} ({r.tekst_opgeslagen}); "
+        problems.append(Problem(r.file, r.row, "peildatum", (
+            f"{r.area} · {r.indicator}: er staat al een echt cijfer voor {r.year} ({r.text_stored}); "
             f"een jaarcijfer en een cijfer met datum in hetzelfde jaar kunnen niet naast elkaar staan. Gebruik "
-            f"dezelfde peildatum ({r.tekst_opgeslagen}) om het te vervangen, of draai die import eerst terug.")))
+            f"dezelfde peildatum ({r.text_stored}) om het te vervangen, of draai die import eerst terug.")))
     return sorted(problems, key=lambda p: (p.file, p.row or 0))

@@ -41,9 +41,26 @@ from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, ObservationPlan, Target
 
 CHUNK = 5000
 CONCURRENT = (
-    "De gegevens zijn intussen door iemand anders gewijzigd; er is niets opgeslagen. "
+    "De gegevens zijn intussen gewijzigd door iemand anders; er is niets opgeslagen. "
     "Lees het bestand opnieuw in en bekijk het nieuwe voorbeeld."
 )
+TARGET_CHANGED = (
+    "Dit doel is intussen gewijzigd door iemand anders; er is niets opgeslagen. "
+    "Bekijk de nieuwe versie en vul het formulier opnieuw in."
+)
+
+
+def check_target_versions(plan: TargetPlan, expected: dict[tuple[str, str], int]) -> None:
+    """Refuse when a target's stored version is not the one a form was opened on."""
+    for r in plan.rows.itertuples():
+        want = expected.get((r.indicator, r.area))
+        have = None if pd.isna(r.old_version) else int(r.old_version)
+        if want is not None and have != want:
+            raise ImportRefused(
+                f"Dit doel is intussen gewijzigd: het formulier toonde versie {want}, opgeslagen is nu versie "
+                f"{have if have is not None else 'geen'}. Er is niets opgeslagen; bekijk de nieuwe versie en "
+                "vul het formulier opnieuw in."
+            )
 
 
 def bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame, constants: dict | None = None) -> None:
@@ -98,16 +115,6 @@ def _supersede(conn: Connection, ids: list[int], now: dt.datetime, by_batch: int
         raise ImportRefused(CONCURRENT)
 
 
-def _create_batch(conn: Connection, kind: str, meta: dict, user: str, now: dt.datetime, counts: dict) -> int:
-    res = conn.execute(
-        sa.insert(schema.import_batches).values(
-            kind=kind, filename=meta["filename"][:500], sha256=meta["sha256"], created_by=user,
-            created_at=now, **counts,
-        )
-    )
-    return int(res.inserted_primary_key[0])
-
-
 def _area_ids(conn: Connection, names: list[str], filename: str) -> dict[str, int]:
     """Area name -> id, creating the areas that do not exist yet."""
     ids = repository.area_ids(conn)
@@ -128,22 +135,29 @@ def _counts(status: pd.Series) -> dict:
     )
 
 
+def _start_batch(conn: Connection, kind: str, rows: pd.DataFrame, meta: dict, user: str):
+    """(now, area name -> id with new areas created, the new batch id) for a write."""
+    now = repository.utcnow()
+    ids = _area_ids(conn, sorted(rows["area"].unique()), meta["filename"])
+    batch = repository.create_batch(conn, kind, meta["filename"], user, sha256=meta["sha256"],
+                                    created_at=now, **_counts(rows["status"]))
+    return now, ids, batch
+
+
 def write_observations(conn: Connection, plan: ObservationPlan, meta: dict, user: str) -> int:
     """Create the batch, supersede the replaced rows and insert the new ones; the batch id."""
-    now = repository.utcnow()
     rows = plan.rows
-    ids = _area_ids(conn, sorted(rows["gebied"].unique()), meta["filename"])
-    batch = _create_batch(conn, OBSERVATIONS, meta, user, now, _counts(rows["status"]))
+    now, ids, batch = _start_batch(conn, OBSERVATIONS, rows, meta, user)
     _supersede(conn, plan.supersede_ids.tolist(), now, batch)
     new = rows[rows["status"] != UNCHANGED]
     frame = pd.DataFrame({
-        "area_id": per_distinct(new["gebied"], ids.__getitem__).astype("int64"),
+        "area_id": per_distinct(new["area"], ids.__getitem__).astype("int64"),
         "indicator_code": new["indicator"],
-        "peildatum": new["datum"],
-        "precision": new["precisie"],
-        "value": new["waarde"].astype(float),
-        "source": new["bron"],
-        "note": new["toelichting"],
+        "peildatum": new["day"],
+        "precision": new["precision"],
+        "value": new["value"].astype(float),
+        "source": new["source"],
+        "note": new["note"],
     })
     # In the order of the unique index, SQLite appends to its B-tree instead of inserting
     # all over it: about half the insert time for 100.000 rows.
@@ -161,21 +175,19 @@ def _none(v):
 
 def write_targets(conn: Connection, plan: TargetPlan, meta: dict, user: str) -> int:
     """Create the batch and insert a new version for each new or changed target; the batch id."""
-    now = repository.utcnow()
     rows = plan.rows
-    ids = _area_ids(conn, sorted(rows["gebied"].unique()), meta["filename"])
-    batch = _create_batch(conn, TARGETS, meta, user, now, _counts(rows["status"]))
+    now, ids, batch = _start_batch(conn, TARGETS, rows, meta, user)
     new = rows[rows["status"] != UNCHANGED]
     conn.execute(sa.insert(schema.targets), [
         dict(
-            indicator_code=r.indicator, area_id=ids[r.gebied], version=int(r.versie),
-            baseline_value=_none(r.basiswaarde),
-            baseline_year=None if _none(r.basisjaar) is None else int(r.basisjaar),
-            target_value=_none(r.doelwaarde),
-            target_year=None if _none(r.doeljaar) is None else int(r.doeljaar),
-            horizon_year=None if _none(r.planningshorizon) is None else int(r.planningshorizon),
-            baseline_benchmark=_none(r.basis_landelijk),
-            comparison=r.vergelijking, source=r.bron, valid_from=r.geldig_vanaf, reason=r.reden,
+            indicator_code=r.indicator, area_id=ids[r.area], version=int(r.version),
+            baseline_value=_none(r.baseline_value),
+            baseline_year=None if _none(r.baseline_year) is None else int(r.baseline_year),
+            target_value=_none(r.target_value),
+            target_year=None if _none(r.target_year) is None else int(r.target_year),
+            horizon_year=None if _none(r.horizon_year) is None else int(r.horizon_year),
+            baseline_benchmark=_none(r.baseline_benchmark),
+            comparison=r.comparison, source=r.source, valid_from=r.valid_from, reason=r.reason,
             created_at=now, created_by=user, batch_id=batch,
         )
         for r in new.itertuples()
@@ -185,6 +197,21 @@ def write_targets(conn: Connection, plan: TargetPlan, meta: dict, user: str) -> 
 
 def _batch_label(batch_id: int, filename: str) -> str:
     return f"importbatch {batch_id} ({filename})"
+
+
+def is_seed_batch(kind: str, created_by: str) -> bool:
+    """True for the start data (reference figures, targets, demo series), which undo refuses."""
+    # The seed records its reference targets as a 'doelen' batch by user "seed".
+    return kind not in (OBSERVATIONS, TARGETS) or created_by == "seed"
+
+
+def undoable(batches: pd.DataFrame) -> pd.Series:
+    """Per batch (repository.load_batches): True when undo may be tried (an import, not undone).
+
+    Undo can still refuse one of them when a later import replaced its values; the reason
+    comes with the refusal."""
+    seed = [is_seed_batch(k, u) for k, u in zip(batches["kind"], batches["created_by"])]
+    return batches["undone_at"].isna() & ~pd.Series(seed, index=batches.index, dtype=bool)
 
 
 def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
@@ -198,8 +225,7 @@ def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
             f"Importbatch {batch_id} is al ongedaan gemaakt op {fmt.timestamp(batch['undone_at'])} (UTC)"
             f" door {batch['undone_by'] or 'onbekend'}."
         )
-    # The seed records its reference targets as a 'doelen' batch by user "seed".
-    if batch["kind"] not in (OBSERVATIONS, TARGETS) or batch["created_by"] == "seed":
+    if is_seed_batch(batch["kind"], batch["created_by"]):
         hint = " Verwijder demowaarden met `python -m kpi demo --remove`." if batch["kind"] == "demo" else ""
         raise ImportRefused(
             f"Importbatch {batch_id} bevat de basisgegevens ({batch['kind']}) en kan niet ongedaan "

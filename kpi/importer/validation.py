@@ -28,11 +28,10 @@ from kpi.importer.parsing import (
     parse_years,
     per_distinct,
 )
-from kpi.metrics import ABSOLUTE, BELOW_NATIONAL
+from kpi.metrics import ABSOLUTE, COMPARISONS
 from kpi.periods import YEAR
 
 AREA_NAME_MAX = 200
-COMPARISONS = (ABSOLUTE, BELOW_NATIONAL)
 
 # What each unit allows: (lowest, highest, whole numbers only)
 UNIT_RANGES = {
@@ -280,10 +279,11 @@ def validate_observations(frame: pd.DataFrame, indicators: pd.DataFrame, areas: 
              column="dubbel_van"),
     ]
     problems = _run(f, rules, file_order)
+    # The checked rows leave the file's vocabulary here: English from now on (see importer/model.py).
     clean = pd.DataFrame({
-        "gebied": f["gebied_naam"], "indicator": f["indicator_code"], "datum": f["datum"],
-        "precisie": f["precisie"], "waarde": f["getal"], "bron": f["bron"], "toelichting": f["toelichting"],
-        "bestand": f["bestand"], "rij": f["rij"],
+        "area": f["gebied_naam"], "indicator": f["indicator_code"], "day": f["datum"],
+        "precision": f["precisie"], "value": f["getal"], "source": f["bron"], "note": f["toelichting"],
+        "file": f["bestand"], "row": f["rij"],
     })
     return Validated(clean, problems, new_areas if not problems else [])
 
@@ -347,12 +347,14 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
     ]
     problems = _run(f, rules, file_order)
     clean = pd.DataFrame({
-        "gebied": f["gebied_naam"], "indicator": f["indicator_code"],
-        "basiswaarde": f["basis_getal"], "basisjaar": f["basis_jaar"],
-        "doelwaarde": f["doel_getal"], "doeljaar": f["doel_jaar"],
-        "vergelijking": f["vergelijking_norm"], "bron": f["bron"], "reden": f["reden"],
-        "geldig_vanaf": f["geldig_datum"], "bestand": f["bestand"], "rij": f["rij"],
-        "planningshorizon": f["horizon_jaar"], "basis_landelijk": f["bench_getal"],
-        "horizon_gegeven": f["kolom_planningshorizon"].notna(), "basis_landelijk_gegeven": f["kolom_basis_landelijk"].notna(),
+        "area": f["gebied_naam"], "indicator": f["indicator_code"],
+        "baseline_value": f["basis_getal"], "baseline_year": f["basis_jaar"],
+        "target_value": f["doel_getal"], "target_year": f["doel_jaar"],
+        "comparison": f["vergelijking_norm"], "source": f["bron"], "reason": f["reden"],
+        "valid_from": f["geldig_datum"], "file": f["bestand"], "row": f["rij"],
+        "horizon_year": f["horizon_jaar"], "baseline_benchmark": f["bench_getal"],
+        # Whether the file had the optional column; without it plan_targets keeps the stored value.
+        "horizon_given": f["kolom_planningshorizon"].notna(),
+        "baseline_benchmark_given": f["kolom_basis_landelijk"].notna(),
     })
     return Validated(clean, problems, new_areas if not problems else [])

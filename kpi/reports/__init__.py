@@ -14,17 +14,9 @@ from sqlalchemy.engine import Engine
 from kpi.export import csv_bytes, xlsx_bytes
 from kpi.reports.errors import ReportError
 from kpi.reports.images import ImageError, kaleido_server, png
-from kpi.reports.model import (
-    DECK_CHART_PX,
-    PDF_CHART_PX,
-    ReportData,
-    events_frame,
-    figure,
-    figures_frame,
-    load_report,
-    status_frame,
-)
+from kpi.reports.model import DECK_CHART_PX, PDF_CHART_PX, ReportData, figure, load_report
 from kpi.settings import Settings
+from kpi.tables import events_frame, figures_frame, status_frame
 
 FORMATS = {
     "pdf": ("application/pdf", "pdf"),
@@ -63,11 +55,11 @@ def render(report: ReportData, fmt: str) -> bytes:
         return pptx_bytes(report, chart_images(report, DECK_CHART_PX))
     if fmt == "xlsx":
         return xlsx_bytes({
-            "Status": status_frame(report), "Cijfers": figures_frame(report),
-            "Gebeurtenissen": events_frame(report),
+            "Status": status_frame(report.results), "Cijfers": figures_frame(report.results),
+            "Gebeurtenissen": events_frame(report.events, report.results),
         })
     if fmt == "csv":
-        return csv_bytes(figures_frame(report))
+        return csv_bytes(figures_frame(report.results))
     raise ValueError(f"onbekend formaat: {fmt}")
 
 

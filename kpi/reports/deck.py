@@ -11,6 +11,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from kpi.export import printable
 from kpi.metrics import KpiResult
 from kpi.reports.model import (
     DECK_CHART_PX,
@@ -19,10 +20,9 @@ from kpi.reports.model import (
     KPI_ILLUSTRATIVE_NOTICE,
     ReportData,
     currency_lines,
-    key_figures,
     sources,
-    status_table,
 )
+from kpi.tables import key_figures, status_table
 from kpi.text import summary_sentence
 
 WIDE = (Inches(13.333), Inches(7.5))
@@ -34,7 +34,7 @@ GREY = RGBColor(0x55, 0x55, 0x55)
 def _title(slide, text: str) -> None:
     shape = slide.shapes.title
     shape.left, shape.top, shape.width, shape.height = Inches(0.5), Inches(0.25), Inches(12.3), Inches(0.9)
-    shape.text_frame.text = text
+    shape.text_frame.text = printable(text)
     p = shape.text_frame.paragraphs[0]
     p.alignment = PP_ALIGN.LEFT
     p.runs[0].font.size = Pt(34)
@@ -48,7 +48,7 @@ def _text(slide, left, top, width, height, lines: list[tuple[str, int, bool, RGB
     for i, (text, size, bold, colour) in enumerate(lines):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         run = p.add_run()
-        run.text = text
+        run.text = printable(text)
         run.font.size = Pt(size)
         run.font.bold = bold
         if colour is not None:
@@ -72,10 +72,10 @@ def _summary_slide(prs, report: ReportData) -> None:
     for i, w in enumerate(widths):
         shape.table.columns[i].width = Inches(w)
     for c, name in enumerate(table.columns):
-        shape.table.cell(0, c).text = name
+        shape.table.cell(0, c).text = printable(name)
     for r_i, row in enumerate(table.itertuples(index=False), start=1):
         for c, value in enumerate(row):
-            shape.table.cell(r_i, c).text = str(value)
+            shape.table.cell(r_i, c).text = printable(str(value))
     for r_i in range(rows):
         for c in range(cols):
             for p in shape.table.cell(r_i, c).text_frame.paragraphs:
@@ -105,7 +105,7 @@ def _kpi_slide(prs, report: ReportData, r: KpiResult, image: bytes | None) -> No
         bottom.insert(0, (KPI_GREYED_NOTICE, 12, False, GREY))
     bottom.append(("Bron: " + "; ".join(sources(r)[:3] or ["–"]), 10, False, GREY))
     _text(slide, Inches(0.5), Inches(5.75), Inches(12.3), Inches(1.6), bottom)
-    slide.notes_slide.notes_text_frame.text = f"Waarom deze status: {r.status_reason}"
+    slide.notes_slide.notes_text_frame.text = printable(f"Waarom deze status: {r.status_reason}")
 
 
 def pptx_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:

@@ -26,6 +26,7 @@ import kaleido
 import plotly.graph_objects as go
 from choreographer.browsers.chromium import Chromium
 
+from kpi.export import printable
 from kpi.reports.errors import ReportError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -173,12 +174,23 @@ def kaleido_server() -> Iterator[None]:
         _LEASE.release()
 
 
+def _printable_spec(value):
+    """A figure dict with every string free of control characters (plotly.js fails on them)."""
+    if isinstance(value, dict):
+        return {k: _printable_spec(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_printable_spec(v) for v in value]
+    if getattr(value, "dtype", None) is not None and value.dtype.kind in "OUS":  # text arrays
+        return [_printable_spec(v) for v in value.tolist()]
+    return printable(value)
+
+
 def png(fig: go.Figure, width: int = 1000, height: int = 520, scale: float = 2) -> bytes:
     """The figure as PNG bytes, `width` x `height` layout pixels times `scale`."""
     with kaleido_server():
         try:
             data = _LEASE.render(
-                fig.to_dict(), {"format": "png", "width": width, "height": height, "scale": scale}
+                _printable_spec(fig.to_dict()), {"format": "png", "width": width, "height": height, "scale": scale}
             )
         except ImageError:
             raise

@@ -10,13 +10,11 @@ from sqlalchemy.engine import Engine
 
 from kpi import events as event_store
 from kpi import formatting as fmt
-from kpi import repository, statuses
+from kpi import repository
 from kpi.charts import kpi_figure
-from kpi.metrics import BELOW_NATIONAL, KpiResult
+from kpi.metrics import KpiResult
 from kpi.service import Snapshot, evaluate_snapshot, load_snapshot, settings_areas
 from kpi.settings import Settings
-from kpi.text import relative_decimals, summary_sentence, target_label
-from kpi.text import value_text as newest_value_text
 
 ILLUSTRATIVE_NOTICE = (
     "Let op: dit rapport bevat illustratieve waarden (demo), geen metingen. Ze zijn "
@@ -105,68 +103,6 @@ def figure(report: ReportData, r: KpiResult, height: int = PDF_CHART_PX[1]):
     return kpi_figure(r, report.events_for(r.indicator.code), height=height)
 
 
-def status_word(status: str) -> str:
-    """The status in words with its icon: '✔ gehaald' (never colour alone)."""
-    return statuses.labelled(status)
-
-
-def value_text(r: KpiResult) -> str:
-    """The newest value formatted (one more decimal where rounding would flip meets/misses),
-    marked when the verdict rests on illustrative values."""
-    if r.latest is None:
-        return "–"
-    text = newest_value_text(r)
-    return text + " (illustratief)" if r.illustrative else text
-
-
-def status_text(r: KpiResult) -> str:
-    """Status word with icon, marked when the verdict rests on illustrative values."""
-    return status_word(r.status) + (" (illustratief)" if r.illustrative else "")
-
-
-def peildatum_text(r: KpiResult) -> str:
-    """The newest peildatum formatted, or '–'."""
-    return fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–"
-
-
-def key_figures(r: KpiResult) -> list[tuple[str, str]]:
-    """The key figures of a KPI as (label, value) in Dutch, for report pages and slides."""
-    ind = r.indicator
-    rows = [
-        ("Nieuwste waarde", value_text(r)),
-        ("Peildatum", peildatum_text(r)),
-        ("Doel", target_label(r)),
-        ("Status", status_text(r)),
-    ]
-    if r.target.horizon is not None:
-        rows.append(("Horizon", f"{r.target.horizon} (aanname)" if r.target.horizon_assumed else str(r.target.horizon)))
-    if r.progress_pct is not None:
-        rows.append(("Voortgang van basis naar doel", fmt.percent_against(r.progress_pct)))
-    if r.change is not None and r.previous is not None:
-        rows.append((f"Verandering t.o.v. {fmt.peildatum(r.previous.peildatum, r.previous.precision)}",
-                     fmt.signed(r.change, ind.unit, ind.decimals)))
-    if r.target.comparison == BELOW_NATIONAL and r.gap_pp is not None:
-        rows.append(("Verschil met landelijk", fmt.signed(r.gap_pp, "procent", relative_decimals(r))))
-    if r.projected_at_target_year is not None and r.target.horizon:
-        rows.append((f"Bij huidig tempo in {r.target.horizon}",
-                     fmt.value(r.projected_at_target_year, ind.unit, ind.decimals)))
-    if r.year_reached is not None:
-        rows.append(("Doel bereikt bij huidig tempo", str(r.year_reached)))
-    return rows
-
-
-def status_table(results: list[KpiResult]) -> pd.DataFrame:
-    """One Dutch row per KPI: name, value, peildatum, target, status in words."""
-    return pd.DataFrame(
-        [
-            {"KPI": r.indicator.name, "Waarde": value_text(r), "Peildatum": peildatum_text(r),
-             "Doel": target_label(r), "Status": status_word(r.status)}
-            for r in results
-        ],
-        columns=["KPI", "Waarde", "Peildatum", "Doel", "Status"],
-    )
-
-
 def sources(r: KpiResult) -> list[str]:
     """The distinct sources behind a KPI's figures, newest measurement's source first."""
     found: list[str] = []
@@ -178,62 +114,6 @@ def sources(r: KpiResult) -> list[str]:
             if s and s not in found:
                 found.append(str(s))
     return found
-
-
-def _iso(day: pd.Timestamp, precision: str) -> str:
-    return str(day.year) if precision == "jaar" else day.date().isoformat()
-
-
-def figures_frame(report: ReportData) -> pd.DataFrame:
-    """Every figure behind the KPIs, machine-readable (for CSV and XLSX)."""
-    rows = []
-    for r in report.results:
-        ind = r.indicator
-        frames = [r.series]
-        if not r.national_series.empty:
-            frames.append(r.national_series)
-        for frame in frames:
-            for _, o in frame.iterrows():
-                rows.append({
-                    "gebied": o["area"], "indicator": ind.code, "kpi": ind.name,
-                    "peildatum": _iso(o["peildatum"], o["precision"]), "precisie": o["precision"],
-                    "waarde": float(o["value"]), "eenheid": ind.unit, "bron": o["source"],
-                    "toelichting": o["note"], "illustratief": bool(o["illustrative"]),
-                    "importbatch": None if pd.isna(o["batch_id"]) else int(o["batch_id"]),
-                    "vastgelegd_utc": pd.Timestamp(o["recorded_at"]).to_pydatetime(),
-                })
-    cols = ["gebied", "indicator", "kpi", "peildatum", "precisie", "waarde", "eenheid", "bron",
-            "toelichting", "illustratief", "importbatch", "vastgelegd_utc"]
-    return pd.DataFrame(rows, columns=cols)
-
-
-def status_frame(report: ReportData) -> pd.DataFrame:
-    """The status of every KPI, machine-readable (values unformatted)."""
-    rows = []
-    for r in report.results:
-        rows.append({
-            "indicator": r.indicator.code, "kpi": r.indicator.name, "gebied": r.area,
-            "waarde": None if r.latest is None else r.latest.value, "eenheid": r.indicator.unit,
-            "peildatum": None if r.latest is None else _iso(r.latest.peildatum, r.latest.precision),
-            "doel": target_label(r), "doelwaarde": r.target_display_value,
-            "doeljaar": r.target.target_year, "status": r.status, "toelichting_status": r.status_reason,
-            "illustratief": r.illustrative,
-            "samenvatting": summary_sentence(r),
-        })
-    cols = ["indicator", "kpi", "gebied", "waarde", "eenheid", "peildatum", "doel", "doelwaarde",
-            "doeljaar", "status", "toelichting_status", "illustratief", "samenvatting"]
-    return pd.DataFrame(rows, columns=cols)
-
-
-def events_frame(report: ReportData) -> pd.DataFrame:
-    """The events in the report, machine-readable."""
-    names = {r.indicator.code: r.indicator.name for r in report.results}
-    ev = report.events
-    return pd.DataFrame({
-        "datum": [pd.Timestamp(d).date().isoformat() for d in ev["event_date"]],
-        "gebeurtenis": ev["text"],
-        "kpi": [names.get(c, c) if c else "alle KPI's" for c in ev["indicator"]],
-    }, columns=["datum", "gebeurtenis", "kpi"])
 
 
 def known_at(moment: dt.datetime) -> str:

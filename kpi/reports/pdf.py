@@ -17,6 +17,7 @@ from fpdf.fonts import FontFace
 
 from kpi import formatting as fmt
 from kpi import statuses
+from kpi.export import printable
 from kpi.metrics import KpiResult
 from kpi.reports.errors import ReportError
 from kpi.reports.model import (
@@ -26,10 +27,9 @@ from kpi.reports.model import (
     PDF_CHART_PX,
     ReportData,
     currency_lines,
-    key_figures,
     sources,
-    status_table,
 )
+from kpi.tables import key_figures, status_table
 from kpi.text import summary_sentence
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
@@ -75,6 +75,10 @@ class _Briefing(FPDF):
         self.set_auto_page_break(True, margin=MARGIN)
         self.set_lang("nl-NL")
         self.set_creator("Binnenstadmonitor")
+
+    def normalize_text(self, text: str) -> str:
+        """Every string fpdf2 writes passes here: drop control characters stored text may hold."""
+        return super().normalize_text(printable(text))
 
     def footer(self) -> None:
         self.set_y(-12)

@@ -1,5 +1,8 @@
 """Events on the timeline (gebeurtenissen): date, short text, optional KPI and area.
 
+There is no 0002: that number went to a parallel branch that was never merged, so this
+revision follows 0001; databases are at 0003 already, so it is not renumbered.
+
 Revision ID: 0003
 Revises: 0001
 Create Date: 2026-11-22

@@ -1,4 +1,4 @@
-"""Issue 4 pages: meeting mode, what changed, reports and events. AppTest against a fresh
+"""Meeting mode, what changed, reports and events pages. AppTest against a fresh
 SQLite file per test; one browser test checks the projector screen at 1280x720."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from kpi import events
 from kpi.db import ensure_ready, make_engine
-from tests.apptest import figure, run_app, texts
+from tests.apptest import figure, open_page, run_app, texts
 from tests.browser import ROOT, exceptions_on, screenshot, wait_idle
 from tests.test_changes import MEETING, REVISED, backdate, revise
 
@@ -45,7 +45,7 @@ def _seeded(url: str):
 # ---- Vergadermodus ------------------------------------------------------------------------
 
 def test_meeting_summary_lists_every_kpi(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/vergadering.py")
+    at = run_app(monkeypatch, sqlite_url, page="vergadering")
     assert not at.exception and not at.error
     assert _title(at) == "Stand van het Binnenstadakkoord"
     body = texts(at)
@@ -62,7 +62,7 @@ def test_meeting_summary_lists_every_kpi(monkeypatch, sqlite_url):
 
 
 def test_meeting_step_from_the_url_and_next_previous(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/vergadering.py", query={"stap": "2"})
+    at = run_app(monkeypatch, sqlite_url, page="vergadering", query={"stap": "2"})
     assert not at.exception and not at.error
     assert _title(at) == "Aantal bedrijven"
     assert at.metric[0].value == "458" and at.metric[0].label == "Peildatum 2025"
@@ -82,7 +82,7 @@ def test_meeting_step_from_the_url_and_next_previous(monkeypatch, sqlite_url):
 @pytest.mark.parametrize("asked, title", [("99", "Positie in ranking binnensteden"), ("-3", "Stand van het Binnenstadakkoord"),
                                           ("drie", "Stand van het Binnenstadakkoord")])
 def test_meeting_step_out_of_range_is_clamped(monkeypatch, sqlite_url, asked, title):
-    at = run_app(monkeypatch, sqlite_url, page="pages/vergadering.py", query={"stap": asked})
+    at = run_app(monkeypatch, sqlite_url, page="vergadering", query={"stap": asked})
     assert not at.exception and not at.error
     assert _title(at) == title
 
@@ -90,7 +90,7 @@ def test_meeting_step_out_of_range_is_clamped(monkeypatch, sqlite_url, asked, ti
 def test_meeting_chart_shows_events_as_plain_text(monkeypatch, sqlite_url):
     engine = _seeded(sqlite_url)
     events.add_event(engine, dt.date(2019, 6, 1), "<b>Opening</b> garage", indicator="banen")
-    at = run_app(monkeypatch, sqlite_url, page="pages/vergadering.py", query={"stap": "1"})
+    at = run_app(monkeypatch, sqlite_url, page="vergadering", query={"stap": "1"})
     assert not at.exception
     notes = [a["text"] for a in figure(at)["layout"].get("annotations", [])]
     assert "&lt;b&gt;Opening&lt;/b&gt; garage" in notes
@@ -102,7 +102,7 @@ def test_changes_since_a_meeting(monkeypatch, sqlite_url):
     engine = _seeded(sqlite_url)
     backdate(engine)
     revise(engine, "banen", AREA, dt.date(2025, 1, 1), 4300.0, REVISED)
-    at = run_app(monkeypatch, sqlite_url, page="pages/wijzigingen.py", query={"sinds": MEETING.isoformat()})
+    at = run_app(monkeypatch, sqlite_url, page="wijzigingen", query={"sinds": MEETING.isoformat()})
     assert not at.exception and not at.error
     assert at.date_input(key="changes_since").value == MEETING
     body = texts(at)
@@ -124,7 +124,7 @@ def test_changes_since_a_meeting(monkeypatch, sqlite_url):
 # ---- Rapporten -----------------------------------------------------------------------------
 
 def test_reports_page_makes_a_pdf_to_download(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/rapporten.py")
+    at = run_app(monkeypatch, sqlite_url, page="rapporten")
     assert not at.exception and not at.error
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Cijfers als Excel (XLSX)", "Cijfers als CSV"]
@@ -138,7 +138,7 @@ def test_reports_page_makes_a_pdf_to_download(monkeypatch, sqlite_url):
 def test_reports_page_as_of_a_date_from_the_url(monkeypatch, sqlite_url):
     engine = _seeded(sqlite_url)
     backdate(engine)
-    at = run_app(monkeypatch, sqlite_url, page="pages/rapporten.py", query={"stand": MEETING.isoformat()})
+    at = run_app(monkeypatch, sqlite_url, page="rapporten", query={"stand": MEETING.isoformat()})
     assert not at.exception and not at.error
     assert at.date_input(key="report_day").value == MEETING
     assert "de cijfers zoals bekend op 31-1-2026 (einde van de dag, UTC)" in texts(at)
@@ -153,7 +153,7 @@ def test_reports_page_as_of_a_date_from_the_url(monkeypatch, sqlite_url):
 def test_events_page_is_not_offered_to_a_viewer(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/gebeurtenissen.py")
+        open_page(at, "gebeurtenissen")
 
 
 def test_events_page_opened_directly_refuses_a_viewer(monkeypatch, sqlite_url):
@@ -162,10 +162,12 @@ def test_events_page_opened_directly_refuses_a_viewer(monkeypatch, sqlite_url):
     at = AppTest.from_file(str(ROOT / "pages" / "gebeurtenissen.py"), default_timeout=60).run()
     assert not at.exception
     assert not at.text_input and not any(b.label == "Toevoegen" for b in at.button)
+    # The guard at the bottom of the page module built the whole frame around it.
+    assert "### Binnenstadmonitor" in [m.value for m in at.sidebar.markdown]
 
 
 def test_editor_adds_and_deletes_an_event(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/gebeurtenissen.py", editor=True)
+    at = run_app(monkeypatch, sqlite_url, page="gebeurtenissen", editor=True)
     assert not at.exception and not at.error
     assert "Er zijn nog geen gebeurtenissen vastgelegd." in texts(at)
     at.date_input(key="event_date").set_value(dt.date(2019, 6, 1))
@@ -185,7 +187,7 @@ def test_editor_adds_and_deletes_an_event(monkeypatch, sqlite_url):
 
 
 def test_editor_gets_a_dutch_message_for_an_empty_event(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url, page="pages/gebeurtenissen.py", editor=True)
+    at = run_app(monkeypatch, sqlite_url, page="gebeurtenissen", editor=True)
     next(b for b in at.button if b.label == "Toevoegen").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Vul een korte omschrijving van de gebeurtenis in."]

@@ -1,0 +1,313 @@
+"""Display tables: pure functions from domain objects to the frames pages, reports and
+exports show, so the screen, the raad's PDF and the downloads never disagree.
+
+Dutch column headers are the edge (what a reader sees); inputs are the domain's English
+frames and KpiResults.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi import formatting as fmt
+from kpi import statuses
+from kpi.changes import Changes
+from kpi.metrics import BELOW_NATIONAL, KpiResult
+from kpi.periods import iso_peildatum
+from kpi.text import relative_decimals, summary_sentence, target_label
+from kpi.text import value_text as newest_value_text
+
+# ---- one KPI ---------------------------------------------------------------------------
+
+def status_word(status: str) -> str:
+    """The status in words with its icon: '✔ gehaald' (never colour alone)."""
+    return statuses.labelled(status)
+
+
+def value_text(r: KpiResult) -> str:
+    """The newest value formatted (one more decimal where rounding would flip meets/misses),
+    marked when the verdict rests on illustrative values."""
+    if r.latest is None:
+        return "–"
+    text = newest_value_text(r)
+    return text + " (illustratief)" if r.illustrative else text
+
+
+def status_text(r: KpiResult) -> str:
+    """Status word with icon, marked when the verdict rests on illustrative values."""
+    return status_word(r.status) + (" (illustratief)" if r.illustrative else "")
+
+
+def peildatum_text(r: KpiResult) -> str:
+    """The newest peildatum formatted, or '–'."""
+    return fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–"
+
+
+def key_figures(r: KpiResult) -> list[tuple[str, str]]:
+    """The key figures of a KPI as (label, value) in Dutch, for report pages and slides."""
+    ind = r.indicator
+    rows = [
+        ("Nieuwste waarde", value_text(r)),
+        ("Peildatum", peildatum_text(r)),
+        ("Doel", target_label(r)),
+        ("Status", status_text(r)),
+    ]
+    if r.target.horizon is not None:
+        rows.append(("Horizon", f"{r.target.horizon} (aanname)" if r.target.horizon_assumed else str(r.target.horizon)))
+    if r.progress_pct is not None:
+        rows.append(("Voortgang van basis naar doel", fmt.percent_against(r.progress_pct)))
+    if r.change is not None and r.previous is not None:
+        rows.append((f"Verandering t.o.v. {fmt.peildatum(r.previous.peildatum, r.previous.precision)}",
+                     fmt.signed(r.change, ind.unit, ind.decimals)))
+    if r.target.comparison == BELOW_NATIONAL and r.gap_pp is not None:
+        rows.append(("Verschil met landelijk", fmt.signed(r.gap_pp, "procent", relative_decimals(r))))
+    if r.projected_at_target_year is not None and r.target.horizon:
+        rows.append((f"Bij huidig tempo in {r.target.horizon}",
+                     fmt.value(r.projected_at_target_year, ind.unit, ind.decimals)))
+    if r.year_reached is not None:
+        rows.append(("Doel bereikt bij huidig tempo", str(r.year_reached)))
+    return rows
+
+
+def status_table(results: list[KpiResult]) -> pd.DataFrame:
+    """One Dutch row per KPI: name, value, peildatum, target, status in words."""
+    return pd.DataFrame(
+        [
+            {"KPI": r.indicator.name, "Waarde": value_text(r), "Peildatum": peildatum_text(r),
+             "Doel": target_label(r), "Status": status_word(r.status)}
+            for r in results
+        ],
+        columns=["KPI", "Waarde", "Peildatum", "Doel", "Status"],
+    )
+
+
+def provenance_table(r: KpiResult) -> pd.DataFrame:
+    """The measurements behind a KPI with peildatum, source, import batch and demo flag."""
+    ind = r.indicator
+    frames = [r.series.assign(gebied=r.area)]
+    if not r.national_series.empty:
+        frames.append(r.national_series.assign(gebied="Landelijk"))
+    df = pd.concat(frames, ignore_index=True).sort_values(["peildatum", "gebied"])
+    return pd.DataFrame({
+        "Gebied": df["gebied"],
+        "Peildatum": [fmt.peildatum(d, p) for d, p in zip(df["peildatum"], df["precision"])],
+        "Waarde": [fmt.value(v, ind.unit, ind.decimals) for v in df["value"]],
+        "Illustratief": [("ja – telt mee" if c else "ja – telt niet mee") if i else "nee"
+                         for i, c in zip(df["illustrative"], df["counts"])],
+        "Bron": df["source"],
+        "Toelichting": df["note"],
+        "Import": [f"{f} (batch {int(b)})" if f and not pd.isna(b) else "" for f, b in zip(df["batch_file"], df["batch_id"])],
+        "Vastgelegd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in df["recorded_at"]],
+    })
+
+
+EXPORT_COLUMNS = ["gebied", "indicator", "peildatum", "waarde", "bron", "toelichting", "illustratief", "importbatch"]
+
+
+def export_frame(r: KpiResult) -> pd.DataFrame:
+    """One KPI's figures for its CSV download: the report's figures, fewer columns."""
+    frame = figures_frame([r])[EXPORT_COLUMNS]
+    return frame.sort_values(["peildatum", "gebied"], kind="stable").reset_index(drop=True)
+
+
+# ---- every KPI: reports and exports ------------------------------------------------------
+
+def figures_frame(results: list[KpiResult]) -> pd.DataFrame:
+    """Every figure behind the KPIs, machine-readable (for CSV and XLSX)."""
+    rows = []
+    for r in results:
+        ind = r.indicator
+        frames = [r.series]
+        if not r.national_series.empty:
+            frames.append(r.national_series)
+        for frame in frames:
+            for _, o in frame.iterrows():
+                rows.append({
+                    "gebied": o["area"], "indicator": ind.code, "kpi": ind.name,
+                    "peildatum": iso_peildatum(o["peildatum"], o["precision"]), "precisie": o["precision"],
+                    "waarde": float(o["value"]), "eenheid": ind.unit, "bron": o["source"],
+                    "toelichting": o["note"], "illustratief": bool(o["illustrative"]),
+                    "importbatch": None if pd.isna(o["batch_id"]) else int(o["batch_id"]),
+                    "vastgelegd_utc": pd.Timestamp(o["recorded_at"]).to_pydatetime(),
+                })
+    cols = ["gebied", "indicator", "kpi", "peildatum", "precisie", "waarde", "eenheid", "bron",
+            "toelichting", "illustratief", "importbatch", "vastgelegd_utc"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def status_frame(results: list[KpiResult]) -> pd.DataFrame:
+    """The status of every KPI, machine-readable (values unformatted)."""
+    rows = []
+    for r in results:
+        rows.append({
+            "indicator": r.indicator.code, "kpi": r.indicator.name, "gebied": r.area,
+            "waarde": None if r.latest is None else r.latest.value, "eenheid": r.indicator.unit,
+            "peildatum": None if r.latest is None else iso_peildatum(r.latest.peildatum, r.latest.precision),
+            "doel": target_label(r), "doelwaarde": r.target_display_value,
+            "doeljaar": r.target.target_year, "status": r.status, "toelichting_status": r.status_reason,
+            "illustratief": r.illustrative,
+            "samenvatting": summary_sentence(r),
+        })
+    cols = ["indicator", "kpi", "gebied", "waarde", "eenheid", "peildatum", "doel", "doelwaarde",
+            "doeljaar", "status", "toelichting_status", "illustratief", "samenvatting"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def events_frame(events: pd.DataFrame, results: list[KpiResult]) -> pd.DataFrame:
+    """The events in a report, machine-readable."""
+    names = {r.indicator.code: r.indicator.name for r in results}
+    ev = events
+    return pd.DataFrame({
+        "datum": [pd.Timestamp(d).date().isoformat() for d in ev["event_date"]],
+        "gebeurtenis": ev["text"],
+        "kpi": [names.get(c, c) if c else "alle KPI's" for c in ev["indicator"]],
+    }, columns=["datum", "gebeurtenis", "kpi"])
+
+
+# ---- what changed -----------------------------------------------------------------------
+
+def _measurement_table(ch: Changes, frame: pd.DataFrame, columns: list[str], cells) -> pd.DataFrame:
+    """One Dutch row per measurement: KPI, Gebied, Peildatum, then `cells(m, value_text)`,
+    where value_text(value, illustrative) formats a value in the KPI's unit."""
+    rows = []
+    for _, m in frame.iterrows():
+        code = m["indicator"]
+        if code in ch.indicators.index:
+            ind = ch.indicators.loc[code]
+            name, unit, dec = str(ind["name"]), str(ind["unit"]), int(ind["decimals"])
+        else:
+            name, unit, dec = code, "aantal", 0
+
+        def value_text(v, illustrative, unit=unit, dec=dec) -> str:
+            return fmt.value(v, unit, dec) + (" (illustratief)" if illustrative else "")
+
+        rows.append({"KPI": name, "Gebied": m["area"], "Peildatum": fmt.peildatum(m["peildatum"], m["precision"]),
+                     **cells(m, value_text)})
+    return pd.DataFrame(rows, columns=["KPI", "Gebied", "Peildatum", *columns])
+
+
+def new_table(ch: Changes) -> pd.DataFrame:
+    """The new measurements as a Dutch table."""
+    return _measurement_table(ch, ch.new, ["Waarde", "Bron", "Vastgelegd (UTC)"], lambda m, v: {
+        "Waarde": v(m["value"], bool(m["illustrative"])), "Bron": m["source"],
+        "Vastgelegd (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
+
+
+def revised_table(ch: Changes) -> pd.DataFrame:
+    """The revised values as a Dutch table: was, is, and when."""
+    return _measurement_table(ch, ch.revised, ["Was", "Is nu", "Bron", "Herzien op (UTC)"], lambda m, v: {
+        "Was": v(m["value_before"], bool(m["illustrative_before"])),
+        "Is nu": v(m["value_after"], bool(m["illustrative_after"])),
+        "Bron": m["source_after"], "Herzien op (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
+
+
+def removed_table(ch: Changes) -> pd.DataFrame:
+    """The measurements no longer current, as a Dutch table."""
+    return _measurement_table(ch, ch.removed, ["Waarde", "Bron"], lambda m, v: {
+        "Waarde": v(m["value"], bool(m["illustrative"])), "Bron": m["source"]})
+
+
+def status_changes_table(ch: Changes) -> pd.DataFrame:
+    """The status changes as a Dutch table."""
+    return pd.DataFrame({
+        "KPI": ch.statuses["name"],
+        "Was": [s if s else "(nog geen KPI)" for s in ch.statuses["status_before"]],
+        "Is nu": ch.statuses["status_after"],
+        "Waarom": ch.statuses["reason_after"],
+    }, columns=["KPI", "Was", "Is nu", "Waarom"])
+
+
+def target_changes_table(ch: Changes) -> pd.DataFrame:
+    """The target revisions as a Dutch table."""
+    return pd.DataFrame({
+        "KPI": ch.targets["name"], "Was": ch.targets["target_before"],
+        "Is nu": ch.targets["target_after"], "Reden": ch.targets["reason"],
+    }, columns=["KPI", "Was", "Is nu", "Reden"])
+
+
+# ---- editors' pages -----------------------------------------------------------------------
+
+def _year(v) -> str:
+    return str(int(v)) if pd.notna(v) else "–"
+
+
+def target_history_table(history: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Every target version (repository.load_target_history) with who recorded it and when."""
+    return pd.DataFrame({
+        "KPI": history["indicator"].map(lambda c: names.get(c, c)),
+        "Versie": history["version"],
+        "Basis": [fmt.number(v, 1) if pd.notna(v) else "–" for v in history["baseline_value"]],
+        "Basisjaar": [_year(v) for v in history["baseline_year"]],
+        "Doel": [fmt.number(v, 1) if pd.notna(v) else ("onder landelijk" if c == BELOW_NATIONAL else "–")
+                 for v, c in zip(history["target_value"], history["comparison"])],
+        "Doeljaar": [_year(v) for v in history["target_year"]],
+        # The akkoord's year, else the planning horizon the regiegroep set (an assumption).
+        "Horizon": [_year(y) if pd.notna(y) else (f"{int(h)} (aanname)" if pd.notna(h) else "–")
+                    for y, h in zip(history["target_year"], history["horizon_year"])],
+        "Landelijk bij de start": [fmt.number(v, 1) if pd.notna(v) else "–" for v in history["baseline_benchmark"]],
+        "Geldig vanaf": [fmt.peildatum(pd.Timestamp(d), "dag") for d in history["valid_from"]],
+        "Reden": history["reason"],
+        "Bron": history["source"],
+        "Door": history["created_by"],
+        "Vastgelegd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in history["created_at"]],
+    })
+
+
+def events_table(events: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Stored events (events.list_events) for editors: date, text, KPI, area, who and when."""
+    return pd.DataFrame({
+        "Datum": [fmt.peildatum(d, "dag") for d in events["event_date"]],
+        "Gebeurtenis": events["text"],
+        "KPI": [names.get(c, c) if c else "Alle KPI's" for c in events["indicator"]],
+        "Gebied": [a or "Alle gebieden" for a in events["area"]],
+        "Door": events["created_by"],
+        "Vastgelegd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in events["created_at"]],
+    })
+
+
+def kpi_events_table(events: pd.DataFrame) -> pd.DataFrame:
+    """The events on one KPI's chart: date and text."""
+    return pd.DataFrame({"Datum": [fmt.peildatum(pd.Timestamp(d), "dag") for d in events["event_date"]],
+                         "Gebeurtenis": events["text"]})
+
+
+def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
+    """Import history (repository.load_batches): file, checksum, counts, user, time, undone."""
+    return pd.DataFrame({
+        "Batch": batches["id"],
+        "Soort": batches["kind"],
+        "Bestand": batches["filename"],
+        "SHA-256": batches["sha256"].str[:16],
+        "Rijen": batches["rows_total"],
+        "Nieuw": batches["rows_added"],
+        "Gewijzigd": batches["rows_changed"],
+        "Ongewijzigd": batches["rows_unchanged"],
+        "Door": batches["created_by"],
+        "Tijd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
+        "Ongedaan gemaakt": [fmt.timestamp(pd.Timestamp(t)) if pd.notna(t) else "" for t in batches["undone_at"]],
+    })
+
+
+PREVIEW_HEADERS = {
+    "area": "Gebied", "indicator": "Indicator", "peildatum": "Peildatum", "value": "Waarde", "source": "Bron",
+    "note": "Toelichting", "file": "Bestand", "row": "Rij", "old_value": "Oude waarde", "old_source": "Oude bron",
+    "old_illustrative": "Oud illustratief", "old_note": "Oude toelichting", "baseline_value": "Basiswaarde",
+    "baseline_year": "Basisjaar", "target_year": "Doeljaar", "comparison": "Vergelijking", "version": "Versie",
+    "old_baseline_value": "Oude basiswaarde", "old_baseline_year": "Oud basisjaar", "old_target_year": "Oud doeljaar",
+    "old_comparison": "Oude vergelijking", "old_version": "Oude versie",
+}
+
+
+def preview_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """An import preview frame (importer.Preview.added/changed/unchanged) with Dutch headers."""
+    return frame.rename(columns=PREVIEW_HEADERS)
+
+
+def problems_table(problems: list) -> pd.DataFrame:
+    """An import's problems (importer.Problem): file, row, column and message."""
+    return pd.DataFrame({
+        "Bestand": [p.file for p in problems],
+        "Rij": [p.row if p.row is not None else "" for p in problems],
+        "Kolom": [p.column or "" for p in problems],
+        "Probleem": [p.message for p in problems],
+    })

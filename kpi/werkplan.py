@@ -1,0 +1,405 @@
+"""The werkplan beside the goals: which actions move which KPI, who leads them, what is late.
+
+`load_werkplan` reads through `kpi.werkplan_store`; everything else is pure pandas on the
+frames it returns (actions, themes, roles, the role x theme matrix), without Streamlit, so
+pages, CLI and reports share it.
+
+- An action is **te laat** (late) when its due date (deadline) has passed relative to a
+  given `today` and its status is not ``afgerond`` or ``gestopt``. Without a due date an
+  action is never late.
+- A KPI **needs an action** when its status is ``achter`` or ``risico`` and no linked action
+  is ``lopend`` (running).
+- **Coverage**: KPIs x themes, the number of running actions linked to each KPI per theme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy.engine import Connection, Engine
+
+from kpi import formatting as fmt
+from kpi import werkplan_store
+from kpi.metrics import ACHTER, RISICO
+
+
+@dataclass(frozen=True)
+class ActionStatus:
+    """One action status: its code as stored, the word shown, icon, colour, sort order."""
+
+    code: str
+    label: str
+    icon: str
+    colour: str
+    order: int
+    closed: bool  # afgerond or gestopt: never late, no longer running
+
+
+# In lifecycle order; `order` sorts a list (delayed work first). The CHECK constraint on
+# actions.status in kpi/schema.py names the same codes (a test keeps them equal).
+ACTION_STATUSES = (
+    ActionStatus("gepland", "Gepland", ":material/schedule:", "gray", 2, False),
+    ActionStatus("lopend", "Loopt", ":material/play_circle:", "blue", 1, False),
+    ActionStatus("afgerond", "Afgerond", ":material/check_circle:", "green", 3, True),
+    ActionStatus("vertraagd", "Vertraagd", ":material/warning:", "orange", 0, False),
+    ActionStatus("gestopt", "Gestopt", ":material/cancel:", "gray", 4, True),
+)
+STATUS_BY_CODE = {s.code: s for s in ACTION_STATUSES}
+LOPEND = "lopend"
+AFGEROND = "afgerond"
+CLOSED = tuple(s.code for s in ACTION_STATUSES if s.closed)
+BEHIND = (ACHTER, RISICO)
+
+# Where an action's money comes from (fonds); "overig" for anything else.
+FUNDS = {
+    "binnenstadfonds": "Binnenstadfonds",
+    "ondernemersfonds": "Ondernemersfonds",
+    "gemeente": "Gemeente",
+    "overig": "Overig",
+}
+
+CHANGE_NEW = "nieuw"
+CHANGE_STATUS = "status gewijzigd"
+CHANGE_REMOVED = "vervallen"
+
+
+@dataclass(frozen=True)
+class Werkplan:
+    """The werkplan as known at one moment: themes, roles, matrix and actions."""
+
+    themes: pd.DataFrame
+    roles: pd.DataFrame
+    matrix: pd.DataFrame
+    actions: pd.DataFrame
+    as_of: dt.datetime | None = None
+
+
+def load_werkplan(engine: Engine | Connection, as_of: dt.datetime | None = None) -> Werkplan:
+    """Themes, roles, the role x theme matrix and the actions current (or as known at `as_of`)."""
+    return Werkplan(
+        themes=werkplan_store.load_themes(engine),
+        roles=werkplan_store.load_roles(engine),
+        matrix=werkplan_store.load_role_themes(engine),
+        actions=werkplan_store.load_actions(engine, as_of),
+        as_of=as_of,
+    )
+
+
+# ---- vocabulary lookups ----------------------------------------------------------------
+
+def resolve_theme(themes: pd.DataFrame, text: str) -> str | None:
+    """The theme letter for 'A', 'a', 'compact & compleet' or 'A compact & compleet'; else None."""
+    key = " ".join(str(text).split()).casefold()
+    for row in themes.itertuples():
+        if key in (row.letter.casefold(), row.name.casefold(), f"{row.letter} {row.name}".casefold()):
+            return row.letter
+    return None
+
+
+def resolve_status(text: str) -> str | None:
+    """The status code for 'lopend', 'Loopt', 'AFGEROND', ...; else None."""
+    key = str(text).strip().casefold()
+    for s in ACTION_STATUSES:
+        if key in (s.code, s.label.casefold()):
+            return s.code
+    return None
+
+
+def status_label(code: str) -> str:
+    """The status in words ('Loopt'); an unknown code as it is."""
+    s = STATUS_BY_CODE.get(code)
+    return s.label if s else str(code)
+
+
+# ---- late, ordering, filters ----------------------------------------------------------
+
+def late(actions: pd.DataFrame, today: dt.date) -> pd.Series:
+    """True per action whose due date is before `today` and that is not afgerond/gestopt."""
+    due = pd.to_datetime(actions["due"])
+    return (due < pd.Timestamp(today)).fillna(False).astype(bool) & ~actions["status"].isin(CLOSED)
+
+
+def with_late(actions: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """The actions with a boolean column `late`."""
+    return actions.assign(late=late(actions, today).to_numpy())
+
+
+def ordered(actions: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Late actions first, then by theme, status (vertraagd, lopend, gepland, afgerond,
+    gestopt), due date (unknown last) and code (1.2 before 1.10); with the column `late`."""
+    df = with_late(actions, today)
+    keys = df.assign(
+        _late=~df["late"],
+        _status=df["status"].map(lambda s: STATUS_BY_CODE[s].order if s in STATUS_BY_CODE else 99),
+        _due=pd.to_datetime(df["due"]),
+        _code=df["code"].map(lambda c: re.sub(r"\d+", lambda m: m.group().zfill(10), str(c))),
+    )
+    keys = keys.sort_values(["_late", "theme", "_status", "_due", "_code"], kind="stable", na_position="last")
+    return keys.drop(columns=["_late", "_status", "_due", "_code"]).reset_index(drop=True)
+
+
+def _as_set(value) -> set | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int)):
+        return {value}
+    return set(value)
+
+
+def filter_actions(
+    actions: pd.DataFrame,
+    theme: str | Iterable[str] | None = None,
+    role: str | Iterable[str] | None = None,
+    status: str | Iterable[str] | None = None,
+    year: int | Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """The actions of the given theme letter(s), role(s), status(es) and werkplan year(s);
+    None (or an empty selection) means no filter on that field."""
+    mask = pd.Series(True, index=actions.index)
+    for column, wanted in (("theme", theme), ("role", role), ("status", status)):
+        values = _as_set(wanted)
+        if values:
+            mask &= actions[column].isin(values)
+    years = _as_set(year)
+    if years:
+        mask &= actions["year"].isin({int(y) for y in years}).fillna(False).astype(bool)
+    return actions.loc[mask].reset_index(drop=True)
+
+
+def action_records(actions: pd.DataFrame, today: dt.date) -> list[dict]:
+    """Machine-readable actions, late first (`python -m kpi acties --json`): code, title,
+    theme (letter), role, owner, status (code), due (ISO date), kpis (codes), late,
+    illustrative, source; None where not known."""
+    return [
+        {
+            "code": r.code, "title": r.title, "theme": r.theme, "role": _text(r.role) or None,
+            "owner": _text(r.owner) or None, "status": r.status,
+            "due": None if pd.isna(r.due) else r.due.date().isoformat(),
+            "kpis": list(r.kpis), "late": bool(r.late), "illustrative": bool(r.illustrative),
+            "source": r.source,
+        }
+        for r in ordered(actions, today).itertuples()
+    ]
+
+
+# ---- per KPI ----------------------------------------------------------------------------
+
+def kpi_names(indicators: pd.DataFrame) -> dict[str, str]:
+    """Indicator code -> name, for the display tables."""
+    return dict(zip(indicators["code"], indicators["name"]))
+
+
+def kpi_statuses(results: Iterable) -> dict[str, str]:
+    """KPI code -> status, in display order, from the evaluated KPIs (KpiResult)."""
+    return {r.indicator.code: r.status for r in results}
+
+
+def actions_for_kpi(actions: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """The actions linked to one KPI (indicator code)."""
+    mask = actions["kpis"].map(lambda kpis: indicator in kpis).astype(bool)
+    return actions.loc[mask].reset_index(drop=True)
+
+
+def kpi_actions(actions: pd.DataFrame, statuses: Mapping[str, str], today: dt.date) -> pd.DataFrame:
+    """Per KPI (in the order of `statuses`: code -> KPI status) its linked, running and late
+    actions, whether it is behind (achter or risico) and whether it then lacks a running action.
+
+    Columns: indicator, status, linked, running, late, behind, needs_action.
+    """
+    flagged = with_late(actions, today)
+    rows = []
+    for code, status in statuses.items():
+        linked = actions_for_kpi(flagged, code)
+        running = int((linked["status"] == LOPEND).sum())
+        behind = status in BEHIND
+        rows.append(dict(
+            indicator=code, status=status, linked=len(linked), running=running,
+            late=int(linked["late"].sum()), behind=behind, needs_action=behind and running == 0,
+        ))
+    return pd.DataFrame(rows, columns=["indicator", "status", "linked", "running", "late", "behind", "needs_action"])
+
+
+def no_action_warning(name: str, status: str) -> str:
+    """The plain warning for a KPI that is behind with no running action."""
+    return f"{name} staat op ‘{status}’ en er loopt geen actie voor deze KPI."
+
+
+def coverage(actions: pd.DataFrame, indicators: Iterable[str], themes: Iterable[str]) -> pd.DataFrame:
+    """KPIs (rows, in the given order) x theme letters (columns): the number of running
+    (lopend) actions of that theme linked to that KPI."""
+    indicators, themes = list(indicators), list(themes)
+    out = pd.DataFrame(0, index=pd.Index(indicators, name="indicator"), columns=pd.Index(themes, name="theme"))
+    running = actions[actions["status"] == LOPEND]
+    for row in running.itertuples():
+        for code in row.kpis:
+            if code in out.index and row.theme in out.columns:
+                out.loc[code, row.theme] += 1
+    return out
+
+
+# ---- per role ---------------------------------------------------------------------------
+
+def role_overview(roles: pd.DataFrame, matrix: pd.DataFrame, actions: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Per role (kind 'rol', in display order): body, its themes from the matrix and the
+    number of its actions, running and late. Columns: role, body, themes (tuple of letters),
+    actions, running, late."""
+    flagged = with_late(actions, today)
+    rows = []
+    for r in roles[roles["kind"] == "rol"].itertuples():
+        own = flagged[flagged["role"] == r.name]
+        rows.append(dict(
+            role=r.name, body=r.body,
+            themes=tuple(sorted(matrix.loc[matrix["role"] == r.name, "theme"])),
+            actions=len(own), running=int((own["status"] == LOPEND).sum()), late=int(own["late"].sum()),
+        ))
+    return pd.DataFrame(rows, columns=["role", "body", "themes", "actions", "running", "late"])
+
+
+def actions_of_role(actions: pd.DataFrame, role: str, today: dt.date) -> pd.DataFrame:
+    """The actions a role leads, late first."""
+    return ordered(actions[actions["role"] == role], today)
+
+
+# ---- what changed -------------------------------------------------------------------------
+
+def action_changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Actions whose status differs between two loads (`load_actions` as of two moments):
+    new actions (status_before None), status changes, and actions no longer current
+    (status_after None). Columns: change, code, title, theme, status_before, status_after,
+    note, illustrative, recorded_at (when the newer version was recorded; None if vervallen)."""
+    cols = ["code", "title", "theme", "status", "note", "illustrative", "recorded_at"]
+    both = before[cols].merge(after[cols], on="code", how="outer", suffixes=("_before", "_after"), indicator=True)
+    rows = []
+    for r in both.to_dict("records"):
+        if r["_merge"] == "right_only":
+            change, side = CHANGE_NEW, "after"
+        elif r["_merge"] == "left_only":
+            change, side = CHANGE_REMOVED, "before"
+        elif r["status_before"] != r["status_after"]:
+            change, side = CHANGE_STATUS, "after"
+        else:
+            continue
+        rows.append(dict(
+            change=change, code=r["code"], title=r[f"title_{side}"], theme=r[f"theme_{side}"],
+            status_before=None if change == CHANGE_NEW else r["status_before"],
+            status_after=None if change == CHANGE_REMOVED else r["status_after"],
+            note=r[f"note_{side}"], illustrative=bool(r[f"illustrative_{side}"]),
+            recorded_at=None if change == CHANGE_REMOVED else r["recorded_at_after"],
+        ))
+    out = pd.DataFrame(rows, columns=[
+        "change", "code", "title", "theme", "status_before", "status_after", "note", "illustrative", "recorded_at"])
+    for col in ("status_before", "status_after", "recorded_at"):  # missing is None, not NaN
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    return out.sort_values(["theme", "code"]).reset_index(drop=True)
+
+
+def finished(changes: pd.DataFrame) -> pd.DataFrame:
+    """The changes that finished an action (status now afgerond, not before)."""
+    mask = (changes["status_after"] == AFGEROND) & (changes["status_before"] != AFGEROND)
+    return changes.loc[mask].reset_index(drop=True)
+
+
+# ---- Dutch display tables (page, report, export) -----------------------------------------
+
+def _kpi_text(kpis: tuple, names: Mapping[str, str] | None) -> str:
+    names = names or {}
+    return ", ".join(names.get(k, k) for k in kpis)
+
+
+def _theme_labels(themes: pd.DataFrame | None) -> dict[str, str]:
+    if themes is None or themes.empty:
+        return {}
+    return dict(zip(themes["letter"], themes["letter"] + " " + themes["name"]))
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+ACTION_TABLE_COLUMNS = [
+    "Code", "Actie", "Thema", "Status", "Te laat", "Deadline", "Rol", "Eigenaar", "Jaar", "Start",
+    "Budget", "Besteed", "Fonds", "KPI's", "Toelichting", "Bron", "Illustratief",
+]
+
+
+def actions_table(
+    actions: pd.DataFrame,
+    today: dt.date,
+    themes: pd.DataFrame | None = None,
+    kpi_names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The actions as a Dutch table, late first: status in words, dates d-m-jjjj, euros."""
+    labels = _theme_labels(themes)
+    rows = []
+    for r in ordered(actions, today).itertuples():
+        rows.append({
+            "Code": r.code, "Actie": r.title, "Thema": labels.get(r.theme, r.theme),
+            "Status": status_label(r.status), "Te laat": "ja" if r.late else "",
+            "Deadline": fmt.day(r.due), "Rol": _text(r.role) or "–", "Eigenaar": _text(r.owner) or "–",
+            "Jaar": "–" if pd.isna(r.year) else str(int(r.year)), "Start": fmt.day(r.start),
+            "Budget": fmt.euro(r.budget), "Besteed": fmt.euro(r.spent),
+            "Fonds": FUNDS.get(_text(r.fund), _text(r.fund)) or "–",
+            "KPI's": _kpi_text(r.kpis, kpi_names) or "–", "Toelichting": _text(r.note),
+            "Bron": r.source, "Illustratief": "ja – voorbeeld" if r.illustrative else "nee",
+        })
+    return pd.DataFrame(rows, columns=ACTION_TABLE_COLUMNS)
+
+
+def kpi_actions_table(
+    overview: pd.DataFrame, kpi_names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """`kpi_actions` as a Dutch table, with the warning where a behind KPI has no running action."""
+    names = kpi_names or {}
+    return pd.DataFrame({
+        "KPI": [names.get(c, c) for c in overview["indicator"]],
+        "Status KPI": overview["status"],
+        "Acties": overview["linked"], "Lopend": overview["running"], "Te laat": overview["late"],
+        "Let op": [
+            no_action_warning(names.get(c, c), s) if need else ""
+            for c, s, need in zip(overview["indicator"], overview["status"], overview["needs_action"])
+        ],
+    }, columns=["KPI", "Status KPI", "Acties", "Lopend", "Te laat", "Let op"])
+
+
+def coverage_table(
+    cov: pd.DataFrame, themes: pd.DataFrame | None = None, kpi_names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The coverage frame with KPI names as rows, theme labels as columns and a total column."""
+    labels = _theme_labels(themes)
+    names = kpi_names or {}
+    out = cov.rename(index=lambda c: names.get(c, c), columns=lambda t: labels.get(t, t))
+    out["Totaal lopend"] = cov.sum(axis=1).to_numpy()
+    out.index.name = "KPI"
+    out.columns.name = None
+    return out.reset_index()
+
+
+def roles_table(overview: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`role_overview` as a Dutch table."""
+    labels = _theme_labels(themes)
+    return pd.DataFrame({
+        "Rol": overview["role"], "Organisatie": overview["body"],
+        "Thema's": [", ".join(labels.get(t, t) for t in ts) or "–" for ts in overview["themes"]],
+        "Acties": overview["actions"], "Lopend": overview["running"], "Te laat": overview["late"],
+    }, columns=["Rol", "Organisatie", "Thema's", "Acties", "Lopend", "Te laat"])
+
+
+def changes_table(changes: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`action_changes` as a Dutch table for 'Wat is er veranderd'."""
+    labels = _theme_labels(themes)
+    rows = []
+    for r in changes.itertuples():
+        rows.append({
+            "Actie": f"{r.code} {r.title}" + (" (illustratief)" if r.illustrative else ""),
+            "Thema": labels.get(r.theme, r.theme),
+            "Was": "(nieuw)" if r.status_before is None else status_label(r.status_before),
+            "Is nu": "(vervallen)" if r.status_after is None else status_label(r.status_after),
+            "Toelichting": _text(r.note),
+            "Vastgelegd (UTC)": "–" if r.recorded_at is None or pd.isna(r.recorded_at)
+            else fmt.timestamp(pd.Timestamp(r.recorded_at)),
+        })
+    return pd.DataFrame(rows, columns=["Actie", "Thema", "Was", "Is nu", "Toelichting", "Vastgelegd (UTC)"])

@@ -1,0 +1,85 @@
+"""KPI in detail (URL /kpi); the choice lives in the URL (?kpi=banen) so a link can be shared.
+
+Named 0_kpi.py, not kpi.py (which would shadow the `kpi` package): Streamlit drops the
+leading number, so the page name stays `kpi` for a cold first request."""
+
+import streamlit as st
+
+from kpi import formatting as fmt
+from kpi.export import csv_bytes
+from kpi.metrics import BELOW_NATIONAL, horizon_text
+from kpi.tables import export_frame, kpi_events_table, provenance_table
+from kpi.text import summary_sentence, target_short, value_text
+from ui import data, frame
+from ui.components import md, status_badge
+
+
+def render() -> None:
+    results = data.results()
+    by_code = {r.indicator.code: r for r in results}
+    if not by_code:
+        st.info("Er zijn nog geen KPI's met een doel vastgelegd.")
+        return
+    requested = st.query_params.get("kpi")
+    if requested not in by_code:
+        if requested:
+            st.warning(f"Onbekende KPI ‘{md(requested)}’; de eerste KPI wordt getoond.")
+        requested = next(iter(by_code))
+    code = st.selectbox("KPI", list(by_code), index=list(by_code).index(requested),
+                        format_func=lambda c: by_code[c].indicator.name, key="kpi_choice")
+    st.query_params["kpi"] = code
+    r = by_code[code]
+    ind = r.indicator
+
+    st.title(md(ind.name))
+    status_badge(r.status)
+    st.markdown(md(summary_sentence(r)))
+    st.caption(f"Waarom deze status: {md(r.status_reason)} · "
+               f"Laatst bijgewerkt: {fmt.timestamp(r.last_updated)} (UTC)")
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Nieuwste waarde", value_text(r),
+              help=("Het oordeel rust op illustratieve waarden – geen metingen" if r.illustrative else None))
+    c2.metric("Peildatum", fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–")
+    c3.metric("Doel" + (f" ({r.target.target_year})" if r.target.target_year else "")
+              + (" – landelijk cijfer" if r.target.comparison == BELOW_NATIONAL else ""), target_short(r))
+    c4.metric("Voortgang", fmt.percent_against(r.progress_pct))
+    if r.illustrative:
+        st.warning("Het oordeel over deze KPI rust op illustratieve waarden (demo), geen metingen.",
+                   icon=":material/science:")
+    elif r.shows_illustrative:
+        st.caption("Illustratieve waarden staan grijs in grafiek en tabel en tellen niet mee: er zijn echte metingen.")
+    if r.projected_at_target_year is not None:
+        st.markdown(f"Bij het huidige tempo: {fmt.value(r.projected_at_target_year, ind.unit, ind.decimals)} "
+                    f"in {r.target.horizon}.")
+    if r.latest is not None and (r.target.target_value is not None or r.gap_pp is not None):
+        st.markdown("Doel bereikt bij het huidige tempo: "
+                    + (f"**{r.year_reached}**" if r.year_reached else "**niet in dit tempo**")
+                    + f" (horizon: {md(horizon_text(r.target))}).")
+    if r.reached is not None:
+        st.markdown(f"Eerst gehaald: {fmt.peildatum(r.reached.peildatum, r.reached.precision)}"
+                    + ("" if r.reached_on_time is None else (", op tijd." if r.reached_on_time else ", na het doeljaar.")))
+    if r.baseline_gap_basis:
+        st.caption(f"Afstand tot landelijk bij de start: {fmt.number(r.baseline_gap_pp, 1)} procentpunt, "
+                   f"{md(r.baseline_gap_basis)}.")
+
+    st.plotly_chart(data.figure(code), key="kpi_chart", config={"displaylogo": False, "locale": "nl"})
+
+    mine = data.events_for(code)
+    if not mine.empty:
+        st.subheader("Gebeurtenissen")
+        st.dataframe(kpi_events_table(mine), hide_index=True, key="kpi_events")
+
+    st.subheader("Metingen")
+    st.dataframe(provenance_table(r), hide_index=True, key="kpi_table")
+    st.download_button("Download als CSV", csv_bytes(export_frame(r)), file_name=f"{code}.csv",
+                       mime="text/csv", key="kpi_csv")
+
+    st.subheader("Definitie en bron")
+    st.markdown(md(ind.definition))
+    st.caption(f"Bron: {md(ind.source)} · Frequentie: {md(ind.frequency)} · "
+               f"Doel vastgelegd in: {md(r.target.source)}")
+
+
+if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
+    frame.run()

@@ -1,0 +1,48 @@
+"""kpi.settings: one frozen settings object from the environment, with working defaults; the
+README's settings table names exactly the variables the code reads."""
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from kpi.settings import ENVIRONMENT_VARIABLES, Settings
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def _readme_section(title: str) -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end != -1 else None]
+
+
+def test_defaults_work_without_environment():
+    s = Settings.from_env({})
+    assert s == Settings()
+    assert s.database_url.startswith("sqlite:///") and s.database_url.endswith("data/binnenstad.db")
+    assert (s.area, s.benchmark_area, s.editor_password, s.max_upload_mb, s.seed_demo) == (
+        "Assen binnenstad", "Nederland", "", 20, True)
+
+
+def test_every_documented_variable_is_read():
+    env = {
+        "KPI_DATABASE_URL": "postgresql+psycopg://u@h/db", "KPI_AREA": "Emmen centrum",
+        "KPI_BENCHMARK_AREA": "Drenthe", "KPI_EDITOR_PASSWORD": "lang-en-geheim",
+        "KPI_MAX_UPLOAD_MB": "5", "KPI_SEED_DEMO": "0",
+    }
+    s = Settings.from_env(env)
+    assert (s.database_url, s.area, s.benchmark_area, s.editor_password, s.max_upload_mb, s.seed_demo) == (
+        "postgresql+psycopg://u@h/db", "Emmen centrum", "Drenthe", "lang-en-geheim", 5, False)
+
+
+def test_settings_are_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Settings().area = "elders"  # type: ignore[misc]
+
+
+def test_readme_settings_table_matches_the_code():
+    documented = re.findall(r"^\| `(KPI_[A-Z_]+)` \|", _readme_section("Configuratie"), flags=re.M)
+    assert sorted(documented) == sorted(ENVIRONMENT_VARIABLES)

@@ -1,0 +1,52 @@
+"""kpi.text: targets and the one-sentence summary in Dutch words and number formats."""
+
+import datetime as dt
+
+import pytest
+
+from kpi import metrics as m
+from kpi.text import summary_sentence, target_label, target_short
+from tests.factories import (
+    AREA,
+    JOBS,
+    JOBS_TARGET,
+    NL,
+    RANK,
+    RANK_TARGET,
+    RATING,
+    RATING_TARGET,
+    VACANCY,
+    VACANCY_TARGET,
+    obs,
+)
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.mark.parametrize("indicator, target, rows, label, short", [
+    (JOBS, JOBS_TARGET, [(AREA, "banen", 2017, 3800)], "5.000", "5.000"),
+    (RANK, RANK_TARGET, [(AREA, "ranking", 2017, 53)], "top 25 in 2021", "top 25"),
+    (VACANCY, VACANCY_TARGET, [(AREA, "leegstand", 2017, 21.9), (NL, "leegstand", 2017, 7.8)],
+     "onder landelijk (7,8%)", "onder 7,8%"),
+    (RATING, RATING_TARGET, [(AREA, "waardering", 2017, 7.0)], "minimaal 7,5", "7,5"),
+])
+def test_target_in_words_and_short(indicator, target, rows, label, short):
+    r = m.evaluate(indicator, target, obs(rows), TODAY)
+    assert (target_label(r), target_short(r)) == (label, short)
+
+
+def test_summary_names_start_now_and_target_with_dutch_numbers():
+    r = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2019, 3920)]), TODAY)
+    sentence = summary_sentence(r)
+    assert "van 3.800 (2017) naar 3.920 (2019)" in sentence
+    assert "doel: 5.000" in sentence and f"Status: {r.status}." in sentence
+
+
+def test_summary_without_a_measurement_says_so():
+    r = m.evaluate(RATING, RATING_TARGET, obs([(AREA, "waardering", 2017, 7.0)]).iloc[0:0], TODAY)
+    assert summary_sentence(r) == "Voor rapportcijfer is nog geen meting beschikbaar."
+
+
+def test_summary_marks_a_verdict_resting_on_illustrative_values():
+    r = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2025, 4100)], illustrative=True), TODAY)
+    assert summary_sentence(r).endswith("(Dit oordeel rust op illustratieve waarden, geen metingen.)")

@@ -14,6 +14,14 @@ from ui import auth, data, frame
 from ui.components import md
 
 COMPARISON_LABELS = {ABSOLUTE: "vaste doelwaarde", BELOW_NATIONAL: "onder het landelijke cijfer"}
+# The form's keyed number fields: Streamlit keeps a keyed widget's value when only its default
+# changes, so without forgetting them another KPI's form would show (and store) the previous one's.
+NUMBER_KEYS = ("target_baseline", "target_baseline_year", "target_value", "target_year")
+
+
+def _forget_numbers() -> None:
+    for key in NUMBER_KEYS:
+        st.session_state.pop(key, None)
 
 
 def render() -> None:
@@ -25,7 +33,8 @@ def render() -> None:
                "*Bronnen en definities*. Een doelenbestand kan ook via *Importeren*.")
     results = data.results()
     by_code = {r.indicator.code: r for r in results}
-    code = st.selectbox("KPI", list(by_code), format_func=lambda c: by_code[c].indicator.name, key="target_kpi")
+    code = st.selectbox("KPI", list(by_code), format_func=lambda c: by_code[c].indicator.name, key="target_kpi",
+                        on_change=_forget_numbers)
     t = by_code[code].target
     st.markdown(f"Huidige versie {t.version}: {md(t.reason)} (geldig vanaf {t.valid_from})")
 

@@ -135,3 +135,13 @@ def test_editor_revises_a_target_on_the_page(monkeypatch, sqlite_url):
     assert any("Doelversie 2 opgeslagen" in s.value for s in at.success)
     open_page(at, "overzicht").run()
     assert "**Doel:** 520" in texts(at)
+
+
+def test_switching_kpi_shows_that_kpis_stored_target(monkeypatch, sqlite_url):
+    # Keyed number fields kept the first KPI's values (banen: 3.800 -> 5.000) after switching.
+    at = run_app(monkeypatch, sqlite_url, page="doelen", editor=True)
+    assert at.number_input(key="target_baseline").value == 3800.0
+    at.selectbox(key="target_kpi").set_value("leegstand").run()
+    assert not at.exception
+    assert [at.number_input(key=k).value for k in ("target_baseline", "target_baseline_year", "target_value",
+                                                   "target_year")] == [21.9, 2017, None, None]

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 
 from kpi import formatting as fmt
 from kpi import importer, provenance, repository, schema, statuses
-from kpi.tables import key_figures
 from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
+from kpi.tables import key_figures
 from kpi.text import summary_sentence
 from tests.importdata import SETTINGS, csv
 from tests.test_changes import backdate

@@ -1,5 +1,5 @@
-"""Command line, all of it: `python -m kpi status [--json]`, `demo [--remove]`, `init`,
-`report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE]`,
+"""Command line, all of it: `python -m kpi status [--json] [--as-of DATE[THH:MM]]`, `demo [--remove]`,
+`init`, `report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE[THH:MM]]`,
 `import FILE... [--dry-run] [--bron TEXT] [--nieuw-gebied] [--gebruiker NAME]`,
 `undo BATCH_ID [--gebruiker NAME]` and `acties [--json] [--thema X] [--status S]`.
 

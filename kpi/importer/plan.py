@@ -26,6 +26,7 @@ from kpi.importer.model import (
     PREVIEW_COLUMNS,
     TARGET_CHANGED_EXTRA,
     TARGET_EXTRA_COLUMNS,
+    Problem,
 )
 from kpi.importer.parsing import per_distinct
 from kpi.periods import YEAR
@@ -251,8 +252,6 @@ def same_year_conflicts(conn: Connection, plan: ObservationPlan) -> list:
     calendar year (in the files, or a real one already stored): a yearly 2026 next to
     1-4-2026 would make the 'change' between them meaningless, so the import is refused.
     Several dated figures in one year stay allowed; illustrative stored figures give way."""
-    from kpi.importer.model import Problem
-
     rows = plan.rows
     incoming = pd.DataFrame({
         "area": rows["area"], "indicator": rows["indicator"], "year": [d.year for d in rows["day"]],

@@ -34,6 +34,13 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.max)
 
 
+def known_at(day: dt.date, at: dt.time | None = None) -> dt.datetime:
+    """'As known at' a date (end of the day) or a time of that date (end of that minute), UTC."""
+    if at is None:
+        return end_of_day(day)
+    return dt.datetime.combine(day, at.replace(second=59, microsecond=999999))
+
+
 def new_measurements(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Measurements current after whose key was not current before, oldest first."""
     merged = after[_MEASUREMENT].merge(before[KEY], on=KEY, how="left", indicator=True)

@@ -7,19 +7,19 @@ import plotly.graph_objects as go
 
 from kpi import formatting as fmt
 from kpi.metrics import BELOW_NATIONAL, KpiResult, required_value_at
+from kpi.metrics import year_x as _fy
+from kpi.statuses import STATUSES
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 BLUE, ORANGE, GREEN, VERMILLION, SKY, GREY, BLACK = (
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#7F7F7F", "#000000",
 )
-STATUS_COLOURS = {
-    "gehaald": GREEN, "op koers": BLUE, "risico": ORANGE, "achter": VERMILLION,
-    "geen recente data": GREY,
-}
-STATUS_ICONS = {
-    "gehaald": "✔", "op koers": "➚", "risico": "⚠", "achter": "✖", "geen recente data": "?",
-}
+# Read from the one status table (kpi/statuses.py); kept as mappings for existing callers.
+STATUS_COLOURS = {s.word: s.hex_colour for s in STATUSES}
+STATUS_ICONS = {s.word: s.symbol for s in STATUSES}
 ILLUSTRATIVE_LABEL = "ILLUSTRATIEF (geen meting)"
+NOT_COUNTED_LABEL = "telt niet mee: er zijn echte metingen"
+LIGHT_GREY = "#BBBBBB"
 
 
 def _hover(frame: pd.DataFrame, unit: str, decimals: int, area: str) -> list[str]:
@@ -28,6 +28,8 @@ def _hover(frame: pd.DataFrame, unit: str, decimals: int, area: str) -> list[str
         batch = r.get("batch_file") or ""
         batch_txt = f"<br>Import: {_escape(batch)} (batch {int(r['batch_id'])})" if batch and not pd.isna(r.get("batch_id")) else ""
         flag = f"<br><b>{ILLUSTRATIVE_LABEL}</b>" if r["illustrative"] else ""
+        if "counts" in r and not r["counts"]:
+            flag += f"<br>{NOT_COUNTED_LABEL}"
         texts.append(
             f"<b>{_escape(area)}</b>: {fmt.value(r['value'], unit, decimals)}"
             f"<br>Peildatum: {fmt.peildatum(r['peildatum'], r['precision'])}"
@@ -56,12 +58,21 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
     ind, t, s = r.indicator, r.target, r.series
     fig = go.Figure()
     if not s.empty:
-        real = s[~s["illustrative"]]
-        demo = s[s["illustrative"]]
+        counted = s[s["counts"]] if "counts" in s else s
+        real = counted[~counted["illustrative"]]
+        demo = counted[counted["illustrative"]]
+        greyed = s[~s["counts"]] if "counts" in s else s.iloc[0:0]
         fig.add_trace(go.Scatter(
-            x=s["peildatum"], y=s["value"], mode="lines", name=r.area, showlegend=False,
+            x=counted["peildatum"], y=counted["value"], mode="lines", name=r.area, showlegend=False,
             line=dict(color=BLUE, width=3), hoverinfo="skip",
         ))
+        if not greyed.empty:
+            fig.add_trace(go.Scatter(
+                x=greyed["peildatum"], y=greyed["value"], mode="markers",
+                name=f"{r.area} – illustratief, telt niet mee",
+                marker=dict(color=LIGHT_GREY, size=9, symbol="circle-open", line=dict(width=2)),
+                hovertext=_hover(greyed, ind.unit, ind.decimals, r.area), hoverinfo="text",
+            ))
         if not real.empty:
             fig.add_trace(go.Scatter(
                 x=real["peildatum"], y=real["value"], mode="markers", name=f"{r.area} (meting)",
@@ -76,12 +87,21 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                 hovertext=_hover(demo, ind.unit, ind.decimals, r.area), hoverinfo="text",
             ))
     if t.comparison == BELOW_NATIONAL and not r.national_series.empty:
-        n = r.national_series
+        n_all = r.national_series
+        n = n_all[n_all["counts"]] if "counts" in n_all else n_all
+        n_grey = n_all[~n_all["counts"]] if "counts" in n_all else n_all.iloc[0:0]
         fig.add_trace(go.Scatter(
             x=n["peildatum"], y=n["value"], mode="lines+markers", name="Landelijk (doel: eronder)",
             line=dict(color=ORANGE, width=2), marker=dict(symbol=["diamond-open" if i else "diamond" for i in n["illustrative"]], size=9),
             hovertext=_hover(n, ind.unit, ind.decimals, "Landelijk"), hoverinfo="text",
         ))
+        if not n_grey.empty:
+            fig.add_trace(go.Scatter(
+                x=n_grey["peildatum"], y=n_grey["value"], mode="markers",
+                name="Landelijk – illustratief, telt niet mee",
+                marker=dict(color=LIGHT_GREY, size=9, symbol="diamond-open", line=dict(width=2)),
+                hovertext=_hover(n_grey, ind.unit, ind.decimals, "Landelijk"), hoverinfo="text",
+            ))
     if t.comparison != BELOW_NATIONAL and t.target_value is not None:
         label = f"Doel {fmt.value(t.target_value, ind.unit, ind.decimals)}" + (f" ({t.target_year})" if t.target_year else "")
         fig.add_hline(y=t.target_value, line=dict(color=GREEN, width=2, dash="dot"),
@@ -116,7 +136,8 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
             fig.add_annotation(x=x, y=1, yref="paper", text=_escape(_shorten(str(e["text"]), 40)),
                                showarrow=False, textangle=-90, xanchor="right", yanchor="top",
                                font=dict(size=11, color=GREY))
-    title = ind.name + (" – bevat illustratieve waarden" if r.illustrative else "")
+    title = ind.name + (" – oordeel rust op illustratieve waarden" if r.illustrative
+                        else " – illustratieve waarden grijs, tellen niet mee" if r.shows_illustrative else "")
     fig.update_layout(
         title=dict(text=_escape(title)), height=height, separators=",.",
         margin=dict(l=10, r=10, t=60, b=10), hovermode="closest",
@@ -130,36 +151,31 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
 
 
 def required_path_points(r: KpiResult) -> dict | None:
-    """Two points of the required path (baseline to target year), or None without a year."""
+    """Two points of the required path (baseline to the horizon year), or None without one."""
     t = r.target
-    if t.comparison == BELOW_NATIONAL or None in (t.baseline_value, t.baseline_year, t.target_value, t.target_year):
+    if t.comparison == BELOW_NATIONAL or None in (t.baseline_value, t.baseline_year, t.target_value, t.horizon):
         return None
-    return {"x": [_year_ts(t.baseline_year), _year_ts(t.target_year)],
-            "y": [t.baseline_value, required_value_at(t, t.target_year)]}
+    return {"x": [_year_ts(t.baseline_year), _year_ts(t.horizon)],
+            "y": [t.baseline_value, required_value_at(t, t.horizon)]}
 
 
 def projection_points(r: KpiResult, years_ahead: int = 5) -> dict | None:
-    """The trend projected from the newest measurement to the target year (or 5 years on)."""
-    from kpi.metrics import trend
-
-    if r.latest is None:
+    """The pace of the trend (the one the verdict uses, over counting measurements only) drawn on
+    from the newest measurement to the horizon year (or 5 years on)."""
+    tr = r.trend
+    if r.latest is None or tr is None:
         return None
     t = r.target
+    x0 = _fy(r.latest.peildatum, r.latest.precision)
+    year = r.latest.peildatum.year
+    end = t.horizon if t.horizon and t.horizon > year else year + years_ahead
     if t.comparison == BELOW_NATIONAL:
-        comp = r.comparison_series.dropna(subset=["gap_pp"])
-        tr = trend(comp, t.baseline_year, column="gap_pp")
-        if tr is None or r.national is None:
+        if r.national is None:
             return None
-        # Projected vacancy = national figure now + projected gap.
-        end = max(r.latest.peildatum.year + 1, r.latest.peildatum.year + years_ahead)
-        xs = [r.latest.peildatum.year, end]
+        # Projected vacancy = national figure now + the gap going on at its pace.
         return {"x": [r.latest.peildatum, _year_ts(end)],
-                "y": [r.latest.value, r.national.value + tr.at(xs[1])]}
-    tr = trend(r.series, t.baseline_year)
-    if tr is None:
-        return None
-    end = t.target_year if t.target_year and t.target_year > r.latest.peildatum.year else r.latest.peildatum.year + years_ahead
-    return {"x": [r.latest.peildatum, _year_ts(end)], "y": [r.latest.value, tr.at(end)]}
+                "y": [r.latest.value, r.national.value + tr.from_point(x0, r.gap_pp, end)]}
+    return {"x": [r.latest.peildatum, _year_ts(end)], "y": [r.latest.value, tr.from_point(x0, r.latest.value, end)]}
 
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 300, 44, 4

@@ -1,5 +1,5 @@
-"""Command line, all of it: `python -m kpi status [--json]`, `demo [--remove]`, `init`,
-`report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE]`,
+"""Command line, all of it: `python -m kpi status [--json] [--as-of DATE[THH:MM]]`, `demo [--remove]`,
+`init`, `report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE[THH:MM]]`,
 `import FILE... [--dry-run] [--bron TEXT] [--nieuw-gebied] [--gebruiker NAME]`,
 `undo BATCH_ID [--gebruiker NAME]` and `acties [--json] [--thema X] [--status S]`.
 
@@ -34,9 +34,10 @@ def _engine(settings: Settings):
 
 def cmd_status(args, settings: Settings) -> int:
     from kpi.service import evaluate_all, status_records
-    from kpi.text import target_label
+    from kpi.text import target_label, value_text
 
-    results = evaluate_all(_engine(settings), settings, dt.date.today())
+    as_of = args.as_of[0] if args.as_of else None
+    results = evaluate_all(_engine(settings), settings, as_of.date() if as_of else dt.date.today(), as_of=as_of)
     if args.json:
         print(json.dumps(status_records(results), ensure_ascii=False, indent=2))
         return 0
@@ -45,13 +46,13 @@ def cmd_status(args, settings: Settings) -> int:
     print("-" * len(header))
     for r in results:
         ind = r.indicator
-        val = fmt.value(r.latest.value, ind.unit, ind.decimals) if r.latest else "–"
-        if r.latest and r.latest.illustrative:
+        val = value_text(r)
+        if r.illustrative:
             val += " *"
         date = fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–"
         print(f"{ind.name:<34} {val:>14} {date:>10} {target_label(r):>24}  {r.status}")
-    if any(r.latest and r.latest.illustrative for r in results):
-        print("\n* illustratieve waarde (demo), geen meting")
+    if any(r.illustrative for r in results):
+        print("\n* het oordeel rust op illustratieve waarden (demo), geen metingen")
     return 0
 
 
@@ -73,17 +74,17 @@ def cmd_init(args, settings: Settings) -> int:
     return 0
 
 
-def _day(text: str) -> dt.date:
-    """A calendar date for --as-of: 2026-01-31 or 31-1-2026."""
-    from kpi.periods import DAY, parse_peildatum
+def _moment(text: str) -> tuple[dt.datetime, bool]:
+    """--as-of: a date (2026-01-31, 31-1-2026: end of that day) or a date and time in UTC
+    (2026-01-31T14:05, '31-1-2026 14:05'), so two imports on one day can be told apart."""
+    from kpi.periods import parse_moment
 
     try:
-        day, precision = parse_peildatum(text)
+        return parse_moment(text)
     except ValueError:
-        day, precision = None, None
-    if precision != DAY:
-        raise argparse.ArgumentTypeError(f"‘{text}’ is geen datum; gebruik bijvoorbeeld 2026-01-31")
-    return day
+        raise argparse.ArgumentTypeError(
+            f"‘{text}’ is geen datum of tijdstip; gebruik bijvoorbeeld 2026-01-31 of 2026-01-31T14:05"
+        ) from None
 
 
 def cmd_report(args, settings: Settings) -> int:
@@ -96,7 +97,9 @@ def cmd_report(args, settings: Settings) -> int:
         with ExitStack() as stack:
             if args.format in ("pdf", "pptx"):  # Chromium starts while the database is checked
                 stack.enter_context(reports.kaleido_server())
-            data = reports.build(_engine(settings), settings, args.format, as_of_day=args.as_of)
+            as_of = args.as_of[0] if args.as_of else None
+            data = reports.build(_engine(settings), settings, args.format, as_of=as_of,
+                                 today=as_of.date() if as_of else None)
         Path(args.output).write_bytes(data)
     except reports.ReportError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
@@ -104,7 +107,10 @@ def cmd_report(args, settings: Settings) -> int:
     except OSError:
         print(f"Fout: kan {args.output} niet schrijven (bestaat de map en mag erin geschreven worden?).", file=sys.stderr)
         return 3
-    known = f", gegevens zoals bekend op {fmt.peildatum(args.as_of, 'dag')}" if args.as_of else ""
+    known = ""
+    if args.as_of:
+        moment, with_time = args.as_of
+        known = f", gegevens zoals bekend op {fmt.timestamp(moment) + ' (UTC)' if with_time else fmt.peildatum(moment.date(), 'dag')}"
     print(f"Rapport ({args.format}) geschreven naar {args.output}{known}.")
     return 0
 
@@ -113,8 +119,9 @@ def _add_report_parser(sub) -> None:
     r = sub.add_parser("report", help="briefing maken: PDF, PowerPoint, of alle cijfers als XLSX/CSV")
     r.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx", "csv"])
     r.add_argument("--output", required=True, help="bestand om te schrijven")
-    r.add_argument("--as-of", type=_day, default=None, metavar="DATUM",
-                   help="de gegevens zoals bekend aan het einde van die dag (UTC), bijv. 2026-01-31")
+    r.add_argument("--as-of", type=_moment, default=None, metavar="DATUM[TTIJD]",
+                   help="de gegevens zoals bekend aan het einde van die dag (UTC), bijv. 2026-01-31, "
+                        "of op een tijdstip (UTC), bijv. 2026-01-31T14:05")
     r.set_defaults(func=cmd_report)
 
 
@@ -127,8 +134,20 @@ def _user(args) -> str:
         return "onbekend"
 
 
-def _num(v) -> str:
-    return "–" if v is None or v != v else format_decimal(v, format="#,##0.######", locale="nl_NL")
+def _num(v, decimals: int = 0) -> str:
+    """A figure as imported: at least the indicator's decimals (7,0 for leegstand), more when given."""
+    if v is None or v != v:
+        return "–"
+    pattern = "#,##0." + "0" * decimals + "#" * 6
+    return format_decimal(v, format=pattern, locale="nl_NL")
+
+
+def _change(r, units: dict) -> str:
+    """', 3 plaatsen gestegen' / ', +0,4 procentpunt': the change from the old figure, in words."""
+    unit, decimals = units.get(r.indicator, ("", 0))
+    if r.old_value is None or r.old_value != r.old_value or r.value == r.old_value:
+        return ""
+    return f", {fmt.signed(r.value - r.old_value, unit, max(decimals, 1) if unit == 'procent' else decimals)}"
 
 
 def _print_section(title: str, frame, line) -> None:
@@ -141,11 +160,16 @@ def _print_section(title: str, frame, line) -> None:
         print(f"  … en nog {len(frame) - LIST_LIMIT}")
 
 
-def _print_preview(preview) -> None:
+def _print_preview(preview, units: dict | None = None) -> None:
     from kpi.importer import ACTIONS, TARGETS
+
+    units = units or {}
 
     def where(r) -> str:
         return f"{r.area} · {r.indicator} · {r.peildatum}"
+
+    def num(v, r) -> str:
+        return _num(v, units.get(r.indicator, ("", 0))[1])
 
     if preview.kind == ACTIONS:
         _print_section("Nieuwe acties", preview.added, lambda r: f"{r.code} {r.title}: {r.status}")
@@ -160,10 +184,10 @@ def _print_preview(preview) -> None:
                                  f"basis {_num(r.old_baseline_value)} → {_num(r.baseline_value)} "
                                  f"(versie {r.version}, geldig vanaf {r.peildatum})")
     else:
-        _print_section("Nieuw", preview.added, lambda r: f"{where(r)}: {_num(r.value)} ({r.source})")
+        _print_section("Nieuw", preview.added, lambda r: f"{where(r)}: {num(r.value, r)} ({r.source})")
         _print_section("Gewijzigd", preview.changed,
-                       lambda r: f"{where(r)}: {_num(r.old_value)}{' (illustratief)' if r.old_illustrative else ''}"
-                                 f" → {_num(r.value)} ({r.source})")
+                       lambda r: f"{where(r)}: {num(r.old_value, r)}{' (illustratief)' if r.old_illustrative else ''}"
+                                 f" → {num(r.value, r)} ({r.source}{_change(r, units)})")
     if not preview.unchanged.empty:
         print(f"Ongewijzigd: {len(preview.unchanged)}")
     if preview.new_areas:
@@ -202,7 +226,8 @@ def cmd_import(args, settings: Settings) -> int:
                 print(problem, file=sys.stderr)
             print(f"{preview.summary()}.", file=sys.stderr)
             return 1
-        _print_preview(preview)
+        units = {code: (row["unit"], int(row["decimals"])) for code, row in repository.load_indicators(engine).iterrows()}
+        _print_preview(preview, units)
         if args.dry_run:
             print("Proefrun (--dry-run): er is niets opgeslagen.")
             return 0
@@ -306,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("status", help="toon de KPI-tabel")
     s.add_argument("--json", action="store_true", help="JSON-lijst, één object per KPI")
+    s.add_argument("--as-of", type=_moment, default=None, metavar="DATUM[TTIJD]",
+                   help="de stand zoals bekend op een datum (einde van de dag) of tijdstip (UTC), "
+                        "bijv. 2026-11-23T14:05")
     s.set_defaults(func=cmd_status)
     d = sub.add_parser("demo", help="illustratieve (demo)waarden tellen of verwijderen")
     d.add_argument("--remove", action="store_true", help="verwijder alle illustratieve waarden")

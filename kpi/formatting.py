@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from babel.numbers import format_decimal
@@ -13,13 +14,41 @@ from kpi.periods import YEAR
 MINUS = "\u2212"  # a real minus sign reads better on a projector than a hyphen
 
 
+def rounded(value: float, decimals: int = 0) -> Decimal:
+    """Round half away from zero, as Dutch statistics and Excel do (7,25 -> 7,3; 21,85 -> 21,9).
+
+    The float's shortest decimal text is rounded, not its binary value, so 21.85 (stored as
+    21.8499999...) still gives 21,9. A result of zero is always plain zero, never -0.
+    """
+    out = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return out.copy_abs() if out == 0 else out
+
+
 def number(value: float | None, decimals: int = 0) -> str:
-    """5000 -> '5.000'; 21.94 with 1 decimal -> '21,9'; None -> '–'."""
+    """5000 -> '5.000'; 21.94 with 1 decimal -> '21,9'; None -> '–'; never '-0' or '-0,0'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    text = format_decimal(value, format=pattern, locale="nl_NL")
+    text = format_decimal(rounded(value, decimals), format=pattern, locale="nl_NL")
     return text.replace("-", MINUS)
+
+
+def decimals_for(value: float, decimals: int, threshold: float | None, direction: str) -> int:
+    """The decimals to show `value` with beside `threshold`: one more where rounding would make
+    it look as if it meets (or misses) the threshold when it does not (7,46 beside 7,5 -> 7,46)."""
+    if threshold is None or value is None:
+        return decimals
+    meets = value >= threshold if direction == "hoger" else value <= threshold
+    shown = float(rounded(value, decimals))
+    shown_meets = shown >= threshold if direction == "hoger" else shown <= threshold
+    return decimals + 1 if meets != shown_meets else decimals
+
+
+def value_against(v: float | None, unit: str, decimals: int, threshold: float | None, direction: str) -> str:
+    """A value in its unit, with one more decimal where rounding would flip meets/misses."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    return value(v, unit, decimals_for(v, decimals, threshold, direction))
 
 
 def value(v: float | None, unit: str, decimals: int = 0) -> str:
@@ -34,21 +63,34 @@ def value(v: float | None, unit: str, decimals: int = 0) -> str:
 
 
 def signed(delta: float | None, unit: str, decimals: int = 0) -> str:
-    """A change with its sign: '+60', '−0,8 procentpunt', '+0,1', '−4 plaatsen'."""
+    """A change with its sign: '+60', '−0,8 procentpunt', '+0,1'; in a ranking in words,
+    '3 plaatsen gestegen' (a lower number is better) or '1 plaats gedaald'. A change that
+    rounds to zero has no sign ('0,0 procentpunt', 'gelijk gebleven')."""
     if delta is None or (isinstance(delta, float) and math.isnan(delta)):
         return "–"
-    sign = "+" if delta > 0 else ("" if delta == 0 else MINUS)
+    shown = rounded(delta, decimals)
     body = number(abs(delta), decimals)
+    if unit == "positie":
+        if shown == 0:
+            return "gelijk gebleven"
+        places = "plaats" if abs(shown) == 1 else "plaatsen"
+        return f"{body} {places} {'gestegen' if shown < 0 else 'gedaald'}"
+    sign = "+" if shown > 0 else ("" if shown == 0 else MINUS)
     if unit == "procent":
         return f"{sign}{body} procentpunt"
-    if unit == "positie":
-        return f"{sign}{body} {'plaats' if abs(delta) == 1 else 'plaatsen'}"
     return f"{sign}{body}"
 
 
 def percent(p: float | None, decimals: int = 0) -> str:
     """A plain percentage such as progress: '35%'."""
     return "–" if p is None else f"{number(p, decimals)}%"
+
+
+def percent_against(p: float | None, decimals: int = 0) -> str:
+    """Progress toward a target in %: never '100%' before the target is reached (99,6 -> '99,6%')."""
+    if p is None:
+        return "–"
+    return percent(p, decimals_for(p, decimals, 100.0, "hoger"))
 
 
 def peildatum(day: dt.date | pd.Timestamp | None, precision: str) -> str:

@@ -50,3 +50,27 @@ def fractional_year(day: dt.date) -> float:
     start = dt.date(day.year, 1, 1)
     length = (dt.date(day.year + 1, 1, 1) - start).days
     return day.year + (day - start).days / length
+
+
+_TIME_RE = re.compile(r"^\s*(\S+?)(?:[T ](\d{1,2}):(\d{2}))?\s*$")
+
+
+def parse_moment(text: str) -> tuple[dt.datetime, bool]:
+    """('as known at' moment, whether a time was given) for '2026-11-23', '23-11-2026',
+    '2026-11-23T14:05' or '23-11-2026 14:05'; ValueError otherwise.
+
+    A date alone means the end of that day; a time means the end of that minute, so that a
+    change recorded at 14:05:30 counts as known at 14:05. Times are UTC, as stored.
+    """
+    m = _TIME_RE.match(str(text))
+    if not m:
+        raise ValueError(text)
+    day, precision = parse_peildatum(m.group(1))
+    if precision != DAY:
+        raise ValueError(text)
+    if m.group(2) is None:
+        return dt.datetime.combine(day, dt.time.max), False
+    hour, minute = int(m.group(2)), int(m.group(3))
+    if hour > 23 or minute > 59:
+        raise ValueError(text)
+    return dt.datetime.combine(day, dt.time(hour, minute, 59, 999999)), True

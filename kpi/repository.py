@@ -51,8 +51,8 @@ def _targets_query():
     return sa.select(
         t.c.id, t.c.indicator_code.label("indicator"), a.c.name.label("area"), t.c.version,
         t.c.baseline_value, t.c.baseline_year, t.c.target_value, t.c.target_year,
-        t.c.comparison, t.c.source, t.c.valid_from, t.c.reason, t.c.created_at,
-        t.c.created_by, t.c.batch_id,
+        t.c.comparison, t.c.horizon_year, t.c.baseline_benchmark, t.c.source, t.c.valid_from,
+        t.c.reason, t.c.created_at, t.c.created_by, t.c.batch_id,
     ).join(a, a.c.id == t.c.area_id)
 
 
@@ -64,14 +64,36 @@ def load_target_history(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(q, conn)
 
 
-def load_current_targets(engine: Engine, as_of: dt.datetime | None = None) -> pd.DataFrame:
-    """The newest target version per indicator and area (as known at `as_of`)."""
+def load_current_targets(engine: Engine, as_of: dt.datetime | None = None,
+                         valid_on: dt.date | None = None) -> pd.DataFrame:
+    """The newest target version per indicator and area as known at `as_of`, among the versions
+    in force on `valid_on` (geldig vanaf on or before it); every known version's newest when None."""
+    hist = load_known_targets(engine, as_of)
+    return targets_in_force(hist, valid_on) if valid_on is not None else newest_versions(hist)
+
+
+def load_known_targets(engine: Engine, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """Every target version recorded by `as_of` (all when None), oldest first."""
     hist = load_target_history(engine)
     if as_of is not None:
         hist = hist[pd.to_datetime(hist["created_at"]) <= pd.Timestamp(as_of)]
+    return hist
+
+
+def newest_versions(hist: pd.DataFrame) -> pd.DataFrame:
+    """The highest version per indicator and area."""
     if hist.empty:
         return hist
     return hist.sort_values("version").groupby(["indicator", "area"], as_index=False).last()
+
+
+def targets_in_force(hist: pd.DataFrame, on: dt.date) -> pd.DataFrame:
+    """Per indicator and area the newest version whose geldig vanaf is on or before `on`: a
+    version valid from 2028 does not apply in 2026."""
+    if hist.empty:
+        return hist
+    valid = pd.to_datetime(hist["valid_from"]).dt.date <= on
+    return newest_versions(hist[valid.to_numpy()])
 
 
 def load_observations(

@@ -69,6 +69,11 @@ targets = sa.Table(
     sa.Column("target_year", sa.Integer, nullable=True),
     # absoluut: reach target_value; onder_landelijk: stay below the benchmark area's figure
     sa.Column("comparison", sa.String(20), nullable=False, server_default="absoluut"),
+    # Issue 8: the year the goal should be reached by where the akkoord names no target year
+    # (a planning horizon the regiegroep sets: an assumption), and the benchmark figure the
+    # akkoord itself names at the baseline (vacancy: 7,8% "in binnensteden").
+    sa.Column("horizon_year", sa.Integer, nullable=True),
+    sa.Column("baseline_benchmark", sa.Float(53), nullable=True),
     sa.Column("source", sa.Text, nullable=False, server_default=""),
     sa.Column("valid_from", sa.Date, nullable=False),
     sa.Column("reason", sa.Text, nullable=False, server_default=""),

@@ -72,6 +72,8 @@ def seed_reference(engine: Engine) -> None:
                     target_value=_none_if_blank(r.doelwaarde, float),
                     target_year=_none_if_blank(r.doeljaar, int),
                     comparison=r.vergelijking, source=r.bron, valid_from=AKKOORD_SIGNED,
+                    horizon_year=_none_if_blank(getattr(r, "planningshorizon", ""), int),
+                    baseline_benchmark=_none_if_blank(getattr(r, "basis_landelijk", ""), float),
                     reason="Binnenstadakkoord ondertekend", created_at=now, created_by="seed",
                     batch_id=batch,
                 )

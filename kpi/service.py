@@ -20,7 +20,7 @@ class Snapshot:
     """The stored data as known at one moment, ready for every view."""
 
     indicators: pd.DataFrame
-    targets: pd.DataFrame
+    targets: pd.DataFrame  # every target version recorded by `as_of`; evaluation picks those in force
     observations: pd.DataFrame
     as_of: dt.datetime | None = None
 
@@ -31,16 +31,19 @@ def load_snapshot(engine: Engine, as_of: dt.datetime | None = None,
     only when given: the dashboard needs the monitored and benchmark area, not every row."""
     return Snapshot(
         indicators=repository.load_indicators(engine),
-        targets=repository.load_current_targets(engine, as_of),
+        targets=repository.load_known_targets(engine, as_of),
         observations=repository.load_observations(engine, as_of, areas=areas),
         as_of=as_of,
     )
 
 
 def evaluate_snapshot(snap: Snapshot, settings: Settings, today: dt.date) -> list[KpiResult]:
-    """Evaluate each KPI (an indicator with a target for the monitored area), in display order."""
+    """Evaluate each KPI (an indicator with a target for the monitored area), in display order,
+    against the target version in force on `today` (geldig vanaf on or before it)."""
     results = []
-    targets = snap.targets[snap.targets["area"] == settings.area]
+    targets = repository.targets_in_force(snap.targets, today)
+    if not targets.empty:
+        targets = targets[targets["area"] == settings.area]
     for code, ind_row in snap.indicators.iterrows():
         rows = targets[targets["indicator"] == code]
         if rows.empty:
@@ -69,6 +72,7 @@ def status_records(results: list[KpiResult]) -> list[dict]:
     out = []
     for r in results:
         relative = r.target.comparison == BELOW_NATIONAL
+        t = r.target
         out.append(
             {
                 "indicator": r.indicator.code,
@@ -80,12 +84,22 @@ def status_records(results: list[KpiResult]) -> list[dict]:
                 "target_year": r.target.target_year,
                 "comparison": r.target.comparison,
                 "national_value": r.national.value if r.national else None,
+                "national_date": None if r.national is None else _iso(r.national),
+                "national_note": r.national_note or None,
                 "gap_pp": None if r.gap_pp is None else round(r.gap_pp, 6),
+                "baseline_gap_pp": None if r.baseline_gap_pp is None else round(r.baseline_gap_pp, 6),
+                "baseline_gap_basis": r.baseline_gap_basis or None,
+                "reached": None if r.reached is None else r.reached.peildatum.date().isoformat(),
+                "reached_on_time": r.reached_on_time,
+                "year_reached": r.year_reached,
+                "horizon": t.horizon,
+                "horizon_assumed": t.horizon_assumed,
+                "target_version": t.version,
                 "status": r.status,
                 "status_reason": r.status_reason,
                 "progress_pct": None if r.progress_pct is None else round(r.progress_pct, 2),
                 "source": None if r.latest is None else r.latest.source,
-                "illustrative": bool(r.latest.illustrative) if r.latest else False,
+                "illustrative": r.illustrative,
                 "summary": summary_sentence(r),
             }
         )

@@ -10,25 +10,32 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi import formatting as fmt
+from kpi import statuses
 from kpi.changes import Changes
-from kpi.charts import STATUS_ICONS
 from kpi.metrics import BELOW_NATIONAL, KpiResult
 from kpi.periods import iso_peildatum
-from kpi.text import summary_sentence, target_label
+from kpi.text import relative_decimals, summary_sentence, target_label
+from kpi.text import value_text as newest_value_text
 
 # ---- one KPI ---------------------------------------------------------------------------
 
 def status_word(status: str) -> str:
     """The status in words with its icon: '✔ gehaald' (never colour alone)."""
-    return f"{STATUS_ICONS.get(status, '')} {status}".strip()
+    return statuses.labelled(status)
 
 
 def value_text(r: KpiResult) -> str:
-    """The newest value formatted, marked when illustrative."""
+    """The newest value formatted (one more decimal where rounding would flip meets/misses),
+    marked when the verdict rests on illustrative values."""
     if r.latest is None:
         return "–"
-    text = fmt.value(r.latest.value, r.indicator.unit, r.indicator.decimals)
-    return text + " (illustratief)" if r.latest.illustrative else text
+    text = newest_value_text(r)
+    return text + " (illustratief)" if r.illustrative else text
+
+
+def status_text(r: KpiResult) -> str:
+    """Status word with icon, marked when the verdict rests on illustrative values."""
+    return status_word(r.status) + (" (illustratief)" if r.illustrative else "")
 
 
 def peildatum_text(r: KpiResult) -> str:
@@ -43,18 +50,22 @@ def key_figures(r: KpiResult) -> list[tuple[str, str]]:
         ("Nieuwste waarde", value_text(r)),
         ("Peildatum", peildatum_text(r)),
         ("Doel", target_label(r)),
-        ("Status", status_word(r.status)),
+        ("Status", status_text(r)),
     ]
+    if r.target.horizon is not None:
+        rows.append(("Horizon", f"{r.target.horizon} (aanname)" if r.target.horizon_assumed else str(r.target.horizon)))
     if r.progress_pct is not None:
-        rows.append(("Voortgang van basis naar doel", fmt.percent(r.progress_pct)))
+        rows.append(("Voortgang van basis naar doel", fmt.percent_against(r.progress_pct)))
     if r.change is not None and r.previous is not None:
         rows.append((f"Verandering t.o.v. {fmt.peildatum(r.previous.peildatum, r.previous.precision)}",
                      fmt.signed(r.change, ind.unit, ind.decimals)))
     if r.target.comparison == BELOW_NATIONAL and r.gap_pp is not None:
-        rows.append(("Verschil met landelijk", fmt.signed(r.gap_pp, "procent", 1)))
-    if r.projected_at_target_year is not None and r.target.target_year:
-        rows.append((f"Bij huidig tempo in {r.target.target_year}",
+        rows.append(("Verschil met landelijk", fmt.signed(r.gap_pp, "procent", relative_decimals(r))))
+    if r.projected_at_target_year is not None and r.target.horizon:
+        rows.append((f"Bij huidig tempo in {r.target.horizon}",
                      fmt.value(r.projected_at_target_year, ind.unit, ind.decimals)))
+    if r.year_reached is not None:
+        rows.append(("Doel bereikt bij huidig tempo", str(r.year_reached)))
     return rows
 
 
@@ -81,7 +92,8 @@ def provenance_table(r: KpiResult) -> pd.DataFrame:
         "Gebied": df["gebied"],
         "Peildatum": [fmt.peildatum(d, p) for d, p in zip(df["peildatum"], df["precision"])],
         "Waarde": [fmt.value(v, ind.unit, ind.decimals) for v in df["value"]],
-        "Illustratief": ["ja – geen meting" if i else "nee" for i in df["illustrative"]],
+        "Illustratief": [("ja – telt mee" if c else "ja – telt niet mee") if i else "nee"
+                         for i, c in zip(df["illustrative"], df["counts"])],
         "Bron": df["source"],
         "Toelichting": df["note"],
         "Import": [f"{f} (batch {int(b)})" if f and not pd.isna(b) else "" for f, b in zip(df["batch_file"], df["batch_id"])],
@@ -133,7 +145,7 @@ def status_frame(results: list[KpiResult]) -> pd.DataFrame:
             "peildatum": None if r.latest is None else iso_peildatum(r.latest.peildatum, r.latest.precision),
             "doel": target_label(r), "doelwaarde": r.target_display_value,
             "doeljaar": r.target.target_year, "status": r.status, "toelichting_status": r.status_reason,
-            "illustratief": bool(r.latest.illustrative) if r.latest else False,
+            "illustratief": r.illustrative,
             "samenvatting": summary_sentence(r),
         })
     cols = ["indicator", "kpi", "gebied", "waarde", "eenheid", "peildatum", "doel", "doelwaarde",
@@ -229,6 +241,10 @@ def target_history_table(history: pd.DataFrame, names: dict[str, str]) -> pd.Dat
         "Doel": [fmt.number(v, 1) if pd.notna(v) else ("onder landelijk" if c == BELOW_NATIONAL else "–")
                  for v, c in zip(history["target_value"], history["comparison"])],
         "Doeljaar": [_year(v) for v in history["target_year"]],
+        # The akkoord's year, else the planning horizon the regiegroep set (an assumption).
+        "Horizon": [_year(y) if pd.notna(y) else (f"{int(h)} (aanname)" if pd.notna(h) else "–")
+                    for y, h in zip(history["target_year"], history["horizon_year"])],
+        "Landelijk bij de start": [fmt.number(v, 1) if pd.notna(v) else "–" for v in history["baseline_benchmark"]],
         "Geldig vanaf": [fmt.peildatum(pd.Timestamp(d), "dag") for d in history["valid_from"]],
         "Reden": history["reason"],
         "Bron": history["source"],

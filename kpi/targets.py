@@ -9,6 +9,7 @@ Importgeschiedenis can undo.
 from __future__ import annotations
 
 import datetime as dt
+from types import EllipsisType
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -20,14 +21,24 @@ FORM_NAME = "formulier Doelen beheren"
 
 def revision_row(*, indicator: str, area: str, baseline_value: float | None, baseline_year: int | None,
                  target_value: float | None, target_year: int | None, comparison: str, source: str,
-                 valid_from: dt.date, reason: str) -> pd.DataFrame:
-    """The revision as one row under the headers of a targets file (akkoord-doelen.csv + reden)."""
-    return pd.DataFrame([{
+                 valid_from: dt.date, reason: str, horizon_year: int | None | EllipsisType = ...,
+                 baseline_benchmark: float | None | EllipsisType = ...) -> pd.DataFrame:
+    """The revision as one row under the headers of a targets file (akkoord-doelen.csv + reden).
+
+    `horizon_year` (planningshorizon) and `baseline_benchmark` (basis_landelijk) left at `...`
+    keep the stored values, as a targets file without those columns does; None clears them.
+    """
+    row = {
         "indicator": indicator, "gebied": area, "basiswaarde": baseline_value,
         "basisjaar": None if baseline_year is None else str(int(baseline_year)),
         "doelwaarde": target_value, "doeljaar": None if target_year is None else str(int(target_year)),
         "vergelijking": comparison, "bron": source, "reden": reason, "geldig_vanaf": valid_from,
-    }], dtype=object)
+    }
+    if horizon_year is not ...:
+        row["planningshorizon"] = None if horizon_year is None else str(int(horizon_year))
+    if baseline_benchmark is not ...:
+        row["basis_landelijk"] = baseline_benchmark
+    return pd.DataFrame([row], dtype=object)
 
 
 def revise_target(engine: Engine, *, based_on_version: int | None, user: str, today: dt.date | None = None,

@@ -23,6 +23,14 @@ def target_label(r: KpiResult) -> str:
     return f"{label} in {t.target_year}" if t.target_year else label
 
 
+def horizon_label(r: KpiResult) -> str:
+    """'2021 (doeljaar)', '2030 (aanname: het akkoord noemt geen jaar)' or '–'."""
+    t = r.target
+    if t.horizon is None:
+        return "–"
+    return f"{t.horizon} (aanname: het akkoord noemt geen jaar)" if t.horizon_assumed else f"{t.horizon} (doeljaar)"
+
+
 def target_short(r: KpiResult) -> str:
     """The target as a short figure for a tile: 'onder 7,0%', 'top 25', '5.000'."""
     ind, t = r.indicator, r.target
@@ -43,16 +51,37 @@ def _verb(delta: float, direction: str, unit: str) -> str:
     return "steeg" if delta > 0 else "daalde"
 
 
+def value_text(r: KpiResult) -> str:
+    """The newest value in its unit, with one more decimal where rounding would make it look as
+    if it meets (or misses) its target: '7,46' beside 'minimaal 7,5'."""
+    ind, t = r.indicator, r.target
+    if r.latest is None:
+        return "–"
+    if t.comparison == BELOW_NATIONAL:
+        return fmt.value(r.latest.value, ind.unit, relative_decimals(r))
+    return fmt.value_against(r.latest.value, ind.unit, ind.decimals, t.target_value, ind.direction)
+
+
+def relative_decimals(r: KpiResult) -> int:
+    """Decimals for a value and its national figure: one more when 7,04 vs 7,0 would read '7,0 vs 7,0'."""
+    d = r.indicator.decimals
+    if r.gap_pp is None or r.gap_pp < 0:
+        return d
+    return fmt.decimals_for(r.gap_pp, d, 0.0, "lager")
+
+
 def summary_sentence(r: KpiResult) -> str:
-    """One sentence: where the KPI started in the akkoord period, where it is now, the target."""
-    ind, s = r.indicator, r.series
+    """One sentence, true of its numbers: where the KPI started in the akkoord period (among the
+    measurements that count), where it is now, the target, and when it was first met."""
+    ind = r.indicator
+    s = r.series[r.series["counts"]] if "counts" in r.series else r.series
     if r.latest is None:
         return f"Voor {ind.name.lower()} is nog geen meting beschikbaar."
     subject = _subject(ind)
     start_rows = s[s["peildatum"].dt.year >= (r.target.baseline_year or 0)]
     first = start_rows.iloc[0] if not start_rows.empty else s.iloc[0]
     now = r.latest
-    now_txt = fmt.value(now.value, ind.unit, ind.decimals)
+    now_txt = value_text(r)
     now_date = fmt.peildatum(now.peildatum, now.precision)
     if len(s) == 1 or first["peildatum"] == now.peildatum:
         sentence = f"{subject} is {now_txt} ({now_date})"
@@ -67,15 +96,23 @@ def summary_sentence(r: KpiResult) -> str:
             sentence = f"{subject} {verb} van {first_txt} ({first_date}) naar {now_txt} ({now_date})"
     if r.target.comparison == BELOW_NATIONAL:
         if r.national is not None:
-            nat = fmt.value(r.national.value, ind.unit, ind.decimals)
+            nat = fmt.value(r.national.value, ind.unit, relative_decimals(r))
             sentence += f"; landelijk {nat} ({fmt.peildatum(r.national.peildatum, r.national.precision)})"
+            if r.national_note:
+                sentence += f" ({r.national_note})"
         else:
-            sentence += "; er is geen landelijk cijfer van hetzelfde jaar"
+            sentence += f"; het landelijke cijfer {now.peildatum.year} is nog niet bekend"
     else:
         sentence += f"; doel: {target_label(r)}"
     sentence += f". Status: {r.status}."
-    if r.latest.illustrative:
-        sentence += " (Illustratieve waarde, geen meting.)"
+    if r.reached is not None and r.target.target_year is not None:
+        when = r.reached.peildatum.year
+        sentence += (f" Gehaald in {when}, op tijd." if r.reached_on_time
+                     else f" Eerst gehaald in {when}, na het doeljaar {r.target.target_year}.")
+    if r.illustrative:
+        sentence += " (Dit oordeel rust op illustratieve waarden, geen metingen.)"
+    elif r.shows_illustrative:
+        sentence += " (Illustratieve waarden staan er grijs bij en tellen niet mee.)"
     return sentence
 
 

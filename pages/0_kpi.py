@@ -7,9 +7,9 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi.export import csv_bytes
-from kpi.metrics import BELOW_NATIONAL
+from kpi.metrics import BELOW_NATIONAL, horizon_text
 from kpi.tables import export_frame, kpi_events_table, provenance_table
-from kpi.text import summary_sentence, target_short
+from kpi.text import summary_sentence, target_short, value_text
 from ui import data, frame
 from ui.components import md, status_badge
 from ui.werkplan_parts import kpi_section
@@ -39,18 +39,30 @@ def render() -> None:
                f"Laatst bijgewerkt: {fmt.timestamp(r.last_updated)} (UTC)")
 
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Nieuwste waarde", fmt.value(r.latest.value, ind.unit, ind.decimals) if r.latest else "–",
-              help=("Illustratieve waarde – geen meting" if r.latest and r.latest.illustrative else None))
+    c1.metric("Nieuwste waarde", value_text(r),
+              help=("Het oordeel rust op illustratieve waarden – geen metingen" if r.illustrative else None))
     c2.metric("Peildatum", fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–")
     c3.metric("Doel" + (f" ({r.target.target_year})" if r.target.target_year else "")
               + (" – landelijk cijfer" if r.target.comparison == BELOW_NATIONAL else ""), target_short(r))
-    c4.metric("Voortgang", fmt.percent(r.progress_pct))
+    c4.metric("Voortgang", fmt.percent_against(r.progress_pct))
+    if r.illustrative:
+        st.warning("Het oordeel over deze KPI rust op illustratieve waarden (demo), geen metingen.",
+                   icon=":material/science:")
+    elif r.shows_illustrative:
+        st.caption("Illustratieve waarden staan grijs in grafiek en tabel en tellen niet mee: er zijn echte metingen.")
     if r.projected_at_target_year is not None:
         st.markdown(f"Bij het huidige tempo: {fmt.value(r.projected_at_target_year, ind.unit, ind.decimals)} "
-                    f"in {r.target.target_year}.")
+                    f"in {r.target.horizon}.")
     if r.latest is not None and (r.target.target_value is not None or r.gap_pp is not None):
         st.markdown("Doel bereikt bij het huidige tempo: "
-                    + (f"**{r.year_reached}**." if r.year_reached else "**niet in dit tempo**."))
+                    + (f"**{r.year_reached}**" if r.year_reached else "**niet in dit tempo**")
+                    + f" (horizon: {md(horizon_text(r.target))}).")
+    if r.reached is not None:
+        st.markdown(f"Eerst gehaald: {fmt.peildatum(r.reached.peildatum, r.reached.precision)}"
+                    + ("" if r.reached_on_time is None else (", op tijd." if r.reached_on_time else ", na het doeljaar.")))
+    if r.baseline_gap_basis:
+        st.caption(f"Afstand tot landelijk bij de start: {fmt.number(r.baseline_gap_pp, 1)} procentpunt, "
+                   f"{md(r.baseline_gap_basis)}.")
 
     st.plotly_chart(data.figure(code), key="kpi_chart", config={"displaylogo": False, "locale": "nl"})
 

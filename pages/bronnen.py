@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kpi import formatting as fmt
+from kpi import provenance, statuses
 from kpi.tables import target_history_table
 from ui import data, frame
 from ui.components import md
@@ -24,28 +25,22 @@ def render() -> None:
                 + (" (illustratief, geen meting)" if r.latest and r.latest.illustrative else "") + "\n"
                 f"- **Doel:** {md(r.target.source)}"
             )
+            known = provenance.statements(r)
+            if known:
+                st.markdown("**Wat is bekend, wat niet, en wat is aangenomen**")
+                st.markdown("\n".join(f"- *{md(kind)}:* {md(text)}" for kind, text in known))
 
     st.subheader("Zo wordt de status bepaald")
-    st.markdown(STATUS_RULES)
+    st.markdown("Eerst telt: zodra er na het basisjaar een echte meting is, spelen illustratieve waarden (ook "
+                "landelijke) geen rol meer in oordeel, trend, verandering en projectie; ze blijven grijs "
+                "zichtbaar. Daarna gelden deze regels, in deze volgorde (de eerste die opgaat, beslist):")
+    # The rules are the code's own text (kpi/statuses.RULES), not stored user text: Markdown is meant.
+    st.markdown("\n".join(f"{i}. **{statuses.labelled(rule.status)}** – {rule.text}"
+                          for i, rule in enumerate(statuses.RULES, start=1)))
 
     st.subheader("Doelen en hun versies")
     names = {r.indicator.code: r.indicator.name for r in results}
     st.dataframe(target_history_table(data.target_history(), names), hide_index=True, key="target_history")
-
-
-STATUS_RULES = """
-1. **geen recente data** – er is geen meting, de nieuwste meting is ouder dan de maximale leeftijd van de
-   indicator (standaard 3 jaar), of er is bij een relatief doel geen landelijk cijfer van dezelfde maatstaf
-   en hetzelfde jaar.
-2. **gehaald** – de nieuwste waarde haalt het doel (bij leegstand: strikt onder het landelijke cijfer van
-   hetzelfde jaar en dezelfde maatstaf).
-3. Met een doeljaar: **achter** als het doeljaar voorbij is zonder dat het doel gehaald is; **op koers** als
-   de nieuwste waarde op of voor het benodigde pad ligt (rechte lijn van basiswaarde naar doel in het
-   doeljaar); **risico** als ze achterloopt maar de trend het doel in het doeljaar haalt; anders **achter**.
-4. Zonder doeljaar tellen twee signalen: de trend gaat richting het doel, en de waarde is beter dan de
-   basiswaarde. Beide (of alleen de trend als er geen basiswaarde is): **op koers**; één van beide:
-   **risico**; geen van beide: **achter**.
-"""
 
 
 if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame

@@ -14,6 +14,15 @@ from ui import auth, data, frame
 from ui.components import md
 
 COMPARISON_LABELS = {ABSOLUTE: "vaste doelwaarde", BELOW_NATIONAL: "onder het landelijke cijfer"}
+# The form's keyed number fields: Streamlit keeps a keyed widget's value when only its default
+# changes, so without forgetting them another KPI's form would show (and store) the previous one's.
+NUMBER_KEYS = ("target_baseline", "target_baseline_year", "target_value", "target_year", "target_horizon",
+               "target_benchmark")
+
+
+def _forget_numbers() -> None:
+    for key in NUMBER_KEYS:
+        st.session_state.pop(key, None)
 
 
 def render() -> None:
@@ -25,7 +34,8 @@ def render() -> None:
                "*Bronnen en definities*. Een doelenbestand kan ook via *Importeren*.")
     results = data.results()
     by_code = {r.indicator.code: r for r in results}
-    code = st.selectbox("KPI", list(by_code), format_func=lambda c: by_code[c].indicator.name, key="target_kpi")
+    code = st.selectbox("KPI", list(by_code), format_func=lambda c: by_code[c].indicator.name, key="target_kpi",
+                        on_change=_forget_numbers)
     t = by_code[code].target
     st.markdown(f"Huidige versie {t.version}: {md(t.reason)} (geldig vanaf {t.valid_from})")
 
@@ -39,6 +49,15 @@ def render() -> None:
         target_value = c1.number_input("Doelwaarde", value=t.target_value, format="%.2f", key="target_value")
         target_year = c2.number_input("Doeljaar (leeg = geen)", value=t.target_year, step=1, min_value=1990,
                                       max_value=2100, key="target_year")
+        # Issue 8's two fields travel with every version, so a revision keeps them unless changed.
+        horizon = c1.number_input("Planningshorizon (leeg = geen)", value=t.horizon_year, step=1, min_value=1990,
+                                  max_value=2100, key="target_horizon",
+                                  help="Alleen als het akkoord geen doeljaar noemt: het jaar waarin de "
+                                       "regiegroep het doel wil halen. Wordt als aanname getoond.")
+        benchmark = c2.number_input("Landelijk cijfer bij de start (leeg = geen)", value=t.baseline_benchmark,
+                                    format="%.2f", key="target_benchmark",
+                                    help="Bij een doel onder het landelijke cijfer: het landelijke cijfer dat "
+                                         "het akkoord zelf naast de basiswaarde noemt.")
         valid_from = st.date_input("Geldig vanaf", value=dt.date.today(), format="DD-MM-YYYY")
         source = st.text_input("Bron (besluit of akkoord)", value=t.source)
         reason = st.text_input("Reden van de wijziging", key="target_reason")
@@ -55,6 +74,7 @@ def render() -> None:
                 baseline_year=None if baseline_year is None else int(baseline_year),
                 target_value=target_value, target_year=None if target_year is None else int(target_year),
                 comparison=comparison, source=source, valid_from=valid_from, reason=reason,
+                horizon_year=None if horizon is None else int(horizon), baseline_benchmark=benchmark,
                 user=user or "redacteur",
                 based_on_version=opened[1] if opened and opened[0] == code else t.version,
             )

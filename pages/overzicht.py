@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kpi import formatting as fmt
+from kpi import statuses
 from ui import data, frame
 from ui.components import kpi_card, md
 
@@ -11,9 +12,11 @@ def render() -> None:
     results = data.results()
     st.title("Stand van de binnenstad")
     st.markdown(f"**{md(data.settings().area)}** · doelen van het Binnenstadakkoord")
-    counts = {s: sum(r.status == s for r in results)
-              for s in ("gehaald", "op koers", "risico", "achter", "geen recente data")}
-    st.markdown(" · ".join(f"**{n}** {s}" for s, n in counts.items() if n) or "Nog geen KPI's.")
+    counts = statuses.counts([r.status for r in results])
+    shaky = sum(r.illustrative for r in results)
+    st.markdown(" · ".join(f"**{n}** {s}" for s, n in counts) or "Nog geen KPI's.")
+    if shaky:
+        st.caption(f"{fmt.number(shaky)} van de {fmt.number(len(results))} oordelen rusten op illustratieve waarden.")
     newest = max((r.latest.recorded_at for r in results if r.latest is not None), default=None)
     st.caption(f"Laatst bijgewerkt: {fmt.timestamp(newest)} (UTC). "
                "Status volgens de regels onder *Bronnen en definities*.")

@@ -5,16 +5,15 @@ import datetime as dt
 
 import streamlit as st
 
-from kpi import formatting as fmt
 from kpi import reports
-from kpi.changes import end_of_day
-from kpi.reports.model import assemble
+from kpi.changes import known_at as known_moment
+from kpi.reports.model import assemble, known_at
 from ui import data, frame
 
 
-def _offer(kind: str, what: str, label: str, make, day) -> None:
-    """A button that makes a file, then a download button for it (kept per session and date)."""
-    stamp = (kind, what, day)
+def _offer(kind: str, what: str, label: str, make, moment) -> None:
+    """A button that makes a file, then a download button for it (kept per session and moment)."""
+    stamp = (kind, what, moment)
     if st.button(label, key=f"make_{kind}", icon=":material/build:"):
         with st.spinner("Bezig met maken…"):
             try:
@@ -35,27 +34,38 @@ def render() -> None:
         default = today
 
     st.title("Rapporten en downloads")
-    day = st.date_input("Stand van", value=default, max_value=today, format="DD-MM-YYYY", key="report_day",
-                        help="Een eerdere datum geeft de cijfers zoals ze aan het einde van die dag bekend waren.")
-    if day != today:
+    day_col, time_col = st.columns([2, 1])
+    day = day_col.date_input("Stand van", value=default, max_value=today, format="DD-MM-YYYY", key="report_day",
+                             help="Een eerdere datum geeft de cijfers zoals ze aan het einde van die dag bekend waren.")
+    try:
+        default_time = dt.time.fromisoformat(str(st.query_params.get("tijd", "")))
+    except ValueError:
+        default_time = None
+    at_time = time_col.time_input("Tijdstip (UTC; leeg: einde van de dag)", value=default_time, step=60,
+                                  key="report_time", help="Twee imports op één dag zijn zo uit elkaar te houden.")
+    if day != today or at_time is not None:
         st.query_params["stand"] = day.isoformat()
     elif "stand" in st.query_params:
         del st.query_params["stand"]
-    as_of = None if day == today else end_of_day(day)
+    if at_time is not None:
+        st.query_params["tijd"] = at_time.strftime("%H:%M")
+    elif "tijd" in st.query_params:
+        del st.query_params["tijd"]
+    as_of = None if (day == today and at_time is None) else known_moment(day, at_time)
     report = assemble(data.snapshot(as_of), data.settings(), day, data.events(as_of), data.batches(),
                       werkplan=data.werkplan_brief(as_of, day))
     if as_of is not None:
-        st.caption(f"Alles op deze pagina geeft de cijfers zoals bekend aan het einde van {fmt.peildatum(day, 'dag')} "
-                   "(UTC), met de status op die datum.")
+        st.caption(f"Alles op deze pagina geeft de cijfers zoals bekend op {known_at(as_of)}, "
+                   "met de status op die datum.")
     if report.illustrative:
         st.caption("De rapporten vermelden op de titelpagina en bij elke KPI dat er illustratieve waarden in staan.")
 
     st.subheader("Briefing")
     left, right = st.columns(2)
     with left:
-        _offer("pdf", reports.file_name(report, "pdf"), "PDF-rapport maken", lambda: reports.render(report, "pdf"), day)
+        _offer("pdf", reports.file_name(report, "pdf"), "PDF-rapport maken", lambda: reports.render(report, "pdf"), (day, at_time))
     with right:
-        _offer("pptx", reports.file_name(report, "pptx"), "PowerPoint maken", lambda: reports.render(report, "pptx"), day)
+        _offer("pptx", reports.file_name(report, "pptx"), "PowerPoint maken", lambda: reports.render(report, "pptx"), (day, at_time))
 
     st.subheader("Alle cijfers")
     left, right = st.columns(2)
@@ -69,7 +79,7 @@ def render() -> None:
     names = {r.indicator.code: r.indicator.name for r in report.results}
     if names:
         code = st.selectbox("KPI", list(names), format_func=names.get, key="png_kpi")
-        _offer("png", f"{code}-{day.isoformat()}.png", "Afbeelding maken", lambda: reports.chart_png(report, code), day)
+        _offer("png", f"{code}-{day.isoformat()}.png", "Afbeelding maken", lambda: reports.chart_png(report, code), (day, at_time))
 
 
 if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame

@@ -5,11 +5,12 @@ The arrow keys go back and forth (the buttons' shortcuts)."""
 import streamlit as st
 
 from kpi import formatting as fmt
+from kpi import statuses
 from kpi.charts import kpi_figure
 from kpi.reports.meeting import is_werkplan_step, parse_step, step_count, step_label
-from kpi.text import summary_sentence, target_label
+from kpi.text import summary_sentence, target_label, value_text
 from ui import data, frame
-from ui.components import STATUS_BADGE_COLOURS, STATUS_BADGE_ICONS, md
+from ui.components import md
 from ui.werkplan_parts import meeting_since, meeting_step
 
 # Static projector layout on top of the frame's meeting chrome: one 1280x720 screen, the
@@ -33,7 +34,8 @@ def _go(to: int) -> None:
 
 def _status(status: str) -> str:
     """Status as coloured Markdown with icon and word (never colour alone)."""
-    return f":{STATUS_BADGE_COLOURS.get(status, 'gray')}[{STATUS_BADGE_ICONS.get(status, '')} **{status}**]"
+    row = statuses.status(status)
+    return f":{row.badge_colour}[{row.material_icon} **{status}**]"
 
 
 def render() -> None:
@@ -58,8 +60,8 @@ def render() -> None:
                 col.caption(label)
             for res in results:
                 ind = res.indicator
-                value = fmt.value(res.latest.value, ind.unit, ind.decimals) if res.latest else "–"
-                flag = " :violet[illustratief]" if res.latest and res.latest.illustrative else ""
+                value = value_text(res)
+                flag = " :violet[illustratief]" if res.illustrative else ""
                 c1, c2, c3, c4 = st.columns(widths, vertical_alignment="center")
                 c1.markdown(f"**{md(ind.name)}**")
                 c2.markdown(f"**{md(value)}**{flag}")
@@ -70,11 +72,11 @@ def render() -> None:
         left, right = st.columns([2, 3], gap="medium")
         with left.container(key="meeting_figures", gap="small"):
             peil = fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–"
-            st.metric(f"Peildatum {peil}", fmt.value(r.latest.value, ind.unit, ind.decimals) if r.latest else "–")
-            if r.latest is not None and r.latest.illustrative:
-                st.markdown(":violet[**Illustratief – geen meting**]")
-            elif r.illustrative:
-                st.markdown(":violet[**De grafiek bevat illustratieve waarden**]")
+            st.metric(f"Peildatum {peil}", value_text(r))
+            if r.illustrative:
+                st.markdown(":violet[**Oordeel rust op illustratieve waarden – geen metingen**]")
+            elif r.shows_illustrative:
+                st.markdown(":violet[**Illustratieve waarden staan grijs in de grafiek en tellen niet mee**]")
             st.markdown(f"Doel: **{md(target_label(r))}**")
             st.markdown(f"Status: {_status(r.status)}")
             st.container(key="meeting_sentence").markdown(md(summary_sentence(r)))

@@ -7,9 +7,18 @@ import streamlit as st
 
 from kpi import changes, tables
 from kpi import formatting as fmt
+from kpi.reports.model import known_at
 from ui import data, frame
 from ui.components import md
 from ui.werkplan_parts import changes_section
+
+
+def _query_time() -> dt.time | None:
+    """The time in ?tijd=14:05, or None (end of the day)."""
+    try:
+        return dt.time.fromisoformat(str(st.query_params.get("tijd", "")))
+    except ValueError:
+        return None
 
 
 def _section(title: str, table, empty: str, key: str) -> None:
@@ -29,13 +38,21 @@ def render() -> None:
     default = min(default, today)
 
     st.title("Wat is er veranderd?")
-    since = st.date_input("Sinds (bijvoorbeeld de datum van de vorige vergadering)", value=default,
-                          max_value=today, format="DD-MM-YYYY", key="changes_since")
+    day_col, time_col = st.columns([2, 1])
+    since = day_col.date_input("Sinds (bijvoorbeeld de datum van de vorige vergadering)", value=default,
+                               max_value=today, format="DD-MM-YYYY", key="changes_since")
+    at_time = time_col.time_input("Tijdstip (UTC; leeg: einde van de dag)", value=_query_time(), step=60,
+                                  key="changes_time", help="Twee imports op één dag zijn zo uit elkaar te houden.")
     st.query_params["sinds"] = since.isoformat()
-    ch = changes.compare(data.snapshot(changes.end_of_day(since)), data.snapshot(), data.settings(), since, today)
+    if at_time is not None:
+        st.query_params["tijd"] = at_time.strftime("%H:%M")
+    elif "tijd" in st.query_params:
+        del st.query_params["tijd"]
+    moment = changes.known_at(since, at_time)
+    ch = changes.compare(data.snapshot(moment), data.snapshot(), data.settings(), since, today)
 
     st.markdown(f"**{md(changes.headline(ch))}**")
-    st.caption("Vergeleken worden de gegevens zoals bekend aan het einde van die dag (UTC) met de gegevens nu.")
+    st.caption(f"Vergeleken worden de gegevens zoals bekend op {md(known_at(moment))} met de gegevens nu.")
 
     _section("Nieuwe metingen", tables.new_table(ch), "Geen nieuwe metingen.", "changes_new")
     _section("Herziene waarden", tables.revised_table(ch), "Geen herziene waarden.", "changes_revised")
@@ -46,13 +63,14 @@ def render() -> None:
         _section("Gewijzigde doelen", tables.target_changes_table(ch), "", "changes_targets")
     changes_section(since)
 
-    st.subheader(f"Het dashboard zoals bekend op {fmt.peildatum(since, 'dag')}")
+    st.subheader(f"Het dashboard zoals bekend op {fmt.peildatum(since, 'dag')}"
+                 + (f" {at_time:%H:%M} (UTC)" if at_time is not None else ""))
     if ch.before:
         st.dataframe(tables.status_table(ch.before), hide_index=True, key="changes_as_known")
     else:
         st.caption("Op die datum waren er nog geen KPI's met een doel vastgelegd.")
     st.page_link(frame.page("rapporten"), label="Briefing van die datum maken", icon=":material/description:",
-                 query_params={"stand": since.isoformat()})
+                 query_params={"stand": since.isoformat(), **({"tijd": f"{at_time:%H:%M}"} if at_time else {})})
 
 
 if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame

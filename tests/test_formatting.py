@@ -27,8 +27,53 @@ def test_value(value, unit, decimals, expected):
 def test_signed_changes():
     assert fmt.signed(60, "aantal") == "+60"
     assert fmt.signed(-0.8, "procent", 1) == "\u22120,8 procentpunt"
-    assert fmt.signed(-1, "positie") == "\u22121 plaats"
+    assert fmt.signed(-1, "positie") == "1 plaats gestegen"  # a lower position is better
+    assert fmt.signed(-3, "positie") == "3 plaatsen gestegen"
+    assert fmt.signed(4, "positie") == "4 plaatsen gedaald"
+    assert fmt.signed(0, "positie") == "gelijk gebleven"
     assert fmt.signed(0, "cijfer", 1) == "0,0"
+
+
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [
+        (7.25, 1, "7,3"),  # half away from zero, not half to even (7,2)
+        (21.85, 1, "21,9"),  # 21.85 is 21.8499... in binary: still 21,9
+        (0.125, 2, "0,13"),
+        (2.5, 0, "3"),
+        (-2.5, 0, "\u22123"),
+        (-0.04, 1, "0,0"),  # never "-0,0"
+        (-0.4, 0, "0"),  # never "-0"
+    ],
+)
+def test_rounding_half_away_from_zero_and_no_negative_zero(value, decimals, expected):
+    assert fmt.number(value, decimals) == expected
+
+
+def test_signed_never_shows_a_sign_on_zero():
+    assert fmt.signed(0.04, "procent", 1) == "0,0 procentpunt"
+    assert fmt.signed(-0.04, "procent", 1) == "0,0 procentpunt"
+    assert fmt.signed(-0.3, "positie") == "gelijk gebleven"
+
+
+@pytest.mark.parametrize(
+    "value, threshold, direction, expected",
+    [
+        (7.46, 7.5, "hoger", "7,46"),  # 7,5 would look as if it meets "minimaal 7,5"
+        (7.5, 7.5, "hoger", "7,5"),
+        (7.44, 7.5, "hoger", "7,4"),  # rounding does not flip: stays one decimal
+        (7.04, 7.0, "lager", "7,04"),  # 7,0 would look as if it is at the national 7,0
+        (6.96, 7.0, "lager", "7,0"),  # meets, and 7,0 still reads as meeting (at or below)
+    ],
+)
+def test_one_more_decimal_where_rounding_would_flip(value, threshold, direction, expected):
+    assert fmt.value_against(value, "cijfer", 1, threshold, direction) == expected
+
+
+def test_progress_never_reads_100_before_the_target():
+    assert fmt.percent_against(99.72) == "99,7%"
+    assert fmt.percent_against(100.0) == "100%"
+    assert fmt.percent_against(35.5) == "36%"
 
 
 def test_peildatum():

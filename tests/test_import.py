@@ -292,8 +292,13 @@ def test_targets_file_creates_a_new_version_and_status_uses_it(engine):
         5500.0, 2030, "Herijking akkoord", "programmamanager", batch)
     assert pd.Timestamp(v2["valid_from"]) == pd.Timestamp("2027-01-01")
     assert history[history["indicator"] == "bedrijven"]["version"].tolist() == [1]
+    # Valid from 1-1-2027 (issue 8, case 11): in November 2026 version 1 still applies.
     records = {r["indicator"]: r for r in status_records(evaluate_all(engine, Settings(), TODAY))}
-    assert (records["banen"]["target"], records["banen"]["target_year"]) == (5500, 2030)
+    assert (records["banen"]["target"], records["banen"]["target_year"], records["banen"]["target_version"]) == (
+        5000, None, 1)
+    records = {r["indicator"]: r for r in status_records(evaluate_all(engine, Settings(), dt.date(2027, 1, 1)))}
+    assert (records["banen"]["target"], records["banen"]["target_year"], records["banen"]["target_version"]) == (
+        5500, 2030, 2)
     assert importer.apply(engine, importer.prepare(engine, [("akkoord-2027.csv", TARGETS)], SETTINGS, today=TODAY),
                           "x") is None
 
@@ -336,7 +341,8 @@ def test_sqlite_bulk_insert_stores_the_same_text_as_a_core_insert(sqlite_url):
 
 def test_undo_does_not_bring_back_a_demo_value_when_a_later_real_figure_covers_its_year(engine):
     header = "gebied;indicator;peildatum;waarde;bron\n"
-    year = run(engine, [("jaar.csv", csv(header + f"{A};leegstand;2025;14,4;Locatus jaarcijfer"))])
+    # (A yearly 2025 beside a dated 1-4-2025 is refused since issue 8: two dated figures here.)
+    year = run(engine, [("januari.csv", csv(header + f"{A};leegstand;1-1-2025;14,4;Locatus januari"))])
     run(engine, [("april.csv", csv(header + f"{A};leegstand;1-4-2025;14,0;Locatus april"))])
     importer.undo(engine, year, "beheerder")
     now = repository.load_observations(engine, area=A, indicator="leegstand")

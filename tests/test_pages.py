@@ -17,7 +17,7 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     assert "**Doel:** 5.000" in body and "**Doel:** 500" in body and "onder landelijk (7,0%)" in body
     assert "minimaal 7,5" in body and "top 25 in 2021" in body
     assert "illustratieve waarden (demo)" in body  # banner
-    assert body.count("Illustratief – geen meting") == 5
+    assert body.count("Illustratief – oordeel rust op demowaarden") == 5
     assert "achter" in body and "op koers" in body
     assert "Aantal banen steeg van 3.800 (2017) naar 4.210 (2025)" in body
     assert body.count("Bijgewerkt: ") == 5
@@ -48,7 +48,7 @@ def test_kpi_page_from_url(monkeypatch, sqlite_url, code, value):
     assert "Basiswaarde" in names and "Projectie (trend)" in names
     table = at.dataframe[0].value
     assert {"Peildatum", "Waarde", "Bron", "Illustratief", "Import"} <= set(table.columns)
-    assert "ja – geen meting" in set(table["Illustratief"])
+    assert "ja – telt mee" in set(table["Illustratief"])
     assert at.query_params["kpi"] == [code] or at.query_params["kpi"] == code
 
 
@@ -78,8 +78,19 @@ def test_sources_page_lists_every_kpi_and_the_status_rules(monkeypatch, sqlite_u
         assert name in body
     assert "LISA" in body and "Locatus" in body
     assert "geen recente data" in body and "benodigde pad" in body
+    # Issue 8: the rules come from the code's table; per KPI what is known and what is assumed.
+    from kpi import statuses
+
+    for rule in statuses.RULES:
+        assert rule.text.replace("`", "").replace("*", "") in body.replace("`", "").replace("*", "")
+    plain = body.replace("*", "")
+    assert "Aanname: De uitgangspositie 53 komt niet uit het akkoord" in plain
+    assert "Niet bekend: Of de 21,9% en de 7,8% van het akkoord verkooppunten of vloeroppervlak tellen" in plain
+    assert "de planningshorizon 2030 (aanname: het akkoord noemt geen jaar)" in body
     hist = at.dataframe[0].value
     assert len(hist) == 5 and set(hist["Versie"]) == {1}
+    # order: banen, bedrijven, leegstand, ranking, waardering
+    assert hist["Horizon"].tolist() == ["2030 (aanname)", "2030 (aanname)", "2030 (aanname)", "2021", "2030 (aanname)"]
 
 
 def test_database_unavailable_gives_a_dutch_message(monkeypatch):

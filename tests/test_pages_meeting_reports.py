@@ -67,7 +67,7 @@ def test_meeting_step_from_the_url_and_next_previous(monkeypatch, sqlite_url):
     assert _title(at) == "Aantal bedrijven"
     assert at.metric[0].value == "458" and at.metric[0].label == "Peildatum 2025"
     body = texts(at)
-    assert "Illustratief – geen meting" in body and "Doel: **500**" in body
+    assert "Oordeel rust op illustratieve waarden – geen metingen" in body and "Doel: **500**" in body
     assert "Aantal bedrijven steeg van 430 (2017) naar 458 (2025)" in body
     assert figure(at)["layout"]["height"] == 400
 
@@ -141,7 +141,7 @@ def test_reports_page_as_of_a_date_from_the_url(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url, page="rapporten", query={"stand": MEETING.isoformat()})
     assert not at.exception and not at.error
     assert at.date_input(key="report_day").value == MEETING
-    assert "de cijfers zoals bekend aan het einde van 31-1-2026 (UTC)" in texts(at)
+    assert "de cijfers zoals bekend op 31-1-2026 (einde van de dag, UTC)" in texts(at)
     assert _param(at, "stand") == "2026-01-31"
     at.date_input(key="report_day").set_value(dt.date.today()).run()
     assert not at.exception and "stand" not in at.query_params

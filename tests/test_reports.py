@@ -114,7 +114,7 @@ def test_pdf_has_a_page_per_kpi_with_sentence_sources_and_notice(report, pdf_tex
     for r, page in zip(report.results, pages[1:]):
         assert page.startswith(r.indicator.name)
         assert _flat(tables.value_text(r)) in page
-        assert ("deze KPI bevat illustratieve waarden" in page) == r.illustrative
+        assert ("het oordeel over deze KPI rust op illustratieve waarden" in page) == r.illustrative
         assert "Bronnen:" in page and "Doel vastgelegd in:" in page
     jobs = pages[1]
     assert "Aantal banen steeg van 3.800 (2017) naar 4.300 (2025)" in jobs
@@ -157,7 +157,7 @@ def test_deck_has_summary_and_a_slide_per_kpi_with_picture(report, kaleido):
         text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
         assert fmt_value(r.latest.value, r.indicator.unit, r.indicator.decimals) in text
         assert target_label(r) in text
-        assert ("deze KPI bevat illustratieve waarden" in text) == r.illustrative
+        assert ("het oordeel over deze KPI rust op illustratieve waarden" in text) == r.illustrative
 
 
 def test_xlsx_has_the_figures_and_no_formula_cells(report):

@@ -23,7 +23,11 @@ def test_seed_keeps_every_reference_figure_with_its_source(engine):
     ref = (ROOT / "data/reference/gepubliceerde-cijfers.csv").read_text().strip().splitlines()
     assert len(real) == len(ref) - 1
     nl_2017 = real[(real["area"] == "Nederland") & (real["indicator"] == "leegstand") & (real["peildatum"].dt.year == 2017)]
-    assert sorted(zip(nl_2017["precision"], nl_2017["value"])) == [("dag", 7.2), ("jaar", 7.8)]
+    # Issue 8: the national outlets series holds one measure and one population; the akkoord's
+    # "landelijk in binnensteden 7,8%" is kept with the target as its own reference.
+    assert sorted(zip(nl_2017["precision"], nl_2017["value"])) == [("dag", 7.2)]
+    targets = repository.load_current_targets(engine).set_index("indicator")
+    assert targets.loc["leegstand", "baseline_benchmark"] == 7.8
     assert set(real["source"]) >= {"Locatus, via NRC 18 januari 2020", "RTV Drenthe, april 2017"}
     assert (real["note"] != "").all()
 
@@ -86,7 +90,7 @@ def test_cli_status_table_marks_illustrative_values(sqlite_url):
     env = {"KPI_DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True).stdout
-    assert "4.210 *" in out and "illustratieve waarde (demo)" in out
+    assert "4.210 *" in out and "rust op illustratieve waarden (demo)" in out
     removed = subprocess.run([sys.executable, "-m", "kpi", "demo", "--remove"], cwd=ROOT, env=env,
                              capture_output=True, text=True, check=True).stdout
     assert removed == "38 illustratieve waarden en 13 illustratieve acties verwijderd.\n"

@@ -135,3 +135,43 @@ def test_editor_revises_a_target_on_the_page(monkeypatch, sqlite_url):
     assert any("Doelversie 2 opgeslagen" in s.value for s in at.success)
     open_page(at, "overzicht").run()
     assert "**Doel:** 520" in texts(at)
+
+
+def test_revision_keeps_horizon_and_benchmark_unless_given(engine):
+    # Issue 8's columns: a revision without them keeps the stored values, as a file without them does.
+    assert revise_target(engine, **FIELDS) == 2
+    assert revise_target(engine, **{**FIELDS, "target_value": 5600.0, "based_on_version": 2,
+                                    "horizon_year": 2032}) == 3
+    assert revise_target(engine, **{**FIELDS, "target_value": 5600.0, "based_on_version": 3,
+                                    "horizon_year": None}) == 4
+    jobs = repository.load_target_history(engine).query("indicator == 'banen'")
+    assert [None if v != v else int(v) for v in jobs["horizon_year"]] == [2030, 2030, 2032, None]
+
+
+def test_editor_revision_on_the_page_keeps_horizon_and_benchmark(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="doelen", editor=True)
+    at.selectbox(key="target_kpi").set_value("leegstand").run()
+    assert at.number_input(key="target_horizon").value == 2030
+    assert at.number_input(key="target_benchmark").value == 7.8
+    at.number_input(key="target_baseline").set_value(22.0)
+    at.text_input(key="target_reason").input("Basiswaarde gecorrigeerd")
+    next(b for b in at.button if b.label == "Nieuwe doelversie opslaan").click().run()
+    assert not at.exception and not at.error
+    assert any("Doelversie 2 opgeslagen" in s.value for s in at.success)
+    from kpi.db import make_engine
+
+    eng = make_engine(sqlite_url)
+    rows = repository.load_target_history(eng).query("indicator == 'leegstand'")
+    eng.dispose()
+    assert rows[["version", "baseline_value", "horizon_year", "baseline_benchmark"]].values.tolist() == [
+        [1, 21.9, 2030, 7.8], [2, 22.0, 2030, 7.8]]
+
+
+def test_switching_kpi_shows_that_kpis_stored_target(monkeypatch, sqlite_url):
+    # Keyed number fields kept the first KPI's values (banen: 3.800 -> 5.000) after switching.
+    at = run_app(monkeypatch, sqlite_url, page="doelen", editor=True)
+    assert at.number_input(key="target_baseline").value == 3800.0
+    at.selectbox(key="target_kpi").set_value("leegstand").run()
+    assert not at.exception
+    assert [at.number_input(key=k).value for k in ("target_baseline", "target_baseline_year", "target_value",
+                                                   "target_year")] == [21.9, 2017, None, None]

@@ -47,6 +47,6 @@ def test_summary_without_a_measurement_says_so():
     assert summary_sentence(r) == "Voor rapportcijfer is nog geen meting beschikbaar."
 
 
-def test_summary_marks_an_illustrative_newest_value():
+def test_summary_marks_a_verdict_resting_on_illustrative_values():
     r = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2025, 4100)], illustrative=True), TODAY)
-    assert summary_sentence(r).endswith("(Illustratieve waarde, geen meting.)")
+    assert summary_sentence(r).endswith("(Dit oordeel rust op illustratieve waarden, geen metingen.)")

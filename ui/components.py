@@ -7,19 +7,11 @@ import re
 import streamlit as st
 
 from kpi import formatting as fmt
+from kpi import statuses
 from kpi.charts import sparkline_svg
 from kpi.metrics import BELOW_NATIONAL, KpiResult
-from kpi.text import summary_sentence, target_label
+from kpi.text import horizon_label, relative_decimals, summary_sentence, target_label, value_text
 
-STATUS_BADGE_COLOURS = {
-    "gehaald": "green", "op koers": "blue", "risico": "orange", "achter": "red",
-    "geen recente data": "gray",
-}
-STATUS_BADGE_ICONS = {
-    "gehaald": ":material/check_circle:", "op koers": ":material/trending_up:",
-    "risico": ":material/warning:", "achter": ":material/cancel:",
-    "geen recente data": ":material/help:",
-}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _AUTOLINK = re.compile(r"(?i)(?<=https)(?=\\:)|(?<=http)(?=\\:)|(?<=\bw)(?=ww\\\.)|(?<=\w)(?=@\w)")
 WORD_JOINER = "\u2060"
@@ -46,16 +38,22 @@ def illustrative_banner(count: int) -> None:
 
 def status_badge(status: str) -> None:
     """Status in words, icon and colour (never colour alone)."""
-    st.badge(status, icon=STATUS_BADGE_ICONS.get(status), color=STATUS_BADGE_COLOURS.get(status, "gray"))
+    row = statuses.status(status)
+    st.badge(status, icon=row.material_icon, color=row.badge_colour)
 
 
-def _metric_delta(r: KpiResult) -> tuple[str | None, str]:
+def _metric_delta(r: KpiResult) -> tuple[str | None, str, str]:
+    """(text, colour, arrow) for st.metric: the change since the previous counting measurement."""
     if r.change is None or r.previous is None:
-        return None, "off"
+        return None, "off", "off"
     ind = r.indicator
     text = fmt.signed(r.change, ind.unit, ind.decimals).replace(fmt.MINUS, "-")
     text += f" t.o.v. {fmt.peildatum(r.previous.peildatum, r.previous.precision)}"
-    return text, ("normal" if ind.direction == "hoger" else "inverse")
+    if fmt.rounded(r.change, ind.decimals) == 0:
+        return text, "off", "off"
+    if ind.unit == "positie":  # '3 plaatsen gestegen': the words carry the direction, the arrow follows them
+        return text, "normal", "up" if r.change < 0 else "down"
+    return text, ("normal" if ind.direction == "hoger" else "inverse"), "auto"
 
 
 def kpi_card(r: KpiResult, detail_page) -> None:
@@ -67,28 +65,33 @@ def kpi_card(r: KpiResult, detail_page) -> None:
         if r.latest is None:
             st.metric("Nieuwste waarde", "–")
         else:
-            delta, colour = _metric_delta(r)
+            delta, colour, arrow = _metric_delta(r)
             label = f"Peildatum {fmt.peildatum(r.latest.peildatum, r.latest.precision)}"
+            counted = r.series[r.series["counts"]]
             st.metric(
-                label, fmt.value(r.latest.value, ind.unit, ind.decimals), delta=delta,
-                delta_color=colour, help=f"Bron: {md(r.latest.source)}",
+                label, value_text(r), delta=delta,
+                delta_color=colour, delta_arrow=arrow, help=f"Bron: {md(r.latest.source)}",
             )
-            if spark := sparkline_svg(r.series["value"]):
-                st.image(spark, width="stretch", alt=f"Trendlijn van {len(r.series)} metingen")
-            if r.latest.illustrative:
-                st.badge("Illustratief – geen meting", icon=":material/science:", color="violet")
+            if spark := sparkline_svg(counted["value"]):
+                st.image(spark, width="stretch", alt=f"Trendlijn van {len(counted)} metingen die meetellen")
+            if r.illustrative:
+                st.badge("Illustratief – oordeel rust op demowaarden", icon=":material/science:", color="violet")
+            elif r.shows_illustrative:
+                st.caption("Illustratieve waarden staan er grijs bij en tellen niet mee.")
         st.markdown(f"**Doel:** {md(target_label(r))}")
+        if r.target.horizon_assumed:
+            st.caption(f"Horizon: {md(horizon_label(r))}")
         if r.progress_pct is not None:
             shown = min(max(r.progress_pct, 0.0), 100.0)
             base = (
-                f"{fmt.number(r.gap_pp, 1)} procentpunt boven landelijk"
+                f"{fmt.signed(r.gap_pp, 'procent', relative_decimals(r))} t.o.v. landelijk"
                 if r.target.comparison == BELOW_NATIONAL and r.gap_pp is not None
                 else ""
             )
-            st.progress(shown / 100, text=f"Voortgang {fmt.percent(r.progress_pct)} van basis naar doel"
+            st.progress(shown / 100, text=f"Voortgang {fmt.percent_against(r.progress_pct)} van basis naar doel"
                         + (f" ({base})" if base else ""))
         elif r.target.comparison == BELOW_NATIONAL and r.gap_pp is not None:
-            st.caption(f"Verschil met landelijk: {fmt.signed(r.gap_pp, 'procent', 1)}")
+            st.caption(f"Verschil met landelijk: {fmt.signed(r.gap_pp, 'procent', relative_decimals(r))}")
         st.caption(md(summary_sentence(r)))
         st.caption(f"Bijgewerkt: {fmt.timestamp(r.last_updated)} (UTC)")
         st.page_link(detail_page, label=f"Details {ind.name.lower()}", icon=":material/show_chart:",

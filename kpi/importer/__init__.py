@@ -32,6 +32,7 @@ from kpi.importer.plan import (
     observation_frames,
     plan_observations,
     plan_targets,
+    same_year_conflicts,
     target_frames,
 )
 from kpi.importer.reading import Limits, Sheet, read_sheet
@@ -172,6 +173,8 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
     with engine.connect() as conn:
         if kind == OBSERVATIONS:
             plan = plan_observations(conn, checked.frame)
+            if conflicts := same_year_conflicts(conn, plan):
+                return Preview(names, kind, conflicts)
             added, changed, unchanged = observation_frames(plan)
         else:
             plan = plan_targets(conn, checked.frame, today)

@@ -42,6 +42,8 @@ TARGET_FIELDS: dict[str, tuple[str, ...]] = {
     "bron": ("bron", "source"),
     "reden": ("reden", "reason"),
     "geldig_vanaf": ("geldig_vanaf", "valid_from"),
+    "planningshorizon": ("planningshorizon", "horizon", "horizon_year"),
+    "basis_landelijk": ("basis_landelijk", "baseline_benchmark"),
 }
 # Any of these columns makes a file a targets file.
 TARGET_MARKERS = {"basiswaarde", "basisjaar", "doelwaarde", "doeljaar", "vergelijking"}
@@ -319,6 +321,9 @@ def _targets(sheet: Sheet, default_source: str | None) -> Extracted:
     base_raw, target_raw = sheet.cells[found["basiswaarde"]], sheet.cells[found["doelwaarde"]]
     decimal = _decimal_of(sheet, [base_raw, target_raw])
     base, target = parse_numbers(base_raw, decimal), parse_numbers(target_raw, decimal)
+    bench_pos = found.get("basis_landelijk")
+    bench = parse_numbers(sheet.cells[bench_pos] if bench_pos is not None else pd.Series("", index=sheet.cells.index),
+                          decimal)
     source, source_header = _source(sheet, found.get("bron"), default_source)
     valid_pos = found.get("geldig_vanaf")
     frame = pd.DataFrame({
@@ -339,6 +344,10 @@ def _targets(sheet: Sheet, default_source: str | None) -> Extracted:
         "reden": _text(sheet, found["reden"]),
         "geldig_vanaf": sheet.cells[valid_pos] if valid_pos is not None else "",
         "geldig_vanaf_tekst": _text(sheet, valid_pos),
+        # Optional (issue 8): an absent column keeps the stored value; see plan_targets.
+        "planningshorizon": _text(sheet, found.get("planningshorizon")),
+        "basis_landelijk": bench["tekst"], "bench_getal": bench["getal"], "bench_status": bench["status"],
+        "bench_procent": bench["procent"],
         **{f"kolom_{name}": (sheet.headers[pos] if (pos := found.get(name)) is not None else None)
            for name in TARGET_FIELDS},
     })

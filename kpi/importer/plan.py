@@ -26,6 +26,7 @@ from kpi.importer.model import (
     PREVIEW_COLUMNS,
     TARGET_CHANGED_EXTRA,
     TARGET_EXTRA_COLUMNS,
+    Problem,
 )
 from kpi.importer.parsing import per_distinct
 from kpi.periods import YEAR
@@ -167,7 +168,7 @@ def current_targets(conn: Connection) -> pd.DataFrame:
     q = sa.select(
         t.c.id, t.c.indicator_code.label("indicator"), a.c.name.label("area"), t.c.version,
         t.c.baseline_value, t.c.baseline_year, t.c.target_value, t.c.target_year, t.c.comparison,
-        t.c.source, t.c.reason,
+        t.c.horizon_year, t.c.baseline_benchmark, t.c.source, t.c.reason,
     ).join(a, a.c.id == t.c.area_id)
     df = pd.read_sql(q, conn)
     return df.sort_values("version").groupby(["indicator", "area"], as_index=False).last()
@@ -181,7 +182,10 @@ def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
 
 
 # The fields that make a target version differ from the stored one (not its reason or date).
-TARGET_FIELDS = ["baseline_value", "baseline_year", "target_value", "target_year", "comparison", "source"]
+TARGET_FIELDS = ["baseline_value", "baseline_year", "target_value", "target_year", "horizon_year",
+                 "baseline_benchmark", "comparison", "source"]
+# Optional columns of a targets file, with the flag saying the file had the column.
+OPTIONAL_TARGET_FIELDS = {"horizon_year": "horizon_given", "baseline_benchmark": "baseline_benchmark_given"}
 
 
 def plan_targets(conn: Connection, rows: pd.DataFrame, today: dt.date) -> TargetPlan:
@@ -190,6 +194,11 @@ def plan_targets(conn: Connection, rows: pd.DataFrame, today: dt.date) -> Target
     stored = current_targets(conn).drop(columns="reason").rename(
         columns={c: f"old_{c}" for c in ["id", "version", *TARGET_FIELDS]})
     m = rows.merge(stored, how="left", on=["indicator", "area"], sort=False)
+    # A file without the optional column planningshorizon or basis_landelijk keeps the stored value.
+    for field, given in OPTIONAL_TARGET_FIELDS.items():
+        keep = ~m[given].fillna(False).astype(bool).to_numpy()
+        m[field] = m[field].astype(object).where(~keep, m[f"old_{field}"].astype(object))
+        rows[field] = m[field].to_numpy()
     matched = m["old_id"].notna().to_numpy()
     same = np.ones(len(m), dtype=bool)
     for field in TARGET_FIELDS:
@@ -236,3 +245,40 @@ def target_frames(plan: TargetPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
         .reset_index(drop=True),
         shown.loc[status == UNCHANGED, cols].reset_index(drop=True),
     )
+
+
+def same_year_conflicts(conn: Connection, plan: ObservationPlan) -> list:
+    """Problems for a yearly figure beside a dated figure of the same area, indicator and
+    calendar year (in the files, or a real one already stored): a yearly 2026 next to
+    1-4-2026 would make the 'change' between them meaningless, so the import is refused.
+    Several dated figures in one year stay allowed; illustrative stored figures give way."""
+    rows = plan.rows
+    incoming = pd.DataFrame({
+        "area": rows["area"], "indicator": rows["indicator"], "year": [d.year for d in rows["day"]],
+        "precision": rows["precision"], "file": rows["file"], "row": rows["row"].astype(int),
+        "text": _peildatum_text(rows["day"], rows["precision"]),
+    })
+    current = current_observations(conn, sorted(rows["area"].unique()), sorted(rows["indicator"].unique()))
+    current = current[~current["illustrative"] & ~current["id"].isin(plan.supersede_ids)]
+    stored = pd.DataFrame({
+        "area": current["area"], "indicator": current["indicator"],
+        "year": [d.year for d in current["peildatum"]], "precision": current["precision"],
+        "text": _peildatum_text(current["peildatum"], current["precision"]) if not current.empty else [],
+    })
+    problems = []
+    keys = ["area", "indicator", "year"]
+    both = incoming.merge(incoming, on=keys, suffixes=("", "_other"))
+    both = both[both["precision"] != both["precision_other"]]
+    for r in both.itertuples():
+        problems.append(Problem(r.file, r.row, "peildatum", (
+            f"{r.area} · {r.indicator}: een jaarcijfer en een cijfer met datum in hetzelfde jaar "
+            f"({r.text} en {r.text_other}, {r.file_other} rij {r.row_other}). Geef één cijfer per jaar: "
+            "anders zegt de verandering tussen die twee niets.")))
+    old = incoming.merge(stored, on=keys, suffixes=("", "_stored"))
+    old = old[old["precision"] != old["precision_stored"]]
+    for r in old.itertuples():
+        problems.append(Problem(r.file, r.row, "peildatum", (
+            f"{r.area} · {r.indicator}: er staat al een echt cijfer voor {r.year} ({r.text_stored}); "
+            f"een jaarcijfer en een cijfer met datum in hetzelfde jaar kunnen niet naast elkaar staan. Gebruik "
+            f"dezelfde peildatum ({r.text_stored}) om het te vervangen, of draai die import eerst terug.")))
+    return sorted(problems, key=lambda p: (p.file, p.row or 0))

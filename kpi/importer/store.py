@@ -187,6 +187,8 @@ def write_targets(conn: Connection, plan: TargetPlan, meta: dict, user: str) -> 
             baseline_year=None if _none(r.baseline_year) is None else int(r.baseline_year),
             target_value=_none(r.target_value),
             target_year=None if _none(r.target_year) is None else int(r.target_year),
+            horizon_year=None if _none(r.horizon_year) is None else int(r.horizon_year),
+            baseline_benchmark=_none(r.baseline_benchmark),
             comparison=r.comparison, source=r.source, valid_from=r.valid_from, reason=r.reason,
             created_at=now, created_by=user, batch_id=batch,
         )
@@ -354,6 +356,8 @@ def _undo_targets(conn: Connection, batch_id: int, now: dt.datetime, user: str) 
             baseline_year=None if _none(prev["baseline_year"]) is None else int(prev["baseline_year"]),
             target_value=_none(prev["target_value"]),
             target_year=None if _none(prev["target_year"]) is None else int(prev["target_year"]),
+            horizon_year=None if _none(prev["horizon_year"]) is None else int(prev["horizon_year"]),
+            baseline_benchmark=_none(prev["baseline_benchmark"]),
             comparison=prev["comparison"], source=prev["source"], valid_from=prev["valid_from"],
             reason=prev["reason"], created_at=now, created_by=user,
             batch_id=None if _none(prev["batch_id"]) is None else int(prev["batch_id"]),

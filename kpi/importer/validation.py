@@ -300,6 +300,7 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
     f["richting_indicator"] = f["indicator_code"].map(by_code["direction"])
     f["basis_jaar"] = parse_years(f["basisjaar"])
     f["doel_jaar"] = parse_years(f["doeljaar"])
+    f["horizon_jaar"] = parse_years(f["planningshorizon"])
     f["vergelijking_norm"] = f["vergelijking"].str.casefold().str.replace(" ", "_").replace("", ABSOLUTE)
     valid_from, _ = parse_dates(f["geldig_vanaf"])
     f["geldig_datum"] = valid_from
@@ -320,6 +321,8 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
              lambda f: (f["vergelijking_norm"] != ABSOLUTE) | (f["doel_status"] != EMPTY),
              lambda r: "Een absoluut doel heeft een doelwaarde nodig."),
         year_rule("doeljaar", "doel_jaar"),
+        year_rule("planningshorizon", "horizon_jaar"),
+        *_number_rules("bench", "basis_landelijk", "basis_landelijk", required=False),
         Rule("doeljaar_voor_basisjaar", "doeljaar",
              lambda f: ~(f["doel_jaar"] < f["basis_jaar"]),
              lambda r: f"Het doeljaar {int(r['doel_jaar'])} ligt vóór het basisjaar {int(r['basis_jaar'])}."),
@@ -349,5 +352,9 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
         "target_value": f["doel_getal"], "target_year": f["doel_jaar"],
         "comparison": f["vergelijking_norm"], "source": f["bron"], "reason": f["reden"],
         "valid_from": f["geldig_datum"], "file": f["bestand"], "row": f["rij"],
+        "horizon_year": f["horizon_jaar"], "baseline_benchmark": f["bench_getal"],
+        # Whether the file had the optional column; without it plan_targets keeps the stored value.
+        "horizon_given": f["kolom_planningshorizon"].notna(),
+        "baseline_benchmark_given": f["kolom_basis_landelijk"].notna(),
     })
     return Validated(clean, problems, new_areas if not problems else [])

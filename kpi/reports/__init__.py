@@ -64,11 +64,13 @@ def render(report: ReportData, fmt: str) -> bytes:
 
 
 def build(engine: Engine, settings: Settings, fmt: str, as_of_day: dt.date | None = None,
-          today: dt.date | None = None) -> bytes:
-    """Load and render in one go; `as_of_day`: the data as known at the end of that date (UTC)."""
+          today: dt.date | None = None, as_of: dt.datetime | None = None) -> bytes:
+    """Load and render in one go; `as_of_day`: the data as known at the end of that date (UTC);
+    `as_of`: as known at that moment (UTC), for two imports on the same day."""
     from kpi.changes import end_of_day
 
-    as_of = end_of_day(as_of_day) if as_of_day else None
+    if as_of is None:
+        as_of = end_of_day(as_of_day) if as_of_day else None
     if fmt not in ("pdf", "pptx"):
         return render(load_report(engine, settings, today=today, as_of=as_of), fmt)
     with kaleido_server():  # Chromium starts while the data loads

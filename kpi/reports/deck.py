@@ -17,6 +17,7 @@ from kpi.reports import werkplan_pages
 from kpi.reports.model import (
     DECK_CHART_PX,
     ILLUSTRATIVE_NOTICE,
+    KPI_GREYED_NOTICE,
     KPI_ILLUSTRATIVE_NOTICE,
     ReportData,
     currency_lines,
@@ -101,6 +102,8 @@ def _kpi_slide(prs, report: ReportData, r: KpiResult, image: bytes | None) -> No
     bottom = [(summary_sentence(r), 15, False, None)]
     if r.illustrative:
         bottom.insert(0, (KPI_ILLUSTRATIVE_NOTICE, 15, True, WARNING))
+    elif r.shows_illustrative:
+        bottom.insert(0, (KPI_GREYED_NOTICE, 12, False, GREY))
     bottom.append(("Bron: " + "; ".join(sources(r)[:3] or ["–"]), 10, False, GREY))
     _text(slide, Inches(0.5), Inches(5.75), Inches(12.3), Inches(1.6), bottom)
     slide.notes_slide.notes_text_frame.text = printable(f"Waarom deze status: {r.status_reason}")

@@ -21,7 +21,8 @@ ILLUSTRATIVE_NOTICE = (
     "Let op: dit rapport bevat illustratieve waarden (demo), geen metingen. Ze zijn "
     "gemarkeerd met ‘illustratief’ en als open rondjes in de grafieken."
 )
-KPI_ILLUSTRATIVE_NOTICE = "Let op: deze KPI bevat illustratieve waarden (demo), geen metingen."
+KPI_ILLUSTRATIVE_NOTICE = "Let op: het oordeel over deze KPI rust op illustratieve waarden (demo), geen metingen."
+KPI_GREYED_NOTICE = "Illustratieve waarden (demo) staan grijs in de grafiek en tellen niet mee: er zijn echte metingen."
 # Layout pixels of the chart images; documents scale them to their width, so fewer pixels
 # mean larger type: about 8 pt on an A4 page, 11 pt on a 16:9 slide.
 PDF_CHART_PX = (900, 470)
@@ -44,8 +45,8 @@ class ReportData:
 
     @property
     def illustrative(self) -> bool:
-        """True when any KPI shows an illustrative value."""
-        return any(r.illustrative for r in self.results)
+        """True when any KPI shows an illustrative value (counting or greyed)."""
+        return any(r.shows_illustrative for r in self.results)
 
     @property
     def newest_peildatum(self) -> str:
@@ -123,11 +124,18 @@ def sources(r: KpiResult) -> list[str]:
     return found
 
 
+def known_at(moment: dt.datetime) -> str:
+    """'23-11-2026 (einde van de dag, UTC)' or '23-11-2026 14:05 (UTC)'."""
+    if moment.time() == dt.time.max:
+        return f"{fmt.peildatum(moment.date(), 'dag')} (einde van de dag, UTC)"
+    return f"{fmt.timestamp(moment)} (UTC)"
+
+
 def currency_lines(report: ReportData) -> list[str]:
     """Dutch lines about the data's currency for title pages."""
     lines = [f"Gemaakt op {fmt.timestamp(report.generated_at)} (UTC)"]
     if report.as_of is not None:
-        lines.append(f"Gegevens zoals bekend op {fmt.peildatum(report.as_of.date(), 'dag')} (einde van de dag, UTC)")
+        lines.append(f"Gegevens zoals bekend op {known_at(report.as_of)}")
     lines.append(f"Status bepaald op {fmt.peildatum(report.today, 'dag')}")
     lines.append(f"Nieuwste peildatum: {report.newest_peildatum}")
     lines.append(f"Laatste import: {fmt.timestamp(report.last_import)} (UTC)")

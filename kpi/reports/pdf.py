@@ -16,12 +16,14 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from kpi import formatting as fmt
+from kpi import statuses
 from kpi.export import printable
 from kpi.metrics import KpiResult
 from kpi.reports import werkplan_pages
 from kpi.reports.errors import ReportError
 from kpi.reports.model import (
     ILLUSTRATIVE_NOTICE,
+    KPI_GREYED_NOTICE,
     KPI_ILLUSTRATIVE_NOTICE,
     PDF_CHART_PX,
     ReportData,
@@ -111,9 +113,7 @@ class _Briefing(FPDF):
 
 
 def _counts(report: ReportData) -> str:
-    order = ["gehaald", "op koers", "risico", "achter", "geen recente data"]
-    parts = [f"{sum(r.status == s for r in report.results)} {s}" for s in order
-             if any(r.status == s for r in report.results)]
+    parts = [f"{n} {s}" for s, n in statuses.counts([r.status for r in report.results])]
     return "Stand: " + (", ".join(parts) if parts else "nog geen KPI's") + "."
 
 
@@ -158,9 +158,11 @@ def _kpi_page(pdf: _Briefing, report: ReportData, r: KpiResult, image: bytes | N
     pdf.heading(r.indicator.name, size=17)
     if r.illustrative:
         pdf.notice(KPI_ILLUSTRATIVE_NOTICE)
+    elif r.shows_illustrative:
+        pdf.para(KPI_GREYED_NOTICE, size=9.5, colour=GREY_TEXT)
     pdf.set_font(FAMILY, "", 10)
     with pdf.table(col_widths=(55, 45), text_align=("LEFT", "LEFT"), first_row_as_headings=False,
-                   line_height=5, padding=1, borders_layout="HORIZONTAL_LINES", width=130, align="LEFT") as t:
+                   line_height=4.4, padding=0.7, borders_layout="HORIZONTAL_LINES", width=150, align="LEFT") as t:
         for label, value in key_figures(r):
             t.row([label, value])
     pdf.ln(3)
@@ -169,8 +171,13 @@ def _kpi_page(pdf: _Briefing, report: ReportData, r: KpiResult, image: bytes | N
     if image is not None:
         width = pdf.epw
         height = width * PDF_CHART_PX[1] / PDF_CHART_PX[0]
-        if pdf.get_y() + height > pdf.h - MARGIN:
-            pdf.add_page()
+        room = pdf.h - MARGIN - 14 - pdf.get_y()  # keep about three lines for sources below
+        if room < height:
+            # A longer reason should not push the chart onto a page of its own: shrink a little.
+            if room >= 0.7 * height:
+                width, height = width * room / height, room
+            else:
+                pdf.add_page()
         pdf.image(io.BytesIO(image), x=MARGIN, w=width, h=height,
                   alt_text=f"Grafiek: {r.indicator.name} door de tijd, met doel en metingen")
         pdf.ln(2)

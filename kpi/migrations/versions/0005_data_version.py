@@ -1,7 +1,7 @@
 """Data version: one row whose token every write changes (cache keys, several processes).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-23
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 revision = "0005"
 # The lead re-chains this onto 0004 (helper h8) when merging.
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 and actions, versioned like observations, with the KPIs each action is meant to move.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-11-23
 """
 

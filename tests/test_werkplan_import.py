@@ -197,6 +197,19 @@ def test_a_real_list_replaces_an_illustrative_action_even_with_the_same_fields(e
     assert not by_code(engine)["A-01"]["illustrative"]
 
 
+def test_a_real_row_replacing_an_illustrative_action_inherits_none_of_its_demo_fields(engine):
+    demo = by_code(engine)["A-01"]
+    assert demo["illustrative"] and demo["budget"] and demo["kpis"] and demo["note"]  # the check can fail
+    run(engine, [("echt.csv", csv(f"code;titel;thema;status;bron\nA-01;Leegstaande panden aanbieden;A;afgerond;{PROGRAMME}\n"))])
+    real = by_code(engine)["A-01"]
+    assert not real["illustrative"]
+    assert (real["status"], real["source"]) == ("afgerond", PROGRAMME)
+    # Nothing of the demo action comes along: no budget, spent, fund, role, owner, dates, links or note.
+    assert pd.isna(real["budget"]) and pd.isna(real["spent"]) and pd.isna(real["start"]) and pd.isna(real["due"])
+    assert (real["fund"], real["role"], real["owner"], real["year"], real["kpis"], real["note"]) == (
+        None, None, "", None, (), "")
+
+
 def test_the_page_edit_is_a_one_row_import_that_undo_takes_back(engine):
     action = by_code(engine)["1.3"]
     batch = werkplan_edit.update_action(engine, action, status="lopend", note="Gestart in overleg met de ThemaTafel.",

@@ -3,8 +3,9 @@
 An action is keyed by its code. It is *changed* when any field differs from the current
 version, or when the current version is illustrative (a real action list replaces the demo
 one, as real figures replace illustrative ones). A column the file does not have (say
-`budget`) keeps the stored value of a known action; a column that is there but empty
-clears it. Writing and undo are `kpi.werkplan_store`'s versioning: a new version per
+`budget`) keeps the stored value of a known real action; a column that is there but empty
+clears it. A real row that replaces an illustrative action inherits nothing from it: a
+demo budget, link or note must never reappear under a real action. Writing and undo are `kpi.werkplan_store`'s versioning: a new version per
 changed action, the old one superseded by the batch; undo withdraws the batch's versions
 and brings back the ones it replaced.
 """
@@ -230,7 +231,8 @@ class ActionPlan:
 
 def plan_actions(conn: Connection, rows: pd.DataFrame) -> ActionPlan:
     """Classify each validated action as new, changed or unchanged against its current version;
-    fields the file had no column for take the current version's value."""
+    fields the file had no column for take the current version's value, unless that version is
+    illustrative (then they stay empty)."""
     rows = rows.reset_index(drop=True).copy()
     current = werkplan_store.load_actions(conn).set_index("code")
     status, old_id, old_status, old_ill, fields = [], [], [], [], []
@@ -243,8 +245,9 @@ def plan_actions(conn: Connection, rows: pd.DataFrame) -> ActionPlan:
             fields.append("")
             continue
         old = current.loc[r["code"]]
-        for field in r["keep"]:
-            rows.at[i, field] = old[field]
+        if not old["illustrative"]:
+            for field in r["keep"]:
+                rows.at[i, field] = old[field]
         differ = [c for c in COMPARED if _comparable(c, rows.at[i, c]) != _comparable(c, old[c])]
         changed = bool(differ) or bool(old["illustrative"])
         status.append(CHANGED if changed else UNCHANGED)

@@ -377,7 +377,15 @@ def preview_table(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
     if "old_value" in frame.columns:
         out["Oude waarde"] = [value_text(v, dec) + (" (illustratief)" if pd.notna(i) and bool(i) else "")
                               for v, i, (_, dec) in zip(frame["old_value"], frame["old_illustrative"], unit_of)]
-        out["Verandering"] = [import_change(n, o, unit, dec)
+        changes: dict[tuple, str] = {}  # keyed on the difference: far fewer distinct ones than rows
+
+        def change_text(n, o, unit: str, dec: int) -> str:
+            key = (None if pd.isna(n) or pd.isna(o) else float(n) - float(o), unit, dec)
+            if key not in changes:
+                changes[key] = import_change(n, o, unit, dec)
+            return changes[key]
+
+        out["Verandering"] = [change_text(n, o, unit, dec)
                               for n, o, (unit, dec) in zip(frame["value"], frame["old_value"], unit_of)]
         out.update({"Bron": frame["source"], "Oude bron": frame["old_source"], "Toelichting": frame["note"],
                     "Oude toelichting": frame["old_note"]})

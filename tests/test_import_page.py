@@ -68,11 +68,11 @@ def test_history_lists_the_batch_and_undo_restores(monkeypatch, sqlite_url):
 def test_preview_shows_values_with_the_indicators_decimals_and_the_change_in_words(monkeypatch, sqlite_url):
     # Issue 8, case 13 on the page: "13,8 (illustratief) -> 7" and "-3 plaatsen" read as the CLI shows them.
     figures = (
-        "gebied;indicator;peildatum;waarde;bron\n"
-        "Assen binnenstad;leegstand;1-1-2025;7;Locatus\n"
-        "Assen binnenstad;ranking;2025;30;Ranking 2025\n"
-        "Assen binnenstad;waardering;2026;7,46;Bezoekersonderzoek 2026\n"
-    ).encode("utf-8")
+        b"gebied;indicator;peildatum;waarde;bron\n"
+        b"Assen binnenstad;leegstand;1-1-2025;7;Locatus\n"
+        b"Assen binnenstad;ranking;2025;30;Ranking 2025\n"
+        b"Assen binnenstad;waardering;2026;7,46;Bezoekersonderzoek 2026\n"
+    )
     at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
     at.file_uploader[0].upload("cijfers.csv", figures, "text/csv").run()
     assert not at.exception and not at.error
@@ -85,14 +85,14 @@ def test_preview_shows_values_with_the_indicators_decimals_and_the_change_in_wor
 
 
 TARGETS = (
-    "indicator,gebied,basiswaarde,basisjaar,doelwaarde,doeljaar,vergelijking,bron,planningshorizon,"
-    "basis_landelijk,reden\n"
-    'banen,Assen binnenstad,3800,2017,5000,,absoluut,"Binnenstadakkoord Assen, 7 februari 2018, art. 2 '
-    '(ambitie uit de Binnenstadvisie 2017: van 3.800 naar 5.000 arbeidsplaatsen)",2032,,Horizon herzien\n'
-    'leegstand,Assen binnenstad,21.9,2017,,,onder_landelijk,"Binnenstadakkoord Assen, 7 februari 2018, art. 2 '
-    "(leegstand terug tot onder het landelijk niveau; landelijk in binnensteden 7,8%, Assen 21,9%; bron "
-    'Locatus; maatstaf niet vermeld)",2030,7.9,Landelijk cijfer gecorrigeerd\n'
-).encode("utf-8")
+    b"indicator,gebied,basiswaarde,basisjaar,doelwaarde,doeljaar,vergelijking,bron,planningshorizon,"
+    b"basis_landelijk,reden\n"
+    b'banen,Assen binnenstad,3800,2017,5000,,absoluut,"Binnenstadakkoord Assen, 7 februari 2018, art. 2 '
+    b'(ambitie uit de Binnenstadvisie 2017: van 3.800 naar 5.000 arbeidsplaatsen)",2032,,Horizon herzien\n'
+    b'leegstand,Assen binnenstad,21.9,2017,,,onder_landelijk,"Binnenstadakkoord Assen, 7 februari 2018, art. 2 '
+    b"(leegstand terug tot onder het landelijk niveau; landelijk in binnensteden 7,8%, Assen 21,9%; bron "
+    b'Locatus; maatstaf niet vermeld)",2030,7.9,Landelijk cijfer gecorrigeerd\n'
+)
 
 
 def test_targets_preview_shows_horizon_and_benchmark_changes(monkeypatch, sqlite_url):

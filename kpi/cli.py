@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import sqlalchemy as sa
-from babel.numbers import format_decimal
 
 from kpi import formatting as fmt
 from kpi import repository
@@ -136,18 +135,35 @@ def _user(args) -> str:
 
 def _num(v, decimals: int = 0) -> str:
     """A figure as imported: at least the indicator's decimals (7,0 for leegstand), more when given."""
-    if v is None or v != v:
-        return "–"
-    pattern = "#,##0." + "0" * decimals + "#" * 6
-    return format_decimal(v, format=pattern, locale="nl_NL")
+    return fmt.as_imported(v, decimals)
 
 
 def _change(r, units: dict) -> str:
-    """', 3 plaatsen gestegen' / ', +0,4 procentpunt': the change from the old figure, in words."""
+    """', 3 plaatsen gestegen' / ', −0,4 procentpunt': the change from the old figure, in words."""
+    from kpi.tables import import_change
+
     unit, decimals = units.get(r.indicator, ("", 0))
-    if r.old_value is None or r.old_value != r.old_value or r.value == r.old_value:
-        return ""
-    return f", {fmt.signed(r.value - r.old_value, unit, max(decimals, 1) if unit == 'procent' else decimals)}"
+    text = import_change(r.value, r.old_value, unit, decimals)
+    return f", {text}" if text else ""
+
+
+def _target_fields(r, units: dict) -> str:
+    """A previewed target version's fields in words (kpi.tables.target_field_texts): each field
+    that is set, and in a changed target 'oud → nieuw' for each field that differs, so that a
+    change to only the planningshorizon or basis_landelijk is visible."""
+    import pandas as pd
+
+    from kpi.tables import target_field_texts
+
+    parts = []
+    for label, new, old in target_field_texts(pd.Series(r._asdict()), units.get(r.indicator, ("", 0))[1]):
+        if label == "Bron" and (old is None or old == new):
+            continue  # long; shown only when it changes
+        if old is not None and old != new:
+            parts.append(f"{label.lower()} {old} → {new}")
+        elif new != "–":
+            parts.append(f"{label.lower()} {new}")
+    return ", ".join(parts)
 
 
 def _print_section(title: str, frame, line) -> None:
@@ -178,10 +194,10 @@ def _print_preview(preview, units: dict | None = None) -> None:
                                  f" → {r.status} ({r.fields or 'was illustratief'})")
     elif preview.kind == TARGETS:
         _print_section("Nieuwe doelen", preview.added,
-                       lambda r: f"{r.area} · {r.indicator}: doel {_num(r.value)} (versie {r.version}, geldig vanaf {r.peildatum})")
+                       lambda r: f"{r.area} · {r.indicator}: {_target_fields(r, units)} "
+                                 f"(versie {r.version}, geldig vanaf {r.peildatum})")
         _print_section("Gewijzigde doelen", preview.changed,
-                       lambda r: f"{r.area} · {r.indicator}: doel {_num(r.old_value)} → {_num(r.value)}, "
-                                 f"basis {_num(r.old_baseline_value)} → {_num(r.baseline_value)} "
+                       lambda r: f"{r.area} · {r.indicator}: {_target_fields(r, units)} "
                                  f"(versie {r.version}, geldig vanaf {r.peildatum})")
     else:
         _print_section("Nieuw", preview.added, lambda r: f"{where(r)}: {num(r.value, r)} ({r.source})")

@@ -33,6 +33,15 @@ def number(value: float | None, decimals: int = 0) -> str:
     return text.replace("-", MINUS)
 
 
+def as_imported(value: float | None, decimals: int = 0) -> str:
+    """A figure as a file gives it: at least the indicator's decimals (7,0 for leegstand), more
+    when the file has more (7,46 stays 7,46, never rounded to look like 7,5); None -> '–'."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    pattern = "#,##0." + "0" * decimals + "#" * 6
+    return format_decimal(value, format=pattern, locale="nl_NL").replace("-", MINUS)
+
+
 def decimals_for(value: float, decimals: int, threshold: float | None, direction: str) -> int:
     """The decimals to show `value` with beside `threshold`: one more where rounding would make
     it look as if it meets (or misses) the threshold when it does not (7,46 beside 7,5 -> 7,46)."""

@@ -288,19 +288,111 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-PREVIEW_HEADERS = {
-    "area": "Gebied", "indicator": "Indicator", "peildatum": "Peildatum", "value": "Waarde", "source": "Bron",
-    "note": "Toelichting", "file": "Bestand", "row": "Rij", "old_value": "Oude waarde", "old_source": "Oude bron",
-    "old_illustrative": "Oud illustratief", "old_note": "Oude toelichting", "baseline_value": "Basiswaarde",
-    "baseline_year": "Basisjaar", "target_year": "Doeljaar", "comparison": "Vergelijking", "version": "Versie",
-    "old_baseline_value": "Oude basiswaarde", "old_baseline_year": "Oud basisjaar", "old_target_year": "Oud doeljaar",
-    "old_comparison": "Oude vergelijking", "old_version": "Oude versie",
-}
+def import_change(new: float | None, old: float | None, unit: str, decimals: int) -> str:
+    """An imported figure's change from the stored one in words: '3 plaatsen gestegen',
+    '−6,8 procentpunt', '+100'; '' when there is no old value or no change."""
+    if old is None or new is None or pd.isna(old) or pd.isna(new) or new == old:
+        return ""
+    return fmt.signed(new - old, unit, max(decimals, 1) if unit == "procent" else decimals)
 
 
-def preview_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """An import preview frame (importer.Preview.added/changed/unchanged) with Dutch headers."""
-    return frame.rename(columns=PREVIEW_HEADERS)
+def _units(indicators: pd.DataFrame) -> dict[str, tuple[str, int]]:
+    """Indicator code -> (unit, decimals), from repository.load_indicators."""
+    return {str(c): (str(u), int(d)) for c, u, d in zip(indicators["code"], indicators["unit"], indicators["decimals"])}
+
+
+def _year_text(v) -> str:
+    return "–" if v is None or pd.isna(v) else str(int(v))
+
+
+# A target version's fields as a preview shows them: (Dutch label, column, kind); numbers in
+# the indicator's decimals, years as years. The CLI preview names the same fields.
+TARGET_PREVIEW_FIELDS = (
+    ("Doelwaarde", "value", "number"),
+    ("Doeljaar", "target_year", "year"),
+    ("Planningshorizon", "horizon_year", "year"),
+    ("Basiswaarde", "baseline_value", "number"),
+    ("Basisjaar", "baseline_year", "year"),
+    ("Landelijk bij de start", "baseline_benchmark", "number"),
+    ("Vergelijking", "comparison", "text"),
+    ("Bron", "source", "text"),
+)
+
+
+def target_field_texts(row, decimals: int) -> list[tuple[str, str, str | None]]:
+    """(label, new text, old text or None) per field of a previewed target version; old is
+    None in a preview of new or unchanged targets."""
+    def text(v, kind: str) -> str:
+        if kind == "year":
+            return _year_text(v)
+        if kind == "number":
+            return fmt.as_imported(None if v is None or pd.isna(v) else float(v), decimals)
+        return "–" if v is None or pd.isna(v) else str(v)
+
+    out = []
+    for label, col, kind in TARGET_PREVIEW_FIELDS:
+        old_col = "old_value" if col == "value" else f"old_{col}"
+        old = text(row[old_col], kind) if "old_version" in row.index else None
+        out.append((label, text(row[col], kind), old))
+    return out
+
+
+def _target_preview(frame: pd.DataFrame, units: dict[str, tuple[str, int]]) -> pd.DataFrame:
+    """A targets import preview: one row per target version, every field (planningshorizon and
+    basis_landelijk too); in the changed rows a field reads 'oud → nieuw' where it differs."""
+    rows = []
+    for _, r in frame.iterrows():
+        _, dec = units.get(str(r["indicator"]), ("", 0))
+        row = {"Gebied": r["area"], "Indicator": r["indicator"], "Geldig vanaf": r["peildatum"]}
+        changed = "old_version" in r.index
+        row["Versie"] = f"{_year_text(r['old_version'])} → {int(r['version'])}" if changed else int(r["version"])
+        for label, new, old in target_field_texts(r, dec):
+            row[label] = f"{old} → {new}" if old is not None and old != new else new
+        row.update({"Reden": r["note"], "Bestand": r["file"], "Rij": r["row"]})
+        rows.append(row)
+    columns = ["Gebied", "Indicator", "Geldig vanaf", "Versie", *(f[0] for f in TARGET_PREVIEW_FIELDS),
+               "Reden", "Bestand", "Rij"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def preview_table(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """An import preview frame (importer.Preview.added/changed/unchanged) as a Dutch table, with
+    the same figures as the CLI preview: values in the indicator's decimals (more where the file
+    gives more), an illustrative old value marked, the change in words ('3 plaatsen gestegen').
+    `indicators` is repository.load_indicators (code, unit, decimals)."""
+    units = _units(indicators)
+    if "version" in frame.columns:
+        return _target_preview(frame, units)
+    unit_of = [units.get(str(c), ("", 0)) for c in frame["indicator"]]
+    texts: dict[tuple[float, int], str] = {}  # a large file repeats values: format each once
+
+    def value_text(v, dec: int) -> str:
+        key = (v, dec)
+        if key not in texts:
+            texts[key] = fmt.as_imported(None if pd.isna(v) else float(v), dec)
+        return texts[key]
+
+    out = {"Gebied": frame["area"], "Indicator": frame["indicator"], "Peildatum": frame["peildatum"],
+           "Waarde": [value_text(v, dec) for v, (_, dec) in zip(frame["value"], unit_of)]}
+    if "old_value" in frame.columns:
+        out["Oude waarde"] = [value_text(v, dec) + (" (illustratief)" if pd.notna(i) and bool(i) else "")
+                              for v, i, (_, dec) in zip(frame["old_value"], frame["old_illustrative"], unit_of)]
+        changes: dict[tuple, str] = {}  # keyed on the difference: far fewer distinct ones than rows
+
+        def change_text(n, o, unit: str, dec: int) -> str:
+            key = (None if pd.isna(n) or pd.isna(o) else float(n) - float(o), unit, dec)
+            if key not in changes:
+                changes[key] = import_change(n, o, unit, dec)
+            return changes[key]
+
+        out["Verandering"] = [change_text(n, o, unit, dec)
+                              for n, o, (unit, dec) in zip(frame["value"], frame["old_value"], unit_of)]
+        out.update({"Bron": frame["source"], "Oude bron": frame["old_source"], "Toelichting": frame["note"],
+                    "Oude toelichting": frame["old_note"]})
+    else:
+        out.update({"Bron": frame["source"], "Toelichting": frame["note"]})
+    out.update({"Bestand": frame["file"], "Rij": frame["row"]})
+    return pd.DataFrame(out).reset_index(drop=True)
 
 
 def problems_table(problems: list) -> pd.DataFrame:

@@ -14,7 +14,8 @@ from types import EllipsisType
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from kpi import importer
+from kpi import importer, repository
+from kpi.metrics import Target
 
 FORM_NAME = "formulier Doelen beheren"
 
@@ -56,3 +57,18 @@ def revise_target(engine: Engine, *, based_on_version: int | None, user: str, to
         return None
     stored = pd.concat([preview.added, preview.changed])
     return int(stored["version"].iloc[0])
+
+
+def form_versions(history: pd.DataFrame, indicator: str, area: str,
+                  today: dt.date) -> tuple[Target | None, Target | None]:
+    """The newest stored version of a target (the form starts from it, so that a revision
+    builds on every stored version, a scheduled one too) and the version in force on `today`
+    (None when every version is valid from a later date). `history` is
+    repository.load_target_history."""
+    mine = history[(history["indicator"] == indicator) & (history["area"] == area)]
+    if mine.empty:
+        return None, None
+    newest = repository.newest_versions(mine)
+    in_force = repository.targets_in_force(mine, today)
+    return (Target.from_row(newest.iloc[0]),
+            None if in_force.empty else Target.from_row(in_force.iloc[0]))

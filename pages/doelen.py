@@ -4,12 +4,14 @@ The form's row goes through the importer like a targets file (kpi.targets.revise
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
+from kpi import formatting as fmt
 from kpi.importer import ImportRefused
 from kpi.metrics import ABSOLUTE, BELOW_NATIONAL, COMPARISONS
 from kpi.tables import target_history_table
-from kpi.targets import revise_target
+from kpi.targets import form_versions, revise_target
 from ui import auth, data, frame
 from ui.components import md
 
@@ -36,8 +38,20 @@ def render() -> None:
     by_code = {r.indicator.code: r for r in results}
     code = st.selectbox("KPI", list(by_code), format_func=lambda c: by_code[c].indicator.name, key="target_kpi",
                         on_change=_forget_numbers)
-    t = by_code[code].target
-    st.markdown(f"Huidige versie {t.version}: {md(t.reason)} (geldig vanaf {t.valid_from})")
+    today = dt.date.today()
+    history = data.target_history()
+    # The form starts from the newest stored version, also when it is valid from a later date:
+    # starting from the one in force today would have every save refused as "intussen gewijzigd".
+    newest, in_force = form_versions(history, code, by_code[code].target.area, today)
+    t = newest or by_code[code].target
+    scheduled = newest is not None and (in_force is None or in_force.version != newest.version)
+    if not scheduled:
+        st.markdown(f"Huidige versie {t.version}: {md(t.reason)} (geldig vanaf {fmt.day(t.valid_from)})")
+    else:
+        now = "Nog geen versie geldig." if in_force is None else (
+            f"Nu geldig: versie {in_force.version}: {md(in_force.reason)} (geldig vanaf {fmt.day(in_force.valid_from)}).")
+        st.markdown(f"{now}  \nGepland: versie {t.version}: {md(t.reason)} (geldig vanaf {fmt.day(t.valid_from)}). "
+                    "Het formulier toont de geplande versie; een nieuwe versie bouwt daarop voort.")
 
     with st.form("target_form"):
         comparison = st.radio("Vergelijking", COMPARISONS, index=COMPARISONS.index(t.comparison),
@@ -58,7 +72,9 @@ def render() -> None:
                                     format="%.2f", key="target_benchmark",
                                     help="Bij een doel onder het landelijke cijfer: het landelijke cijfer dat "
                                          "het akkoord zelf naast de basiswaarde noemt.")
-        valid_from = st.date_input("Geldig vanaf", value=dt.date.today(), format="DD-MM-YYYY")
+        # A revision of a scheduled version is by default valid from the same later date.
+        valid_from = st.date_input("Geldig vanaf", value=pd.Timestamp(t.valid_from).date() if scheduled else today,
+                                   format="DD-MM-YYYY")
         source = st.text_input("Bron (besluit of akkoord)", value=t.source)
         reason = st.text_input("Reden van de wijziging", key="target_reason")
         user = auth.name_field("Uw naam", key="target_user")
@@ -91,7 +107,6 @@ def render() -> None:
     st.session_state["target_form_opened"] = (code, t.version)
 
     st.subheader("Alle versies van dit doel")
-    history = data.target_history()
     names = {r.indicator.code: r.indicator.name for r in results}
     st.dataframe(target_history_table(history[history["indicator"] == code], names).drop(columns="KPI"),
                  hide_index=True, key="target_versions")

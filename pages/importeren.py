@@ -1,5 +1,7 @@
 """Importeren (editors): upload, preview (new / changed / unchanged), then save in one go."""
 
+from functools import partial
+
 import streamlit as st
 
 from kpi import formatting as fmt
@@ -48,7 +50,9 @@ def render() -> None:
             f"Nieuw ({fmt.number(len(preview.added))})", f"Gewijzigd ({fmt.number(len(preview.changed))})",
             f"Ongewijzigd ({fmt.number(len(preview.unchanged))})",
         ])
-        table = action_preview_table if preview.kind == importer.ACTIONS else preview_table
+        # Figures in each indicator's decimals, as the CLI preview shows them.
+        table = action_preview_table if preview.kind == importer.ACTIONS else partial(
+            preview_table, indicators=data.snapshot().indicators)
         tab_new.dataframe(table(preview.added), hide_index=True, key="import_added")
         tab_changed.dataframe(table(preview.changed), hide_index=True, key="import_changed")
         tab_same.dataframe(table(preview.unchanged), hide_index=True, key="import_unchanged")

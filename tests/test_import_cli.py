@@ -117,3 +117,20 @@ def test_missing_file_and_unreachable_database_give_dutch_messages(tmp_path):
     down = kpi("postgresql+psycopg://postgres@127.0.0.1:1/none", "import", str(data))
     assert down.returncode == 2 and "De database is niet bereikbaar" in down.stderr
     assert "Traceback" not in down.stderr + missing.stderr
+
+
+def test_targets_dry_run_shows_a_change_to_only_horizon_or_benchmark(db_url, tmp_path):
+    # Issue 8 leftover: a new planningshorizon or basis_landelijk alone read as "gewijzigd" with no visible difference.
+    from tests.test_import_page import TARGETS
+
+    path = tmp_path / "doelen.csv"
+    path.write_bytes(TARGETS)
+    ready_engine(db_url).dispose()
+    dry = kpi(db_url, "import", str(path), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.splitlines()
+    assert lines[0] == "Gewijzigde doelen (2):"
+    assert lines[1].startswith(f"  {A} · banen: doelwaarde 5.000, planningshorizon 2030 → 2032, basiswaarde 3.800, "
+                               "basisjaar 2017, vergelijking absoluut (versie 2, geldig vanaf ")
+    assert lines[2].startswith(f"  {A} · leegstand: planningshorizon 2030, basiswaarde 21,9, basisjaar 2017, "
+                               "landelijk bij de start 7,8 → 7,9, vergelijking onder_landelijk (versie 2, ")

@@ -17,7 +17,7 @@ def test_editor_uploads_previews_saves_and_sees_the_new_value(monkeypatch, sqlit
     assert not at.exception and not at.error
     assert any("1 nieuw" in i.value for i in at.info), [i.value for i in at.info]
     added = at.dataframe[0].value
-    assert added["Waarde"].tolist() == [4350.0] or added["Waarde"].astype(str).tolist() == ["4350.0"]
+    assert added["Waarde"].tolist() == ["4.350"]
     next(b for b in at.button if b.label == "Opslaan").click().run()
     assert not at.exception and not at.error
     assert any("Opgeslagen als importbatch" in s.value for s in at.success)
@@ -63,3 +63,46 @@ def test_history_lists_the_batch_and_undo_restores(monkeypatch, sqlite_url):
     open_page(at, "overzicht").run()
     assert at.metric[0].value == "4.210"
     assert "Bijgewerkt" in texts(at)
+
+
+def test_preview_shows_values_with_the_indicators_decimals_and_the_change_in_words(monkeypatch, sqlite_url):
+    # Issue 8, case 13 on the page: "13,8 (illustratief) -> 7" and "-3 plaatsen" read as the CLI shows them.
+    figures = (
+        b"gebied;indicator;peildatum;waarde;bron\n"
+        b"Assen binnenstad;leegstand;1-1-2025;7;Locatus\n"
+        b"Assen binnenstad;ranking;2025;30;Ranking 2025\n"
+        b"Assen binnenstad;waardering;2026;7,46;Bezoekersonderzoek 2026\n"
+    )
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    at.file_uploader[0].upload("cijfers.csv", figures, "text/csv").run()
+    assert not at.exception and not at.error
+    added, changed = at.dataframe[0].value, at.dataframe[1].value
+    assert added[["Indicator", "Peildatum", "Waarde"]].values.tolist() == [["waardering", "2026", "7,46"]]
+    assert changed[["Indicator", "Peildatum", "Oude waarde", "Waarde", "Verandering"]].values.tolist() == [
+        ["leegstand", "1-1-2025", "13,8 (illustratief)", "7,0", "\u22126,8 procentpunt"],
+        ["ranking", "2025", "33 (illustratief)", "30", "3 plaatsen gestegen"],
+    ]
+
+
+TARGETS = (
+    b"indicator,gebied,basiswaarde,basisjaar,doelwaarde,doeljaar,vergelijking,bron,planningshorizon,"
+    b"basis_landelijk,reden\n"
+    b'banen,Assen binnenstad,3800,2017,5000,,absoluut,"Binnenstadakkoord Assen, 7 februari 2018, art. 2 '
+    b'(ambitie uit de Binnenstadvisie 2017: van 3.800 naar 5.000 arbeidsplaatsen)",2032,,Horizon herzien\n'
+    b'leegstand,Assen binnenstad,21.9,2017,,,onder_landelijk,"Binnenstadakkoord Assen, 7 februari 2018, art. 2 '
+    b"(leegstand terug tot onder het landelijk niveau; landelijk in binnensteden 7,8%, Assen 21,9%; bron "
+    b'Locatus; maatstaf niet vermeld)",2030,7.9,Landelijk cijfer gecorrigeerd\n'
+)
+
+
+def test_targets_preview_shows_horizon_and_benchmark_changes(monkeypatch, sqlite_url):
+    # A change to only the planningshorizon or basis_landelijk is visible, not a bare "gewijzigd".
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    at.file_uploader[0].upload("doelen.csv", TARGETS, "text/csv").run()
+    assert not at.exception and not at.error
+    changed = at.dataframe[1].value  # tabs: new, changed, unchanged
+    cols = ["Indicator", "Versie", "Doelwaarde", "Planningshorizon", "Basiswaarde", "Landelijk bij de start"]
+    assert changed[cols].values.tolist() == [
+        ["banen", "1 \u2192 2", "5.000", "2030 \u2192 2032", "3.800", "\u2013"],
+        ["leegstand", "1 \u2192 2", "\u2013", "2030", "21,9", "7,8 \u2192 7,9"],
+    ]

@@ -5,6 +5,7 @@ import datetime as dt
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from kpi import importer, repository
@@ -175,3 +176,42 @@ def test_switching_kpi_shows_that_kpis_stored_target(monkeypatch, sqlite_url):
     assert not at.exception
     assert [at.number_input(key=k).value for k in ("target_baseline", "target_baseline_year", "target_value",
                                                    "target_year")] == [21.9, 2017, None, None]
+
+
+def test_form_starts_from_the_newest_version_also_when_it_applies_later(engine):
+    # Issue 8 leftover: the form started from the version in force today; with a version valid
+    # from 2028 stored, every save was refused as "intussen gewijzigd".
+    from kpi.targets import form_versions
+
+    assert revise_target(engine, **{**FIELDS, "valid_from": dt.date(2028, 1, 1)}) == 2
+    history = repository.load_target_history(engine)
+    newest, in_force = form_versions(history, "banen", "Assen binnenstad", dt.date(2026, 11, 23))
+    assert (newest.version, newest.target_value, newest.target_year) == (2, 5500.0, 2030)
+    assert (in_force.version, in_force.target_value, in_force.target_year) == (1, 5000.0, None)
+    newest, in_force = form_versions(history, "banen", "Assen binnenstad", dt.date(2028, 1, 1))
+    assert newest.version == in_force.version == 2
+    # Saving from a form opened on the newest version is accepted and builds on it.
+    assert revise_target(engine, **{**FIELDS, "target_value": 5600.0, "based_on_version": newest.version,
+                                    "valid_from": dt.date(2028, 1, 1)}) == 3
+    jobs = repository.load_target_history(engine).query("indicator == 'banen'")
+    assert jobs[["version", "target_value"]].values.tolist() == [[1, 5000.0], [2, 5500.0], [3, 5600.0]]
+
+
+def test_editor_revises_a_scheduled_target_on_the_page(monkeypatch, engine, db_url):
+    assert revise_target(engine, **{**FIELDS, "valid_from": dt.date(2099, 1, 1), "reason": "Herijking 2099"}) == 2
+    at = run_app(monkeypatch, db_url, page="doelen", editor=True)
+    assert not at.exception and not at.error
+    shown = texts(at)
+    assert "Nu geldig: versie 1" in shown
+    assert "Gepland: versie 2: Herijking 2099 (geldig vanaf 1-1-2099)" in shown
+    # The form shows the scheduled version, and its date as the default geldig vanaf.
+    assert [at.number_input(key=k).value for k in ("target_value", "target_year")] == [5500.0, 2030]
+    assert at.date_input[0].value == dt.date(2099, 1, 1)
+    at.number_input(key="target_value").set_value(5600.0)
+    at.text_input(key="target_reason").input("Herijking 2099, bijgesteld")
+    next(b for b in at.button if b.label == "Nieuwe doelversie opslaan").click().run()
+    assert not at.exception and not at.error
+    assert any("Doelversie 3 opgeslagen" in s.value for s in at.success), [e.value for e in at.error]
+    jobs = repository.load_target_history(engine).query("indicator == 'banen'")
+    assert jobs[["version", "target_value"]].values.tolist() == [[1, 5000.0], [2, 5500.0], [3, 5600.0]]
+    assert pd.Timestamp(jobs["valid_from"].iloc[-1]).date() == dt.date(2099, 1, 1)

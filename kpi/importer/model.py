@@ -19,9 +19,11 @@ PREVIEW_COLUMNS = ["area", "indicator", "peildatum", "value", "source", "note", 
 CHANGED_COLUMNS = [*PREVIEW_COLUMNS, "old_value", "old_source", "old_illustrative", "old_note"]
 # A targets preview adds the other fields of a target version; `peildatum` is then the
 # date the version is valid from (geldig vanaf), `value` the target value, `note` the reason.
-TARGET_EXTRA_COLUMNS = ["baseline_value", "baseline_year", "target_year", "comparison", "version"]
+# horizon_year is the planningshorizon, baseline_benchmark the basis_landelijk of the file.
+TARGET_EXTRA_COLUMNS = ["baseline_value", "baseline_year", "target_year", "comparison", "version", "horizon_year",
+                        "baseline_benchmark"]
 TARGET_CHANGED_EXTRA = ["old_baseline_value", "old_baseline_year", "old_target_year", "old_comparison",
-                        "old_version"]
+                        "old_version", "old_horizon_year", "old_baseline_benchmark"]
 
 
 class ImportRefused(Exception):

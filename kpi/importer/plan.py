@@ -212,7 +212,8 @@ def plan_targets(conn: Connection, rows: pd.DataFrame, today: dt.date) -> Target
         old_value=m["old_target_value"].to_numpy(), old_source=m["old_source"].to_numpy(),
         old_baseline_value=m["old_baseline_value"].to_numpy(), old_baseline_year=m["old_baseline_year"].to_numpy(),
         old_target_year=m["old_target_year"].to_numpy(), old_comparison=m["old_comparison"].to_numpy(),
-        old_version=m["old_version"].to_numpy(),
+        old_version=m["old_version"].to_numpy(), old_horizon_year=m["old_horizon_year"].to_numpy(),
+        old_baseline_benchmark=m["old_baseline_benchmark"].to_numpy(),
     )
     return TargetPlan(out)
 
@@ -236,6 +237,9 @@ def target_frames(plan: TargetPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
         "old_baseline_value": rows["old_baseline_value"].astype(float), "old_baseline_year": year("old_baseline_year"),
         "old_target_year": year("old_target_year"), "old_comparison": rows["old_comparison"],
         "old_version": year("old_version"),
+        "horizon_year": year("horizon_year"), "baseline_benchmark": rows["baseline_benchmark"].astype(float),
+        "old_horizon_year": year("old_horizon_year"),
+        "old_baseline_benchmark": rows["old_baseline_benchmark"].astype(float),
     })
     cols = [*PREVIEW_COLUMNS, *TARGET_EXTRA_COLUMNS]
     status = rows["status"]

@@ -9,6 +9,7 @@ from the cache. The TTL is only a fallback (for changes made by hand in SQL) and
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from kpi import repository, service
 from kpi.charts import kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
 from kpi.export import csv_bytes
+from kpi.importer import reading
 from kpi.login import weak_password_reason
 from kpi.settings import Settings
 from kpi.tables import TABLE_ROWS, export_frame, measurement_count, provenance_table
@@ -167,6 +169,19 @@ def kpi_csv(code: str, as_of: dt.datetime | None = None) -> Callable[[], bytes]:
     (then cached), not on every page load; bound to this run's data version."""
     key = (settings().database_url, version(), dt.date.today(), as_of, code)
     return lambda: _kpi_csv(*key)
+
+
+# Shared, not copied (cache_resource): a parsed upload can hold 200.000 rows, and the same bytes
+# give the same sheet for every editor. The importer only reads a Sheet, never changes it.
+@st.cache_resource(show_spinner=False, ttl=_TTL, max_entries=4)
+def _read_upload(name: str, sha256: str, limits: reading.Limits, _data: bytes):
+    return reading.read_sheet(name, _data, limits)
+
+
+def read_upload(name: str, data: bytes, limits: reading.Limits):
+    """An uploaded file read as kpi.importer.reading.read_sheet does, parsed once per file
+    (name and SHA-256): the Importeren page reruns on every click, the file stays the same."""
+    return _read_upload(name, hashlib.sha256(data).hexdigest(), limits, data)
 
 
 def warm_up() -> None:

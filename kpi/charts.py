@@ -21,6 +21,11 @@ ILLUSTRATIVE_LABEL = "ILLUSTRATIEF (geen meting)"
 NOT_COUNTED_LABEL = "telt niet mee: er zijn echte metingen"
 LIGHT_GREY = "#BBBBBB"
 
+# A series with more points than this is drawn as one point per period (the finest of these
+# that gives at most this many), so that daily data does not ship every point to the browser.
+MAX_POINTS = 500
+PERIODS = (("D", "dag"), ("W", "week"), ("M", "maand"), ("Q", "kwartaal"), ("Y", "jaar"))
+
 
 def _hover(frame: pd.DataFrame, unit: str, decimals: int, area: str) -> list[str]:
     texts = []
@@ -48,6 +53,87 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def aggregation_period(dates: pd.Series, limit: int = MAX_POINTS) -> tuple[str, str] | None:
+    """None when `limit` points or fewer; else the finest period (pandas code, Dutch word) that
+    leaves at most `limit` points, a year at the coarsest."""
+    if len(dates) <= limit:
+        return None
+    dates = pd.to_datetime(dates)
+    for freq, word in PERIODS:
+        if dates.dt.to_period(freq).nunique() <= limit:
+            return freq, word
+    return PERIODS[-1]
+
+
+def aggregate(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """One row per period: the mean value at the period's start, with count, lowest, highest,
+    first and last peildatum, sources and whether any value is illustrative."""
+    dates = pd.to_datetime(frame["peildatum"])
+    grouped = frame.assign(peildatum=dates).groupby(dates.dt.to_period(freq), sort=True)
+    out = grouped.agg(value=("value", "mean"), low=("value", "min"), high=("value", "max"),
+                      n=("value", "size"), first=("peildatum", "min"), last=("peildatum", "max"),
+                      illustrative=("illustrative", "any"))
+    out["sources"] = grouped["source"].agg(lambda col: ", ".join(dict.fromkeys(col.astype(str))))
+    out["peildatum"] = out.index.to_timestamp()
+    return out.reset_index(drop=True)
+
+
+def _aggregate_hover(agg: pd.DataFrame, word: str, unit: str, decimals: int, area: str) -> list[str]:
+    texts = []
+    for row in agg.itertuples(index=False):
+        flag = f"<br><b>{ILLUSTRATIVE_LABEL}</b> (deels)" if row.illustrative else ""
+        texts.append(
+            f"<b>{_escape(area)}</b>: {fmt.value(row.value, unit, decimals)} (gemiddelde per {word})"
+            f"<br>{fmt.number(row.n)} metingen, {fmt.day(row.first)} t/m {fmt.day(row.last)}"
+            f"<br>laagste {fmt.value(row.low, unit, decimals)}, hoogste {fmt.value(row.high, unit, decimals)}"
+            f"<br>Bron: {_escape(_shorten(row.sources, 120))}{flag}"
+        )
+    return texts
+
+
+def _exact_rows(frame: pd.DataFrame, measurements) -> pd.DataFrame:
+    """The rows of `frame` that are these measurements (the ones a verdict names)."""
+    keys = {(pd.Timestamp(m.peildatum), m.precision, m.value) for m in measurements if m is not None}
+    mask = [(pd.Timestamp(d), p, v) in keys for d, p, v in zip(frame["peildatum"], frame["precision"], frame["value"])]
+    return frame[mask]
+
+
+def _markers(fig: go.Figure, part: pd.DataFrame, name: str, marker: dict, keep, ind, area: str) -> None:
+    """The points of `part` as one marker trace; beyond MAX_POINTS one point per period (the
+    period named in legend and hover) plus the measurements in `keep` drawn exactly."""
+    if part.empty:
+        return
+    period = aggregation_period(part["peildatum"])
+    if period is None:
+        fig.add_trace(go.Scatter(x=part["peildatum"], y=part["value"], mode="markers", name=name, marker=marker,
+                                 hovertext=_hover(part, ind.unit, ind.decimals, area), hoverinfo="text"))
+        return
+    freq, word = period
+    agg = aggregate(part, freq)
+    fig.add_trace(go.Scatter(
+        x=agg["peildatum"], y=agg["value"], mode="markers", name=f"{name}, gemiddelde per {word}",
+        marker={**marker, "size": 6}, hovertext=_aggregate_hover(agg, word, ind.unit, ind.decimals, area),
+        hoverinfo="text",
+    ))
+    exact = _exact_rows(part, keep)
+    if not exact.empty:
+        fig.add_trace(go.Scatter(x=exact["peildatum"], y=exact["value"], mode="markers", name=name, marker=marker,
+                                 hovertext=_hover(exact, ind.unit, ind.decimals, area), hoverinfo="text"))
+
+
+def _line_points(counted: pd.DataFrame, latest) -> tuple[list, list]:
+    """The series line: every point, or beyond MAX_POINTS the period means ending in the newest value."""
+    period = aggregation_period(counted["peildatum"])
+    if period is None:
+        return list(counted["peildatum"]), list(counted["value"])
+    agg = aggregate(counted, period[0])
+    xs, ys = list(agg["peildatum"]), list(agg["value"])
+    if latest is not None and pd.Timestamp(latest.peildatum) > xs[-1]:
+        xs.append(pd.Timestamp(latest.peildatum))
+        ys.append(latest.value)
+    return xs, ys
+
+
 def _year_ts(year: float) -> pd.Timestamp:
     return pd.Timestamp(year=int(year), month=1, day=1)
 
@@ -62,46 +148,44 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         real = counted[~counted["illustrative"]]
         demo = counted[counted["illustrative"]]
         greyed = s[~s["counts"]] if "counts" in s else s.iloc[0:0]
-        fig.add_trace(go.Scatter(
-            x=counted["peildatum"], y=counted["value"], mode="lines", name=r.area, showlegend=False,
-            line=dict(color=BLUE, width=3), hoverinfo="skip",
-        ))
-        if not greyed.empty:
+        keep = (r.latest, r.previous, r.reached)
+        if not counted.empty:
+            xs, ys = _line_points(counted, r.latest)
             fig.add_trace(go.Scatter(
-                x=greyed["peildatum"], y=greyed["value"], mode="markers",
-                name=f"{r.area} – illustratief, telt niet mee",
-                marker=dict(color=LIGHT_GREY, size=9, symbol="circle-open", line=dict(width=2)),
-                hovertext=_hover(greyed, ind.unit, ind.decimals, r.area), hoverinfo="text",
+                x=xs, y=ys, mode="lines", name=r.area, showlegend=False,
+                line=dict(color=BLUE, width=3), hoverinfo="skip",
             ))
-        if not real.empty:
-            fig.add_trace(go.Scatter(
-                x=real["peildatum"], y=real["value"], mode="markers", name=f"{r.area} (meting)",
-                marker=dict(color=BLUE, size=10, symbol="circle"),
-                hovertext=_hover(real, ind.unit, ind.decimals, r.area), hoverinfo="text",
-            ))
-        if not demo.empty:
-            fig.add_trace(go.Scatter(
-                x=demo["peildatum"], y=demo["value"], mode="markers",
-                name=f"{r.area} – illustratief", marker=dict(color=BLUE, size=10, symbol="circle-open",
-                                                           line=dict(width=2)),
-                hovertext=_hover(demo, ind.unit, ind.decimals, r.area), hoverinfo="text",
-            ))
+        _markers(fig, greyed, f"{r.area} – illustratief, telt niet mee",
+                 dict(color=LIGHT_GREY, size=9, symbol="circle-open", line=dict(width=2)), keep, ind, r.area)
+        _markers(fig, real, f"{r.area} (meting)", dict(color=BLUE, size=10, symbol="circle"), keep, ind, r.area)
+        _markers(fig, demo, f"{r.area} – illustratief",
+                 dict(color=BLUE, size=10, symbol="circle-open", line=dict(width=2)), keep, ind, r.area)
     if t.comparison == BELOW_NATIONAL and not r.national_series.empty:
         n_all = r.national_series
         n = n_all[n_all["counts"]] if "counts" in n_all else n_all
         n_grey = n_all[~n_all["counts"]] if "counts" in n_all else n_all.iloc[0:0]
+        period = aggregation_period(n["peildatum"])
+        if period is None:
+            n_name, n_hover = "Landelijk (doel: eronder)", _hover(n, ind.unit, ind.decimals, "Landelijk")
+        else:
+            n = aggregate(n, period[0])
+            n_name = f"Landelijk (doel: eronder), gemiddelde per {period[1]}"
+            n_hover = _aggregate_hover(n, period[1], ind.unit, ind.decimals, "Landelijk")
         fig.add_trace(go.Scatter(
-            x=n["peildatum"], y=n["value"], mode="lines+markers", name="Landelijk (doel: eronder)",
+            x=n["peildatum"], y=n["value"], mode="lines+markers", name=n_name,
             line=dict(color=ORANGE, width=2), marker=dict(symbol=["diamond-open" if i else "diamond" for i in n["illustrative"]], size=9),
-            hovertext=_hover(n, ind.unit, ind.decimals, "Landelijk"), hoverinfo="text",
+            hovertext=n_hover, hoverinfo="text",
         ))
-        if not n_grey.empty:
-            fig.add_trace(go.Scatter(
-                x=n_grey["peildatum"], y=n_grey["value"], mode="markers",
-                name="Landelijk – illustratief, telt niet mee",
-                marker=dict(color=LIGHT_GREY, size=9, symbol="diamond-open", line=dict(width=2)),
-                hovertext=_hover(n_grey, ind.unit, ind.decimals, "Landelijk"), hoverinfo="text",
-            ))
+        if period is not None:
+            exact = _exact_rows(n_all, (r.national,))
+            if not exact.empty:
+                fig.add_trace(go.Scatter(
+                    x=exact["peildatum"], y=exact["value"], mode="markers", name="Landelijk (vergeleken)",
+                    marker=dict(color=ORANGE, size=11, symbol="diamond"),
+                    hovertext=_hover(exact, ind.unit, ind.decimals, "Landelijk"), hoverinfo="text",
+                ))
+        _markers(fig, n_grey, "Landelijk – illustratief, telt niet mee",
+                 dict(color=LIGHT_GREY, size=9, symbol="diamond-open", line=dict(width=2)), (), ind, "Landelijk")
     if t.comparison != BELOW_NATIONAL and t.target_value is not None:
         label = f"Doel {fmt.value(t.target_value, ind.unit, ind.decimals)}" + (f" ({t.target_year})" if t.target_year else "")
         fig.add_hline(y=t.target_value, line=dict(color=GREEN, width=2, dash="dot"),

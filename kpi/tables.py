@@ -81,13 +81,27 @@ def status_table(results: list[KpiResult]) -> pd.DataFrame:
     )
 
 
-def provenance_table(r: KpiResult) -> pd.DataFrame:
-    """The measurements behind a KPI with peildatum, source, import batch and demo flag."""
+# The KPI page shows at most this many measurements (the newest); the CSV download has them all.
+TABLE_ROWS = 500
+
+
+def measurement_count(r: KpiResult) -> int:
+    """How many measurements provenance_table has without a limit (own and national)."""
+    return len(r.series) + len(r.national_series)
+
+
+def provenance_table(r: KpiResult, limit: int | None = None) -> pd.DataFrame:
+    """The measurements behind a KPI with peildatum, source, import batch and demo flag, oldest
+    first; with `limit`, only that many of the newest (cut before formatting: daily data)."""
     ind = r.indicator
     frames = [r.series.assign(gebied=r.area)]
     if not r.national_series.empty:
         frames.append(r.national_series.assign(gebied="Landelijk"))
-    df = pd.concat(frames, ignore_index=True).sort_values(["peildatum", "gebied"])
+    if limit is not None:
+        frames = [f.sort_values("peildatum", kind="stable").tail(limit) for f in frames]
+    df = pd.concat(frames, ignore_index=True).sort_values(["peildatum", "gebied"], kind="stable")
+    if limit is not None:
+        df = df.tail(limit)
     return pd.DataFrame({
         "Gebied": df["gebied"],
         "Peildatum": [fmt.peildatum(d, p) for d, p in zip(df["peildatum"], df["precision"])],

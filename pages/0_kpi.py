@@ -6,9 +6,8 @@ leading number, so the page name stays `kpi` for a cold first request."""
 import streamlit as st
 
 from kpi import formatting as fmt
-from kpi.export import csv_bytes
 from kpi.metrics import BELOW_NATIONAL, horizon_text
-from kpi.tables import export_frame, kpi_events_table, provenance_table
+from kpi.tables import kpi_events_table
 from kpi.text import summary_sentence, target_short, value_text
 from ui import data, frame
 from ui.components import md, status_badge
@@ -72,8 +71,12 @@ def render() -> None:
         st.dataframe(kpi_events_table(mine), hide_index=True, key="kpi_events")
 
     st.subheader("Metingen")
-    st.dataframe(provenance_table(r), hide_index=True, key="kpi_table")
-    st.download_button("Download als CSV", csv_bytes(export_frame(r)), file_name=f"{code}.csv",
+    table, total = data.measurements(code)
+    st.dataframe(table, hide_index=True, key="kpi_table")
+    if len(table) < total:
+        st.caption(f"{fmt.number(len(table))} van {fmt.number(total)} metingen getoond (de nieuwste); "
+                   "de CSV-download bevat ze allemaal.")
+    st.download_button("Download als CSV", data.kpi_csv(code), file_name=f"{code}.csv",
                        mime="text/csv", key="kpi_csv")
 
     st.subheader("Definitie en bron")

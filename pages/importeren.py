@@ -38,7 +38,7 @@ def render() -> None:
             return
         preview = importer.prepare(
             data.engine(), [(f.name, f.getvalue()) for f in files], data.settings(),
-            default_source=default_source or None, create_areas=create_areas,
+            default_source=default_source or None, create_areas=create_areas, reader=data.read_upload,
         )
         if not preview.ok:
             st.error(f"{len(preview.problems)} probleem/problemen gevonden; er is niets opgeslagen. "

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
+import sqlalchemy as sa
 
 from kpi.metrics import Indicator, Target
 from kpi.periods import parse_peildatum
@@ -36,3 +39,32 @@ def obs(rows: list[tuple], illustrative: bool = False) -> pd.DataFrame:
             )
         )
     return pd.DataFrame(out)
+
+
+DAILY_VALUES = 90_000
+
+
+def daily_value(k: int) -> float:
+    """The k-th value of add_daily_values (k = 0 is the oldest)."""
+    return 4000.0 + (k * 37) % 1001
+
+
+def add_daily_values(engine, n: int = DAILY_VALUES, indicator: str = "banen", area: str = AREA,
+                     last_day: dt.date | None = None) -> dt.date:
+    """Store `n` real daily values of one indicator in one area, one per day up to `last_day`
+    (today), in one batch named 'dagcijfers.csv'; returns the last day."""
+    from kpi import repository, schema
+
+    last_day = last_day or dt.date.today()
+    first = last_day - dt.timedelta(days=n - 1)
+    now = repository.utcnow()
+    with engine.begin() as conn:
+        area_id = repository.area_ids(conn)[area]
+        batch = repository.create_batch(conn, "observaties", "dagcijfers.csv", "test", rows_total=n)
+        conn.execute(sa.insert(schema.observations), [
+            dict(area_id=area_id, indicator_code=indicator, peildatum=first + dt.timedelta(days=k), precision="dag",
+                 value=daily_value(k), source="Dagtelling", note="", illustrative=False, batch_id=batch,
+                 recorded_at=now)
+            for k in range(n)
+        ])
+    return last_day

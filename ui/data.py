@@ -9,17 +9,23 @@ from the cache. The TTL is only a fallback (for changes made by hand in SQL) and
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import threading
+from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from kpi import events as event_store
 from kpi import repository, service
 from kpi.charts import kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
+from kpi.export import csv_bytes
+from kpi.importer import reading
 from kpi.login import weak_password_reason
 from kpi.settings import Settings
+from kpi.tables import TABLE_ROWS, export_frame, measurement_count, provenance_table
 
 log = logging.getLogger("binnenstadmonitor")
 
@@ -138,6 +144,44 @@ def _figure(url: str, version: str, today: dt.date, as_of: dt.datetime | None, c
 def figure(code: str, as_of: dt.datetime | None = None):
     """The KPI's chart with its events (cached: building a figure takes tens of ms)."""
     return _figure(settings().database_url, version(), dt.date.today(), as_of, code)
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _measurements(url: str, version: str, today: dt.date, as_of: dt.datetime | None, code: str):
+    result = next(r for r in _results(url, version, today, as_of) if r.indicator.code == code)
+    return provenance_table(result, limit=TABLE_ROWS), measurement_count(result)
+
+
+def measurements(code: str, as_of: dt.datetime | None = None) -> tuple[pd.DataFrame, int]:
+    """The KPI's newest measurements (at most kpi.tables.TABLE_ROWS) and how many there are (cached)."""
+    return _measurements(settings().database_url, version(), dt.date.today(), as_of, code)
+
+
+# Few entries: one CSV of daily data is megabytes, and only those who download need it.
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
+def _kpi_csv(url: str, version: str, today: dt.date, as_of: dt.datetime | None, code: str) -> bytes:
+    result = next(r for r in _results(url, version, today, as_of) if r.indicator.code == code)
+    return csv_bytes(export_frame(result))
+
+
+def kpi_csv(code: str, as_of: dt.datetime | None = None) -> Callable[[], bytes]:
+    """The KPI's complete CSV as a function for st.download_button: built when someone clicks
+    (then cached), not on every page load; bound to this run's data version."""
+    key = (settings().database_url, version(), dt.date.today(), as_of, code)
+    return lambda: _kpi_csv(*key)
+
+
+# Shared, not copied (cache_resource): a parsed upload can hold 200.000 rows, and the same bytes
+# give the same sheet for every editor. The importer only reads a Sheet, never changes it.
+@st.cache_resource(show_spinner=False, ttl=_TTL, max_entries=4)
+def _read_upload(name: str, sha256: str, limits: reading.Limits, _data: bytes):
+    return reading.read_sheet(name, _data, limits)
+
+
+def read_upload(name: str, data: bytes, limits: reading.Limits):
+    """An uploaded file read as kpi.importer.reading.read_sheet does, parsed once per file
+    (name and SHA-256): the Importeren page reruns on every click, the file stays the same."""
+    return _read_upload(name, hashlib.sha256(data).hexdigest(), limits, data)
 
 
 def warm_up() -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -86,11 +87,13 @@ def _reference(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def prepare(engine: Engine, files: list[tuple[str, bytes]], settings: Settings, *,
             default_source: str | None = None, create_areas: bool = False,
-            today: dt.date | None = None) -> Preview:
+            today: dt.date | None = None, reader: Callable | None = None) -> Preview:
     """Read, validate and compare (name, bytes) files with the database; writes nothing.
 
     `default_source` is the source for figures without one (wide files, --bron);
-    `create_areas` allows areas that are not known yet; `today` decides what is "future".
+    `create_areas` allows areas that are not known yet; `today` decides what is "future";
+    `reader` reads one file instead of read_sheet (the Importeren page passes one that caches
+    by the file's SHA-256, so that a rerun does not parse the upload again).
     """
     names = [name for name, _ in files]
     if not files:
@@ -103,7 +106,7 @@ def prepare(engine: Engine, files: list[tuple[str, bytes]], settings: Settings, 
             problems.append(Problem(name, None, None, "Dit bestand is twee keer gekozen."))
             continue
         seen.add(name)
-        sheet, found = read_sheet(name, data, Limits.of(settings))
+        sheet, found = (reader or read_sheet)(name, data, Limits.of(settings))
         problems += found
         if sheet is not None:
             sheets.append(sheet)

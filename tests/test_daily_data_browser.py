@@ -1,0 +1,39 @@
+"""Daily data in chromium (issue 12, point 4): the KPI page on 90.000 daily values shows the
+bounded chart and table, and the CSV download, built only on the click, holds every value."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from kpi import formatting as fmt
+from kpi.db import ensure_ready, make_engine
+from tests.browser import exceptions_on, open_page, sqlite_url
+from tests.factories import DAILY_VALUES, add_daily_values, daily_value
+
+pytest_plugins = ["tests.browser"]
+pytestmark = pytest.mark.browser
+
+SEEDED_BANEN = 9
+
+
+def test_kpi_page_on_daily_data_downloads_every_value(server_factory, tmp_path, page):
+    url = sqlite_url(tmp_path / "daily.db")
+    engine = make_engine(url)
+    ensure_ready(engine)
+    last = add_daily_values(engine)
+    engine.dispose()
+    server = server_factory(url, name="daily")
+    open_page(page, f"{server.url}/kpi?kpi=banen", ready="[data-testid=stPlotlyChart]")
+    assert exceptions_on(page) == []
+    assert fmt.number(daily_value(DAILY_VALUES - 1)) in page.locator("[data-testid=stMetricValue]").all_inner_texts()
+    caption = f"500 van {fmt.number(DAILY_VALUES + SEEDED_BANEN)} metingen getoond"
+    assert page.get_by_text(caption).count() == 1
+    with page.expect_download() as info:
+        page.locator(".st-key-kpi_csv button").click()
+    rows = list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"), newline=""),
+                               delimiter=";"))
+    assert len(rows) == DAILY_VALUES + SEEDED_BANEN
+    assert rows[-1]["peildatum"] == last.isoformat()

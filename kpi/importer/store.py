@@ -291,6 +291,7 @@ def _undo_observations(conn: Connection, batch_id: int, now: dt.datetime) -> Non
 
 def _without_occupied(conn: Connection, batch_id: int, restore: pd.DataFrame, withdrawn: set[int]) -> pd.DataFrame:
     """Drop illustrative rows a real figure of the same year now replaces; refuse on a taken key."""
+    # Its own current-rows query, not repository.load_observations: it needs area ids and batch files.
     o, b, a = schema.observations, schema.import_batches, schema.areas
     others = pd.DataFrame(
         conn.execute(

@@ -64,6 +64,7 @@ class ReportData:
 
 def last_import(batches: pd.DataFrame, as_of: dt.datetime | None = None) -> dt.datetime | None:
     """When data was last loaded (newest import batch not undone, as known at `as_of`)."""
+    # The as-of rule of repository.known_at, applied in pandas to a batches frame the page already holds.
     if batches.empty:
         return None
     created = pd.to_datetime(batches["created_at"])

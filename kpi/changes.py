@@ -30,15 +30,16 @@ _MEASUREMENT = KEY + ["value", "illustrative", "source", "recorded_at"]
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
-    """The last moment of a date (UTC, naive as stored): 'as known on 31-1-2026'."""
-    return dt.datetime.combine(day, dt.time.max)
+    """The last moment of a date in Amsterdam, as stored (naive UTC): 'as known on 31-1-2026'."""
+    return fmt.utc(dt.datetime.combine(day, dt.time.max))
 
 
 def known_at(day: dt.date, at: dt.time | None = None) -> dt.datetime:
-    """'As known at' a date (end of the day) or a time of that date (end of that minute), UTC."""
+    """'As known at' a date (end of the day) or a time of that date (end of that minute), both
+    Amsterdam time as users give it, returned as stored (naive UTC)."""
     if at is None:
         return end_of_day(day)
-    return dt.datetime.combine(day, at.replace(second=59, microsecond=999999))
+    return fmt.utc(dt.datetime.combine(day, at.replace(second=59, microsecond=999999)))
 
 
 def new_measurements(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:

@@ -97,7 +97,7 @@ def provenance_table(r: KpiResult) -> pd.DataFrame:
         "Bron": df["source"],
         "Toelichting": df["note"],
         "Import": [f"{f} (batch {int(b)})" if f and not pd.isna(b) else "" for f, b in zip(df["batch_file"], df["batch_id"])],
-        "Vastgelegd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in df["recorded_at"]],
+        "Vastgelegd": [fmt.timestamp(pd.Timestamp(t)) for t in df["recorded_at"]],
     })
 
 
@@ -188,17 +188,17 @@ def _measurement_table(ch: Changes, frame: pd.DataFrame, columns: list[str], cel
 
 def new_table(ch: Changes) -> pd.DataFrame:
     """The new measurements as a Dutch table."""
-    return _measurement_table(ch, ch.new, ["Waarde", "Bron", "Vastgelegd (UTC)"], lambda m, v: {
+    return _measurement_table(ch, ch.new, ["Waarde", "Bron", "Vastgelegd"], lambda m, v: {
         "Waarde": v(m["value"], bool(m["illustrative"])), "Bron": m["source"],
-        "Vastgelegd (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
+        "Vastgelegd": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
 
 
 def revised_table(ch: Changes) -> pd.DataFrame:
     """The revised values as a Dutch table: was, is, and when."""
-    return _measurement_table(ch, ch.revised, ["Was", "Is nu", "Bron", "Herzien op (UTC)"], lambda m, v: {
+    return _measurement_table(ch, ch.revised, ["Was", "Is nu", "Bron", "Herzien op"], lambda m, v: {
         "Was": v(m["value_before"], bool(m["illustrative_before"])),
         "Is nu": v(m["value_after"], bool(m["illustrative_after"])),
-        "Bron": m["source_after"], "Herzien op (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
+        "Bron": m["source_after"], "Herzien op": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
 
 
 def removed_table(ch: Changes) -> pd.DataFrame:
@@ -249,7 +249,7 @@ def target_history_table(history: pd.DataFrame, names: dict[str, str]) -> pd.Dat
         "Reden": history["reason"],
         "Bron": history["source"],
         "Door": history["created_by"],
-        "Vastgelegd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in history["created_at"]],
+        "Vastgelegd": [fmt.timestamp(pd.Timestamp(t)) for t in history["created_at"]],
     })
 
 
@@ -261,7 +261,7 @@ def events_table(events: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
         "KPI": [names.get(c, c) if c else "Alle KPI's" for c in events["indicator"]],
         "Gebied": [a or "Alle gebieden" for a in events["area"]],
         "Door": events["created_by"],
-        "Vastgelegd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in events["created_at"]],
+        "Vastgelegd": [fmt.timestamp(pd.Timestamp(t)) for t in events["created_at"]],
     })
 
 
@@ -283,7 +283,7 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
         "Gewijzigd": batches["rows_changed"],
         "Ongewijzigd": batches["rows_unchanged"],
         "Door": batches["created_by"],
-        "Tijd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
+        "Tijd": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
         "Ongedaan gemaakt": [fmt.timestamp(pd.Timestamp(t)) if pd.notna(t) else "" for t in batches["undone_at"]],
     })
 

@@ -41,7 +41,7 @@ def render() -> None:
     day_col, time_col = st.columns([2, 1])
     since = day_col.date_input("Sinds (bijvoorbeeld de datum van de vorige vergadering)", value=default,
                                max_value=today, format="DD-MM-YYYY", key="changes_since")
-    at_time = time_col.time_input("Tijdstip (UTC; leeg: einde van de dag)", value=_query_time(), step=60,
+    at_time = time_col.time_input("Tijdstip (leeg: einde van de dag)", value=_query_time(), step=60,
                                   key="changes_time", help="Twee imports op één dag zijn zo uit elkaar te houden.")
     st.query_params["sinds"] = since.isoformat()
     if at_time is not None:
@@ -64,7 +64,7 @@ def render() -> None:
     changes_section(since)
 
     st.subheader(f"Het dashboard zoals bekend op {fmt.peildatum(since, 'dag')}"
-                 + (f" {at_time:%H:%M} (UTC)" if at_time is not None else ""))
+                 + (f" {at_time:%H:%M}" if at_time is not None else ""))
     if ch.before:
         st.dataframe(tables.status_table(ch.before), hide_index=True, key="changes_as_known")
     else:

@@ -100,9 +100,10 @@ def test_status_changes_compare_two_evaluations():
 
 
 def test_end_of_day_includes_the_whole_date():
-    end = changes.end_of_day(MEETING)
-    assert end.date() == MEETING and end > dt.datetime(2026, 1, 31, 23, 59, 59)
-    assert end < dt.datetime(2026, 2, 1)
+    """The end of the day in Amsterdam, as stored (naive UTC): one hour earlier in winter, two in summer."""
+    assert changes.end_of_day(MEETING) == dt.datetime(2026, 1, 31, 22, 59, 59, 999999)
+    assert changes.end_of_day(dt.date(2026, 7, 1)) == dt.datetime(2026, 7, 1, 21, 59, 59, 999999)
+    assert changes.known_at(MEETING, dt.time(14, 5)) == dt.datetime(2026, 1, 31, 13, 5, 59, 999999)
 
 
 # ---- on both databases ----------------------------------------------------------------------
@@ -132,7 +133,7 @@ def test_compare_since_a_meeting_on_stored_versions(engine):
     table = tables.revised_table(ch)
     assert table.iloc[0].to_dict() == {
         "KPI": "Aantal banen", "Gebied": AREA, "Peildatum": "2025", "Was": "4.210 (illustratief)",
-        "Is nu": "4.300", "Bron": "Herziening", "Herzien op (UTC)": "3-2-2026 09:30"}
+        "Is nu": "4.300", "Bron": "Herziening", "Herzien op": "3-2-2026 10:30"}
     assert tables.new_table(ch)["Waarde"].tolist() == ["470"]
 
 

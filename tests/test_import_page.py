@@ -62,4 +62,4 @@ def test_history_lists_the_batch_and_undo_restores(monkeypatch, sqlite_url):
     assert any("ongedaan gemaakt" in s.value for s in at.success)
     open_page(at, "overzicht").run()
     assert at.metric[0].value == "4.210"
-    assert "Bijgewerkt" in texts(at)
+    assert "Cijfer van 2025, ingelezen bij de installatie" in texts(at)

@@ -1,8 +1,11 @@
 """AppTest for the core pages: no exception, expected values shown, illustrative labelled."""
 
 
+import datetime as dt
+
 import pytest
 
+from kpi import formatting as fmt
 from kpi import repository
 from kpi.db import ensure_ready, make_engine
 from tests.apptest import figure, run_app, texts, values
@@ -17,10 +20,17 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     assert "**Doel:** 5.000" in body and "**Doel:** 500" in body and "onder landelijk (7,0%)" in body
     assert "minimaal 7,5" in body and "top 25 in 2021" in body
     assert "illustratieve waarden (demo)" in body  # banner
+    assert "Een redacteur vervangt ze door echte cijfers." in body
+    assert "demo --remove" not in body  # a command on the server is for editors, not for every viewer
     assert body.count("Illustratief – oordeel rust op demowaarden") == 5
     assert "achter" in body and "op koers" in body
     assert "Aantal banen steeg van 3.800 (2017) naar 4.210 (2025)" in body
-    assert body.count("Bijgewerkt: ") == 5
+    # A fresh install's figures (2017-2025) were not 'bijgewerkt' today: each card says what is true.
+    assert "Bijgewerkt" not in body
+    installed = f"ingelezen bij de installatie op {fmt.day(fmt.local(dt.datetime.now(dt.UTC)))}"
+    assert body.count(f"Cijfer van 2025, {installed}") == 3
+    assert f"Cijfer van 1-1-2025, {installed}" in body and f"Cijfer van 2024, {installed}" in body
+    assert f"Cijfers {installed}. Status volgens" in body
 
 
 def test_overview_without_demo_values_has_no_banner(monkeypatch, sqlite_url):
@@ -115,3 +125,11 @@ def test_kpi_page_shows_events_as_plain_text(monkeypatch, sqlite_url):
     annotations = [a["text"] for a in figure(at)["layout"].get("annotations", [])]
     assert any("Lockdown" in a and "&lt;b&gt;" in a for a in annotations)
     assert not any("parkeergarage" in a for a in annotations)  # another KPI's event
+
+
+def test_demo_banner_shows_the_remove_command_to_editors_only(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, editor=True)
+    assert not at.exception
+    banner = at.warning[0].value
+    assert "Vervang ze door echte cijfers via *Importeren*" in banner
+    assert "`.venv/bin/python -m kpi demo --remove`" in banner

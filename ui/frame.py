@@ -112,7 +112,7 @@ def run() -> None:
     try:
         data.engine()
         data.start_run()  # the data version, read once per run: part of every cache key
-        illustrative_banner(data.illustrative_count())
+        illustrative_banner(data.illustrative_count(), editor=auth.is_editor())
     except data.DatabaseUnavailable as exc:
         st.error(f"**De gegevens zijn nu niet beschikbaar.** {exc} "
                  "Het dashboard probeert het opnieuw zodra u de pagina ververst.", icon=":material/error:")

@@ -14,7 +14,15 @@ from kpi import statuses
 from kpi.changes import Changes
 from kpi.metrics import BELOW_NATIONAL, KpiResult
 from kpi.periods import iso_peildatum
-from kpi.text import relative_decimals, summary_sentence, target_label
+from kpi.text import (
+    batch_label,
+    kind_label,
+    plain,
+    relative_decimals,
+    summary_sentence,
+    target_label,
+    who_label,
+)
 from kpi.text import value_text as newest_value_text
 
 # ---- one KPI ---------------------------------------------------------------------------
@@ -94,9 +102,9 @@ def provenance_table(r: KpiResult) -> pd.DataFrame:
         "Waarde": [fmt.value(v, ind.unit, ind.decimals) for v in df["value"]],
         "Illustratief": [("ja – telt mee" if c else "ja – telt niet mee") if i else "nee"
                          for i, c in zip(df["illustrative"], df["counts"])],
-        "Bron": df["source"],
-        "Toelichting": df["note"],
-        "Import": [f"{f} (batch {int(b)})" if f and not pd.isna(b) else "" for f, b in zip(df["batch_file"], df["batch_id"])],
+        "Bron": [plain(s) for s in df["source"]],
+        "Toelichting": [plain(n) for n in df["note"]],
+        "Herkomst": [batch_label(k, f, b) for k, f, b in zip(df["batch_kind"], df["batch_file"], df["batch_id"])],
         "Vastgelegd": [fmt.timestamp(pd.Timestamp(t)) for t in df["recorded_at"]],
     })
 
@@ -248,7 +256,7 @@ def target_history_table(history: pd.DataFrame, names: dict[str, str]) -> pd.Dat
         "Geldig vanaf": [fmt.peildatum(pd.Timestamp(d), "dag") for d in history["valid_from"]],
         "Reden": history["reason"],
         "Bron": history["source"],
-        "Door": history["created_by"],
+        "Door": [who_label(u) for u in history["created_by"]],
         "Vastgelegd": [fmt.timestamp(pd.Timestamp(t)) for t in history["created_at"]],
     })
 
@@ -275,14 +283,14 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
     """Import history (repository.load_batches): file, checksum, counts, user, time, undone."""
     return pd.DataFrame({
         "Batch": batches["id"],
-        "Soort": batches["kind"],
+        "Soort": [kind_label(k) for k in batches["kind"]],
         "Bestand": batches["filename"],
         "SHA-256": batches["sha256"].str[:16],
         "Rijen": batches["rows_total"],
         "Nieuw": batches["rows_added"],
         "Gewijzigd": batches["rows_changed"],
         "Ongewijzigd": batches["rows_unchanged"],
-        "Door": batches["created_by"],
+        "Door": [who_label(u) for u in batches["created_by"]],
         "Tijd": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
         "Ongedaan gemaakt": [fmt.timestamp(pd.Timestamp(t)) if pd.notna(t) else "" for t in batches["undone_at"]],
     })

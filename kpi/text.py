@@ -15,6 +15,26 @@ def _missing(value) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
+def plain(value) -> str:
+    """Stored optional text for display: '' for a missing value, never 'None' or 'nan'."""
+    return "" if _missing(value) else str(value)
+
+
+BATCH_KINDS = {"seed": "startgegevens", "demo": "demoreeks", "observaties": "cijfers", "doelen": "doelen",
+               "acties": "acties"}
+INSTALLER = "seed"  # created_by of the batches the installation makes
+
+
+def kind_label(kind) -> str:
+    """A batch's kind in Dutch words: 'startgegevens', 'demoreeks', 'cijfers', 'doelen', 'acties'."""
+    return BATCH_KINDS.get(plain(kind), plain(kind))
+
+
+def who_label(user) -> str:
+    """Who recorded something: the user, or 'installatie' for what the installation stored."""
+    return "installatie" if plain(user) == INSTALLER else plain(user)
+
+
 def batch_label(kind, filename, batch_id) -> str:
     """Where a stored figure came from, in words: 'startgegevens bij de installatie',
     'demoreeks bij de installatie' or 'import cijfers.csv (nr. 7)'; '' when not known."""

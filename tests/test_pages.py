@@ -57,8 +57,15 @@ def test_kpi_page_from_url(monkeypatch, sqlite_url, code, value):
     assert demo["marker"]["symbol"] == "circle-open" and demo["marker"]["color"] != "white"  # visible in the legend
     assert "Basiswaarde" in names and "Projectie (trend)" in names
     table = at.dataframe[0].value
-    assert {"Peildatum", "Waarde", "Bron", "Illustratief", "Import"} <= set(table.columns)
+    assert {"Peildatum", "Waarde", "Bron", "Illustratief", "Herkomst"} <= set(table.columns)
     assert "ja – telt mee" in set(table["Illustratief"])
+    # Where a figure came from in Dutch words, not a file name, batch number, 'seed' or 'None'.
+    assert set(table["Herkomst"]) == {"startgegevens bij de installatie", "demoreeks bij de installatie"}
+    cells = " ".join(str(v) for v in table.to_numpy().ravel())
+    assert "None" not in cells and "nan" not in cells and "seed" not in cells
+    hovers = " ".join(h for t in fig["data"] for h in (t.get("hovertext") or []))
+    assert "Herkomst: demoreeks bij de installatie" in hovers and "Herkomst: startgegevens bij de installatie" in hovers
+    assert "Import:" not in hovers and "batch" not in hovers and "None" not in hovers and ".csv" not in hovers
     assert at.query_params["kpi"] == [code] or at.query_params["kpi"] == code
 
 

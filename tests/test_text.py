@@ -85,3 +85,17 @@ def test_imported_figure_says_when_in_amsterdam_time():
 ])
 def test_batch_label_in_dutch_words(kind, filename, batch_id, label):
     assert batch_label(kind, filename, batch_id) == label
+
+
+def test_import_history_says_installation_and_kind_in_dutch():
+    from kpi.tables import batches_table
+
+    batches = pd.DataFrame({
+        "id": [1, 2, 3], "kind": ["seed", "demo", "observaties"], "filename": ["a.csv", "b.csv", "lisa.csv"],
+        "sha256": ["", "", "ab" * 32], "rows_total": [5, 5, 1], "rows_added": [5, 5, 1], "rows_changed": [0, 0, 0],
+        "rows_unchanged": [0, 0, 0], "created_by": ["seed", "seed", "anna"],
+        "created_at": [pd.Timestamp("2026-11-23 14:43")] * 3, "undone_at": [pd.NaT, pd.NaT, pd.NaT]})
+    table = batches_table(batches)
+    assert table["Soort"].tolist() == ["startgegevens", "demoreeks", "cijfers"]
+    assert table["Door"].tolist() == ["installatie", "installatie", "anna"]
+    assert table["Tijd"].tolist() == ["23-11-2026 15:43"] * 3

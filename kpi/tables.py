@@ -239,20 +239,33 @@ def _year(v) -> str:
     return str(int(v)) if pd.notna(v) else "–"
 
 
-def target_history_table(history: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Every target version (repository.load_target_history) with who recorded it and when."""
+def target_history_table(history: pd.DataFrame, indicators: dict) -> pd.DataFrame:
+    """Every target version (repository.load_target_history) with who recorded it and when;
+    `indicators` maps a code to its Indicator, whose unit and decimals format the values
+    (a count as '3.800', not '3.800,0')."""
+    def name(code: str) -> str:
+        ind = indicators.get(code)
+        return ind.name if ind is not None else code
+
+    def value(code: str, v) -> str:
+        ind = indicators.get(code)
+        if not pd.notna(v):
+            return "–"
+        return fmt.number(v, 1) if ind is None else fmt.value(v, ind.unit, ind.decimals)
+
+    codes = history["indicator"]
     return pd.DataFrame({
-        "KPI": history["indicator"].map(lambda c: names.get(c, c)),
+        "KPI": [name(c) for c in codes],
         "Versie": history["version"],
-        "Basis": [fmt.number(v, 1) if pd.notna(v) else "–" for v in history["baseline_value"]],
+        "Basis": [value(c, v) for c, v in zip(codes, history["baseline_value"])],
         "Basisjaar": [_year(v) for v in history["baseline_year"]],
-        "Doel": [fmt.number(v, 1) if pd.notna(v) else ("onder landelijk" if c == BELOW_NATIONAL else "–")
-                 for v, c in zip(history["target_value"], history["comparison"])],
+        "Doel": [value(code, v) if pd.notna(v) else ("onder landelijk" if c == BELOW_NATIONAL else "–")
+                 for code, v, c in zip(codes, history["target_value"], history["comparison"])],
         "Doeljaar": [_year(v) for v in history["target_year"]],
         # The akkoord's year, else the planning horizon the regiegroep set (an assumption).
         "Horizon": [_year(y) if pd.notna(y) else (f"{int(h)} (aanname)" if pd.notna(h) else "–")
                     for y, h in zip(history["target_year"], history["horizon_year"])],
-        "Landelijk bij de start": [fmt.number(v, 1) if pd.notna(v) else "–" for v in history["baseline_benchmark"]],
+        "Landelijk bij de start": [value(c, v) for c, v in zip(codes, history["baseline_benchmark"])],
         "Geldig vanaf": [fmt.peildatum(pd.Timestamp(d), "dag") for d in history["valid_from"]],
         "Reden": history["reason"],
         "Bron": history["source"],

@@ -140,3 +140,20 @@ def test_demo_banner_shows_the_remove_command_to_editors_only(monkeypatch, sqlit
     banner = at.warning[0].value
     assert "Vervang ze door echte cijfers via *Importeren*" in banner
     assert "`.venv/bin/python -m kpi demo --remove`" in banner
+
+
+def test_target_tables_show_counts_without_decimals_and_dutch_dates(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="bronnen")
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("KPI")
+    jobs, rank, vacancy = (table.loc["Aantal banen"], table.loc["Positie in ranking binnensteden"],
+                           table.loc["Leegstand (verkooppunten)"])
+    assert (jobs["Basis"], jobs["Doel"], jobs["Geldig vanaf"]) == ("3.800", "5.000", "7-2-2018")  # not 3.800,0
+    assert (rank["Basis"], rank["Doel"]) == ("plaats 53", "plaats 25")  # not 53,0
+    assert (vacancy["Basis"], vacancy["Doel"], vacancy["Landelijk bij de start"]) == ("21,9%", "onder landelijk", "7,8%")
+    assert table.loc["Rapportcijfer bezoekers", "Doel"] == "7,5"
+    at = run_app(monkeypatch, sqlite_url, page="doelen", editor=True)
+    assert not at.exception
+    assert at.number_input(key="target_baseline").proto.format == "%.0f"  # 3800, not 3800.00
+    assert "Huidige versie 1: Binnenstadakkoord ondertekend (geldig vanaf 7-2-2018)" in texts(at)  # not 2018-02-07
+    assert at.dataframe[0].value["Doel"].iloc[0] == "5.000"

@@ -144,7 +144,9 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         title=dict(text=_escape(title)), height=height, separators=",.",
         margin=dict(l=10, r=10, t=60, b=10), hovermode="closest",
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
-        yaxis=dict(ticksuffix="%" if ind.unit == "procent" else "", autorange="reversed" if ind.unit == "positie" else True,
+        # separators: decimal comma, thousands dot; plotly leaves 4-digit ticks unseparated
+        # ('5000' beside 'Doel 5.000') unless told to separate them too.
+        yaxis=dict(ticksuffix="%" if ind.unit == "procent" else "", separatethousands=True, exponentformat="none", autorange="reversed" if ind.unit == "positie" else True,
                    title="plaats (1 = beste)" if ind.unit == "positie" else None),
         xaxis=dict(title=None),
         template="plotly_white", font=dict(size=15),

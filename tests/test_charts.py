@@ -61,3 +61,11 @@ def test_hover_names_an_import_and_leaves_out_a_missing_source():
     hovers = next(t for t in fig.data if t.name == f"{AREA} (meting)").hovertext
     assert hovers[0].endswith("<br>Bron: testbron<br>Herkomst: startgegevens bij de installatie")
     assert hovers[1] == f"<b>{AREA}</b>: 4.300<br>Peildatum: 2025<br>Herkomst: import lisa.csv (nr. 7)"
+
+
+def test_axes_use_dutch_separators_also_for_four_digits():
+    """'5.000' on the axis beside 'Doel 5.000', not '5000'; a decimal comma for 7,5."""
+    fig = kpi_figure(m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4300)]),
+                                dt.date(2026, 11, 22)))
+    assert fig.layout.separators == ",."
+    assert fig.layout.yaxis.separatethousands is True and fig.layout.yaxis.exponentformat == "none"

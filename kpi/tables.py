@@ -219,7 +219,7 @@ def status_changes_table(ch: Changes) -> pd.DataFrame:
     """The status changes as a Dutch table."""
     return pd.DataFrame({
         "KPI": ch.statuses["name"],
-        "Was": [s if s else "(nog geen KPI)" for s in ch.statuses["status_before"]],
+        "Was": [s if s else "(toen nog niet in het dashboard)" for s in ch.statuses["status_before"]],
         "Is nu": ch.statuses["status_after"],
         "Waarom": ch.statuses["reason_after"],
     }, columns=["KPI", "Was", "Is nu", "Waarom"])

@@ -24,6 +24,7 @@ def backdate(engine, moment: dt.datetime = SEEDED) -> None:
         conn.execute(sa.update(schema.observations).values(recorded_at=moment))
         conn.execute(sa.update(schema.targets).values(created_at=moment))
         conn.execute(sa.update(schema.import_batches).values(created_at=moment))
+        repository.touch_data_version(conn)  # a running app's caches see the change, as after an import
 
 
 def revise(engine, indicator: str, area: str, peildatum: dt.date, value: float, at: dt.datetime,
@@ -151,4 +152,23 @@ def test_a_date_before_the_data_existed_shows_everything_as_new(engine):
                          Settings(), dt.date(2025, 1, 1), TODAY)
     assert ch.before == []
     assert len(ch.new) == len(repository.load_observations(engine))
-    assert tables.status_changes_table(ch)["Was"].unique().tolist() == ["(nog geen KPI)"]
+    assert tables.status_changes_table(ch)["Was"].unique().tolist() == ["(toen nog niet in het dashboard)"]
+
+
+def test_start_data_of_the_installation_is_not_new_since_an_earlier_date(engine):
+    """A fresh install and 'since' four weeks back: the start data is what was installed, not news."""
+    backdate(engine)  # installed on 1-6-2025 12:00 UTC
+    add(engine, "bedrijven", AREA, dt.date(2026, 1, 1), 470.0, REVISED)  # imported later
+    now = load_snapshot(engine)
+    since = dt.date(2025, 1, 1)
+    moment, installed = changes.comparison_moment(changes.known_at(since), now.observations)
+    assert moment == installed == SEEDED
+    ch = changes.compare(load_snapshot(engine, moment), now, Settings(), since, TODAY, installed=installed)
+    assert list(zip(ch.new["indicator"], ch.new["value"])) == [("bedrijven", 470.0)]
+    assert "(toen nog niet in het dashboard)" not in set(tables.status_changes_table(ch)["Was"])
+    assert changes.headline(ch).startswith("Sinds de installatie op 1-6-2025: 1 KPI met nieuwe metingen")
+    assert changes.comparison_text(ch, "–").startswith(
+        "De gekozen datum ligt vóór de installatie van het dashboard (1-6-2025 14:00). Vergeleken worden daarom "
+        "de startgegevens van de installatie met de gegevens nu")
+    # A date after the installation is compared as chosen.
+    assert changes.comparison_moment(changes.known_at(MEETING), now.observations) == (changes.known_at(MEETING), None)

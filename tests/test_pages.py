@@ -157,3 +157,13 @@ def test_target_tables_show_counts_without_decimals_and_dutch_dates(monkeypatch,
     assert at.number_input(key="target_baseline").proto.format == "%.0f"  # 3800, not 3800.00
     assert "Huidige versie 1: Binnenstadakkoord ondertekend (geldig vanaf 7-2-2018)" in texts(at)  # not 2018-02-07
     assert at.dataframe[0].value["Doel"].iloc[0] == "5.000"
+
+
+def test_changes_page_after_a_fresh_install_lists_no_start_data_as_new(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="wijzigingen")  # default: four weeks back, before the install
+    assert not at.exception and not at.error
+    body = texts(at)
+    assert "Geen nieuwe metingen." in body and "Geen statuswijzigingen." in body
+    assert "Sinds de installatie op " in body and ": 0 KPI's met nieuwe metingen" in body
+    assert "Vergeleken worden daarom de startgegevens van de installatie met de gegevens nu" in body
+    assert "nog geen KPI" not in body and "UTC" not in body

@@ -342,6 +342,9 @@ def test_case_12_pages_take_a_time_from_the_url_and_the_time_input(monkeypatch, 
     assert not at.exception
     assert at.time_input(key="report_time").value == dt.time(14, 5)
     assert "de cijfers zoals bekend op 31-1-2026 14:05," in texts(at)
+    from kpi.db import make_engine
+
+    backdate(make_engine(sqlite_url), dt.datetime(2026, 1, 1))  # installed before that date: compared as chosen
     at = run_app(monkeypatch, sqlite_url, page="wijzigingen", query={"sinds": "2026-01-31"})
     assert not at.exception and at.time_input(key="changes_time").value is None
     at.time_input(key="changes_time").set_value(dt.time(9, 30)).run()

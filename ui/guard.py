@@ -1,6 +1,8 @@
 """What the app bounds itself at the HTTP layer, when started as `streamlit run server.py`:
 file uploads only from sessions logged in as editor, no public /_stcore/metrics, and no
 framing by other sites (Content-Security-Policy frame-ancestors and X-Frame-Options).
+It also declares the page language Dutch: Streamlit's index.html says `<html lang="en">`,
+which makes screen readers read Dutch text with English pronunciation (WCAG 3.1.1).
 
 Streamlit accepts a PUT to /_stcore/upload_file/SESSION/FILE from any open session that
 holds the XSRF cookie, whether or not the page shows a file uploader; only this middleware
@@ -16,6 +18,8 @@ _lock = threading.Lock()
 
 UPLOAD_PATH = "/_stcore/upload_file/"
 METRICS_PATH = "/_stcore/metrics"
+# Same length, so Content-Length stays right without touching the headers.
+HTML_LANG = (b'<html lang="en">', b'<html lang="nl">')
 FRAME_HEADERS = [
     (b"content-security-policy", b"frame-ancestors 'self'"),
     (b"x-frame-options", b"SAMEORIGIN"),
@@ -76,11 +80,19 @@ class Guard:
                 await _refuse(send, 403, "Uploaden mag alleen na inloggen als redacteur.")
                 return
 
+        html = False  # this response is the app's (uncompressed) index page
+
         async def send_with_headers(message) -> None:
+            nonlocal html
             if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in FRAME_HEADERS if k not in names]
+                headers = {name.lower(): value for name, value in message.get("headers", [])}
+                html = (headers.get(b"content-type", b"").startswith(b"text/html")
+                        and b"content-encoding" not in headers)
+                extra = [(k, v) for k, v in FRAME_HEADERS if k not in headers]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
+            elif html and message["type"] == "http.response.body" and HTML_LANG[0] in message.get("body", b""):
+                message = {**message, "body": message["body"].replace(*HTML_LANG, 1)}
+                html = False
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

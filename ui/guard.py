@@ -52,6 +52,12 @@ def is_editor_session(session_id: str) -> bool:
         return session_id in _editor_sessions
 
 
+def _page_route(path: str) -> bool:
+    """A request for an app page (which Streamlit answers with index.html), not an asset or API."""
+    return "/_stcore/" not in path and "/static/" not in path and "/media/" not in path \
+        and "/component/" not in path and "." not in path.rsplit("/", 1)[-1]
+
+
 async def _refuse(send, status: int, text: str) -> None:
     body = text.encode("utf-8")
     await send({"type": "http.response.start", "status": status,
@@ -80,6 +86,10 @@ class Guard:
                 await _refuse(send, 403, "Uploaden mag alleen na inloggen als redacteur.")
                 return
 
+        if _page_route(path):
+            # Streamlit gzips index.html on page routes (/overzicht) but not at '/': ask for it
+            # plain, so its language can be set (about 8 kB, once per page load).
+            scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]}
         html = False  # this response is the app's (uncompressed) index page
 
         async def send_with_headers(message) -> None:

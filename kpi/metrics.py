@@ -186,7 +186,7 @@ class KpiResult:
 
     @property
     def last_updated(self) -> pd.Timestamp | None:
-        """When a figure of this KPI was last recorded (import or seed), UTC."""
+        """When a figure of this KPI was last recorded (import or seed), naive UTC as stored."""
         frames = [f for f in (self.series, self.national_series) if not f.empty]
         if not frames:
             return None

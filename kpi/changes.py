@@ -23,22 +23,41 @@ from kpi import formatting as fmt
 from kpi.metrics import KpiResult
 from kpi.service import Snapshot, evaluate_snapshot
 from kpi.settings import Settings
-from kpi.text import target_label
+from kpi.text import INSTALLED_KINDS, target_label
 
 KEY = ["area", "indicator", "peildatum", "precision"]
 _MEASUREMENT = KEY + ["value", "illustrative", "source", "recorded_at"]
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
-    """The last moment of a date (UTC, naive as stored): 'as known on 31-1-2026'."""
-    return dt.datetime.combine(day, dt.time.max)
+    """The last moment of a date in Amsterdam, as stored (naive UTC): 'as known on 31-1-2026'."""
+    return fmt.utc(dt.datetime.combine(day, dt.time.max))
 
 
 def known_at(day: dt.date, at: dt.time | None = None) -> dt.datetime:
-    """'As known at' a date (end of the day) or a time of that date (end of that minute), UTC."""
+    """'As known at' a date (end of the day) or a time of that date (end of that minute), both
+    Amsterdam time as users give it, returned as stored (naive UTC)."""
     if at is None:
         return end_of_day(day)
-    return dt.datetime.combine(day, at.replace(second=59, microsecond=999999))
+    return fmt.utc(dt.datetime.combine(day, at.replace(second=59, microsecond=999999)))
+
+
+def installed_at(observations: pd.DataFrame) -> dt.datetime | None:
+    """When the installation stored its start data (seed and demo figures), as stored (naive
+    UTC); None when no current figure comes from the installation."""
+    mine = observations[observations["batch_kind"].isin(INSTALLED_KINDS)]
+    return None if mine.empty else pd.Timestamp(mine["recorded_at"].max()).to_pydatetime()
+
+
+def comparison_moment(moment: dt.datetime, after: pd.DataFrame) -> tuple[dt.datetime, dt.datetime | None]:
+    """(the moment to compare with, the installation moment when that replaced `moment`).
+
+    Start data from the installation is not news: a date before the installation is compared
+    with the data as installed, not with an empty dashboard (every 2017 figure 'new')."""
+    start = installed_at(after)
+    if start is not None and moment < start:
+        return start, start
+    return moment, None
 
 
 def new_measurements(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
@@ -114,6 +133,7 @@ class Changes:
     before: list[KpiResult] = field(default_factory=list)
     after: list[KpiResult] = field(default_factory=list)
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
+    installed: dt.datetime | None = None  # set when compared with the start data of the installation
 
     @property
     def kpis_with_new_measurements(self) -> list[str]:
@@ -127,8 +147,10 @@ class Changes:
         return all(f.empty for f in (self.new, self.revised, self.removed, self.statuses, self.targets))
 
 
-def compare(before: Snapshot, after: Snapshot, settings: Settings, since: dt.date, until: dt.date) -> Changes:
-    """Compare the data as known at the end of `since` with the data in `after` (on `until`)."""
+def compare(before: Snapshot, after: Snapshot, settings: Settings, since: dt.date, until: dt.date,
+            installed: dt.datetime | None = None) -> Changes:
+    """Compare the data as known at the end of `since` with the data in `after` (on `until`);
+    `installed`: `before` is the installation's start data (`since` lay before it)."""
     old = evaluate_snapshot(before, settings, since)
     new = evaluate_snapshot(after, settings, until)
     return Changes(
@@ -137,7 +159,7 @@ def compare(before: Snapshot, after: Snapshot, settings: Settings, since: dt.dat
         revised=revised_values(before.observations, after.observations),
         removed=removed_measurements(before.observations, after.observations),
         statuses=status_changes(old, new), targets=target_changes(old, new),
-        before=old, after=new, indicators=after.indicators,
+        before=old, after=new, indicators=after.indicators, installed=installed,
     )
 
 
@@ -155,4 +177,15 @@ def headline(ch: Changes) -> str:
         parts.append(n(len(ch.removed), "vervallen waarde", "vervallen waarden"))
     if not ch.targets.empty:
         parts.append(n(len(ch.targets), "gewijzigd doel", "gewijzigde doelen"))
-    return f"Sinds {fmt.peildatum(ch.since, 'dag')}: " + ", ".join(parts) + "."
+    start = (f"Sinds de installatie op {fmt.day(fmt.local(ch.installed))}" if ch.installed is not None
+             else f"Sinds {fmt.peildatum(ch.since, 'dag')}")
+    return f"{start}: " + ", ".join(parts) + "."
+
+
+def comparison_text(ch: Changes, known: str) -> str:
+    """What the page compares, in Dutch; `known`: the 'as known at' moment in words."""
+    if ch.installed is not None:
+        return (f"De gekozen datum ligt vóór de installatie van het dashboard ({fmt.timestamp(ch.installed)}). "
+                "Vergeleken worden daarom de startgegevens van de installatie met de gegevens nu: wat "
+                "sindsdien is geïmporteerd, herzien of verwijderd. De startgegevens zelf zijn niet nieuw.")
+    return f"Vergeleken worden de gegevens zoals bekend op {known} met de gegevens nu."

@@ -9,6 +9,7 @@ from kpi import formatting as fmt
 from kpi.metrics import BELOW_NATIONAL, KpiResult, required_value_at
 from kpi.metrics import year_x as _fy
 from kpi.statuses import STATUSES
+from kpi.text import batch_label, plain
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 BLUE, ORANGE, GREEN, VERMILLION, SKY, GREY, BLACK = (
@@ -30,15 +31,16 @@ PERIODS = (("D", "dag"), ("W", "week"), ("M", "maand"), ("Q", "kwartaal"), ("Y",
 def _hover(frame: pd.DataFrame, unit: str, decimals: int, area: str) -> list[str]:
     texts = []
     for _, r in frame.iterrows():
-        batch = r.get("batch_file") or ""
-        batch_txt = f"<br>Import: {_escape(batch)} (batch {int(r['batch_id'])})" if batch and not pd.isna(r.get("batch_id")) else ""
+        origin = batch_label(r.get("batch_kind"), r.get("batch_file"), r.get("batch_id"))
+        batch_txt = f"<br>Herkomst: {_escape(origin)}" if origin else ""
+        source = plain(r.get("source"))
         flag = f"<br><b>{ILLUSTRATIVE_LABEL}</b>" if r["illustrative"] else ""
         if "counts" in r and not r["counts"]:
             flag += f"<br>{NOT_COUNTED_LABEL}"
         texts.append(
             f"<b>{_escape(area)}</b>: {fmt.value(r['value'], unit, decimals)}"
             f"<br>Peildatum: {fmt.peildatum(r['peildatum'], r['precision'])}"
-            f"<br>Bron: {_escape(str(r['source']))}{batch_txt}{flag}"
+            + (f"<br>Bron: {_escape(source)}" if source else "") + f"{batch_txt}{flag}"
         )
     return texts
 
@@ -226,7 +228,9 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         title=dict(text=_escape(title)), height=height, separators=",.",
         margin=dict(l=10, r=10, t=60, b=10), hovermode="closest",
         legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
-        yaxis=dict(ticksuffix="%" if ind.unit == "procent" else "", autorange="reversed" if ind.unit == "positie" else True,
+        # separators: decimal comma, thousands dot; plotly leaves 4-digit ticks unseparated
+        # ('5000' beside 'Doel 5.000') unless told to separate them too.
+        yaxis=dict(ticksuffix="%" if ind.unit == "procent" else "", separatethousands=True, exponentformat="none", autorange="reversed" if ind.unit == "positie" else True,
                    title="plaats (1 = beste)" if ind.unit == "positie" else None),
         xaxis=dict(title=None),
         template="plotly_white", font=dict(size=15),

@@ -36,7 +36,7 @@ def cmd_status(args, settings: Settings) -> int:
     from kpi.text import target_label, value_text
 
     as_of = args.as_of[0] if args.as_of else None
-    results = evaluate_all(_engine(settings), settings, as_of.date() if as_of else dt.date.today(), as_of=as_of)
+    results = evaluate_all(_engine(settings), settings, fmt.local(as_of).date() if as_of else dt.date.today(), as_of=as_of)
     if args.json:
         print(json.dumps(status_records(results), ensure_ascii=False, indent=2))
         return 0
@@ -74,12 +74,14 @@ def cmd_init(args, settings: Settings) -> int:
 
 
 def _moment(text: str) -> tuple[dt.datetime, bool]:
-    """--as-of: a date (2026-01-31, 31-1-2026: end of that day) or a date and time in UTC
-    (2026-01-31T14:05, '31-1-2026 14:05'), so two imports on one day can be told apart."""
+    """--as-of: a date (2026-01-31, 31-1-2026: end of that day) or a date and time in Amsterdam
+    time (2026-01-31T14:05, '31-1-2026 14:05'), so two imports on one day can be told apart;
+    returned as stored (naive UTC)."""
     from kpi.periods import parse_moment
 
     try:
-        return parse_moment(text)
+        moment, with_time = parse_moment(text)
+        return fmt.utc(moment), with_time
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"‘{text}’ is geen datum of tijdstip; gebruik bijvoorbeeld 2026-01-31 of 2026-01-31T14:05"
@@ -98,7 +100,7 @@ def cmd_report(args, settings: Settings) -> int:
                 stack.enter_context(reports.kaleido_server())
             as_of = args.as_of[0] if args.as_of else None
             data = reports.build(_engine(settings), settings, args.format, as_of=as_of,
-                                 today=as_of.date() if as_of else None)
+                                 today=fmt.local(as_of).date() if as_of else None)
         Path(args.output).write_bytes(data)
     except reports.ReportError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
@@ -109,7 +111,7 @@ def cmd_report(args, settings: Settings) -> int:
     known = ""
     if args.as_of:
         moment, with_time = args.as_of
-        known = f", gegevens zoals bekend op {fmt.timestamp(moment) + ' (UTC)' if with_time else fmt.peildatum(moment.date(), 'dag')}"
+        known = f", gegevens zoals bekend op {fmt.timestamp(moment) if with_time else fmt.peildatum(fmt.local(moment).date(), 'dag')}"
     print(f"Rapport ({args.format}) geschreven naar {args.output}{known}.")
     return 0
 
@@ -119,8 +121,8 @@ def _add_report_parser(sub) -> None:
     r.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx", "csv"])
     r.add_argument("--output", required=True, help="bestand om te schrijven")
     r.add_argument("--as-of", type=_moment, default=None, metavar="DATUM[TTIJD]",
-                   help="de gegevens zoals bekend aan het einde van die dag (UTC), bijv. 2026-01-31, "
-                        "of op een tijdstip (UTC), bijv. 2026-01-31T14:05")
+                   help="de gegevens zoals bekend aan het einde van die dag, bijv. 2026-01-31, "
+                        "of op een tijdstip (Nederlandse tijd), bijv. 2026-01-31T14:05")
     r.set_defaults(func=cmd_report)
 
 
@@ -348,7 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("status", help="toon de KPI-tabel")
     s.add_argument("--json", action="store_true", help="JSON-lijst, één object per KPI")
     s.add_argument("--as-of", type=_moment, default=None, metavar="DATUM[TTIJD]",
-                   help="de stand zoals bekend op een datum (einde van de dag) of tijdstip (UTC), "
+                   help="de stand zoals bekend op een datum (einde van de dag) of tijdstip (Nederlandse tijd), "
                         "bijv. 2026-11-23T14:05")
     s.set_defaults(func=cmd_status)
     d = sub.add_parser("demo", help="illustratieve (demo)waarden tellen of verwijderen")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from babel.numbers import format_decimal
@@ -12,6 +13,7 @@ from babel.numbers import format_decimal
 from kpi.periods import YEAR
 
 MINUS = "\u2212"  # a real minus sign reads better on a projector than a hyphen
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")  # where the users live; stored times are naive UTC
 
 
 def rounded(value: float, decimals: int = 0) -> Decimal:
@@ -111,11 +113,28 @@ def peildatum(day: dt.date | pd.Timestamp | None, precision: str) -> str:
     return f"{day.day}-{day.month}-{day.year}"
 
 
+def local(moment: dt.datetime | pd.Timestamp) -> dt.datetime:
+    """A stored moment (naive UTC) as naive local time in Europe/Amsterdam (CET/CEST)."""
+    moment = pd.Timestamp(moment).to_pydatetime()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def utc(moment: dt.datetime) -> dt.datetime:
+    """A naive local time in Europe/Amsterdam as naive UTC, the way times are stored.
+
+    In the autumn hour that occurs twice, the first (summer time) is meant; a spring time that
+    does not exist moves on by the hour skipped."""
+    return moment.replace(tzinfo=LOCAL_ZONE).astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def timestamp(moment: dt.datetime | pd.Timestamp | None) -> str:
-    """'22-11-2026 14:05' (UTC as stored)."""
-    if moment is None or moment is pd.NaT:
+    """A stored moment (naive UTC) in Amsterdam time: '22-11-2026 15:05'."""
+    if moment is None or moment is pd.NaT or (isinstance(moment, float) and math.isnan(moment)):
         return "–"
-    return f"{moment.day}-{moment.month}-{moment.year} {moment:%H:%M}"
+    shown = local(moment)
+    return f"{shown.day}-{shown.month}-{shown.year} {shown:%H:%M}"
 
 
 def euro(amount: float | None) -> str:

@@ -122,6 +122,7 @@ class Measurement:
     batch_id: int | None = None
     batch_file: str = ""
     recorded_at: pd.Timestamp | None = None
+    batch_kind: str = ""  # seed | demo (installed with the app) | observaties (an import)
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ class KpiResult:
 
     @property
     def last_updated(self) -> pd.Timestamp | None:
-        """When a figure of this KPI was last recorded (import or seed), UTC."""
+        """When a figure of this KPI was last recorded (import or seed), naive UTC as stored."""
         frames = [f for f in (self.series, self.national_series) if not f.empty]
         if not frames:
             return None
@@ -224,6 +225,7 @@ def _measurement(row) -> Measurement:
         source=row["source"], note=row.get("note", ""), illustrative=bool(row["illustrative"]),
         batch_id=None if pd.isna(row.get("batch_id")) else int(row["batch_id"]),
         batch_file=row.get("batch_file") or "", recorded_at=row.get("recorded_at"),
+        batch_kind=row.get("batch_kind") or "",
     )
 
 

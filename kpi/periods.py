@@ -60,7 +60,8 @@ def parse_moment(text: str) -> tuple[dt.datetime, bool]:
     '2026-11-23T14:05' or '23-11-2026 14:05'; ValueError otherwise.
 
     A date alone means the end of that day; a time means the end of that minute, so that a
-    change recorded at 14:05:30 counts as known at 14:05. Times are UTC, as stored.
+    change recorded at 14:05:30 counts as known at 14:05. Times are local (Amsterdam), as users
+    give them; kpi.formatting.utc turns them into stored time.
     """
     m = _TIME_RE.match(str(text))
     if not m:

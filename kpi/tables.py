@@ -14,7 +14,15 @@ from kpi import statuses
 from kpi.changes import Changes
 from kpi.metrics import BELOW_NATIONAL, KpiResult
 from kpi.periods import iso_peildatum
-from kpi.text import relative_decimals, summary_sentence, target_label
+from kpi.text import (
+    batch_label,
+    kind_label,
+    plain,
+    relative_decimals,
+    summary_sentence,
+    target_label,
+    who_label,
+)
 from kpi.text import value_text as newest_value_text
 
 # ---- one KPI ---------------------------------------------------------------------------
@@ -108,10 +116,10 @@ def provenance_table(r: KpiResult, limit: int | None = None) -> pd.DataFrame:
         "Waarde": [fmt.value(v, ind.unit, ind.decimals) for v in df["value"]],
         "Illustratief": [("ja – telt mee" if c else "ja – telt niet mee") if i else "nee"
                          for i, c in zip(df["illustrative"], df["counts"])],
-        "Bron": df["source"],
-        "Toelichting": df["note"],
-        "Import": [f"{f} (batch {int(b)})" if f and not pd.isna(b) else "" for f, b in zip(df["batch_file"], df["batch_id"])],
-        "Vastgelegd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in df["recorded_at"]],
+        "Bron": [plain(s) for s in df["source"]],
+        "Toelichting": [plain(n) for n in df["note"]],
+        "Herkomst": [batch_label(k, f, b) for k, f, b in zip(df["batch_kind"], df["batch_file"], df["batch_id"])],
+        "Vastgelegd": [fmt.timestamp(pd.Timestamp(t)) for t in df["recorded_at"]],
     })
 
 
@@ -202,17 +210,17 @@ def _measurement_table(ch: Changes, frame: pd.DataFrame, columns: list[str], cel
 
 def new_table(ch: Changes) -> pd.DataFrame:
     """The new measurements as a Dutch table."""
-    return _measurement_table(ch, ch.new, ["Waarde", "Bron", "Vastgelegd (UTC)"], lambda m, v: {
+    return _measurement_table(ch, ch.new, ["Waarde", "Bron", "Vastgelegd"], lambda m, v: {
         "Waarde": v(m["value"], bool(m["illustrative"])), "Bron": m["source"],
-        "Vastgelegd (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
+        "Vastgelegd": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
 
 
 def revised_table(ch: Changes) -> pd.DataFrame:
     """The revised values as a Dutch table: was, is, and when."""
-    return _measurement_table(ch, ch.revised, ["Was", "Is nu", "Bron", "Herzien op (UTC)"], lambda m, v: {
+    return _measurement_table(ch, ch.revised, ["Was", "Is nu", "Bron", "Herzien op"], lambda m, v: {
         "Was": v(m["value_before"], bool(m["illustrative_before"])),
         "Is nu": v(m["value_after"], bool(m["illustrative_after"])),
-        "Bron": m["source_after"], "Herzien op (UTC)": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
+        "Bron": m["source_after"], "Herzien op": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
 
 
 def removed_table(ch: Changes) -> pd.DataFrame:
@@ -225,7 +233,7 @@ def status_changes_table(ch: Changes) -> pd.DataFrame:
     """The status changes as a Dutch table."""
     return pd.DataFrame({
         "KPI": ch.statuses["name"],
-        "Was": [s if s else "(nog geen KPI)" for s in ch.statuses["status_before"]],
+        "Was": [s if s else "(toen nog niet in het dashboard)" for s in ch.statuses["status_before"]],
         "Is nu": ch.statuses["status_after"],
         "Waarom": ch.statuses["reason_after"],
     }, columns=["KPI", "Was", "Is nu", "Waarom"])
@@ -245,25 +253,38 @@ def _year(v) -> str:
     return str(int(v)) if pd.notna(v) else "–"
 
 
-def target_history_table(history: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Every target version (repository.load_target_history) with who recorded it and when."""
+def target_history_table(history: pd.DataFrame, indicators: dict) -> pd.DataFrame:
+    """Every target version (repository.load_target_history) with who recorded it and when;
+    `indicators` maps a code to its Indicator, whose unit and decimals format the values
+    (a count as '3.800', not '3.800,0')."""
+    def name(code: str) -> str:
+        ind = indicators.get(code)
+        return ind.name if ind is not None else code
+
+    def value(code: str, v) -> str:
+        ind = indicators.get(code)
+        if not pd.notna(v):
+            return "–"
+        return fmt.number(v, 1) if ind is None else fmt.value(v, ind.unit, ind.decimals)
+
+    codes = history["indicator"]
     return pd.DataFrame({
-        "KPI": history["indicator"].map(lambda c: names.get(c, c)),
+        "KPI": [name(c) for c in codes],
         "Versie": history["version"],
-        "Basis": [fmt.number(v, 1) if pd.notna(v) else "–" for v in history["baseline_value"]],
+        "Basis": [value(c, v) for c, v in zip(codes, history["baseline_value"])],
         "Basisjaar": [_year(v) for v in history["baseline_year"]],
-        "Doel": [fmt.number(v, 1) if pd.notna(v) else ("onder landelijk" if c == BELOW_NATIONAL else "–")
-                 for v, c in zip(history["target_value"], history["comparison"])],
+        "Doel": [value(code, v) if pd.notna(v) else ("onder landelijk" if c == BELOW_NATIONAL else "–")
+                 for code, v, c in zip(codes, history["target_value"], history["comparison"])],
         "Doeljaar": [_year(v) for v in history["target_year"]],
         # The akkoord's year, else the planning horizon the regiegroep set (an assumption).
         "Horizon": [_year(y) if pd.notna(y) else (f"{int(h)} (aanname)" if pd.notna(h) else "–")
                     for y, h in zip(history["target_year"], history["horizon_year"])],
-        "Landelijk bij de start": [fmt.number(v, 1) if pd.notna(v) else "–" for v in history["baseline_benchmark"]],
+        "Landelijk bij de start": [value(c, v) for c, v in zip(codes, history["baseline_benchmark"])],
         "Geldig vanaf": [fmt.peildatum(pd.Timestamp(d), "dag") for d in history["valid_from"]],
         "Reden": history["reason"],
         "Bron": history["source"],
-        "Door": history["created_by"],
-        "Vastgelegd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in history["created_at"]],
+        "Door": [who_label(u) for u in history["created_by"]],
+        "Vastgelegd": [fmt.timestamp(pd.Timestamp(t)) for t in history["created_at"]],
     })
 
 
@@ -275,7 +296,7 @@ def events_table(events: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
         "KPI": [names.get(c, c) if c else "Alle KPI's" for c in events["indicator"]],
         "Gebied": [a or "Alle gebieden" for a in events["area"]],
         "Door": events["created_by"],
-        "Vastgelegd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in events["created_at"]],
+        "Vastgelegd": [fmt.timestamp(pd.Timestamp(t)) for t in events["created_at"]],
     })
 
 
@@ -289,15 +310,15 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
     """Import history (repository.load_batches): file, checksum, counts, user, time, undone."""
     return pd.DataFrame({
         "Batch": batches["id"],
-        "Soort": batches["kind"],
+        "Soort": [kind_label(k) for k in batches["kind"]],
         "Bestand": batches["filename"],
         "SHA-256": batches["sha256"].str[:16],
         "Rijen": batches["rows_total"],
         "Nieuw": batches["rows_added"],
         "Gewijzigd": batches["rows_changed"],
         "Ongewijzigd": batches["rows_unchanged"],
-        "Door": batches["created_by"],
-        "Tijd (UTC)": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
+        "Door": [who_label(u) for u in batches["created_by"]],
+        "Tijd": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
         "Ongedaan gemaakt": [fmt.timestamp(pd.Timestamp(t)) if pd.notna(t) else "" for t in batches["undone_at"]],
     })
 

@@ -2,8 +2,78 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from kpi import formatting as fmt
 from kpi.metrics import BELOW_NATIONAL, KpiResult
+
+# Batches the installation itself makes (kpi/seed.py), as against an editor's import.
+INSTALLED_KINDS = {"seed": "startgegevens bij de installatie", "demo": "demoreeks bij de installatie"}
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def plain(value) -> str:
+    """Stored optional text for display: '' for a missing value, never 'None' or 'nan'."""
+    return "" if _missing(value) else str(value)
+
+
+BATCH_KINDS = {"seed": "startgegevens", "demo": "demoreeks", "observaties": "cijfers", "doelen": "doelen",
+               "acties": "acties"}
+INSTALLER = "seed"  # created_by of the batches the installation makes
+
+
+def kind_label(kind) -> str:
+    """A batch's kind in Dutch words: 'startgegevens', 'demoreeks', 'cijfers', 'doelen', 'acties'."""
+    return BATCH_KINDS.get(plain(kind), plain(kind))
+
+
+def who_label(user) -> str:
+    """Who recorded something: the user, or 'installatie' for what the installation stored."""
+    return "installatie" if plain(user) == INSTALLER else plain(user)
+
+
+def batch_label(kind, filename, batch_id) -> str:
+    """Where a stored figure came from, in words: 'startgegevens bij de installatie',
+    'demoreeks bij de installatie' or 'import cijfers.csv (nr. 7)'; '' when not known."""
+    if not _missing(kind) and kind in INSTALLED_KINDS:
+        return INSTALLED_KINDS[kind]
+    if _missing(filename) or not filename:
+        return ""
+    return f"import {filename}" + ("" if _missing(batch_id) else f" (nr. {int(batch_id)})")
+
+
+def recorded_text(kind, recorded_at) -> str:
+    """When and how a figure entered the dashboard: 'ingelezen bij de installatie op 23-11-2026'
+    (start or demo data: only the day matters) or 'geïmporteerd op 1-3-2027 15:05'."""
+    if _missing(recorded_at):
+        return "vastlegging onbekend"
+    if not _missing(kind) and kind in INSTALLED_KINDS:
+        return f"ingelezen bij de installatie op {fmt.day(fmt.local(recorded_at))}"
+    return f"geïmporteerd op {fmt.timestamp(recorded_at)}"
+
+
+def currency_text(r: KpiResult) -> str:
+    """What is true about the newest figure's age: 'Cijfer van 2017, ingelezen bij de installatie
+    op 23-11-2026' or 'Cijfer van 1-3-2027, geïmporteerd op 1-3-2027 15:05'."""
+    m = r.latest
+    if m is None:
+        return "Nog geen cijfer."
+    return f"Cijfer van {fmt.peildatum(m.peildatum, m.precision)}, {recorded_text(m.batch_kind, m.recorded_at)}"
+
+
+def newest_recorded_text(results: list[KpiResult]) -> str:
+    """For the overview: the newest figure's entry ('Laatste import: 1-3-2027 15:05'), or that
+    every figure shown is start data ('Cijfers ingelezen bij de installatie op 23-11-2026')."""
+    shown = [r.latest for r in results if r.latest is not None and not _missing(r.latest.recorded_at)]
+    if not shown:
+        return "Nog geen cijfers."
+    newest = max(shown, key=lambda m: pd.Timestamp(m.recorded_at))
+    if newest.batch_kind in INSTALLED_KINDS:
+        return f"Cijfers {recorded_text(newest.batch_kind, newest.recorded_at)}"
+    return f"Laatste import: {fmt.timestamp(newest.recorded_at)}"
 
 
 def target_label(r: KpiResult) -> str:

@@ -399,7 +399,7 @@ def changes_table(changes: pd.DataFrame, themes: pd.DataFrame | None = None) -> 
             "Was": "(nieuw)" if r.status_before is None else status_label(r.status_before),
             "Is nu": "(vervallen)" if r.status_after is None else status_label(r.status_after),
             "Toelichting": _text(r.note),
-            "Vastgelegd (UTC)": "–" if r.recorded_at is None or pd.isna(r.recorded_at)
+            "Vastgelegd": "–" if r.recorded_at is None or pd.isna(r.recorded_at)
             else fmt.timestamp(pd.Timestamp(r.recorded_at)),
         })
-    return pd.DataFrame(rows, columns=["Actie", "Thema", "Was", "Is nu", "Toelichting", "Vastgelegd (UTC)"])
+    return pd.DataFrame(rows, columns=["Actie", "Thema", "Was", "Is nu", "Toelichting", "Vastgelegd"])

@@ -8,7 +8,7 @@ import streamlit as st
 from kpi import formatting as fmt
 from kpi.metrics import BELOW_NATIONAL, horizon_text
 from kpi.tables import kpi_events_table
-from kpi.text import summary_sentence, target_short, value_text
+from kpi.text import currency_text, summary_sentence, target_short, value_text
 from ui import data, frame
 from ui.components import md, status_badge
 from ui.werkplan_parts import kpi_section
@@ -35,7 +35,7 @@ def render() -> None:
     status_badge(r.status)
     st.markdown(md(summary_sentence(r)))
     st.caption(f"Waarom deze status: {md(r.status_reason)} · "
-               f"Laatst bijgewerkt: {fmt.timestamp(r.last_updated)} (UTC)")
+               f"{md(currency_text(r))}")
 
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Nieuwste waarde", value_text(r),

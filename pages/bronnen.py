@@ -39,8 +39,8 @@ def render() -> None:
                           for i, rule in enumerate(statuses.RULES, start=1)))
 
     st.subheader("Doelen en hun versies")
-    names = {r.indicator.code: r.indicator.name for r in results}
-    st.dataframe(target_history_table(data.target_history(), names), hide_index=True, key="target_history")
+    indicators = {r.indicator.code: r.indicator for r in results}
+    st.dataframe(target_history_table(data.target_history(), indicators), hide_index=True, key="target_history")
 
 
 if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame

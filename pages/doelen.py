@@ -52,15 +52,17 @@ def render() -> None:
             f"Nu geldig: versie {in_force.version}: {md(in_force.reason)} (geldig vanaf {fmt.day(in_force.valid_from)}).")
         st.markdown(f"{now}  \nGepland: versie {t.version}: {md(t.reason)} (geldig vanaf {fmt.day(t.valid_from)}). "
                     "Het formulier toont de geplande versie; een nieuwe versie bouwt daarop voort.")
+    # The KPI's own decimals: a count as 3800, not 3800.00 (the box itself cannot show 3.800).
+    number_format = f"%.{by_code[code].indicator.decimals}f"
 
     with st.form("target_form"):
         comparison = st.radio("Vergelijking", COMPARISONS, index=COMPARISONS.index(t.comparison),
                               horizontal=True, format_func=COMPARISON_LABELS.get)
         c1, c2 = st.columns(2)
-        baseline = c1.number_input("Basiswaarde", value=t.baseline_value, format="%.2f", key="target_baseline")
+        baseline = c1.number_input("Basiswaarde", value=t.baseline_value, format=number_format, key="target_baseline")
         baseline_year = c2.number_input("Basisjaar", value=t.baseline_year, step=1, min_value=1990,
                                         max_value=2100, key="target_baseline_year")
-        target_value = c1.number_input("Doelwaarde", value=t.target_value, format="%.2f", key="target_value")
+        target_value = c1.number_input("Doelwaarde", value=t.target_value, format=number_format, key="target_value")
         target_year = c2.number_input("Doeljaar (leeg = geen)", value=t.target_year, step=1, min_value=1990,
                                       max_value=2100, key="target_year")
         # Issue 8's two fields travel with every version, so a revision keeps them unless changed.
@@ -69,7 +71,7 @@ def render() -> None:
                                   help="Alleen als het akkoord geen doeljaar noemt: het jaar waarin de "
                                        "regiegroep het doel wil halen. Wordt als aanname getoond.")
         benchmark = c2.number_input("Landelijk cijfer bij de start (leeg = geen)", value=t.baseline_benchmark,
-                                    format="%.2f", key="target_benchmark",
+                                    format=number_format, key="target_benchmark",
                                     help="Bij een doel onder het landelijke cijfer: het landelijke cijfer dat "
                                          "het akkoord zelf naast de basiswaarde noemt.")
         # A revision of a scheduled version is by default valid from the same later date.
@@ -107,8 +109,8 @@ def render() -> None:
     st.session_state["target_form_opened"] = (code, t.version)
 
     st.subheader("Alle versies van dit doel")
-    names = {r.indicator.code: r.indicator.name for r in results}
-    st.dataframe(target_history_table(history[history["indicator"] == code], names).drop(columns="KPI"),
+    indicators = {r.indicator.code: r.indicator for r in results}
+    st.dataframe(target_history_table(history[history["indicator"] == code], indicators).drop(columns="KPI"),
                  hide_index=True, key="target_versions")
 
 

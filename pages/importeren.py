@@ -7,6 +7,7 @@ import streamlit as st
 from kpi import formatting as fmt
 from kpi import importer
 from kpi.importer.actions import preview_table as action_preview_table
+from kpi.importer.guide import IMPORT_GUIDE, IMPORT_GUIDE_TITLE
 from kpi.tables import preview_table, problems_table
 from ui import auth, data, frame
 
@@ -17,8 +18,10 @@ def render() -> None:
     st.markdown(
         "Upload een CSV- of Excelbestand met nieuwe cijfers (LISA, Locatus, bezoekersonderzoek, ranking) of "
         "met herziene doelen, of de actielijst van het werkplan. Eerst ziet u wat er verandert; pas na **Opslaan** wordt alles in één keer "
-        "vastgelegd. De opmaak staat in de README (*Importformaten*)."
+        "vastgelegd."
     )
+    with st.expander(IMPORT_GUIDE_TITLE, icon=":material/help:"):
+        st.markdown(IMPORT_GUIDE)
     if msg := st.session_state.pop("import_flash", None):
         st.success(msg)
 

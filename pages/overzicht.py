@@ -4,6 +4,7 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import statuses
+from kpi.text import newest_recorded_text
 from ui import data, frame
 from ui.components import kpi_card, md
 
@@ -17,8 +18,7 @@ def render() -> None:
     st.markdown(" · ".join(f"**{n}** {s}" for s, n in counts) or "Nog geen KPI's.")
     if shaky:
         st.caption(f"{fmt.number(shaky)} van de {fmt.number(len(results))} oordelen rusten op illustratieve waarden.")
-    newest = max((r.latest.recorded_at for r in results if r.latest is not None), default=None)
-    st.caption(f"Laatst bijgewerkt: {fmt.timestamp(newest)} (UTC). "
+    st.caption(f"{md(newest_recorded_text(results))}. "
                "Status volgens de regels onder *Bronnen en definities*.")
 
     st.page_link(frame.page("vergadering"), label="Vergadermodus (voor de beamer)", icon=":material/co_present:")

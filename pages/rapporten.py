@@ -41,7 +41,7 @@ def render() -> None:
         default_time = dt.time.fromisoformat(str(st.query_params.get("tijd", "")))
     except ValueError:
         default_time = None
-    at_time = time_col.time_input("Tijdstip (UTC; leeg: einde van de dag)", value=default_time, step=60,
+    at_time = time_col.time_input("Tijdstip (leeg: einde van de dag)", value=default_time, step=60,
                                   key="report_time", help="Twee imports op één dag zijn zo uit elkaar te houden.")
     if day != today or at_time is not None:
         st.query_params["stand"] = day.isoformat()

@@ -41,18 +41,19 @@ def render() -> None:
     day_col, time_col = st.columns([2, 1])
     since = day_col.date_input("Sinds (bijvoorbeeld de datum van de vorige vergadering)", value=default,
                                max_value=today, format="DD-MM-YYYY", key="changes_since")
-    at_time = time_col.time_input("Tijdstip (UTC; leeg: einde van de dag)", value=_query_time(), step=60,
+    at_time = time_col.time_input("Tijdstip (leeg: einde van de dag)", value=_query_time(), step=60,
                                   key="changes_time", help="Twee imports op één dag zijn zo uit elkaar te houden.")
     st.query_params["sinds"] = since.isoformat()
     if at_time is not None:
         st.query_params["tijd"] = at_time.strftime("%H:%M")
     elif "tijd" in st.query_params:
         del st.query_params["tijd"]
-    moment = changes.known_at(since, at_time)
-    ch = changes.compare(data.snapshot(moment), data.snapshot(), data.settings(), since, today)
+    now = data.snapshot()
+    moment, installed = changes.comparison_moment(changes.known_at(since, at_time), now.observations)
+    ch = changes.compare(data.snapshot(moment), now, data.settings(), since, today, installed=installed)
 
     st.markdown(f"**{md(changes.headline(ch))}**")
-    st.caption(f"Vergeleken worden de gegevens zoals bekend op {md(known_at(moment))} met de gegevens nu.")
+    st.caption(md(changes.comparison_text(ch, known_at(moment))))
 
     _section("Nieuwe metingen", tables.new_table(ch), "Geen nieuwe metingen.", "changes_new")
     _section("Herziene waarden", tables.revised_table(ch), "Geen herziene waarden.", "changes_revised")
@@ -63,8 +64,11 @@ def render() -> None:
         _section("Gewijzigde doelen", tables.target_changes_table(ch), "", "changes_targets")
     changes_section(since)
 
-    st.subheader(f"Het dashboard zoals bekend op {fmt.peildatum(since, 'dag')}"
-                 + (f" {at_time:%H:%M} (UTC)" if at_time is not None else ""))
+    if installed is not None:
+        st.subheader(f"Het dashboard bij de installatie op {fmt.day(fmt.local(installed))}")
+    else:
+        st.subheader(f"Het dashboard zoals bekend op {fmt.peildatum(since, 'dag')}"
+                     + (f" {at_time:%H:%M}" if at_time is not None else ""))
     if ch.before:
         st.dataframe(tables.status_table(ch.before), hide_index=True, key="changes_as_known")
     else:

@@ -24,6 +24,7 @@ def backdate(engine, moment: dt.datetime = SEEDED) -> None:
         conn.execute(sa.update(schema.observations).values(recorded_at=moment))
         conn.execute(sa.update(schema.targets).values(created_at=moment))
         conn.execute(sa.update(schema.import_batches).values(created_at=moment))
+        repository.touch_data_version(conn)  # a running app's caches see the change, as after an import
 
 
 def revise(engine, indicator: str, area: str, peildatum: dt.date, value: float, at: dt.datetime,
@@ -100,9 +101,10 @@ def test_status_changes_compare_two_evaluations():
 
 
 def test_end_of_day_includes_the_whole_date():
-    end = changes.end_of_day(MEETING)
-    assert end.date() == MEETING and end > dt.datetime(2026, 1, 31, 23, 59, 59)
-    assert end < dt.datetime(2026, 2, 1)
+    """The end of the day in Amsterdam, as stored (naive UTC): one hour earlier in winter, two in summer."""
+    assert changes.end_of_day(MEETING) == dt.datetime(2026, 1, 31, 22, 59, 59, 999999)
+    assert changes.end_of_day(dt.date(2026, 7, 1)) == dt.datetime(2026, 7, 1, 21, 59, 59, 999999)
+    assert changes.known_at(MEETING, dt.time(14, 5)) == dt.datetime(2026, 1, 31, 13, 5, 59, 999999)
 
 
 # ---- on both databases ----------------------------------------------------------------------
@@ -132,7 +134,7 @@ def test_compare_since_a_meeting_on_stored_versions(engine):
     table = tables.revised_table(ch)
     assert table.iloc[0].to_dict() == {
         "KPI": "Aantal banen", "Gebied": AREA, "Peildatum": "2025", "Was": "4.210 (illustratief)",
-        "Is nu": "4.300", "Bron": "Herziening", "Herzien op (UTC)": "3-2-2026 09:30"}
+        "Is nu": "4.300", "Bron": "Herziening", "Herzien op": "3-2-2026 10:30"}
     assert tables.new_table(ch)["Waarde"].tolist() == ["470"]
 
 
@@ -150,4 +152,23 @@ def test_a_date_before_the_data_existed_shows_everything_as_new(engine):
                          Settings(), dt.date(2025, 1, 1), TODAY)
     assert ch.before == []
     assert len(ch.new) == len(repository.load_observations(engine))
-    assert tables.status_changes_table(ch)["Was"].unique().tolist() == ["(nog geen KPI)"]
+    assert tables.status_changes_table(ch)["Was"].unique().tolist() == ["(toen nog niet in het dashboard)"]
+
+
+def test_start_data_of_the_installation_is_not_new_since_an_earlier_date(engine):
+    """A fresh install and 'since' four weeks back: the start data is what was installed, not news."""
+    backdate(engine)  # installed on 1-6-2025 12:00 UTC
+    add(engine, "bedrijven", AREA, dt.date(2026, 1, 1), 470.0, REVISED)  # imported later
+    now = load_snapshot(engine)
+    since = dt.date(2025, 1, 1)
+    moment, installed = changes.comparison_moment(changes.known_at(since), now.observations)
+    assert moment == installed == SEEDED
+    ch = changes.compare(load_snapshot(engine, moment), now, Settings(), since, TODAY, installed=installed)
+    assert list(zip(ch.new["indicator"], ch.new["value"])) == [("bedrijven", 470.0)]
+    assert "(toen nog niet in het dashboard)" not in set(tables.status_changes_table(ch)["Was"])
+    assert changes.headline(ch).startswith("Sinds de installatie op 1-6-2025: 1 KPI met nieuwe metingen")
+    assert changes.comparison_text(ch, "–").startswith(
+        "De gekozen datum ligt vóór de installatie van het dashboard (1-6-2025 14:00). Vergeleken worden daarom "
+        "de startgegevens van de installatie met de gegevens nu")
+    # A date after the installation is compared as chosen.
+    assert changes.comparison_moment(changes.known_at(MEETING), now.observations) == (changes.known_at(MEETING), None)

@@ -51,3 +51,21 @@ def test_required_path_runs_from_baseline_to_target_year():
     path = required_path_points(m.evaluate(RANK, RANK_TARGET, df, TODAY))
     assert list(path["y"]) == [53, 25]
     assert [pd.Timestamp(x).year for x in path["x"]] == [2017, 2021]
+
+
+def test_hover_names_an_import_and_leaves_out_a_missing_source():
+    rows = obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4300)])
+    rows["source"] = rows["source"].astype(object)
+    rows.loc[1, ["batch_kind", "batch_file", "batch_id", "source"]] = ["observaties", "lisa.csv", 7, None]
+    fig = kpi_figure(m.evaluate(JOBS, JOBS_TARGET, rows, dt.date(2026, 11, 22)))
+    hovers = next(t for t in fig.data if t.name == f"{AREA} (meting)").hovertext
+    assert hovers[0].endswith("<br>Bron: testbron<br>Herkomst: startgegevens bij de installatie")
+    assert hovers[1] == f"<b>{AREA}</b>: 4.300<br>Peildatum: 2025<br>Herkomst: import lisa.csv (nr. 7)"
+
+
+def test_axes_use_dutch_separators_also_for_four_digits():
+    """'5.000' on the axis beside 'Doel 5.000', not '5000'; a decimal comma for 7,5."""
+    fig = kpi_figure(m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4300)]),
+                                dt.date(2026, 11, 22)))
+    assert fig.layout.separators == ",."
+    assert fig.layout.yaxis.separatethousands is True and fig.layout.yaxis.exponentformat == "none"

@@ -101,3 +101,23 @@ def test_parse_peildatum(text, expected):
 def test_parse_peildatum_rejects(bad):
     with pytest.raises(ValueError):
         parse_peildatum(bad)
+
+
+@pytest.mark.parametrize("stored, shown", [
+    (dt.datetime(2026, 11, 23, 14, 43), "23-11-2026 15:43"),  # winter: CET, UTC+1
+    (dt.datetime(2026, 7, 1, 9, 30), "1-7-2026 11:30"),  # summer: CEST, UTC+2
+    (dt.datetime(2026, 12, 31, 23, 30), "1-1-2027 00:30"),  # the local date can be the next day
+    (pd.Timestamp("2026-03-29 01:00"), "29-3-2026 03:00"),  # the hour summer time starts
+])
+def test_timestamp_shows_stored_utc_in_amsterdam_time(stored, shown):
+    assert fmt.timestamp(stored) == shown
+
+
+def test_utc_is_the_inverse_of_local():
+    assert fmt.utc(dt.datetime(2026, 11, 23, 15, 43)) == dt.datetime(2026, 11, 23, 14, 43)
+    assert fmt.utc(dt.datetime(2026, 7, 1, 11, 30)) == dt.datetime(2026, 7, 1, 9, 30)
+    assert fmt.local(fmt.utc(dt.datetime(2026, 1, 31, 23, 59, 59, 999999))) == dt.datetime(2026, 1, 31, 23, 59, 59, 999999)
+
+
+def test_timestamp_of_nothing_is_a_dash():
+    assert fmt.timestamp(None) == fmt.timestamp(pd.NaT) == "–"

@@ -6,6 +6,7 @@ middleware is tested as an ASGI callable and in a real `streamlit run server.py`
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import tomllib
 import urllib.error
 import urllib.request
@@ -17,7 +18,8 @@ from tests.browser import ROOT, start_streamlit
 from ui import guard
 
 
-def _call(path: str, method: str = "GET") -> tuple[int, dict[bytes, bytes], bytes, list[str], bool]:
+def _call(path: str, method: str = "GET", page: bytes = b"ok",
+          headers: tuple = ()) -> tuple[int, dict[bytes, bytes], bytes, list[str], bool]:
     """Run one request through Guard around a stub app: status, headers, body, what reached the
     app, and whether the request body was read."""
     reached: list[str] = []
@@ -26,8 +28,9 @@ def _call(path: str, method: str = "GET") -> tuple[int, dict[bytes, bytes], byte
 
     async def app(scope, receive, send):
         reached.append(scope["path"])
-        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
-        await send({"type": "http.response.body", "body": b"ok"})
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html"), *headers]})
+        await send({"type": "http.response.body", "body": page})
 
     async def receive():
         nonlocal body_read
@@ -38,7 +41,10 @@ def _call(path: str, method: str = "GET") -> tuple[int, dict[bytes, bytes], byte
         sent.append(message)
 
     scope = {"type": "http", "path": path, "method": method, "headers": []}
-    asyncio.run(guard.Guard(app)(scope, receive, send))
+    # In a thread of its own: an earlier test in the same process may leave an event loop running
+    # in this thread, and asyncio.run refuses to start beside it.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, guard.Guard(app)(scope, receive, send)).result()
     start = sent[0]
     return start["status"], dict(start["headers"]), sent[1]["body"], reached, body_read
 
@@ -72,6 +78,16 @@ def test_metrics_are_hidden_and_every_response_forbids_foreign_framing():
     assert headers[b"x-frame-options"] == b"SAMEORIGIN"
 
 
+INDEX = b'<!doctype html><html lang="en"><head></head><body></body></html>'
+
+
+def test_the_index_page_declares_dutch_with_the_same_length():
+    status, _, body, _, _ = _call("/overzicht", page=INDEX)
+    assert status == 200 and body == INDEX.replace(b'lang="en"', b'lang="nl"') and len(body) == len(INDEX)
+    # A compressed body is left alone (a replacement there would corrupt it).
+    assert _call("/", page=INDEX, headers=((b"content-encoding", b"gzip"),))[2] == INDEX
+
+
 def _http(url: str, method: str = "GET", data: bytes | None = None) -> tuple[int, object, str]:
     request = urllib.request.Request(url, method=method, data=data)
     try:
@@ -92,7 +108,13 @@ def guarded_server(tmp_path):
 def test_server_py_serves_the_app_behind_the_guard(guarded_server):
     url = guarded_server.url
     status, headers, text = _http(f"{url}/")
-    assert status == 200 and "<html" in text.lower()
+    assert status == 200 and '<html lang="nl">' in text and 'lang="en"' not in text
+    assert int(headers["Content-Length"]) == len(text.encode())
+    # A browser asks for gzip; Streamlit compresses index.html on page routes: still Dutch.
+    request = urllib.request.Request(f"{url}/overzicht", headers={"Accept-Encoding": "gzip, br"})
+    with urllib.request.urlopen(request, timeout=30) as resp:
+        assert resp.headers.get("Content-Encoding") is None
+        assert '<html lang="nl">' in resp.read().decode()
     assert headers["X-Frame-Options"] == "SAMEORIGIN"
     assert headers["Content-Security-Policy"] == "frame-ancestors 'self'"
     assert _http(f"{url}/_stcore/health")[:1] == (200,)

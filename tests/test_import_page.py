@@ -62,7 +62,7 @@ def test_history_lists_the_batch_and_undo_restores(monkeypatch, sqlite_url):
     assert any("ongedaan gemaakt" in s.value for s in at.success)
     open_page(at, "overzicht").run()
     assert at.metric[0].value == "4.210"
-    assert "Bijgewerkt" in texts(at)
+    assert "Cijfer van 2025, ingelezen bij de installatie" in texts(at)
 
 
 def test_preview_shows_values_with_the_indicators_decimals_and_the_change_in_words(monkeypatch, sqlite_url):
@@ -106,3 +106,20 @@ def test_targets_preview_shows_horizon_and_benchmark_changes(monkeypatch, sqlite
         ["banen", "1 \u2192 2", "5.000", "2030 \u2192 2032", "3.800", "\u2013"],
         ["leegstand", "1 \u2192 2", "\u2013", "2030", "21,9", "7,8 \u2192 7,9"],
     ]
+
+def test_the_page_explains_the_format_itself_and_names_the_upload_limit(monkeypatch, sqlite_url):
+    from kpi.importer.guide import IMPORT_GUIDE, IMPORT_GUIDE_TITLE
+    from kpi.settings import Settings
+
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    assert not at.exception
+    assert "README" not in texts(at)  # an editor in the browser has no README at hand
+    assert at.expander[0].label == IMPORT_GUIDE_TITLE
+    assert IMPORT_GUIDE.strip() in [m.value.strip() for m in at.expander[0].markdown]
+    limit = Settings().max_upload_mb
+    assert at.file_uploader[0].label == f"Bestanden (CSV of .xlsx, hoogstens {limit} MB per bestand)"
+    # The example in the guide is a file the importer accepts.
+    example = IMPORT_GUIDE.split("```\n", 2)[1].split("```", 1)[0].encode("utf-8")
+    at.file_uploader[0].upload("voorbeeld.csv", example, "text/csv").run()
+    assert not at.exception and not at.error
+    assert any("ongewijzigd" in i.value for i in at.info), [i.value for i in at.info]

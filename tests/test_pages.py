@@ -1,8 +1,11 @@
 """AppTest for the core pages: no exception, expected values shown, illustrative labelled."""
 
 
+import datetime as dt
+
 import pytest
 
+from kpi import formatting as fmt
 from kpi import repository
 from kpi.db import ensure_ready, make_engine
 from tests.apptest import figure, run_app, texts, values
@@ -17,10 +20,17 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     assert "**Doel:** 5.000" in body and "**Doel:** 500" in body and "onder landelijk (7,0%)" in body
     assert "minimaal 7,5" in body and "top 25 in 2021" in body
     assert "illustratieve waarden (demo)" in body  # banner
+    assert "Een redacteur vervangt ze door echte cijfers." in body
+    assert "demo --remove" not in body  # a command on the server is for editors, not for every viewer
     assert body.count("Illustratief – oordeel rust op demowaarden") == 5
     assert "achter" in body and "op koers" in body
     assert "Aantal banen steeg van 3.800 (2017) naar 4.210 (2025)" in body
-    assert body.count("Bijgewerkt: ") == 5
+    # A fresh install's figures (2017-2025) were not 'bijgewerkt' today: each card says what is true.
+    assert "Bijgewerkt" not in body
+    installed = f"ingelezen bij de installatie op {fmt.day(fmt.local(dt.datetime.now(dt.UTC)))}"
+    assert body.count(f"Cijfer van 2025, {installed}") == 3
+    assert f"Cijfer van 1-1-2025, {installed}" in body and f"Cijfer van 2024, {installed}" in body
+    assert f"Cijfers {installed}. Status volgens" in body
 
 
 def test_overview_without_demo_values_has_no_banner(monkeypatch, sqlite_url):
@@ -47,8 +57,15 @@ def test_kpi_page_from_url(monkeypatch, sqlite_url, code, value):
     assert demo["marker"]["symbol"] == "circle-open" and demo["marker"]["color"] != "white"  # visible in the legend
     assert "Basiswaarde" in names and "Projectie (trend)" in names
     table = at.dataframe[0].value
-    assert {"Peildatum", "Waarde", "Bron", "Illustratief", "Import"} <= set(table.columns)
+    assert {"Peildatum", "Waarde", "Bron", "Illustratief", "Herkomst"} <= set(table.columns)
     assert "ja – telt mee" in set(table["Illustratief"])
+    # Where a figure came from in Dutch words, not a file name, batch number, 'seed' or 'None'.
+    assert set(table["Herkomst"]) == {"startgegevens bij de installatie", "demoreeks bij de installatie"}
+    cells = " ".join(str(v) for v in table.to_numpy().ravel())
+    assert "None" not in cells and "nan" not in cells and "seed" not in cells
+    hovers = " ".join(h for t in fig["data"] for h in (t.get("hovertext") or []))
+    assert "Herkomst: demoreeks bij de installatie" in hovers and "Herkomst: startgegevens bij de installatie" in hovers
+    assert "Import:" not in hovers and "batch" not in hovers and "None" not in hovers and ".csv" not in hovers
     assert at.query_params["kpi"] == [code] or at.query_params["kpi"] == code
 
 
@@ -115,3 +132,38 @@ def test_kpi_page_shows_events_as_plain_text(monkeypatch, sqlite_url):
     annotations = [a["text"] for a in figure(at)["layout"].get("annotations", [])]
     assert any("Lockdown" in a and "&lt;b&gt;" in a for a in annotations)
     assert not any("parkeergarage" in a for a in annotations)  # another KPI's event
+
+
+def test_demo_banner_shows_the_remove_command_to_editors_only(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, editor=True)
+    assert not at.exception
+    banner = at.warning[0].value
+    assert "Vervang ze door echte cijfers via *Importeren*" in banner
+    assert "`.venv/bin/python -m kpi demo --remove`" in banner
+
+
+def test_target_tables_show_counts_without_decimals_and_dutch_dates(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="bronnen")
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("KPI")
+    jobs, rank, vacancy = (table.loc["Aantal banen"], table.loc["Positie in ranking binnensteden"],
+                           table.loc["Leegstand (verkooppunten)"])
+    assert (jobs["Basis"], jobs["Doel"], jobs["Geldig vanaf"]) == ("3.800", "5.000", "7-2-2018")  # not 3.800,0
+    assert (rank["Basis"], rank["Doel"]) == ("plaats 53", "plaats 25")  # not 53,0
+    assert (vacancy["Basis"], vacancy["Doel"], vacancy["Landelijk bij de start"]) == ("21,9%", "onder landelijk", "7,8%")
+    assert table.loc["Rapportcijfer bezoekers", "Doel"] == "7,5"
+    at = run_app(monkeypatch, sqlite_url, page="doelen", editor=True)
+    assert not at.exception
+    assert at.number_input(key="target_baseline").proto.format == "%.0f"  # 3800, not 3800.00
+    assert "Huidige versie 1: Binnenstadakkoord ondertekend (geldig vanaf 7-2-2018)" in texts(at)  # not 2018-02-07
+    assert at.dataframe[0].value["Doel"].iloc[0] == "5.000"
+
+
+def test_changes_page_after_a_fresh_install_lists_no_start_data_as_new(monkeypatch, sqlite_url):
+    at = run_app(monkeypatch, sqlite_url, page="wijzigingen")  # default: four weeks back, before the install
+    assert not at.exception and not at.error
+    body = texts(at)
+    assert "Geen nieuwe metingen." in body and "Geen statuswijzigingen." in body
+    assert "Sinds de installatie op " in body and ": 0 KPI's met nieuwe metingen" in body
+    assert "Vergeleken worden daarom de startgegevens van de installatie met de gegevens nu" in body
+    assert "nog geen KPI" not in body and "UTC" not in body

@@ -96,7 +96,7 @@ def test_pdf_title_page_has_every_kpi_with_value_target_and_status(report, pdf_t
     assert "Binnenstadmonitor" in title and "Stand van het Binnenstadakkoord – Assen binnenstad" in title
     assert "Nieuwste peildatum: 1-1-2025" in title
     assert "Laatste import: 3-2-2026" not in title  # a revision is not an import batch
-    assert "Laatste import: 1-6-2025 12:00 (UTC)" in title
+    assert "Laatste import: 1-6-2025 14:00" in title
     assert "dit rapport bevat illustratieve waarden" in title
     for r in report.results:
         ind = r.indicator

@@ -2,10 +2,18 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from kpi import metrics as m
-from kpi.text import summary_sentence, target_label, target_short
+from kpi.text import (
+    batch_label,
+    currency_text,
+    newest_recorded_text,
+    summary_sentence,
+    target_label,
+    target_short,
+)
 from tests.factories import (
     AREA,
     JOBS,
@@ -50,3 +58,44 @@ def test_summary_without_a_measurement_says_so():
 def test_summary_marks_a_verdict_resting_on_illustrative_values():
     r = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2025, 4100)], illustrative=True), TODAY)
     assert summary_sentence(r).endswith("(Dit oordeel rust op illustratieve waarden, geen metingen.)")
+
+
+def test_start_data_says_installed_not_updated():
+    """A 2017 figure from the installation is not 'bijgewerkt' today: say what is true."""
+    r = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2017, 3800)]), TODAY)  # seed batch, 1-1-2026 00:00 UTC
+    assert currency_text(r) == "Cijfer van 2017, ingelezen bij de installatie op 1-1-2026"
+    assert newest_recorded_text([r]) == "Cijfers ingelezen bij de installatie op 1-1-2026"
+
+
+def test_imported_figure_says_when_in_amsterdam_time():
+    rows = obs([(AREA, "banen", 2017, 3800), (AREA, "banen", "1-3-2027", 4100)])
+    rows.loc[1, ["batch_kind", "batch_file", "batch_id", "recorded_at"]] = [
+        "observaties", "cijfers.csv", 7, pd.Timestamp("2027-03-01 14:05")]
+    r = m.evaluate(JOBS, JOBS_TARGET, rows, dt.date(2027, 3, 2))
+    assert currency_text(r) == "Cijfer van 1-3-2027, geïmporteerd op 1-3-2027 15:05"
+    assert newest_recorded_text([r]) == "Laatste import: 1-3-2027 15:05"
+
+
+@pytest.mark.parametrize("kind, filename, batch_id, label", [
+    ("seed", "data/reference/cijfers.csv", 1, "startgegevens bij de installatie"),
+    ("demo", "data/demo-reeksen.csv", 3, "demoreeks bij de installatie"),
+    ("observaties", "cijfers 2027.xlsx", 12, "import cijfers 2027.xlsx (nr. 12)"),
+    (None, None, None, ""),
+    ("", "", float("nan"), ""),
+])
+def test_batch_label_in_dutch_words(kind, filename, batch_id, label):
+    assert batch_label(kind, filename, batch_id) == label
+
+
+def test_import_history_says_installation_and_kind_in_dutch():
+    from kpi.tables import batches_table
+
+    batches = pd.DataFrame({
+        "id": [1, 2, 3], "kind": ["seed", "demo", "observaties"], "filename": ["a.csv", "b.csv", "lisa.csv"],
+        "sha256": ["", "", "ab" * 32], "rows_total": [5, 5, 1], "rows_added": [5, 5, 1], "rows_changed": [0, 0, 0],
+        "rows_unchanged": [0, 0, 0], "created_by": ["seed", "seed", "anna"],
+        "created_at": [pd.Timestamp("2026-11-23 14:43")] * 3, "undone_at": [pd.NaT, pd.NaT, pd.NaT]})
+    table = batches_table(batches)
+    assert table["Soort"].tolist() == ["startgegevens", "demoreeks", "cijfers"]
+    assert table["Door"].tolist() == ["installatie", "installatie", "anna"]
+    assert table["Tijd"].tolist() == ["23-11-2026 15:43"] * 3

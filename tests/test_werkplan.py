@@ -165,10 +165,10 @@ def test_action_changes_between_two_moments():
     assert werkplan.finished(ch)["code"].tolist() == ["A2"]
     table = werkplan.changes_table(ch, THEMES)
     assert table.values.tolist() == [
-        ["A1 Actie A1", "A compact & compleet", "Gepland", "Loopt", "gestart", "1-3-2026 10:15"],
-        ["A2 Actie A2", "A compact & compleet", "Loopt", "Afgerond", "", "2-3-2026 09:00"],
+        ["A1 Actie A1", "A compact & compleet", "Gepland", "Loopt", "gestart", "1-3-2026 11:15"],  # stored UTC, shown in Amsterdam time
+        ["A2 Actie A2", "A compact & compleet", "Loopt", "Afgerond", "", "2-3-2026 10:00"],
         ["C1 Actie C1", "C bereikbaar", "Loopt", "(vervallen)", "", "–"],
-        ["D1 Actie D1 (illustratief)", "D historisch, cultureel & actief", "(nieuw)", "Gepland", "", "3-3-2026 08:00"],
+        ["D1 Actie D1 (illustratief)", "D historisch, cultureel & actief", "(nieuw)", "Gepland", "", "3-3-2026 09:00"],
     ]
 
 

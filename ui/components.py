@@ -10,7 +10,14 @@ from kpi import formatting as fmt
 from kpi import statuses
 from kpi.charts import sparkline_svg
 from kpi.metrics import BELOW_NATIONAL, KpiResult
-from kpi.text import horizon_label, relative_decimals, summary_sentence, target_label, value_text
+from kpi.text import (
+    currency_text,
+    horizon_label,
+    relative_decimals,
+    summary_sentence,
+    target_label,
+    value_text,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _AUTOLINK = re.compile(r"(?i)(?<=https)(?=\\:)|(?<=http)(?=\\:)|(?<=\bw)(?=ww\\\.)|(?<=\w)(?=@\w)")
@@ -24,14 +31,16 @@ def md(text: object) -> str:
     return _AUTOLINK.sub(WORD_JOINER, _MD_SPECIAL.sub(r"\\\1", str(text)))
 
 
-def illustrative_banner(count: int) -> None:
-    """A visible notice on every page while illustrative values are stored."""
+def illustrative_banner(count: int, editor: bool = False) -> None:
+    """A visible notice on every page while illustrative values are stored; how to remove
+    them only for an editor (a viewer cannot run a command on the server)."""
     if count:
+        how = ("Vervang ze door echte cijfers via *Importeren*, of verwijder ze allemaal met "
+               "`.venv/bin/python -m kpi demo --remove` in de projectmap op de server."
+               if editor else "Een redacteur vervangt ze door echte cijfers.")
         st.warning(
             f"**Let op: dit dashboard bevat {fmt.number(count)} illustratieve waarden (demo), geen "
-            "metingen.** Ze zijn gemarkeerd met ‘illustratief’ en open rondjes in de grafieken. "
-            "Een redacteur vervangt ze door echte cijfers via *Importeren*, of verwijdert ze met "
-            "`python -m kpi demo --remove`.",
+            f"metingen.** Ze zijn gemarkeerd met ‘illustratief’ en open rondjes in de grafieken. {how}",
             icon=":material/warning:",
         )
 
@@ -93,6 +102,6 @@ def kpi_card(r: KpiResult, detail_page) -> None:
         elif r.target.comparison == BELOW_NATIONAL and r.gap_pp is not None:
             st.caption(f"Verschil met landelijk: {fmt.signed(r.gap_pp, 'procent', relative_decimals(r))}")
         st.caption(md(summary_sentence(r)))
-        st.caption(f"Bijgewerkt: {fmt.timestamp(r.last_updated)} (UTC)")
+        st.caption(md(currency_text(r)))
         st.page_link(detail_page, label=f"Details {ind.name.lower()}", icon=":material/show_chart:",
                      query_params={"kpi": ind.code})

@@ -60,9 +60,18 @@ PAGES = (
 )
 
 
-def _st_page(spec: PageSpec) -> st.Page:
+# Streamlit serves the default page at "/" only: /overzicht (a bookmark, a link in a mail) would
+# show its English "Page not found" dialog. The default page therefore reserves another path
+# and the overview is registered a second time, hidden from the menu, at its own URL.
+DEFAULT_RESERVED_URL = "start"
+
+
+def _st_page(spec: PageSpec, alias: bool = False) -> st.Page:
     render = importlib.import_module(f"pages.{spec.module}").render
-    return st.Page(render, title=spec.title, icon=spec.icon, url_path=spec.url, default=spec.default)
+    if spec.default and not alias:
+        return st.Page(render, title=spec.title, icon=spec.icon, url_path=DEFAULT_RESERVED_URL, default=True)
+    return st.Page(render, title=spec.title, icon=spec.icon, url_path=spec.url,
+                   visibility="hidden" if alias else "visible")
 
 
 def page(url: str) -> st.Page:
@@ -77,6 +86,8 @@ def pages() -> dict[str, list[st.Page]]:
     for spec in PAGES:
         if editor or not spec.editors_only:
             nav.setdefault(spec.section, []).append(_st_page(spec))
+            if spec.default:
+                nav[spec.section].append(_st_page(spec, alias=True))
     return nav
 
 
@@ -112,7 +123,7 @@ def run() -> None:
     try:
         data.engine()
         data.start_run()  # the data version, read once per run: part of every cache key
-        illustrative_banner(data.illustrative_count())
+        illustrative_banner(data.illustrative_count(), editor=auth.is_editor())
     except data.DatabaseUnavailable as exc:
         st.error(f"**De gegevens zijn nu niet beschikbaar.** {exc} "
                  "Het dashboard probeert het opnieuw zodra u de pagina ververst.", icon=":material/error:")

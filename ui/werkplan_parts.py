@@ -99,7 +99,7 @@ def meeting_step(since: dt.date) -> None:
 
 
 def changes_section(since: dt.date) -> None:
-    """'Wat is er veranderd': actions whose status changed since `since` (end of that day, UTC)."""
+    """'Wat is er veranderd': actions whose status changed since `since` (end of that day in Amsterdam)."""
     from kpi.changes import end_of_day
 
     wp, before = data.werkplan(), data.werkplan(end_of_day(since))

@@ -226,7 +226,7 @@ def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
         raise ImportRefused(f"Importbatch {batch_id} bestaat niet.")
     if batch["undone_at"] is not None:
         raise ImportRefused(
-            f"Importbatch {batch_id} is al ongedaan gemaakt op {fmt.timestamp(batch['undone_at'])} (UTC)"
+            f"Importbatch {batch_id} is al ongedaan gemaakt op {fmt.timestamp(batch['undone_at'])}"
             f" door {batch['undone_by'] or 'onbekend'}."
         )
     if is_seed_batch(batch["kind"], batch["created_by"]):

@@ -126,18 +126,20 @@ def sources(r: KpiResult) -> list[str]:
 
 
 def known_at(moment: dt.datetime) -> str:
-    """'23-11-2026 (einde van de dag, UTC)' or '23-11-2026 14:05 (UTC)'."""
-    if moment.time() == dt.time.max:
-        return f"{fmt.peildatum(moment.date(), 'dag')} (einde van de dag, UTC)"
-    return f"{fmt.timestamp(moment)} (UTC)"
+    """A stored moment (naive UTC) in Amsterdam time: '23-11-2026 (einde van de dag)' or
+    '23-11-2026 14:05'."""
+    shown = fmt.local(moment)
+    if shown.time() == dt.time.max:
+        return f"{fmt.peildatum(shown.date(), 'dag')} (einde van de dag)"
+    return fmt.timestamp(moment)
 
 
 def currency_lines(report: ReportData) -> list[str]:
     """Dutch lines about the data's currency for title pages."""
-    lines = [f"Gemaakt op {fmt.timestamp(report.generated_at)} (UTC)"]
+    lines = [f"Gemaakt op {fmt.timestamp(report.generated_at)}"]
     if report.as_of is not None:
         lines.append(f"Gegevens zoals bekend op {known_at(report.as_of)}")
     lines.append(f"Status bepaald op {fmt.peildatum(report.today, 'dag')}")
     lines.append(f"Nieuwste peildatum: {report.newest_peildatum}")
-    lines.append(f"Laatste import: {fmt.timestamp(report.last_import)} (UTC)")
+    lines.append(f"Laatste import: {fmt.timestamp(report.last_import)}")
     return lines

@@ -62,20 +62,45 @@ def test_a_write_elsewhere_shows_on_the_next_run_and_unchanged_data_comes_from_t
     assert "Illustratief" not in texts(at)
 
 
-def test_warm_up_at_start_fills_the_cache_the_first_page_uses(monkeypatch, sqlite_url):
-    """server.py runs ui.data.warm_up() when the process starts; the first page then loads nothing."""
-    from ui import data
+WARM_UP_SCRIPT = """
+import json
+from kpi import service
+from tests.apptest import APP
+from streamlit.testing.v1 import AppTest
+from ui import data
 
-    monkeypatch.setenv("KPI_DATABASE_URL", sqlite_url)
-    loads = []
-    real = service.load_snapshot
-    monkeypatch.setattr(service, "load_snapshot", lambda *a, **kw: loads.append(1) or real(*a, **kw))
-    data.warm_up()  # creates, migrates and seeds the new database, then caches today's results
-    assert len(loads) == 1
-    at = run_app(monkeypatch, sqlite_url)
-    assert not at.exception
-    assert [m.value for m in at.metric] == ["4.210", "458", "13,8%", "7,3", "plaats 33"]
-    assert len(loads) == 1
+loads = []
+real = service.load_snapshot
+service.load_snapshot = lambda *a, **kw: loads.append(1) or real(*a, **kw)
+data.warm_up()  # creates, migrates and seeds the new database, then caches today's results
+after_warm_up = len(loads)
+at = AppTest.from_file(APP, default_timeout=60).run()
+print(json.dumps({"after_warm_up": after_warm_up, "after_first_page": len(loads),
+                  "exception": bool(at.exception), "metrics": [m.value for m in at.metric]}))
+"""
+
+
+def test_warm_up_at_start_fills_the_cache_the_first_page_uses(sqlite_url):
+    """server.py runs ui.data.warm_up() when the process starts; the first page then loads nothing.
+
+    In a fresh interpreter, as in a new server process: where Streamlit keeps st.cache_data
+    depends on whether a Runtime already exists in the process, which earlier tests change."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "KPI_DATABASE_URL": sqlite_url, "KPI_EDITOR_PASSWORD": "geheim-test-wachtwoord"}
+    res = subprocess.run([sys.executable, "-c", WARM_UP_SCRIPT], cwd=root, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert out["after_warm_up"] == 1
+    assert not out["exception"]
+    assert out["metrics"] == ["4.210", "458", "13,8%", "7,3", "plaats 33"]
+    assert out["after_first_page"] == 1
 
 
 def test_warm_up_with_the_database_down_only_logs(monkeypatch, tmp_path, caplog):

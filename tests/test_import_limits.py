@@ -6,9 +6,9 @@ subprocess whose peak memory is measured, and nothing is stored; odd but honest 
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -31,34 +31,38 @@ MAX_RSS_MB = 500
 MAX_SECONDS = 20
 
 
-def _rss_of(args: list[str], env: dict) -> tuple[int, str, str, float, float]:
-    """Run args; (exit code, stdout, stderr, seconds, peak RSS in MB of that one process)."""
-    start = time.monotonic()
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # Read the pipes while waiting, then reap with wait4 to get this child's own rusage.
-    import threading
+# `python -m kpi ...` inside a wrapper that writes the process's own peak memory (VmHWM, in kB)
+# to a file when it ends. Not ru_maxrss: on Linux a child's ru_maxrss keeps the high-water mark
+# it inherited from pytest at fork, across exec, so it grew with every test run before it.
+_MEASURED = """
+import os, runpy, sys
+try:
+    sys.argv = ["kpi", *sys.argv[1:]]
+    runpy.run_module("kpi", run_name="__main__", alter_sys=True)
+finally:
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["KPI_TEST_PEAK_FILE"], "w") as out:
+        out.write(peak)
+"""
 
-    chunks = {"out": [], "err": []}
-    readers = [threading.Thread(target=lambda s=s, k=k: chunks[k].append(s.read()), daemon=True)
-               for s, k in ((proc.stdout, "out"), (proc.stderr, "err"))]
-    for t in readers:
-        t.start()
-    deadline = start + 120
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            proc.kill()
-            pid, status, usage = os.wait4(proc.pid, 0)
-            break
-        time.sleep(0.05)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    for t in readers:
-        t.join()
-    out, err = b"".join(chunks["out"]), b"".join(chunks["err"])
-    return (proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"),
-            time.monotonic() - start, usage.ru_maxrss / 1024)
+
+def _rss_of(args: list[str], env: dict) -> tuple[int, str, str, float, float]:
+    """Run `python -m kpi ...`; (exit code, stdout, stderr, seconds, peak RSS in MB of that process)."""
+    assert args[1:3] == ["-m", "kpi"], args
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        start = time.monotonic()
+        try:
+            res = subprocess.run([args[0], "-c", _MEASURED, *args[3:]], cwd=ROOT,
+                                 env={**env, "KPI_TEST_PEAK_FILE": str(peak_file)},
+                                 capture_output=True, timeout=120)
+        except subprocess.TimeoutExpired as exc:
+            raise AssertionError(f"{args[3:]} did not end within 120 s") from exc
+        seconds = time.monotonic() - start
+        peak_mb = int(peak_file.read_text()) / 1024
+    return (res.returncode, res.stdout.decode("utf-8", "replace"), res.stderr.decode("utf-8", "replace"),
+            seconds, peak_mb)
 
 
 def dry_run(db_url: str, path: Path) -> tuple[int, str, float, float]:

@@ -29,6 +29,20 @@ KEY = ["area", "indicator", "peildatum", "precision"]
 _MEASUREMENT = KEY + ["value", "illustrative", "source", "recorded_at"]
 
 
+# The regiegroep meets about every four weeks: "since the last meeting" when no date is given.
+MEETING_INTERVAL = dt.timedelta(days=28)
+
+
+def since_date(text: str, today: dt.date) -> dt.date:
+    """The date of the last meeting from a URL value (?sinds=2026-10-26), else four weeks ago;
+    never after today."""
+    try:
+        since = dt.date.fromisoformat(str(text))
+    except ValueError:
+        since = today - MEETING_INTERVAL
+    return min(since, today)
+
+
 def end_of_day(day: dt.date) -> dt.datetime:
     """The last moment of a date in Amsterdam, as stored (naive UTC): 'as known on 31-1-2026'."""
     return fmt.utc(dt.datetime.combine(day, dt.time.max))

@@ -31,11 +31,7 @@ def _section(title: str, table, empty: str, key: str) -> None:
 
 def render() -> None:
     today = dt.date.today()
-    try:
-        default = dt.date.fromisoformat(str(st.query_params.get("sinds", "")))
-    except ValueError:
-        default = today - dt.timedelta(days=28)
-    default = min(default, today)
+    default = changes.since_date(st.query_params.get("sinds", ""), today)
 
     st.title("Wat is er veranderd?")
     day_col, time_col = st.columns([2, 1])

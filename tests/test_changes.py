@@ -172,3 +172,13 @@ def test_start_data_of_the_installation_is_not_new_since_an_earlier_date(engine)
         "de startgegevens van de installatie met de gegevens nu")
     # A date after the installation is compared as chosen.
     assert changes.comparison_moment(changes.known_at(MEETING), now.observations) == (changes.known_at(MEETING), None)
+
+
+def test_since_date_reads_the_url_or_falls_back_to_four_weeks_ago_and_never_passes_today():
+    from kpi.changes import since_date
+
+    today = dt.date(2026, 11, 23)
+    assert since_date("2026-10-26", today) == dt.date(2026, 10, 26)
+    assert since_date("", today) == dt.date(2026, 10, 26)
+    assert since_date("gisteren", today) == dt.date(2026, 10, 26)
+    assert since_date("2027-01-01", today) == today

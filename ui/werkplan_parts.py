@@ -10,6 +10,7 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import werkplan, werkplan_view
+from kpi.changes import since_date
 from ui import data, frame
 from ui.components import md
 
@@ -65,14 +66,9 @@ def kpi_section(code: str, name: str, status: str) -> None:
 
 
 def meeting_since() -> dt.date:
-    """The last meeting's date from the URL (?sinds=2026-10-26), else four weeks ago (the
-    regiegroep's rhythm); kept in the URL so the screen can be shared."""
-    today = dt.date.today()
-    try:
-        since = dt.date.fromisoformat(str(st.query_params.get("sinds", "")))
-    except ValueError:
-        since = today - dt.timedelta(days=28)
-    since = min(since, today)
+    """The last meeting's date from the URL (kpi.changes.since_date), kept in the URL so the
+    screen can be shared."""
+    since = since_date(st.query_params.get("sinds", ""), dt.date.today())
     st.query_params["sinds"] = since.isoformat()
     return since
 

@@ -16,34 +16,25 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from kpi import importer
+from kpi.importer.parsing import none_if_missing
 
 FORM_NAME = "formulier Werkplan"
-
-
-def _cell(value):
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    if value is pd.NA:
-        return None
-    return value
 
 
 def edit_row(action: Mapping, status: str, note: str) -> pd.DataFrame:
     """The action as it stands (a `load_actions` row) with a new status and note, as one row
     under the headers of an action list."""
     def day(value):
-        value = _cell(value)
+        value = none_if_missing(value)
         return None if value is None else pd.Timestamp(value).date()
 
-    year = _cell(action["year"])
+    year = none_if_missing(action["year"])
     return pd.DataFrame([{
         "code": action["code"], "titel": action["title"], "thema": action["theme"],
-        "eigenaar": action["owner"] or None, "rol": _cell(action["role"]),
+        "eigenaar": action["owner"] or None, "rol": none_if_missing(action["role"]),
         "jaar": None if year is None else str(int(year)), "start": day(action["start"]),
-        "deadline": day(action["due"]), "status": status, "budget": _cell(action["budget"]),
-        "besteed": _cell(action["spent"]), "fonds": _cell(action["fund"]),
+        "deadline": day(action["due"]), "status": status, "budget": none_if_missing(action["budget"]),
+        "besteed": none_if_missing(action["spent"]), "fonds": none_if_missing(action["fund"]),
         "kpis": ",".join(action["kpis"]) or None, "toelichting": note, "bron": action["source"],
     }], dtype=object)
 

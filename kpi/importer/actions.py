@@ -13,7 +13,6 @@ and brings back the ones it replaced.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ from sqlalchemy.engine import Connection
 from kpi import repository, schema, werkplan, werkplan_store
 from kpi.importer.layouts import ACTION_FIELDS
 from kpi.importer.model import ACTIONS, ImportRefused
-from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OTHER_DECIMAL, parse_dates, parse_years
+from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OTHER_DECIMAL, none_if_missing, parse_dates, parse_years
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
 from kpi.periods import DAY
 
@@ -192,11 +191,7 @@ def _comparable(field: str, value):
     """One field's value in a form that compares equal however it was read or stored."""
     if field == "kpis":
         return tuple(sorted(value or ()))
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA:
+    if (value := none_if_missing(value)) is None:
         return None
     if field in ("start", "due"):
         return pd.Timestamp(value).date()

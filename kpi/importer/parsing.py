@@ -40,6 +40,15 @@ _ONLY_COMMA = r"^[+-]?\d*,(?:\d{1,2}|\d{4,})$|\.\d{3},\d"
 _ONLY_POINT = r"^[+-]?\d*\.(?:\d{1,2}|\d{4,})$|,\d{3}\.\d"
 
 
+def none_if_missing(value):
+    """None for every way a cell can be empty (None, NaN, NaT, pd.NA); the value otherwise."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value
+
+
 def per_distinct(values: pd.Series, fn) -> np.ndarray:
     """fn applied once per distinct value, spread back over all rows (an object array).
 

@@ -24,6 +24,7 @@ import pandas as pd
 from kpi.export import CONTROL_CHARACTERS
 from kpi.importer.model import Problem
 from kpi.importer.parsing import Percent
+from kpi.settings import Settings
 
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv"}
 XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
@@ -60,12 +61,13 @@ class Sheet:
 class Limits:
     """The budget of one import file (Settings.max_*); see the README's Beveiliging section."""
 
-    upload_mb: float = 20
-    unpacked_mb: float = 100
-    rows: int = 200_000
-    columns: int = 1_000
-    cells: int = 2_000_000
-    line_chars: int = 100_000
+    # The defaults are Settings' own (declared once there, with their environment variables).
+    upload_mb: float = Settings.max_upload_mb
+    unpacked_mb: float = Settings.max_unpacked_mb
+    rows: int = Settings.max_rows
+    columns: int = Settings.max_columns
+    cells: int = Settings.max_cells
+    line_chars: int = Settings.max_line_chars
 
     @classmethod
     def of(cls, settings) -> Limits:

@@ -307,6 +307,22 @@ def exceptions_on(pg) -> list[str]:
     return [e.inner_text() for e in pg.query_selector_all("[data-testid=stException]")]
 
 
+
+UPLOAD_CSV = "gebied;indicator;jaar;waarde;bron\nAssen binnenstad;banen;2025;4.310;LISA\n"
+
+
+def upload_on_import_page(pg, tmp_path: Path) -> list[int]:
+    """On the Importeren page, upload a one-figure CSV and wait for its preview; the HTTP statuses
+    the upload requests got (the guard answers an upload it refuses with 403)."""
+    path = tmp_path / "cijfers.csv"
+    path.write_text(UPLOAD_CSV, encoding="utf-8")
+    statuses: list[int] = []
+    pg.on("response", lambda r: statuses.append(r.status) if "/_stcore/upload_file/" in r.url else None)
+    pg.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
+    pg.locator("[data-testid=stMain]", has_text="Voorbeeld: 0 nieuw, 1 gewijzigd").wait_for(state="visible")
+    wait_idle(pg)
+    return statuses
+
 def screenshot(pg, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kpi.db import ensure_ready, make_engine
-from tests.browser import exceptions_on, open_page, sqlite_url, wait_idle
+from tests.browser import exceptions_on, open_page, sqlite_url, upload_on_import_page, wait_idle
 
 pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
@@ -39,14 +39,7 @@ def test_editor_uploads_through_the_guard_and_logins_are_logged(guarded, page, t
     wait_idle(page)
     page.locator("[data-testid=stSidebarNav] a", has_text="Importeren").first.click()
     page.wait_for_url("**/importeren")
-    path = tmp_path / "cijfers.csv"
-    path.write_text("gebied;indicator;jaar;waarde;bron\nAssen binnenstad;banen;2025;4.310;LISA\n", encoding="utf-8")
-    # The guard answers an upload it refuses with 403: record what the upload itself got.
-    uploads: list[int] = []
-    page.on("response", lambda r: uploads.append(r.status) if "/_stcore/upload_file/" in r.url else None)
-    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
-    page.locator("[data-testid=stMain]", has_text="Voorbeeld: 0 nieuw, 1 gewijzigd").wait_for(state="visible")
-    wait_idle(page)
+    uploads = upload_on_import_page(page, tmp_path)
     assert exceptions_on(page) == []
     log = guarded.log_text()
     assert "Mislukte inlogpoging als redacteur: tijd 20" in log and "client lokaal" in log

@@ -14,7 +14,7 @@ import werkzeug.serving
 
 from kpi import repository
 from kpi.db import ensure_ready, make_engine
-from tests.browser import exceptions_on, open_page, sqlite_url, wait_idle
+from tests.browser import exceptions_on, open_page, sqlite_url, upload_on_import_page, wait_idle
 from tests.pgserver import free_port
 
 pytest_plugins = ["tests.browser"]
@@ -83,14 +83,7 @@ def test_listed_editor_signs_in_imports_and_is_named_in_the_history(oidc_server,
 
     page.locator("[data-testid=stSidebarNav] a", has_text="Importeren").first.click()
     page.wait_for_url("**/importeren")
-    path = tmp_path / "cijfers.csv"
-    path.write_text("gebied;indicator;jaar;waarde;bron\nAssen binnenstad;banen;2025;4.310;LISA\n", encoding="utf-8")
-    # The guard answers an upload it refuses with 403: record what the upload itself got.
-    uploads: list[int] = []
-    page.on("response", lambda r: uploads.append(r.status) if "/_stcore/upload_file/" in r.url else None)
-    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(path))
-    page.locator("[data-testid=stMain]", has_text="Voorbeeld: 0 nieuw, 1 gewijzigd").wait_for()
-    wait_idle(page)
+    uploads = upload_on_import_page(page, tmp_path)
     assert page.locator("input[aria-label='Vastgelegd als']").input_value() == ANNA_ID
     page.locator("[data-testid=stMain] button", has_text="Opslaan").click()
     page.locator("[data-testid=stMain]", has_text="Opgeslagen als importbatch").wait_for()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import streamlit as st
 
-from ui import auth, data
+from ui import auth, data, styles
 from ui.components import illustrative_banner, md
 
 log = logging.getLogger("binnenstadmonitor")
@@ -91,22 +91,15 @@ def pages() -> dict[str, list[st.Page]]:
     return nav
 
 
-# Static style for the projector view (no data in it): hide the sidebar, larger type.
-_MEETING_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-.block-container {padding-top: 1rem; max-width: 100%;}
-html, body, [data-testid="stMarkdownContainer"] p {font-size: 26px;}
-h1 {font-size: 48px;}
-</style>"""
-
-
 _UNREACHABLE = ("**De gegevens zijn nu niet beschikbaar.** De database is niet bereikbaar of weigert "
                 "de bewerking (bijvoorbeeld alleen-lezen). "
                 "Het dashboard probeert het opnieuw zodra u de pagina ververst.")
 
 
-def _meeting_chrome() -> None:
-    st.html(_MEETING_CSS)
+def _style(meeting: bool) -> None:
+    css = styles.every_page() + (styles.meeting() if meeting else "")
+    if css:
+        st.html(css)
 
 
 def run() -> None:
@@ -114,8 +107,7 @@ def run() -> None:
     st.set_page_config(page_title="Binnenstadmonitor", page_icon="🏙️", layout="wide",
                        initial_sidebar_state="auto")
     nav = st.navigation({k: v for k, v in pages().items() if v}, position="sidebar")
-    if nav.url_path == MEETING_URL:
-        _meeting_chrome()
+    _style(meeting=nav.url_path == MEETING_URL)
     with st.sidebar:
         st.markdown("### Binnenstadmonitor")
         st.caption(f"Binnenstadakkoord · {md(data.settings().area)}")

@@ -1,0 +1,30 @@
+"""Static style sheets (no data in them), one constant per concern, injected by `ui.frame`.
+
+LAYOUT_CSS: every page (first screen on phone and beamer, cards, banner).
+A11Y_CSS: every page (visible keyboard focus, contrast fixes).
+PRINT_CSS: every page, `@media print` only (a clean "print to PDF" of a page).
+MEETING_CSS: meeting mode only (the projector view: no sidebar, larger type).
+"""
+
+LAYOUT_CSS = ""
+
+A11Y_CSS = ""
+
+PRINT_CSS = ""
+
+MEETING_CSS = """
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
+.block-container {padding-top: 1rem; max-width: 100%;}
+html, body, [data-testid="stMarkdownContainer"] p {font-size: 26px;}
+h1 {font-size: 48px;}
+"""
+
+
+def every_page() -> str:
+    """The style element for every page ('' when there is nothing to add)."""
+    css = "\n".join(part.strip() for part in (LAYOUT_CSS, A11Y_CSS, PRINT_CSS) if part.strip())
+    return f"<style>\n{css}\n</style>" if css else ""
+
+
+def meeting() -> str:
+    return f"<style>\n{MEETING_CSS.strip()}\n</style>"

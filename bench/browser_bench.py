@@ -5,6 +5,7 @@ interleaved, in the same run."""
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import threading
 import time
@@ -104,20 +105,48 @@ def cold_start(browser, workdir: Path, runs: int, progress) -> list[Comparison]:
     return [steady, data, first]
 
 
+# Marks for the breakdown of a page switch, set by a MutationObserver in the page (ms after the
+# click): the script starts running, the chart element exists, its first trace is drawn.
+_MARKS_JS = """() => {
+  const t0 = performance.now(), marks = {};
+  const app = document.querySelector('[data-testid=stApp]');
+  const mark = (k) => { if (!(k in marks)) marks[k] = performance.now() - t0; };
+  const obs = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') mark('running');
+    if (!('chart' in marks) && document.querySelector('[data-testid=stPlotlyChart]')) mark('chart');
+    if (!('drawn' in marks) && document.querySelector('%s')) mark('drawn');
+  });
+  obs.observe(document.body, {subtree: true, childList: true, attributes: true});
+  window.__benchMarks = () => { obs.disconnect(); return marks; };
+}""" % CHART_DRAWN
+_BUSY = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
+# Bench only: bench/runtimes/sitecustomize.py times each script run in the server process.
+RUNTIMES = HERE / "runtimes"
+
+
 class _Side:
     """One app in the page-switch benchmark: its server, page, and how to switch and return."""
 
-    def __init__(self, browser, server: StreamlitServer, link: str, back: str, metrics: int):
+    def __init__(self, browser, server: StreamlitServer, link: str, back: str, metrics: int,
+                 run_times: Path | None = None):
         self.server, self.link, self.back, self.metrics = server, link, back, metrics
+        self.run_times = run_times
         self.context = browser.new_context(viewport=VIEWPORT)
         self.page = self.context.new_page()
         self.page.set_default_timeout(TIMEOUT_MS)
+        self.cdp = self.context.new_cdp_session(self.page)
+        self.cdp.send("Performance.enable")
+        self.breakdown: list[dict[str, float]] = []
         self.page.goto(server.url)
         self._at_start()
 
     def _at_start(self) -> None:
         self.page.wait_for_function(_metrics_shown(self.metrics))
         self.page.wait_for_selector(IDLE, state="attached")
+
+    def _busy(self) -> dict[str, float]:
+        metrics = {m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]}
+        return {k: metrics.get(k, 0.0) for k in _BUSY}
 
     def switch(self) -> float:
         """Seconds from the click on the link until the chart on the next page is drawn."""
@@ -130,22 +159,84 @@ class _Side:
         self._at_start()
         return elapsed
 
+    def profiled_switch(self) -> None:
+        """One switch, not timed for the comparison, that records where the time went: marks in
+        the page, the browser's main-thread time (Chrome DevTools Performance metrics) and the
+        server's script run (when the server was started with the bench's run timer)."""
+        lines = len(self.run_times.read_text().splitlines()) if self.run_times and self.run_times.exists() else 0
+        self.page.evaluate(_MARKS_JS)
+        before = self._busy()
+        start = time.perf_counter()
+        self.page.click(self.link)
+        self.page.wait_for_selector(CHART_DRAWN, state="visible")
+        elapsed = time.perf_counter() - start
+        after = self._busy()
+        marks = self.page.evaluate("() => window.__benchMarks()")
+        self.page.wait_for_selector(IDLE, state="attached")
+        row = {"wall": elapsed * 1000, **{k: v for k, v in marks.items()}}
+        row.update({k: (after[k] - before[k]) * 1000 for k in _BUSY})
+        if self.run_times and self.run_times.exists():
+            new = self.run_times.read_text().splitlines()[lines:]
+            if new:
+                total, chart = new[0].split()
+                row["server_run"] = float(total)
+                if chart != "-":
+                    row["server_chart"] = float(chart)
+        self.breakdown.append(row)
+        self.page.click(self.back)
+        self._at_start()
+
     def close(self) -> None:
         self.context.close()
 
 
+_BREAKDOWN = (
+    ("running", "klik → script draait (browser)"),
+    ("server_chart", "server: scriptrun tot de grafiek verstuurd is"),
+    ("server_run", "server: hele scriptrun"),
+    ("chart", "klik → grafiekelement in de pagina"),
+    ("drawn", "klik → grafiek getekend"),
+    ("TaskDuration", "browser: hoofdthread bezig (klik → getekend)"),
+    ("ScriptDuration", "waarvan JavaScript"),
+    ("LayoutDuration", "waarvan layout"),
+    ("RecalcStyleDuration", "waarvan stijlberekening"),
+)
+
+
+def breakdown_table(a: _Side, b: _Side) -> list[str]:
+    """Markdown rows: median of each part of the profiled switches, dashboard beside baseline."""
+    def med(side: _Side, key: str) -> str:
+        values = [row[key] for row in side.breakdown if key in row]
+        return f"{statistics.median(values):.0f}" if values else "–"
+
+    rows = ["| deel van de paginawissel (mediaan, ms) | dashboard | basislijn |", "|---|---|---|"]
+    rows += [f"| {label} | {med(a, key)} | {med(b, key)} |" for key, label in _BREAKDOWN]
+    return rows
+
+
+def _timed_env(run_times: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    path = os.pathsep.join(p for p in (str(RUNTIMES), os.environ.get("PYTHONPATH", "")) if p)
+    return {**(env or {}), "PYTHONPATH": path, "KPI_BENCH_RUN_TIMES": str(run_times)}
+
+
 def page_switch(browser, workdir: Path, runs: int, progress) -> Comparison:
     db = seeded_db(workdir / "switch.db")
-    dash = start_streamlit(workdir / "switch-dashboard.log", env={"KPI_DATABASE_URL": db}, app=DASHBOARD)
-    bare = start_streamlit(workdir / "switch-bare.log", app=BARE_TWO_PAGES)
+    times_a, times_b = workdir / "switch-dashboard-runs.txt", workdir / "switch-bare-runs.txt"
+    dash = start_streamlit(workdir / "switch-dashboard.log", env=_timed_env(times_a, {"KPI_DATABASE_URL": db}),
+                           app=DASHBOARD)
+    bare = start_streamlit(workdir / "switch-bare.log", env=_timed_env(times_b), app=BARE_TWO_PAGES)
     try:
         a = _Side(browser, dash, ".st-key-card_leegstand [data-testid=stPageLink] a",
-                  "[data-testid=stSidebarNav] a:has-text('Overzicht')", 5)
-        b = _Side(browser, bare, "[data-testid=stPageLink] a", "[data-testid=stSidebarNav] a:has-text('Een')", 1)
+                  "[data-testid=stSidebarNav] a:has-text('Overzicht')", 5, times_a)
+        b = _Side(browser, bare, "[data-testid=stPageLink] a", "[data-testid=stSidebarNav] a:has-text('Een')", 1,
+                  times_b)
         a.switch(), b.switch()  # warm-up: first script compile and first figure, not measured
         comp = Comparison("paginawissel", "overzicht → KPI-pagina tot de grafiek getekend is",
                           "kale app met twee pagina's en één plotly-grafiek", 1.5)
         interleaved(runs, a.switch, b.switch, comp, progress)
+        for _ in range(runs):  # after the timed runs, so that the observers cost them nothing
+            a.profiled_switch(), b.profiled_switch()
+        comp.breakdown = breakdown_table(a, b)
         a.close(), b.close()
     finally:
         dash.stop()

@@ -79,6 +79,7 @@ class Comparison:
     a: list[float] = field(default_factory=list)  # seconds, the dashboard
     b: list[float] = field(default_factory=list)  # seconds, the baseline
     note: str = ""
+    breakdown: list[str] = field(default_factory=list)  # Markdown table rows: where the time went
 
     @property
     def ratio(self) -> float:

@@ -63,9 +63,7 @@ def comparison_rows(comps: list[Comparison]) -> list[str]:
         rows.append(f"- {c.name}, alle runs (ms), dashboard: {', '.join(ms(x) for x in c.a)}; "
                     f"basislijn: {', '.join(ms(x) for x in c.b)}." + (f" {c.note}" if c.note else ""))
         if c.breakdown:
-            rows += ["", f"Waar de tijd van de {c.name} zit ({len(c.a)} extra wissels per app na de gemeten runs, "
-                     "met meetpunten in de pagina, Chrome DevTools-metrics en een timer om de scriptrun in de "
-                     "server, `bench/runtimes/`):", "", *c.breakdown]
+            rows += ["", *c.breakdown]
     return rows
 
 

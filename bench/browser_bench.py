@@ -71,6 +71,50 @@ def cold_start_once(browser, workdir: Path, app: Path, env: dict[str, str], metr
     return elapsed
 
 
+def cold_start_profiled(browser, workdir: Path, app: Path, env: dict[str, str], metrics: int) -> dict[str, float]:
+    """One cold start, not timed for the comparison, that records where the time went (ms after
+    launching the server): health, the first script run in the server and the browser's
+    main-thread time from loading the page until the values are visible."""
+    run_times = workdir / f"cold-{app.stem}-runs.txt"
+    run_times.unlink(missing_ok=True)
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    log = workdir / f"cold-{app.stem}-profiled.log"
+    wall, start = time.time(), time.perf_counter()
+    server = start_streamlit(log, env=_timed_env(run_times, env), app=app, wait=False)
+    try:
+        wait_healthy(server.url, server.proc, log_path=log)
+        row = {"health": (time.perf_counter() - start) * 1000}
+        before = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        row["goto"] = (time.perf_counter() - start) * 1000
+        page.goto(server.url)
+        page.wait_for_function(_metrics_shown(metrics))
+        row["visible"] = (time.perf_counter() - start) * 1000
+        after = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        row.update({k: (after.get(k, 0.0) - before.get(k, 0.0)) * 1000 for k in _BUSY})
+        first = run_times.read_text().splitlines()[0].split() if run_times.exists() else []
+        if first:
+            row["run_start"] = (float(first[2]) - wall) * 1000
+            row["server_run"] = float(first[0])
+    finally:
+        server.stop()
+        context.close()
+    return row
+
+
+_COLD_BREAKDOWN = (
+    ("health", "start → server gezond"),
+    ("run_start", "start → eerste scriptrun begint"),
+    ("server_run", "server: eerste scriptrun"),
+    ("visible", "start → waarden zichtbaar"),
+    ("TaskDuration", "browser: hoofdthread bezig (laden → zichtbaar)"),
+    ("ScriptDuration", "waarvan JavaScript"),
+)
+
+
 def cold_start(browser, workdir: Path, runs: int, progress) -> list[Comparison]:
     db = seeded_db(workdir / "cold.db")
     health: dict[str, list[float]] = {"a": [], "b": [], "c": []}
@@ -82,6 +126,23 @@ def cold_start(browser, workdir: Path, runs: int, progress) -> list[Comparison]:
     }, progress, "koude start")
     steady = Comparison("koude start", "dashboard (bestaande database), 5 KPI-waarden zichtbaar",
                         "kale app met één st.metric", 1.25, samples["dashboard"], samples["kaal"])
+    profiled: dict[str, list[dict[str, float]]] = {"dashboard": [], "kaal": [], "kaal+data": []}
+    for _ in range(max(2, runs // 2)):  # after the timed runs: the run timer is not in those
+        profiled["dashboard"].append(cold_start_profiled(browser, workdir, DASHBOARD, {"KPI_DATABASE_URL": db}, 5))
+        profiled["kaal"].append(cold_start_profiled(browser, workdir, BARE_METRIC_APP, {}, 1))
+        profiled["kaal+data"].append(cold_start_profiled(browser, workdir, BARE_DATA_APP, {}, 1))
+
+    def med(name: str, key: str) -> str:
+        values = [row[key] for row in profiled[name] if key in row]
+        return f"{statistics.median(values):.0f}" if values else "–"
+
+    steady.breakdown = [f"Waar de tijd van de koude start zit ({len(profiled['kaal'])} extra starts per app na de "
+                        "gemeten runs, met een timer om de scriptrun in de server en Chrome DevTools-metrics, "
+                        "`bench/runtimes/`):", "",
+                        "| deel van de koude start (mediaan, ms) | dashboard | kale app | kale app + pandas en SQLAlchemy |",
+                        "|---|---|---|---|"]
+    steady.breakdown += [f"| {label} | {med('dashboard', key)} | {med('kaal', key)} | {med('kaal+data', key)} |"
+                         for key, label in _COLD_BREAKDOWN]
     steady.note = (
         "Waarvan tot de server gezond meldt (mediaan): dashboard "
         f"{statistics.median(health['a']) * 1000:.0f} ms, basislijn {statistics.median(health['b']) * 1000:.0f} ms; "
@@ -178,7 +239,7 @@ class _Side:
         if self.run_times and self.run_times.exists():
             new = self.run_times.read_text().splitlines()[lines:]
             if new:
-                total, chart = new[0].split()
+                total, chart = new[0].split()[:2]
                 row["server_run"] = float(total)
                 if chart != "-":
                     row["server_chart"] = float(chart)
@@ -209,7 +270,10 @@ def breakdown_table(a: _Side, b: _Side) -> list[str]:
         values = [row[key] for row in side.breakdown if key in row]
         return f"{statistics.median(values):.0f}" if values else "–"
 
-    rows = ["| deel van de paginawissel (mediaan, ms) | dashboard | basislijn |", "|---|---|---|"]
+    rows = [f"Waar de tijd van de paginawissel zit ({len(a.breakdown)} extra wissels per app na de gemeten runs, "
+            "met meetpunten in de pagina, Chrome DevTools-metrics en een timer om de scriptrun in de server, "
+            "`bench/runtimes/`):", "",
+            "| deel van de paginawissel (mediaan, ms) | dashboard | basislijn |", "|---|---|---|"]
     rows += [f"| {label} | {med(a, key)} | {med(b, key)} |" for key, label in _BREAKDOWN]
     return rows
 

@@ -135,7 +135,10 @@ def events(as_of: dt.datetime | None = None):
     return _events(settings().database_url, version(), as_of)
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+# Shared, not copied (cache_resource): unpickling a plotly Figure on every page switch cost more
+# than any other step before the chart (bench/NOTES.md). st.plotly_chart reads it (to_dict) and
+# never changes it; no caller may.
+@st.cache_resource(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
 def _figure(url: str, version: str, today: dt.date, as_of: dt.datetime | None, code: str):
     result = next(r for r in _results(url, version, today, as_of) if r.indicator.code == code)
     return kpi_figure(result, _events(url, version, as_of))

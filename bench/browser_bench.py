@@ -175,11 +175,11 @@ _MARKS_JS = """() => {
   const obs = new MutationObserver(() => {
     if (app.getAttribute('data-test-script-state') === 'running') mark('running');
     if (!('chart' in marks) && document.querySelector('[data-testid=stPlotlyChart]')) mark('chart');
-    if (!('drawn' in marks) && document.querySelector('%s')) mark('drawn');
+    if (!('drawn' in marks) && document.querySelector('CHART_DRAWN')) mark('drawn');
   });
   obs.observe(document.body, {subtree: true, childList: true, attributes: true});
   window.__benchMarks = () => { obs.disconnect(); return marks; };
-}""" % CHART_DRAWN
+}""".replace("CHART_DRAWN", CHART_DRAWN)
 _BUSY = ("TaskDuration", "ScriptDuration", "LayoutDuration", "RecalcStyleDuration")
 # Bench only: bench/runtimes/sitecustomize.py times each script run in the server process.
 RUNTIMES = HERE / "runtimes"

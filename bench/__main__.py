@@ -60,7 +60,7 @@ def comparison_rows(comps: list[Comparison]) -> list[str]:
                     f"| {verdict(c.met)} |")
     for c in comps:
         rows.append("")
-        rows.append(f"- {c.name}, alle runs (ms), dashboard: {', '.join(ms(x) for x in c.a)}; "
+        rows.append(f"- {c.name}, alle runs (ms), {c.a_label}: {', '.join(ms(x) for x in c.a)}; "
                     f"basislijn: {', '.join(ms(x) for x in c.b)}." + (f" {c.note}" if c.note else ""))
         if c.breakdown:
             rows += ["", *c.breakdown]
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
                 comps += browser_bench.cold_start(browser, workdir, args.runs, progress)
             if "wissel" in browser_parts:
                 progress("(2) paginawissel")
-                comps.append(browser_bench.page_switch(browser, workdir, args.runs, progress))
+                comps += browser_bench.page_switch(browser, workdir, args.runs, progress)
             browser.close()
         lines += ["### (1) Koude start en (2) paginawissel in headless chromium", "",
                   "Koude start: van het starten van het serverproces tot de waarden zichtbaar zijn "

@@ -30,6 +30,7 @@ DASHBOARD = Path("server.py")
 BARE_METRIC_APP = HERE / "bare_metric_app.py"
 BARE_DATA_APP = HERE / "bare_data_app.py"
 BARE_TWO_PAGES = HERE / "bare_two_pages" / "app.py"
+FRAMELESS = HERE / "frameless" / "app.py"
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 CHART_DRAWN = "[data-testid=stPlotlyChart] .scatterlayer .trace"
 TIMEOUT_MS = 120_000
@@ -264,17 +265,20 @@ _BREAKDOWN = (
 )
 
 
-def breakdown_table(a: _Side, b: _Side) -> list[str]:
-    """Markdown rows: median of each part of the profiled switches, dashboard beside baseline."""
+def breakdown_table(sides: dict[str, _Side]) -> list[str]:
+    """Markdown rows: median of each part of the profiled switches, one column per app."""
     def med(side: _Side, key: str) -> str:
         values = [row[key] for row in side.breakdown if key in row]
         return f"{statistics.median(values):.0f}" if values else "–"
 
-    rows = [f"Waar de tijd van de paginawissel zit ({len(a.breakdown)} extra wissels per app na de gemeten runs, "
-            "met meetpunten in de pagina, Chrome DevTools-metrics en een timer om de scriptrun in de server, "
+    first = next(iter(sides.values()))
+    rows = [f"Waar de tijd van de paginawissel zit ({len(first.breakdown)} extra wissels per app na de gemeten "
+            "runs, met meetpunten in de pagina, Chrome DevTools-metrics en een timer om de scriptrun in de server, "
             "`bench/runtimes/`):", "",
-            "| deel van de paginawissel (mediaan, ms) | dashboard | basislijn |", "|---|---|---|"]
-    rows += [f"| {label} | {med(a, key)} | {med(b, key)} |" for key, label in _BREAKDOWN]
+            "| deel van de paginawissel (mediaan, ms) | " + " | ".join(sides) + " |",
+            "|---|" + "---|" * len(sides)]
+    rows += [f"| {label} | " + " | ".join(med(side, key) for side in sides.values()) + " |"
+             for key, label in _BREAKDOWN]
     return rows
 
 
@@ -283,29 +287,47 @@ def _timed_env(run_times: Path, env: dict[str, str] | None = None) -> dict[str, 
     return {**(env or {}), "PYTHONPATH": path, "KPI_BENCH_RUN_TIMES": str(run_times)}
 
 
-def page_switch(browser, workdir: Path, runs: int, progress) -> Comparison:
+def page_switch(browser, workdir: Path, runs: int, progress) -> list[Comparison]:
     db = seeded_db(workdir / "switch.db")
-    times_a, times_b = workdir / "switch-dashboard-runs.txt", workdir / "switch-bare-runs.txt"
-    dash = start_streamlit(workdir / "switch-dashboard.log", env=_timed_env(times_a, {"KPI_DATABASE_URL": db}),
-                           app=DASHBOARD)
-    bare = start_streamlit(workdir / "switch-bare.log", env=_timed_env(times_b), app=BARE_TWO_PAGES)
+    times = {k: workdir / f"switch-{k}-runs.txt" for k in ("dashboard", "frameless", "bare")}
+    dash = start_streamlit(workdir / "switch-dashboard.log",
+                           env=_timed_env(times["dashboard"], {"KPI_DATABASE_URL": db}), app=DASHBOARD)
+    frameless = start_streamlit(workdir / "switch-frameless.log",
+                                env=_timed_env(times["frameless"], {"KPI_DATABASE_URL": db}), app=FRAMELESS)
+    bare = start_streamlit(workdir / "switch-bare.log", env=_timed_env(times["bare"]), app=BARE_TWO_PAGES)
     try:
-        a = _Side(browser, dash, ".st-key-card_leegstand [data-testid=stPageLink] a",
-                  "[data-testid=stSidebarNav] a:has-text('Overzicht')", 5, times_a)
+        card = ".st-key-card_leegstand [data-testid=stPageLink] a"
+        back = "[data-testid=stSidebarNav] a:has-text('Overzicht')"
+        a = _Side(browser, dash, card, back, 5, times["dashboard"])
+        f = _Side(browser, frameless, card, back, 5, times["frameless"])
         b = _Side(browser, bare, "[data-testid=stPageLink] a", "[data-testid=stSidebarNav] a:has-text('Een')", 1,
-                  times_b)
-        a.switch(), b.switch()  # warm-up: first script compile and first figure, not measured
-        comp = Comparison("paginawissel", "overzicht → KPI-pagina tot de grafiek getekend is",
-                          "kale app met twee pagina's en één plotly-grafiek", 1.5)
-        interleaved(runs, a.switch, b.switch, comp, progress)
+                  times["bare"])
+        for side in (a, f, b):  # warm-up: first script compile and first figure, not measured
+            side.switch()
+        samples = rotated(runs, {"dashboard": a.switch, "zonder frame": f.switch, "kaal": b.switch},
+                          progress, "paginawissel")
         for _ in range(runs):  # after the timed runs, so that the observers cost them nothing
-            a.profiled_switch(), b.profiled_switch()
-        comp.breakdown = breakdown_table(a, b)
-        a.close(), b.close()
+            a.profiled_switch(), f.profiled_switch(), b.profiled_switch()
+        comp = Comparison("paginawissel", "overzicht → KPI-pagina tot de grafiek getekend is",
+                          "kale app met twee pagina's en één plotly-grafiek", 1.5,
+                          samples["dashboard"], samples["kaal"])
+        comp.breakdown = breakdown_table({"dashboard": a, "zelfde pagina's zonder frame": f, "kale app": b})
+        frame_cost = Comparison(
+            "paginawissel", "dashboard", "dezelfde twee pagina's zonder de frame (geen zijbalktekst, inlogvak, "
+            "demomelding; `bench/frameless/app.py`)", None, samples["dashboard"], samples["zonder frame"],
+            note="Ter informatie: wat de frame om elke pagina kost.")
+        content_cost = Comparison(
+            "paginawissel", "pagina's zonder frame", "kale app met twee pagina's en één plotly-grafiek", None,
+            samples["zonder frame"], samples["kaal"],
+            note="Ter informatie: wat de inhoud van de KPI-pagina zelf kost (titel, status, zin, vier "
+                 "metrics, grafiek met doel- en landelijke lijn, tabellen, werkplan).", a_label="zonder frame")
+        for side in (a, f, b):
+            side.close()
     finally:
         dash.stop()
+        frameless.stop()
         bare.stop()
-    return comp
+    return [comp, frame_cost, content_cost]
 
 
 class _RssSampler:

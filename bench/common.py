@@ -79,7 +79,8 @@ class Comparison:
     a: list[float] = field(default_factory=list)  # seconds, the dashboard
     b: list[float] = field(default_factory=list)  # seconds, the baseline
     note: str = ""
-    breakdown: list[str] = field(default_factory=list)  # Markdown table rows: where the time went
+    breakdown: list[str] = field(default_factory=list)
+    a_label: str = "dashboard"  # what `a` is called in the list of all runs  # Markdown table rows: where the time went
 
     @property
     def ratio(self) -> float:

@@ -6,7 +6,14 @@ PRINT_CSS: every page, `@media print` only (a clean "print to PDF" of a page).
 MEETING_CSS: meeting mode only (the projector view: no sidebar, larger type).
 """
 
-LAYOUT_CSS = ""
+LAYOUT_CSS = """
+/* The demo notice: one line in warning colours on every page, its explanation behind it. */
+/* In px: meeting mode sets the root font to 26px, and the notice stays one small line there too. */
+.st-key-demo_banner details {background: #FFF4CE; border-color: #B78A00;}
+.st-key-demo_banner summary {padding: 5px 12px; min-height: 0;}
+.st-key-demo_banner summary [data-testid="stMarkdownContainer"] p {font-size: 17px; line-height: 1.6;}
+.st-key-demo_banner summary [data-testid="stExpanderIcon"] {font-size: 20px;}
+"""
 
 A11Y_CSS = ""
 

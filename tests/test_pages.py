@@ -2,11 +2,12 @@
 
 
 import datetime as dt
+import re
 
 import pytest
 
 from kpi import formatting as fmt
-from kpi import repository
+from kpi import repository, statuses
 from kpi.db import ensure_ready, make_engine
 from tests.apptest import demo_banner, figure, run_app, texts, values
 
@@ -32,7 +33,23 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     installed = f"ingelezen bij de installatie op {fmt.day(fmt.local(dt.datetime.now(dt.UTC)))}"
     assert body.count(f"Cijfer van 2025, {installed}") == 3
     assert f"Cijfer van 1-1-2025, {installed}" in body and f"Cijfer van 2024, {installed}" in body
-    assert f"Cijfers {installed}. Status volgens" in body
+    assert f"Cijfers {installed}. Status van de doelen" in body
+    # The first screen: one line per KPI, in the cards' order, with the cards' status.
+    shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]
+    summary = [line for line in shown if re.match(r":\w+-badge\[[^]]+\] \S", line)]
+    assert [line.split("] ", 1)[1] for line in summary] == [
+        "Aantal banen: **4.210** (2025, illustratief)", "Aantal bedrijven: **458** (2025, illustratief)",
+        "Leegstand (verkooppunten): **13,8%** (1-1-2025, illustratief)",
+        "Rapportcijfer bezoekers: **7,3** (2024, illustratief)",
+        "Positie in ranking binnensteden: **plaats 33** (2025, illustratief)",
+    ]
+    card_badges = [f"{line} " for line in shown if re.fullmatch(r":\w+-badge\[[^]]+\]", line)
+                   and line.split(": ", 1)[-1].rstrip("]") in statuses.WORDS]
+    assert len(card_badges) == 5
+    for line, badge in zip(summary, card_badges, strict=True):
+        assert line.startswith(badge)
+
+
 def test_overview_without_demo_values_has_no_banner(monkeypatch, sqlite_url):
     eng = make_engine(sqlite_url)
     ensure_ready(eng)

@@ -10,6 +10,7 @@ from kpi import formatting as fmt
 from kpi import statuses
 from kpi.charts import sparkline_svg
 from kpi.metrics import BELOW_NATIONAL, KpiResult
+from kpi.tables import SummaryLine
 from kpi.text import (
     currency_text,
     horizon_label,
@@ -50,6 +51,24 @@ def illustrative_banner(count: int, editor: bool = False) -> None:
                 f"**Dit dashboard bevat {fmt.number(count)} illustratieve waarden (demo), geen metingen.** "
                 f"Ze zijn gemarkeerd met ‘illustratief’ en open rondjes in de grafieken. {how}"
             )
+
+
+SUMMARY_KEY = "samenvatting"
+
+
+def summary_line_markdown(line: SummaryLine) -> str:
+    """One KPI as one line of Markdown: status badge (word, icon, colour), name, value, peildatum."""
+    row = line.status
+    when = md(line.peildatum) + (", illustratief" if line.illustrative else "")
+    return f":{row.badge_colour}-badge[{row.material_icon} {row.word}] {md(line.name)}: **{md(line.value)}** ({when})"
+
+
+def kpi_summary(lines: list[SummaryLine]) -> None:
+    """The overview's first screen: every KPI on one line, so all five fit a phone and a beamer."""
+    with st.container(key=SUMMARY_KEY):
+        for line in lines:
+            with st.container(key=f"{SUMMARY_KEY}_{line.code}"):
+                st.markdown(summary_line_markdown(line))
 
 
 def status_badge(status: str) -> None:

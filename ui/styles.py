@@ -13,6 +13,16 @@ LAYOUT_CSS = """
 .st-key-demo_banner summary {padding: 5px 12px; min-height: 0;}
 .st-key-demo_banner summary [data-testid="stMarkdownContainer"] p {font-size: 17px; line-height: 1.6;}
 .st-key-demo_banner summary [data-testid="stExpanderIcon"] {font-size: 20px;}
+/* The first screen: less empty space above the first element (the header bar is about 3.75rem). */
+[data-testid="stMainBlockContainer"] {padding-top: 4rem;}
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] {padding-top: 3.5rem;}
+  [data-testid="stMain"] [data-testid="stHeadingWithActionElements"] h1 {font-size: 1.9rem;}
+}
+/* The overview's summary: one KPI per line, the status badges one width so the names align
+   (Streamlit's badge rule is more specific than this one, hence !important). */
+.st-key-samenvatting p {margin-bottom: 0; line-height: 1.8;}
+.st-key-samenvatting .stMarkdownBadge {display: inline-block; min-width: 6.4rem !important; margin-right: .3rem; line-height: 1.5;}
 """
 
 A11Y_CSS = ""

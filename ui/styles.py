@@ -23,6 +23,13 @@ LAYOUT_CSS = """
    (Streamlit's badge rule is more specific than this one, hence !important). */
 .st-key-samenvatting p {margin-bottom: 0; line-height: 1.8;}
 .st-key-samenvatting .stMarkdownBadge {display: inline-block; min-width: 6.4rem !important; margin-right: .3rem; line-height: 1.5;}
+/* Nothing in a card is cut off: links ("Details leegstand (verkoop"), badges and the change
+   since the previous measurement wrap where a card is narrow (Streamlit's own rules for these
+   are more specific than any selector here, hence !important). */
+[data-testid="stPageLink"] a, [data-testid="stPageLink"] p, [data-testid="stPageLink"] span,
+[class*="st-key-card_"] .stMarkdownBadge, [class*="st-key-card_"] [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto;
+}
 """
 
 A11Y_CSS = ""

@@ -4,6 +4,7 @@ LAYOUT_CSS: every page (first screen on phone and beamer, cards, banner).
 A11Y_CSS: every page (visible keyboard focus, contrast fixes).
 PRINT_CSS: every page, `@media print` only (a clean "print to PDF" of a page).
 MEETING_CSS: meeting mode only (the projector view: no sidebar, larger type).
+upload_box(): the Importeren page only (Dutch text in Streamlit's upload box, with the app's limit).
 """
 
 LAYOUT_CSS = """
@@ -31,6 +32,23 @@ LAYOUT_CSS = """
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto;
 }
 """
+
+
+def upload_box(limit_mb: int, types: str) -> str:
+    """Dutch text for Streamlit's upload box, which has no setting for its English "Upload" and
+    "200MB per file": the English spans are hidden and Dutch generated content takes their place
+    (part of the button's accessible name). The limit is the app's own (Settings.max_upload_mb)."""
+    drop = "[data-testid=\"stFileUploaderDropzone\"]"
+    return f"""<style>
+{drop} button [data-testid="stMarkdownContainer"] {{display: none;}}
+{drop} button > div::after {{content: "Kies bestanden"; margin-left: .4rem;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{display: none;}}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "Sleep bestanden hierheen of kies ze · hoogstens {limit_mb} MB per bestand · {types}";
+  font-size: .875rem;
+}}
+</style>"""
+
 
 A11Y_CSS = ""
 

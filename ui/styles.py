@@ -47,6 +47,8 @@ def upload_box(limit_mb: int, types: str) -> str:
   content: "Sleep bestanden hierheen of kies ze · hoogstens {limit_mb} MB per bestand · {types}";
   font-size: .875rem;
 }}
+/* An uploaded file's size is written the English way ("73.0B"): the preview says what matters. */
+[data-testid="stFileChipName"] + div {{display: none;}}
 </style>"""
 
 

@@ -168,7 +168,7 @@ def test_demo_notice_is_one_short_line_on_every_page(dashboard, chromium, iphone
             one_line = banner.locator("summary p").evaluate(
                 "e => e.getBoundingClientRect().height < 1.5 * parseFloat(getComputedStyle(e).lineHeight)")
             assert one_line, spec.url
-            # The old notice was 340 px high on this phone, half of the first screen.
+            # The old notice was about 190 px high on this phone, more than a quarter of the first screen.
             height = banner.bounding_box()["height"]
             assert height <= 60, f"{spec.url}: banner {height} px high"
         # Behind the line: what illustrative values are, in full.

@@ -22,8 +22,8 @@ LAYOUT_CSS = """
 }
 /* The overview's summary: one KPI per line, the status badges one width so the names align
    (Streamlit's badge rule is more specific than this one, hence !important). */
-.st-key-samenvatting p {margin-bottom: 0; line-height: 1.8;}
-.st-key-samenvatting .stMarkdownBadge {display: inline-block; min-width: 6.4rem !important; margin-right: .3rem; line-height: 1.5;}
+.st-key-samenvatting p {margin-bottom: 0; line-height: 1.8; padding-left: 6.7rem; text-indent: -6.7rem;}
+.st-key-samenvatting .stMarkdownBadge {display: inline-block; min-width: 6.4rem !important; margin-right: .3rem; line-height: 1.5; text-indent: 0;}
 /* Nothing in a card is cut off: links ("Details leegstand (verkoop"), badges and the change
    since the previous measurement wrap where a card is narrow (Streamlit's own rules for these
    are more specific than any selector here, hence !important). */

@@ -163,6 +163,9 @@ def test_demo_notice_is_one_short_line_on_every_page(dashboard, chromium, iphone
             open_page(pg, f"{dashboard.url}/{spec.url}", ready=BANNER)
             banner = pg.locator(BANNER)
             assert banner.is_visible(), spec.url
+            header = pg.locator("header[data-testid=stHeader]").bounding_box()
+            if header and header["height"] > 0:  # the meeting page has none
+                assert banner.bounding_box()["y"] >= header["y"] + header["height"] - 0.5, spec.url
             label = banner.locator("summary [data-testid=stMarkdownContainer]").inner_text()
             assert " ".join(label.split()) == f"Demo: {count} illustratieve waarden", spec.url
             one_line = banner.locator("summary p").evaluate(

@@ -14,10 +14,10 @@ LAYOUT_CSS = """
 .st-key-demo_banner summary {padding: 5px 12px; min-height: 0;}
 .st-key-demo_banner summary [data-testid="stMarkdownContainer"] p {font-size: 17px; line-height: 1.6;}
 .st-key-demo_banner summary [data-testid="stExpanderIcon"] {font-size: 20px;}
-/* The first screen: less empty space above the first element (the header bar is about 3.75rem). */
+/* The first screen: less empty space above the first element, but none of it under the header
+   bar (3.75rem, opaque on a phone); a smaller title on a phone. */
 [data-testid="stMainBlockContainer"] {padding-top: 4rem;}
 @media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] {padding-top: 3.5rem;}
   [data-testid="stMain"] [data-testid="stHeadingWithActionElements"] h1 {font-size: 1.9rem;}
 }
 /* The overview's summary: one KPI per line, the status badges one width so the names align

@@ -7,6 +7,8 @@ frames and KpiResults.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from kpi import formatting as fmt
@@ -87,6 +89,31 @@ def status_table(results: list[KpiResult]) -> pd.DataFrame:
         ],
         columns=["KPI", "Waarde", "Peildatum", "Doel", "Status"],
     )
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    """One KPI on the overview's first screen: what a board member reads at a glance."""
+
+    code: str
+    name: str
+    value: str  # '4.210', '13,8%', 'plaats 33'; '–' without a measurement
+    peildatum: str  # '2025', '1-1-2025'; 'nog geen meting'
+    status: statuses.Status  # word, icon and colour from the one status table
+    illustrative: bool  # the verdict rests on illustrative values
+
+
+def summary_lines(results: list[KpiResult]) -> list[SummaryLine]:
+    """One line per KPI, in the order of the cards: name, newest value, peildatum, status."""
+    return [
+        SummaryLine(
+            code=r.indicator.code, name=r.indicator.name,
+            value=newest_value_text(r) if r.latest else "–",
+            peildatum=peildatum_text(r) if r.latest else "nog geen meting",
+            status=statuses.status(r.status), illustrative=r.illustrative,
+        )
+        for r in results
+    ]
 
 
 # The KPI page shows at most this many measurements (the newest); the CSV download has them all.

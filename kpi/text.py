@@ -55,6 +55,20 @@ def recorded_text(kind, recorded_at) -> str:
     return f"geïmporteerd op {fmt.timestamp(recorded_at)}"
 
 
+ASSUMED = "aanname"  # the first word of a stored note that marks the figure as an assumption
+
+
+def is_assumed(note) -> bool:
+    """True when a stored figure is an assumption, as its note says by starting with 'aanname'
+    (data/reference/gepubliceerde-cijfers.csv: the ranking's 53 is not from the akkoord)."""
+    return plain(note).strip().lower().startswith(ASSUMED)
+
+
+def _dated(date_text: str, note) -> str:
+    """'2017', or '2017; uitgangswaarde: aanname' for an assumed figure (the Bronnen page says why)."""
+    return f"{date_text}; uitgangswaarde: {ASSUMED}" if is_assumed(note) else date_text
+
+
 def currency_text(r: KpiResult) -> str:
     """What is true about the newest figure's age: 'Cijfer van 2017, ingelezen bij de installatie
     op 23-11-2026' or 'Cijfer van 1-3-2027, geïmporteerd op 1-3-2027 15:05'."""
@@ -154,7 +168,7 @@ def summary_sentence(r: KpiResult) -> str:
     now_txt = value_text(r)
     now_date = fmt.peildatum(now.peildatum, now.precision)
     if len(s) == 1 or first["peildatum"] == now.peildatum:
-        sentence = f"{subject} is {now_txt} ({now_date})"
+        sentence = f"{subject} is {now_txt} ({_dated(now_date, now.note)})"
     else:
         delta = now.value - float(first["value"])
         first_txt = fmt.value(float(first["value"]), ind.unit, ind.decimals)
@@ -163,7 +177,8 @@ def summary_sentence(r: KpiResult) -> str:
         if delta == 0:
             sentence = f"{subject} {verb} {now_txt} ({first_date} tot {now_date})"
         else:
-            sentence = f"{subject} {verb} van {first_txt} ({first_date}) naar {now_txt} ({now_date})"
+            sentence = (f"{subject} {verb} van {first_txt} ({_dated(first_date, first.get('note'))}) "
+                        f"naar {now_txt} ({now_date})")
     if r.target.comparison == BELOW_NATIONAL:
         if r.national is not None:
             nat = fmt.value(r.national.value, ind.unit, relative_decimals(r))

@@ -9,7 +9,9 @@ from kpi import importer
 from kpi.importer.actions import preview_table as action_preview_table
 from kpi.importer.guide import IMPORT_GUIDE, IMPORT_GUIDE_TITLE
 from kpi.tables import preview_table, problems_table
-from ui import auth, data, frame
+from ui import auth, data, frame, styles
+
+UPLOAD_TYPES = ["csv", "txt", "xlsx"]
 
 
 def render() -> None:
@@ -27,8 +29,11 @@ def render() -> None:
 
     limit_mb = data.settings().max_upload_mb
     round_ = st.session_state.setdefault("import_round", 0)
+    st.html(styles.upload_box(limit_mb, ", ".join(t.upper() for t in UPLOAD_TYPES)))
+    # The app's limit is also the widget's, so Streamlit refuses a larger file itself.
     files = st.file_uploader(f"Bestanden (CSV of .xlsx, hoogstens {limit_mb} MB per bestand)",
-                             type=["csv", "txt", "xlsx"], accept_multiple_files=True, key=f"import_files_{round_}")
+                             type=UPLOAD_TYPES, accept_multiple_files=True, key=f"import_files_{round_}",
+                             max_upload_size=limit_mb)
     c1, c2 = st.columns(2)
     default_source = c1.text_input("Bron voor het hele bestand (als er geen kolom ‘bron’ is)", key="import_source")
     user = auth.name_field("Uw naam (komt in de importgeschiedenis)", key="import_user", container=c2)

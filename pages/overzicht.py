@@ -1,25 +1,27 @@
-"""Overzicht: one card per Binnenstadakkoord KPI."""
+"""Overzicht: every Binnenstadakkoord KPI on one line (the first screen), then one card per KPI."""
 
 import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import statuses
+from kpi.tables import summary_lines
 from kpi.text import newest_recorded_text
 from ui import data, frame
-from ui.components import kpi_card, md
+from ui.components import kpi_card, kpi_summary, md
 
 
 def render() -> None:
     results = data.results()
     st.title("Stand van de binnenstad")
-    st.markdown(f"**{md(data.settings().area)}** · doelen van het Binnenstadakkoord")
     counts = statuses.counts([r.status for r in results])
+    st.markdown(f"**{md(data.settings().area)}** · "
+                + (" · ".join(f"**{n}** {s}" for s, n in counts) or "nog geen KPI's"))
+    kpi_summary(summary_lines(results))  # all five on the first screen; the cards follow
     shaky = sum(r.illustrative for r in results)
-    st.markdown(" · ".join(f"**{n}** {s}" for s, n in counts) or "Nog geen KPI's.")
     if shaky:
         st.caption(f"{fmt.number(shaky)} van de {fmt.number(len(results))} oordelen rusten op illustratieve waarden.")
     st.caption(f"{md(newest_recorded_text(results))}. "
-               "Status volgens de regels onder *Bronnen en definities*.")
+               "Status van de doelen van het Binnenstadakkoord volgens de regels onder *Bronnen en definities*.")
 
     st.page_link(frame.page("vergadering"), label="Vergadermodus (voor de beamer)", icon=":material/co_present:")
 

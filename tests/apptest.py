@@ -55,6 +55,11 @@ def texts(at: AppTest) -> str:
     return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
 
 
+def demo_banner(at: AppTest):
+    """The one-line notice about illustrative values (ui.components.illustrative_banner), or None."""
+    return next((e for e in at.expander if e.label.startswith("Demo: ")), None)
+
+
 def figure(at: AppTest, index: int = 0) -> dict:
     """The plotly figure of the index-th chart, as a dict."""
     return json.loads(at.get("plotly_chart")[index].proto.spec)

@@ -66,9 +66,9 @@ def test_overview_shows_the_five_kpis_as_stored(server_factory, page, tmp_path):
 
     count = illustrative_count(sqlite_url(db_file))
     assert count > 0
-    banner = page.locator("[data-testid=stAlert]", has_text="illustratieve waarden")
+    banner = page.locator(".st-key-demo_banner summary [data-testid=stMarkdownContainer]")
     assert banner.is_visible()
-    assert f"{fmt.number(count)} illustratieve waarden" in banner.inner_text()
+    assert banner.inner_text().strip() == f"Demo: {fmt.number(count)} illustratieve waarden"
 
     assert exceptions_on(page) == []
     assert server.alarms() == []

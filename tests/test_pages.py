@@ -2,13 +2,14 @@
 
 
 import datetime as dt
+import re
 
 import pytest
 
 from kpi import formatting as fmt
-from kpi import repository
+from kpi import repository, statuses
 from kpi.db import ensure_ready, make_engine
-from tests.apptest import figure, run_app, texts, values
+from tests.apptest import demo_banner, figure, run_app, texts, values
 
 
 def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sqlite_url):
@@ -19,7 +20,9 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     body = texts(at)
     assert "**Doel:** 5.000" in body and "**Doel:** 500" in body and "onder landelijk (7,0%)" in body
     assert "minimaal 7,5" in body and "top 25 in 2021" in body
-    assert "illustratieve waarden (demo)" in body  # banner
+    banner = demo_banner(at)  # one line, the explanation behind it
+    assert banner.label == "Demo: 38 illustratieve waarden"
+    assert banner.markdown[0].value.startswith("**Dit dashboard bevat 38 illustratieve waarden (demo), geen metingen.**")
     assert "Een redacteur vervangt ze door echte cijfers." in body
     assert "demo --remove" not in body  # a command on the server is for editors, not for every viewer
     assert body.count("Illustratief – oordeel rust op demowaarden") == 5
@@ -30,7 +33,21 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     installed = f"ingelezen bij de installatie op {fmt.day(fmt.local(dt.datetime.now(dt.UTC)))}"
     assert body.count(f"Cijfer van 2025, {installed}") == 3
     assert f"Cijfer van 1-1-2025, {installed}" in body and f"Cijfer van 2024, {installed}" in body
-    assert f"Cijfers {installed}. Status volgens" in body
+    assert f"Cijfers {installed}. Status van de doelen" in body
+    # The first screen: one line per KPI, in the cards' order, with the cards' status.
+    shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]
+    summary = [line for line in shown if re.match(r":\w+-badge\[[^]]+\] \S", line)]
+    assert [line.split("] ", 1)[1] for line in summary] == [
+        "Aantal banen: **4.210** (2025, illustratief)", "Aantal bedrijven: **458** (2025, illustratief)",
+        "Leegstand (verkooppunten): **13,8%** (1-1-2025, illustratief)",
+        "Rapportcijfer bezoekers: **7,3** (2024, illustratief)",
+        "Positie in ranking binnensteden: **plaats 33** (2025, illustratief)",
+    ]
+    card_badges = [f"{line} " for line in shown if re.fullmatch(r":\w+-badge\[[^]]+\]", line)
+                   and line.split(": ", 1)[-1].rstrip("]") in statuses.WORDS]
+    assert len(card_badges) == 5
+    for line, badge in zip(summary, card_badges, strict=True):
+        assert line.startswith(badge)
 
 
 def test_overview_without_demo_values_has_no_banner(monkeypatch, sqlite_url):
@@ -39,7 +56,7 @@ def test_overview_without_demo_values_has_no_banner(monkeypatch, sqlite_url):
     repository.remove_illustrative(eng)
     at = run_app(monkeypatch, sqlite_url)
     assert not at.exception and not at.error
-    assert not at.warning
+    assert demo_banner(at) is None
     assert [m.value for m in at.metric] == ["3.800", "430", "21,9%", "–", "plaats 53"]
     assert "Illustratief" not in texts(at)
 
@@ -137,7 +154,7 @@ def test_kpi_page_shows_events_as_plain_text(monkeypatch, sqlite_url):
 def test_demo_banner_shows_the_remove_command_to_editors_only(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url, editor=True)
     assert not at.exception
-    banner = at.warning[0].value
+    banner = demo_banner(at).markdown[0].value
     assert "Vervang ze door echte cijfers via *Importeren*" in banner
     assert "`.venv/bin/python -m kpi demo --remove`" in banner
 

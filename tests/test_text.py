@@ -99,3 +99,21 @@ def test_import_history_says_installation_and_kind_in_dutch():
     assert table["Soort"].tolist() == ["startgegevens", "demoreeks", "cijfers"]
     assert table["Door"].tolist() == ["installatie", "installatie", "anna"]
     assert table["Tijd"].tolist() == ["23-11-2026 15:43"] * 3
+
+
+def test_summary_labels_an_assumed_starting_figure():
+    """The ranking's 53 (2017) is not from the akkoord: the sentence says so, as the Bronnen page does."""
+    rows = obs([(AREA, "ranking", 2017, 53), (AREA, "ranking", 2025, 33)])
+    rows.loc[0, "note"] = "aanname, niet uit het akkoord: nummer 53 in de lijst van RTV Drenthe"
+    r = m.evaluate(RANK, RANK_TARGET, rows, TODAY)
+    assert summary_sentence(r).startswith(
+        "Positie in ranking verbeterde van plaats 53 (2017; uitgangswaarde: aanname) naar plaats 33 (2025);")
+    rows.loc[0, "note"] = "uitgangswaarde; telmoment niet vermeld"  # a known figure with a note: no label
+    assert "aanname" not in summary_sentence(m.evaluate(RANK, RANK_TARGET, rows, TODAY))
+
+
+def test_summary_labels_a_single_assumed_figure():
+    rows = obs([(AREA, "ranking", 2017, 53)])
+    rows.loc[0, "note"] = "Aanname: uit RTV Drenthe"
+    r = m.evaluate(RANK, RANK_TARGET, rows, TODAY)
+    assert summary_sentence(r).startswith("Positie in ranking is plaats 53 (2017; uitgangswaarde: aanname);")

@@ -10,6 +10,7 @@ from kpi import formatting as fmt
 from kpi import statuses
 from kpi.charts import sparkline_svg
 from kpi.metrics import BELOW_NATIONAL, KpiResult
+from kpi.tables import SummaryLine
 from kpi.text import (
     currency_text,
     horizon_label,
@@ -31,18 +32,43 @@ def md(text: object) -> str:
     return _AUTOLINK.sub(WORD_JOINER, _MD_SPECIAL.sub(r"\\\1", str(text)))
 
 
+BANNER_KEY = "demo_banner"
+
+
 def illustrative_banner(count: int, editor: bool = False) -> None:
-    """A visible notice on every page while illustrative values are stored; how to remove
-    them only for an editor (a viewer cannot run a command on the server)."""
-    if count:
-        how = ("Vervang ze door echte cijfers via *Importeren*, of verwijder ze allemaal met "
-               "`.venv/bin/python -m kpi demo --remove` in de projectmap op de server."
-               if editor else "Een redacteur vervangt ze door echte cijfers.")
-        st.warning(
-            f"**Let op: dit dashboard bevat {fmt.number(count)} illustratieve waarden (demo), geen "
-            f"metingen.** Ze zijn gemarkeerd met ‘illustratief’ en open rondjes in de grafieken. {how}",
-            icon=":material/warning:",
-        )
+    """One short line on every page while illustrative values are stored ("Demo: 38 illustratieve
+    waarden"), the explanation behind it; how to remove them only for an editor (a viewer cannot
+    run a command on the server)."""
+    if not count:
+        return
+    how = ("Vervang ze door echte cijfers via *Importeren*, of verwijder ze allemaal met "
+           "`.venv/bin/python -m kpi demo --remove` in de projectmap op de server."
+           if editor else "Een redacteur vervangt ze door echte cijfers.")
+    # A collapsed expander is one line on a phone too; a full st.warning filled most of its first screen.
+    with st.container(key=BANNER_KEY):
+        with st.expander(f"Demo: {fmt.number(count)} illustratieve waarden", icon=":material/science:"):
+            st.markdown(
+                f"**Dit dashboard bevat {fmt.number(count)} illustratieve waarden (demo), geen metingen.** "
+                f"Ze zijn gemarkeerd met ‘illustratief’ en open rondjes in de grafieken. {how}"
+            )
+
+
+SUMMARY_KEY = "samenvatting"
+
+
+def summary_line_markdown(line: SummaryLine) -> str:
+    """One KPI as one line of Markdown: status badge (word, icon, colour), name, value, peildatum."""
+    row = line.status
+    when = md(line.peildatum) + (", illustratief" if line.illustrative else "")
+    return f":{row.badge_colour}-badge[{row.material_icon} {row.word}] {md(line.name)}: **{md(line.value)}** ({when})"
+
+
+def kpi_summary(lines: list[SummaryLine]) -> None:
+    """The overview's first screen: every KPI on one line, so all five fit a phone and a beamer."""
+    with st.container(key=SUMMARY_KEY):
+        for line in lines:
+            with st.container(key=f"{SUMMARY_KEY}_{line.code}"):
+                st.markdown(summary_line_markdown(line))
 
 
 def status_badge(status: str) -> None:

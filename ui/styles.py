@@ -4,9 +4,53 @@ LAYOUT_CSS: every page (first screen on phone and beamer, cards, banner).
 A11Y_CSS: every page (visible keyboard focus, contrast fixes).
 PRINT_CSS: every page, `@media print` only (a clean "print to PDF" of a page).
 MEETING_CSS: meeting mode only (the projector view: no sidebar, larger type).
+upload_box(): the Importeren page only (Dutch text in Streamlit's upload box, with the app's limit).
 """
 
-LAYOUT_CSS = ""
+LAYOUT_CSS = """
+/* The demo notice: one line in warning colours on every page, its explanation behind it. */
+/* In px: meeting mode sets the root font to 26px, and the notice stays one small line there too. */
+.st-key-demo_banner details {background: #FFF4CE; border-color: #B78A00;}
+.st-key-demo_banner summary {padding: 5px 12px; min-height: 0;}
+.st-key-demo_banner summary [data-testid="stMarkdownContainer"] p {font-size: 17px; line-height: 1.6;}
+.st-key-demo_banner summary [data-testid="stExpanderIcon"] {font-size: 20px;}
+/* The first screen: less empty space above the first element, but none of it under the header
+   bar (3.75rem, opaque on a phone); a smaller title on a phone. */
+[data-testid="stMainBlockContainer"] {padding-top: 4rem;}
+@media (max-width: 640px) {
+  [data-testid="stMain"] [data-testid="stHeadingWithActionElements"] h1 {font-size: 1.9rem;}
+}
+/* The overview's summary: one KPI per line, the status badges one width so the names align
+   (Streamlit's badge rule is more specific than this one, hence !important). */
+.st-key-samenvatting p {margin-bottom: 0; line-height: 1.8; padding-left: 6.7rem; text-indent: -6.7rem;}
+.st-key-samenvatting .stMarkdownBadge {display: inline-block; min-width: 6.4rem !important; margin-right: .3rem; line-height: 1.5; text-indent: 0;}
+/* Nothing in a card is cut off: links ("Details leegstand (verkoop"), badges and the change
+   since the previous measurement wrap where a card is narrow (Streamlit's own rules for these
+   are more specific than any selector here, hence !important). */
+[data-testid="stPageLink"] a, [data-testid="stPageLink"] p, [data-testid="stPageLink"] span,
+[class*="st-key-card_"] .stMarkdownBadge, [class*="st-key-card_"] [data-testid="stMetricDelta"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto;
+}
+"""
+
+
+def upload_box(limit_mb: int, types: str) -> str:
+    """Dutch text for Streamlit's upload box, which has no setting for its English "Upload" and
+    "200MB per file": the English spans are hidden and Dutch generated content takes their place
+    (part of the button's accessible name). The limit is the app's own (Settings.max_upload_mb)."""
+    drop = "[data-testid=\"stFileUploaderDropzone\"]"
+    return f"""<style>
+{drop} button [data-testid="stMarkdownContainer"] {{display: none;}}
+{drop} button > div::after {{content: "Kies bestanden"; margin-left: .4rem;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{display: none;}}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "Sleep bestanden hierheen of kies ze · hoogstens {limit_mb} MB per bestand · {types}";
+  font-size: .875rem;
+}}
+/* An uploaded file's size is written the English way ("73.0B"): the preview says what matters. */
+[data-testid="stFileChipName"] + div {{display: none;}}
+</style>"""
+
 
 A11Y_CSS = ""
 

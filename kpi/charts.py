@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -136,13 +138,40 @@ def _line_points(counted: pd.DataFrame, latest) -> tuple[list, list]:
     return xs, ys
 
 
+@dataclass(frozen=True)
+class ChartStyle:
+    """Type sizes (px) and layout of a chart for one kind of screen; every text part has its own size."""
+
+    font: int  # hover text, axis titles
+    title: int
+    ticks: int
+    legend: int
+    annotation: int  # target label, national label
+    event: int  # the events' vertical labels
+    show_title: bool = True
+    margin_top: int = 60
+    marker_scale: float = 1.0
+
+
+# The dashboard page and the reports (PNG in PDF and PowerPoint).
+SCREEN = ChartStyle(font=15, title=18, ticks=15, legend=15, annotation=15, event=11)
+# A beamer at 1280x720, read from the back of a room: no text under 20 px. The page's h1 names
+# the KPI, so the chart has no title of its own.
+MEETING = ChartStyle(font=20, title=24, ticks=20, legend=20, annotation=20, event=20, show_title=False, margin_top=24,
+                     marker_scale=1.2)
+MEETING_HEIGHT = 420  # px: the right-hand column of one 1280x720 meeting screen (pages/vergadering.py)
+
+
+
 def _year_ts(year: float) -> pd.Timestamp:
     return pd.Timestamp(year=int(year), month=1, day=1)
 
 
-def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 460) -> go.Figure:
+def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 460,
+               style: ChartStyle = SCREEN) -> go.Figure:
     """Time series with target line, baseline, required path, projection, national series
-    (vacancy) and events; illustrative points drawn hollow and labelled in the hover."""
+    (vacancy) and events; illustrative points drawn hollow and labelled in the hover.
+    `style` sets the type sizes (SCREEN for page and reports, MEETING for the beamer)."""
     ind, t, s = r.indicator, r.target, r.series
     fig = go.Figure()
     if not s.empty:
@@ -188,10 +217,16 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                 ))
         _markers(fig, n_grey, "Landelijk – illustratief, telt niet mee",
                  dict(color=LIGHT_GREY, size=9, symbol="diamond-open", line=dict(width=2)), (), ind, "Landelijk")
+        if r.national is not None:
+            # Named at its newest point as well: on a beamer the legend is far from the line.
+            fig.add_annotation(x=r.national.peildatum, y=r.national.value, xanchor="left", yanchor="top",
+                               text=f"Landelijk {fmt.value(r.national.value, ind.unit, ind.decimals)}",
+                               showarrow=False, xshift=6, yshift=-4, font=dict(size=style.annotation, color=BLACK))
     if t.comparison != BELOW_NATIONAL and t.target_value is not None:
         label = f"Doel {fmt.value(t.target_value, ind.unit, ind.decimals)}" + (f" ({t.target_year})" if t.target_year else "")
         fig.add_hline(y=t.target_value, line=dict(color=GREEN, width=2, dash="dot"),
-                      annotation_text=label, annotation_position="top left")
+                      annotation_text=label, annotation_position="top left",
+                      annotation_font=dict(size=style.annotation))
     if t.baseline_value is not None and t.baseline_year is not None:
         fig.add_trace(go.Scatter(
             x=[_year_ts(t.baseline_year)], y=[t.baseline_value], mode="markers", name="Basiswaarde",
@@ -221,19 +256,34 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
             fig.add_vline(x=x.timestamp() * 1000, line=dict(color=GREY, width=1, dash="dot"))
             fig.add_annotation(x=x, y=1, yref="paper", text=_escape(_shorten(str(e["text"]), 40)),
                                showarrow=False, textangle=-90, xanchor="right", yanchor="top",
-                               font=dict(size=11, color=GREY))
-    title = ind.name + (" – oordeel rust op illustratieve waarden" if r.illustrative
-                        else " – illustratieve waarden grijs, tellen niet mee" if r.shows_illustrative else "")
+                               font=dict(size=style.event, color=GREY))
+    # The flag as a subtitle: one long title line was cut off at the right on a phone.
+    flag = ("oordeel rust op illustratieve waarden" if r.illustrative
+            else "illustratieve waarden grijs, tellen niet mee" if r.shows_illustrative else "")
+    reversed_axis = ind.unit == "positie"  # 1 = best, at the top
+    y_scale = {"autorange": "reversed" if reversed_axis else True}
+    if style.marker_scale != 1:
+        for trace in fig.data:
+            if trace.marker is not None and trace.marker.size is not None:
+                trace.marker.size = round(trace.marker.size * style.marker_scale)
     fig.update_layout(
-        title=dict(text=_escape(title)), height=height, separators=",.",
-        margin=dict(l=10, r=10, t=60, b=10), hovermode="closest",
-        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
+        title=dict(text=_escape(ind.name) if style.show_title else "", font=dict(size=style.title),
+                   subtitle=dict(text=flag if style.show_title else "", font=dict(size=style.font))),
+        height=height, separators=",.",
+        margin=dict(l=10, r=10, t=style.margin_top + (24 if flag and style.show_title else 0), b=10),
+        hovermode="closest",
+        # At the bottom of the figure, horizontal: plotly wraps the entries to the next row when
+        # they do not fit (a fixed entry width made them overlap on a phone) and makes room for
+        # them (placed in plot fractions, large tick labels ran into the legend).
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, font=dict(size=style.legend)),
         # separators: decimal comma, thousands dot; plotly leaves 4-digit ticks unseparated
         # ('5000' beside 'Doel 5.000') unless told to separate them too.
-        yaxis=dict(ticksuffix="%" if ind.unit == "procent" else "", separatethousands=True, exponentformat="none", autorange="reversed" if ind.unit == "positie" else True,
-                   title="plaats (1 = beste)" if ind.unit == "positie" else None),
-        xaxis=dict(title=None),
-        template="plotly_white", font=dict(size=15),
+        yaxis=dict(ticksuffix="%" if ind.unit == "procent" else "", separatethousands=True, exponentformat="none",
+                   title=dict(text="plaats (1 = beste)" if reversed_axis else None, font=dict(size=style.font)),
+                   tickfont=dict(size=style.ticks), **y_scale),
+        xaxis=dict(title=None, tickfont=dict(size=style.ticks)),
+        hoverlabel=dict(font=dict(size=style.font)),
+        template="plotly_white", font=dict(size=style.font),
     )
     return fig
 

@@ -5,8 +5,18 @@ import datetime as dt
 import pandas as pd
 
 from kpi import metrics as m
-from kpi.charts import kpi_figure, required_path_points
-from tests.factories import AREA, JOBS, JOBS_TARGET, NL, RANK, RANK_TARGET, VACANCY, VACANCY_TARGET, obs
+from kpi.charts import MEETING, kpi_figure, required_path_points
+from tests.factories import (
+    AREA,
+    JOBS,
+    JOBS_TARGET,
+    NL,
+    RANK,
+    RANK_TARGET,
+    VACANCY,
+    VACANCY_TARGET,
+    obs,
+)
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -69,3 +79,59 @@ def test_axes_use_dutch_separators_also_for_four_digits():
                                 dt.date(2026, 11, 22)))
     assert fig.layout.separators == ",."
     assert fig.layout.yaxis.separatethousands is True and fig.layout.yaxis.exponentformat == "none"
+
+
+# ---- type sizes: the beamer (issue 13) -----------------------------------------------------
+
+def _vacancy_result():
+    df = obs([(AREA, "leegstand", 2017, 21.9), (AREA, "leegstand", 2021, 18.1), (AREA, "leegstand", 2025, 13.8),
+              (NL, "leegstand", 2017, 7.2), (NL, "leegstand", 2021, 7.1), (NL, "leegstand", 2025, 7.0)])
+    return m.evaluate(VACANCY, VACANCY_TARGET, df, TODAY)
+
+
+def _text_sizes(fig) -> dict[str, float]:
+    """The size of every text part of a figure as plotly.js resolves it (unset parts use layout.font)."""
+    lay = fig.layout
+    base = lay.font.size
+    sizes = {"body": base, "legend": lay.legend.font.size or base, "x ticks": lay.xaxis.tickfont.size or base,
+             "y ticks": lay.yaxis.tickfont.size or base, "title": lay.title.font.size or base}
+    for i, a in enumerate(lay.annotations):
+        sizes[f"annotation {i} {a.text}"] = a.font.size or base
+    return sizes
+
+
+def test_meeting_style_draws_every_text_at_20px_or_more():
+    events = pd.DataFrame([{"event_date": dt.date(2019, 6, 1), "text": "Opening garage", "indicator": "banen"}])
+    jobs = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4300)]), TODAY)
+    for fig in (kpi_figure(jobs, events, style=MEETING), kpi_figure(_vacancy_result(), style=MEETING)):
+        sizes = _text_sizes(fig)
+        assert len(sizes) >= 6  # target or national label, and the event, are among them
+        assert all(size >= 20 for size in sizes.values()), sizes
+        assert fig.layout.title.text == ""  # the meeting page's h1 names the KPI
+    labels = [a.text for a in kpi_figure(jobs, events, style=MEETING).layout.annotations]
+    assert labels == ["Doel 5.000", "Opening garage"]
+
+
+def test_screen_style_keeps_the_page_and_report_sizes():
+    fig = kpi_figure(_vacancy_result())
+    assert _text_sizes(fig)["legend"] == 15 and fig.layout.font.size == 15
+    assert fig.layout.title.text == "Leegstand (verkooppunten)"
+
+
+def test_national_line_is_named_at_its_newest_point():
+    fig = kpi_figure(_vacancy_result(), style=MEETING)
+    label = next(a for a in fig.layout.annotations if a.text.startswith("Landelijk"))
+    assert (label.text, label.y, pd.Timestamp(label.x).year) == ("Landelijk 7,0%", 7.0, 2025)
+
+
+def test_illustrative_flag_is_a_subtitle_so_a_phone_does_not_cut_it_off():
+    df = obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4300)], illustrative=True)
+    fig = kpi_figure(m.evaluate(JOBS, JOBS_TARGET, df, TODAY))
+    assert fig.layout.title.text == "Aantal banen"
+    assert fig.layout.title.subtitle.text == "oordeel rust op illustratieve waarden"
+
+
+def test_legend_sits_below_the_plot_and_wraps_instead_of_fixed_entry_widths():
+    legend = kpi_figure(_vacancy_result(), style=MEETING).layout.legend
+    assert (legend.orientation, legend.yref, legend.yanchor, legend.y) == ("h", "container", "bottom", 0)
+    assert legend.entrywidth is None

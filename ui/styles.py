@@ -14,9 +14,16 @@ PRINT_CSS = ""
 
 MEETING_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-.block-container {padding-top: 1rem; max-width: 100%;}
+[data-testid="stMainBlockContainer"] {padding: 0.5rem 2rem 0.25rem; max-width: 100%;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 26px;}
-h1 {font-size: 48px;}
+h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important;}
+[data-testid="stAlert"] p {font-size: 16px !important; line-height: 1.3;}
+.st-key-meeting_figures [data-testid="stMetricValue"] p {font-size: 88px !important; line-height: 1.05; font-weight: 700;}
+.st-key-meeting_figures [data-testid="stMarkdownContainer"] p {margin-bottom: 0;}
+.st-key-meeting_figures [data-testid="stMetric"] {padding-bottom: 0;}
+.st-key-meeting_sentence p {font-size: 21px !important; line-height: 1.35;}
+.st-key-meeting_summary [data-testid="stCaptionContainer"] p {font-size: 20px;}
+.st-key-meeting_leave p {font-size: 20px !important;}
 """
 
 

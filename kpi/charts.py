@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -161,6 +163,71 @@ MEETING = ChartStyle(font=20, title=24, ticks=20, legend=20, annotation=20, even
                      marker_scale=1.2)
 MEETING_HEIGHT = 420  # px: the right-hand column of one 1280x720 meeting screen (pages/vergadering.py)
 
+# Value axis (see y_range): where an axis may start and end per unit, the smallest span it shows
+# and the room left beyond the outermost value.
+AXIS_BOUNDS = {"procent": (0.0, 100.0), "cijfer": (0.0, 10.0), "aantal": (0.0, None), "positie": (0.5, None)}
+MIN_SPAN_POINTS = {"cijfer": 3.0}
+MIN_SPAN_SHARE = 0.25
+AXIS_MARGIN = 0.08
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
+
+
+def _nice_step(raw: float, whole: bool) -> float:
+    """The smallest of 1, 2, 2,5 or 5 times a power of ten that is at least `raw`."""
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next((k * power for k in NICE_STEPS if k * power >= raw * (1 - 1e-9)), 10 * power)
+    return max(1.0, round(step)) if whole else step
+
+
+def y_range(values: Iterable[float], unit: str) -> tuple[float, float, float] | None:
+    """(bottom, top, tick step) of the value axis, so that no chart exaggerates or hides a change.
+
+    The rule:
+    1. The axis shows every value drawn (measurements, baseline, required path, projection), the
+       target and, for vacancy, the national series.
+    2. Percentages start at 0%: the national vacancy line is then never below the lowest tick.
+    3. It spans at least 3 points on a rating (1-10), so a rise of 0,3 is at most a tenth of the
+       height, and for other units at least a quarter of the largest value (a 10% change is then at
+       most 40% of the height); the extra span goes down, towards the floor, then up.
+    4. 8% of the span is added beyond the outermost values (markers and the target label), and both
+       ends are rounded out to a tick (steps of 1, 2, 2,5 or 5 times a power of ten, about six of
+       them), so the lowest and the highest value always have a labelled tick at or beyond them.
+    5. Never below 0 (0,5 for a ranking, whose axis is drawn reversed), never above 100% or a 10.
+    None without values (plotly then chooses).
+    """
+    ys = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not ys:
+        return None
+    floor, ceiling = AXIS_BOUNDS.get(unit, (None, None))
+    if floor is not None:
+        ys = [max(y, floor) for y in ys]  # a projection below the floor is cut off by the plot area
+    if ceiling is not None:
+        ys = [min(y, ceiling) for y in ys]
+    lo, hi = min(ys), max(ys)
+    if unit == "procent":
+        lo = min(lo, 0.0)
+    min_span = MIN_SPAN_POINTS.get(unit, MIN_SPAN_SHARE * max(abs(lo), abs(hi)))
+    if hi - lo < min_span:
+        lo = hi - min_span if floor is None else max(floor, hi - min_span)
+        hi = lo + min_span if ceiling is None else min(ceiling, lo + min_span)
+    span = (hi - lo) or 1.0
+    lo, hi = lo - AXIS_MARGIN * span, hi + AXIS_MARGIN * span
+    step = _nice_step((hi - lo) / 6, whole=unit in ("aantal", "positie"))
+    bottom, top = math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step
+    if floor is not None:
+        bottom = max(bottom, floor)
+    if ceiling is not None:
+        top = min(top, ceiling)
+    return round(bottom, 9), round(top, 9), step
+
+
+def _drawn_values(fig: go.Figure) -> list[float]:
+    """Every y value of the figure's traces and horizontal lines."""
+    out: list[float] = []
+    for trace in fig.data:
+        out += [float(y) for y in (trace.y if trace.y is not None else ()) if y is not None and pd.notna(y)]
+    out += [float(s.y0) for s in fig.layout.shapes if s.type == "line" and s.xref == "x domain"]
+    return out
 
 
 def _year_ts(year: float) -> pd.Timestamp:
@@ -171,7 +238,8 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                style: ChartStyle = SCREEN) -> go.Figure:
     """Time series with target line, baseline, required path, projection, national series
     (vacancy) and events; illustrative points drawn hollow and labelled in the hover.
-    `style` sets the type sizes (SCREEN for page and reports, MEETING for the beamer)."""
+    `style` sets the type sizes (SCREEN for page and reports, MEETING for the beamer); the value
+    axis follows `y_range`."""
     ind, t, s = r.indicator, r.target, r.series
     fig = go.Figure()
     if not s.empty:
@@ -261,7 +329,13 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
     flag = ("oordeel rust op illustratieve waarden" if r.illustrative
             else "illustratieve waarden grijs, tellen niet mee" if r.shows_illustrative else "")
     reversed_axis = ind.unit == "positie"  # 1 = best, at the top
-    y_scale = {"autorange": "reversed" if reversed_axis else True}
+    axis = y_range(_drawn_values(fig), ind.unit)
+    if axis is None:
+        y_scale: dict = {"autorange": "reversed" if reversed_axis else True}
+    else:
+        bottom, top, step = axis
+        y_scale = {"range": [top, bottom] if reversed_axis else [bottom, top], "autorange": False,
+                   "tick0": 0, "dtick": step}
     if style.marker_scale != 1:
         for trace in fig.data:
             if trace.marker is not None and trace.marker.size is not None:

@@ -1,11 +1,14 @@
 """kpi.charts: the KPI figure is a pure function of a result, checked on its traces and lines."""
 
 import datetime as dt
+import math
+from dataclasses import replace
 
 import pandas as pd
+import pytest
 
 from kpi import metrics as m
-from kpi.charts import MEETING, kpi_figure, required_path_points
+from kpi.charts import MEETING, kpi_figure, required_path_points, y_range
 from tests.factories import (
     AREA,
     JOBS,
@@ -13,6 +16,8 @@ from tests.factories import (
     NL,
     RANK,
     RANK_TARGET,
+    RATING,
+    RATING_TARGET,
     VACANCY,
     VACANCY_TARGET,
     obs,
@@ -135,3 +140,82 @@ def test_legend_sits_below_the_plot_and_wraps_instead_of_fixed_entry_widths():
     legend = kpi_figure(_vacancy_result(), style=MEETING).layout.legend
     assert (legend.orientation, legend.yref, legend.yanchor, legend.y) == ("h", "container", "bottom", 0)
     assert legend.entrywidth is None
+
+
+# ---- value axes (issue 13) -----------------------------------------------------------------
+
+def _axis(fig) -> tuple[list[float], float]:
+    return list(fig.layout.yaxis.range), fig.layout.yaxis.dtick
+
+
+def _ticks(fig) -> list[float]:
+    (a, b), step = _axis(fig)
+    lo, hi = min(a, b), max(a, b)
+    first = math.ceil(lo / step - 1e-9) * step
+    return [round(first + k * step, 9) for k in range(int((hi - first) / step + 1e-9) + 1)]
+
+
+def test_rating_axis_starts_at_a_sensible_floor_so_a_small_rise_looks_small():
+    df = obs([(AREA, "waardering", 2018, 7.0), (AREA, "waardering", 2020, 7.1), (AREA, "waardering", 2022, 7.2),
+              (AREA, "waardering", 2024, 7.3)])
+    fig = kpi_figure(m.evaluate(RATING, RATING_TARGET, df, TODAY))
+    (bottom, top), step = _axis(fig)
+    assert (bottom, top, step) == (4.0, 8.0, 1.0)
+    assert (7.3 - 7.0) / (top - bottom) <= 0.1  # the rise of 0,3 is at most a tenth of the height
+    assert top - 7.5 >= 0.08 * (top - bottom)  # room above the target line for its label
+
+
+def test_vacancy_axis_starts_at_zero_with_the_national_line_above_the_lowest_tick():
+    fig = kpi_figure(_vacancy_result())
+    (bottom, top), step = _axis(fig)
+    assert (bottom, top, step) == (0.0, 25.0, 5.0)
+    national = next(t for t in fig.data if t.name == "Landelijk (doel: eronder)")
+    ticks = _ticks(fig)
+    assert ticks[0] == 0.0 and ticks[-1] == 25.0
+    assert all(ticks[0] <= y <= top for y in national.y)
+    assert top - 21.9 >= 0.05 * (top - bottom)  # the baseline marker is not on the edge
+
+
+def test_vacancy_axis_keeps_a_high_national_figure_inside():
+    df = obs([(AREA, "leegstand", 2017, 5.0), (AREA, "leegstand", 2025, 4.0),
+              (NL, "leegstand", 2017, 9.5), (NL, "leegstand", 2025, 11.2)])
+    fig = kpi_figure(m.evaluate(VACANCY, VACANCY_TARGET, df, TODAY))
+    (bottom, top), _ = _axis(fig)
+    assert bottom == 0.0 and top >= 11.2 * 1.05
+
+
+def test_jobs_axis_includes_the_target_with_a_margin():
+    df = obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2019, 3920)])
+    fig = kpi_figure(m.evaluate(JOBS, JOBS_TARGET, df, TODAY))
+    (bottom, top), step = _axis(fig)
+    assert (bottom, top, step) == (3500, 5250, 250)
+    assert bottom < 3800 and top - 5000 >= 0.08 * (top - bottom)
+
+
+def test_ranking_axis_is_reversed_and_includes_the_target():
+    df = obs([(AREA, "ranking", 2017, 53), (AREA, "ranking", 2019, 47), (AREA, "ranking", 2023, 36)])
+    fig = kpi_figure(m.evaluate(RANK, RANK_TARGET, df, TODAY))
+    (first, last), step = _axis(fig)
+    assert first > last  # reversed: 1 (the best place) at the top
+    assert (first, last, step) == (60, 10, 10)
+    assert last < 25 < first and step == int(step)
+
+
+@pytest.mark.parametrize("values, unit, expected", [
+    ([7.0, 7.5], "cijfer", (4.0, 8.0, 1.0)),           # a rating spans at least 3 points
+    ([9.6, 10.0], "cijfer", (6.0, 10.0, 1.0)),         # never above a 10
+    ([2.0, 3.0, 95.0], "procent", (0.0, 100.0, 20.0)),  # never above 100%
+    ([12.0, 14.0], "procent", (0.0, 20.0, 5.0)),       # percentages start at 0
+    ([428, 458, 500], "aantal", (350, 525, 25)),      # at least a quarter of the largest value
+    ([3, 2, 1, -4], "positie", (0.5, 4, 1)),          # a projection past place 1 is cut off
+    ([40, 41], "aantal", (28, 42, 2)),                # whole steps for counts
+])
+def test_y_range_rule(values, unit, expected):
+    assert y_range(values, unit) == expected
+
+
+def test_y_range_without_values_leaves_the_axis_to_plotly():
+    assert y_range([], "aantal") is None
+    nothing = replace(JOBS_TARGET, target_value=None, baseline_value=None, baseline_year=None)
+    fig = kpi_figure(m.evaluate(JOBS, nothing, obs([(AREA, "banen", 2017, 3800)]).iloc[0:0], TODAY))
+    assert fig.layout.yaxis.autorange is True and fig.layout.yaxis.range is None

@@ -163,6 +163,12 @@ MEETING = ChartStyle(font=20, title=24, ticks=20, legend=20, annotation=20, even
                      marker_scale=1.2)
 MEETING_HEIGHT = 420  # px: the right-hand column of one 1280x720 meeting screen (pages/vergadering.py)
 
+# plotly.js options for every chart on a page. No toolbar: on a phone it covered the chart title,
+# and the plotly.js in Streamlit registers only the English locale, so its tooltips ("Download plot
+# as a PNG", "Zoom", ...) cannot be Dutch. Drag to zoom and double-click to reset still work; the
+# chart as an image is in the reports (PDF, PowerPoint).
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
+
 # Value axis (see y_range): where an axis may start and end per unit, the smallest span it shows
 # and the room left beyond the outermost value.
 AXIS_BOUNDS = {"procent": (0.0, 100.0), "cijfer": (0.0, 10.0), "aantal": (0.0, None), "positie": (0.5, None)}

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import statuses
-from kpi.charts import MEETING, MEETING_HEIGHT, kpi_figure
+from kpi.charts import CHART_CONFIG, MEETING, MEETING_HEIGHT, kpi_figure
 from kpi.reports.meeting import is_werkplan_step, parse_step, step_count, step_label
 from kpi.text import summary_sentence, target_label, value_text
 from ui import data, frame
@@ -68,7 +68,7 @@ def render() -> None:
         with right:
             # The page title names the KPI: the chart needs no title of its own on a projector.
             fig = kpi_figure(r, data.events(), height=MEETING_HEIGHT, style=MEETING)
-            st.plotly_chart(fig, key="meeting_chart", config={"displayModeBar": False})
+            st.plotly_chart(fig, key="meeting_chart", config=CHART_CONFIG)
 
     where, leave, prev, nxt = st.columns([3.2, 3.2, 1.6, 1.6], vertical_alignment="center")
     where.caption(step_label(step, count, werkplan=True))

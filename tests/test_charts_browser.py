@@ -58,3 +58,53 @@ def test_meeting_chart_text_is_at_least_20px_on_the_beamer(server, page, step):
     assert parts and not small, small
     assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)") >= 20
     assert exceptions_on(page) == [] and server.alarms() == []
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+# Playwright's "iPhone 13" descriptor (its viewport is the browser's 390x664 window; the issue
+# measures the whole 390x844 screen), for chromium: the descriptor's own browser is webkit.
+IPHONE_13 = {
+    "user_agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                  "Version/27.2 Mobile/15E148 Safari/604.1",
+    "viewport": {"width": 390, "height": 844}, "screen": {"width": 390, "height": 844},
+    "device_scale_factor": 3, "is_mobile": True, "has_touch": True,
+}
+
+
+@pytest.fixture
+def phone(chromium):
+    """A page in an iPhone 13 context (390x844, touch)."""
+    context = chromium.new_context(**IPHONE_13, locale="nl-NL")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+@pytest.mark.parametrize("kpi", ["banen", "leegstand"])
+def test_chart_title_is_free_of_any_toolbar_and_whole_on_a_phone(server, phone, kpi):
+    _open_chart(phone, f"{server.url}/kpi?kpi={kpi}")
+    chart = phone.locator(CHART).first
+    chart.scroll_into_view_if_needed()
+    chart.tap(position={"x": 120, "y": 160})  # a touch shows toolbars that appear on hover
+    phone.wait_for_timeout(300)
+    screenshot(phone, f"kpi-{kpi}-390x844-chart.png")
+    boxes = phone.evaluate("""(sel) => {
+        const c = document.querySelector(sel), box = e => e.getBoundingClientRect().toJSON();
+        const shown = e => { const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+            return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.opacity !== '0'; };
+        return {chart: box(c), title: box(c.querySelector('.gtitle')),
+                subtitle: c.querySelector('.gtitle-subtitle') ? box(c.querySelector('.gtitle-subtitle')) : null,
+                bars: [...document.querySelectorAll('.modebar, [data-testid=stElementToolbar]')].filter(shown).map(box)};
+    }""", CHART)
+    title = boxes["title"]
+    assert title["width"] > 0
+    for bar in boxes["bars"]:
+        assert not _overlap(title, bar), (title, bar)
+    assert phone.locator(f"{CHART} .modebar-btn").count() == 0  # plotly's English tooltips are gone too
+    for part in filter(None, (title, boxes["subtitle"])):  # not cut off at the right
+        assert boxes["chart"]["x"] <= part["x"] and part["x"] + part["width"] <= boxes["chart"]["x"] + boxes["chart"]["width"]

@@ -60,9 +60,10 @@ def test_meeting_chart_text_is_at_least_20px_on_the_beamer(server, page, step):
     assert exceptions_on(page) == [] and server.alarms() == []
 
 
-def _overlap(a: dict, b: dict) -> bool:
-    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
-        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+def _overlap(a: dict, b: dict, slack: float = 0.0) -> bool:
+    """Whether two boxes share more than `slack` px in both directions."""
+    return a["x"] + slack < b["x"] + b["width"] and b["x"] + slack < a["x"] + a["width"] and \
+        a["y"] + slack < b["y"] + b["height"] and b["y"] + slack < a["y"] + a["height"]
 
 
 # Playwright's "iPhone 13" descriptor (its viewport is the browser's 390x664 window; the issue
@@ -108,3 +109,46 @@ def test_chart_title_is_free_of_any_toolbar_and_whole_on_a_phone(server, phone, 
     assert phone.locator(f"{CHART} .modebar-btn").count() == 0  # plotly's English tooltips are gone too
     for part in filter(None, (title, boxes["subtitle"])):  # not cut off at the right
         assert boxes["chart"]["x"] <= part["x"] and part["x"] + part["width"] <= boxes["chart"]["x"] + boxes["chart"]["width"]
+
+
+# Every word of every heading as the browser laid it out: a word whose text spans more than one
+# line box was broken inside the word.
+BROKEN_WORDS_JS = """() => {
+  const broken = [];
+  for (const h of document.querySelectorAll('[data-testid=stMain] :is(h1, h2, h3)')) {
+    const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.textContent.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+LEGEND_BOXES_JS = """(sel) => [...document.querySelectorAll(sel + ' .legend .traces')]
+  .map(e => e.getBoundingClientRect().toJSON())"""
+
+
+@pytest.mark.parametrize("step", range(7))
+def test_meeting_on_a_phone_breaks_no_word_and_no_legend_entries_overlap(server, phone, step):
+    _open(phone, f"{server.url}/vergadering?stap={step}")
+    if 1 <= step <= 5:
+        phone.wait_for_selector(f"{CHART} .legendtext", state="attached")
+        phone.locator(CHART).first.scroll_into_view_if_needed()
+    screenshot(phone, f"meeting-390x844-stap{step}.png")
+    assert phone.evaluate(BROKEN_WORDS_JS) == []
+    title = phone.locator("h1").first
+    assert title.evaluate("h => h.scrollWidth <= h.clientWidth")  # nor does a word stick out
+    if 1 <= step <= 5:
+        entries = phone.evaluate(LEGEND_BOXES_JS, CHART)
+        assert len(entries) >= 2
+        # Stacked rows share a fraction of a pixel (29,3 px entries 29 px apart): not an overlap.
+        clashes = [(a, b) for i, a in enumerate(entries) for b in entries[i + 1:] if _overlap(a, b, slack=1)]
+        assert clashes == []
+        chart = phone.locator(CHART).first.bounding_box()
+        assert all(e["x"] + e["width"] <= chart["x"] + chart["width"] + 1 for e in entries)  # none cut off
+    assert exceptions_on(phone) == []

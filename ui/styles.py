@@ -16,7 +16,10 @@ MEETING_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
 [data-testid="stMainBlockContainer"] {padding: 0.5rem 2rem 0.25rem; max-width: 100%;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 26px;}
-h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important;}
+/* Whole words only: a title too wide for a phone gets a smaller size below, never a break
+   inside a word ("Binnenstadak/koord"). */
+h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important; overflow-wrap: normal !important;
+    word-break: normal !important; hyphens: manual;}
 [data-testid="stAlert"] p {font-size: 16px !important; line-height: 1.3;}
 .st-key-meeting_figures [data-testid="stMetricValue"] p {font-size: 88px !important; line-height: 1.05; font-weight: 700;}
 .st-key-meeting_figures [data-testid="stMarkdownContainer"] p {margin-bottom: 0;}
@@ -24,6 +27,12 @@ h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important;}
 .st-key-meeting_sentence p {font-size: 21px !important; line-height: 1.35;}
 .st-key-meeting_summary [data-testid="stCaptionContainer"] p {font-size: 20px;}
 .st-key-meeting_leave p {font-size: 20px !important;}
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] {padding: 0.5rem 1rem 0.25rem;}
+  h1 {font-size: 30px !important;}
+  html, body, [data-testid="stMarkdownContainer"] p {font-size: 20px;}
+  .st-key-meeting_figures [data-testid="stMetricValue"] p {font-size: 64px !important;}
+}
 """
 
 

@@ -152,3 +152,19 @@ def test_meeting_on_a_phone_breaks_no_word_and_no_legend_entries_overlap(server,
         chart = phone.locator(CHART).first.bounding_box()
         assert all(e["x"] + e["width"] <= chart["x"] + chart["width"] + 1 for e in entries)  # none cut off
     assert exceptions_on(phone) == []
+
+
+@pytest.mark.parametrize("step", [0, 3])
+def test_meeting_demo_banner_is_one_compact_line_on_the_beamer(server, page, step):
+    """The demo notice took about 15% of every meeting screen; now one line of at least 20 px (the
+    banner of ui.components.illustrative_banner, key demo_banner)."""
+    page.set_viewport_size(BEAMER)
+    _open(page, f"{server.url}/vergadering?stap={step}")
+    banner = page.locator(".st-key-demo_banner")
+    banner.wait_for(state="visible")
+    box = banner.bounding_box()
+    line = banner.locator("summary").first
+    text_px = line.evaluate("e => parseFloat(getComputedStyle(e.querySelector('p') || e).fontSize)")
+    assert "illustratieve waarden" in line.inner_text()
+    assert text_px >= 20 and box["height"] <= 0.07 * BEAMER["height"], (text_px, box)
+    assert line.bounding_box()["height"] < 2 * text_px * 1.3  # one line

@@ -4,7 +4,11 @@ artifacts/."""
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +172,64 @@ def test_meeting_demo_banner_is_one_compact_line_on_the_beamer(server, page, ste
     assert "illustratieve waarden" in line.inner_text()
     assert text_px >= 20 and box["height"] <= 0.07 * BEAMER["height"], (text_px, box)
     assert line.bounding_box()["height"] < 2 * text_px * 1.3  # one line
+
+
+def _pdf_words(pdf: Path) -> list[list[dict]]:
+    """Per page of the PDF its words with their boxes (pdftotext -bbox, poppler)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        words = [dict(x0=float(a), y0=float(b), x1=float(c), y1=float(d), text=html.unescape(w), width=float(page[0]))
+                 for a, b, c, d, w in re.findall(
+                     r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page[2])]
+        pages.append(words)
+    return pages
+
+
+def _pgm(path: Path) -> tuple[int, int, bytes]:
+    """Width, height and grey values of a binary PGM (pdftoppm -gray)."""
+    data = path.read_bytes()
+    magic, width, height, _maxval, rest = data.split(maxsplit=4)
+    assert magic == b"P5"
+    return int(width), int(height), rest
+
+
+def test_kpi_page_prints_clean_with_the_chart_whole(server, page):
+    """Print media hides the app chrome; the PDF (chromium's print to PDF, as Ctrl+P) has the KPI, no
+    menu, and the chart on one page within the paper (pages as PNG in artifacts/ to look at)."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    _open_chart(page, f"{server.url}/kpi?kpi=leegstand")
+    page.wait_for_selector("[data-testid=stDataFrame]", state="visible")
+    wait_idle(page)
+    assert page.locator("[data-testid=stSidebar]").is_visible()  # the check below can fail
+    page.emulate_media(media="print")
+    for hidden in ["[data-testid=stSidebar]", "header[data-testid=stHeader]", ".modebar", "[data-testid=stSelectbox]",
+                   "[data-testid=stDownloadButton]", "[data-testid=stElementToolbar]"]:
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert page.locator(CHART).first.is_visible()
+    page.wait_for_timeout(500)  # the chart redraws for the wider main column
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / "kpi-leegstand-print.pdf"
+    pdf.write_bytes(page.pdf(prefer_css_page_size=True, print_background=True))
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / "kpi-leegstand-print")], check=True)
+    pages = _pdf_words(pdf)
+    text = " ".join(w["text"] for words in pages for w in words)
+    assert "Binnenstadmonitor" in text and "Leegstand (verkooppunten)" in text and "13,8%" in text
+    for menu in ["Overzicht", "Vergadermodus", "Rapporten en downloads", "Inloggen", "Download als CSV"]:
+        assert menu not in text, menu
+    assert pages[0][0]["text"] == "Binnenstadmonitor"  # the print header, first on the first page
+    # The chart: its axis labels and its legend on one page, all of them inside the paper.
+    chart_words = {"25%", "0%", "2016", "2028", "Projectie", "Landelijk"}
+    on = [i for i, words in enumerate(pages) if chart_words <= {w["text"] for w in words}]
+    assert len(on) == 1, [sorted({w["text"] for w in words} & chart_words) for words in pages]
+    for w in pages[on[0]]:
+        assert 0 <= w["x0"] and w["x1"] <= w["width"] - 14, w  # 1 cm margin is 28 pt
+    # Nothing drawn in the right-hand margin of that page (a chart wider than the paper reached the edge).
+    gray = ARTIFACTS / "kpi-leegstand-print-gray"
+    subprocess.run(["pdftoppm", "-r", "60", "-gray", "-f", str(on[0] + 1), "-l", str(on[0] + 1), "-singlefile",
+                    str(pdf), str(gray)], check=True)
+    width, height, pixels = _pgm(gray.with_suffix(".pgm"))
+    margin = 18  # px at 60 dpi; the 1 cm margin is about 23
+    inked = [x for y in range(height) for x in range(width - margin, width) if pixels[y * width + x] < 240]
+    assert inked == []

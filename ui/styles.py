@@ -10,7 +10,34 @@ LAYOUT_CSS = ""
 
 A11Y_CSS = ""
 
-PRINT_CSS = ""
+PRINT_CSS = """
+/* Landscape: a chart keeps the width it was drawn at on the screen (plotly sizes it in pixels). */
+@page {size: A4 landscape; margin: 1cm;}
+@media print {
+  /* App chrome and controls that mean nothing on paper. */
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stElementToolbar"], .modebar-container, [data-testid="stSelectbox"],
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stPageLink"],
+  [data-testid="stTextInput"], [data-testid="stDateInput"], [data-testid="stFileUploader"] {display: none !important;}
+  /* The whole page, not the part the window showed; the full paper width. */
+  html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    height: auto !important; overflow: visible !important; position: static !important;}
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
+    max-width: 100% !important; width: 100% !important; margin: 0 !important; padding: 0 !important;}
+  /* Drawn at the screen width: a chart from a window up to about 1.500 px wide fits the paper. */
+  [data-testid="stPlotlyChart"] .js-plotly-plot {zoom: 0.7;}
+  /* A heading stays with what follows it. */
+  h1, h2, h3, [data-testid="stElementContainer"]:has(h2, h3) {break-after: avoid; page-break-after: avoid;}
+  /* A chart or table is never cut across two pages. */
+  [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]),
+  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stMetric"] {
+    break-inside: avoid; page-break-inside: avoid;}
+  /* Whose page this is, now that the sidebar with the name is gone. */
+  [data-testid="stMainBlockContainer"]::before {content: "Binnenstadmonitor"; display: block;
+    font-weight: 700; font-size: 14pt; margin-bottom: 0.5rem;}
+}
+"""
 
 MEETING_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}

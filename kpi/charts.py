@@ -347,10 +347,12 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
             if trace.marker is not None and trace.marker.size is not None:
                 trace.marker.size = round(trace.marker.size * style.marker_scale)
     fig.update_layout(
+        # Title and subtitle at the top of the figure, clear of the highest tick label.
         title=dict(text=_escape(ind.name) if style.show_title else "", font=dict(size=style.title),
+                   yref="container", y=1, yanchor="top", pad=dict(t=12),
                    subtitle=dict(text=flag if style.show_title else "", font=dict(size=style.font))),
         height=height, separators=",.",
-        margin=dict(l=10, r=10, t=style.margin_top + (24 if flag and style.show_title else 0), b=10),
+        margin=dict(l=10, r=10, t=style.margin_top + (30 if flag and style.show_title else 0), b=10),
         hovermode="closest",
         # At the bottom of the figure, horizontal: plotly wraps the entries to the next row when
         # they do not fit (a fixed entry width made them overlap on a phone) and makes room for

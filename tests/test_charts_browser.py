@@ -145,6 +145,10 @@ def test_meeting_on_a_phone_breaks_no_word_and_no_legend_entries_overlap(server,
         phone.locator(CHART).first.scroll_into_view_if_needed()
     screenshot(phone, f"meeting-390x844-stap{step}.png")
     assert phone.evaluate(BROKEN_WORDS_JS) == []
+    if step == 0:  # the summary: one block per KPI; no row of column headings above stacked columns
+        assert not phone.get_by_text("Waarde", exact=True).is_visible()
+        target = phone.locator(".st-key-meeting_summary [data-testid=stColumn]:nth-child(4) p").nth(1)
+        assert target.evaluate("p => getComputedStyle(p, '::before').content") == '"Doel: "'
     title = phone.locator("h1").first
     assert title.evaluate("h => h.scrollWidth <= h.clientWidth")  # nor does a word stick out
     if 1 <= step <= 5:

@@ -63,6 +63,12 @@ h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important; overflow-wrap: 
   h1 {font-size: 30px !important;}
   html, body, [data-testid="stMarkdownContainer"] p {font-size: 20px;}
   .st-key-meeting_figures [data-testid="stMetricValue"] p {font-size: 64px !important;}
+  /* The summary's columns stack: one block per KPI, without the column headings row. */
+  .st-key-meeting_summary [data-testid="stHorizontalBlock"]:has([data-testid="stCaptionContainer"]) {display: none;}
+  .st-key-meeting_summary [data-testid="stHorizontalBlock"] {gap: 0.25rem; padding-bottom: 0.75rem;
+    border-bottom: 1px solid #d5dae5;}
+  .st-key-meeting_summary [data-testid="stColumn"]:nth-child(4) [data-testid="stMarkdownContainer"] p::before {
+    content: "Doel: ";}
 }
 """
 

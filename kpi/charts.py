@@ -150,6 +150,7 @@ class ChartStyle:
     legend: int
     annotation: int  # target label, national label
     event: int  # the events' vertical labels
+    event_chars: int = 40  # an event's label is cut to this many characters (it runs down the plot)
     show_title: bool = True
     margin_top: int = 60
     marker_scale: float = 1.0
@@ -159,8 +160,8 @@ class ChartStyle:
 SCREEN = ChartStyle(font=15, title=18, ticks=15, legend=15, annotation=15, event=11)
 # A beamer at 1280x720, read from the back of a room: no text under 20 px. The page's h1 names
 # the KPI, so the chart has no title of its own.
-MEETING = ChartStyle(font=20, title=24, ticks=20, legend=20, annotation=20, event=20, show_title=False, margin_top=24,
-                     marker_scale=1.2)
+MEETING = ChartStyle(font=20, title=24, ticks=20, legend=20, annotation=20, event=20, event_chars=22,
+                     show_title=False, margin_top=24, marker_scale=1.2)
 MEETING_HEIGHT = 420  # px: the right-hand column of one 1280x720 meeting screen (pages/vergadering.py)
 
 # plotly.js options for every chart on a page. No toolbar: on a phone it covered the chart title,
@@ -328,7 +329,7 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                 continue
             x = pd.Timestamp(e["event_date"])
             fig.add_vline(x=x.timestamp() * 1000, line=dict(color=GREY, width=1, dash="dot"))
-            fig.add_annotation(x=x, y=1, yref="paper", text=_escape(_shorten(str(e["text"]), 40)),
+            fig.add_annotation(x=x, y=1, yref="paper", text=_escape(_shorten(str(e["text"]), style.event_chars)),
                                showarrow=False, textangle=-90, xanchor="right", yanchor="top",
                                font=dict(size=style.event, color=GREY))
     # The flag as a subtitle: one long title line was cut off at the right on a phone.

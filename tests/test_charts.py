@@ -117,6 +117,17 @@ def test_meeting_style_draws_every_text_at_20px_or_more():
     assert labels == ["Doel 5.000", "Opening garage"]
 
 
+def test_meeting_event_label_is_short_enough_for_the_plot_height():
+    """At 20 px a vertical label of 40 characters ran past the x axis into the legend."""
+    events = pd.DataFrame([{"event_date": dt.date(2019, 6, 1), "indicator": "banen",
+                            "text": "Opening van de nieuwe parkeergarage aan de Weiersstraat"}])
+    jobs = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4300)]), TODAY)
+    screen = [a.text for a in kpi_figure(jobs, events).layout.annotations][-1]
+    meeting = [a.text for a in kpi_figure(jobs, events, style=MEETING).layout.annotations][-1]
+    assert screen == "Opening van de nieuwe parkeergarage aan…"
+    assert meeting == "Opening van de nieuwe…" and len(meeting) == 22
+
+
 def test_screen_style_keeps_the_page_and_report_sizes():
     fig = kpi_figure(_vacancy_result())
     assert _text_sizes(fig)["legend"] == 15 and fig.layout.font.size == 15

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -136,13 +140,113 @@ def _line_points(counted: pd.DataFrame, latest) -> tuple[list, list]:
     return xs, ys
 
 
+@dataclass(frozen=True)
+class ChartStyle:
+    """Type sizes (px) and layout of a chart for one kind of screen; every text part has its own size."""
+
+    font: int  # hover text, axis titles
+    title: int
+    ticks: int
+    legend: int
+    annotation: int  # target label, national label
+    event: int  # the events' vertical labels
+    event_chars: int = 40  # an event's label is cut to this many characters (it runs down the plot)
+    show_title: bool = True
+    margin_top: int = 60
+    marker_scale: float = 1.0
+
+
+# The dashboard page and the reports (PNG in PDF and PowerPoint).
+SCREEN = ChartStyle(font=15, title=18, ticks=15, legend=15, annotation=15, event=11)
+# A beamer at 1280x720, read from the back of a room: no text under 20 px. The page's h1 names
+# the KPI, so the chart has no title of its own.
+MEETING = ChartStyle(font=20, title=24, ticks=20, legend=20, annotation=20, event=20, event_chars=22,
+                     show_title=False, margin_top=24, marker_scale=1.2)
+MEETING_HEIGHT = 420  # px: the right-hand column of one 1280x720 meeting screen (pages/vergadering.py)
+
+# plotly.js options for every chart on a page. No toolbar: on a phone it covered the chart title,
+# and the plotly.js in Streamlit registers only the English locale, so its tooltips ("Download plot
+# as a PNG", "Zoom", ...) cannot be Dutch. Drag to zoom and double-click to reset still work; the
+# chart as an image is in the reports (PDF, PowerPoint).
+CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
+
+# Value axis (see y_range): where an axis may start and end per unit, the smallest span it shows
+# and the room left beyond the outermost value.
+AXIS_BOUNDS = {"procent": (0.0, 100.0), "cijfer": (0.0, 10.0), "aantal": (0.0, None), "positie": (0.5, None)}
+MIN_SPAN_POINTS = {"cijfer": 3.0}
+MIN_SPAN_SHARE = 0.25
+AXIS_MARGIN = 0.08
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
+
+
+def _nice_step(raw: float, whole: bool) -> float:
+    """The smallest of 1, 2, 2,5 or 5 times a power of ten that is at least `raw`."""
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next((k * power for k in NICE_STEPS if k * power >= raw * (1 - 1e-9)), 10 * power)
+    return max(1.0, round(step)) if whole else step
+
+
+def y_range(values: Iterable[float], unit: str) -> tuple[float, float, float] | None:
+    """(bottom, top, tick step) of the value axis, so that no chart exaggerates or hides a change.
+
+    The rule:
+    1. The axis shows every value drawn (measurements, baseline, required path, projection), the
+       target and, for vacancy, the national series.
+    2. Percentages start at 0%: the national vacancy line is then never below the lowest tick.
+    3. It spans at least 3 points on a rating (1-10), so a rise of 0,3 is at most a tenth of the
+       height, and for other units at least a quarter of the largest value (a 10% change is then at
+       most 40% of the height); the extra span goes down, towards the floor, then up.
+    4. 8% of the span is added beyond the outermost values (markers and the target label), and both
+       ends are rounded out to a tick (steps of 1, 2, 2,5 or 5 times a power of ten, about six of
+       them), so the lowest and the highest value always have a labelled tick at or beyond them.
+    5. Never below 0 (0,5 for a ranking, whose axis is drawn reversed), never above 100% or a 10.
+    None without values (plotly then chooses).
+    """
+    ys = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not ys:
+        return None
+    floor, ceiling = AXIS_BOUNDS.get(unit, (None, None))
+    if floor is not None:
+        ys = [max(y, floor) for y in ys]  # a projection below the floor is cut off by the plot area
+    if ceiling is not None:
+        ys = [min(y, ceiling) for y in ys]
+    lo, hi = min(ys), max(ys)
+    if unit == "procent":
+        lo = min(lo, 0.0)
+    min_span = MIN_SPAN_POINTS.get(unit, MIN_SPAN_SHARE * max(abs(lo), abs(hi)))
+    if hi - lo < min_span:
+        lo = hi - min_span if floor is None else max(floor, hi - min_span)
+        hi = lo + min_span if ceiling is None else min(ceiling, lo + min_span)
+    span = (hi - lo) or 1.0
+    lo, hi = lo - AXIS_MARGIN * span, hi + AXIS_MARGIN * span
+    step = _nice_step((hi - lo) / 6, whole=unit in ("aantal", "positie"))
+    bottom, top = math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step
+    if floor is not None:
+        bottom = max(bottom, floor)
+    if ceiling is not None:
+        top = min(top, ceiling)
+    return round(bottom, 9), round(top, 9), step
+
+
+def _drawn_values(fig: go.Figure) -> list[float]:
+    """Every y value of the figure's traces and horizontal lines."""
+    out: list[float] = []
+    for trace in fig.data:
+        out += [float(y) for y in (trace.y if trace.y is not None else ()) if y is not None and pd.notna(y)]
+    out += [float(s.y0) for s in fig.layout.shapes if s.type == "line" and s.xref == "x domain"]
+    return out
+
+
 def _year_ts(year: float) -> pd.Timestamp:
     return pd.Timestamp(year=int(year), month=1, day=1)
 
 
-def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 460) -> go.Figure:
+def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 460,
+               style: ChartStyle = SCREEN) -> go.Figure:
     """Time series with target line, baseline, required path, projection, national series
-    (vacancy) and events; illustrative points drawn hollow and labelled in the hover."""
+    (vacancy) and events; illustrative points drawn hollow and labelled in the hover.
+    `style` sets the type sizes (SCREEN for page and reports, MEETING for the beamer); the value
+    axis follows `y_range`."""
     ind, t, s = r.indicator, r.target, r.series
     fig = go.Figure()
     if not s.empty:
@@ -188,10 +292,16 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                 ))
         _markers(fig, n_grey, "Landelijk – illustratief, telt niet mee",
                  dict(color=LIGHT_GREY, size=9, symbol="diamond-open", line=dict(width=2)), (), ind, "Landelijk")
+        if r.national is not None:
+            # Named at its newest point as well: on a beamer the legend is far from the line.
+            fig.add_annotation(x=r.national.peildatum, y=r.national.value, xanchor="left", yanchor="top",
+                               text=f"Landelijk {fmt.value(r.national.value, ind.unit, ind.decimals)}",
+                               showarrow=False, xshift=6, yshift=-4, font=dict(size=style.annotation, color=BLACK))
     if t.comparison != BELOW_NATIONAL and t.target_value is not None:
         label = f"Doel {fmt.value(t.target_value, ind.unit, ind.decimals)}" + (f" ({t.target_year})" if t.target_year else "")
         fig.add_hline(y=t.target_value, line=dict(color=GREEN, width=2, dash="dot"),
-                      annotation_text=label, annotation_position="top left")
+                      annotation_text=label, annotation_position="top left",
+                      annotation_font=dict(size=style.annotation))
     if t.baseline_value is not None and t.baseline_year is not None:
         fig.add_trace(go.Scatter(
             x=[_year_ts(t.baseline_year)], y=[t.baseline_value], mode="markers", name="Basiswaarde",
@@ -219,21 +329,44 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                 continue
             x = pd.Timestamp(e["event_date"])
             fig.add_vline(x=x.timestamp() * 1000, line=dict(color=GREY, width=1, dash="dot"))
-            fig.add_annotation(x=x, y=1, yref="paper", text=_escape(_shorten(str(e["text"]), 40)),
+            fig.add_annotation(x=x, y=1, yref="paper", text=_escape(_shorten(str(e["text"]), style.event_chars)),
                                showarrow=False, textangle=-90, xanchor="right", yanchor="top",
-                               font=dict(size=11, color=GREY))
-    title = ind.name + (" – oordeel rust op illustratieve waarden" if r.illustrative
-                        else " – illustratieve waarden grijs, tellen niet mee" if r.shows_illustrative else "")
+                               font=dict(size=style.event, color=GREY))
+    # The flag as a subtitle: one long title line was cut off at the right on a phone.
+    flag = ("oordeel rust op illustratieve waarden" if r.illustrative
+            else "illustratieve waarden grijs, tellen niet mee" if r.shows_illustrative else "")
+    reversed_axis = ind.unit == "positie"  # 1 = best, at the top
+    axis = y_range(_drawn_values(fig), ind.unit)
+    if axis is None:
+        y_scale: dict = {"autorange": "reversed" if reversed_axis else True}
+    else:
+        bottom, top, step = axis
+        y_scale = {"range": [top, bottom] if reversed_axis else [bottom, top], "autorange": False,
+                   "tick0": 0, "dtick": step}
+    if style.marker_scale != 1:
+        for trace in fig.data:
+            if trace.marker is not None and trace.marker.size is not None:
+                trace.marker.size = round(trace.marker.size * style.marker_scale)
     fig.update_layout(
-        title=dict(text=_escape(title)), height=height, separators=",.",
-        margin=dict(l=10, r=10, t=60, b=10), hovermode="closest",
-        legend=dict(orientation="h", yanchor="top", y=-0.12, x=0),
+        # Title and subtitle at the top of the figure, clear of the highest tick label.
+        title=dict(text=_escape(ind.name) if style.show_title else "", font=dict(size=style.title),
+                   yref="container", y=1, yanchor="top", pad=dict(t=12),
+                   subtitle=dict(text=flag if style.show_title else "", font=dict(size=style.font))),
+        height=height, separators=",.",
+        margin=dict(l=10, r=10, t=style.margin_top + (30 if flag and style.show_title else 0), b=10),
+        hovermode="closest",
+        # At the bottom of the figure, horizontal: plotly wraps the entries to the next row when
+        # they do not fit (a fixed entry width made them overlap on a phone) and makes room for
+        # them (placed in plot fractions, large tick labels ran into the legend).
+        legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, font=dict(size=style.legend)),
         # separators: decimal comma, thousands dot; plotly leaves 4-digit ticks unseparated
         # ('5000' beside 'Doel 5.000') unless told to separate them too.
-        yaxis=dict(ticksuffix="%" if ind.unit == "procent" else "", separatethousands=True, exponentformat="none", autorange="reversed" if ind.unit == "positie" else True,
-                   title="plaats (1 = beste)" if ind.unit == "positie" else None),
-        xaxis=dict(title=None),
-        template="plotly_white", font=dict(size=15),
+        yaxis=dict(ticksuffix="%" if ind.unit == "procent" else "", separatethousands=True, exponentformat="none",
+                   title=dict(text="plaats (1 = beste)" if reversed_axis else None, font=dict(size=style.font)),
+                   tickfont=dict(size=style.ticks), **y_scale),
+        xaxis=dict(title=None, tickfont=dict(size=style.ticks)),
+        hoverlabel=dict(font=dict(size=style.font)),
+        template="plotly_white", font=dict(size=style.font),
     )
     return fig
 

@@ -6,6 +6,7 @@ leading number, so the page name stays `kpi` for a cold first request."""
 import streamlit as st
 
 from kpi import formatting as fmt
+from kpi.charts import CHART_CONFIG
 from kpi.metrics import BELOW_NATIONAL, horizon_text
 from kpi.tables import kpi_events_table
 from kpi.text import currency_text, summary_sentence, target_short, value_text
@@ -63,7 +64,7 @@ def render() -> None:
         st.caption(f"Afstand tot landelijk bij de start: {fmt.number(r.baseline_gap_pp, 1)} procentpunt, "
                    f"{md(r.baseline_gap_basis)}.")
 
-    st.plotly_chart(data.figure(code), key="kpi_chart", config={"displaylogo": False, "locale": "nl"})
+    st.plotly_chart(data.figure(code), key="kpi_chart", config=CHART_CONFIG)
 
     mine = data.events_for(code)
     if not mine.empty:

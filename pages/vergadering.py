@@ -6,26 +6,12 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import statuses
-from kpi.charts import kpi_figure
+from kpi.charts import CHART_CONFIG, MEETING, MEETING_HEIGHT, kpi_figure
 from kpi.reports.meeting import is_werkplan_step, parse_step, step_count, step_label
 from kpi.text import summary_sentence, target_label, value_text
 from ui import data, frame
 from ui.components import md
 from ui.werkplan_parts import meeting_since, meeting_step
-
-# Static projector layout on top of the frame's meeting chrome: one 1280x720 screen, the
-# figure large, the (still visible) demo banner compact. No data in it.
-_LAYOUT = """<style>
-[data-testid="stMainBlockContainer"] {padding: 0.5rem 2rem 0.25rem; max-width: 100%;}
-[data-testid="stAlert"] p {font-size: 16px !important; line-height: 1.3;}
-h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important;}
-.st-key-meeting_figures [data-testid="stMetricValue"] p {font-size: 88px !important; line-height: 1.05; font-weight: 700;}
-.st-key-meeting_figures [data-testid="stMarkdownContainer"] p {margin-bottom: 0;}
-.st-key-meeting_figures [data-testid="stMetric"] {padding-bottom: 0;}
-.st-key-meeting_sentence p {font-size: 21px !important; line-height: 1.35;}
-.st-key-meeting_summary [data-testid="stCaptionContainer"] p {font-size: 20px;}
-.st-key-meeting_leave p {font-size: 18px !important;}
-</style>"""
 
 
 def _go(to: int) -> None:
@@ -45,7 +31,6 @@ def render() -> None:
     st.query_params["stap"] = str(step)
     on_werkplan = is_werkplan_step(step, count)
 
-    st.html(_LAYOUT)
     r = results[step - 1] if 0 < step and not on_werkplan else None
     st.title(md(r.indicator.name) if r else "Werkplan" if on_werkplan else "Stand van het Binnenstadakkoord")
 
@@ -82,10 +67,8 @@ def render() -> None:
             st.container(key="meeting_sentence").markdown(md(summary_sentence(r)))
         with right:
             # The page title names the KPI: the chart needs no title of its own on a projector.
-            fig = kpi_figure(r, data.events(), height=400).update_layout(
-                title_text="", font_size=16, margin_t=10, legend=dict(y=-0.12, font_size=14, entrywidth=0.5,
-                                                                      entrywidthmode="fraction"))
-            st.plotly_chart(fig, key="meeting_chart", config={"displayModeBar": False, "locale": "nl"})
+            fig = kpi_figure(r, data.events(), height=MEETING_HEIGHT, style=MEETING)
+            st.plotly_chart(fig, key="meeting_chart", config=CHART_CONFIG)
 
     where, leave, prev, nxt = st.columns([3.2, 3.2, 1.6, 1.6], vertical_alignment="center")
     where.caption(step_label(step, count, werkplan=True))

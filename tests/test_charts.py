@@ -1,12 +1,27 @@
 """kpi.charts: the KPI figure is a pure function of a result, checked on its traces and lines."""
 
 import datetime as dt
+import math
+from dataclasses import replace
 
 import pandas as pd
+import pytest
 
 from kpi import metrics as m
-from kpi.charts import kpi_figure, required_path_points
-from tests.factories import AREA, JOBS, JOBS_TARGET, NL, RANK, RANK_TARGET, VACANCY, VACANCY_TARGET, obs
+from kpi.charts import MEETING, kpi_figure, required_path_points, y_range
+from tests.factories import (
+    AREA,
+    JOBS,
+    JOBS_TARGET,
+    NL,
+    RANK,
+    RANK_TARGET,
+    RATING,
+    RATING_TARGET,
+    VACANCY,
+    VACANCY_TARGET,
+    obs,
+)
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -69,3 +84,149 @@ def test_axes_use_dutch_separators_also_for_four_digits():
                                 dt.date(2026, 11, 22)))
     assert fig.layout.separators == ",."
     assert fig.layout.yaxis.separatethousands is True and fig.layout.yaxis.exponentformat == "none"
+
+
+# ---- type sizes: the beamer (issue 13) -----------------------------------------------------
+
+def _vacancy_result():
+    df = obs([(AREA, "leegstand", 2017, 21.9), (AREA, "leegstand", 2021, 18.1), (AREA, "leegstand", 2025, 13.8),
+              (NL, "leegstand", 2017, 7.2), (NL, "leegstand", 2021, 7.1), (NL, "leegstand", 2025, 7.0)])
+    return m.evaluate(VACANCY, VACANCY_TARGET, df, TODAY)
+
+
+def _text_sizes(fig) -> dict[str, float]:
+    """The size of every text part of a figure as plotly.js resolves it (unset parts use layout.font)."""
+    lay = fig.layout
+    base = lay.font.size
+    sizes = {"body": base, "legend": lay.legend.font.size or base, "x ticks": lay.xaxis.tickfont.size or base,
+             "y ticks": lay.yaxis.tickfont.size or base, "title": lay.title.font.size or base}
+    for i, a in enumerate(lay.annotations):
+        sizes[f"annotation {i} {a.text}"] = a.font.size or base
+    return sizes
+
+
+def test_meeting_style_draws_every_text_at_20px_or_more():
+    events = pd.DataFrame([{"event_date": dt.date(2019, 6, 1), "text": "Opening garage", "indicator": "banen"}])
+    jobs = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4300)]), TODAY)
+    for fig in (kpi_figure(jobs, events, style=MEETING), kpi_figure(_vacancy_result(), style=MEETING)):
+        sizes = _text_sizes(fig)
+        assert len(sizes) >= 6  # target or national label, and the event, are among them
+        assert all(size >= 20 for size in sizes.values()), sizes
+        assert fig.layout.title.text == ""  # the meeting page's h1 names the KPI
+    labels = [a.text for a in kpi_figure(jobs, events, style=MEETING).layout.annotations]
+    assert labels == ["Doel 5.000", "Opening garage"]
+
+
+def test_meeting_event_label_is_short_enough_for_the_plot_height():
+    """At 20 px a vertical label of 40 characters ran past the x axis into the legend."""
+    events = pd.DataFrame([{"event_date": dt.date(2019, 6, 1), "indicator": "banen",
+                            "text": "Opening van de nieuwe parkeergarage aan de Weiersstraat"}])
+    jobs = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4300)]), TODAY)
+    screen = [a.text for a in kpi_figure(jobs, events).layout.annotations][-1]
+    meeting = [a.text for a in kpi_figure(jobs, events, style=MEETING).layout.annotations][-1]
+    assert screen == "Opening van de nieuwe parkeergarage aan…"
+    assert meeting == "Opening van de nieuwe…" and len(meeting) == 22
+
+
+def test_screen_style_keeps_the_page_and_report_sizes():
+    fig = kpi_figure(_vacancy_result())
+    assert _text_sizes(fig)["legend"] == 15 and fig.layout.font.size == 15
+    assert fig.layout.title.text == "Leegstand (verkooppunten)"
+
+
+def test_national_line_is_named_at_its_newest_point():
+    fig = kpi_figure(_vacancy_result(), style=MEETING)
+    label = next(a for a in fig.layout.annotations if a.text.startswith("Landelijk"))
+    assert (label.text, label.y, pd.Timestamp(label.x).year) == ("Landelijk 7,0%", 7.0, 2025)
+
+
+def test_illustrative_flag_is_a_subtitle_so_a_phone_does_not_cut_it_off():
+    df = obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4300)], illustrative=True)
+    fig = kpi_figure(m.evaluate(JOBS, JOBS_TARGET, df, TODAY))
+    assert fig.layout.title.text == "Aantal banen"
+    assert fig.layout.title.subtitle.text == "oordeel rust op illustratieve waarden"
+
+
+def test_legend_sits_below_the_plot_and_wraps_instead_of_fixed_entry_widths():
+    legend = kpi_figure(_vacancy_result(), style=MEETING).layout.legend
+    assert (legend.orientation, legend.yref, legend.yanchor, legend.y) == ("h", "container", "bottom", 0)
+    assert legend.entrywidth is None
+
+
+# ---- value axes (issue 13) -----------------------------------------------------------------
+
+def _axis(fig) -> tuple[list[float], float]:
+    return list(fig.layout.yaxis.range), fig.layout.yaxis.dtick
+
+
+def _ticks(fig) -> list[float]:
+    (a, b), step = _axis(fig)
+    lo, hi = min(a, b), max(a, b)
+    first = math.ceil(lo / step - 1e-9) * step
+    return [round(first + k * step, 9) for k in range(int((hi - first) / step + 1e-9) + 1)]
+
+
+def test_rating_axis_starts_at_a_sensible_floor_so_a_small_rise_looks_small():
+    df = obs([(AREA, "waardering", 2018, 7.0), (AREA, "waardering", 2020, 7.1), (AREA, "waardering", 2022, 7.2),
+              (AREA, "waardering", 2024, 7.3)])
+    fig = kpi_figure(m.evaluate(RATING, RATING_TARGET, df, TODAY))
+    (bottom, top), step = _axis(fig)
+    assert (bottom, top, step) == (4.0, 8.0, 1.0)
+    assert (7.3 - 7.0) / (top - bottom) <= 0.1  # the rise of 0,3 is at most a tenth of the height
+    assert top - 7.5 >= 0.08 * (top - bottom)  # room above the target line for its label
+
+
+def test_vacancy_axis_starts_at_zero_with_the_national_line_above_the_lowest_tick():
+    fig = kpi_figure(_vacancy_result())
+    (bottom, top), step = _axis(fig)
+    assert (bottom, top, step) == (0.0, 25.0, 5.0)
+    national = next(t for t in fig.data if t.name == "Landelijk (doel: eronder)")
+    ticks = _ticks(fig)
+    assert ticks[0] == 0.0 and ticks[-1] == 25.0
+    assert all(ticks[0] <= y <= top for y in national.y)
+    assert top - 21.9 >= 0.05 * (top - bottom)  # the baseline marker is not on the edge
+
+
+def test_vacancy_axis_keeps_a_high_national_figure_inside():
+    df = obs([(AREA, "leegstand", 2017, 5.0), (AREA, "leegstand", 2025, 4.0),
+              (NL, "leegstand", 2017, 9.5), (NL, "leegstand", 2025, 11.2)])
+    fig = kpi_figure(m.evaluate(VACANCY, VACANCY_TARGET, df, TODAY))
+    (bottom, top), _ = _axis(fig)
+    assert bottom == 0.0 and top >= 11.2 * 1.05
+
+
+def test_jobs_axis_includes_the_target_with_a_margin():
+    df = obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2019, 3920)])
+    fig = kpi_figure(m.evaluate(JOBS, JOBS_TARGET, df, TODAY))
+    (bottom, top), step = _axis(fig)
+    assert (bottom, top, step) == (3500, 5250, 250)
+    assert bottom < 3800 and top - 5000 >= 0.08 * (top - bottom)
+
+
+def test_ranking_axis_is_reversed_and_includes_the_target():
+    df = obs([(AREA, "ranking", 2017, 53), (AREA, "ranking", 2019, 47), (AREA, "ranking", 2023, 36)])
+    fig = kpi_figure(m.evaluate(RANK, RANK_TARGET, df, TODAY))
+    (first, last), step = _axis(fig)
+    assert first > last  # reversed: 1 (the best place) at the top
+    assert (first, last, step) == (60, 10, 10)
+    assert last < 25 < first and step == int(step)
+
+
+@pytest.mark.parametrize("values, unit, expected", [
+    ([7.0, 7.5], "cijfer", (4.0, 8.0, 1.0)),           # a rating spans at least 3 points
+    ([9.6, 10.0], "cijfer", (6.0, 10.0, 1.0)),         # never above a 10
+    ([2.0, 3.0, 95.0], "procent", (0.0, 100.0, 20.0)),  # never above 100%
+    ([12.0, 14.0], "procent", (0.0, 20.0, 5.0)),       # percentages start at 0
+    ([428, 458, 500], "aantal", (350, 525, 25)),      # at least a quarter of the largest value
+    ([3, 2, 1, -4], "positie", (0.5, 4, 1)),          # a projection past place 1 is cut off
+    ([40, 41], "aantal", (28, 42, 2)),                # whole steps for counts
+])
+def test_y_range_rule(values, unit, expected):
+    assert y_range(values, unit) == expected
+
+
+def test_y_range_without_values_leaves_the_axis_to_plotly():
+    assert y_range([], "aantal") is None
+    nothing = replace(JOBS_TARGET, target_value=None, baseline_value=None, baseline_year=None)
+    fig = kpi_figure(m.evaluate(JOBS, nothing, obs([(AREA, "banen", 2017, 3800)]).iloc[0:0], TODAY))
+    assert fig.layout.yaxis.autorange is True and fig.layout.yaxis.range is None

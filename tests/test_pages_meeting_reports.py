@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi import events
+from kpi.charts import MEETING_HEIGHT
 from kpi.db import ensure_ready, make_engine
 from tests.apptest import figure, open_page, run_app, texts
 from tests.browser import ROOT, exceptions_on, screenshot, wait_idle
@@ -69,7 +70,8 @@ def test_meeting_step_from_the_url_and_next_previous(monkeypatch, sqlite_url):
     body = texts(at)
     assert "Oordeel rust op illustratieve waarden – geen metingen" in body and "Doel: **500**" in body
     assert "Aantal bedrijven steeg van 430 (2017) naar 458 (2025)" in body
-    assert figure(at)["layout"]["height"] == 400
+    assert figure(at)["layout"]["height"] == MEETING_HEIGHT
+    assert figure(at)["layout"]["legend"]["font"]["size"] == 20  # the MEETING style, not the screen one
 
     at.button(key="meeting_next").click().run()
     assert not at.exception

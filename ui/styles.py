@@ -54,13 +54,66 @@ def upload_box(limit_mb: int, types: str) -> str:
 
 A11Y_CSS = ""
 
-PRINT_CSS = ""
+PRINT_CSS = """
+/* Landscape: a chart keeps the width it was drawn at on the screen (plotly sizes it in pixels). */
+@page {size: A4 landscape; margin: 1cm;}
+@media print {
+  /* App chrome and controls that mean nothing on paper. */
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stElementToolbar"], .modebar-container, [data-testid="stSelectbox"],
+  [data-testid="stDownloadButton"], [data-testid="stButton"], [data-testid="stPageLink"],
+  [data-testid="stTextInput"], [data-testid="stDateInput"], [data-testid="stFileUploader"] {display: none !important;}
+  /* The whole page, not the part the window showed; the full paper width. */
+  html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    height: auto !important; overflow: visible !important; position: static !important;}
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"] {
+    max-width: 100% !important; width: 100% !important; margin: 0 !important; padding: 0 !important;}
+  /* Drawn at the screen width: a chart from a window up to about 1.500 px wide fits the paper. */
+  [data-testid="stPlotlyChart"] .js-plotly-plot {zoom: 0.7;}
+  /* A heading stays with what follows it. */
+  h1, h2, h3, [data-testid="stElementContainer"]:has(h2, h3) {break-after: avoid; page-break-after: avoid;}
+  /* A chart or table is never cut across two pages. */
+  [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]),
+  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stMetric"] {
+    break-inside: avoid; page-break-inside: avoid;}
+  /* Whose page this is, now that the sidebar with the name is gone. */
+  [data-testid="stMainBlockContainer"]::before {content: "Binnenstadmonitor"; display: block;
+    font-weight: 700; font-size: 14pt; margin-bottom: 0.5rem;}
+}
+"""
 
 MEETING_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-.block-container {padding-top: 1rem; max-width: 100%;}
+[data-testid="stMainBlockContainer"] {padding: 0.5rem 2rem 0.25rem; max-width: 100%;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 26px;}
-h1 {font-size: 48px;}
+/* Whole words only: a title too wide for a phone gets a smaller size below, never a break
+   inside a word ("Binnenstadak/koord"). */
+h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important; overflow-wrap: normal !important;
+    word-break: normal !important; hyphens: manual;}
+/* The demo notice (ui.components.illustrative_banner, one collapsed line): as tight as a caption on
+   the beamer. The stAlert rule keeps a banner drawn as st.warning small. */
+.st-key-demo_banner summary {padding-top: 0.1rem; padding-bottom: 0.1rem; min-height: 0;}
+.st-key-demo_banner summary [data-testid="stMarkdownContainer"] p {font-size: 20px; line-height: 1.3;}
+[data-testid="stAlert"] p {font-size: 16px !important; line-height: 1.3;}
+.st-key-meeting_figures [data-testid="stMetricValue"] p {font-size: 88px !important; line-height: 1.05; font-weight: 700;}
+.st-key-meeting_figures [data-testid="stMarkdownContainer"] p {margin-bottom: 0;}
+.st-key-meeting_figures [data-testid="stMetric"] {padding-bottom: 0;}
+.st-key-meeting_sentence p {font-size: 21px !important; line-height: 1.35;}
+.st-key-meeting_summary [data-testid="stCaptionContainer"] p {font-size: 20px;}
+.st-key-meeting_leave p {font-size: 20px !important;}
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] {padding: 0.5rem 1rem 0.25rem;}
+  h1 {font-size: 30px !important;}
+  html, body, [data-testid="stMarkdownContainer"] p {font-size: 20px;}
+  .st-key-meeting_figures [data-testid="stMetricValue"] p {font-size: 64px !important;}
+  /* The summary's columns stack: one block per KPI, without the column headings row. */
+  .st-key-meeting_summary [data-testid="stHorizontalBlock"]:has([data-testid="stCaptionContainer"]) {display: none;}
+  .st-key-meeting_summary [data-testid="stHorizontalBlock"] {gap: 0.25rem; padding-bottom: 0.75rem;
+    border-bottom: 1px solid #d5dae5;}
+  .st-key-meeting_summary [data-testid="stColumn"]:nth-child(4) [data-testid="stMarkdownContainer"] p::before {
+    content: "Doel: ";}
+}
 """
 
 

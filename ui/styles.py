@@ -92,10 +92,9 @@ html, body, [data-testid="stMarkdownContainer"] p {font-size: 26px;}
 h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important; overflow-wrap: normal !important;
     word-break: normal !important; hyphens: manual;}
 /* The demo notice (ui.components.illustrative_banner, one collapsed line): as tight as a caption on
-   the beamer. The stAlert rule keeps a banner drawn as st.warning small. */
+   the beamer. */
 .st-key-demo_banner summary {padding-top: 0.1rem; padding-bottom: 0.1rem; min-height: 0;}
 .st-key-demo_banner summary [data-testid="stMarkdownContainer"] p {font-size: 20px; line-height: 1.3;}
-[data-testid="stAlert"] p {font-size: 16px !important; line-height: 1.3;}
 .st-key-meeting_figures [data-testid="stMetricValue"] p {font-size: 88px !important; line-height: 1.05; font-weight: 700;}
 .st-key-meeting_figures [data-testid="stMarkdownContainer"] p {margin-bottom: 0;}
 .st-key-meeting_figures [data-testid="stMetric"] {padding-bottom: 0;}

@@ -217,3 +217,61 @@ def test_axe_finds_no_serious_or_critical_violation(tabs, a11y_server, role, siz
     assert pg.locator("[data-testid=stException]").count() == 0
     violations = axe_violations(pg)
     assert not violations, f"axe on /{url} ({role}, {size}):\n{report(violations)}"
+
+
+# Streamlit's badges and coloured words ('achter' in a badge, ':orange[risico]' in meeting mode):
+# their text and background colours come from Streamlit's theme, so they are measured as rendered.
+_COLOURED_TEXT = """() => [...document.querySelectorAll(
+        '[data-testid=stMain] .stMarkdownBadge, [data-testid=stMain] [data-testid=stMarkdownContainer] span[style*=color]')]
+    .filter(e => e.getClientRects().length && !e.closest('[role=img]') && e.getAttribute('role') !== 'img')
+    .map(e => {
+        const words = e.cloneNode(true);
+        words.querySelectorAll('[role=img]').forEach(i => i.remove());
+        const layers = [];  // backgrounds from the element outwards, up to the first opaque one
+        for (let n = e; n; n = n.parentElement) {
+            const bg = getComputedStyle(n).backgroundColor;
+            if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') {
+                layers.push(bg);
+                if (!bg.startsWith('rgba')) break;
+            }
+        }
+        return {text: words.textContent.trim(), badge: e.classList.contains('stMarkdownBadge'),
+                colour: getComputedStyle(e).color, layers};
+    })"""
+
+
+def _seen_background(layers: list[str]) -> str:
+    """The opaque colour behind a text: its translucent backgrounds composited, outermost first."""
+    from tests.contrast import over
+
+    colour = "#FFFFFF"
+    for layer in reversed(layers):
+        r, g, b = over(layer, colour)
+        colour = f"rgb({r}, {g}, {b})"
+    return colour
+
+
+def test_streamlit_badges_and_coloured_words_meet_4_5_to_1(tabs, a11y_server):
+    from kpi import statuses, werkplan
+    from tests.contrast import TEXT, ratio
+
+    pg = tabs("viewer", "desktop")
+    measured, failures, colour_names = [], [], set()
+    action_colours = {s.label.lower(): s.colour for s in werkplan.ACTION_STATUSES}
+    for url, step in (("overzicht", None), ("werkplan", None), (MEETING_URL, 0), (MEETING_URL, 1)):
+        go_to(pg, a11y_server.url, "viewer", url, step)
+        for item in pg.evaluate(_COLOURED_TEXT):
+            background = _seen_background(item["layers"])
+            contrast = ratio(item["colour"], background)
+            measured.append((url, item["text"]))
+            if contrast < TEXT:
+                failures.append(f"/{url}: {item['text']!r} {item['colour']} on {background}: {contrast:.2f}:1")
+            word = item["text"].split(" ", 1)[-1] if item["text"][:1].isdigit() else item["text"]
+            if item["badge"] and word in statuses.WORDS:
+                colour_names.add(statuses.status(word).badge_colour)
+            elif item["badge"] and url == "werkplan" and word in action_colours:
+                colour_names.add(action_colours[word])
+    assert not failures, "\n".join(failures)
+    # Every badge colour a KPI status uses was measured (on the cards or the werkplan's badges).
+    assert {s.badge_colour for s in statuses.STATUSES} <= colour_names, (colour_names, measured)
+    assert any(url == MEETING_URL for url, _ in measured), measured

@@ -275,3 +275,97 @@ def test_streamlit_badges_and_coloured_words_meet_4_5_to_1(tabs, a11y_server):
     # Every badge colour a KPI status uses was measured (on the cards or the werkplan's badges).
     assert {s.badge_colour for s in statuses.STATUSES} <= colour_names, (colour_names, measured)
     assert any(url == MEETING_URL for url, _ in measured), measured
+
+
+# ---------------------------------------------------------------- keyboard only
+
+_FOCUSED = """() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return null;
+    // a text field or select box shows its ring on the visible field, a check box on its label
+    const ring = (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA')
+        ? (['checkbox', 'radio'].includes(e.type) ? e.closest('label') : e.parentElement) : e;
+    const s = getComputedStyle(ring);
+    const r = ring.getBoundingClientRect();
+    return {tag: e.tagName, testid: e.closest('[data-testid]')?.getAttribute('data-testid') || '',
+            text: (e.innerText || e.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ').slice(0, 60),
+            href: e.getAttribute('href') || '', outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+            colour: s.outlineColor, shown: r.width > 0 && r.height > 0};
+}"""
+
+
+def _check_focus(pg, seen: list[str]) -> dict | None:
+    """The focused element; its focus ring must be drawn and stand out 3:1 (white and sidebar grey)."""
+    from tests.contrast import GRAPHICS, ratio
+
+    focused = pg.evaluate(_FOCUSED)
+    if focused is None:
+        return None
+    seen.append(f"{focused['tag']} {focused['testid']} {focused['text']!r}")
+    assert focused["shown"], f"focus on an invisible element: {focused}"
+    assert focused["outline"] != "none" and focused["width"] >= 2, f"no visible focus ring: {focused}"
+    for background in ("#FFFFFF", "#F2F5F8"):
+        assert ratio(focused["colour"], background) >= GRAPHICS, f"focus ring too faint on {background}: {focused}"
+    return focused
+
+
+def _tab_to(pg, matches, seen: list[str], key: str = "Tab", limit: int = 80) -> dict:
+    """Press Tab (or Shift+Tab) until the focused element matches; every stop on the way is checked."""
+    for _ in range(limit):
+        pg.keyboard.press(key)
+        focused = _check_focus(pg, seen)
+        if focused is not None and matches(focused):
+            return focused
+    raise AssertionError(f"not reached with {key} in {limit} presses; focus went through:\n" + "\n".join(seen[-limit:]))
+
+
+def _settled_at(pg, url_part: str) -> None:
+    pg.wait_for_url(f"**{url_part}*")
+    settle(pg)
+
+
+def test_keyboard_only_overview_to_kpi_other_kpi_and_meeting_step(chromium, a11y_server):
+    context = chromium.new_context(**context_options("desktop"))
+    pg = context.new_page()
+    pg.set_default_timeout(UI_TIMEOUT_MS)
+    seen: list[str] = []
+    try:
+        pg.goto(a11y_server.url)
+        settle(pg)
+        # 1. overview -> a KPI page through a card's link (Tab, Enter)
+        link = _tab_to(pg, lambda f: f["testid"] == "stPageLink-NavLink" and "kpi=" in f["href"], seen)
+        first = link["href"].split("kpi=")[1].split("&")[0]
+        pg.keyboard.press("Enter")
+        _settled_at(pg, f"kpi={first}")
+        title = pg.locator("[data-testid=stMain] h1").first.inner_text().strip()
+        assert link["text"].lower().endswith(title.lower()), (link, title)
+
+        # 2. another KPI with the select box (Tab to it, arrows, Enter)
+        _tab_to(pg, lambda f: f["testid"] == "stSelectbox", seen)
+        pg.keyboard.press("ArrowDown")  # opens the list on the current KPI
+        pg.locator("[role=listbox]").wait_for(state="visible")
+        pg.keyboard.press("ArrowDown")
+        pg.keyboard.press("Enter")
+        pg.wait_for_url(lambda u: "kpi=" in u and f"kpi={first}" not in u)
+        settle(pg)
+        second = pg.url.split("kpi=")[1].split("&")[0]
+        assert second != first
+        assert pg.locator("[data-testid=stMain] h1").first.inner_text().strip() != title
+
+        # 3. back to the menu (Shift+Tab), into meeting mode, and on to the next step
+        _tab_to(pg, lambda f: f["testid"] == "stSidebarNavLink" and "Vergadermodus" in f["text"], seen,
+                key="Shift+Tab")
+        pg.keyboard.press("Enter")
+        _settled_at(pg, "stap=0")
+        _tab_to(pg, lambda f: f["tag"] == "BUTTON" and f["text"].startswith("Volgende"), seen)
+        pg.keyboard.press("Enter")
+        _settled_at(pg, "stap=1")
+        # the arrow key is Volgende's shortcut
+        pg.keyboard.press("ArrowRight")
+        _settled_at(pg, "stap=2")
+        _tab_to(pg, lambda f: f["tag"] == "BUTTON" and f["text"].startswith("Vorige"), seen, key="Shift+Tab")
+        pg.keyboard.press("Space")
+        _settled_at(pg, "stap=1")
+    finally:
+        context.close()
+    assert len(seen) >= 5, seen

@@ -369,3 +369,65 @@ def test_keyboard_only_overview_to_kpi_other_kpi_and_meeting_step(chromium, a11y
     finally:
         context.close()
     assert len(seen) >= 5, seen
+
+
+# ---------------------------------------------------------------- text alternatives
+
+
+def _results(db_url: str):
+    import datetime as dt
+    import os
+
+    from kpi.db import make_engine
+    from kpi.service import evaluate_all
+    from kpi.settings import Settings
+
+    engine = make_engine(db_url)
+    try:
+        return evaluate_all(engine, Settings.from_env({**os.environ, "KPI_DATABASE_URL": db_url}), dt.date.today())
+    finally:
+        engine.dispose()
+
+
+def test_every_chart_has_its_text_alternative_beside_it(tabs, a11y_server):
+    from kpi.text import chart_text, sparkline_text
+
+    pg = tabs("viewer", "desktop")  # the first page load creates and seeds the database
+    results = _results(a11y_server.db_url)
+    assert len(results) == KPI_COUNT
+
+    # overview: each card's trend line says in its alt text what it shows
+    go_to(pg, a11y_server.url, "viewer", "overzicht", None)
+    for r in results:
+        alts = pg.locator(f".st-key-card_{r.indicator.code} img").evaluate_all("els => els.map(e => e.alt)")
+        assert alts == [sparkline_text(r)], (r.indicator.code, alts)
+
+    # KPI page: the description right under the chart, in the same block; the table below it
+    for r in results[:2]:
+        pg.goto(f"{a11y_server.url}/kpi?kpi={r.indicator.code}")
+        settle(pg)
+        block = pg.locator(".st-key-kpi_chart_block")
+        assert block.locator("[data-testid=stPlotlyChart]").count() == 1
+        caption = block.locator("[data-testid=stCaptionContainer]").inner_text().strip()
+        assert caption == f"{chart_text(r)} De cijfers staan in de tabel Metingen hieronder."
+        below = pg.evaluate("""() => {
+            const block = document.querySelector('.st-key-kpi_chart_block');
+            const heading = [...document.querySelectorAll('[data-testid=stMain] h3')]
+                .find(h => h.textContent.trim().startsWith('Metingen'));
+            const after = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+            return !!heading && after(block, heading)
+                && [...document.querySelectorAll('[data-testid=stDataFrame]')].some(t => after(heading, t));
+        }""")
+        assert below, "the table Metingen is not below the chart"
+
+    # meeting mode: the same description next to the chart, for screen readers only
+    go_to(pg, a11y_server.url, "viewer", MEETING_URL, 1)
+    text = pg.locator(".st-key-meeting_chart_text")
+    assert text.inner_text().strip() == f"{chart_text(results[0])} De cijfers staan in de tabel op de pagina KPI in detail."
+    box = text.bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1, box  # visually hidden, not display:none
+    assert pg.evaluate("""() => {
+        const t = document.querySelector('.st-key-meeting_chart_text');
+        const chart = document.querySelector('[data-testid=stPlotlyChart]');
+        return !!t && !!chart && t.closest('[data-testid=stColumn]') === chart.closest('[data-testid=stColumn]');
+    }"""), "the description is not in the chart's column"

@@ -205,7 +205,8 @@ def chart_text(r: KpiResult) -> str:
         drawn += (f" van {fmt.peildatum(first['peildatum'], first['precision'])}"
                   f" tot {fmt.peildatum(last['peildatum'], last['precision'])}")
     if demo:
-        drawn += f", waarvan {fmt.number(demo)} illustratief"
+        drawn += (", illustratief" if n == 1 else ", alle illustratief") if demo == n else \
+            f", waarvan {fmt.number(demo)} illustratief"
     if r.target.comparison == BELOW_NATIONAL:
         drawn += ", met het landelijke cijfer" if not r.national_series.empty else ""
     elif r.target.target_value is not None:

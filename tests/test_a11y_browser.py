@@ -120,10 +120,19 @@ def open_sidebar(pg) -> None:
 
 def log_in(pg) -> None:
     open_sidebar(pg)
-    pg.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
-    pg.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
+    field = pg.locator("[data-testid=stSidebar] input[type=password]")
+    if not field.is_visible():
+        pg.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
+    field.wait_for(state="visible")
+    field.fill(PASSWORD)
+    assert field.input_value() == PASSWORD
     pg.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
-    pg.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="attached")
+    try:
+        pg.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="attached")
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / "a11y-login-failed.png"))
+        raise
     settle(pg)
 
 
@@ -215,6 +224,7 @@ def test_axe_finds_no_serious_or_critical_violation(tabs, a11y_server, role, siz
     if role == "editor":
         assert pg.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").count() or url == MEETING_URL
     assert pg.locator("[data-testid=stException]").count() == 0
+    assert pg.evaluate("document.documentElement.lang") == "nl"  # set by server.py's guard
     violations = axe_violations(pg)
     assert not violations, f"axe on /{url} ({role}, {size}):\n{report(violations)}"
 

@@ -110,7 +110,14 @@ def test_chart_text_says_what_the_chart_draws_and_its_sentence():
     demo = obs([(AREA, "leegstand", 2017, 21.9), (NL, "leegstand", 2017, 7.8)], illustrative=True)
     r = m.evaluate(VACANCY, VACANCY_TARGET, demo, TODAY)
     assert chart_text(r).startswith("Grafiek van leegstand (verkooppunten) in Assen binnenstad: 1 meting, "
-                                    "waarvan 1 illustratief, met het landelijke cijfer. ")
+                                    "illustratief, met het landelijke cijfer. ")
+    mixed = pd.concat([obs([(AREA, "banen", 2017, 3800)]), obs([(AREA, "banen", 2020, 4000), (AREA, "banen", 2021, 4100)],
+                                                               illustrative=True).assign(id=[2, 3])], ignore_index=True)
+    assert "3 metingen van 2017 tot 2021, waarvan 2 illustratief, met" in chart_text(
+        m.evaluate(JOBS, JOBS_TARGET, mixed, TODAY))
+    all_demo = obs([(AREA, "banen", 2020, 4000), (AREA, "banen", 2021, 4100)], illustrative=True)
+    assert "2 metingen van 2020 tot 2021, alle illustratief, met" in chart_text(
+        m.evaluate(JOBS, JOBS_TARGET, all_demo, TODAY))
     empty = m.evaluate(RATING, RATING_TARGET, obs([(AREA, "waardering", 2023, 7.1)]).iloc[0:0], TODAY)
     assert chart_text(empty) == "Grafiek van rapportcijfer in Assen binnenstad: nog geen metingen."
 

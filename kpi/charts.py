@@ -15,16 +15,19 @@ from kpi.metrics import year_x as _fy
 from kpi.statuses import STATUSES
 from kpi.text import batch_label, plain
 
-# Okabe-Ito: distinguishable with the common forms of colour blindness.
+# Okabe-Ito: distinguishable with the common forms of colour blindness. Orange and grey darkened
+# for WCAG 2.1 AA on the white plot: lines and markers 3:1, the event labels (grey text) 4,5:1
+# (Okabe-Ito's #E69F00 gives 2,2:1, #7F7F7F 4,0:1); tests/test_contrast.py checks every element.
 BLUE, ORANGE, GREEN, VERMILLION, SKY, GREY, BLACK = (
-    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#7F7F7F", "#000000",
+    "#0072B2", "#B37A00", "#009E73", "#D55E00", "#56B4E9", "#707070", "#000000",
 )
 # Read from the one status table (kpi/statuses.py); kept as mappings for existing callers.
 STATUS_COLOURS = {s.word: s.hex_colour for s in STATUSES}
 STATUS_ICONS = {s.word: s.symbol for s in STATUSES}
 ILLUSTRATIVE_LABEL = "ILLUSTRATIEF (geen meting)"
 NOT_COUNTED_LABEL = "telt niet mee: er zijn echte metingen"
-LIGHT_GREY = "#BBBBBB"
+# Illustrative values that no longer count: lighter than GREY, still 3:1 on white (#BBBBBB was 1,9:1).
+LIGHT_GREY = "#8F8F8F"
 
 # A series with more points than this is drawn as one point per period (the finest of these
 # that gives at most this many), so that daily data does not ship every point to the browser.

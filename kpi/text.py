@@ -203,3 +203,42 @@ def summary_sentence(r: KpiResult) -> str:
 
 def _subject(ind) -> str:
     return ind.name
+
+
+def chart_text(r: KpiResult) -> str:
+    """The KPI chart's text alternative: what it draws (measurements, period, target or national
+    line) followed by the summary sentence; the numbers themselves are in the table beside it."""
+    ind, s = r.indicator, r.series
+    what = f"Grafiek van {ind.name[:1].lower()}{ind.name[1:]} in {r.area}"
+    if s.empty:
+        return f"{what}: nog geen metingen."
+    ordered = s.sort_values("peildatum")
+    first, last = ordered.iloc[0], ordered.iloc[-1]
+    n, demo = len(s), int(s["illustrative"].sum())
+    drawn = f"{fmt.number(n)} {'meting' if n == 1 else 'metingen'}"
+    if n > 1:
+        drawn += (f" van {fmt.peildatum(first['peildatum'], first['precision'])}"
+                  f" tot {fmt.peildatum(last['peildatum'], last['precision'])}")
+    if demo:
+        drawn += (", illustratief" if n == 1 else ", alle illustratief") if demo == n else \
+            f", waarvan {fmt.number(demo)} illustratief"
+    if r.target.comparison == BELOW_NATIONAL:
+        drawn += ", met het landelijke cijfer" if not r.national_series.empty else ""
+    elif r.target.target_value is not None:
+        drawn += f", met de doellijn ({target_label(r)})"
+    return f"{what}: {drawn}. {summary_sentence(r)}"
+
+
+def sparkline_text(r: KpiResult) -> str:
+    """The overview card's trend line in words: how many counting measurements, from what to what."""
+    ind = r.indicator
+    s = (r.series[r.series["counts"]] if "counts" in r.series else r.series).sort_values("peildatum")
+    n = len(s)
+    text = f"Trendlijn van {fmt.number(n)} {'meting' if n == 1 else 'metingen'} die meetellen"
+    if n > 1:
+        first, last = s.iloc[0], s.iloc[-1]
+        text += (f": van {fmt.value(float(first['value']), ind.unit, ind.decimals)} "
+                 f"({fmt.peildatum(first['peildatum'], first['precision'])}) naar "
+                 f"{fmt.value(float(last['value']), ind.unit, ind.decimals)} "
+                 f"({fmt.peildatum(last['peildatum'], last['precision'])})")
+    return text

@@ -9,7 +9,7 @@ from kpi import formatting as fmt
 from kpi.charts import CHART_CONFIG
 from kpi.metrics import BELOW_NATIONAL, horizon_text
 from kpi.tables import kpi_events_table
-from kpi.text import currency_text, summary_sentence, target_short, value_text
+from kpi.text import chart_text, currency_text, summary_sentence, target_short, value_text
 from ui import data, frame
 from ui.components import md, status_badge
 from ui.werkplan_parts import kpi_section
@@ -64,7 +64,10 @@ def render() -> None:
         st.caption(f"Afstand tot landelijk bij de start: {fmt.number(r.baseline_gap_pp, 1)} procentpunt, "
                    f"{md(r.baseline_gap_basis)}.")
 
-    st.plotly_chart(data.figure(code), key="kpi_chart", config=CHART_CONFIG)
+    with st.container(key="kpi_chart_block", gap="small"):
+        st.plotly_chart(data.figure(code), key="kpi_chart", config=CHART_CONFIG)
+        # The chart's text alternative, right under it; the numbers are in the table below.
+        st.caption(f"{md(chart_text(r))} De cijfers staan in de tabel *Metingen* hieronder.")
 
     mine = data.events_for(code)
     if not mine.empty:

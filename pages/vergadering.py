@@ -8,7 +8,7 @@ from kpi import formatting as fmt
 from kpi import statuses
 from kpi.charts import CHART_CONFIG, MEETING, MEETING_HEIGHT, kpi_figure
 from kpi.reports.meeting import is_werkplan_step, parse_step, step_count, step_label
-from kpi.text import summary_sentence, target_label, value_text
+from kpi.text import chart_text, summary_sentence, target_label, value_text
 from ui import data, frame
 from ui.components import md
 from ui.werkplan_parts import meeting_since, meeting_step
@@ -69,6 +69,10 @@ def render() -> None:
             # The page title names the KPI: the chart needs no title of its own on a projector.
             fig = kpi_figure(r, data.events(), height=MEETING_HEIGHT, style=MEETING)
             st.plotly_chart(fig, key="meeting_chart", config=CHART_CONFIG)
+            # Text alternative for screen readers only (ui/styles.py A11Y_CSS): on the projector
+            # the sentence and figures already stand beside the chart.
+            st.container(key="meeting_chart_text").markdown(
+                f"{md(chart_text(r))} De cijfers staan in de tabel op de pagina *KPI in detail*.")
 
     where, leave, prev, nxt = st.columns([3.2, 3.2, 1.6, 1.6], vertical_alignment="center")
     where.caption(step_label(step, count, werkplan=True))

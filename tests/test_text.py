@@ -117,3 +117,32 @@ def test_summary_labels_a_single_assumed_figure():
     rows.loc[0, "note"] = "Aanname: uit RTV Drenthe"
     r = m.evaluate(RANK, RANK_TARGET, rows, TODAY)
     assert summary_sentence(r).startswith("Positie in ranking is plaats 53 (2017; uitgangswaarde: aanname);")
+
+
+def test_chart_text_says_what_the_chart_draws_and_its_sentence():
+    from kpi.text import chart_text
+
+    r = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2019, 3920)]), TODAY)
+    assert chart_text(r) == ("Grafiek van aantal banen in Assen binnenstad: 2 metingen van 2017 tot 2019, "
+                             "met de doellijn (5.000). " + summary_sentence(r))
+    demo = obs([(AREA, "leegstand", 2017, 21.9), (NL, "leegstand", 2017, 7.8)], illustrative=True)
+    r = m.evaluate(VACANCY, VACANCY_TARGET, demo, TODAY)
+    assert chart_text(r).startswith("Grafiek van leegstand (verkooppunten) in Assen binnenstad: 1 meting, "
+                                    "illustratief, met het landelijke cijfer. ")
+    mixed = pd.concat([obs([(AREA, "banen", 2017, 3800)]), obs([(AREA, "banen", 2020, 4000), (AREA, "banen", 2021, 4100)],
+                                                               illustrative=True).assign(id=[2, 3])], ignore_index=True)
+    assert "3 metingen van 2017 tot 2021, waarvan 2 illustratief, met" in chart_text(
+        m.evaluate(JOBS, JOBS_TARGET, mixed, TODAY))
+    all_demo = obs([(AREA, "banen", 2020, 4000), (AREA, "banen", 2021, 4100)], illustrative=True)
+    assert "2 metingen van 2020 tot 2021, alle illustratief, met" in chart_text(
+        m.evaluate(JOBS, JOBS_TARGET, all_demo, TODAY))
+    empty = m.evaluate(RATING, RATING_TARGET, obs([(AREA, "waardering", 2023, 7.1)]).iloc[0:0], TODAY)
+    assert chart_text(empty) == "Grafiek van rapportcijfer in Assen binnenstad: nog geen metingen."
+
+
+def test_sparkline_text_names_the_first_and_last_counting_values():
+    from kpi.text import sparkline_text
+
+    rows = obs([(AREA, "leegstand", 2017, 21.9), (AREA, "leegstand", 2024, 15.04), (NL, "leegstand", 2024, 7.0)])
+    r = m.evaluate(VACANCY, VACANCY_TARGET, rows, TODAY)
+    assert sparkline_text(r) == "Trendlijn van 2 metingen die meetellen: van 21,9% (2017) naar 15,0% (2024)"

@@ -15,6 +15,7 @@ from kpi.text import (
     currency_text,
     horizon_label,
     relative_decimals,
+    sparkline_text,
     summary_sentence,
     target_label,
     value_text,
@@ -108,7 +109,7 @@ def kpi_card(r: KpiResult, detail_page) -> None:
                 delta_color=colour, delta_arrow=arrow, help=f"Bron: {md(r.latest.source)}",
             )
             if spark := sparkline_svg(counted["value"]):
-                st.image(spark, width="stretch", alt=f"Trendlijn van {len(counted)} metingen die meetellen")
+                st.image(spark, width="stretch", alt=sparkline_text(r))
             if r.illustrative:
                 st.badge("Illustratief – oordeel rust op demowaarden", icon=":material/science:", color="violet")
             elif r.shows_illustrative:

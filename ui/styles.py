@@ -52,7 +52,26 @@ def upload_box(limit_mb: int, types: str) -> str:
 </style>"""
 
 
-A11Y_CSS = ""
+# Keyboard focus (WCAG 2.4.7 and 1.4.11): one solid 3px ring in the primary blue #0072B2 (5,2:1 on
+# white, 4,7:1 on the sidebar's #F2F5F8). Streamlit's own ring is a half-transparent blue shadow
+# (about 2:1), and its menu links, page links and chart toolbar buttons show none at all.
+# Text fields and select boxes get the ring on the visible field around the focused <input> (its
+# parent); check boxes and radio buttons (a hidden <input>) on their label.
+# Text only for screen readers (visually hidden, still read; its wrapper out of the flow, so no
+# gap is added either): meeting mode's chart description.
+FOCUS_COLOUR = "#0072B2"
+A11Y_CSS = f"""
+:focus-visible:not(input, textarea) {{outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px !important;}}
+[data-testid="stMain"]:focus-visible, [data-testid="stSidebarContent"]:focus-visible {{outline-offset: -3px !important;}}
+div:has(> input:focus-visible, > textarea:focus-visible) {{outline: 3px solid {FOCUS_COLOUR}; outline-offset: 1px;}}
+label:has(input:focus-visible) {{outline: 3px solid {FOCUS_COLOUR}; outline-offset: 2px;}}
+[data-testid="stLayoutWrapper"]:has(> .st-key-meeting_chart_text) {{position: absolute !important;}}
+.st-key-meeting_chart_text {{
+  position: absolute !important; width: 1px !important; min-width: 0 !important; max-width: 1px !important;
+  height: 1px !important; overflow: hidden !important; clip-path: inset(50%); white-space: nowrap;
+  margin: -1px !important; padding: 0 !important; border: 0 !important; flex: none !important;
+}}
+"""
 
 PRINT_CSS = """
 /* Landscape: a chart keeps the width it was drawn at on the screen (plotly sizes it in pixels). */

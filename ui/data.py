@@ -192,9 +192,14 @@ def warm_up() -> None:
     first request finds them ready. Never raises: a database that is down now is the first
     page's business (it shows the Dutch message and retries)."""
     try:
-        from ui import frame  # noqa: F401  (the frame and its imports, as the first run needs them)
+        import importlib
 
+        from ui import frame  # the frame and its imports, as the first run needs them
+
+        for spec in frame.PAGES:  # the navigation imports every page module in the first run
+            importlib.import_module(f"pages.{spec.module}")
         today = results()
+        illustrative_count()
     except Exception as exc:
         log.warning("warm-up at start skipped: %s", type(exc).__name__)
         return

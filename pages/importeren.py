@@ -30,6 +30,7 @@ def render() -> None:
     limit_mb = data.settings().max_upload_mb
     round_ = st.session_state.setdefault("import_round", 0)
     st.html(styles.upload_box(limit_mb, ", ".join(t.upper() for t in UPLOAD_TYPES)))
+    st.html(styles.UPLOAD_BUTTON_JS, unsafe_allow_javascript=True)
     # The app's limit is also the widget's, so Streamlit refuses a larger file itself.
     files = st.file_uploader(f"Bestanden (CSV of .xlsx, hoogstens {limit_mb} MB per bestand)",
                              type=UPLOAD_TYPES, accept_multiple_files=True, key=f"import_files_{round_}",

@@ -36,12 +36,14 @@ LAYOUT_CSS = """
 
 def upload_box(limit_mb: int, types: str) -> str:
     """Dutch text for Streamlit's upload box, which has no setting for its English "Upload" and
-    "200MB per file": the English spans are hidden and Dutch generated content takes their place
-    (part of the button's accessible name). The limit is the app's own (Settings.max_upload_mb)."""
+    "200MB per file": the English spans are hidden and Dutch generated content takes their place.
+    The limit is the app's own (Settings.max_upload_mb). Browsers count generated content in the
+    button's name, axe-core does not (and neither may every screen reader): UPLOAD_BUTTON_JS also
+    gives the button its Dutch name as aria-label. Static text only, nothing from a user."""
     drop = "[data-testid=\"stFileUploaderDropzone\"]"
     return f"""<style>
 {drop} button [data-testid="stMarkdownContainer"] {{display: none;}}
-{drop} button > div::after {{content: "Kies bestanden"; margin-left: .4rem;}}
+{drop} button > div::after {{content: "{UPLOAD_BUTTON_NAME}"; margin-left: .4rem;}}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{display: none;}}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "Sleep bestanden hierheen of kies ze · hoogstens {limit_mb} MB per bestand · {types}";
@@ -50,6 +52,21 @@ def upload_box(limit_mb: int, types: str) -> str:
 /* An uploaded file's size is written the English way ("73.0B"): the preview says what matters. */
 [data-testid="stFileChipName"] + div {{display: none;}}
 </style>"""
+
+
+UPLOAD_BUTTON_NAME = "Kies bestanden"
+# Sets the upload button's aria-label; Streamlit redraws the button, so an observer keeps it (once
+# per page, however often the page reruns).
+UPLOAD_BUTTON_JS = """<script>
+(() => {
+  if (window.__kpiUploadName) return;
+  window.__kpiUploadName = true;
+  const name = () => document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button').forEach(
+    (b) => { if (b.getAttribute("aria-label") !== "NAME") b.setAttribute("aria-label", "NAME"); });
+  name();
+  new MutationObserver(name).observe(document.body, {childList: true, subtree: true});
+})();
+</script>""".replace("NAME", UPLOAD_BUTTON_NAME)
 
 
 # Keyboard focus (WCAG 2.4.7 and 1.4.11): one solid 3px ring in the primary blue #0072B2 (5,2:1 on

@@ -9,7 +9,6 @@ Streamlit's `st.App` around the frame in app.py, for two things a plain `streaml
 `streamlit run app.py` still works, without those bounds and doing the warm-up in the first request.
 """
 
-import sys
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,22 +18,11 @@ from starlette.middleware import Middleware
 
 from ui.guard import Guard
 
-# While the warm-up imports, the event loop must still serve Streamlit's page and its scripts to
-# the first browser: with Python's default 5 ms switch interval the importing thread held the GIL
-# so long that the first script run began about 0,4 s later than in a bare app. A 0,5 ms interval
-# during the warm-up gave 0,17-0,25 s of cold start back (bench/NOTES.md); it is restored after.
-_WARM_UP_SWITCH_INTERVAL_S = 0.0005
-
 
 def _warm_up() -> None:
-    default = sys.getswitchinterval()
-    sys.setswitchinterval(_WARM_UP_SWITCH_INTERVAL_S)
-    try:
-        from ui import data  # the import itself is half the work: done here, not in a request
+    from ui import data  # the import itself is half the work: done here, not in a request
 
-        data.warm_up()
-    finally:
-        sys.setswitchinterval(default)
+    data.warm_up()
 
 
 @asynccontextmanager

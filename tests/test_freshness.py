@@ -112,26 +112,3 @@ def test_warm_up_with_the_database_down_only_logs(monkeypatch, tmp_path, caplog)
     data.warm_up()  # must not raise: the first page shows the Dutch message instead
     assert "warm-up at start skipped" in caplog.text
 
-
-def test_warm_up_thread_switches_often_while_it_imports_and_restores_the_interval(monkeypatch):
-    """server.py's warm-up lets the event loop serve the first browser while it imports (a short
-    GIL switch interval) and leaves the process with Python's interval afterwards, also on errors."""
-    import sys
-
-    import server
-    from ui import data
-
-    default = sys.getswitchinterval()
-    seen = []
-
-    def fake_warm_up():
-        seen.append(sys.getswitchinterval())
-        raise RuntimeError("database gone")
-
-    monkeypatch.setattr(data, "warm_up", fake_warm_up)
-    try:
-        server._warm_up()
-    except RuntimeError:
-        pass
-    assert seen == [server._WARM_UP_SWITCH_INTERVAL_S] and seen[0] < default
-    assert sys.getswitchinterval() == default

@@ -34,3 +34,12 @@ def test_overview_and_kpi_page_do_not_import_editor_or_report_libraries(tmp_path
     loaded = set(json.loads(res.stdout.strip().splitlines()[-1]))
     assert {"pandas", "plotly", "sqlalchemy"} <= loaded  # the check can see imports
     assert loaded.isdisjoint(EDITOR_AND_REPORT_LIBRARIES), sorted(loaded & set(EDITOR_AND_REPORT_LIBRARIES))
+
+
+def test_server_runs_without_a_file_watcher():
+    """A server never changes its own code; Streamlit's watcher over the project folder (with
+    .venv inside) cost about 0,3 s of every cold start (bench/NOTES.md)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["fileWatcherType"] == "none"

@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import importlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -133,11 +134,13 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"onbekend: {', '.join(sorted(unknown))}; kies uit {', '.join(ALL)}")
 
     started = time.perf_counter()
+    load_start = os.getloadavg()[0]
     info = machine()
     lines = [f"## Meting {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC (commit {info['commit']})", "",
              f"- machine: {info['platform']}; {info['cpu']}; geheugen {info['memory']}",
              f"- Python {info['python']}; {info['chromium']}; {info['packages']}",
-             f"- runs per meting: {args.runs} (geheugen: {args.memory_runs} run(s) met {args.sessions} sessies)", ""]
+             f"- runs per meting: {args.runs} (geheugen: {args.memory_runs} run(s) met {args.sessions} sessies)",
+             "- LOAD", ""]
     failures: list[str] = []
     workdir = Path(tempfile.mkdtemp(prefix="kpi-bench-"))
 
@@ -248,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         ]
 
     lines.append(f"Duur van deze benchmarkrun: {time.perf_counter() - started:.0f} s.")
+    # The machine's load (1-minute average) says whether it was quiet; the bench itself adds up to 2.
+    lines[lines.index("- LOAD")] = (
+        f"- delen: {', '.join(only)}; load average (1 min) bij de start {ratio(load_start)}, aan het einde "
+        f"{ratio(os.getloadavg()[0])} (de bench zelf belast tot 2 cores)")
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]

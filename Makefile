@@ -28,7 +28,7 @@ run: $(VENV)/.run-installed
 test: $(VENV)/.dev-installed
 	./tools/system-deps.sh
 	mkdir -p artifacts
-	$(PY) -m pytest --junitxml=artifacts/junit.xml $(PYTEST_ARGS)
+	KPI_REQUIRE_ALL=1 $(PY) -m pytest --junitxml=artifacts/junit.xml $(PYTEST_ARGS)
 
 ## Unit tests on SQLite only, no browser (quick feedback while coding)
 test-fast: $(VENV)/.dev-installed

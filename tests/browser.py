@@ -2,7 +2,7 @@
 a real Streamlit server on a free loopback port, and Debian chromium driven by Playwright.
 
 Test modules load the fixtures with ``pytest_plugins = ["tests.browser"]``. Without
-chromium the browser tests are skipped, except under CI or KPI_REQUIRE_BROWSER, where
+chromium the browser tests are skipped, except under CI, `make test` or KPI_REQUIRE_BROWSER, where
 they fail: CI must prove they ran. (PYTEST_DONT_REWRITE: helpers only, imported by the test modules.)
 """
 
@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tests.pgserver import free_port
+from tests.required import required, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -51,8 +52,8 @@ LOG_ALARMS = ("Traceback", "Exception", "Error:")
 
 
 def browser_required() -> bool:
-    """CI and KPI_REQUIRE_BROWSER turn a missing chromium into a failure."""
-    return bool(os.environ.get("CI") or os.environ.get("KPI_REQUIRE_BROWSER"))
+    """CI, `make test` (KPI_REQUIRE_ALL) and KPI_REQUIRE_BROWSER turn a missing chromium into a failure."""
+    return required("BROWSER")
 
 
 def require_chromium() -> None:
@@ -66,9 +67,7 @@ def require_chromium() -> None:
         except ImportError:
             reason = "Python package playwright missing (requirements-dev.txt)"
     if reason:
-        if browser_required():
-            pytest.fail(f"the browser is required here: {reason}")
-        pytest.skip(reason)
+        skip_or_fail("BROWSER", reason)
 
 
 @dataclass
@@ -221,9 +220,7 @@ def chromium():
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     except Exception as exc:  # a broken browser install: same rule as a missing one
         pw.stop()
-        if browser_required():
-            pytest.fail(f"chromium does not start: {exc}")
-        pytest.skip(f"chromium does not start: {exc}")
+        skip_or_fail("BROWSER", f"chromium does not start: {exc}")
     yield browser
     browser.close()
     pw.stop()

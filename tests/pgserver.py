@@ -68,14 +68,12 @@ class PostgresServer:
 
 def start_or_skip() -> PostgresServer:
     """Start a server for a test; where PostgreSQL is required (CI), failing to is a failure."""
-    import pytest
+    from tests.required import skip_or_fail
 
     try:
         return start()
     except PostgresUnavailable as exc:
-        if os.environ.get("CI") or os.environ.get("KPI_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL is required here: {exc}")
-        pytest.skip(f"PostgreSQL not available: {exc}")
+        skip_or_fail("POSTGRES", f"PostgreSQL not available: {exc}")
 
 
 def start() -> PostgresServer:

@@ -26,6 +26,7 @@ from kpi.formatting import value as fmt_value
 from kpi.reports import images
 from kpi.settings import Settings
 from kpi.text import target_label
+from tests.required import skip_or_fail
 from tests.test_changes import MEETING, REVISED, backdate, revise
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,9 +38,7 @@ FORMULA_SOURCE = '=HYPERLINK("http://e.vil","klik")'
 
 def _require(tool: str) -> None:
     if shutil.which(tool) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{tool} is required here (Debian poppler-utils)")
-        pytest.skip(f"{tool} missing (Debian poppler-utils; `make test` installs it)")
+        skip_or_fail("TOOLS", f"{tool} missing (Debian poppler-utils; `make test` installs it)")
 
 
 @pytest.fixture(scope="module")

@@ -50,8 +50,7 @@ def render() -> None:
             default_source=default_source or None, create_areas=create_areas, reader=data.read_upload,
         )
         if not preview.ok:
-            st.error(f"{len(preview.problems)} probleem/problemen gevonden; er is niets opgeslagen. "
-                     "Pas het bestand aan en upload het opnieuw.")
+            st.error(f"{preview.summary()}. Pas het bestand aan en upload het opnieuw.")
             st.dataframe(problems_table(preview.problems), hide_index=True, key="import_problems")
             return
         st.info(f"Voorbeeld: {preview.summary()}.")

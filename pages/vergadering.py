@@ -6,7 +6,7 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import statuses
-from kpi.charts import CHART_CONFIG, MEETING, MEETING_HEIGHT, kpi_figure
+from kpi.charts import CHART_CONFIG
 from kpi.reports.meeting import is_werkplan_step, parse_step, step_count, step_label
 from kpi.text import chart_text, summary_sentence, target_label, value_text
 from ui import data, frame
@@ -67,8 +67,7 @@ def render() -> None:
             st.container(key="meeting_sentence").markdown(md(summary_sentence(r)))
         with right:
             # The page title names the KPI: the chart needs no title of its own on a projector.
-            fig = kpi_figure(r, data.events(), height=MEETING_HEIGHT, style=MEETING)
-            st.plotly_chart(fig, key="meeting_chart", config=CHART_CONFIG)
+            st.plotly_chart(data.figure(r.indicator.code, meeting=True), key="meeting_chart", config=CHART_CONFIG)
             # Text alternative for screen readers only (ui/styles.py A11Y_CSS): on the projector
             # the sentence and figures already stand beside the chart.
             st.container(key="meeting_chart_text").markdown(

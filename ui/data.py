@@ -19,7 +19,7 @@ import streamlit as st
 
 from kpi import events as event_store
 from kpi import repository, service
-from kpi.charts import kpi_figure
+from kpi.charts import MEETING, MEETING_HEIGHT, kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
 from kpi.export import csv_bytes
 from kpi.importer import reading
@@ -139,14 +139,18 @@ def events(as_of: dt.datetime | None = None):
 # than any other step before the chart (bench/NOTES.md). st.plotly_chart reads it (to_dict) and
 # never changes it; no caller may.
 @st.cache_resource(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _figure(url: str, version: str, today: dt.date, as_of: dt.datetime | None, code: str):
+def _figure(url: str, version: str, today: dt.date, as_of: dt.datetime | None, code: str, meeting: bool):
     result = next(r for r in _results(url, version, today, as_of) if r.indicator.code == code)
-    return kpi_figure(result, _events(url, version, as_of))
+    events = _events(url, version, as_of)
+    if meeting:
+        return kpi_figure(result, events, height=MEETING_HEIGHT, style=MEETING)
+    return kpi_figure(result, events)
 
 
-def figure(code: str, as_of: dt.datetime | None = None):
-    """The KPI's chart with its events (cached: building a figure takes tens of ms)."""
-    return _figure(settings().database_url, version(), dt.date.today(), as_of, code)
+def figure(code: str, as_of: dt.datetime | None = None, meeting: bool = False):
+    """The KPI's chart with its events, for the KPI page or (meeting) the 1280x720 projector
+    screen (cached: building a figure takes tens of ms)."""
+    return _figure(settings().database_url, version(), dt.date.today(), as_of, code, meeting)
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)

@@ -26,6 +26,7 @@ STATUS_COLOURS = {s.word: s.hex_colour for s in STATUSES}
 STATUS_ICONS = {s.word: s.symbol for s in STATUSES}
 ILLUSTRATIVE_LABEL = "ILLUSTRATIEF (geen meting)"
 NOT_COUNTED_LABEL = "telt niet mee: er zijn echte metingen"
+HISTORY_LABEL = "geschiedenis: vóór het basisjaar, telt niet mee"
 # Illustrative values that no longer count: lighter than GREY, still 3:1 on white (#BBBBBB was 1,9:1).
 LIGHT_GREY = "#8F8F8F"
 
@@ -42,7 +43,9 @@ def _hover(frame: pd.DataFrame, unit: str, decimals: int, area: str) -> list[str
         batch_txt = f"<br>Herkomst: {_escape(origin)}" if origin else ""
         source = plain(r.get("source"))
         flag = f"<br><b>{ILLUSTRATIVE_LABEL}</b>" if r["illustrative"] else ""
-        if "counts" in r and not r["counts"]:
+        if r.get("history", False):
+            flag += f"<br>{HISTORY_LABEL}"
+        elif "counts" in r and not r["counts"]:
             flag += f"<br>{NOT_COUNTED_LABEL}"
         texts.append(
             f"<b>{_escape(area)}</b>: {fmt.value(r['value'], unit, decimals)}"
@@ -256,7 +259,9 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         counted = s[s["counts"]] if "counts" in s else s
         real = counted[~counted["illustrative"]]
         demo = counted[counted["illustrative"]]
-        greyed = s[~s["counts"]] if "counts" in s else s.iloc[0:0]
+        history = s["history"].astype(bool) if "history" in s else pd.Series(False, index=s.index)
+        greyed = s[~s["counts"] & ~history] if "counts" in s else s.iloc[0:0]
+        older = s[history]
         keep = (r.latest, r.previous, r.reached)
         if not counted.empty:
             xs, ys = _line_points(counted, r.latest)
@@ -264,6 +269,8 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                 x=xs, y=ys, mode="lines", name=r.area, showlegend=False,
                 line=dict(color=BLUE, width=3), hoverinfo="skip",
             ))
+        _markers(fig, older, f"{r.area} – geschiedenis (vóór het basisjaar)",
+                 dict(color=LIGHT_GREY, size=9, symbol="square-open", line=dict(width=2)), keep, ind, r.area)
         _markers(fig, greyed, f"{r.area} – illustratief, telt niet mee",
                  dict(color=LIGHT_GREY, size=9, symbol="circle-open", line=dict(width=2)), keep, ind, r.area)
         _markers(fig, real, f"{r.area} (meting)", dict(color=BLUE, size=10, symbol="circle"), keep, ind, r.area)

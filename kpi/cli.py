@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from kpi import formatting as fmt
-from kpi import repository
+from kpi import repository, werkplan
 from kpi.db import DatabaseUnavailable, describe_url, open_database
 from kpi.settings import Settings
 
@@ -35,10 +35,17 @@ def cmd_status(args, settings: Settings) -> int:
     from kpi.service import evaluate_all, status_records
     from kpi.text import target_label, value_text
 
+    engine = _engine(settings)
     as_of = args.as_of[0] if args.as_of else None
-    results = evaluate_all(_engine(settings), settings, fmt.local(as_of).date() if as_of else dt.date.today(), as_of=as_of)
+    if (refused := _as_of_refused(engine, args.as_of)) is not None:
+        print(refused, file=sys.stderr)
+        return 2
+    today = fmt.local(as_of).date() if as_of else dt.date.today()
+    results = evaluate_all(engine, settings, today, as_of=as_of)
     if args.json:
-        print(json.dumps(status_records(results), ensure_ascii=False, indent=2))
+        actions = werkplan.load_werkplan(engine, as_of).actions
+        behind = werkplan.without_running_action(actions, werkplan.kpi_statuses(results), today)
+        print(json.dumps(status_records(results, behind), ensure_ascii=False, indent=2))
         return 0
     header = f"{'KPI':<34} {'waarde':>14} {'peildatum':>10} {'doel':>24}  status"
     print(header)
@@ -73,6 +80,24 @@ def cmd_init(args, settings: Settings) -> int:
     return 0
 
 
+def _as_of_refused(engine, as_of: tuple[dt.datetime, bool] | None) -> str | None:
+    """Why an --as-of moment cannot be answered (Dutch), or None: a moment in the future is not
+    known yet, and before the first import (the installation's included) nothing was known."""
+    if as_of is None:
+        return None
+    moment, with_time = as_of
+    shown = fmt.timestamp(moment) if with_time else fmt.peildatum(fmt.local(moment).date(), "dag")
+    now = repository.utcnow()
+    future = moment > now if with_time else fmt.local(moment).date() > fmt.local(now).date()
+    if future:
+        return f"Fout: --as-of {shown} ligt in de toekomst; kies een moment tot nu."
+    first = repository.first_import_at(engine)
+    if first is None or moment < first:
+        since = "" if first is None else f" (de eerste import is van {fmt.timestamp(first)})"
+        return f"Fout: op {shown} was nog niets bekend{since}."
+    return None
+
+
 def _moment(text: str) -> tuple[dt.datetime, bool]:
     """--as-of: a date (2026-01-31, 31-1-2026: end of that day) or a date and time in Amsterdam
     time (2026-01-31T14:05, '31-1-2026 14:05'), so two imports on one day can be told apart;
@@ -94,6 +119,9 @@ def cmd_report(args, settings: Settings) -> int:
 
     from kpi import reports
 
+    if (refused := _as_of_refused(_engine(settings), args.as_of)) is not None:
+        print(refused, file=sys.stderr)
+        return 2
     try:
         with ExitStack() as stack:
             if args.format in ("pdf", "pptx"):  # Chromium starts while the database is checked

@@ -55,6 +55,18 @@ def decimals_for(value: float, decimals: int, threshold: float | None, direction
     return decimals + 1 if meets != shown_meets else decimals
 
 
+def distinct_decimals(a: float | None, b: float | None, decimals: int, most: int = 10) -> int:
+    """The fewest decimals, at least `decimals`, at which two different numbers read apart
+    (4.999,6 beside 5.000; 7,46 beside 7,5). Rounding half away from zero keeps their order,
+    so numbers that read apart also read in the right order. Equal numbers read equal."""
+    if a is None or b is None or a == b or math.isnan(a) or math.isnan(b):
+        return decimals
+    d = decimals
+    while d < most and rounded(a, d) == rounded(b, d):
+        d += 1
+    return d
+
+
 def value_against(v: float | None, unit: str, decimals: int, threshold: float | None, direction: str) -> str:
     """A value in its unit, with one more decimal where rounding would flip meets/misses."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -101,7 +113,8 @@ def percent_against(p: float | None, decimals: int = 0) -> str:
     """Progress toward a target in %: never '100%' before the target is reached (99,6 -> '99,6%')."""
     if p is None:
         return "–"
-    return percent(p, decimals_for(p, decimals, 100.0, "hoger"))
+    text = percent(p, decimals_for(p, decimals, 100.0, "hoger"))
+    return text + " (meer dan het doel)" if rounded(p, decimals) > 100 else text
 
 
 def peildatum(day: dt.date | pd.Timestamp | None, precision: str) -> str:

@@ -24,8 +24,10 @@ import numpy as np
 import pandas as pd
 
 from kpi import formatting as fmt
+from kpi import units
+from kpi.facts import Facts, Measurement, Trend, horizon_phrase
 from kpi.periods import YEAR, fractional_year
-from kpi.statuses import ACHTER, GEEN_DATA, GEHAALD, OP_KOERS, RISICO, WORDS  # noqa: F401
+from kpi.statuses import ACHTER, GEEN_DATA, GEHAALD, OP_KOERS, RISICO, WORDS, decide  # noqa: F401
 
 STATUSES = WORDS
 
@@ -109,39 +111,6 @@ class Target:
         )
 
 
-@dataclass(frozen=True)
-class Measurement:
-    """One stored figure with its provenance."""
-
-    value: float
-    peildatum: pd.Timestamp
-    precision: str
-    source: str
-    note: str = ""
-    illustrative: bool = False
-    batch_id: int | None = None
-    batch_file: str = ""
-    recorded_at: pd.Timestamp | None = None
-    batch_kind: str = ""  # seed | demo (installed with the app) | observaties (an import)
-
-
-@dataclass(frozen=True)
-class Trend:
-    """Least-squares line over the measurements: value = slope * year + intercept."""
-
-    slope: float
-    intercept: float
-    n: int
-
-    def at(self, year: float) -> float:
-        """Expected value at a (fractional) year."""
-        return self.slope * year + self.intercept
-
-    def from_point(self, x0: float, y0: float, year: float) -> float:
-        """The value at `year` going on from (x0, y0) at the trend's pace."""
-        return y0 + self.slope * (year - x0)
-
-
 @dataclass
 class KpiResult:
     """Everything the dashboard, the CLI and the reports show about one KPI."""
@@ -173,6 +142,17 @@ class KpiResult:
     baseline_gap_pp: float | None = None
     baseline_gap_basis: str = ""
     trend: Trend | None = None
+    # Every known version of the target; each measurement is judged against the one in force then.
+    versions: tuple[Target, ...] = ()
+    # The facts the decision table read (kpi.statuses.RULES), and the decimals every number the
+    # verdict compares is shown with (enough for two different numbers never to read the same).
+    facts: Facts | None = None
+    shown_decimals: int = 0
+
+    @property
+    def counted_from(self) -> dt.date | None:
+        """The first date that counts toward the target (the baseline year's 1 January)."""
+        return baseline_date(self.target)
 
     @property
     def shows_illustrative(self) -> bool:
@@ -209,16 +189,6 @@ def series(observations: pd.DataFrame, indicator: str, area: str) -> pd.DataFram
     return out
 
 
-def counting_mask(s: pd.DataFrame, baseline_year: int | None) -> pd.Series:
-    """Which rows play a part in the verdict: all of them, until there is a real measurement
-    after the baseline year (any real one without a baseline); from then on only real ones."""
-    if s.empty:
-        return pd.Series([], dtype=bool)
-    real = ~s["illustrative"].astype(bool)
-    after = real if baseline_year is None else real & (s["peildatum"].dt.year > baseline_year)
-    return real if after.any() else pd.Series(True, index=s.index)
-
-
 def _measurement(row) -> Measurement:
     return Measurement(
         value=float(row["value"]), peildatum=row["peildatum"], precision=row["precision"],
@@ -226,6 +196,7 @@ def _measurement(row) -> Measurement:
         batch_id=None if pd.isna(row.get("batch_id")) else int(row["batch_id"]),
         batch_file=row.get("batch_file") or "", recorded_at=row.get("recorded_at"),
         batch_kind=row.get("batch_kind") or "",
+        plausibility=row.get("plausibility") or "",
     )
 
 
@@ -293,62 +264,6 @@ def moves_toward(tr: Trend | None, direction: str) -> bool:
     return tr.slope > 0 if direction == "hoger" else tr.slope < 0
 
 
-def year_reached(tr: Trend | None, target: float, direction: str, latest: Measurement | None) -> int | None:
-    """The year the target is reached going on from the newest measurement at the trend's pace;
-    None when not at this pace. Never a year before the newest measurement."""
-    if latest is None:
-        return None
-    if meets(latest.value, target, direction):
-        return latest.peildatum.year
-    if not moves_toward(tr, direction):
-        return None
-    x0 = _fy(latest.peildatum, latest.precision)
-    x = x0 + (target - latest.value) / tr.slope
-    return max(int(math.ceil(x - 1e-9)), latest.peildatum.year)
-
-
-def national_comparison(area_series: pd.DataFrame, national_series: pd.DataFrame) -> pd.DataFrame:
-    """Each area figure beside the national figure of the same measure and year.
-
-    Same measure means the same indicator code (``leegstand`` counts outlets,
-    ``leegstand_vvo`` floor area). Within a year, a national figure with the same
-    peildatum and precision is preferred; otherwise the newest national figure of that year.
-    Columns: peildatum, precision, year_x, value, illustrative, national, national_peildatum,
-    national_precision, national_source, national_illustrative, gap_pp.
-    """
-    rows = []
-    for _, r in area_series.iterrows():
-        same_year = national_series[national_series["peildatum"].dt.year == r["peildatum"].year]
-        exact = same_year[
-            (same_year["peildatum"] == r["peildatum"]) & (same_year["precision"] == r["precision"])
-        ]
-        pick = exact if not exact.empty else same_year.sort_values("peildatum")
-        if pick.empty:
-            nat = None
-        else:
-            nat = pick.iloc[-1]
-        rows.append(
-            dict(
-                peildatum=r["peildatum"], precision=r["precision"], year_x=r["year_x"],
-                value=r["value"], illustrative=bool(r["illustrative"]),
-                national=None if nat is None else float(nat["value"]),
-                national_peildatum=None if nat is None else nat["peildatum"],
-                national_precision=None if nat is None else nat["precision"],
-                national_source=None if nat is None else nat["source"],
-                national_illustrative=None if nat is None else bool(nat["illustrative"]),
-                gap_pp=None if nat is None else float(r["value"] - nat["value"]),
-            )
-        )
-    cols = [
-        "peildatum", "precision", "year_x", "value", "illustrative", "national",
-        "national_peildatum", "national_precision", "national_source",
-        "national_illustrative", "gap_pp",
-    ]
-    out = pd.DataFrame(rows, columns=cols)
-    out["gap_pp"] = out["gap_pp"].astype(float)
-    return out
-
-
 def year_x(day: pd.Timestamp, precision: str) -> float:
     """A peildatum as a (fractional) year: a year-only peildatum is the year itself."""
     return float(day.year) if precision == YEAR else fractional_year(day.date())
@@ -384,8 +299,168 @@ def measurements_text(rows: pd.DataFrame) -> str:
             runs.append([y])
     parts = [f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(str(y) for y in r) for r in runs]
     n = len(rows)
-    label = "één meting" if n == 1 else f"{n} metingen"
+    label = "één meting" if n == 1 else f"{fmt.number(n)} metingen"
     return f"{label} ({', '.join(parts)})"
+
+
+
+
+def horizon_text(t: Target) -> str:
+    """'het doeljaar 2021' or 'de planningshorizon 2030 (aanname: het akkoord noemt geen jaar)'."""
+    return horizon_phrase(t.horizon, t.horizon_assumed)
+
+
+def baseline_date(target: Target) -> dt.date | None:
+    """The first date that counts toward the target: 1 January of the baseline year."""
+    return None if target.baseline_year is None else dt.date(target.baseline_year, 1, 1)
+
+
+def in_window(s: pd.DataFrame, baseline_year: int | None) -> pd.Series:
+    """Rows on or after the baseline date; older rows are history, shown but never counted."""
+    if baseline_year is None or s.empty:
+        return pd.Series(True, index=s.index, dtype=bool)
+    return s["peildatum"].dt.year >= baseline_year
+
+
+def counting_mask(s: pd.DataFrame, baseline_year: int | None) -> pd.Series:
+    """Which rows play a part in the verdict: rows from the baseline date on; among those, once
+    there is a real measurement after the baseline year (any real one without a baseline),
+    only the real ones."""
+    if s.empty:
+        return pd.Series([], dtype=bool)
+    window = in_window(s, baseline_year)
+    real = ~s["illustrative"].astype(bool)
+    after = real if baseline_year is None else real & (s["peildatum"].dt.year > baseline_year)
+    return (window & real) if after.any() else window
+
+
+def target_at(versions: list[Target], day: pd.Timestamp | dt.date) -> Target:
+    """The target version in force on a day: the newest whose geldig vanaf is on or before it;
+    before the first version's date, the first version (the akkoord's own target)."""
+    d = day.date() if isinstance(day, pd.Timestamp) else day
+    in_force = [t for t in versions if t.valid_from is None or pd.Timestamp(t.valid_from).date() <= d]
+    return max(in_force, key=lambda t: t.version) if in_force else min(versions, key=lambda t: t.version)
+
+
+def year_reached(tr: Trend | None, target: float, direction: str, latest: Measurement | None) -> int | None:
+    """The year the target is reached going on from the newest measurement at the trend's pace;
+    None when not at this pace. A target not met at the newest figure is reached at the
+    earliest in the year after it."""
+    if latest is None:
+        return None
+    if meets(latest.value, target, direction):
+        return latest.peildatum.year
+    if not moves_toward(tr, direction):
+        return None
+    x0 = _fy(latest.peildatum, latest.precision)
+    x = x0 + (target - latest.value) / tr.slope
+    return max(int(math.ceil(x - 1e-9)), latest.peildatum.year + 1)
+
+
+def national_comparison(area_series: pd.DataFrame, national_series: pd.DataFrame,
+                        max_age_years: int | None = None) -> pd.DataFrame:
+    """Each area figure beside the national figure of the same measure nearest in time.
+
+    Same measure means the same indicator code (``leegstand`` counts outlets,
+    ``leegstand_vvo`` floor area). Preferred: the same peildatum and precision; then the
+    newest of the same year; then the nearest in time, before or after, within
+    `max_age_years` of the area figure (none when no limit is given).
+    Columns: peildatum, precision, year_x, value, illustrative, national, national_peildatum,
+    national_precision, national_source, national_illustrative, gap_pp.
+    """
+    rows = []
+    nat = national_series.sort_values("peildatum") if not national_series.empty else national_series
+    for _, r in area_series.iterrows():
+        pick = _national_for(r, nat, max_age_years)
+        rows.append(
+            dict(
+                peildatum=r["peildatum"], precision=r["precision"], year_x=r["year_x"],
+                value=r["value"], illustrative=bool(r["illustrative"]),
+                national=None if pick is None else float(pick["value"]),
+                national_peildatum=None if pick is None else pick["peildatum"],
+                national_precision=None if pick is None else pick["precision"],
+                national_source=None if pick is None else pick["source"],
+                national_illustrative=None if pick is None else bool(pick["illustrative"]),
+                gap_pp=None if pick is None else float(r["value"] - pick["value"]),
+            )
+        )
+    cols = [
+        "peildatum", "precision", "year_x", "value", "illustrative", "national",
+        "national_peildatum", "national_precision", "national_source",
+        "national_illustrative", "gap_pp",
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    out["gap_pp"] = out["gap_pp"].astype(float)
+    return out
+
+
+def _national_for(r, nat: pd.DataFrame, max_age_years: int | None):
+    if nat.empty:
+        return None
+    exact = nat[(nat["peildatum"] == r["peildatum"]) & (nat["precision"] == r["precision"])]
+    if not exact.empty:
+        return exact.iloc[-1]
+    same_year = nat[nat["peildatum"].dt.year == r["peildatum"].year]
+    if not same_year.empty:
+        return same_year.iloc[-1]
+    if max_age_years is None:
+        return None
+    distance = (nat["peildatum"] - r["peildatum"]).abs()
+    near = nat.assign(_d=distance)
+    near = near[[_within(r["peildatum"], p, max_age_years) for p in near["peildatum"]]]
+    if near.empty:
+        return None
+    # The nearest; of two equally near, the earlier (known longer).
+    return near.sort_values(["_d", "peildatum"]).iloc[0]
+
+
+def _within(a: pd.Timestamp, b: pd.Timestamp, years: int) -> bool:
+    early, late = (a, b) if a <= b else (b, a)
+    return not _age_exceeded(early, years, late.date())
+
+
+def _nearest_national(r, nat: pd.DataFrame):
+    """The nearest national figure in time, whatever its distance (for the message that none is near)."""
+    if nat.empty:
+        return None
+    d = (nat["peildatum"] - r.peildatum).abs()
+    return _measurement(nat.assign(_d=d).sort_values(["_d", "peildatum"]).iloc[0])
+
+
+def _frequency(precision: str) -> str:
+    return "jaarcijfers" if precision == YEAR else "cijfers met een datum"
+
+
+def trend_rows(used: pd.DataFrame, latest: Measurement | None) -> tuple[pd.DataFrame, str]:
+    """The counted rows a trend is drawn through: one frequency only, that of the newest
+    figure (yearly and dated figures are never mixed in one line), and a note saying so."""
+    if latest is None or used.empty:
+        return used, ""
+    same = used[used["precision"] == latest.precision]
+    if len(same) == len(used):
+        return used, ""
+    return same, f"alleen {_frequency(latest.precision)}"
+
+
+def _trend_text(tr: Trend | None, rows: pd.DataFrame, note: str, what: str = "") -> str:
+    counted = measurements_text(rows) if not rows.empty else "geen meting"
+    if note:
+        counted = counted[:-1] + f"; {note})" if counted.endswith(")") else f"{counted} ({note})"
+    if tr is None:
+        return f"Nog geen trend: {counted}; daarvoor zijn minstens twee metingen in verschillende jaren nodig."
+    return f"De trend{what} over {counted}"
+
+
+def _shown_decimals(base: int, pairs: list[tuple[float | None, float | None]]) -> int:
+    return max([base] + [fmt.distinct_decimals(a, b, base) for a, b in pairs])
+
+
+def _progress(value: float | None, baseline: float | None, goal: float | None, met: bool) -> float | None:
+    """Progress from baseline to goal in %; 100% or more only when the target is met."""
+    p = progress_pct(value, baseline, goal)
+    if p is not None and not met and p >= 100.0:
+        return 99.9
+    return p
 
 
 def _in_verdict(frame: pd.DataFrame) -> pd.DataFrame:
@@ -402,17 +477,8 @@ def _real_mode(s: pd.DataFrame, baseline_year: int | None) -> bool:
     return not real.empty
 
 
-def _first_met(rows: pd.DataFrame, meets_row) -> Measurement | None:
-    for _, row in rows.iterrows():
-        if not row["illustrative"] and meets_row(row):
-            return _measurement(row)
-    return None
-
-
-def _on_time(reached: Measurement | None, target: Target) -> bool | None:
-    if reached is None or target.target_year is None:
-        return None
-    return reached.peildatum.year <= target.target_year
+def _stale(latest: Measurement | None, indicator: Indicator, today: dt.date) -> bool:
+    return latest is not None and _age_exceeded(latest.peildatum, indicator.max_age_years, today)
 
 
 def evaluate(
@@ -421,35 +487,75 @@ def evaluate(
     observations: pd.DataFrame,
     today: dt.date,
     benchmark_area: str = "Nederland",
+    versions: list[Target] | None = None,
 ) -> KpiResult:
-    """Apply the principles (module docstring) and the status rules (kpi.statuses.RULES) to one KPI."""
+    """Read the facts of one KPI once and let the decision table (kpi.statuses.RULES) decide.
+
+    `target` is the version in force today (shown as the target); `versions` are all known
+    versions of it: each measurement is judged against the version in force on its peildatum.
+    """
+    versions = list(versions) if versions else [target]
     s = series(observations, indicator.code, target.area)
+    s["history"] = ~in_window(s, target.baseline_year)
     s["counts"] = counting_mask(s, target.baseline_year)
     used = _in_verdict(s)
     latest, previous = latest_measurement(used), previous_measurement(used)
-    base = dict(
-        indicator=indicator, target=target, area=target.area, latest=latest, previous=previous,
-        change=change_since_previous(used), series=s,
-    )
+    base = dict(indicator=indicator, target=target, area=target.area, latest=latest, previous=previous,
+                change=change_since_previous(used), series=s, versions=tuple(versions))
     if target.comparison == BELOW_NATIONAL:
         return _evaluate_relative(indicator, target, s, used, observations, today, benchmark_area, base)
+    return _evaluate_absolute(indicator, target, versions, used, today, base)
 
-    tr = trend(used, target.baseline_year)
-    goal, direction = target.target_value, indicator.direction
-    reached = None
-    if goal is not None:
-        reached = _first_met(used, lambda row: meets(float(row["value"]), goal, direction))
-    result = KpiResult(
-        **base,
-        progress_pct=progress_pct(latest.value if latest else None, target.baseline_value, goal),
-        required_now=required_value_at(target, _fy(latest.peildatum, latest.precision)) if latest else None,
-        projected_at_target_year=_projected(tr, latest, target.horizon, today),
-        year_reached=year_reached(tr, goal, direction, latest) if goal is not None else None,
-        status="", status_reason="", reached=reached, reached_on_time=_on_time(reached, target),
-        illustrative=bool(used["illustrative"].any()) if not used.empty else False, trend=tr,
+
+def _common_facts(ind: Indicator, target: Target, today: dt.date) -> dict:
+    return dict(name=ind.name, unit=ind.unit, today=today, max_age_years=ind.max_age_years,
+                counted_from=baseline_date(target), target_year=target.target_year, horizon=target.horizon,
+                horizon_assumed=target.horizon_assumed, current_version=target.version)
+
+
+def _evaluate_absolute(ind: Indicator, target: Target, versions: list[Target], used: pd.DataFrame,
+                       today: dt.date, base: dict) -> KpiResult:
+    latest = base["latest"]
+    judged_by = target_at(versions, latest.peildatum) if latest is not None else target
+    goal = judged_by.target_value
+    direction = ind.direction
+
+    def met(row) -> bool:
+        t = target_at(versions, row["peildatum"])
+        return t.target_value is not None and meets(float(row["value"]), t.target_value, direction)
+
+    reached_row = next((row for _, row in used.iterrows() if not row["illustrative"] and met(row)), None)
+    reached = None if reached_row is None else _measurement(reached_row)
+    reached_by = None if reached is None else target_at(versions, reached.peildatum)
+    rows, note = trend_rows(used, latest)
+    tr = trend(rows)
+    met_now = latest is not None and goal is not None and meets(latest.value, goal, direction)
+    required = (required_value_at(judged_by, _fy(latest.peildatum, latest.precision))
+                if latest is not None else None)
+    yr = year_reached(tr, goal, direction, latest) if goal is not None else None
+    facts = Facts(
+        **_common_facts(ind, target, today),
+        decimals=_shown_decimals(ind.decimals, [(latest.value if latest else None, goal),
+                                                (latest.value if latest else None, required)]),
+        relative=False, direction=direction, latest=latest, stale=_stale(latest, ind, today),
+        goal=goal, goal_version=judged_by.version, met_now=met_now, national=None, national_note="",
+        national_missing="", judged=latest.value if latest else None,
+        reached=reached, reached_target_year=None if reached_by is None else reached_by.target_year,
+        reached_goal_value=None if reached_by is None else reached_by.target_value,
+        trend=tr, trend_text=_trend_text(tr, rows, note), year_reached=yr,
+        required_now=required, path_exists=required is not None,
     )
-    _status_absolute(result, indicator, target, today, tr, used)
-    return result
+    status, reason = decide(facts)
+    return KpiResult(
+        **base,
+        progress_pct=_progress(latest.value if latest else None, judged_by.baseline_value, goal, met_now),
+        required_now=required,
+        projected_at_target_year=units.clamp(_projected(tr, latest, target.horizon, today), ind.unit),
+        year_reached=yr, status=status, status_reason=reason, reached=reached,
+        reached_on_time=facts.reached_on_time,
+        illustrative=bool(used["illustrative"].any()) if not used.empty else False, trend=tr,
+        facts=facts, shown_decimals=facts.decimals,
+    )
 
 
 def _projected(tr: Trend | None, latest: Measurement | None, horizon: int | None, today: dt.date) -> float | None:
@@ -459,64 +565,90 @@ def _projected(tr: Trend | None, latest: Measurement | None, horizon: int | None
     return tr.from_point(_fy(latest.peildatum, latest.precision), latest.value, horizon)
 
 
+def required_gap_at(target: Target, baseline_gap: float | None, year: float) -> float | None:
+    """The required path of a relative target: the gap with the national figure on a straight
+    line from the gap at the start (the akkoord's pair) to 0 in the horizon year."""
+    if baseline_gap is None:
+        return None
+    t = Target(target.indicator, target.area, baseline_value=baseline_gap, baseline_year=target.baseline_year,
+               target_value=0.0, target_year=target.target_year, horizon_year=target.horizon_year)
+    return required_value_at(t, year)
+
+
 def _evaluate_relative(ind: Indicator, target: Target, s: pd.DataFrame, used: pd.DataFrame,
                        observations: pd.DataFrame, today: dt.date, benchmark_area: str, base: dict) -> KpiResult:
     nat_s = series(observations, ind.code, benchmark_area)
+    nat_s["history"] = False
     if _real_mode(s, target.baseline_year):
         # Real crowds out illustrative for the comparator too.
         nat_s["counts"] = ~nat_s["illustrative"].astype(bool)
     nat_used = _in_verdict(nat_s)
-    comp = national_comparison(used, nat_used)
-    pairs = comp.dropna(subset=["gap_pp"])
-    tr = trend(pairs, target.baseline_year, column="gap_pp")
+    comp = national_comparison(used, nat_used, ind.max_age_years)
     latest = base["latest"]
-    national, note, stale_nat = None, "", None
+    national, note, missing = None, "", ""
     if latest is not None:
         last = comp.iloc[-1]
         if not pd.isna(last["gap_pp"]):
             match = nat_used[(nat_used["peildatum"] == last["national_peildatum"])
                              & (nat_used["precision"] == last["national_precision"])]
             national = _measurement(match.iloc[-1])
+            if national.peildatum.year != latest.peildatum.year:
+                kind = "illustratieve " if national.illustrative else ""
+                note = (f"geen landelijk cijfer van {latest.peildatum.year}; vergeleken met het "
+                        f"dichtstbijzijnde {kind}landelijke cijfer ({national.when})")
         else:
-            earlier = nat_used[nat_used["peildatum"].dt.year < latest.peildatum.year]
-            if not earlier.empty:
-                newest = _measurement(earlier.iloc[-1])
-                if _age_exceeded(newest.peildatum, ind.max_age_years, today):
-                    stale_nat = newest
-                else:
-                    national = newest
-                    kind = "illustratieve " if newest.illustrative else ""
-                    note = (f"landelijk cijfer {latest.peildatum.year} nog niet bekend; vergeleken met het "
-                            f"nieuwste {kind}landelijke cijfer ({_when(newest)})")
+            nearest = _nearest_national(latest, nat_used)
+            missing = (f"Er is geen landelijk cijfer (zelfde maatstaf) binnen {ind.max_age_years} jaar van de "
+                       f"nieuwste meting ({latest.when})")
+            if nearest is not None:
+                kind = "illustratieve " if nearest.illustrative else ""
+                missing += f"; het dichtstbijzijnde {kind}landelijke cijfer is van {nearest.when}"
+            missing += "."
     gap = None if national is None or latest is None else float(latest.value - national.value)
     baseline_gap, basis = _baseline_gap(target, comp, ind)
+    pairs = comp.dropna(subset=["gap_pp"])
+    gap_latest = None if latest is None else Measurement(value=gap if gap is not None else math.nan,
+                                                           peildatum=latest.peildatum,
+                                                           precision=latest.precision, source="")
+    rows, freq_note = trend_rows(pairs.assign(value=pairs["gap_pp"]), gap_latest)
+    tr = trend(rows, column="gap_pp")
     real_pairs = pairs[~pairs["illustrative"] & ~pairs["national_illustrative"].astype(bool)]
     first = real_pairs[real_pairs["gap_pp"] < 0]
     reached = None
     if not first.empty:
         row = used[used["peildatum"] == first.iloc[0]["peildatum"]].iloc[-1]
         reached = _measurement(row)
-    trend_pairs = pairs if target.baseline_year is None else pairs[pairs["year_x"] >= target.baseline_year]
     illustrative = (
         (bool(used["illustrative"].any()) if not used.empty else False)
         or (national is not None and national.illustrative)
-        or (tr is not None and bool(trend_pairs["national_illustrative"].astype(bool).any()))
+        or (tr is not None and bool(rows["national_illustrative"].astype(bool).any()))
     )
-    gap_point = None
-    if gap is not None:
-        gap_point = Measurement(value=gap, peildatum=latest.peildatum, precision=latest.precision, source="")
-    result = KpiResult(
-        **base, progress_pct=progress_pct(gap, baseline_gap, 0.0), required_now=None,
-        projected_at_target_year=_projected_gap(tr, latest, national, target.horizon, today),
-        # Equal to the national figure is not below it: the gap must become negative.
-        year_reached=year_reached(tr, -1e-9, "lager", gap_point) if gap_point is not None else None,
-        status="", status_reason="", national=national, gap_pp=gap, national_series=nat_s,
-        comparison_series=comp, reached=reached, reached_on_time=_on_time(reached, target),
+    met_now = gap is not None and gap < 0
+    required = (required_gap_at(target, baseline_gap, _fy(latest.peildatum, latest.precision))
+                if latest is not None else None)
+    # Equal to the national figure is not below it: the gap must become negative.
+    yr = year_reached(tr, -1e-9, "lager", gap_latest) if gap is not None else None
+    facts = Facts(
+        **_common_facts(ind, target, today),
+        decimals=_shown_decimals(ind.decimals, [(latest.value if latest else None,
+                                                 national.value if national else None),
+                                                (gap, required)]),
+        relative=True, direction="lager", latest=latest, stale=_stale(latest, ind, today),
+        goal=None, goal_version=None, met_now=met_now, national=national, national_note=note,
+        national_missing=missing, judged=gap, reached=reached,
+        reached_target_year=target.target_year if reached is not None else None, reached_goal_value=None,
+        trend=tr, trend_text=_trend_text(tr, rows, freq_note, " van het verschil met landelijk"),
+        year_reached=yr, required_now=required, path_exists=required is not None,
+    )
+    status, reason = decide(facts)
+    return KpiResult(
+        **base, progress_pct=_progress(gap, baseline_gap, 0.0, met_now), required_now=required,
+        projected_at_target_year=units.clamp(_projected_gap(tr, latest, national, target.horizon, today), ind.unit),
+        year_reached=yr, status=status, status_reason=reason, national=national, gap_pp=gap,
+        national_series=nat_s, comparison_series=comp, reached=reached, reached_on_time=facts.reached_on_time,
         illustrative=illustrative, national_note=note, baseline_gap_pp=baseline_gap, baseline_gap_basis=basis,
-        trend=tr,
+        trend=tr, facts=facts, shown_decimals=facts.decimals,
     )
-    _status_relative(result, ind, target, today, tr, trend_pairs, stale_nat)
-    return result
 
 
 def _projected_gap(tr: Trend | None, latest: Measurement | None, national: Measurement | None,
@@ -548,111 +680,3 @@ def _baseline_gap(target: Target, comp: pd.DataFrame, ind: Indicator) -> tuple[f
         f"gemeten in {target.baseline_year}: {fmt.value(float(row['value']), ind.unit, ind.decimals)} tegen "
         f"landelijk {fmt.value(float(row['national']), ind.unit, ind.decimals)}"
     )
-
-
-def _stale(latest: Measurement | None, indicator: Indicator, today: dt.date) -> str | None:
-    if latest is None:
-        return "Er is nog geen meting."
-    if _age_exceeded(latest.peildatum, indicator.max_age_years, today):
-        return (f"De nieuwste meting is van {_when(latest)}: meer dan {indicator.max_age_years} jaar oud "
-                "(gerekend vanaf de peildatum).")
-    return None
-
-
-def _trend_text(tr: Trend | None, rows: pd.DataFrame, since: int | None, what: str = "") -> str:
-    if since is not None and not rows.empty:
-        rows = rows[rows["peildatum"].dt.year >= since]
-    counted = measurements_text(rows) if not rows.empty else "geen meting"
-    if tr is None:
-        return f"Nog geen trend: {counted}; daarvoor zijn minstens twee metingen in verschillende jaren nodig."
-    return f"De trend{what} over {counted}"
-
-
-def horizon_text(t: Target) -> str:
-    """'het doeljaar 2021' or 'de planningshorizon 2030 (aanname: het akkoord noemt geen jaar)'."""
-    if t.horizon is None:
-        return "er is geen doeljaar of planningshorizon vastgelegd"
-    if t.horizon_assumed:
-        return f"de planningshorizon {t.horizon} (aanname: het akkoord noemt geen jaar)"
-    return f"het doeljaar {t.horizon}"
-
-
-def _status_absolute(r: KpiResult, ind: Indicator, t: Target, today: dt.date, tr: Trend | None,
-                     used: pd.DataFrame) -> None:
-    if (why := _stale(r.latest, ind, today)) is not None:
-        r.status, r.status_reason = GEEN_DATA, why
-        return
-    if t.target_value is None:
-        r.status, r.status_reason = GEEN_DATA, "Er is geen doelwaarde vastgelegd."
-        return
-    v = r.latest.value
-    now = f"{fmt.value_against(v, ind.unit, ind.decimals, t.target_value, ind.direction)} ({_when(r.latest)})"
-    goal = fmt.value(t.target_value, ind.unit, ind.decimals)
-    if meets(v, t.target_value, ind.direction):
-        r.status = GEHAALD
-        r.status_reason = f"De nieuwste meting, {now}, haalt het doel ({goal})."
-        if r.reached_on_time is False:
-            r.status_reason += f" Eerst gehaald in {r.reached.peildatum.year}: na het doeljaar {t.target_year}."
-        return
-    if t.target_year is not None and today > dt.date(t.target_year, 12, 31) and r.reached_on_time:
-        m = r.reached
-        r.status = GEHAALD
-        r.status_reason = (f"Het doel ({goal} in {t.target_year}) is op tijd gehaald: "
-                           f"{fmt.value(m.value, ind.unit, ind.decimals)} ({_when(m)}). "
-                           f"De nieuwste meting, {now}, haalt het niet meer.")
-        return
-    lead = f"De nieuwste meting, {now}, haalt het doel ({goal}) niet."
-    _pace_status(r, ind.direction, t, today, tr, lead, _trend_text(tr, used, t.baseline_year))
-
-
-def _pace_status(r: KpiResult, direction: str, t: Target, today: dt.date, tr: Trend | None,
-                 lead: str, trend_txt: str) -> None:
-    """The rules achter, op koers and risico: the horizon and the pace (both kinds of target)."""
-    horizon = horizon_text(t)
-    if t.horizon is not None and today > dt.date(t.horizon, 12, 31):
-        r.status = ACHTER
-        r.status_reason = f"{lead} {horizon[0].upper()}{horizon[1:]} is voorbij."
-    elif tr is None:
-        r.status, r.status_reason = RISICO, f"{lead} {trend_txt}"
-    elif not moves_toward(tr, direction):
-        r.status, r.status_reason = ACHTER, f"{lead} {trend_txt} gaat niet richting het doel."
-    elif t.horizon is not None and r.year_reached is not None and r.year_reached <= t.horizon:
-        r.status = OP_KOERS
-        r.status_reason = f"{lead} {trend_txt} haalt het doel in {r.year_reached}: binnen {horizon}."
-    elif r.required_now is not None and not meets(r.latest.value, r.required_now, direction):
-        r.status = ACHTER
-        r.status_reason = (f"{lead} {trend_txt} haalt het doel pas in {r.year_reached}, na {horizon}, en de "
-                           f"waarde ligt achter op het benodigde pad (nu "
-                           f"{fmt.value(r.required_now, r.indicator.unit, r.indicator.decimals)}).")
-    else:
-        r.status = RISICO
-        r.status_reason = (f"{lead} {trend_txt} gaat richting het doel, maar haalt het pas in "
-                           f"{r.year_reached}; {horizon}.")
-
-
-def _status_relative(r: KpiResult, ind: Indicator, t: Target, today: dt.date, tr: Trend | None,
-                     pairs: pd.DataFrame, stale_nat: Measurement | None) -> None:
-    if (why := _stale(r.latest, ind, today)) is not None:
-        r.status, r.status_reason = GEEN_DATA, why
-        return
-    if r.national is None:
-        r.status = GEEN_DATA
-        r.status_reason = f"Het landelijke cijfer {r.latest.peildatum.year} (zelfde maatstaf) is nog niet bekend"
-        if stale_nat is not None:
-            r.status_reason += (f"; het nieuwste {'illustratieve ' if stale_nat.illustrative else ''}landelijke "
-                                f"cijfer is van {_when(stale_nat)}, meer dan {ind.max_age_years} jaar oud")
-        r.status_reason += "."
-        return
-    nat = r.national
-    decimals = fmt.decimals_for(r.gap_pp, ind.decimals, 0.0, "lager") if r.gap_pp >= 0 else ind.decimals
-    now = f"{fmt.value(r.latest.value, ind.unit, decimals)} ({_when(r.latest)})"
-    nat_txt = f"landelijk {fmt.value(nat.value, ind.unit, decimals)} ({_when(nat)})"
-    extra = f"; {r.national_note}" if r.national_note else ""
-    if r.gap_pp < 0:
-        r.status = GEHAALD
-        r.status_reason = f"De leegstand, {now}, ligt onder het landelijke cijfer: {nat_txt}{extra}."
-        return
-    lead = f"De leegstand, {now}, ligt niet onder {nat_txt}{extra}."
-    shown = pairs.assign(value=pairs["gap_pp"]) if not pairs.empty else pairs
-    _pace_status(r, "lager", t, today, tr, lead,
-                 _trend_text(tr, shown, None, " van het verschil met landelijk"))

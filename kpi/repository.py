@@ -144,6 +144,12 @@ def load_batches(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(sa.select(b).order_by(b.c.id.desc()), conn)
 
 
+def first_import_at(engine: Engine) -> dt.datetime | None:
+    """When the first batch (the installation's start data included) was stored, naive UTC."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.min(schema.import_batches.c.created_at))).scalar()
+
+
 def count_illustrative(engine: Engine) -> int:
     """How many current observations are illustrative (demo) values."""
     o = schema.observations

@@ -42,16 +42,20 @@ def evaluate_snapshot(snap: Snapshot, settings: Settings, today: dt.date) -> lis
     against the target version in force on `today` (geldig vanaf on or before it)."""
     results = []
     targets = repository.targets_in_force(snap.targets, today)
+    known = snap.targets
     if not targets.empty:
         targets = targets[targets["area"] == settings.area]
+        known = known[known["area"] == settings.area]
     for code, ind_row in snap.indicators.iterrows():
         rows = targets[targets["indicator"] == code]
         if rows.empty:
             continue
+        # Every known version: each measurement is judged against the one in force on its date.
+        versions = [Target.from_row(v) for _, v in known[known["indicator"] == code].iterrows()]
         results.append(
             evaluate(
                 Indicator.from_row(ind_row), Target.from_row(rows.iloc[-1]), snap.observations,
-                today, settings.benchmark_area,
+                today, settings.benchmark_area, versions=versions,
             )
         )
     return results
@@ -67,8 +71,9 @@ def settings_areas(settings: Settings) -> tuple[str, ...]:
     return (settings.area, settings.benchmark_area)
 
 
-def status_records(results: list[KpiResult]) -> list[dict]:
-    """Machine-readable status, one dict per KPI (`python -m kpi status --json`)."""
+def status_records(results: list[KpiResult], without_action: frozenset[str] | set[str] = frozenset()) -> list[dict]:
+    """Machine-readable status, one dict per KPI (`python -m kpi status --json`); `without_action`
+    are the KPI codes behind with no real, running, not overdue action (kpi.werkplan)."""
     out = []
     for r in results:
         relative = r.target.comparison == BELOW_NATIONAL
@@ -101,6 +106,9 @@ def status_records(results: list[KpiResult]) -> list[dict]:
                 "source": None if r.latest is None else r.latest.source,
                 "illustrative": r.illustrative,
                 "summary": summary_sentence(r),
+                "counted_from": None if r.counted_from is None else r.counted_from.isoformat(),
+                "no_running_action": r.indicator.code in without_action,
+                "plausibility": (r.latest.plausibility or None) if r.latest is not None else None,
             }
         )
     return out

@@ -1,13 +1,18 @@
 """The status vocabulary and the status rules, each declared once as a table.
 
 Cards, charts, the meeting screen, PDF and PPTX read `STATUSES` (word, icon, colour, order);
-`kpi.metrics.evaluate` applies `RULES` in order; the README and the Bronnen page show
-`RULES`, and a test checks the README's list against this table.
+`kpi.metrics.evaluate` reads one `kpi.facts.Facts` value per KPI and `decide` walks `RULES`:
+the first rule whose predicate holds gives the status word and builds the reason sentence
+from the same facts. docs/statusregels.md and the Bronnen page show `RULES`; a test checks
+the docs' list against this table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from kpi.facts import Facts, horizon_phrase
 
 GEHAALD = "gehaald"
 OP_KOERS = "op koers"
@@ -57,37 +62,164 @@ def counts(words: list[str]) -> list[tuple[str, int]]:
     return [(s.word, n) for s in STATUSES if (n := sum(w == s.word for w in words))]
 
 
+
+
 @dataclass(frozen=True)
 class Rule:
-    """One status rule as the README and the Bronnen page state it (Dutch)."""
+    """One status rule: the word, its text as the docs and the Bronnen page state it (Dutch),
+    the predicate over the facts, and the reason sentence built from the same facts."""
 
     status: str
     text: str
+    holds: Callable[[Facts], bool]
+    reason: Callable[[Facts], str]
 
 
-# Applied in this order by kpi.metrics.evaluate; the first that holds decides.
+def _goal(f: Facts, goal: float | None = None) -> str:
+    return "onder het landelijke cijfer" if f.relative else f.shown(f.goal if goal is None else goal)
+
+
+def _latest(f: Facts) -> str:
+    return f"De nieuwste meting, {f.shown(f.latest.value)} ({f.latest.when})"
+
+
+def _national(f: Facts) -> str:
+    extra = f"; {f.national_note}" if f.national_note else ""
+    return f"landelijk {f.shown(f.national.value)} ({f.national.when}){extra}"
+
+
+def _version_note(f: Facts) -> str:
+    if f.relative or f.goal_version is None or f.goal_version == f.current_version:
+        return ""
+    return f" (doelversie {f.goal_version}, die op die peildatum gold)"
+
+
+def _age(f: Facts) -> str:
+    return (f"De nieuwste meting is van {f.latest.when}: meer dan {f.max_age_years} jaar oud "
+            "(gerekend vanaf de peildatum).")
+
+
+def _met_reason(f: Facts) -> str:
+    if f.relative:
+        return f"{_latest(f)}, ligt onder het landelijke cijfer: {_national(f)}."
+    text = f"{_latest(f)}, haalt het doel ({_goal(f)}){_version_note(f)}."
+    if f.deadline_passed and f.reached is not None and not f.met_in_time:
+        text += f" Eerst gehaald in {f.reached.peildatum.year}: na het doeljaar {f.target_year}."
+    return text
+
+
+def _held_reason(f: Facts) -> str:
+    r = f.reached
+    goal = ("onder het landelijke cijfer" if f.relative
+            else f.shown(f.reached_goal_value))
+    text = (f"Het doel ({goal} in {f.reached_target_year}) is op tijd gehaald: "
+            f"{f.shown(r.value)} ({r.when}).")
+    if f.latest.peildatum != r.peildatum:
+        text += (f" {_latest(f)}, haalt het doel ook." if f.met_now
+                 else f" {_latest(f)}, haalt het niet meer.")
+    if f.stale:
+        text += " " + _age(f)
+    return text
+
+
+def _no_data_reason(f: Facts) -> str:
+    if f.latest is None:
+        since = f" vanaf het basisjaar {f.counted_from.year}" if f.counted_from else ""
+        return f"Er is nog geen meting{since}."
+    if f.stale:
+        return _age(f)
+    if not f.has_goal:
+        return "Er is geen doelwaarde vastgelegd."
+    return f.national_missing
+
+
+def _lead(f: Facts) -> str:
+    """The first sentence of every reason of a target not met now."""
+    if f.relative:
+        text = f"{_latest(f)}, ligt niet onder {_national(f)}."
+    else:
+        text = f"{_latest(f)}, haalt het doel ({_goal(f)}){_version_note(f)} niet."
+    if f.reached is not None:
+        back = "boven het landelijke cijfer" if f.relative else "onder het doel"
+        text += f" Was in {f.reached.peildatum.year} gehaald, nu weer {back}."
+    return text
+
+
+def _horizon(f: Facts) -> str:
+    return horizon_phrase(f.horizon, f.horizon_assumed)
+
+
+def _required(f: Facts) -> str:
+    if f.relative:
+        return f"hoogstens {f.shown_gap(f.required_now)} boven landelijk"
+    return f.shown(f.required_now)
+
+
+def _horizon_passed(f: Facts) -> str:
+    h = _horizon(f)
+    return f"{_lead(f)} {h[0].upper()}{h[1:]} is voorbij."
+
+
+# Applied in this order by `decide`; the first that holds decides.
 RULES: tuple[Rule, ...] = (
-    Rule(GEEN_DATA,
-         "er is geen meting; of de nieuwste meting is ouder dan de maximale leeftijd van de indicator "
-         "(`max_leeftijd_jaren`, standaard 3 jaar, geteld vanaf de peildatum tot vandaag); of er is bij "
-         "een relatief doel geen bruikbaar landelijk cijfer van dezelfde maatstaf: niet van hetzelfde "
-         "jaar en ook geen eerder echt landelijk cijfer binnen de maximale leeftijd."),
     Rule(GEHAALD,
-         "de nieuwste waarde haalt het doel (`hoger`: op of boven; `lager`: op of onder; "
-         "`onder_landelijk`: strikt onder het landelijke cijfer van dezelfde maatstaf en hetzelfde jaar, "
-         "of zolang dat er niet is onder het nieuwste eerdere echte landelijke cijfer, met jaartal genoemd); "
-         "of het doeljaar is voorbij en het doel werd in of vóór het doeljaar gehaald. Wie het doel pas "
-         "na het doeljaar haalt, leest dat erbij (\"na het doeljaar\")."),
+         "het doel heeft een doeljaar, dat jaar is voorbij, en een echte meting vanaf het basisjaar, in of "
+         "vóór het doeljaar, haalde het doel dat op haar peildatum gold: het akkoord vroeg om dat moment. "
+         "Dat blijft zo als het cijfer later terugvalt of oud wordt; de zin zegt dan hoe het nu staat en "
+         "hoe oud het nieuwste cijfer is. Alleen dan staat er \"op tijd\".",
+         lambda f: f.deadline_passed and f.met_in_time and f.latest is not None,
+         _held_reason),
+    Rule(GEEN_DATA,
+         "er is geen meting vanaf het basisjaar; of de nieuwste meting is ouder dan de maximale leeftijd van "
+         "de indicator (standaard 3 jaar, geteld vanaf de peildatum tot vandaag); of er is geen doelwaarde; "
+         "of er is bij een relatief doel geen echt landelijk cijfer van dezelfde maatstaf binnen de maximale "
+         "leeftijd van de peildatum (het dichtstbijzijnde in de tijd, ervoor of erna, met zijn datum genoemd).",
+         lambda f: f.latest is None or f.stale or not f.has_goal or (f.relative and f.national is None),
+         _no_data_reason),
+    Rule(GEHAALD,
+         "de nieuwste meting haalt het doel dat op haar peildatum gold (`hoger`: op of boven; `lager`: op of "
+         "onder; onder landelijk: strikt onder het landelijke cijfer van dezelfde maatstaf). Wie het doel pas "
+         "na het doeljaar haalde, leest dat erbij (\"na het doeljaar\").",
+         lambda f: f.met_now,
+         _met_reason),
     Rule(ACHTER,
-         "de horizon is voorbij (het doeljaar, of de planningshorizon als het akkoord geen jaar noemt) "
-         "en het doel is niet gehaald; of de trend gaat niet richting het doel; of de trend haalt het "
-         "doel pas na de horizon en de nieuwste waarde ligt achter op het *benodigde pad* (rechte lijn "
-         "van de basiswaarde naar de doelwaarde in het horizonjaar)."),
+         "de horizon is voorbij (het doeljaar, of de planningshorizon als het akkoord geen jaar noemt) en "
+         "het doel is niet gehaald.",
+         lambda f: f.horizon_passed,
+         _horizon_passed),
+    Rule(RISICO,
+         "er is nog geen trend: minder dan twee metingen vanaf het basisjaar in verschillende jaren (van "
+         "één meetfrequentie).",
+         lambda f: f.trend is None,
+         lambda f: f"{_lead(f)} {f.trend_text}"),
+    Rule(ACHTER,
+         "de trend gaat niet richting het doel.",
+         lambda f: not f.trend_toward,
+         lambda f: f"{_lead(f)} {f.trend_text} gaat niet richting het doel."),
     Rule(OP_KOERS,
          "de trend haalt het doel binnen de horizon: vanaf de nieuwste meting, in het tempo van de "
-         "kleinste-kwadratenlijn over de metingen vanaf het basisjaar (minstens twee, in verschillende jaren)."),
+         "kleinste-kwadratenlijn over de metingen vanaf het basisjaar (minstens twee, in verschillende jaren, "
+         "van één meetfrequentie), in een later jaar dan dat van de nieuwste meting.",
+         lambda f: f.horizon is not None and f.year_reached is not None and f.year_reached <= f.horizon,
+         lambda f: f"{_lead(f)} {f.trend_text} haalt het doel in {f.year_reached}: binnen {_horizon(f)}."),
+    Rule(ACHTER,
+         "de trend haalt het doel pas na de horizon en de nieuwste waarde ligt achter op het *benodigde pad*: "
+         "de rechte lijn van de basiswaarde in het basisjaar naar het doel in het horizonjaar (bij een "
+         "relatief doel: van het verschil met landelijk bij de start, het paar uit het akkoord, naar 0).",
+         lambda f: f.behind_path,
+         lambda f: (f"{_lead(f)} {f.trend_text} haalt het doel pas in {f.year_reached}, na {_horizon(f)}, "
+                    f"en de waarde ligt achter op het benodigde pad (nu {_required(f)}).")),
     Rule(RISICO,
-         "de trend gaat richting het doel maar haalt het pas na de horizon (of er is geen horizon), "
-         "terwijl de nieuwste waarde op of voor het benodigde pad ligt of er geen pad is (geen basiswaarde); "
-         "of er is nog geen trend: minder dan twee metingen in verschillende jaren."),
+         "de trend gaat richting het doel maar haalt het pas na de horizon (of er is geen horizon), terwijl "
+         "de nieuwste waarde op of voor het benodigde pad ligt of er geen pad is.",
+         lambda f: True,
+         lambda f: (f"{_lead(f)} {f.trend_text} gaat richting het doel, maar haalt het pas in "
+                    f"{f.year_reached}; {_horizon(f)}.")),
 )
+MET_RULES: tuple[Rule, ...] = tuple(r for r in RULES if r.status == GEHAALD)
+
+
+def decide(f: Facts) -> tuple[str, str]:
+    """The first rule that holds: (status word, reason sentence), both from the same facts."""
+    rule = next(r for r in RULES if r.holds(f))
+    return rule.status, rule.reason(f)

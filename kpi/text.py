@@ -94,16 +94,16 @@ def target_label(r: KpiResult) -> str:
     """The target in words: '5.000', 'onder landelijk (7,0%)', 'plaats 25 (2021)'."""
     ind, t = r.indicator, r.target
     if t.comparison == BELOW_NATIONAL:
-        nat = f" ({fmt.value(r.national.value, ind.unit, ind.decimals)})" if r.national else ""
+        nat = f" ({fmt.value(r.national.value, ind.unit, shown_decimals(r))})" if r.national else ""
         return f"onder landelijk{nat}"
     if t.target_value is None:
         return "–"
     if ind.unit == "positie":
         label = f"top {fmt.number(t.target_value)}"
     elif ind.unit == "cijfer":
-        label = f"minimaal {fmt.value(t.target_value, ind.unit, ind.decimals)}"
+        label = f"minimaal {fmt.value(t.target_value, ind.unit, shown_decimals(r))}"
     else:
-        label = fmt.value(t.target_value, ind.unit, ind.decimals)
+        label = fmt.value(t.target_value, ind.unit, shown_decimals(r))
     return f"{label} in {t.target_year}" if t.target_year else label
 
 
@@ -119,12 +119,12 @@ def target_short(r: KpiResult) -> str:
     """The target as a short figure for a tile: 'onder 7,0%', 'top 25', '5.000'."""
     ind, t = r.indicator, r.target
     if t.comparison == BELOW_NATIONAL:
-        return f"onder {fmt.value(r.national.value, ind.unit, ind.decimals)}" if r.national else "onder landelijk"
+        return f"onder {fmt.value(r.national.value, ind.unit, shown_decimals(r))}" if r.national else "onder landelijk"
     if t.target_value is None:
         return "–"
     if ind.unit == "positie":
         return f"top {fmt.number(t.target_value)}"
-    return fmt.value(t.target_value, ind.unit, ind.decimals)
+    return fmt.value(t.target_value, ind.unit, shown_decimals(r))
 
 
 def _verb(delta: float, direction: str, unit: str) -> str:
@@ -136,22 +136,22 @@ def _verb(delta: float, direction: str, unit: str) -> str:
 
 
 def value_text(r: KpiResult) -> str:
-    """The newest value in its unit, with one more decimal where rounding would make it look as
-    if it meets (or misses) its target: '7,46' beside 'minimaal 7,5'."""
-    ind, t = r.indicator, r.target
+    """The newest value in its unit, with as many decimals as the verdict's comparisons need
+    to read apart (kpi.metrics: `shown_decimals`): '7,46' beside 'minimaal 7,50'."""
+    ind = r.indicator
     if r.latest is None:
         return "–"
-    if t.comparison == BELOW_NATIONAL:
-        return fmt.value(r.latest.value, ind.unit, relative_decimals(r))
-    return fmt.value_against(r.latest.value, ind.unit, ind.decimals, t.target_value, ind.direction)
+    return fmt.value(r.latest.value, ind.unit, shown_decimals(r))
+
+
+def shown_decimals(r: KpiResult) -> int:
+    """The decimals every number the verdict compares is shown with (at least the indicator's)."""
+    return max(r.shown_decimals, r.indicator.decimals)
 
 
 def relative_decimals(r: KpiResult) -> int:
-    """Decimals for a value and its national figure: one more when 7,04 vs 7,0 would read '7,0 vs 7,0'."""
-    d = r.indicator.decimals
-    if r.gap_pp is None or r.gap_pp < 0:
-        return d
-    return fmt.decimals_for(r.gap_pp, d, 0.0, "lager")
+    """Decimals for a value and its national figure: enough for the two to read apart."""
+    return shown_decimals(r)
 
 
 def summary_sentence(r: KpiResult) -> str:
@@ -170,14 +170,15 @@ def summary_sentence(r: KpiResult) -> str:
     if len(s) == 1 or first["peildatum"] == now.peildatum:
         sentence = f"{subject} is {now_txt} ({_dated(now_date, now.note)})"
     else:
-        delta = now.value - float(first["value"])
-        first_txt = fmt.value(float(first["value"]), ind.unit, ind.decimals)
+        start, revised = _start_value(r, first)
+        delta = now.value - start
+        first_txt = fmt.value(start, ind.unit, ind.decimals)
         first_date = fmt.peildatum(first["peildatum"], first["precision"])
         verb = _verb(delta, ind.direction, ind.unit)
         if delta == 0:
             sentence = f"{subject} {verb} {now_txt} ({first_date} tot {now_date})"
         else:
-            sentence = (f"{subject} {verb} van {first_txt} ({_dated(first_date, first.get('note'))}) "
+            sentence = (f"{subject} {verb} van {first_txt} ({_dated(first_date, first.get('note'))}{revised}) "
                         f"naar {now_txt} ({now_date})")
     if r.target.comparison == BELOW_NATIONAL:
         if r.national is not None:
@@ -190,15 +191,41 @@ def summary_sentence(r: KpiResult) -> str:
     else:
         sentence += f"; doel: {target_label(r)}"
     sentence += f". Status: {r.status}."
-    if r.reached is not None and r.target.target_year is not None:
-        when = r.reached.peildatum.year
-        sentence += (f" Gehaald in {when}, op tijd." if r.reached_on_time
-                     else f" Eerst gehaald in {when}, na het doeljaar {r.target.target_year}.")
+    sentence += _reached_text(r)
     if r.illustrative:
         sentence += " (Dit oordeel rust op illustratieve waarden, geen metingen.)"
     elif r.shows_illustrative:
         sentence += " (Illustratieve waarden staan er grijs bij en tellen niet mee.)"
     return sentence
+
+
+def _reached_text(r: KpiResult) -> str:
+    """'Op tijd' only once the target year is over and the target was met by then; before
+    that, a target met once and missed now says so."""
+    if r.reached is None:
+        return ""
+    when = r.reached.peildatum.year
+    if r.reached_on_time is True:
+        return f" Op tijd gehaald, in {when}."
+    if r.reached_on_time is False:
+        return f" Eerst gehaald in {when}, na het doeljaar {r.target.target_year}."
+    if r.facts is not None and not r.facts.met_now:
+        back = "boven het landelijke cijfer" if r.target.comparison == BELOW_NATIONAL else "onder het doel"
+        return f" Was in {when} gehaald, nu weer {back}."
+    return ""
+
+
+def _start_value(r: KpiResult, first) -> tuple[float, str]:
+    """Where the KPI started: the target's baseline when the first counted figure is of the
+    baseline year (progress and path use that one too), with a note when the measured figure
+    for that year was revised to another value."""
+    t, measured = r.target, float(first["value"])
+    if t.baseline_value is None or t.baseline_year is None or first["peildatum"].year != t.baseline_year:
+        return measured, ""
+    if measured == t.baseline_value or r.target.comparison == BELOW_NATIONAL:
+        return (measured if r.target.comparison == BELOW_NATIONAL else t.baseline_value), ""
+    shown = fmt.value(measured, r.indicator.unit, r.indicator.decimals)
+    return t.baseline_value, f"; basiswaarde van het doel, het gemeten cijfer over {t.baseline_year} is herzien naar {shown}"
 
 
 def _subject(ind) -> str:

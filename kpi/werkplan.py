@@ -5,10 +5,10 @@ frames it returns (actions, themes, roles, the role x theme matrix), without Str
 pages, CLI and reports share it.
 
 - An action is **te laat** (late) when its due date (deadline) has passed relative to a
-  given `today` and its status is not ``afgerond`` or ``gestopt``. Without a due date an
-  action is never late.
+  given `today` and its status is not ``afgerond`` or ``gestopt``, or when its owner marked it
+  ``vertraagd`` (also without a due date): both belong in every late list.
 - A KPI **needs an action** when its status is ``achter`` or ``risico`` and no linked action
-  is ``lopend`` (running).
+  counts as running: real (not illustrative), ``lopend`` and not late.
 - **Coverage**: KPIs x themes, the number of running actions linked to each KPI per theme.
 """
 
@@ -50,6 +50,7 @@ ACTION_STATUSES = (
 )
 STATUS_BY_CODE = {s.code: s for s in ACTION_STATUSES}
 LOPEND = "lopend"
+VERTRAAGD = "vertraagd"
 AFGEROND = "afgerond"
 CLOSED = tuple(s.code for s in ACTION_STATUSES if s.closed)
 BEHIND = (ACHTER, RISICO)
@@ -120,7 +121,14 @@ def status_label(code: str) -> str:
 def late(actions: pd.DataFrame, today: dt.date) -> pd.Series:
     """True per action whose due date is before `today` and that is not afgerond/gestopt."""
     due = pd.to_datetime(actions["due"])
-    return (due < pd.Timestamp(today)).fillna(False).astype(bool) & ~actions["status"].isin(CLOSED)
+    overdue = (due < pd.Timestamp(today)).fillna(False).astype(bool) & ~actions["status"].isin(CLOSED)
+    return overdue | (actions["status"] == VERTRAAGD)
+
+
+def really_running(actions: pd.DataFrame, today: dt.date) -> pd.Series:
+    """True per action that counts as work being done: real, lopend, and not past its deadline."""
+    real = ~actions["illustrative"].astype(bool) if "illustrative" in actions else True
+    return (actions["status"] == LOPEND) & real & ~late(actions, today)
 
 
 def with_late(actions: pd.DataFrame, today: dt.date) -> pd.DataFrame:
@@ -214,7 +222,7 @@ def kpi_actions(actions: pd.DataFrame, statuses: Mapping[str, str], today: dt.da
     rows = []
     for code, status in statuses.items():
         linked = actions_for_kpi(flagged, code)
-        running = int((linked["status"] == LOPEND).sum())
+        running = int(really_running(linked, today).sum()) if not linked.empty else 0
         behind = status in BEHIND
         rows.append(dict(
             indicator=code, status=status, linked=len(linked), running=running,
@@ -223,9 +231,16 @@ def kpi_actions(actions: pd.DataFrame, statuses: Mapping[str, str], today: dt.da
     return pd.DataFrame(rows, columns=["indicator", "status", "linked", "running", "late", "behind", "needs_action"])
 
 
+def without_running_action(actions: pd.DataFrame, statuses: Mapping[str, str], today: dt.date) -> set[str]:
+    """The KPI codes that are behind (achter or risico) with no real, running, not overdue action."""
+    overview = kpi_actions(actions, statuses, today)
+    return set(overview.loc[overview["needs_action"], "indicator"])
+
+
 def no_action_warning(name: str, status: str) -> str:
     """The plain warning for a KPI that is behind with no running action."""
-    return f"{name} staat op ‘{status}’ en er loopt geen actie voor deze KPI."
+    return (f"{name} staat op ‘{status}’ en er loopt geen echte actie voor deze KPI "
+            "(illustratieve acties en acties over hun deadline tellen niet mee).")
 
 
 def coverage(actions: pd.DataFrame, indicators: Iterable[str], themes: Iterable[str]) -> pd.DataFrame:

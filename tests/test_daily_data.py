@@ -41,11 +41,14 @@ def test_chart_of_daily_data_has_bounded_points_and_the_newest_value_exact(daily
     points = sum(len(t.x) for t in fig.data)
     assert points <= 3 * MAX_POINTS, points
     names = [t.name for t in fig.data]
-    # 90.000 days span about 246 years: only a yearly mean stays under 500 points.
-    assert "Assen binnenstad (meting), gemiddelde per jaar" in names, names
-    means = fig.data[names.index("Assen binnenstad (meting), gemiddelde per jaar")]
-    assert len(means.x) == last.year - (last - dt.timedelta(days=DAILY_VALUES - 1)).year + 1
-    assert "(gemiddelde per jaar)" in means.hovertext[-1] and "metingen" in means.hovertext[-1]
+    # 90.000 days span about 246 years. Before the baseline year (2017) they are history: shown as a
+    # yearly mean, labelled, counting for nothing; from 2017 on about 3.600 days: a monthly mean.
+    history = "Assen binnenstad – geschiedenis (vóór het basisjaar), gemiddelde per jaar"
+    assert history in names and "Assen binnenstad (meting), gemiddelde per maand" in names, names
+    older = fig.data[names.index(history)]
+    assert len(older.x) == 2017 - (last - dt.timedelta(days=DAILY_VALUES - 1)).year
+    means = fig.data[names.index("Assen binnenstad (meting), gemiddelde per maand")]
+    assert "(gemiddelde per maand)" in means.hovertext[-1] and "metingen" in means.hovertext[-1]
     # Drawn exactly: the measurements the verdict names: first reached, previous, newest.
     assert r.reached is not None and r.reached.value == 5000
     exact = fig.data[names.index("Assen binnenstad (meting)")]

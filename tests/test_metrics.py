@@ -108,8 +108,8 @@ def test_vacancy_status_without_national_figure_is_no_recent_data():
     df = obs([(AREA, "leegstand", 2017, 21.9), (NL, "leegstand", 2017, 7.8), (AREA, "leegstand", "2026-01-01", 12.0)])
     r = m.evaluate(VACANCY, VACANCY_TARGET, df, TODAY)
     assert r.status == m.GEEN_DATA
-    assert r.status_reason == ("Het landelijke cijfer 2026 (zelfde maatstaf) is nog niet bekend; het nieuwste "
-                               "landelijke cijfer is van 2017, meer dan 3 jaar oud.")
+    assert r.status_reason == ("Er is geen landelijk cijfer (zelfde maatstaf) binnen 3 jaar van de nieuwste "
+                               "meting (1-1-2026); het dichtstbijzijnde landelijke cijfer is van 2017.")
 
 
 def test_vacancy_gap_progress_and_status():

@@ -99,17 +99,36 @@ def test_actions_per_kpi_and_the_warning_when_a_behind_kpi_has_no_running_action
     ov = werkplan.kpi_actions(SAMPLE, statuses, TODAY)
     assert ov["indicator"].tolist() == ["leegstand", "waardering", "ranking", "banen", "bedrijven"]
     assert ov["linked"].tolist() == [2, 4, 1, 0, 1]
-    assert ov["running"].tolist() == [1, 1, 0, 0, 1]
+    # B1 is lopend but a day past its deadline: it does not count as running (issue 17, category 5)
+    assert ov["running"].tolist() == [1, 0, 0, 0, 1]
     assert ov["late"].tolist() == [1, 1, 0, 0, 0]
     assert ov["behind"].tolist() == [True, True, True, False, False]
-    # banen has no action at all but is on course: no warning
-    assert ov["needs_action"].tolist() == [False, False, True, False, False]
+    # banen has no action at all but is on course: no warning; waardering's only lopend action is overdue
+    assert ov["needs_action"].tolist() == [False, True, True, False, False]
     table = werkplan.kpi_actions_table(ov, {"ranking": "Positie in ranking"})
     assert table.loc[2].tolist() == [
         "Positie in ranking", "achter", 1, 0, 0,
-        "Positie in ranking staat op ‘achter’ en er loopt geen actie voor deze KPI.",
+        "Positie in ranking staat op ‘achter’ en er loopt geen echte actie voor deze KPI "
+        "(illustratieve acties en acties over hun deadline tellen niet mee).",
     ]
-    assert (table.loc[[0, 1, 3, 4], "Let op"] == "").all()
+    assert (table.loc[[0, 3, 4], "Let op"] == "").all()
+
+
+def test_only_real_running_actions_within_their_deadline_count_against_the_warning():
+    statuses = {"leegstand": "achter"}
+    demo_only = frame(action("X1", "A", "lopend", "2027-06-30", kpis=("leegstand",), illustrative=True))
+    overdue = frame(action("X2", "A", "lopend", "2023-01-01", kpis=("leegstand",)))
+    real = frame(action("X3", "A", "lopend", "2027-06-30", kpis=("leegstand",)))
+    assert werkplan.without_running_action(demo_only, statuses, TODAY) == {"leegstand"}
+    assert werkplan.without_running_action(overdue, statuses, TODAY) == {"leegstand"}
+    assert werkplan.without_running_action(real, statuses, TODAY) == set()
+    assert werkplan.late(overdue, TODAY).tolist() == [True]
+
+
+def test_a_delayed_action_without_deadline_is_in_the_late_lists():
+    delayed = frame(action("V1", "A", "vertraagd", None, kpis=("leegstand",)))
+    assert werkplan.late(delayed, TODAY).tolist() == [True]
+    assert werkplan.ordered(delayed, TODAY)["late"].tolist() == [True]
 
 
 def test_coverage_counts_running_actions_per_kpi_and_theme():

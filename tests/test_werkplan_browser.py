@@ -44,7 +44,7 @@ def test_cold_kpi_page_shows_what_is_done_about_it(server_factory, page, tmp_pat
                    "Positie in ranking binnensteden")
     section = page.locator("h3", has_text="Wat doen we eraan")
     section.scroll_into_view_if_needed()
-    assert page.get_by_text("staat op ‘achter’ en er loopt geen actie voor deze KPI").count() == 1
+    assert page.get_by_text("staat op ‘achter’ en er loopt geen echte actie voor deze KPI").count() == 1
     grid = page.locator("[data-testid=stDataFrame]").last
     grid.scroll_into_view_if_needed()
     grid.locator("[role=gridcell]").first.wait_for(state="attached")

@@ -132,7 +132,8 @@ def test_coverage_view_counts_running_actions_per_kpi_and_theme(monkeypatch, sql
     assert cov.loc["Aantal bedrijven"].tolist()[:6] == [1, 0, 0, 0, 1, 0]
     per_kpi = _frames_with(at, "Let op")[0].set_index("KPI")
     assert per_kpi.loc["Positie in ranking binnensteden", "Let op"] == (
-        "Positie in ranking binnensteden staat op ‘achter’ en er loopt geen actie voor deze KPI.")
+        "Positie in ranking binnensteden staat op ‘achter’ en er loopt geen echte actie voor deze KPI "
+        "(illustratieve acties en acties over hun deadline tellen niet mee).")
 
 
 def test_roles_view_lists_each_role_with_its_themes_and_actions(monkeypatch, sqlite_url):
@@ -178,7 +179,8 @@ def test_kpi_page_lists_linked_actions_and_warns_when_a_behind_kpi_has_none_runn
     assert not at.exception and not at.error
     assert "Wat doen we eraan" in [s.value for s in at.subheader]
     body = texts(at)
-    assert "Positie in ranking binnensteden staat op ‘achter’ en er loopt geen actie voor deze KPI." in body
+    assert ("Positie in ranking binnensteden staat op ‘achter’ en er loopt geen echte actie voor deze KPI "
+            "(illustratieve acties en acties over hun deadline tellen niet mee).") in body
     linked = at.dataframe[-1].value
     assert sorted(_codes(linked)) == ["F-01", "F-02"]
     assert set(linked["Illustratief"]) == {"ja – voorbeeld"}

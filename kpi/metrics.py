@@ -455,10 +455,13 @@ def _shown_decimals(base: int, pairs: list[tuple[float | None, float | None]]) -
     return max([base] + [fmt.distinct_decimals(a, b, base) for a, b in pairs])
 
 
-def _progress(value: float | None, baseline: float | None, goal: float | None, met: bool) -> float | None:
-    """Progress from baseline to goal in %; 100% or more only when the target is met."""
+def _progress(value: float | None, baseline: float | None, goal: float | None, status: str) -> float | None:
+    """Progress from baseline to goal in %: 100% or more only when the status is gehaald, and
+    none without a current figure (geen recente data)."""
     p = progress_pct(value, baseline, goal)
-    if p is not None and not met and p >= 100.0:
+    if p is None or status == GEEN_DATA:
+        return None
+    if status != GEHAALD and p >= 100.0:
         return 99.9
     return p
 
@@ -548,7 +551,7 @@ def _evaluate_absolute(ind: Indicator, target: Target, versions: list[Target], u
     status, reason = decide(facts)
     return KpiResult(
         **base,
-        progress_pct=_progress(latest.value if latest else None, judged_by.baseline_value, goal, met_now),
+        progress_pct=_progress(latest.value if latest else None, judged_by.baseline_value, goal, status),
         required_now=required,
         projected_at_target_year=units.clamp(_projected(tr, latest, target.horizon, today), ind.unit),
         year_reached=yr, status=status, status_reason=reason, reached=reached,
@@ -642,7 +645,7 @@ def _evaluate_relative(ind: Indicator, target: Target, s: pd.DataFrame, used: pd
     )
     status, reason = decide(facts)
     return KpiResult(
-        **base, progress_pct=_progress(gap, baseline_gap, 0.0, met_now), required_now=required,
+        **base, progress_pct=_progress(gap, baseline_gap, 0.0, status), required_now=required,
         projected_at_target_year=units.clamp(_projected_gap(tr, latest, national, target.horizon, today), ind.unit),
         year_reached=yr, status=status, status_reason=reason, national=national, gap_pp=gap,
         national_series=nat_s, comparison_series=comp, reached=reached, reached_on_time=facts.reached_on_time,

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, settings
 import sqlalchemy as sa
 
 from kpi.db import ensure_ready, make_engine, migrate
 from tests import pgserver
 
 DB_KINDS = ["sqlite", "postgresql"]
+
+# Property-based tests (tests/test_verdict_properties.py): at least 500 examples per property in
+# `make test`; `make fuzz` sets HYPOTHESIS_PROFILE=fuzz for many more. No deadline: the machine
+# is shared, and time goals live in `make bench`.
+settings.register_profile("ci", max_examples=500, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("fuzz", max_examples=20_000, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_addoption(parser):

@@ -5,7 +5,9 @@ database keeps one current value for). Between the snapshot *before* (as known a
 end of the reference date) and *after* (as known now, or at a later date):
 
 - **nieuw**: a key that is current after and was not before;
-- **herzien**: a key current in both whose value or illustrative flag differs;
+- **herzien**: a key current in both whose value or illustrative flag differs, by a newer import;
+- **ingetrokken** (withdrawn): a key current in both whose value changed because the import that
+  brought the value before was undone: an earlier batch's value is current again;
 - **vervallen**: a key current before and not after (an undone import, removed demo values);
 - **status gewijzigd**: a KPI whose status differs when evaluated on each snapshot, each on
   its own date (the status depends on the date: data ages, target years end);
@@ -26,7 +28,7 @@ from kpi.settings import Settings
 from kpi.text import INSTALLED_KINDS, target_label
 
 KEY = ["area", "indicator", "peildatum", "precision"]
-_MEASUREMENT = KEY + ["value", "illustrative", "source", "recorded_at"]
+_MEASUREMENT = KEY + ["value", "illustrative", "source", "recorded_at", "batch_id"]
 
 
 # The regiegroep meets about every four weeks: "since the last meeting" when no date is given.
@@ -96,9 +98,12 @@ def revised_values(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     changed = (both["value_before"] != both["value_after"]) | (
         both["illustrative_before"] != both["illustrative_after"]
     )
+    # Batch ids only grow: a value from an older batch than the one before came back by an undo.
+    known = both["batch_id_after"].notna() & both["batch_id_before"].notna()
+    both["withdrawn"] = known & (both["batch_id_after"].fillna(0) < both["batch_id_before"].fillna(0))
     out = both.loc[changed, KEY + [
         "value_before", "value_after", "illustrative_before", "illustrative_after",
-        "source_after", "recorded_at_after",
+        "source_after", "recorded_at_after", "withdrawn",
     ]].rename(columns={"recorded_at_after": "recorded_at"})
     return out.sort_values(["indicator", "area", "peildatum"]).reset_index(drop=True)
 
@@ -142,6 +147,7 @@ class Changes:
     new: pd.DataFrame
     revised: pd.DataFrame
     removed: pd.DataFrame
+    withdrawn: pd.DataFrame  # values an undone import had brought, with the value current again
     statuses: pd.DataFrame
     targets: pd.DataFrame
     before: list[KpiResult] = field(default_factory=list)
@@ -158,7 +164,8 @@ class Changes:
     @property
     def is_empty(self) -> bool:
         """True when nothing changed."""
-        return all(f.empty for f in (self.new, self.revised, self.removed, self.statuses, self.targets))
+        return all(f.empty for f in (self.new, self.revised, self.withdrawn, self.removed, self.statuses,
+                                     self.targets))
 
 
 def compare(before: Snapshot, after: Snapshot, settings: Settings, since: dt.date, until: dt.date,
@@ -167,10 +174,12 @@ def compare(before: Snapshot, after: Snapshot, settings: Settings, since: dt.dat
     `installed`: `before` is the installation's start data (`since` lay before it)."""
     old = evaluate_snapshot(before, settings, since)
     new = evaluate_snapshot(after, settings, until)
+    revised = revised_values(before.observations, after.observations)
     return Changes(
         since=since, until=until,
         new=new_measurements(before.observations, after.observations),
-        revised=revised_values(before.observations, after.observations),
+        revised=revised[~revised["withdrawn"]].reset_index(drop=True),
+        withdrawn=revised[revised["withdrawn"]].reset_index(drop=True),
         removed=removed_measurements(before.observations, after.observations),
         statuses=status_changes(old, new), targets=target_changes(old, new),
         before=old, after=new, indicators=after.indicators, installed=installed,
@@ -187,6 +196,8 @@ def headline(ch: Changes) -> str:
         n(len(ch.revised), "herziene waarde", "herziene waarden"),
         n(len(ch.statuses), "statuswijziging", "statuswijzigingen"),
     ]
+    if not ch.withdrawn.empty:
+        parts.append(n(len(ch.withdrawn), "ingetrokken waarde", "ingetrokken waarden"))
     if not ch.removed.empty:
         parts.append(n(len(ch.removed), "vervallen waarde", "vervallen waarden"))
     if not ch.targets.empty:

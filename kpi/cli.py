@@ -274,10 +274,12 @@ def cmd_import(args, settings: Settings) -> int:
             return 1
         units = {code: (row["unit"], int(row["decimals"])) for code, row in repository.load_indicators(engine).iterrows()}
         _print_preview(preview, units)
+        for question in preview.questions:
+            print(f"Let op: {question}", file=sys.stderr)
         if args.dry_run:
             print("Proefrun (--dry-run): er is niets opgeslagen.")
             return 0
-        batch = importer.apply(engine, preview, user)
+        batch = importer.apply(engine, preview, user, confirmed=args.confirm)
     except importer.ImportRefused as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
@@ -314,6 +316,8 @@ def _add_import_parsers(sub) -> None:
     im.add_argument("--bron", dest="source", help="bron voor cijfers zonder bron (bijvoorbeeld een breed bestand)")
     im.add_argument("--nieuw-gebied", dest="create_areas", action="store_true", help="onbekende gebieden toevoegen")
     im.add_argument("--gebruiker", dest="user", help="naam die bij de import wordt vastgelegd (standaard: de OS-gebruiker)")
+    im.add_argument("--bevestig", dest="confirm", action="store_true",
+                    help="cijfers opslaan die ongebruikelijk veel afwijken van het vorige cijfer (na controle)")
     im.set_defaults(func=cmd_import)
     u = sub.add_parser("undo", help="een importbatch ongedaan maken")
     u.add_argument("batch_id", type=int, metavar="BATCH_ID")

@@ -15,7 +15,7 @@ from kpi import schema
 
 OBSERVATION_COLUMNS = [
     "id", "area", "indicator", "peildatum", "precision", "value", "source", "note",
-    "illustrative", "batch_id", "batch_file", "batch_kind", "recorded_at", "superseded_at",
+    "illustrative", "batch_id", "batch_file", "batch_kind", "recorded_at", "superseded_at", "plausibility",
 ]
 
 
@@ -111,7 +111,7 @@ def load_observations(
             o.c.id, a.c.name.label("area"), o.c.indicator_code.label("indicator"),
             o.c.peildatum, o.c.precision, o.c.value, o.c.source, o.c.note,
             o.c.illustrative, o.c.batch_id, b.c.filename.label("batch_file"),
-            b.c.kind.label("batch_kind"), o.c.recorded_at, o.c.superseded_at,
+            b.c.kind.label("batch_kind"), o.c.recorded_at, o.c.superseded_at, o.c.plausibility,
         )
         .join(a, a.c.id == o.c.area_id)
         .outerjoin(b, b.c.id == o.c.batch_id)

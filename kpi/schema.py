@@ -32,6 +32,9 @@ indicators = sa.Table(
     sa.Column("direction", sa.String(10), nullable=False),  # hoger | lager
     sa.Column("decimals", sa.Integer, nullable=False, server_default="0"),
     sa.Column("max_age_years", sa.Integer, nullable=False, server_default="3"),
+    # The largest plausible change between two successive figures, in the unit; NULL: the
+    # unit's default (kpi/units.py). A larger change asks the editor to confirm (issue 17).
+    sa.Column("plausible_jump", sa.Float(53), nullable=True),
     sa.Column("frequency", sa.String(200), nullable=False, server_default=""),
     sa.Column("theme", sa.String(200), nullable=False, server_default=""),
     sa.Column("sort_order", sa.Integer, nullable=False, server_default="0"),
@@ -102,6 +105,8 @@ observations = sa.Table(
     sa.Column("recorded_at", sa.DateTime, nullable=False),
     sa.Column("superseded_at", sa.DateTime, nullable=True),
     sa.Column("superseded_by_batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    # The plausibility warning an editor confirmed when importing this figure; '' otherwise.
+    sa.Column("plausibility", sa.Text, nullable=False, server_default=""),
     sa.Index(
         "uq_observations_current",
         "area_id",

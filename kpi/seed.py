@@ -50,6 +50,7 @@ def seed_reference(engine: Engine) -> None:
                     decimals=int(r.decimalen), max_age_years=int(r.max_leeftijd_jaren),
                     frequency=r.frequentie, theme=r.thema, sort_order=int(r.volgorde),
                     definition=r.definitie, source=r.bron,
+                    plausible_jump=_none_if_blank(getattr(r, "plausibele_sprong", ""), float),
                 )
                 for r in ind.itertuples()
             ],

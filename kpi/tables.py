@@ -250,6 +250,15 @@ def revised_table(ch: Changes) -> pd.DataFrame:
         "Bron": m["source_after"], "Herzien op": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
 
 
+def withdrawn_table(ch: Changes) -> pd.DataFrame:
+    """The values an undone import had brought, as a Dutch table: what was withdrawn, what is back."""
+    return _measurement_table(ch, ch.withdrawn, ["Ingetrokken", "Weer geldig", "Bron", "Ingetrokken op"],
+                              lambda m, v: {
+        "Ingetrokken": v(m["value_before"], bool(m["illustrative_before"])),
+        "Weer geldig": v(m["value_after"], bool(m["illustrative_after"])),
+        "Bron": m["source_after"], "Ingetrokken op": fmt.timestamp(pd.Timestamp(m["recorded_at"]))})
+
+
 def removed_table(ch: Changes) -> pd.DataFrame:
     """The measurements no longer current, as a Dutch table."""
     return _measurement_table(ch, ch.removed, ["Waarde", "Bron"], lambda m, v: {

@@ -64,11 +64,19 @@ def render() -> None:
         tab_new.dataframe(table(preview.added), hide_index=True, key="import_added")
         tab_changed.dataframe(table(preview.changed), hide_index=True, key="import_changed")
         tab_same.dataframe(table(preview.unchanged), hide_index=True, key="import_unchanged")
+        confirmed = False
+        if preview.questions:
+            st.warning(f"{fmt.number(len(preview.questions))} "
+                       f"{'cijfer wijkt' if len(preview.questions) == 1 else 'cijfers wijken'} ongebruikelijk veel "
+                       "af van het vorige cijfer. Controleer ze; een tikfout of een leeg vakje dat als 0 is gelezen, "
+                       "verbetert u in het bestand.")
+            st.dataframe(problems_table(preview.questions), hide_index=True, key="import_questions")
+            confirmed = st.checkbox("Deze cijfers kloppen: toch opslaan", key=f"import_confirm_{round_}")
         if len(preview.added) + len(preview.changed) == 0:
             st.caption("Niets gewijzigd: deze cijfers staan er al precies zo in.")
         elif st.button("Opslaan", type="primary", key="import_save"):
             try:
-                batch = importer.apply(data.engine(), preview, user=user or "redacteur")
+                batch = importer.apply(data.engine(), preview, user=user or "redacteur", confirmed=confirmed)
             except importer.ImportRefused as exc:
                 st.error(str(exc))
             else:

@@ -54,6 +54,9 @@ def render() -> None:
     _section("Nieuwe metingen", tables.new_table(ch), "Geen nieuwe metingen.", "changes_new")
     _section("Herziene waarden", tables.revised_table(ch), "Geen herziene waarden.", "changes_revised")
     _section("Gewijzigde status", tables.status_changes_table(ch), "Geen statuswijzigingen.", "changes_status")
+    if not ch.withdrawn.empty:
+        _section("Ingetrokken waarden (import ongedaan gemaakt)", tables.withdrawn_table(ch), "",
+                 "changes_withdrawn")
     if not ch.removed.empty:
         _section("Vervallen waarden", tables.removed_table(ch), "", "changes_removed")
     if not ch.targets.empty:

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from kpi import schema
 from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import actions as action_import
-from kpi.importer import store
+from kpi.importer import plausibility, store
 from kpi.importer.layouts import extract
 from kpi.importer.model import ACTIONS, OBSERVATIONS, TARGETS, ImportRefused, Preview, Problem
 from kpi.importer.plan import (
@@ -178,12 +178,15 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
             plan = plan_observations(conn, checked.frame)
             if conflicts := same_year_conflicts(conn, plan):
                 return Preview(names, kind, conflicts)
+            asked = plausibility.questions(conn, plan.rows)
             added, changed, unchanged = observation_frames(plan)
         else:
             plan = plan_targets(conn, checked.frame, today)
+            asked = []
             added, changed, unchanged = target_frames(plan)
     pending = _Pending(kind, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
-    return Preview(names, kind, [], added, changed, unchanged, new_areas=checked.new_areas, _plan=pending)
+    return Preview(names, kind, [], added, changed, unchanged, new_areas=checked.new_areas, questions=asked,
+                   _plan=pending)
 
 
 def _prepare_actions(engine: Engine, names: list[str], frame: pd.DataFrame, indicators: pd.DataFrame,
@@ -201,13 +204,20 @@ def _prepare_actions(engine: Engine, names: list[str], frame: pd.DataFrame, indi
     return Preview(names, ACTIONS, [], added, changed, unchanged, _plan=pending)
 
 
-def apply(engine: Engine, preview: Preview, user: str) -> int | None:
+def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) -> int | None:
     """Save a preview as one import batch in one transaction; the batch id, or None when
     nothing changes. Re-plans inside the transaction and refuses (ImportRefused) when the
-    database changed since the preview was made, or since a form was opened."""
+    database changed since the preview was made, or since a form was opened, and when the
+    preview asked a plausibility question that was not `confirmed`."""
     check_user(user)
     if preview.problems:
         raise ImportRefused("Er zijn problemen gevonden in de bestanden; er is niets opgeslagen.")
+    if preview.questions and not confirmed:
+        n = len(preview.questions)
+        raise ImportRefused(
+            f"{n} {'cijfer wijkt' if n == 1 else 'cijfers wijken'} ongebruikelijk veel af van het vorige cijfer "
+            "(zie het voorbeeld). Bevestig dat de cijfers kloppen (op de opdrachtregel: --bevestig); er is "
+            "niets opgeslagen.")
     pending: _Pending | None = preview._plan
     if pending is None:
         raise ImportRefused("Dit voorbeeld kan niet worden opgeslagen; lees de bestanden opnieuw in.")
@@ -234,7 +244,8 @@ def apply(engine: Engine, preview: Preview, user: str) -> int | None:
             if pending.kind == ACTIONS:
                 return action_import.write_actions(conn, fresh, meta, user)
             if pending.kind == OBSERVATIONS:
-                return store.write_observations(conn, fresh, meta, user)
+                confirmed_rows = {(q.file, q.row): q.message for q in preview.questions}
+                return store.write_observations(conn, fresh, meta, user, confirmed_rows)
             return store.write_targets(conn, fresh, meta, user)
     except sa.exc.IntegrityError as exc:
         # Another writer stored the same key or version first (a race the re-plan cannot see).

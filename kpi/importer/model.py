@@ -68,6 +68,8 @@ class Preview:
     changed: pd.DataFrame = field(default_factory=lambda: _empty(CHANGED_COLUMNS))
     unchanged: pd.DataFrame = field(default_factory=lambda: _empty(PREVIEW_COLUMNS))
     new_areas: list[str] = field(default_factory=list)
+    # Plausibility questions (kpi.importer.plausibility): saving needs the editor's confirmation.
+    questions: list[Problem] = field(default_factory=list)
     _plan: Any = field(default=None, repr=False, compare=False)
 
     @property

@@ -145,8 +145,10 @@ def _start_batch(conn: Connection, kind: str, rows: pd.DataFrame, meta: dict, us
     return now, ids, batch
 
 
-def write_observations(conn: Connection, plan: ObservationPlan, meta: dict, user: str) -> int:
-    """Create the batch, supersede the replaced rows and insert the new ones; the batch id."""
+def write_observations(conn: Connection, plan: ObservationPlan, meta: dict, user: str,
+                       confirmed: dict[tuple[str, int], str] | None = None) -> int:
+    """Create the batch, supersede the replaced rows and insert the new ones; the batch id.
+    `confirmed`: (file, row) -> the plausibility warning the editor confirmed for that figure."""
     rows = plan.rows
     now, ids, batch = _start_batch(conn, OBSERVATIONS, rows, meta, user)
     _supersede(conn, plan.supersede_ids.tolist(), now, batch)
@@ -159,6 +161,7 @@ def write_observations(conn: Connection, plan: ObservationPlan, meta: dict, user
         "value": new["value"].astype(float),
         "source": new["source"],
         "note": new["note"],
+        "plausibility": [(confirmed or {}).get((f, int(r)), "") for f, r in zip(new["file"], new["row"])],
     })
     # In the order of the unique index, SQLite appends to its B-tree instead of inserting
     # all over it: about half the insert time for 100.000 rows.
@@ -274,7 +277,7 @@ def _undo_observations(conn: Connection, batch_id: int, now: dt.datetime) -> Non
         sa.select(o.c.id).where(o.c.batch_id == batch_id, o.c.superseded_at.is_(None))
     ).scalars().all()
     cols = [o.c.id, o.c.area_id, o.c.indicator_code, o.c.peildatum, o.c.precision, o.c.value, o.c.source,
-            o.c.note, o.c.illustrative, o.c.batch_id]
+            o.c.note, o.c.illustrative, o.c.batch_id, o.c.plausibility]
     restore = pd.DataFrame(
         conn.execute(sa.select(*cols).where(o.c.superseded_by_batch_id == batch_id)).mappings().all(),
         columns=[c.name for c in cols],

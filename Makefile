@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast bench lint clean
+.PHONY: run test test-fast fuzz bench lint clean
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(VENV)/.dev-installed
 ## Unit tests on SQLite only, no browser (quick feedback while coding)
 test-fast: $(VENV)/.dev-installed
 	$(PY) -m pytest --no-postgres -m "not browser" -q
+
+## The verdict's invariants on many more generated series (Hypothesis profile "fuzz"; minutes)
+fuzz: $(VENV)/.dev-installed
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest tests/test_verdict_properties.py -q
 
 ## Benchmarks; results go to bench/RESULTS.md
 bench: $(VENV)/.dev-installed

@@ -6,8 +6,8 @@ import os
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, settings
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 from kpi.db import ensure_ready, make_engine, migrate
 from tests import pgserver

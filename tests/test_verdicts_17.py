@@ -16,7 +16,7 @@ from kpi.settings import Settings
 from kpi.targets import revise_target
 from kpi.text import summary_sentence
 from tests.importdata import SETTINGS, csv
-from tests.test_verdicts import HEADER, TODAY, A, NL, load, records, results
+from tests.test_verdicts import HEADER, NL, TODAY, A, load, records, results
 
 
 def prepare(engine, rows: str, name: str = "cijfers.csv"):

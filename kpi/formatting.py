@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+
+# Enough digits for any finite float (about 309 before the comma) rounded to a few decimals:
+# a stored value must never make a page or report fail to format it.
+_WIDE = Context(prec=400)
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -22,7 +26,7 @@ def rounded(value: float, decimals: int = 0) -> Decimal:
     The float's shortest decimal text is rounded, not its binary value, so 21.85 (stored as
     21.8499999...) still gives 21,9. A result of zero is always plain zero, never -0.
     """
-    out = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    out = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=_WIDE)
     return out.copy_abs() if out == 0 else out
 
 
@@ -30,8 +34,11 @@ def number(value: float | None, decimals: int = 0) -> str:
     """5000 -> '5.000'; 21.94 with 1 decimal -> '21,9'; None -> '–'; never '-0' or '-0,0'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if math.isinf(value):  # a sum of stored amounts that overflowed: say so, never fail
+        return "∞" if value > 0 else f"{MINUS}∞"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    text = format_decimal(rounded(value, decimals), format=pattern, locale="nl_NL")
+    with localcontext(_WIDE):  # Babel quantizes too, in the current context
+        text = format_decimal(rounded(value, decimals), format=pattern, locale="nl_NL")
     return text.replace("-", MINUS)
 
 
@@ -41,7 +48,8 @@ def as_imported(value: float | None, decimals: int = 0) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     pattern = "#,##0." + "0" * decimals + "#" * 6
-    return format_decimal(value, format=pattern, locale="nl_NL").replace("-", MINUS)
+    with localcontext(_WIDE):
+        return format_decimal(value, format=pattern, locale="nl_NL").replace("-", MINUS)
 
 
 def decimals_for(value: float, decimals: int, threshold: float | None, direction: str) -> int:

@@ -27,7 +27,35 @@ KNOWN_PASSWORDS = frozenset({
     "admin", "admin123", "administrator", "redacteur", "redacteur123", "binnenstad", "binnenstad123",
     "binnenstadmonitor", "assen", "assen123", "gemeenteassen", "gemeente-assen", "changeme", "letmein",
     "qwerty", "qwertyuiop", "1234567890", "12345678901", "123456789012", "abcdefghij", "0000000000",
+    # The example in the README's Starten section (a test keeps the README and this set equal).
+    "een-lang-eigen-wachtwoord", "een lang eigen wachtwoord",
 })
+
+# Streamlit signs its OIDC identity cookie with [auth] cookie_secret: whoever knows the secret can
+# sign a cookie for any editor's e-mail. The example from secrets.toml.example (a test keeps the
+# two equal), values people paste, and anything shorter than 32 characters are refused.
+EXAMPLE_COOKIE_SECRET = "een-lange-willekeurige-tekenreeks"
+MIN_COOKIE_SECRET_LENGTH = 32
+KNOWN_COOKIE_SECRETS = frozenset({
+    EXAMPLE_COOKIE_SECRET, "een lange willekeurige tekenreeks", "xxx", "secret", "geheim", "changeme",
+    "cookie_secret", "cookie-secret", "your-secret-here", "your_cookie_secret", "supersecret",
+    "this-is-a-secret", "streamlit", "binnenstadmonitor",
+})
+
+
+def weak_cookie_secret_reason(secret: str) -> str | None:
+    """Why this OIDC cookie_secret is refused (Dutch), or None when it may be used."""
+    text = str(secret or "")
+    if text.strip().lower() in KNOWN_COOKIE_SECRETS:
+        return ("De cookie_secret in [auth] van .streamlit/secrets.toml is een voorbeeld- of bekende waarde "
+                "(zoals die uit secrets.toml.example): daarmee kan iedereen zich als redacteur voordoen. "
+                "Maak een eigen geheim, bijvoorbeeld met "
+                "python -c \"import secrets; print(secrets.token_urlsafe(32))\"; tot dan is bewerken uitgeschakeld.")
+    if len(text) < MIN_COOKIE_SECRET_LENGTH:
+        return (f"De cookie_secret in [auth] van .streamlit/secrets.toml is te kort ({len(text)} tekens; minimaal "
+                f"{MIN_COOKIE_SECRET_LENGTH}). Maak een lang willekeurig geheim, bijvoorbeeld met "
+                "python -c \"import secrets; print(secrets.token_urlsafe(32))\"; tot dan is bewerken uitgeschakeld.")
+    return None
 
 
 def weak_password_reason(password: str) -> str | None:

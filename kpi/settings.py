@@ -42,6 +42,8 @@ class Settings:
     max_columns: int = 1_000
     max_cells: int = 2_000_000
     max_line_chars: int = 100_000
+    # The largest budget or spending of an action, in euros.
+    max_euro: int = 100_000_000
     # Seed the reference figures (and illustrative series) into an empty database.
     seed_demo: bool = True
 
@@ -64,6 +66,7 @@ class Settings:
             max_columns=int(env.get("KPI_MAX_COLUMNS") or base.max_columns),
             max_cells=int(env.get("KPI_MAX_CELLS") or base.max_cells),
             max_line_chars=int(env.get("KPI_MAX_LINE_CHARS") or base.max_line_chars),
+            max_euro=int(env.get("KPI_MAX_EURO") or base.max_euro),
             seed_demo=(env.get("KPI_SEED_DEMO", "1") not in ("0", "false", "nee")),
         )
 
@@ -83,5 +86,6 @@ ENVIRONMENT_VARIABLES = {
     "KPI_MAX_COLUMNS": "most columns in an import file (default 1000)",
     "KPI_MAX_CELLS": "most cells (rows x columns) in an import file (default 2000000)",
     "KPI_MAX_LINE_CHARS": "longest line of a CSV file and longest cell, in characters (default 100000)",
+    "KPI_MAX_EURO": "largest budget or spending of an action, in euros (default 100000000)",
     "KPI_SEED_DEMO": "0 to seed an empty database without illustrative series",
 }

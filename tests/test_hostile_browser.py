@@ -244,3 +244,42 @@ def test_editor_does_get_the_editing_controls(editor_server, page):
                 "() => !document.querySelector('.st-key-undo_button button').disabled")
         wait_idle(page)
         assert exceptions_on(page) == [], path
+
+
+# ---- issue 23: the tables' own export, and oversized websocket frames ----------------------------
+
+def test_no_table_offers_its_own_csv_download_with_live_formulas(hostile_server, page):
+    """Streamlit's table toolbar wrote '=HYPERLINK(...)' raw into its CSV; with client.disableDataExport
+    the toolbar keeps search and full screen but offers no download (the page's own CSV neutralises)."""
+    open_page(page, f"{hostile_server.url}/kpi?kpi=leegstand", ready="[data-testid=stPlotlyChart]")
+    table = page.locator("[data-testid=stDataFrame]").first
+    table.scroll_into_view_if_needed()
+    table.hover()
+    toolbar = page.locator("[data-testid=stElementToolbar]").first
+    toolbar.wait_for(state="attached")
+    buttons = [b.get_attribute("aria-label") or "" for b in toolbar.locator("button").all()]
+    assert buttons, "the table toolbar did not appear"
+    assert not [b for b in buttons if "ownload" in b], buttons
+
+
+def test_an_anonymous_oversized_websocket_frame_is_refused(hostile_server):
+    """server.maxMessageSize: a stranger's 20 MB frame closes that connection; the server stays up."""
+    import asyncio
+    import urllib.request
+
+    import websockets  # comes with streamlit (its server is uvicorn)
+
+    async def send_big() -> int | None:
+        url = hostile_server.url.replace("http", "ws") + "/_stcore/stream"
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
+            try:
+                await ws.send(b"\x00" * (20 * 1024 * 1024))
+                await asyncio.wait_for(ws.recv(), timeout=30)
+            except websockets.ConnectionClosed as closed:
+                return closed.rcvd.code if closed.rcvd else -1
+        return None
+
+    # 1009: "message too big"; the connection is closed, not held
+    assert asyncio.run(send_big()) == 1009
+    with urllib.request.urlopen(hostile_server.url + "/_stcore/health", timeout=10) as res:
+        assert res.read() == b"ok"

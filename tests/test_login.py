@@ -5,6 +5,7 @@ time and client but never the password."""
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 
 import pytest
@@ -120,3 +121,11 @@ def test_brute_force_is_slowed_locked_out_per_client_and_logged(monkeypatch, sql
     assert sum("Redacteur ingelogd" in line for line in lines) == 1
     assert all("client lokaal" in line and "tijd 20" in line for line in lines)
     assert not any(PASSWORD in line or "fout-" in line for line in lines)
+
+
+def test_the_readme_example_password_is_refused():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"KPI_EDITOR_PASSWORD='([^']+)'", readme) + re.findall(r'editor_password = "([^"]+)"', readme)
+    assert examples
+    for example in examples:
+        assert weak_password_reason(example) and "voorbeeld" in weak_password_reason(example)

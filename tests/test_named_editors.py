@@ -254,3 +254,36 @@ def test_an_incomplete_provider_configuration_is_a_dutch_message(monkeypatch, sq
     assert [e.value for e in at.sidebar.error][0].startswith(
         "Inloggen is nu niet mogelijk: de koppeling met de identiteitsprovider is onvolledig ingesteld")
     assert "Inloggen via OIDC niet mogelijk" in caplog.text
+
+
+# ---------------------------------------------------------------- issue 23.1: the cookie secret
+
+
+@pytest.mark.parametrize("secret", [
+    "een-lange-willekeurige-tekenreeks",  # the example of secrets.toml.example
+    " Een-Lange-Willekeurige-Tekenreeks ", "x", "changeme", "a" * 31,
+])
+def test_an_example_known_or_short_cookie_secret_makes_nobody_an_editor(monkeypatch, sqlite_url, secret):
+    monkeypatch.setitem(AUTH, "cookie_secret", secret)
+    at = run_oidc(monkeypatch, sqlite_url, ANNA)  # a listed editor's claims, as a forged cookie would give
+    assert not at.exception
+    assert any("cookie_secret" in e.value and "uitgeschakeld" in e.value for e in at.sidebar.error)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        open_page(at, "importeren")
+    assert not [b for b in at.sidebar.button if b.label == "Inloggen als redacteur"]
+
+
+def test_a_long_own_cookie_secret_is_accepted():
+    from kpi.login import weak_cookie_secret_reason
+
+    assert weak_cookie_secret_reason("k3J9-vQ2x_Lm8PzR4tYw1Nb6Hc0Ds5Fg7Ue") is None
+    assert "te kort (31 tekens" in weak_cookie_secret_reason("b" * 31)
+
+
+def test_the_example_cookie_secret_is_the_refused_one():
+    from kpi.login import EXAMPLE_COOKIE_SECRET
+
+    from tests.browser import ROOT
+
+    text = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+    assert f'cookie_secret = "{EXAMPLE_COOKIE_SECRET}"' in text

@@ -46,3 +46,14 @@ def test_settings_are_frozen():
 def test_readme_settings_table_matches_the_code():
     documented = re.findall(r"^\| `(KPI_[A-Z_]+)` \|", _readme_section("Configuratie"), flags=re.M)
     assert sorted(documented) == sorted(ENVIRONMENT_VARIABLES)
+
+
+def test_streamlit_limits_for_strangers_are_set():
+    """Issue 23: no raw CSV export from tables (formula injection), a websocket message limit far
+    below Streamlit's 200 MB default (uploads go over HTTP)."""
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["disableDataExport"] is True
+    assert 1 <= config["server"]["maxMessageSize"] <= 16

@@ -28,6 +28,7 @@ from kpi.login import (
     is_listed_editor,
     log_attempt,
     log_signed_in,
+    weak_cookie_secret_reason,
     weak_password_reason,
 )
 from ui import guard
@@ -98,9 +99,27 @@ def signed_in() -> dict | None:
     return claims if claims.get("is_logged_in") else None
 
 
+def cookie_secret_problem() -> str | None:
+    """Why the OIDC cookie_secret is refused (example, known or short: anyone could sign an
+    identity cookie with it), or None. Logged once per server start."""
+    section = st.secrets["auth"]
+    reason = weak_cookie_secret_reason(str(section.get("cookie_secret", "")))
+    if reason:
+        _report_cookie_secret(reason)
+    return reason
+
+
+@st.cache_resource(show_spinner=False)
+def _report_cookie_secret(reason: str) -> None:
+    _log.error(reason)
+
+
 def is_editor() -> bool:
-    """True when this session is an editor: a listed signed-in user (OIDC) or logged in by password."""
+    """True when this session is an editor: a listed signed-in user (OIDC) or logged in by password.
+    With a refused cookie_secret nobody is: the identity cookie could be forged."""
     if oidc_enabled():
+        if cookie_secret_problem():
+            return False
         claims = signed_in()
         return claims is not None and is_listed_editor(claims, *editor_lists())
     return bool(st.session_state.get(_KEY, False))
@@ -173,6 +192,10 @@ def _try_login(given: str, expected: str) -> None:
 def _oidc_box() -> None:
     """Sidebar sign-in through the identity provider; listed users edit, everyone else views."""
     with st.sidebar:
+        if reason := cookie_secret_problem():
+            guard.unregister_editor()
+            st.error(reason)
+            return
         claims = signed_in()
         if claims is None:
             guard.unregister_editor()

@@ -111,7 +111,7 @@ def prepare(engine: Engine, files: list[tuple[str, bytes]], settings: Settings, 
         if sheet is not None:
             sheets.append(sheet)
     return _prepare_sheets(engine, names, sheets, problems, _sha256(files), default_source=default_source,
-                           create_areas=create_areas, today=today or dt.date.today())
+                           create_areas=create_areas, today=today or dt.date.today(), max_euro=settings.max_euro)
 
 
 def prepare_rows(engine: Engine, name: str, rows: pd.DataFrame, *,
@@ -139,7 +139,8 @@ def prepare_rows(engine: Engine, name: str, rows: pd.DataFrame, *,
 
 def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], problems: list[Problem],
                     sha256: str, *, default_source: str | None, create_areas: bool, today: dt.date,
-                    expected_versions: dict[tuple[str, str], int] | None = None) -> Preview:
+                    expected_versions: dict[tuple[str, str], int] | None = None,
+                    max_euro: float = action_import.MAX_EURO) -> Preview:
     # pandera takes most of a second to import; only prepare needs it, the CLI's status does not.
     from kpi.importer.validation import validate_observations, validate_targets
 
@@ -165,7 +166,8 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
     file_order = {name: i for i, name in enumerate(names)}
     indicators, areas = _reference(engine)
     if kind == ACTIONS:
-        return _prepare_actions(engine, names, frame, indicators, file_order, sha256, today, expected_versions)
+        return _prepare_actions(engine, names, frame, indicators, file_order, sha256, today, expected_versions,
+                                max_euro)
     if kind == OBSERVATIONS:
         checked = validate_observations(frame, indicators, areas, create_areas=create_areas, today=today,
                                         file_order=file_order)
@@ -191,10 +193,11 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
 
 def _prepare_actions(engine: Engine, names: list[str], frame: pd.DataFrame, indicators: pd.DataFrame,
                      file_order: dict[str, int], sha256: str, today: dt.date,
-                     expected_versions: dict | None) -> Preview:
+                     expected_versions: dict | None, max_euro: float = action_import.MAX_EURO) -> Preview:
     with engine.connect() as conn:
         themes, roles = action_import.reference(conn)
-    checked = action_import.validate_actions(frame, indicators, themes, roles, file_order=file_order)
+    checked = action_import.validate_actions(frame, indicators, themes, roles, file_order=file_order,
+                                             max_euro=max_euro)
     if checked.problems:
         return Preview(names, ACTIONS, checked.problems)
     with engine.connect() as conn:

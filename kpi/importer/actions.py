@@ -21,6 +21,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from kpi import formatting as fmt
 from kpi import repository, schema, werkplan, werkplan_store
 from kpi.importer.layouts import ACTION_FIELDS
 from kpi.importer.model import ACTIONS, ImportRefused
@@ -78,11 +79,20 @@ def _first_of_code(f: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=f.index, dtype=object)
 
 
-def _amount_rules(field: str, label: str) -> list:
+# The largest amount an action's budget or spending may have, in euros (setting KPI_MAX_EURO):
+# a city-centre programme counts in thousands to millions; a 308-digit "budget" is a typo or an
+# attack, and the database column holds at most 12 digits before the comma.
+MAX_EURO = 100_000_000
+
+
+def _amount_rules(field: str, label: str, max_euro: float = MAX_EURO) -> list:
     from kpi.importer.validation import Rule, _decimal_hint
 
     status, number = f"{field}_status", f"{field}_getal"
     return [
+        Rule(f"{field}_te_groot", field, lambda s: ~(s.abs() > max_euro),
+             lambda r: (f"{label} '{_shown(r[field])}' is groter dan het maximum van "
+                        f"{fmt.euro(max_euro)} (instelling KPI_MAX_EURO)."), column=number),
         Rule(f"{field}_geen_getal", field, lambda s: s != NOT_A_NUMBER,
              lambda r: f"'{r[field]}' is geen bedrag in euro's (bijvoorbeeld 12.500 of € 12.500).", column=status),
         Rule(f"{field}_decimaalteken", field, lambda s: s != OTHER_DECIMAL,
@@ -100,8 +110,14 @@ def _date_rule(field: str):
                 lambda r: f"'{r[f'{field}_tekst']}' is geen geldige datum; gebruik een dag (1-3-2027 of 2027-03-01).")
 
 
+def _shown(text) -> str:
+    """A cell as the message quotes it: at most 40 characters (a 308-digit number is not repeated whole)."""
+    text = str(text)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
 def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.DataFrame, roles: pd.DataFrame,
-                     *, file_order: dict[str, int]):
+                     *, file_order: dict[str, int], max_euro: float = MAX_EURO):
     """Check an action list: a code (once), title, known theme and status, a known role and
     fund, plain years, real dates with start not after the deadline, amounts in euros,
     known KPI codes and a source. The clean frame has kpi.werkplan_store.WRITE_COLUMNS."""
@@ -155,8 +171,8 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
         Rule("status_leeg", "status", lambda s: s != "", lambda r: "De status is leeg.", column="status"),
         Rule("status_onbekend", "status", lambda f: (f["status"] == "") | f["status_code"].notna(),
              lambda r: f"Onbekende status '{r['status']}'. Gebruik: {known_statuses}."),
-        *_amount_rules("budget", "Het budget"),
-        *_amount_rules("besteed", "Het bestede bedrag"),
+        *_amount_rules("budget", "Het budget", max_euro),
+        *_amount_rules("besteed", "Het bestede bedrag", max_euro),
         Rule("fonds_onbekend", "fonds", lambda f: (f["fonds"] == "") | f["fonds_code"].notna(),
              lambda r: f"Onbekend fonds '{r['fonds']}'. Gebruik: {known_funds}."),
         Rule("kpi_onbekend", "kpis", lambda s: s == "",

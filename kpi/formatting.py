@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
-
-# Enough digits for any finite float (about 309 before the comma) rounded to a few decimals:
-# a stored value must never make a page or report fail to format it.
-_WIDE = Context(prec=400)
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from babel.numbers import format_decimal
 
 from kpi.periods import YEAR
+
+# Enough digits for any finite float (about 309 before the comma) rounded to a few decimals:
+# a stored value must never make a page or report fail to format it.
+_WIDE = Context(prec=400)
 
 MINUS = "\u2212"  # a real minus sign reads better on a projector than a hyphen
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")  # where the users live; stored times are naive UTC

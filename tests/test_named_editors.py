@@ -282,7 +282,6 @@ def test_a_long_own_cookie_secret_is_accepted():
 
 def test_the_example_cookie_secret_is_the_refused_one():
     from kpi.login import EXAMPLE_COOKIE_SECRET
-
     from tests.browser import ROOT
 
     text = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")

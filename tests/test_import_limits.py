@@ -387,3 +387,19 @@ def test_every_setting_is_in_the_readme_and_every_limit_in_its_security_section(
         assert f"| `{name}` |" in readme, name
         if name.startswith("KPI_MAX_"):
             assert f"`{name}`" in security, name
+
+
+def test_a_quoted_cell_spread_over_many_short_lines_meets_the_cell_limit(engine):
+    """Issue 23.4: 18 MB in one quoted cell over 180.000 short lines passed the per-line check."""
+    from kpi import importer
+    from tests.importdata import SETTINGS, db_state
+
+    cell = "\n".join(["aaaaaaaaa"] * 20_000)  # 200.000 characters, no line longer than 9
+    data = ("gebied;indicator;jaar;waarde;bron\n"
+            f'Assen binnenstad;banen;2026;4.350;"{cell}"\n').encode("utf-8")
+    before = db_state(engine)
+    preview = importer.prepare(engine, [("lang.csv", data)], SETTINGS)
+    assert [str(p) for p in preview.problems] == [
+        "lang.csv, rij 2, kolom 'bron': Deze cel is 199.999 tekens lang (ook als ze over regels verdeeld is); "
+        "de grens is 100.000 tekens per cel (KPI_MAX_LINE_CHARS)."]
+    assert db_state(engine) == before

@@ -266,8 +266,26 @@ def _read_csv(name: str, data: bytes, limits: Limits) -> tuple[Sheet | None, lis
     grid = grid.fillna("")
     grid.columns = range(grid.shape[1])
     grid.index = range(1, len(grid) + 1)
+    if (problem := _long_cell(name, grid, limits)) is not None:
+        return None, [problem]
     grid = grid.apply(lambda col: col.astype("str").str.strip())
     return _sheet(name, grid, "," if sep in (";", "\t") else ".")
+
+
+def _long_cell(name: str, grid: pd.DataFrame, limits: Limits) -> Problem | None:
+    """The first cell longer than the limit. The line check before parsing cannot see a quoted
+    cell spread over many short lines; the limit is for a cell, so it is checked per cell too."""
+    for col in grid.columns:
+        lengths = grid[col].astype("str").str.len()
+        too_long = lengths[lengths > limits.line_chars]
+        if not too_long.empty:
+            row = int(too_long.index[0])
+            header = str(grid.iat[0, col]) if len(grid) else ""
+            column = header if header and len(header) <= 60 and row != 1 else f"kolom {col + 1}"
+            return Problem(name, row, column, f"Deze cel is {_n(int(too_long.iloc[0]))} tekens lang (ook als ze over "
+                           f"regels verdeeld is); de grens is {_n(limits.line_chars)} tekens per cel "
+                           "(KPI_MAX_LINE_CHARS).")
+    return None
 
 
 _LITERALS = re.compile(r'"[^"]*"|\\.')

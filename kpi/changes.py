@@ -23,6 +23,7 @@ import pandas as pd
 
 from kpi import formatting as fmt
 from kpi.metrics import KpiResult
+from kpi.periods import EARLIEST_DAY
 from kpi.service import Snapshot, evaluate_snapshot
 from kpi.settings import Settings
 from kpi.text import INSTALLED_KINDS, target_label
@@ -42,7 +43,7 @@ def since_date(text: str, today: dt.date) -> dt.date:
         since = dt.date.fromisoformat(str(text))
     except ValueError:
         since = today - MEETING_INTERVAL
-    return min(since, today)
+    return max(min(since, today), EARLIEST_DAY)
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

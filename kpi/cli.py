@@ -13,6 +13,8 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import re
+import stat
 import sys
 from pathlib import Path
 
@@ -25,6 +27,15 @@ from kpi.settings import Settings
 
 # How many new or changed figures the import lists before it only counts the rest.
 LIST_LIMIT = 50
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def escaped(name: str) -> str:
+    """A file name as the terminal may show it: control characters (newlines, escape sequences)
+    as visible \\xNN codes, so a name cannot print a fake line such as 'Opgeslagen als importbatch 999'."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
 
 
 def _engine(settings: Settings):
@@ -256,12 +267,30 @@ def cmd_import(args, settings: Settings) -> int:
         print(f"Fout: --gebruiker: {exc}", file=sys.stderr)
         return 1
     files = []
+    limit = settings.max_upload_mb * 1024 * 1024
     for name in args.files:
         path = Path(name)
+        shown = escaped(name)
         try:
-            files.append((path.name, path.read_bytes()))
+            # Size and kind first: a 6 GB file is never read into memory, a FIFO never waited on.
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                print(f"{shown}: dit is geen gewoon bestand (maar bijvoorbeeld een map of een pijp); "
+                      "er is niets ingelezen.", file=sys.stderr)
+                return 1
+            if info.st_size > limit:
+                print(f"{shown}: het bestand is {fmt.number(info.st_size / 1024 / 1024, 1)} MB; de grens is "
+                      f"{settings.max_upload_mb} MB (KPI_MAX_UPLOAD_MB). Er is niets ingelezen.", file=sys.stderr)
+                return 1
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
+            if len(data) > limit:  # grew while we looked
+                print(f"{shown}: het bestand is groter dan {settings.max_upload_mb} MB (KPI_MAX_UPLOAD_MB). "
+                      "Er is niets ingelezen.", file=sys.stderr)
+                return 1
+            files.append((escaped(path.name), data))
         except OSError as exc:
-            print(f"{name}: het bestand is niet te openen ({exc.strerror or exc}).", file=sys.stderr)
+            print(f"{shown}: het bestand is niet te openen ({exc.strerror or exc}).", file=sys.stderr)
             return 1
     engine = _engine(settings)
     try:

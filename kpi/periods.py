@@ -7,6 +7,9 @@ import re
 
 YEAR = "jaar"
 DAY = "dag"
+# The earliest date a page accepts in its URL (?stand=, ?sinds=): long before any figure, late
+# enough that the conversion to Amsterdam time and back never leaves Python's date range.
+EARLIEST_DAY = dt.date(1900, 1, 2)
 
 _YEAR_RE = re.compile(r"^\s*(\d{4})(?:\.0+)?\s*$")
 _ISO_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\s*$")

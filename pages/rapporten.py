@@ -7,6 +7,7 @@ import streamlit as st
 
 from kpi import reports
 from kpi.changes import known_at as known_moment
+from kpi.periods import EARLIEST_DAY
 from kpi.reports.model import assemble, known_at
 from ui import data, frame
 
@@ -32,10 +33,12 @@ def render() -> None:
         default = min(dt.date.fromisoformat(str(st.query_params.get("stand", ""))), today)
     except ValueError:
         default = today
+    default = max(default, EARLIEST_DAY)  # ?stand=0001-01-01 must not overflow the time zone sums
 
     st.title("Rapporten en downloads")
     day_col, time_col = st.columns([2, 1])
-    day = day_col.date_input("Stand van", value=default, max_value=today, format="DD-MM-YYYY", key="report_day",
+    day = day_col.date_input("Stand van", value=default, min_value=EARLIEST_DAY, max_value=today,
+                             format="DD-MM-YYYY", key="report_day",
                              help="Een eerdere datum geeft de cijfers zoals ze aan het einde van die dag bekend waren.")
     try:
         default_time = dt.time.fromisoformat(str(st.query_params.get("tijd", "")))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from kpi import changes, tables
 from kpi import formatting as fmt
+from kpi.periods import EARLIEST_DAY
 from kpi.reports.model import known_at
 from ui import data, frame
 from ui.components import md
@@ -36,7 +37,8 @@ def render() -> None:
     st.title("Wat is er veranderd?")
     day_col, time_col = st.columns([2, 1])
     since = day_col.date_input("Sinds (bijvoorbeeld de datum van de vorige vergadering)", value=default,
-                               max_value=today, format="DD-MM-YYYY", key="changes_since")
+                               min_value=EARLIEST_DAY, max_value=today, format="DD-MM-YYYY",
+                               key="changes_since")
     at_time = time_col.time_input("Tijdstip (leeg: einde van de dag)", value=_query_time(), step=60,
                                   key="changes_time", help="Twee imports op één dag zijn zo uit elkaar te houden.")
     st.query_params["sinds"] = since.isoformat()

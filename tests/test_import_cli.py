@@ -134,3 +134,44 @@ def test_targets_dry_run_shows_a_change_to_only_horizon_or_benchmark(db_url, tmp
                                "basisjaar 2017, vergelijking absoluut (versie 2, geldig vanaf ")
     assert lines[2].startswith(f"  {A} · leegstand: planningshorizon 2030, basiswaarde 21,9, basisjaar 2017, "
                                "landelijk bij de start 7,8 → 7,9, vergelijking onder_landelijk (versie 2, ")
+
+
+# ---- issue 23.9: what the CLI reads, and what it prints ------------------------------------------
+
+def _cli(monkeypatch, capsys, db_url, *args):
+    from kpi import cli
+
+    monkeypatch.setenv("KPI_DATABASE_URL", db_url)
+    code = cli.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_fifo_or_folder_is_refused_without_reading(monkeypatch, capsys, sqlite_url, tmp_path):
+    import os
+
+    fifo = tmp_path / "pijp.csv"
+    os.mkfifo(fifo)  # opening it for reading would wait for a writer forever
+    code, _, err = _cli(monkeypatch, capsys, sqlite_url, "import", str(fifo))
+    assert code == 1 and "geen gewoon bestand" in err
+    code, _, err = _cli(monkeypatch, capsys, sqlite_url, "import", str(tmp_path))
+    assert code == 1 and "geen gewoon bestand" in err
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(monkeypatch, capsys, sqlite_url, tmp_path):
+    big = tmp_path / "groot.csv"
+    with big.open("wb") as f:  # sparse: 3 GB on paper, nothing on disk
+        f.truncate(3 * 1024**3)
+    monkeypatch.setattr("pathlib.Path.read_bytes", lambda self: (_ for _ in ()).throw(AssertionError("read")))
+    code, _, err = _cli(monkeypatch, capsys, sqlite_url, "import", str(big))
+    assert code == 1 and "3.072,0 MB; de grens is 20 MB (KPI_MAX_UPLOAD_MB)" in err
+
+
+def test_file_names_reach_the_terminal_escaped(monkeypatch, capsys, sqlite_url, tmp_path):
+    name = "x\nOpgeslagen als importbatch 999\x1b[2J.csv"
+    path = tmp_path / name
+    path.write_text("gebied;indicator;jaar;waarde;bron\nAtlantis;banen;2026;1;LISA\n", encoding="utf-8")
+    code, out, err = _cli(monkeypatch, capsys, sqlite_url, "import", str(path))
+    assert code == 1
+    assert "\x1b" not in out + err and "\nOpgeslagen als importbatch 999" not in out + err
+    assert "x\\x0aOpgeslagen als importbatch 999\\x1b[2J.csv" in err

@@ -396,7 +396,7 @@ def test_a_quoted_cell_spread_over_many_short_lines_meets_the_cell_limit(engine)
 
     cell = "\n".join(["aaaaaaaaa"] * 20_000)  # 200.000 characters, no line longer than 9
     data = ("gebied;indicator;jaar;waarde;bron\n"
-            f'Assen binnenstad;banen;2026;4.350;"{cell}"\n').encode("utf-8")
+            f'Assen binnenstad;banen;2026;4.350;"{cell}"\n').encode()
     before = db_state(engine)
     preview = importer.prepare(engine, [("lang.csv", data)], SETTINGS)
     assert [str(p) for p in preview.problems] == [

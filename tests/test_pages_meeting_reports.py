@@ -225,3 +225,11 @@ def test_meeting_screen_fits_1280x720_in_large_type(streamlit_server, page):
     page.keyboard.press("ArrowLeft")  # the Vorige button's shortcut
     expect(page.locator("h1").first).to_have_text("Rapportcijfer bezoekers")
     page.wait_for_url("**stap=4**")
+
+
+@pytest.mark.parametrize("page, query", [("rapporten", {"stand": "0001-01-01"}), ("wijzigingen", {"sinds": "0001-01-01"}),
+                                         ("rapporten", {"stand": "9999-12-31"})])
+def test_extreme_dates_in_the_url_never_break_a_page(monkeypatch, sqlite_url, page, query):
+    """Issue 23.9: /rapporten?stand=0001-01-01 gave 'Er ging iets mis' (the time-zone sum left the date range)."""
+    at = run_app(monkeypatch, sqlite_url, page=page, query=query)
+    assert not at.exception and not [e for e in at.error if "mis" in e.value]

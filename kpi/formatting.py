@@ -112,6 +112,11 @@ def signed(delta: float | None, unit: str, decimals: int = 0) -> str:
     return f"{sign}{body}"
 
 
+def count(n: int, one: str, many: str) -> str:
+    """'1 actie', '3 acties', '1.200 acties': never '1 acties'."""
+    return f"{number(n)} {one if n == 1 else many}"
+
+
 def percent(p: float | None, decimals: int = 0) -> str:
     """A plain percentage such as progress: '35%'."""
     return "–" if p is None else f"{number(p, decimals)}%"

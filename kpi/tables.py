@@ -372,6 +372,13 @@ def _units(indicators: pd.DataFrame) -> dict[str, tuple[str, int]]:
     return {str(c): (str(u), int(d)) for c, u, d in zip(indicators["code"], indicators["unit"], indicators["decimals"])}
 
 
+def _names(indicators: pd.DataFrame) -> dict[str, str]:
+    """Indicator code -> the name users know ('Aantal banen'), from repository.load_indicators."""
+    if "name" not in indicators:
+        return {}
+    return {str(c): str(n) for c, n in zip(indicators["code"], indicators["name"])}
+
+
 def _year_text(v) -> str:
     return "–" if v is None or pd.isna(v) else str(int(v))
 
@@ -408,13 +415,15 @@ def target_field_texts(row, decimals: int) -> list[tuple[str, str, str | None]]:
     return out
 
 
-def _target_preview(frame: pd.DataFrame, units: dict[str, tuple[str, int]]) -> pd.DataFrame:
+def _target_preview(frame: pd.DataFrame, units: dict[str, tuple[str, int]],
+                    names: dict[str, str] | None = None) -> pd.DataFrame:
     """A targets import preview: one row per target version, every field (planningshorizon and
     basis_landelijk too); in the changed rows a field reads 'oud → nieuw' where it differs."""
     rows = []
     for _, r in frame.iterrows():
         _, dec = units.get(str(r["indicator"]), ("", 0))
-        row = {"Gebied": r["area"], "Indicator": r["indicator"], "Geldig vanaf": r["peildatum"]}
+        row = {"Gebied": r["area"], "Indicator": (names or {}).get(str(r["indicator"]), r["indicator"]),
+               "Geldig vanaf": r["peildatum"]}
         changed = "old_version" in r.index
         row["Versie"] = f"{_year_text(r['old_version'])} → {int(r['version'])}" if changed else int(r["version"])
         for label, new, old in target_field_texts(r, dec):
@@ -433,21 +442,25 @@ def preview_table(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
     `indicators` is repository.load_indicators (code, unit, decimals)."""
     units = _units(indicators)
     if "version" in frame.columns:
-        return _target_preview(frame, units)
+        return _target_preview(frame, units, _names(indicators))
     unit_of = [units.get(str(c), ("", 0)) for c in frame["indicator"]]
     texts: dict[tuple[float, int], str] = {}  # a large file repeats values: format each once
 
-    def value_text(v, dec: int) -> str:
-        key = (v, dec)
+    def value_text(v, unit: str, dec: int) -> str:
+        key = (v, unit, dec)
         if key not in texts:
-            texts[key] = fmt.as_imported(None if pd.isna(v) else float(v), dec)
+            shown = fmt.as_imported(None if pd.isna(v) else float(v), dec)
+            # A percentage reads as one, as everywhere else (issue 19.9): '14,6%', not '14,6'.
+            texts[key] = f"{shown}%" if unit == "procent" and shown != "–" else shown
         return texts[key]
 
-    out = {"Gebied": frame["area"], "Indicator": frame["indicator"], "Peildatum": frame["peildatum"],
-           "Waarde": [value_text(v, dec) for v, (_, dec) in zip(frame["value"], unit_of)]}
+    names = _names(indicators)
+    out = {"Gebied": frame["area"], "Indicator": [names.get(str(c), str(c)) for c in frame["indicator"]],
+           "Peildatum": frame["peildatum"],
+           "Waarde": [value_text(v, unit, dec) for v, (unit, dec) in zip(frame["value"], unit_of)]}
     if "old_value" in frame.columns:
-        out["Oude waarde"] = [value_text(v, dec) + (" (illustratief)" if pd.notna(i) and bool(i) else "")
-                              for v, i, (_, dec) in zip(frame["old_value"], frame["old_illustrative"], unit_of)]
+        out["Oude waarde"] = [value_text(v, unit, dec) + (" (illustratief)" if pd.notna(i) and bool(i) else "")
+                              for v, i, (unit, dec) in zip(frame["old_value"], frame["old_illustrative"], unit_of)]
         changes: dict[tuple, str] = {}  # keyed on the difference: far fewer distinct ones than rows
 
         def change_text(n, o, unit: str, dec: int) -> str:

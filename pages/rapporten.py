@@ -11,6 +11,8 @@ from kpi.periods import EARLIEST_DAY
 from kpi.reports.model import assemble, known_at
 from ui import data, frame
 
+DOWNLOAD_NAMES = {"pdf": "PDF-rapport", "pptx": "PowerPoint", "png": "afbeelding"}
+
 
 def _offer(kind: str, what: str, label: str, make, moment) -> None:
     """A button that makes a file, then a download button for it (kept per session and moment)."""
@@ -23,7 +25,8 @@ def _offer(kind: str, what: str, label: str, make, moment) -> None:
                 st.error(str(exc))
     made = st.session_state.get(f"made_{kind}")
     if made and made[0] == stamp:
-        st.download_button("Downloaden", made[1], file_name=what, key=f"download_{kind}", on_click="ignore",
+        # Named by what it downloads: two buttons both called "Downloaden" could not be told apart.
+        st.download_button(f"{DOWNLOAD_NAMES[kind]} downloaden ({what})", made[1], file_name=what, key=f"download_{kind}", on_click="ignore",
                            mime=reports.FORMATS[what.rsplit(".", 1)[1]][0], icon=":material/download:")
 
 

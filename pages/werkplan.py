@@ -109,7 +109,7 @@ def render() -> None:
         overview = werkplan.role_overview(wp.roles, wp.matrix, wp.actions, today)
         st.dataframe(werkplan.roles_table(overview, wp.themes), hide_index=True, key="wp_roles")
         for r in overview.itertuples():
-            with st.expander(f"{r.role} ({md(r.body)}): {r.actions} acties, {r.late} te laat"):
+            with st.expander(f"{r.role} ({md(r.body)}): {fmt.count(r.actions, 'actie', 'acties')}, {fmt.number(r.late)} te laat"):
                 own = werkplan.actions_of_role(wp.actions, r.role, today)
                 if own.empty:
                     st.caption("Geen acties met deze rol als trekker.")

@@ -121,3 +121,9 @@ def test_utc_is_the_inverse_of_local():
 
 def test_timestamp_of_nothing_is_a_dash():
     assert fmt.timestamp(None) == fmt.timestamp(pd.NaT) == "–"
+
+
+def test_count_never_says_1_acties():
+    assert fmt.count(1, "actie", "acties") == "1 actie"
+    assert fmt.count(0, "actie", "acties") == "0 acties"
+    assert fmt.count(1200, "actie", "acties") == "1.200 acties"

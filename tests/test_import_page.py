@@ -77,10 +77,10 @@ def test_preview_shows_values_with_the_indicators_decimals_and_the_change_in_wor
     at.file_uploader[0].upload("cijfers.csv", figures, "text/csv").run()
     assert not at.exception and not at.error
     added, changed = at.dataframe[0].value, at.dataframe[1].value
-    assert added[["Indicator", "Peildatum", "Waarde"]].values.tolist() == [["waardering", "2026", "7,46"]]
+    assert added[["Indicator", "Peildatum", "Waarde"]].values.tolist() == [["Rapportcijfer bezoekers", "2026", "7,46"]]
     assert changed[["Indicator", "Peildatum", "Oude waarde", "Waarde", "Verandering"]].values.tolist() == [
-        ["leegstand", "1-1-2025", "13,8 (illustratief)", "7,0", "\u22126,8 procentpunt"],
-        ["ranking", "2025", "33 (illustratief)", "30", "3 plaatsen gestegen"],
+        ["Leegstand (verkooppunten)", "1-1-2025", "13,8% (illustratief)", "7,0%", "\u22126,8 procentpunt"],
+        ["Positie in ranking binnensteden", "2025", "33 (illustratief)", "30", "3 plaatsen gestegen"],
     ]
 
 
@@ -103,8 +103,8 @@ def test_targets_preview_shows_horizon_and_benchmark_changes(monkeypatch, sqlite
     changed = at.dataframe[1].value  # tabs: new, changed, unchanged
     cols = ["Indicator", "Versie", "Doelwaarde", "Planningshorizon", "Basiswaarde", "Landelijk bij de start"]
     assert changed[cols].values.tolist() == [
-        ["banen", "1 \u2192 2", "5.000", "2030 \u2192 2032", "3.800", "\u2013"],
-        ["leegstand", "1 \u2192 2", "\u2013", "2030", "21,9", "7,8 \u2192 7,9"],
+        ["Aantal banen", "1 \u2192 2", "5.000", "2030 \u2192 2032", "3.800", "\u2013"],
+        ["Leegstand (verkooppunten)", "1 \u2192 2", "\u2013", "2030", "21,9", "7,8 \u2192 7,9"],
     ]
 
 def test_the_page_explains_the_format_itself_and_names_the_upload_limit(monkeypatch, sqlite_url):
@@ -123,3 +123,22 @@ def test_the_page_explains_the_format_itself_and_names_the_upload_limit(monkeypa
     at.file_uploader[0].upload("voorbeeld.csv", example, "text/csv").run()
     assert not at.exception and not at.error
     assert any("ongewijzigd" in i.value for i in at.info), [i.value for i in at.info]
+
+
+def test_the_preview_names_indicators_and_shows_percentages_as_percentages():
+    """Issue 19.9: names users know instead of codes, and '%' on a percentage."""
+    import pandas as pd
+
+    from kpi.tables import preview_table
+
+    indicators = pd.DataFrame({"code": ["leegstand", "banen"], "name": ["Leegstand (verkooppunten)", "Aantal banen"],
+                               "unit": ["procent", "aantal"], "decimals": [1, 0]})
+    frame = pd.DataFrame({"area": ["Assen binnenstad"] * 2, "indicator": ["leegstand", "banen"],
+                          "peildatum": ["2026", "2026"], "value": [14.6, 4350.0], "source": ["Locatus", "LISA"],
+                          "note": ["", ""], "file": ["c.csv"] * 2, "row": [2, 3],
+                          "old_value": [15.0, None], "old_source": ["Locatus", None], "old_illustrative": [True, None],
+                          "old_note": ["", None]})
+    table = preview_table(frame, indicators)
+    assert table["Indicator"].tolist() == ["Leegstand (verkooppunten)", "Aantal banen"]
+    assert table["Waarde"].tolist() == ["14,6%", "4.350"]
+    assert table["Oude waarde"].tolist()[0] == "15,0% (illustratief)"

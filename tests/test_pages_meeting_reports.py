@@ -132,8 +132,11 @@ def test_reports_page_makes_a_pdf_to_download(monkeypatch, sqlite_url):
     assert labels == ["Cijfers als Excel (XLSX)", "Cijfers als CSV"]
     at.button(key="make_pdf").click().run()
     assert not at.exception and not at.error
-    downloads = {b.proto.label: b for b in at.get("download_button")}
-    assert "Downloaden" in downloads
+    at.button(key="make_pptx").click().run()
+    downloads = [b.proto.label for b in at.get("download_button")]
+    # Each named by what it downloads (issue 19.18), never two the same.
+    assert [d for d in downloads if d.startswith(("PDF-rapport downloaden (", "PowerPoint downloaden ("))] == [
+        d for d in downloads if "downloaden" in d] and len(set(downloads)) == len(downloads) == 4
     assert at.session_state["made_pdf"][1].startswith(b"%PDF-")
 
 

@@ -43,7 +43,7 @@ def status_badges(actions: pd.DataFrame) -> None:
 
 def illustrative_note(actions: pd.DataFrame) -> None:
     if bool(actions["illustrative"].any()):
-        st.badge("Bevat illustratieve acties – geen echte", icon=":material/science:", color="violet")
+        st.badge("Er staan voorbeeldacties (illustratief) tussen", icon=":material/science:", color="violet")
         st.caption(ILLUSTRATIVE_NOTE)
 
 

@@ -122,7 +122,7 @@ def deck_slides(prs, brief: werkplan_view.WerkplanBrief | None, title, text) -> 
         doc = doc.head(MAX_SLIDE_ROWS)
         if rest > 0:
             text(slide, Inches(0.5), Inches(6.9), Inches(12.3), Inches(0.4),
-                 [(f"… en nog {rest} acties (zie de PDF of het dashboard)", 12, False, None)])
+                 [(f"… en nog {fmt.count(rest, 'actie', 'acties')} (zie de PDF of het dashboard)", 12, False, None)])
         shape = slide.shapes.add_table(len(doc) + 1, len(doc.columns), Inches(0.5), Inches(1.3), Inches(12.3),
                                        Inches(0.5) * (len(doc) + 1))
         for i, w in enumerate([0.9, 4.2, 1.5, 0.9, 1.2, 1.6, 1.0, 1.0]):

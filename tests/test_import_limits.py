@@ -402,8 +402,8 @@ def test_the_pages_bound_the_name_field(monkeypatch, sqlite_url):
 def test_every_setting_is_in_the_readme_and_every_limit_in_its_security_section():
     from kpi.settings import ENVIRONMENT_VARIABLES
 
-    readme = (ROOT / "README.md").read_text()
-    security = readme.split("## Beveiliging", 1)[1].split("\n## ", 1)[0]
+    readme = (ROOT / "docs" / "beheer.md").read_text()
+    security = (ROOT / "docs" / "beveiliging.md").read_text().split("## Beveiliging", 1)[1]
     for name in ENVIRONMENT_VARIABLES:
         assert f"| `{name}` |" in readme, name
         if name.startswith("KPI_MAX_"):

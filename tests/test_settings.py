@@ -9,7 +9,7 @@ import pytest
 
 from kpi.settings import ENVIRONMENT_VARIABLES, Settings
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent / "docs" / "beheer.md"  # the settings table
 
 
 def _readme_section(title: str) -> str:

@@ -116,6 +116,23 @@ def _workbook(parts: dict[str, bytes], sheets: list[tuple[str, str]] | None = No
     return buf.getvalue()
 
 
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_ONE_ROW_SHEET = (f'<worksheet xmlns="{_MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is>'
+                  '</c></row></sheetData></worksheet>').encode()
+
+
+def _style_bomb_xlsx(path: Path, element: str, count: int) -> None:
+    """The issue's small workbook whose styles.xml holds `count` formats (cell formats or number formats)."""
+    if element == "xf":
+        body = f'<cellXfs count="{count}">' + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>' * count
+        body += "</cellXfs>"
+    else:
+        body = f'<numFmts count="{count}">' + "".join(
+            f'<numFmt numFmtId="{164 + i}" formatCode="0.0"/>' for i in range(count)) + "</numFmts>"
+    styles = f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{_MAIN_NS}">{body}</styleSheet>'
+    path.write_bytes(_workbook({"xl/worksheets/sheet1.xml": _ONE_ROW_SHEET, "xl/styles.xml": styles.encode()}))
+
+
 def _whitespace_xlsx(path: Path, megabytes: int) -> None:
     """The issue's small workbook holding a sheet of `megabytes` MB of whitespace, streamed to disk."""
     chunk = b" " * (1024 * 1024)
@@ -148,6 +165,10 @@ HOSTILE = {
                        "is uitgepakt te groot (400,0 MB); de grens is 100 MB"),
     "witruimte-in-cel.xlsx": (lambda p: _whitespace_xlsx(p, 95),
                               "rij 1: Een cel is 99.614.720 tekens lang; de grens is 100.000 tekens"),
+    "stijlen.xlsx": (lambda p: _style_bomb_xlsx(p, "xf", 1_250_000),
+                     "heeft meer dan 70.000 opmaakstijlen"),
+    "getalnotaties.xlsx": (lambda p: _style_bomb_xlsx(p, "numFmt", 1_000_000),
+                           "heeft meer dan 70.000 opmaakstijlen"),
     "kolommen.csv": (lambda p: p.write_bytes(
         (HEADER + "\n" + "\n".join(f"{A};banen;{2000 + i};1;x" + ";" * 50_000 for i in range(24))).encode()),
         "rij 2: Deze regel heeft 50.005 kolommen; de grens is 1.000 kolommen"),

@@ -321,6 +321,11 @@ _INVALID_XLSX = ("Het bestand is geen geldig Excel-bestand (.xlsx). "
 _DAMAGED_XLSX = "Het Excel-bestand is beschadigd en niet te lezen. Open het in Excel en sla het opnieuw op."
 # More parts than any workbook of a few sheets has; a zip of thousands of members is not one.
 _MAX_ZIP_MEMBERS = 1_000
+# More formats, fonts, fills and borders than Excel itself allows in a workbook (64.000 cell
+# formats); openpyxl builds every one of them as a Python object before any cell is read.
+_MAX_STYLE_ELEMENTS = 70_000
+_STYLE_TAGS = {"xf", "numFmt", "font", "fill", "border", "dxf", "cellStyle", "tableStyle"}
+_STYLES_PART = "xl/styles.xml"  # the fixed name openpyxl reads the stylesheet from
 
 
 def _zip_problem(name: str, data: bytes, limits: Limits) -> Problem | None:
@@ -342,6 +347,36 @@ def _zip_problem(name: str, data: bytes, limits: Limits) -> Problem | None:
         return Problem(name, None, None, f"Het Excel-bestand is uitgepakt te groot ({_mb(unpacked)} MB); de "
                        f"grens is {_n(limits.unpacked_mb)} MB (KPI_MAX_UNPACKED_MB). Sla alleen het werkblad "
                        "met de cijfers op, of sla het op als CSV.")
+    return None
+
+
+def _styles_problem(name: str, data: bytes) -> Problem | None:
+    """A problem when the stylesheet holds more formats than any real workbook.
+
+    openpyxl parses xl/styles.xml whole and builds an object per format, even in read-only
+    mode, so 1,25 million formats in a 0,35 MB file cost gigabytes. This pass streams the part
+    and stops counting at the limit, so it holds at most that many small elements.
+    """
+    from openpyxl.xml.functions import iterparse  # defusedxml's when installed, as openpyxl uses
+
+    count = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if _STYLES_PART not in archive.namelist():
+                return None
+            with archive.open(_STYLES_PART) as source:
+                for event, element in iterparse(source, events=("start", "end")):
+                    if event == "start" and _local(element.tag) in _STYLE_TAGS:
+                        count += 1
+                        if count > _MAX_STYLE_ELEMENTS:
+                            return Problem(name, None, None, "Het Excel-bestand heeft meer dan "
+                                           f"{_n(_MAX_STYLE_ELEMENTS)} opmaakstijlen; dat is meer dan Excel "
+                                           "zelf toestaat. Sla het werkblad op als CSV, of kopieer alleen "
+                                           "de cijfers naar een nieuw Excel-bestand.")
+                    elif event == "end":
+                        element.clear()
+    except Exception:  # a damaged part: openpyxl reports it as a damaged file below
+        return None
     return None
 
 
@@ -405,7 +440,7 @@ def _read_xlsx(name: str, data: bytes, limits: Limits) -> tuple[Sheet | None, li
     from openpyxl.cell.read_only import ReadOnlyCell
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    if (problem := _zip_problem(name, data, limits)) is not None:
+    if (problem := _zip_problem(name, data, limits) or _styles_problem(name, data)) is not None:
         return None, [problem]
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -264,22 +264,21 @@ def test_no_table_offers_its_own_csv_download_with_live_formulas(hostile_server,
 
 def test_an_anonymous_oversized_websocket_frame_is_refused(hostile_server):
     """server.maxMessageSize: a stranger's 20 MB frame closes that connection; the server stays up."""
-    import asyncio
     import urllib.request
 
-    import websockets  # comes with streamlit (its server is uvicorn)
+    # The synchronous client: the browser tests' event loop may be running in this thread.
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect  # websockets comes with streamlit (uvicorn)
 
-    async def send_big() -> int | None:
-        url = hostile_server.url.replace("http", "ws") + "/_stcore/stream"
-        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
-            try:
-                await ws.send(b"\x00" * (20 * 1024 * 1024))
-                await asyncio.wait_for(ws.recv(), timeout=30)
-            except websockets.ConnectionClosed as closed:
-                return closed.rcvd.code if closed.rcvd else -1
-        return None
-
+    url = hostile_server.url.replace("http", "ws") + "/_stcore/stream"
+    code = None
+    with connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
+        try:
+            ws.send(b"\x00" * (20 * 1024 * 1024))
+            ws.recv(timeout=30)
+        except ConnectionClosed as closed:
+            code = closed.rcvd.code if closed.rcvd else -1
     # 1009: "message too big"; the connection is closed, not held
-    assert asyncio.run(send_big()) == 1009
+    assert code == 1009
     with urllib.request.urlopen(hostile_server.url + "/_stcore/health", timeout=10) as res:
         assert res.read() == b"ok"

@@ -278,7 +278,9 @@ def test_an_anonymous_oversized_websocket_frame_is_refused(hostile_server):
             ws.recv(timeout=30)
         except ConnectionClosed as closed:
             code = closed.rcvd.code if closed.rcvd else -1
-    # 1009: "message too big"; the connection is closed, not held
-    assert code == 1009
+    # Refused: 1009 ("message too big"), or the connection dropped without a close frame (-1), as
+    # uvicorn does when other tests ran first. Without the limit the frame is read whole and the
+    # server answers 1002 (a protocol error about its content): that would fail here.
+    assert code in (1009, -1), code
     with urllib.request.urlopen(hostile_server.url + "/_stcore/health", timeout=10) as res:
         assert res.read() == b"ok"

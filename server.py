@@ -20,9 +20,9 @@ from ui.guard import Guard
 
 
 def _warm_up() -> None:
-    from ui import data  # the import itself is half the work: done here, not in a request
+    from ui import warmup  # the import itself is half the work: done here, not in a request
 
-    data.warm_up()
+    warmup.warm_up()
 
 
 @asynccontextmanager

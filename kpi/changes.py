@@ -23,40 +23,12 @@ import pandas as pd
 
 from kpi import formatting as fmt
 from kpi.metrics import KpiResult
-from kpi.periods import EARLIEST_DAY
 from kpi.service import Snapshot, evaluate_snapshot
 from kpi.settings import Settings
 from kpi.text import INSTALLED_KINDS, target_label
 
 KEY = ["area", "indicator", "peildatum", "precision"]
 _MEASUREMENT = KEY + ["value", "illustrative", "source", "recorded_at", "batch_id"]
-
-
-# The regiegroep meets about every four weeks: "since the last meeting" when no date is given.
-MEETING_INTERVAL = dt.timedelta(days=28)
-
-
-def since_date(text: str, today: dt.date) -> dt.date:
-    """The date of the last meeting from a URL value (?sinds=2026-10-26), else four weeks ago;
-    never after today."""
-    try:
-        since = dt.date.fromisoformat(str(text))
-    except ValueError:
-        since = today - MEETING_INTERVAL
-    return max(min(since, today), EARLIEST_DAY)
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    """The last moment of a date in Amsterdam, as stored (naive UTC): 'as known on 31-1-2026'."""
-    return fmt.utc(dt.datetime.combine(day, dt.time.max))
-
-
-def known_at(day: dt.date, at: dt.time | None = None) -> dt.datetime:
-    """'As known at' a date (end of the day) or a time of that date (end of that minute), both
-    Amsterdam time as users give it, returned as stored (naive UTC)."""
-    if at is None:
-        return end_of_day(day)
-    return fmt.utc(dt.datetime.combine(day, at.replace(second=59, microsecond=999999)))
 
 
 def installed_at(observations: pd.DataFrame) -> dt.datetime | None:

@@ -168,7 +168,7 @@ SCREEN = ChartStyle(font=15, title=18, ticks=15, legend=15, annotation=15, event
 # the KPI, so the chart has no title of its own.
 MEETING = ChartStyle(font=20, title=24, ticks=20, legend=20, annotation=20, event=20, event_chars=22,
                      show_title=False, margin_top=24, marker_scale=1.2)
-MEETING_HEIGHT = 420  # px: the right-hand column of one 1280x720 meeting screen (pages/vergadering.py)
+MEETING_HEIGHT = 420  # px: the right-hand column of one 1280x720 meeting screen (screens/vergadering.py)
 
 # plotly.js options for every chart on a page. No toolbar: on a phone it covered the chart title,
 # and the plotly.js in Streamlit registers only the English locale, so its tooltips ("Download plot

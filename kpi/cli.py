@@ -78,7 +78,7 @@ def cmd_demo(args, settings: Settings) -> int:
     if args.remove:
         print(repository.remove_illustrative(engine).sentence())
     else:
-        from kpi.werkplan_store import count_illustrative_actions
+        from kpi.werkplan.store import count_illustrative_actions
 
         print(f"{repository.count_illustrative(engine)} illustratieve waarden en "
               f"{count_illustrative_actions(engine)} illustratieve acties aanwezig.")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from babel.numbers import format_decimal
 
-from kpi.periods import YEAR
+from kpi.periods import EARLIEST_DAY, YEAR
 
 # Enough digits for any finite float (about 309 before the comma) rounded to a few decimals:
 # a stored value must never make a page or report fail to format it.
@@ -153,6 +153,33 @@ def utc(moment: dt.datetime) -> dt.datetime:
     In the autumn hour that occurs twice, the first (summer time) is meant; a spring time that
     does not exist moves on by the hour skipped."""
     return moment.replace(tzinfo=LOCAL_ZONE).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+# The regiegroep meets about every four weeks: "since the last meeting" when no date is given.
+MEETING_INTERVAL = dt.timedelta(days=28)
+
+
+def since_date(text: str, today: dt.date) -> dt.date:
+    """The date of the last meeting from a URL value (?sinds=2026-10-26), else four weeks ago;
+    never after today."""
+    try:
+        since = dt.date.fromisoformat(str(text))
+    except ValueError:
+        since = today - MEETING_INTERVAL
+    return max(min(since, today), EARLIEST_DAY)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The last moment of a date in Amsterdam, as stored (naive UTC): 'as known on 31-1-2026'."""
+    return utc(dt.datetime.combine(day, dt.time.max))
+
+
+def known_at(day: dt.date, at: dt.time | None = None) -> dt.datetime:
+    """'As known at' a date (end of the day) or a time of that date (end of that minute), both
+    Amsterdam time as users give it, returned as stored (naive UTC)."""
+    if at is None:
+        return end_of_day(day)
+    return utc(dt.datetime.combine(day, at.replace(second=59, microsecond=999999)))
 
 
 def timestamp(moment: dt.datetime | pd.Timestamp | None) -> str:

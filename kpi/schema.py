@@ -212,7 +212,7 @@ actions = sa.Table(
 )
 
 # The KPIs an action is meant to move, per action version (so an as-of view shows the
-# links as they were); see kpi/werkplan_store.py for why a link table.
+# links as they were); see kpi/werkplan/store.py for why a link table.
 action_kpis = sa.Table(
     "action_kpis",
     metadata,

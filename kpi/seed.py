@@ -11,9 +11,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kpi import repository, schema, werkplan_store
+from kpi import repository, schema
 from kpi.periods import parse_peildatum
 from kpi.settings import DATA_DIR
+from kpi.werkplan import store as wp_store
 
 INDICATORS_CSV = DATA_DIR / "indicatoren.csv"
 AREAS_CSV = DATA_DIR / "gebieden.csv"
@@ -110,7 +111,7 @@ def seed_werkplan(engine: Engine) -> None:
             [dict(name=r.naam, body=r.organisatie, kind=r.soort, sort_order=int(r.volgorde),
                   description=r.omschrijving, source=r.bron) for r in roles.itertuples()],
         )
-        ids = werkplan_store.role_ids(conn)
+        ids = wp_store.role_ids(conn)
         matrix = _read(ROLE_THEMES_CSV)
         conn.execute(
             sa.insert(schema.role_themes),
@@ -145,7 +146,7 @@ def _insert_actions(conn: Connection, df: pd.DataFrame, kind: str, name: str, il
     # action, drop that link (the KPIs it is meant to move can be added by an import).
     known = set(conn.execute(sa.select(schema.indicators.c.code)).scalars())
     actions["kpis"] = [tuple(k for k in kpis if k in known) for kpis in actions["kpis"]]
-    werkplan_store.save_actions(conn, actions, batch, repository.utcnow())
+    wp_store.save_actions(conn, actions, batch, repository.utcnow())
 
 
 def _insert_figures(conn: Connection, df: pd.DataFrame, kind: str, name: str, illustrative: bool) -> None:

@@ -28,6 +28,16 @@ def open_page(at: AppTest, url: str) -> AppTest:
     return at
 
 
+def refused_to_viewer(at: AppTest, url: str) -> None:
+    """Open an editor page as this (non-editor) session: it says in Dutch that it is for editors
+    and offers no form, button, upload or table."""
+    open_page(at, url).run()
+    assert not at.exception, url
+    assert [w.value.split(". ")[0] for w in at.main.warning] == ["Deze pagina is alleen voor redacteuren"], url
+    assert not (at.main.button or at.main.text_input or at.main.number_input or at.main.selectbox
+                or at.main.checkbox or at.main.dataframe or at.get("file_uploader")), url
+
+
 def run_app(monkeypatch, db_url: str, page: str | None = None, query: dict | None = None,
             editor: bool = False, password: str = "geheim-test") -> AppTest:
     """Run app.py (optionally open a page by its URL path) with KPI_DATABASE_URL set."""

@@ -97,7 +97,7 @@ def test_cold_deep_link_opens_the_kpi_page_with_chart_and_navigation(server_fact
     assert page.locator("h1").first.inner_text().strip() == name
     assert metric_values(page)[0] == value
     assert "kpi=leegstand" in page.url
-    # The legacy pages/ run of the first request found a file for /kpi (no "Page not found").
+    # A cold first request for /kpi finds its page (no "Page not found").
     assert page.get_by_text("Page not found").count() == 0
 
     nav = page.locator("[data-testid=stSidebarNav]")

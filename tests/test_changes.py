@@ -7,6 +7,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from kpi import changes, repository, schema, tables
+from kpi import formatting as fmt
 from kpi.metrics import evaluate
 from kpi.service import load_snapshot
 from kpi.settings import Settings
@@ -102,9 +103,9 @@ def test_status_changes_compare_two_evaluations():
 
 def test_end_of_day_includes_the_whole_date():
     """The end of the day in Amsterdam, as stored (naive UTC): one hour earlier in winter, two in summer."""
-    assert changes.end_of_day(MEETING) == dt.datetime(2026, 1, 31, 22, 59, 59, 999999)
-    assert changes.end_of_day(dt.date(2026, 7, 1)) == dt.datetime(2026, 7, 1, 21, 59, 59, 999999)
-    assert changes.known_at(MEETING, dt.time(14, 5)) == dt.datetime(2026, 1, 31, 13, 5, 59, 999999)
+    assert fmt.end_of_day(MEETING) == dt.datetime(2026, 1, 31, 22, 59, 59, 999999)
+    assert fmt.end_of_day(dt.date(2026, 7, 1)) == dt.datetime(2026, 7, 1, 21, 59, 59, 999999)
+    assert fmt.known_at(MEETING, dt.time(14, 5)) == dt.datetime(2026, 1, 31, 13, 5, 59, 999999)
 
 
 # ---- on both databases ----------------------------------------------------------------------
@@ -113,7 +114,7 @@ def test_compare_since_a_meeting_on_stored_versions(engine):
     backdate(engine)
     revise(engine, "banen", AREA, dt.date(2025, 1, 1), 4300.0, REVISED)
     add(engine, "bedrijven", AREA, dt.date(2026, 1, 1), 470.0, REVISED)
-    before = load_snapshot(engine, changes.end_of_day(MEETING))
+    before = load_snapshot(engine, fmt.end_of_day(MEETING))
     after = load_snapshot(engine)
     ch = changes.compare(before, after, Settings(), MEETING, TODAY)
 
@@ -140,7 +141,7 @@ def test_compare_since_a_meeting_on_stored_versions(engine):
 
 def test_nothing_changed_between_identical_moments(engine):
     backdate(engine)
-    snap = load_snapshot(engine, changes.end_of_day(MEETING))
+    snap = load_snapshot(engine, fmt.end_of_day(MEETING))
     ch = changes.compare(snap, load_snapshot(engine), Settings(), MEETING, MEETING)
     assert ch.is_empty
     assert changes.headline(ch) == "Sinds 31-1-2026: 0 KPI's met nieuwe metingen, 0 herziene waarden, 0 statuswijzigingen."
@@ -148,7 +149,7 @@ def test_nothing_changed_between_identical_moments(engine):
 
 def test_a_date_before_the_data_existed_shows_everything_as_new(engine):
     backdate(engine)
-    ch = changes.compare(load_snapshot(engine, changes.end_of_day(dt.date(2025, 1, 1))), load_snapshot(engine),
+    ch = changes.compare(load_snapshot(engine, fmt.end_of_day(dt.date(2025, 1, 1))), load_snapshot(engine),
                          Settings(), dt.date(2025, 1, 1), TODAY)
     assert ch.before == []
     assert len(ch.new) == len(repository.load_observations(engine))
@@ -161,7 +162,7 @@ def test_start_data_of_the_installation_is_not_new_since_an_earlier_date(engine)
     add(engine, "bedrijven", AREA, dt.date(2026, 1, 1), 470.0, REVISED)  # imported later
     now = load_snapshot(engine)
     since = dt.date(2025, 1, 1)
-    moment, installed = changes.comparison_moment(changes.known_at(since), now.observations)
+    moment, installed = changes.comparison_moment(fmt.known_at(since), now.observations)
     assert moment == installed == SEEDED
     ch = changes.compare(load_snapshot(engine, moment), now, Settings(), since, TODAY, installed=installed)
     assert list(zip(ch.new["indicator"], ch.new["value"])) == [("bedrijven", 470.0)]
@@ -171,11 +172,11 @@ def test_start_data_of_the_installation_is_not_new_since_an_earlier_date(engine)
         "De gekozen datum ligt vóór de installatie van het dashboard (1-6-2025 14:00). Vergeleken worden daarom "
         "de startgegevens van de installatie met de gegevens nu")
     # A date after the installation is compared as chosen.
-    assert changes.comparison_moment(changes.known_at(MEETING), now.observations) == (changes.known_at(MEETING), None)
+    assert changes.comparison_moment(fmt.known_at(MEETING), now.observations) == (fmt.known_at(MEETING), None)
 
 
 def test_since_date_reads_the_url_or_falls_back_to_four_weeks_ago_and_never_passes_today():
-    from kpi.changes import since_date
+    from kpi.formatting import since_date
 
     today = dt.date(2026, 11, 23)
     assert since_date("2026-10-26", today) == dt.date(2026, 10, 26)

@@ -9,8 +9,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kpi import charts, statuses, werkplan, werkplan_view
+from kpi import charts, statuses, werkplan
 from kpi import metrics as m
+from kpi.werkplan import tables as wp_tables
 from tests.contrast import GRAPHICS, TEXT, ratio
 from tests.factories import AREA, JOBS, JOBS_TARGET, NL, RANK, RANK_TARGET, VACANCY, VACANCY_TARGET, obs
 
@@ -40,12 +41,12 @@ def test_status_colours_stand_out_as_graphics_on_white(status):
 
 @pytest.mark.parametrize("action_status", werkplan.ACTION_STATUSES, ids=lambda s: s.code)
 def test_status_cells_keep_the_table_text_readable(action_status):
-    fill = werkplan_view.STATUS_FILL[action_status.label]
+    fill = wp_tables.STATUS_FILL[action_status.label]
     assert ratio(STREAMLIT_TEXT, fill) >= TEXT, (action_status.code, fill)
 
 
 def test_late_cells_keep_the_table_text_readable():
-    assert ratio(STREAMLIT_TEXT, werkplan_view.LATE_FILL) >= TEXT
+    assert ratio(STREAMLIT_TEXT, wp_tables.LATE_FILL) >= TEXT
 
 
 def test_sparkline_stands_out_on_the_card():

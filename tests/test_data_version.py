@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from kpi import events, importer, repository, schema, seed
 from kpi.db import migrate
+from kpi.importer.forms import revise_target
 from kpi.service import load_snapshot
-from kpi.targets import revise_target
 from tests.importdata import SETTINGS, csv
 
 ACTIONS = "code;titel;thema;status;bron\nH1-1;Ondernemersgroep vormen;A;lopend;Werkplan deel A"

@@ -67,12 +67,12 @@ import json
 from kpi import service
 from tests.apptest import APP
 from streamlit.testing.v1 import AppTest
-from ui import data
+from ui import warmup
 
 loads = []
 real = service.load_snapshot
 service.load_snapshot = lambda *a, **kw: loads.append(1) or real(*a, **kw)
-data.warm_up()  # creates, migrates and seeds the new database, then caches today's results
+warmup.warm_up()  # creates, migrates and seeds the new database, then caches today's results
 after_warm_up = len(loads)
 at = AppTest.from_file(APP, default_timeout=60).run()
 print(json.dumps({"after_warm_up": after_warm_up, "after_first_page": len(loads),
@@ -81,7 +81,7 @@ print(json.dumps({"after_warm_up": after_warm_up, "after_first_page": len(loads)
 
 
 def test_warm_up_at_start_fills_the_cache_the_first_page_uses(sqlite_url):
-    """server.py runs ui.data.warm_up() when the process starts; the first page then loads nothing.
+    """server.py runs ui.warmup.warm_up() when the process starts; the first page then loads nothing.
 
     In a fresh interpreter, as in a new server process: where Streamlit keeps st.cache_data
     depends on whether a Runtime already exists in the process, which earlier tests change."""
@@ -104,11 +104,11 @@ def test_warm_up_at_start_fills_the_cache_the_first_page_uses(sqlite_url):
 
 
 def test_warm_up_with_the_database_down_only_logs(monkeypatch, tmp_path, caplog):
-    from ui import data
+    from ui import warmup
 
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     monkeypatch.setenv("KPI_DATABASE_URL", f"sqlite:///{blocked}/sub/db.sqlite")
-    data.warm_up()  # must not raise: the first page shows the Dutch message instead
+    warmup.warm_up()  # must not raise: the first page shows the Dutch message instead
     assert "warm-up at start skipped" in caplog.text
 

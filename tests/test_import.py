@@ -351,7 +351,7 @@ def test_undo_does_not_bring_back_a_demo_value_when_a_later_real_figure_covers_i
 
 
 def test_undo_of_targets_refuses_after_a_form_revision_and_removes_a_target_it_created(engine):
-    from kpi.targets import revise_target
+    from kpi.importer.forms import revise_target
 
     header = "indicator,gebied,basiswaarde,basisjaar,doelwaarde,doeljaar,richting,vergelijking,bron,reden\n"
     revised = run(engine, [("doelen.csv", csv(header + f"banen,{A},3800,2017,5500,2030,hoger,absoluut,Akkoord,Herijking"))])

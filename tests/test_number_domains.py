@@ -9,8 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from kpi import formatting as fmt
-from kpi import importer, schema, werkplan, werkplan_store
+from kpi import importer, schema
 from kpi.settings import Settings
+from kpi.werkplan import store as wp_store
+from kpi.werkplan import tables as wp_tables
 from tests.apptest import run_app
 from tests.importdata import SETTINGS, db_state, xlsx
 from tests.test_werkplan_import import HEADERS, PROGRAMME
@@ -61,8 +63,8 @@ def test_a_huge_stored_budget_never_breaks_the_werkplan(monkeypatch, sqlite_url)
     with engine.begin() as conn:  # stored past the importer, as an older version could have
         conn.execute(sa.update(schema.actions).where(schema.actions.c.superseded_at.is_(None))
                      .values(budget=1e308, spent=-1e308))
-    actions = werkplan_store.load_actions(engine)
-    table = werkplan.actions_table(actions, pd.Timestamp("2026-11-23").date())
+    actions = wp_store.load_actions(engine)
+    table = wp_tables.actions_table(actions, pd.Timestamp("2026-11-23").date())
     assert table["Budget"].str.startswith("€ 100.000.000.000").any()
     at = run_app(monkeypatch, sqlite_url, page="werkplan")
     assert not at.exception and not [e for e in at.error if "mis" in e.value]

@@ -10,6 +10,7 @@ from kpi import formatting as fmt
 from kpi import repository, statuses
 from kpi.db import ensure_ready, make_engine
 from tests.apptest import demo_banner, figure, run_app, texts, values
+from ui.frame import PAGES
 
 
 def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sqlite_url):
@@ -184,3 +185,42 @@ def test_changes_page_after_a_fresh_install_lists_no_start_data_as_new(monkeypat
     assert "Sinds de installatie op " in body and ": 0 KPI's met nieuwe metingen" in body
     assert "Vergeleken worden daarom de startgegevens van de installatie met de gegevens nu" in body
     assert "nog geen KPI" not in body and "UTC" not in body
+
+
+# ---- editor pages and viewers (one test over the page table) ----------------------------------
+
+EDITOR_PAGES = [spec.url for spec in PAGES if spec.editors_only]
+
+
+@pytest.mark.parametrize("url", EDITOR_PAGES)
+def test_an_editor_page_opened_by_a_viewer_says_so_in_dutch_and_offers_nothing(monkeypatch, sqlite_url, url):
+    """A viewer's bookmark (or an editor's reload) of an editor page opens the page itself, which
+    says in Dutch that it is for editors: no form, no button, no upload, and no Streamlit dialog."""
+    at = run_app(monkeypatch, sqlite_url, page=url)
+    assert not at.exception and not at.error
+    assert [w.value for w in at.main.warning] == ["Deze pagina is alleen voor redacteuren. Log in via de zijbalk."]
+    assert not at.main.button and not at.main.text_input and not at.main.number_input and not at.main.selectbox
+    assert not at.main.checkbox and not at.main.date_input and not at.get("file_uploader") and not at.main.dataframe
+
+
+@pytest.mark.parametrize("url", EDITOR_PAGES)
+def test_the_same_editor_page_works_for_an_editor(monkeypatch, sqlite_url, url):
+    # The counterpart: the test above can tell a page that offers something from one that does not.
+    at = run_app(monkeypatch, sqlite_url, page=url, editor=True)
+    assert not at.exception and not at.error
+    assert not at.main.warning
+    assert at.main.button or at.main.text_input or at.main.selectbox or at.get("file_uploader") or at.main.dataframe
+
+
+def test_editor_pages_are_in_the_menu_for_editors_only():
+    from ui.frame import menu
+
+    def entries(editor):
+        return [(spec.url, hidden) for items in menu(editor).values() for spec, hidden in items]
+
+    for url in EDITOR_PAGES:
+        assert (url, True) in entries(False) and (url, False) in entries(True)
+        assert (url, False) not in entries(False)
+    # every URL exists for everyone
+    assert {u for u, _ in entries(False)} == {u for u, _ in entries(True)} == {s.url for s in PAGES}
+    assert all(hidden for section, items in menu(False).items() if not section for _, hidden in items)

@@ -7,13 +7,12 @@ import datetime as dt
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from kpi import events
 from kpi.charts import MEETING_HEIGHT
 from kpi.db import ensure_ready, make_engine
-from tests.apptest import figure, open_page, run_app, texts
-from tests.browser import ROOT, exceptions_on, screenshot, wait_idle
+from tests.apptest import figure, run_app, texts
+from tests.browser import exceptions_on, screenshot, wait_idle
 from tests.test_changes import MEETING, REVISED, backdate, revise
 
 pytest_plugins = ["tests.browser"]
@@ -154,22 +153,6 @@ def test_reports_page_as_of_a_date_from_the_url(monkeypatch, sqlite_url):
 
 
 # ---- Gebeurtenissen ------------------------------------------------------------------------
-
-def test_events_page_is_not_offered_to_a_viewer(monkeypatch, sqlite_url):
-    at = run_app(monkeypatch, sqlite_url)
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        open_page(at, "gebeurtenissen")
-
-
-def test_events_page_opened_directly_refuses_a_viewer(monkeypatch, sqlite_url):
-    # A cold deep link runs the page script on its own: still no form for a viewer.
-    monkeypatch.setenv("KPI_DATABASE_URL", sqlite_url)
-    at = AppTest.from_file(str(ROOT / "pages" / "gebeurtenissen.py"), default_timeout=60).run()
-    assert not at.exception
-    assert not at.text_input and not any(b.label == "Toevoegen" for b in at.button)
-    # The guard at the bottom of the page module built the whole frame around it.
-    assert "### Binnenstadmonitor" in [m.value for m in at.sidebar.markdown]
-
 
 def test_editor_adds_and_deletes_an_event(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url, page="gebeurtenissen", editor=True)

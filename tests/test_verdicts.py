@@ -329,8 +329,8 @@ def test_status_colours_icons_and_counts_come_from_the_one_table():
         assert charts.STATUS_COLOURS[s.word] == s.hex_colour
         assert status_word(s.word) == f"{s.symbol} {s.word}"
     assert statuses.counts(["achter", "gehaald", "achter"]) == [("gehaald", 1), ("achter", 2)]
-    for path in ["kpi/charts.py", "kpi/tables.py", "ui/components.py", "kpi/reports/pdf.py", "pages/overzicht.py",
-                 "pages/vergadering.py"]:
+    for path in ["kpi/charts.py", "kpi/tables.py", "ui/components.py", "kpi/reports/pdf.py", "screens/overzicht.py",
+                 "screens/vergadering.py"]:
         text = (ROOT / path).read_text(encoding="utf-8")
         assert '"op koers": ' not in text and "check_circle" not in text, path
 

@@ -11,9 +11,9 @@ import pytest
 
 from kpi import changes, cli, importer, repository, werkplan
 from kpi.charts import kpi_figure
+from kpi.importer.forms import revise_target
 from kpi.service import load_snapshot
 from kpi.settings import Settings
-from kpi.targets import revise_target
 from kpi.text import summary_sentence
 from tests.importdata import SETTINGS, csv
 from tests.test_verdicts import HEADER, NL, TODAY, A, load, records, results

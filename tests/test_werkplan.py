@@ -15,9 +15,11 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from kpi import repository, schema, werkplan, werkplan_store
+from kpi import repository, schema, werkplan
 from kpi.db import _config, ensure_ready, make_engine, migrate
 from kpi.seed import DEMO_ACTIONS_CSV, action_frame
+from kpi.werkplan import store as wp_store
+from kpi.werkplan import tables as wp_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)
@@ -43,7 +45,7 @@ def action(code, theme, status, due=None, role=None, kpis=(), year=None, **extra
 
 
 def frame(*rows: dict) -> pd.DataFrame:
-    df = pd.DataFrame(list(rows), columns=werkplan_store.ACTION_COLUMNS)
+    df = pd.DataFrame(list(rows), columns=wp_store.ACTION_COLUMNS)
     df["year"] = df["year"].astype("Int64")
     return df
 
@@ -105,7 +107,7 @@ def test_actions_per_kpi_and_the_warning_when_a_behind_kpi_has_no_running_action
     assert ov["behind"].tolist() == [True, True, True, False, False]
     # banen has no action at all but is on course: no warning; waardering's only lopend action is overdue
     assert ov["needs_action"].tolist() == [False, True, True, False, False]
-    table = werkplan.kpi_actions_table(ov, {"ranking": "Positie in ranking"})
+    table = wp_tables.kpi_actions_table(ov, {"ranking": "Positie in ranking"})
     assert table.loc[2].tolist() == [
         "Positie in ranking", "achter", 1, 0, 0,
         "Positie in ranking staat op ‘achter’ en er loopt geen echte actie voor deze KPI "
@@ -137,7 +139,7 @@ def test_coverage_counts_running_actions_per_kpi_and_theme():
     assert cov.loc["waardering"].tolist() == [0, 1, 0, 0, 0, 0]
     assert cov.loc["banen"].sum() == 0 and cov.loc["ranking"].sum() == 0
     assert "bedrijven" not in cov.index  # only the KPIs asked for
-    table = werkplan.coverage_table(cov, THEMES, {"leegstand": "Leegstand"})
+    table = wp_tables.coverage_table(cov, THEMES, {"leegstand": "Leegstand"})
     assert table.columns.tolist() == ["KPI", "A compact & compleet", "B prettig & comfortabel", "C bereikbaar",
                                       "D historisch, cultureel & actief",
                                       "E gastvrij, ondernemend & collectief samenwerkend", "F goed bekend",
@@ -154,7 +156,7 @@ def test_role_overview_has_the_matrix_themes_and_the_role_actions():
     assert ov["role"].tolist() == ["Regisseur", "Huismeester", "Programmateam"]  # bodies are not roles
     assert ov["themes"].tolist() == [tuple("ABCDEF"), ("B",), ()]
     assert ov[["actions", "running", "late"]].values.tolist() == [[0, 0, 0], [1, 1, 1], [2, 0, 0]]
-    table = werkplan.roles_table(ov, THEMES)
+    table = wp_tables.roles_table(ov, THEMES)
     assert table.loc[1].tolist() == ["Huismeester", "Vaart", "B prettig & comfortabel", 1, 1, 1]
     assert table.loc[2, "Thema's"] == "–"
     assert werkplan.actions_of_role(SAMPLE, "Programmateam", TODAY)["code"].tolist() == ["B2", "C1"]
@@ -182,7 +184,7 @@ def test_action_changes_between_two_moments():
     ]
     assert ch.loc[0, "note"] == "gestart"
     assert werkplan.finished(ch)["code"].tolist() == ["A2"]
-    table = werkplan.changes_table(ch, THEMES)
+    table = wp_tables.changes_table(ch, THEMES)
     assert table.values.tolist() == [
         ["A1 Actie A1", "A compact & compleet", "Gepland", "Loopt", "gestart", "1-3-2026 11:15"],  # stored UTC, shown in Amsterdam time
         ["A2 Actie A2", "A compact & compleet", "Loopt", "Afgerond", "", "2-3-2026 10:00"],
@@ -198,8 +200,8 @@ def test_actions_table_is_dutch_and_late_first():
                owner="Vaart in Assen", note="loopt", illustrative=True),
         action("F1", "F", "vertraagd", "2026-01-15"),
     )
-    table = werkplan.actions_table(df, TODAY, THEMES, {"leegstand": "Leegstand", "bedrijven": "Aantal bedrijven"})
-    assert table.columns.tolist() == werkplan.ACTION_TABLE_COLUMNS
+    table = wp_tables.actions_table(df, TODAY, THEMES, {"leegstand": "Leegstand", "bedrijven": "Aantal bedrijven"})
+    assert table.columns.tolist() == wp_tables.ACTION_TABLE_COLUMNS
     assert table.loc[0].tolist() == [
         "F1", "Actie F1", "F goed bekend", "Vertraagd", "ja", "15-1-2026", "–", "–", "–", "–", "–", "–", "–",
         "–", "", "testbron", "nee",
@@ -284,9 +286,9 @@ def test_fresh_database_has_themes_roles_matrix_and_the_chapter_1_actions(engine
 
 
 def test_illustrative_actions_are_flagged_and_spread(engine):
-    acts = werkplan_store.load_actions(engine)
+    acts = wp_store.load_actions(engine)
     demo = acts[acts["illustrative"]]
-    assert len(demo) == 13 == werkplan_store.count_illustrative_actions(engine)
+    assert len(demo) == 13 == wp_store.count_illustrative_actions(engine)
     assert (demo["source"] == "Illustratieve demoactie").all()
     assert (demo["batch_kind"] == "demo").all()
     assert set(demo["theme"]) == set("ABCDEF")
@@ -302,7 +304,7 @@ def test_illustrative_actions_are_flagged_and_spread(engine):
 def test_without_demo_only_the_werkplan_actions_are_seeded(db_url):
     eng = make_engine(db_url)
     ensure_ready(eng, seed_demo=False)
-    assert werkplan_store.load_actions(eng)["code"].tolist() == ["1.1", "1.2", "1.3"]
+    assert wp_store.load_actions(eng)["code"].tolist() == ["1.1", "1.2", "1.3"]
     eng.dispose()
 
 
@@ -313,13 +315,13 @@ def _batch(engine, user="Anna") -> int:
 
 def _edit(engine, code: str, now: dt.datetime, **changes) -> int:
     """Write a new version of one action (what a one-row import will do)."""
-    current = werkplan_store.load_actions(engine)
-    row = current[current["code"] == code][werkplan_store.WRITE_COLUMNS].copy()
+    current = wp_store.load_actions(engine)
+    row = current[current["code"] == code][wp_store.WRITE_COLUMNS].copy()
     for key, value in changes.items():
         row[key] = [value]
     batch = _batch(engine)
     with engine.begin() as conn:
-        werkplan_store.save_actions(conn, row, batch, now)
+        wp_store.save_actions(conn, row, batch, now)
     return batch
 
 
@@ -328,12 +330,12 @@ def test_a_status_change_is_a_new_version_and_as_of_shows_the_old_one(engine):
     b1 = _edit(engine, "1.1", t1, status="lopend", note="opdracht in voorbereiding")
     b2 = _edit(engine, "1.1", t2, status="afgerond", note="opdracht verleend", kpis=("banen",))
 
-    now = werkplan_store.load_actions(engine).set_index("code").loc["1.1"]
+    now = wp_store.load_actions(engine).set_index("code").loc["1.1"]
     assert (now["status"], now["note"], now["kpis"], now["batch_id"], now["recorded_by"]) == (
         "afgerond", "opdracht verleend", ("banen",), b2, "Anna")
-    in_jan = werkplan_store.load_actions(engine, as_of=dt.datetime(2030, 1, 31)).set_index("code").loc["1.1"]
+    in_jan = wp_store.load_actions(engine, as_of=dt.datetime(2030, 1, 31)).set_index("code").loc["1.1"]
     assert (in_jan["status"], in_jan["kpis"], in_jan["batch_id"]) == ("lopend", ("banen", "bedrijven"), b1)
-    before = werkplan_store.load_actions(engine, as_of=dt.datetime(2030, 1, 1)).set_index("code").loc["1.1"]
+    before = wp_store.load_actions(engine, as_of=dt.datetime(2030, 1, 1)).set_index("code").loc["1.1"]
     assert before["status"] == "gepland"
 
     a = schema.actions
@@ -347,13 +349,13 @@ def test_a_status_change_is_a_new_version_and_as_of_shows_the_old_one(engine):
     assert [v.batch_id for v in versions][1:] == [b1, b2] and versions[1].recorded_at == t1
 
     ch = werkplan.action_changes(
-        werkplan_store.load_actions(engine, as_of=dt.datetime(2030, 1, 1)),
-        werkplan_store.load_actions(engine, as_of=dt.datetime(2030, 3, 1)),
+        wp_store.load_actions(engine, as_of=dt.datetime(2030, 1, 1)),
+        wp_store.load_actions(engine, as_of=dt.datetime(2030, 3, 1)),
     )
     assert ch[["change", "code", "status_before", "status_after"]].values.tolist() == [
         ["status gewijzigd", "1.1", "gepland", "afgerond"]]
     assert ch.loc[0, "recorded_at"] == pd.Timestamp(t2)
-    assert len(werkplan_store.load_actions(engine)) == 16  # still one current row per code
+    assert len(wp_store.load_actions(engine)) == 16  # still one current row per code
 
 
 def test_the_database_keeps_one_current_version_a_known_status_and_real_kpis(engine):
@@ -368,7 +370,7 @@ def test_the_database_keeps_one_current_version_a_known_status_and_real_kpis(eng
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
         new_id = conn.execute(sa.insert(schema.actions).values(**theme_row | dict(code="9.9"))).inserted_primary_key[0]
         conn.execute(sa.insert(schema.action_kpis).values(action_id=new_id, indicator_code="bestaat_niet"))
-    assert len(werkplan_store.load_actions(engine)) == 16  # nothing of the above was kept
+    assert len(wp_store.load_actions(engine)) == 16  # nothing of the above was kept
 
 
 def test_demo_remove_removes_illustrative_actions_and_keeps_the_real_ones(engine):
@@ -379,7 +381,7 @@ def test_demo_remove_removes_illustrative_actions_and_keeps_the_real_ones(engine
     assert removed == repository.Removed(values=int(obs["illustrative"].sum()), actions=12)
     assert removed.sentence() == f"{removed.values} illustratieve waarden en 12 illustratieve acties verwijderd."
     assert repository.Removed(1, 1).sentence() == "1 illustratieve waarde en 1 illustratieve actie verwijderd."
-    left = werkplan_store.load_actions(engine)
+    left = wp_store.load_actions(engine)
     assert left["code"].tolist() == ["1.1", "1.2", "1.3", "A-01"]
     assert not left["illustrative"].any()
     assert left.set_index("code").loc["A-01", "kpis"] == ("bedrijven", "leegstand")
@@ -390,7 +392,7 @@ def test_demo_remove_removes_illustrative_actions_and_keeps_the_real_ones(engine
 
 def test_demo_action_file_is_a_valid_action_list():
     df = action_frame(pd.read_csv(DEMO_ACTIONS_CSV, dtype=str, keep_default_na=False), True)
-    assert df.columns.tolist() == werkplan_store.WRITE_COLUMNS
+    assert df.columns.tolist() == wp_store.WRITE_COLUMNS
     assert df["code"].is_unique
     assert set(df["fund"].dropna()) <= set(werkplan.FUNDS)
 
@@ -431,7 +433,7 @@ def test_migration_from_0003_keeps_the_data_and_adds_the_werkplan(db_url):
     assert wp.actions["kpis"].tolist() == [("banen",)] * 3
     assert not wp.actions["illustrative"].any()
     ensure_ready(eng)  # a second start seeds nothing twice
-    assert len(werkplan_store.load_actions(eng)) == 3
+    assert len(wp_store.load_actions(eng)) == 3
     eng.dispose()
 
 
@@ -506,40 +508,40 @@ def test_cli_demo_remove_says_what_it_removed(sqlite_url):
 def _undo(engine, batch_id: int, now: dt.datetime) -> list[tuple[int, str]]:
     b = schema.import_batches
     with engine.begin() as conn:
-        later = werkplan_store.later_batches(conn, batch_id)
+        later = wp_store.later_batches(conn, batch_id)
         if later:
             return later
-        werkplan_store.undo_actions(conn, batch_id, now)
+        wp_store.undo_actions(conn, batch_id, now)
         conn.execute(sa.update(b).where(b.c.id == batch_id).values(undone_at=now, undone_by="Anna"))
     return []
 
 
 def test_undo_restores_the_actions_exactly_and_keeps_the_history(engine):
-    compared = [c for c in werkplan_store.ACTION_COLUMNS if c not in ("id", "recorded_at", "superseded_at")]
-    before = werkplan_store.load_actions(engine)[compared]
+    compared = [c for c in wp_store.ACTION_COLUMNS if c not in ("id", "recorded_at", "superseded_at")]
+    before = wp_store.load_actions(engine)[compared]
     t1, t2, t3 = (dt.datetime(2030, m, 1) for m in (1, 2, 3))
-    current = werkplan_store.load_actions(engine)
-    edit = current[current["code"].isin(["1.1", "A-01"])][werkplan_store.WRITE_COLUMNS].copy()
+    current = wp_store.load_actions(engine)
+    edit = current[current["code"].isin(["1.1", "A-01"])][wp_store.WRITE_COLUMNS].copy()
     edit["status"] = ["lopend", "afgerond"]
     new = pd.DataFrame([dict(code="G-01", title="Nieuwe actie", theme="C", owner="", role="Verbinder", year=2030,
                              start=None, due=dt.date(2030, 6, 1), status="gepland", budget=None, spent=None,
                              fund=None, kpis=("waardering",), note="", source="actielijst", illustrative=False)])
     b1 = _batch(engine)
     with engine.begin() as conn:
-        werkplan_store.save_actions(conn, pd.concat([edit, new], ignore_index=True), b1, t1)
+        wp_store.save_actions(conn, pd.concat([edit, new], ignore_index=True), b1, t1)
     b2 = _edit(engine, "1.1", t2, status="vertraagd")
 
     assert _undo(engine, b1, t3) == [(b2, "acties.xlsx")]  # b2 replaced a version of b1: undo b2 first
     assert _undo(engine, b2, t3) == []
-    assert werkplan_store.load_actions(engine).set_index("code").loc["1.1", "status"] == "lopend"
+    assert wp_store.load_actions(engine).set_index("code").loc["1.1", "status"] == "lopend"
     assert _undo(engine, b1, t3) == []
 
-    after = werkplan_store.load_actions(engine)
+    after = wp_store.load_actions(engine)
     assert after[compared].equals(before)
     assert set(after.loc[after["code"].isin(["1.1", "A-01"]), "recorded_at"]) == {pd.Timestamp(t3)}
-    during = werkplan_store.load_actions(engine, as_of=dt.datetime(2030, 1, 15)).set_index("code")
+    during = wp_store.load_actions(engine, as_of=dt.datetime(2030, 1, 15)).set_index("code")
     assert during.loc[["1.1", "A-01", "G-01"], "status"].tolist() == ["lopend", "afgerond", "gepland"]
-    ch = werkplan.action_changes(werkplan_store.load_actions(engine, as_of=dt.datetime(2030, 1, 15)), after)
+    ch = werkplan.action_changes(wp_store.load_actions(engine, as_of=dt.datetime(2030, 1, 15)), after)
     assert ch[["change", "code", "status_before", "status_after"]].values.tolist() == [
         ["status gewijzigd", "1.1", "lopend", "gepland"],
         ["status gewijzigd", "A-01", "afgerond", "lopend"],

@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpi import importer, repository, werkplan_edit, werkplan_store
-from kpi.importer import ACTIONS, ImportRefused
+from kpi import importer, repository
+from kpi.importer import ACTIONS, ImportRefused, forms
 from kpi.importer.actions import preview_table
+from kpi.werkplan import store as wp_store
 from tests.importdata import SETTINGS, csv, db_state, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,11 +49,11 @@ def run(engine, files, user="tester", **kw):
 
 
 def by_code(engine, as_of=None) -> dict[str, dict]:
-    return {r["code"]: r for r in werkplan_store.load_actions(engine, as_of).to_dict("records")}
+    return {r["code"]: r for r in wp_store.load_actions(engine, as_of).to_dict("records")}
 
 
 def test_excel_action_list_imports_with_preview_and_exact_values(engine):
-    before = werkplan_store.load_actions(engine)
+    before = wp_store.load_actions(engine)
     preview = importer.prepare(engine, [("acties.xlsx", good_xlsx())], SETTINGS)
     assert preview.ok and preview.kind == ACTIONS
     assert preview.summary() == "1 nieuw, 1 gewijzigd, 1 ongewijzigd"
@@ -63,7 +64,7 @@ def test_excel_action_list_imports_with_preview_and_exact_values(engine):
     assert preview.unchanged["code"].tolist() == ["1.2"]
     assert list(preview_table(preview.changed).columns) == [
         "Code", "Actie", "Thema", "Status", "Bestand", "Rij", "Status was", "Was illustratief", "Gewijzigd"]
-    pd.testing.assert_frame_equal(werkplan_store.load_actions(engine), before)  # a preview writes nothing
+    pd.testing.assert_frame_equal(wp_store.load_actions(engine), before)  # a preview writes nothing
 
     batch = importer.apply(engine, preview, "programmabureau")
     after = by_code(engine)
@@ -156,12 +157,12 @@ def test_an_action_list_is_not_imported_together_with_figures(engine):
 
 
 def test_undo_restores_exactly_and_keeps_the_as_of_history(engine):
-    before = werkplan_store.load_actions(engine)
+    before = wp_store.load_actions(engine)
     _, batch = run(engine, [("acties.xlsx", good_xlsx())])
     moment = repository.utcnow()
     importer.undo(engine, batch, "tester")
-    after = werkplan_store.load_actions(engine)
-    fields = [c for c in werkplan_store.ACTION_COLUMNS if c not in ("id", "recorded_at")]
+    after = wp_store.load_actions(engine)
+    fields = [c for c in wp_store.ACTION_COLUMNS if c not in ("id", "recorded_at")]
     pd.testing.assert_frame_equal(after[fields], before[fields])
     assert "A-10" not in set(after["code"])
     # As known just before the undo, the import's versions were current.
@@ -212,7 +213,7 @@ def test_a_real_row_replacing_an_illustrative_action_inherits_none_of_its_demo_f
 
 def test_the_page_edit_is_a_one_row_import_that_undo_takes_back(engine):
     action = by_code(engine)["1.3"]
-    batch = werkplan_edit.update_action(engine, action, status="lopend", note="Gestart in overleg met de ThemaTafel.",
+    batch = forms.update_action(engine, action, status="lopend", note="Gestart in overleg met de ThemaTafel.",
                                         user="redacteur")
     now = by_code(engine)["1.3"]
     assert (now["status"], now["note"], now["batch_id"], now["kpis"], now["source"]) == (
@@ -220,12 +221,12 @@ def test_the_page_edit_is_a_one_row_import_that_undo_takes_back(engine):
     row = repository.load_batches(engine).set_index("id").loc[batch]
     assert (row["kind"], row["filename"], row["rows_changed"]) == ("acties", "formulier Werkplan", 1)
     # The same again changes nothing and records no batch.
-    assert werkplan_edit.update_action(engine, now, status="lopend", note=now["note"], user="redacteur") is None
+    assert forms.update_action(engine, now, status="lopend", note=now["note"], user="redacteur") is None
     # A form opened on the old version is refused: someone changed it meanwhile.
     with pytest.raises(ImportRefused, match="intussen gewijzigd"):
-        werkplan_edit.update_action(engine, action, status="afgerond", note="", user="ander")
+        forms.update_action(engine, action, status="afgerond", note="", user="ander")
     with pytest.raises(ImportRefused, match="Onbekende status 'klaar'"):
-        werkplan_edit.update_action(engine, now, status="klaar", note="", user="redacteur")
+        forms.update_action(engine, now, status="klaar", note="", user="redacteur")
     importer.undo(engine, batch, "redacteur")
     assert (by_code(engine)["1.3"]["status"], by_code(engine)["1.3"]["note"]) == ("gepland", NOTE_A)
 
@@ -233,7 +234,7 @@ def test_the_page_edit_is_a_one_row_import_that_undo_takes_back(engine):
 def test_the_page_does_not_edit_an_illustrative_action(engine):
     state = db_state(engine)
     with pytest.raises(ImportRefused, match="illustratieve voorbeeldactie"):
-        werkplan_edit.update_action(engine, by_code(engine)["A-01"], status="afgerond", note="", user="r")
+        forms.update_action(engine, by_code(engine)["A-01"], status="afgerond", note="", user="r")
     assert db_state(engine) == state
 
 

@@ -16,13 +16,16 @@ import pytest
 import sqlalchemy as sa
 from pptx import Presentation
 
-from kpi import schema, werkplan_edit, werkplan_store, werkplan_view
+from kpi import schema
 from kpi.db import ensure_ready, make_engine
+from kpi.importer import forms
 from kpi.reports import load_report
 from kpi.reports.deck import pptx_bytes
 from kpi.reports.pdf import pdf_bytes
 from kpi.seed import DEMO_ACTIONS_CSV
 from kpi.settings import Settings
+from kpi.werkplan import store as wp_store
+from kpi.werkplan import tables as wp_tables
 from tests.apptest import run_app, texts
 
 DEMO = list(csv_module.DictReader(DEMO_ACTIONS_CSV.open(encoding="utf-8")))
@@ -53,8 +56,8 @@ def _backdate_actions(engine) -> None:
 
 
 def _finish_1_1(engine) -> int:
-    action = werkplan_store.load_actions(engine).set_index("code").loc["1.1"].to_dict() | {"code": "1.1"}
-    return werkplan_edit.update_action(engine, action, status="afgerond", note="Groep gevormd.", user="redacteur")
+    action = wp_store.load_actions(engine).set_index("code").loc["1.1"].to_dict() | {"code": "1.1"}
+    return forms.update_action(engine, action, status="afgerond", note="Groep gevormd.", user="redacteur")
 
 
 def _frames_with(at, column: str) -> list:
@@ -165,7 +168,7 @@ def test_an_editor_changes_status_and_note_on_the_page_as_an_undoable_import(mon
     at.text_input(key="wp_edit_user").set_value("Programmabureau")
     next(b for b in at.button if b.label == "Opslaan").click().run()
     assert not at.exception and not at.error
-    a12 = werkplan_store.load_actions(engine).set_index("code").loc["1.2"]
+    a12 = wp_store.load_actions(engine).set_index("code").loc["1.2"]
     assert (a12["status"], a12["note"], a12["recorded_by"]) == ("lopend", "Offerte gevraagd bij twee bureaus.",
                                                                 "Programmabureau")
     assert [s.value for s in at.success] == [f"Opgeslagen als importbatch {a12['batch_id']}; terug te draaien in "
@@ -265,7 +268,7 @@ def test_pdf_and_pptx_have_a_werkplan_page_per_theme(sqlite_url):
     a02 = next(i for i, r in enumerate(rows) if r[0] == "A-02")
     assert rows[a02][2] == "⚠ Vertraagd"
     fill = table.cell(a02, 2).fill.fore_color.rgb
-    assert f"#{fill}".lower() == werkplan_view.STATUS_FILL["Vertraagd"]
+    assert f"#{fill}".lower() == wp_tables.STATUS_FILL["Vertraagd"]
 
 
 # ---- the import page takes an action list ---------------------------------------------------------
@@ -284,5 +287,5 @@ def test_import_page_previews_an_action_list_and_saves_it(monkeypatch, sqlite_ur
         ["1.3", "Gepland", "Loopt", "deadline, status, toelichting, bron"]]
     next(b for b in at.button if b.label == "Opslaan").click().run()
     assert not at.exception and not at.error
-    a13 = werkplan_store.load_actions(engine).set_index("code").loc["1.3"]
+    a13 = wp_store.load_actions(engine).set_index("code").loc["1.3"]
     assert (a13["status"], a13["note"], a13["source"]) == ("lopend", "Gestart", "Actielijst 2026")

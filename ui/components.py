@@ -132,3 +132,21 @@ def kpi_card(r: KpiResult, detail_page) -> None:
         st.caption(md(currency_text(r)))
         st.page_link(detail_page, label=f"Details {ind.name.lower()}", icon=":material/show_chart:",
                      query_params={"kpi": ind.code})
+
+
+# ---- the message after a write -----------------------------------------------------------------
+
+_FLASH_KEY = "flash"
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Say `message` at the top of the page's next run (a write ends with st.rerun, so that the
+    page shows the stored state); `kind`: success, info, warning or error."""
+    st.session_state[_FLASH_KEY] = (kind, message)
+
+
+def show_flash() -> None:
+    """Show (once) the message a write left for this run."""
+    if pending := st.session_state.pop(_FLASH_KEY, None):
+        kind, message = pending
+        getattr(st, kind)(message)

@@ -18,14 +18,15 @@ import pandas as pd
 import streamlit as st
 
 from kpi import events as event_store
-from kpi import repository, service
+from kpi import importer, repository, service
 from kpi.charts import MEETING, MEETING_HEIGHT, kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
 from kpi.export import csv_bytes
-from kpi.importer import reading
+from kpi.importer import forms, reading
+from kpi.importer.actions import preview_table as action_preview_table
 from kpi.login import weak_password_reason
 from kpi.settings import Settings
-from kpi.tables import TABLE_ROWS, export_frame, measurement_count, provenance_table
+from kpi.tables import TABLE_ROWS, export_frame, measurement_count, preview_table, provenance_table
 
 log = logging.getLogger("binnenstadmonitor")
 
@@ -191,44 +192,6 @@ def read_upload(name: str, data: bytes, limits: reading.Limits):
     return _read_upload(name, hashlib.sha256(data).hexdigest(), limits, data)
 
 
-def warm_up() -> None:
-    """At server start (server.py): import what the pages need and cache today's results, so the
-    first request finds them ready. Never raises: a database that is down now is the first
-    page's business (it shows the Dutch message and retries)."""
-    try:
-        import importlib
-
-        from ui import frame  # the frame and its imports, as the first run needs them
-
-        for spec in frame.PAGES:  # the navigation imports every page module in the first run
-            importlib.import_module(f"pages.{spec.module}")
-        today = results()
-        illustrative_count()
-    except Exception as exc:
-        log.warning("warm-up at start skipped: %s", type(exc).__name__)
-        return
-    try:
-        # One-time costs the profile of a first run showed (bench/NOTES.md): pandas' date
-        # fields and babel's Dutch number symbols, PIL for st.image, Streamlit's emoji table
-        # for the page icon, and the file-to-module index that inspect builds on its first
-        # use (Streamlit calls inspect.stack() once, on the first element of the process).
-        import inspect
-
-        import PIL.Image  # noqa: F401
-        from streamlit import string_util
-
-        from kpi import formatting as fmt
-        from kpi.text import summary_sentence
-
-        for r in today:
-            summary_sentence(r)
-        fmt.number(1000)
-        string_util.is_emoji("🏙️")
-        inspect.stack()
-    except Exception as exc:  # an internal that moved in a newer Streamlit: only slower
-        log.warning("warm-up extras skipped: %s", type(exc).__name__)
-
-
 def events_for(code: str, as_of: dt.datetime | None = None):
     """The events on one KPI's chart: its own and those without a KPI (cached)."""
     return event_store.for_indicator(events(as_of), code)
@@ -262,6 +225,68 @@ def delete_event(event_id: int, user: str) -> bool:
     done = event_store.delete_event(engine(), event_id, user=user)
     clear_after_change()
     return done
+
+
+ImportRefused = importer.ImportRefused
+
+
+def prepare_import(files: list[tuple[str, bytes]], *, default_source: str | None, create_areas: bool):
+    """Read and check uploaded files (name, bytes) and show what an import would change: an
+    importer Preview; nothing is stored."""
+    return importer.prepare(engine(), files, settings(), default_source=default_source,
+                            create_areas=create_areas, reader=read_upload)
+
+
+def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
+    """One of a preview's frames (added, changed, unchanged) as a Dutch table: an action list's
+    fields, or figures and targets in each indicator's decimals (as the CLI preview shows them)."""
+    if preview.kind == importer.ACTIONS:
+        return action_preview_table(frame)
+    return preview_table(frame, indicators=snapshot().indicators)
+
+
+def apply_import(preview, user: str, confirmed: bool = False) -> int | None:
+    """Store a checked preview as one import batch; the batch id, or None when nothing changed.
+    ImportRefused with a Dutch message when refused (nothing is stored then)."""
+    batch = importer.apply(engine(), preview, user=user, confirmed=confirmed)
+    clear_after_change()
+    return batch
+
+
+def undoable_batches() -> pd.DataFrame:
+    """The import batches that can still be undone, newest first."""
+    all_batches = batches()
+    return all_batches[importer.undoable(all_batches)]
+
+
+def undo_import(batch_id: int, user: str) -> None:
+    """Undo an import batch (ImportRefused with a Dutch message when a later import depends on it)."""
+    importer.undo(engine(), batch_id, user=user)
+    clear_after_change()
+
+
+def target_form_versions(history: pd.DataFrame, indicator: str, area: str, today: dt.date):
+    """(the newest stored version, the version in force today) of a target in `history`
+    (target_history()), for its form."""
+    return forms.form_versions(history, indicator, area, today)
+
+
+def revise_target(**fields) -> int | None:
+    """Store a revised target from the form as a one-row import (kpi.importer.forms); the
+    version id or None when unchanged. ImportRefused with a Dutch message when refused. The
+    cache is cleared in any case: a refusal may mean another editor stored a version meanwhile."""
+    try:
+        return forms.revise_target(engine(), **fields)
+    finally:
+        clear_after_change()
+
+
+def update_action(action, status: str, note: str, user: str) -> int | None:
+    """Change an action's status and note as a one-row import (kpi.importer.forms); the batch
+    id or None when nothing changed; ImportRefused with a Dutch message when refused."""
+    batch = forms.update_action(engine(), action, status=status, note=note, user=user)
+    clear_after_change()
+    return batch
 
 
 def clear_after_change() -> None:
@@ -298,19 +323,9 @@ def kpi_statuses() -> dict[str, str]:
     return {r.indicator.code: r.status for r in results()}
 
 
-def update_action(action, status: str, note: str, user: str) -> int | None:
-    """Change an action's status and note as a one-row import (kpi.werkplan_edit); the batch
-    id or None when nothing changed; ImportRefused with a Dutch message when refused."""
-    from kpi.werkplan_edit import update_action as _update
-
-    batch = _update(engine(), action, status=status, note=note, user=user)
-    clear_after_change()
-    return batch
-
-
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
 def _werkplan_brief(url: str, version: str, as_of: dt.datetime | None, today: dt.date):
-    from kpi.reports.werkplan_pages import load_brief
+    from kpi.werkplan.brief import load_brief
 
     names = {r.indicator.code: r.indicator.name for r in _results(url, version, today, as_of)}
     return load_brief(engine(), as_of, today, names)

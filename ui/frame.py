@@ -1,13 +1,13 @@
 """The app frame: page config, sidebar, navigation (from one table) and the error boundary.
 
-`app.py` calls `run()`. Every page is a module in `pages/` whose body is `render()`,
-registered below with `st.Page(render, url_path=...)`. Because a folder named `pages/`
-beside app.py puts Streamlit in its legacy multipage mode until `st.navigation` runs, the
-very first request after a start can execute a page file on its own (as `__main__`);
-the last line of each page module hands that request to `run()`, which builds the whole
-frame and renders the page the URL asks for. That first request finds the file by its
-legacy page name (the file name without a leading number), so each file is named after its
-URL path; Streamlit shows "Page not found" otherwise.
+`app.py` calls `run()`. Every page is a module in `screens/` whose body is `render()`,
+registered below with `st.Page(render, url_path=...)`. The folder is not called `pages/`: that
+name beside the entry script puts Streamlit in its legacy multipage mode, in which a first
+request could run a page file on its own and show an English "Page not found".
+
+Every URL exists for everyone: an editor page is in the navigation for viewers too, hidden from
+their menu, so that a viewer's bookmark or an editor's reload opens the page, which says in
+Dutch that it is for editors (`auth.require_editor`), instead of Streamlit's dialog.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ log = logging.getLogger("binnenstadmonitor")
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its module in pages/, navigation section, title, icon and URL."""
+    """One page: its module in screens/, navigation section, title, icon and URL."""
 
     module: str
     section: str
@@ -41,9 +41,7 @@ class PageSpec:
 MEETING_URL = "vergadering"
 PAGES = (
     PageSpec("overzicht", "Dashboard", "Overzicht", ":material/dashboard:", "overzicht", default=True),
-    # Not kpi.py, which would shadow the kpi package; Streamlit drops the number from a pages/
-    # file's name, so a cold first request for /kpi still finds this file (see the docstring).
-    PageSpec("0_kpi", "Dashboard", "KPI in detail", ":material/show_chart:", "kpi"),
+    PageSpec("kpi_detail", "Dashboard", "KPI in detail", ":material/show_chart:", "kpi"),
     PageSpec("bronnen", "Dashboard", "Bronnen en definities", ":material/menu_book:", "bronnen"),
     PageSpec("werkplan", "Dashboard", "Werkplan", ":material/checklist:", "werkplan"),
     PageSpec("vergadering", "Vergadering en rapportage", "Vergadermodus", ":material/co_present:", MEETING_URL),
@@ -66,12 +64,12 @@ PAGES = (
 DEFAULT_RESERVED_URL = "start"
 
 
-def _st_page(spec: PageSpec, alias: bool = False) -> st.Page:
-    render = importlib.import_module(f"pages.{spec.module}").render
-    if spec.default and not alias:
+def _st_page(spec: PageSpec, hidden: bool = False) -> st.Page:
+    render = importlib.import_module(f"screens.{spec.module}").render
+    if spec.default and not hidden:
         return st.Page(render, title=spec.title, icon=spec.icon, url_path=DEFAULT_RESERVED_URL, default=True)
     return st.Page(render, title=spec.title, icon=spec.icon, url_path=spec.url,
-                   visibility="hidden" if alias else "visible")
+                   visibility="hidden" if hidden else "visible")
 
 
 def page(url: str) -> st.Page:
@@ -79,16 +77,25 @@ def page(url: str) -> st.Page:
     return _st_page(next(spec for spec in PAGES if spec.url == url))
 
 
-def pages() -> dict[str, list[st.Page]]:
-    """Navigation: everyone sees the dashboard; editors also see Beheer."""
-    nav: dict[str, list[st.Page]] = {}
-    editor = auth.is_editor()
+def menu(editor: bool) -> dict[str, list[tuple[PageSpec, bool]]]:
+    """The navigation as (page, hidden) per menu section: every page for everyone, the Beheer
+    pages in the menu for editors only; the overview once more, hidden, at its own URL."""
+    nav: dict[str, list[tuple[PageSpec, bool]]] = {}
     for spec in PAGES:
-        if editor or not spec.editors_only:
-            nav.setdefault(spec.section, []).append(_st_page(spec))
-            if spec.default:
-                nav[spec.section].append(_st_page(spec, alias=True))
+        if spec.editors_only and not editor:
+            # Without a section of its own: a menu heading over nothing but hidden pages would show.
+            nav.setdefault("", []).append((spec, True))
+        else:
+            nav.setdefault(spec.section, []).append((spec, False))
+        if spec.default:
+            nav[spec.section].append((spec, True))
     return nav
+
+
+def pages() -> dict[str, list[st.Page]]:
+    """The navigation for this session (see `menu`)."""
+    return {section: [_st_page(spec, hidden) for spec, hidden in entries]
+            for section, entries in menu(auth.is_editor()).items()}
 
 
 _UNREACHABLE = ("**De gegevens zijn nu niet beschikbaar.** De database is niet bereikbaar of weigert "

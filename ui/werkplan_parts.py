@@ -1,5 +1,5 @@
 """Rendering pieces of the werkplan shared by the Werkplan page, the KPI page, meeting mode
-and Wat is er veranderd (the data comes from ui/data.py, the tables from kpi.werkplan_view)."""
+and Wat is er veranderd (the data comes from ui/data.py, the tables from kpi.werkplan.tables)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from kpi import formatting as fmt
-from kpi import werkplan, werkplan_view
-from kpi.changes import since_date
+from kpi import werkplan
+from kpi.werkplan import tables as wp_tables
+from kpi.werkplan.brief import brief
 from ui import data, frame
 from ui.components import md
 
@@ -21,10 +22,10 @@ def styled(table: pd.DataFrame):
     """A Dutch actions table with the status cell coloured and late rows marked (words stay)."""
     style = table.style
     if "Status" in table:
-        style = style.map(lambda v: f"background-color: {werkplan_view.status_fill(v)}" if werkplan_view.status_fill(v)
+        style = style.map(lambda v: f"background-color: {wp_tables.status_fill(v)}" if wp_tables.status_fill(v)
                           else "", subset=["Status"])
     if "Te laat" in table:
-        style = style.map(lambda v: f"background-color: {werkplan_view.LATE_FILL}; font-weight: bold" if v == "ja"
+        style = style.map(lambda v: f"background-color: {wp_tables.LATE_FILL}; font-weight: bold" if v == "ja"
                           else "", subset=["Te laat"])
     return style
 
@@ -38,7 +39,7 @@ def status_badges(actions: pd.DataFrame) -> None:
     """The number of actions per status: word, icon and colour."""
     # One line of Markdown badges (st.badge puts each on its own line); the words are ours.
     st.markdown(" ".join(f":{s.colour}-badge[{s.icon} {n} {s.label.lower()}]"
-                         for s, n in werkplan_view.status_counts(actions)))
+                         for s, n in wp_tables.status_counts(actions)))
 
 
 def illustrative_note(actions: pd.DataFrame) -> None:
@@ -50,7 +51,7 @@ def illustrative_note(actions: pd.DataFrame) -> None:
 def kpi_section(code: str, name: str, status: str) -> None:
     """'Wat doen we eraan' on a KPI's page: the linked actions and a warning when none runs."""
     wp = data.werkplan()
-    table, warning = werkplan_view.kpi_section(wp.actions, code, name, status, wp.themes, dt.date.today(),
+    table, warning = wp_tables.kpi_section(wp.actions, code, name, status, wp.themes, dt.date.today(),
                                                data.kpi_names())
     st.subheader("Wat doen we eraan")
     if warning:
@@ -66,19 +67,17 @@ def kpi_section(code: str, name: str, status: str) -> None:
 
 
 def meeting_since() -> dt.date:
-    """The last meeting's date from the URL (kpi.changes.since_date), kept in the URL so the
+    """The last meeting's date from the URL (kpi.formatting.since_date), kept in the URL so the
     screen can be shared."""
-    since = since_date(st.query_params.get("sinds", ""), dt.date.today())
+    since = fmt.since_date(st.query_params.get("sinds", ""), dt.date.today())
     st.query_params["sinds"] = since.isoformat()
     return since
 
 
 def meeting_step(since: dt.date) -> None:
     """The meeting's werkplan screen: late actions, and actions finished since `since`."""
-    from kpi.changes import end_of_day
-
-    wp, before = data.werkplan(), data.werkplan(end_of_day(since))
-    b = werkplan_view.brief(before.actions, wp.actions, wp.themes, since, dt.date.today(), data.kpi_names())
+    wp, before = data.werkplan(), data.werkplan(fmt.end_of_day(since))
+    b = brief(before.actions, wp.actions, wp.themes, since, dt.date.today(), data.kpi_names())
     # On one 1280x720 screen: the late actions full width (a few rows, then the table scrolls),
     # the finished ones as one line.
     flag = " :violet[**· het werkplan bevat illustratieve voorbeeldacties (demo)**]" if b.illustrative else ""
@@ -96,10 +95,8 @@ def meeting_step(since: dt.date) -> None:
 
 def changes_section(since: dt.date) -> None:
     """'Wat is er veranderd': actions whose status changed since `since` (end of that day in Amsterdam)."""
-    from kpi.changes import end_of_day
-
-    wp, before = data.werkplan(), data.werkplan(end_of_day(since))
-    table = werkplan.changes_table(werkplan.action_changes(before.actions, wp.actions), wp.themes)
+    wp, before = data.werkplan(), data.werkplan(fmt.end_of_day(since))
+    table = wp_tables.changes_table(werkplan.action_changes(before.actions, wp.actions), wp.themes)
     st.subheader("Acties van het werkplan")
     if table.empty:
         st.caption("Geen gewijzigde acties.")

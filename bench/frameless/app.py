@@ -17,14 +17,14 @@ from ui import data  # noqa: E402
 
 
 def _page(module: str, title: str, url: str, default: bool = False) -> st.Page:
-    render = importlib.import_module(f"pages.{module}").render
+    render = importlib.import_module(f"screens.{module}").render
     return st.Page(render, title=title, url_path=url, default=default)
 
 
 st.set_page_config(page_title="Binnenstadmonitor", layout="wide")
 # The overview links to the KPI page and to meeting mode: those must be registered.
 nav = st.navigation([_page("overzicht", "Overzicht", "overzicht", default=True),
-                     _page("0_kpi", "KPI in detail", "kpi"), _page("vergadering", "Vergadermodus", "vergadering")],
+                     _page("kpi_detail", "KPI in detail", "kpi"), _page("vergadering", "Vergadermodus", "vergadering")],
                     position="sidebar")
 data.start_run()
 nav.run()

@@ -5,7 +5,7 @@ version, or when the current version is illustrative (a real action list replace
 one, as real figures replace illustrative ones). A column the file does not have (say
 `budget`) keeps the stored value of a known real action; a column that is there but empty
 clears it. A real row that replaces an illustrative action inherits nothing from it: a
-demo budget, link or note must never reappear under a real action. Writing and undo are `kpi.werkplan_store`'s versioning: a new version per
+demo budget, link or note must never reappear under a real action. Writing and undo are `kpi.werkplan.store`'s versioning: a new version per
 changed action, the old one superseded by the batch; undo withdraws the batch's versions
 and brings back the ones it replaced.
 """
@@ -22,12 +22,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from kpi import formatting as fmt
-from kpi import repository, schema, werkplan, werkplan_store
+from kpi import repository, schema, werkplan
 from kpi.importer.layouts import ACTION_FIELDS
 from kpi.importer.model import ACTIONS, ImportRefused
 from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OTHER_DECIMAL, none_if_missing, parse_dates, parse_years
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
 from kpi.periods import DAY
+from kpi.werkplan import store as wp_store
 
 # Columns of the preview frames of an action list (Preview.added / changed / unchanged).
 ACTION_PREVIEW_COLUMNS = ["code", "title", "theme", "status", "file", "row"]
@@ -36,7 +37,7 @@ ACTION_PREVIEW_HEADERS = {
     "code": "Code", "title": "Actie", "theme": "Thema", "status": "Status", "old_status": "Status was",
     "old_illustrative": "Was illustratief", "fields": "Gewijzigd", "file": "Bestand", "row": "Rij",
 }
-# File field -> stored field (kpi.werkplan_store.WRITE_COLUMNS).
+# File field -> stored field (kpi.werkplan.store.WRITE_COLUMNS).
 FIELD_OF = {
     "code": "code", "titel": "title", "thema": "theme", "eigenaar": "owner", "rol": "role", "jaar": "year",
     "start": "start", "deadline": "due", "status": "status", "budget": "budget", "besteed": "spent",
@@ -120,7 +121,7 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
                      *, file_order: dict[str, int], max_euro: float = MAX_EURO):
     """Check an action list: a code (once), title, known theme and status, a known role and
     fund, plain years, real dates with start not after the deadline, amounts in euros,
-    known KPI codes and a source. The clean frame has kpi.werkplan_store.WRITE_COLUMNS."""
+    known KPI codes and a source. The clean frame has kpi.werkplan.store.WRITE_COLUMNS."""
     f = frame.copy()
     f["thema_letter"] = f["thema"].map(lambda t: werkplan.resolve_theme(themes, t) if t else None)
     f["status_code"] = f["status"].map(lambda s: werkplan.resolve_status(s) if s else None)
@@ -220,7 +221,7 @@ def _comparable(field: str, value):
     return value
 
 
-COMPARED = [c for c in werkplan_store.WRITE_COLUMNS if c not in ("code", "illustrative")]
+COMPARED = [c for c in wp_store.WRITE_COLUMNS if c not in ("code", "illustrative")]
 
 
 @dataclass
@@ -245,7 +246,7 @@ def plan_actions(conn: Connection, rows: pd.DataFrame) -> ActionPlan:
     fields the file had no column for take the current version's value, unless that version is
     illustrative (then they stay empty)."""
     rows = rows.reset_index(drop=True).copy()
-    current = werkplan_store.load_actions(conn).set_index("code")
+    current = wp_store.load_actions(conn).set_index("code")
     status, old_id, old_status, old_ill, fields = [], [], [], [], []
     for i, r in rows.iterrows():
         if r["code"] not in current.index:
@@ -314,17 +315,17 @@ def write_actions(conn: Connection, plan: ActionPlan, meta: dict, user: str) -> 
         rows_total=len(rows), rows_added=int((status == ADDED).sum()),
         rows_changed=int((status == CHANGED).sum()), rows_unchanged=int((status == UNCHANGED).sum()),
     )
-    werkplan_store.save_actions(conn, rows[status != UNCHANGED], batch, now)
+    wp_store.save_actions(conn, rows[status != UNCHANGED], batch, now)
     repository.touch_data_version(conn)
     return batch
 
 
 def undo_actions(conn: Connection, batch_id: int, now: dt.datetime, refuse_later) -> None:
     """Undo an action batch: refuse while a later batch in force replaced one of its versions."""
-    later = werkplan_store.later_batches(conn, batch_id)
+    later = wp_store.later_batches(conn, batch_id)
     if later:
         refuse_later(batch_id, later)
-    werkplan_store.undo_actions(conn, batch_id, now)
+    wp_store.undo_actions(conn, batch_id, now)
 
 
 def file_fields() -> list[str]:
@@ -335,4 +336,4 @@ def file_fields() -> list[str]:
 def reference(conn: Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Themes and roles, for validating an action list."""
     r = schema.roles
-    return werkplan_store.load_themes(conn), pd.read_sql(sa.select(r.c.name).order_by(r.c.sort_order), conn)
+    return wp_store.load_themes(conn), pd.read_sql(sa.select(r.c.name).order_by(r.c.sort_order), conn)

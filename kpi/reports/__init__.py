@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy.engine import Engine
 
+from kpi import formatting as fmt_
 from kpi.export import csv_bytes, xlsx_bytes
 from kpi.reports.errors import ReportError
 from kpi.reports.images import ImageError, kaleido_server, png
@@ -67,10 +68,8 @@ def build(engine: Engine, settings: Settings, fmt: str, as_of_day: dt.date | Non
           today: dt.date | None = None, as_of: dt.datetime | None = None) -> bytes:
     """Load and render in one go; `as_of_day`: the data as known at the end of that date (UTC);
     `as_of`: as known at that moment (UTC), for two imports on the same day."""
-    from kpi.changes import end_of_day
-
     if as_of is None:
-        as_of = end_of_day(as_of_day) if as_of_day else None
+        as_of = fmt_.end_of_day(as_of_day) if as_of_day else None
     if fmt not in ("pdf", "pptx"):
         return render(load_report(engine, settings, today=today, as_of=as_of), fmt)
     with kaleido_server():  # Chromium starts while the data loads

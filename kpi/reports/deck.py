@@ -11,9 +11,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from kpi import formatting as fmt
 from kpi.export import printable
 from kpi.metrics import KpiResult
-from kpi.reports import werkplan_pages
 from kpi.reports.model import (
     DECK_CHART_PX,
     ILLUSTRATIVE_NOTICE,
@@ -25,11 +25,15 @@ from kpi.reports.model import (
 )
 from kpi.tables import key_figures, status_table
 from kpi.text import summary_sentence
+from kpi.werkplan.brief import NOTICE as WERKPLAN_NOTICE
+from kpi.werkplan.brief import WerkplanBrief, overview_lines
+from kpi.werkplan.tables import cell_rgb, doc_table
 
 WIDE = (Inches(13.333), Inches(7.5))
 TITLE_ONLY = 5  # layout index in python-pptx's default template
 WARNING = RGBColor(0xB3, 0x3C, 0x00)
 GREY = RGBColor(0x55, 0x55, 0x55)
+MAX_SLIDE_ROWS = 9  # werkplan actions per theme slide; the rest is named, the PDF has all
 
 
 def _title(slide, text: str) -> None:
@@ -109,6 +113,43 @@ def _kpi_slide(prs, report: ReportData, r: KpiResult, image: bytes | None) -> No
     slide.notes_slide.notes_text_frame.text = printable(f"Waarom deze status: {r.status_reason}")
 
 
+def _werkplan_slides(prs, brief: WerkplanBrief | None) -> None:
+    """The werkplan: an overview slide and one slide per theme."""
+    if brief is None:
+        return
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
+    _title(slide, "Werkplan: wat loopt er")
+    lines = [(WERKPLAN_NOTICE, 14, True, WARNING)] if brief.illustrative else []
+    lines += [(line, 16, False, None) for line in overview_lines(brief)]
+    _text(slide, Inches(0.5), Inches(1.3), Inches(12.3), Inches(5.5), lines)
+    for label, table in brief.themes:
+        slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
+        _title(slide, f"Werkplan – thema {label}")
+        doc = doc_table(table)
+        rest = len(doc) - MAX_SLIDE_ROWS
+        doc = doc.head(MAX_SLIDE_ROWS)
+        if rest > 0:
+            _text(slide, Inches(0.5), Inches(6.9), Inches(12.3), Inches(0.4),
+                  [(f"… en nog {fmt.count(rest, 'actie', 'acties')} (zie de PDF of het dashboard)", 12, False, None)])
+        shape = slide.shapes.add_table(len(doc) + 1, len(doc.columns), Inches(0.5), Inches(1.3), Inches(12.3),
+                                       Inches(0.5) * (len(doc) + 1))
+        for i, w in enumerate([0.9, 4.2, 1.5, 0.9, 1.2, 1.6, 1.0, 1.0]):
+            shape.table.columns[i].width = Inches(w)
+        for c, name in enumerate(doc.columns):
+            shape.table.cell(0, c).text = name
+        for r_i, values in enumerate(doc.itertuples(index=False), start=1):
+            for c, (column, value) in enumerate(zip(doc.columns, values)):
+                cell = shape.table.cell(r_i, c)
+                cell.text = printable(str(value))
+                for p in cell.text_frame.paragraphs:
+                    for run in p.runs:
+                        run.font.size = Pt(12)
+                        run.font.color.rgb = RGBColor(0, 0, 0)
+                if rgb := cell_rgb(column, str(value)):
+                    cell.fill.solid()
+                    cell.fill.fore_color.rgb = RGBColor(*rgb)
+
+
 def pptx_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
     """The deck; `images` maps indicator code to its chart PNG (missing: no picture)."""
     prs = Presentation()
@@ -118,7 +159,7 @@ def pptx_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
     _summary_slide(prs, report)
     for r in report.results:
         _kpi_slide(prs, report, r, images.get(r.indicator.code))
-    werkplan_pages.deck_slides(prs, report.werkplan, _title, _text)
+    _werkplan_slides(prs, report.werkplan)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

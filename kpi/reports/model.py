@@ -15,7 +15,7 @@ from kpi.charts import kpi_figure
 from kpi.metrics import KpiResult
 from kpi.service import Snapshot, evaluate_snapshot, load_snapshot, settings_areas
 from kpi.settings import Settings
-from kpi.werkplan_view import WerkplanBrief
+from kpi.werkplan.brief import WerkplanBrief, load_brief
 
 ILLUSTRATIVE_NOTICE = (
     "Let op: dit rapport bevat illustratieve waarden (demo), geen metingen. Ze zijn "
@@ -40,7 +40,7 @@ class ReportData:
     results: list[KpiResult]
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
     last_import: dt.datetime | None = None
-    # The werkplan pages (kpi.reports.werkplan_pages); None: the report has none.
+    # The werkplan pages (kpi.werkplan.brief); None: the report has none.
     werkplan: WerkplanBrief | None = None
 
     @property
@@ -96,8 +96,6 @@ def load_report(
 ) -> ReportData:
     """Load and evaluate everything a report shows (as known at `as_of`, UTC; status on `today`,
     by default the as-of date, so a past briefing comes out as it was)."""
-    from kpi.reports.werkplan_pages import load_brief
-
     today = today or (as_of.date() if as_of else dt.date.today())
     report = assemble(
         load_snapshot(engine, as_of, settings_areas(settings)), settings, today,

@@ -19,7 +19,6 @@ from kpi import formatting as fmt
 from kpi import statuses
 from kpi.export import printable
 from kpi.metrics import KpiResult
-from kpi.reports import werkplan_pages
 from kpi.reports.errors import ReportError
 from kpi.reports.model import (
     ILLUSTRATIVE_NOTICE,
@@ -32,6 +31,9 @@ from kpi.reports.model import (
 )
 from kpi.tables import key_figures, status_table
 from kpi.text import summary_sentence
+from kpi.werkplan.brief import NOTICE as WERKPLAN_NOTICE
+from kpi.werkplan.brief import WerkplanBrief, overview_lines
+from kpi.werkplan.tables import cell_rgb, doc_table
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
 FAMILY = "DejaVu"
@@ -191,6 +193,35 @@ def _kpi_page(pdf: _Briefing, report: ReportData, r: KpiResult, image: bytes | N
         pdf.para(f"Definitie: {r.indicator.definition}", size=9.5, colour=GREY_TEXT)
 
 
+def _werkplan_pages(pdf: _Briefing, brief: WerkplanBrief | None) -> None:
+    """The werkplan: an overview page (late, finished lately) and one page per theme with actions."""
+    if brief is None:
+        return
+    pdf.add_page()
+    pdf.heading("Werkplan: wat loopt er", size=17)
+    if brief.illustrative:
+        pdf.notice(WERKPLAN_NOTICE)
+    for line in overview_lines(brief):
+        pdf.para(line, size=10.5)
+    for label, table in brief.themes:
+        pdf.add_page()
+        pdf.heading(f"Werkplan – thema {label}", size=15)
+        doc = doc_table(table)
+        pdf.set_font(FAMILY, "", 8.5)
+        with pdf.table(
+            col_widths=(12, 50, 22, 11, 20, 27, 16, 16), text_align="LEFT",
+            headings_style=FontFace(family=FAMILY, emphasis="BOLD", fill_color=(230, 230, 230)),
+            line_height=4.4, padding=1, first_row_as_headings=True,
+        ) as t:
+            t.row(list(doc.columns))
+            for values in doc.itertuples(index=False):
+                row = t.row()
+                for column, value in zip(doc.columns, values):
+                    rgb = cell_rgb(column, str(value))
+                    row.cell(str(value), style=FontFace(fill_color=rgb) if rgb else None)
+        pdf.set_fill_color(255, 255, 255)
+
+
 def pdf_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
     """The PDF briefing; `images` maps indicator code to its chart PNG (missing: no chart)."""
     pdf = _Briefing(report.area)
@@ -199,5 +230,5 @@ def pdf_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
     _title_page(pdf, report)
     for r in report.results:
         _kpi_page(pdf, report, r, images.get(r.indicator.code))
-    werkplan_pages.pdf_pages(pdf, report.werkplan)
+    _werkplan_pages(pdf, report.werkplan)
     return bytes(pdf.output())

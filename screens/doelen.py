@@ -1,6 +1,6 @@
 """Doelen beheren (editors): revise a target as a new version with date and reason.
 
-The form's row goes through the importer like a targets file (kpi.targets.revise_target)."""
+The form's row goes through the importer like a targets file (kpi.importer.forms.revise_target)."""
 
 import datetime as dt
 
@@ -8,12 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from kpi import formatting as fmt
-from kpi.importer import ImportRefused
 from kpi.metrics import ABSOLUTE, BELOW_NATIONAL, COMPARISONS
 from kpi.tables import target_history_table
-from kpi.targets import form_versions, revise_target
-from ui import auth, data, frame
-from ui.components import md
+from ui import auth, data
+from ui.components import flash, md, show_flash
 
 COMPARISON_LABELS = {ABSOLUTE: "vaste doelwaarde", BELOW_NATIONAL: "onder het landelijke cijfer"}
 # The form's keyed number fields: Streamlit keeps a keyed widget's value when only its default
@@ -30,8 +28,7 @@ def _forget_numbers() -> None:
 def render() -> None:
     auth.require_editor()
     st.title("Doelen beheren")
-    if flash := st.session_state.pop("targets_flash", None):
-        getattr(st, flash[0])(flash[1])
+    show_flash()
     st.caption("Een herzien akkoord legt een nieuwe doelversie vast; eerdere versies blijven zichtbaar onder "
                "*Bronnen en definities*. Een doelenbestand kan ook via *Importeren*.")
     results = data.results()
@@ -42,7 +39,7 @@ def render() -> None:
     history = data.target_history()
     # The form starts from the newest stored version, also when it is valid from a later date:
     # starting from the one in force today would have every save refused as "intussen gewijzigd".
-    newest, in_force = form_versions(history, code, by_code[code].target.area, today)
+    newest, in_force = data.target_form_versions(history, code, by_code[code].target.area, today)
     t = newest or by_code[code].target
     scheduled = newest is not None and (in_force is None or in_force.version != newest.version)
     if not scheduled:
@@ -87,8 +84,8 @@ def render() -> None:
     opened = st.session_state.get("target_form_opened")
     if submitted:
         try:
-            version = revise_target(
-                data.engine(), indicator=code, area=t.area, baseline_value=baseline,
+            version = data.revise_target(
+                indicator=code, area=t.area, baseline_value=baseline,
                 baseline_year=None if baseline_year is None else int(baseline_year),
                 target_value=target_value, target_year=None if target_year is None else int(target_year),
                 comparison=comparison, source=source, valid_from=valid_from, reason=reason,
@@ -96,15 +93,15 @@ def render() -> None:
                 user=user or "redacteur",
                 based_on_version=opened[1] if opened and opened[0] == code else t.version,
             )
-        except ImportRefused as exc:
-            flash = ("error", str(exc))
+        except data.ImportRefused as exc:
+            flash(str(exc), "error")
         else:
-            flash = ("info", "Niets gewijzigd: dit doel staat er al precies zo in.") if version is None else (
-                "success", f"Doelversie {version} opgeslagen.")
+            if version is None:
+                flash("Niets gewijzigd: dit doel staat er al precies zo in.", "info")
+            else:
+                flash(f"Doelversie {version} opgeslagen.")
         # Rerun so that the form shows (and remembers) the version stored now.
-        data.clear_after_change()
         st.session_state["target_form_opened"] = None
-        st.session_state["targets_flash"] = flash
         st.rerun()
     st.session_state["target_form_opened"] = (code, t.version)
 
@@ -112,7 +109,3 @@ def render() -> None:
     indicators = {r.indicator.code: r.indicator for r in results}
     st.dataframe(target_history_table(history[history["indicator"] == code], indicators).drop(columns="KPI"),
                  hide_index=True, key="target_versions")
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

@@ -31,7 +31,3 @@ def render() -> None:
         for column, r in zip(st.columns(3, gap="medium"), results[start:start + 3]):
             with column:
                 kpi_card(r, detail)
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

@@ -5,7 +5,7 @@ import streamlit as st
 from kpi import formatting as fmt
 from kpi import provenance, statuses
 from kpi.tables import target_history_table
-from ui import data, frame
+from ui import data
 from ui.components import md
 
 
@@ -41,7 +41,3 @@ def render() -> None:
     st.subheader("Doelen en hun versies")
     indicators = {r.indicator.code: r.indicator for r in results}
     st.dataframe(target_history_table(data.target_history(), indicators), hide_index=True, key="target_history")
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

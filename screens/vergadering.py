@@ -81,7 +81,3 @@ def render() -> None:
                 shortcut="Left", width="stretch")
     nxt.button("Volgende", on_click=_go, args=(step + 1,), disabled=step == count - 1, key="meeting_next",
                shortcut="Right", width="stretch")
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

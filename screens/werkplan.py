@@ -7,10 +7,10 @@ import datetime as dt
 import streamlit as st
 
 from kpi import formatting as fmt
-from kpi import werkplan, werkplan_view
-from kpi.importer import ImportRefused
-from ui import auth, data, frame
-from ui.components import md
+from kpi import werkplan
+from kpi.werkplan import tables as wp_tables
+from ui import auth, data
+from ui.components import flash, md, show_flash
 from ui.werkplan_parts import actions_frame, illustrative_note, status_badges, styled
 
 FILTERS = {"thema": "wp_theme", "rol": "wp_role", "status": "wp_status", "jaar": "wp_year"}
@@ -19,12 +19,12 @@ FILTERS = {"thema": "wp_theme", "rol": "wp_role", "status": "wp_status", "jaar":
 def _from_url(param: str, key: str, allowed: list) -> None:
     """Start a filter widget from the URL the first time this session sees it."""
     if key not in st.session_state:
-        st.session_state[key] = werkplan_view.parse_choice(st.query_params.get(param), allowed)
+        st.session_state[key] = wp_tables.parse_choice(st.query_params.get(param), allowed)
 
 
 def _to_url(param: str, values: list) -> None:
     if values:
-        st.query_params[param] = werkplan_view.choice_text(values)
+        st.query_params[param] = wp_tables.choice_text(values)
     elif param in st.query_params:
         del st.query_params[param]
 
@@ -39,7 +39,7 @@ def _filters(wp) -> dict:
     }
     labels = {
         "thema": dict(zip(wp.themes["letter"], wp.themes["label"])),
-        "status": {s.code: werkplan_view.status_cell(s.code) for s in werkplan.ACTION_STATUSES},
+        "status": {s.code: wp_tables.status_cell(s.code) for s in werkplan.ACTION_STATUSES},
     }
     chosen = {}
     for col, (param, key) in zip(st.columns(4), FILTERS.items()):
@@ -64,57 +64,56 @@ def _editor(wp) -> None:
         statuses = [s.code for s in werkplan.ACTION_STATUSES]
         with st.form("wp_edit_form"):
             status = st.selectbox("Status", statuses, index=statuses.index(action["status"]),
-                                  format_func=werkplan_view.status_cell, key="wp_edit_status")
+                                  format_func=wp_tables.status_cell, key="wp_edit_status")
             note = st.text_area("Toelichting (voortgang)", value=action["note"], key="wp_edit_note")
             user = st.text_input("Uw naam", max_chars=200, key="wp_edit_user")
             submitted = st.form_submit_button("Opslaan", type="primary")
         if submitted:
             try:
                 batch = data.update_action(action, status, note, user or "redacteur")
-            except ImportRefused as exc:
+            except data.ImportRefused as exc:
                 st.error(str(exc))
             else:
-                st.session_state["wp_flash"] = (f"Opgeslagen als importbatch {batch}; terug te draaien in "
-                                                "Importgeschiedenis." if batch else "Niets gewijzigd.")
+                flash(f"Opgeslagen als importbatch {batch}; terug te draaien in Importgeschiedenis."
+                      if batch else "Niets gewijzigd.")
                 st.rerun()
 
 
 def render() -> None:
     st.title("Werkplan Binnenstad")
-    if flash := st.session_state.pop("wp_flash", None):
-        st.success(flash)
+    show_flash()
     wp = data.werkplan()
     today = dt.date.today()
     names = data.kpi_names()
 
     if "wp_view" not in st.session_state:
         asked = st.query_params.get("weergave")
-        st.session_state["wp_view"] = asked if asked in werkplan_view.VIEWS else "acties"
-    view = st.segmented_control("Weergave", list(werkplan_view.VIEWS), key="wp_view",
-                                format_func=werkplan_view.VIEWS.get) or "acties"
+        st.session_state["wp_view"] = asked if asked in wp_tables.VIEWS else "acties"
+    view = st.segmented_control("Weergave", list(wp_tables.VIEWS), key="wp_view",
+                                format_func=wp_tables.VIEWS.get) or "acties"
     st.query_params["weergave"] = view
 
     if view == "dekking":
         st.markdown("Per KPI en thema het aantal **lopende** acties; een 0 in de laatste kolom is een KPI "
                     "waar nu niets voor loopt.")
         cov = werkplan.coverage(wp.actions, list(names), list(wp.themes["letter"]))
-        table = werkplan.coverage_table(cov, wp.themes, names)
-        st.dataframe(table.style.map(lambda v: f"background-color: {werkplan_view.LATE_FILL}" if v == 0 else "",
+        table = wp_tables.coverage_table(cov, wp.themes, names)
+        st.dataframe(table.style.map(lambda v: f"background-color: {wp_tables.LATE_FILL}" if v == 0 else "",
                                      subset=["Totaal lopend"]), hide_index=True, key="wp_coverage")
-        st.dataframe(werkplan.kpi_actions_table(werkplan.kpi_actions(wp.actions, data.kpi_statuses(), today), names),
+        st.dataframe(wp_tables.kpi_actions_table(werkplan.kpi_actions(wp.actions, data.kpi_statuses(), today), names),
                      hide_index=True, key="wp_kpi_actions")
         illustrative_note(wp.actions)
         return
     if view == "rollen":
         overview = werkplan.role_overview(wp.roles, wp.matrix, wp.actions, today)
-        st.dataframe(werkplan.roles_table(overview, wp.themes), hide_index=True, key="wp_roles")
+        st.dataframe(wp_tables.roles_table(overview, wp.themes), hide_index=True, key="wp_roles")
         for r in overview.itertuples():
             with st.expander(f"{r.role} ({md(r.body)}): {fmt.count(r.actions, 'actie', 'acties')}, {fmt.number(r.late)} te laat"):
                 own = werkplan.actions_of_role(wp.actions, r.role, today)
                 if own.empty:
                     st.caption("Geen acties met deze rol als trekker.")
                 else:
-                    table = werkplan_view.with_status_symbols(werkplan.actions_table(own, today, wp.themes, names))
+                    table = wp_tables.with_status_symbols(wp_tables.actions_table(own, today, wp.themes, names))
                     actions_frame(table, key=f"wp_role_{r.Index}")
         illustrative_note(wp.actions)
         return
@@ -123,17 +122,13 @@ def render() -> None:
     shown = werkplan.filter_actions(wp.actions, chosen["thema"], chosen["rol"], chosen["status"], chosen["jaar"])
     st.caption(f"{fmt.number(len(shown))} van {fmt.number(len(wp.actions))} acties · te laat: deadline "
                f"verstreken en niet afgerond of gestopt (vandaag {fmt.day(today)}). "
-               + werkplan_view.budget_line(shown))
+               + wp_tables.budget_line(shown))
     status_badges(shown)
     illustrative_note(shown)
-    for label, table in werkplan_view.theme_tables(shown, wp.themes, today, names):
+    for label, table in wp_tables.theme_tables(shown, wp.themes, today, names):
         st.subheader(md(label))
-        st.dataframe(styled(table[werkplan_view.PAGE_COLUMNS]), hide_index=True, key=f"wp_theme_{label[0]}")
+        st.dataframe(styled(table[wp_tables.PAGE_COLUMNS]), hide_index=True, key=f"wp_theme_{label[0]}")
     if shown.empty:
         st.info("Geen acties bij deze keuze.")
     if auth.is_editor():
         _editor(wp)
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

@@ -32,7 +32,7 @@ def _section(title: str, table, empty: str, key: str) -> None:
 
 def render() -> None:
     today = dt.date.today()
-    default = changes.since_date(st.query_params.get("sinds", ""), today)
+    default = fmt.since_date(st.query_params.get("sinds", ""), today)
 
     st.title("Wat is er veranderd?")
     day_col, time_col = st.columns([2, 1])
@@ -47,7 +47,7 @@ def render() -> None:
     elif "tijd" in st.query_params:
         del st.query_params["tijd"]
     now = data.snapshot()
-    moment, installed = changes.comparison_moment(changes.known_at(since, at_time), now.observations)
+    moment, installed = changes.comparison_moment(fmt.known_at(since, at_time), now.observations)
     ch = changes.compare(data.snapshot(moment), now, data.settings(), since, today, installed=installed)
 
     st.markdown(f"**{md(changes.headline(ch))}**")
@@ -76,7 +76,3 @@ def render() -> None:
         st.caption("Op die datum waren er nog geen KPI's met een doel vastgelegd.")
     st.page_link(frame.page("rapporten"), label="Briefing van die datum maken", icon=":material/description:",
                  query_params={"stand": since.isoformat(), **({"tijd": f"{at_time:%H:%M}"} if at_time else {})})
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

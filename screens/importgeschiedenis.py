@@ -2,20 +2,19 @@
 
 import streamlit as st
 
-from kpi import importer
 from kpi.tables import batches_table
-from ui import auth, data, frame
+from ui import auth, data
+from ui.components import flash, show_flash
 
 
 def render() -> None:
     auth.require_editor()
     st.title("Importgeschiedenis")
-    if msg := st.session_state.pop("undo_flash", None):
-        st.success(msg)
+    show_flash()
     batches = data.batches()
     st.dataframe(batches_table(batches), hide_index=True, key="batch_table")
 
-    undoable = batches[importer.undoable(batches)]
+    undoable = data.undoable_batches()
     if undoable.empty:
         st.caption("Er is geen import die ongedaan kan worden.")
         return
@@ -27,14 +26,9 @@ def render() -> None:
     user = auth.name_field("Uw naam", key="undo_user")
     if st.button("Ongedaan maken", disabled=not sure, key="undo_button"):
         try:
-            importer.undo(data.engine(), int(choice), user=user or "redacteur")
-        except importer.ImportRefused as exc:
+            data.undo_import(int(choice), user=user or "redacteur")
+        except data.ImportRefused as exc:
             st.error(str(exc))
         else:
-            data.clear_after_change()
-            st.session_state["undo_flash"] = f"Batch {choice} is ongedaan gemaakt."
+            flash(f"Batch {choice} is ongedaan gemaakt.")
             st.rerun()
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

@@ -6,7 +6,8 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi.tables import events_table
-from ui import auth, data, frame
+from ui import auth, data
+from ui.components import flash, show_flash
 
 
 def render() -> None:
@@ -14,8 +15,7 @@ def render() -> None:
     st.title("Gebeurtenissen")
     st.caption("Bijvoorbeeld de opening van een parkeergarage of een lockdown. Ze verschijnen als verticale lijn "
                "met tekst in de grafieken en in de rapporten.")
-    if msg := st.session_state.pop("events_flash", None):
-        st.success(msg)
+    show_flash()
 
     results = data.results()
     names = {r.indicator.code: r.indicator.name for r in results}
@@ -32,7 +32,7 @@ def render() -> None:
             except data.EventError as exc:
                 st.error(str(exc))
             else:
-                st.session_state["events_flash"] = "De gebeurtenis is toegevoegd."
+                flash("De gebeurtenis is toegevoegd.")
                 st.rerun()
 
     # Editors see every stored event, also those of other areas.
@@ -49,9 +49,5 @@ def render() -> None:
     choice = st.selectbox("Gebeurtenis", list(labels), format_func=labels.get, key="event_delete_choice")
     if st.button("Verwijderen", key="event_delete"):
         data.delete_event(int(choice), user=auth.editor_name() or st.session_state.get("event_user") or "redacteur")
-        st.session_state["events_flash"] = "De gebeurtenis is verwijderd."
+        flash("De gebeurtenis is verwijderd.")
         st.rerun()
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

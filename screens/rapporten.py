@@ -5,11 +5,11 @@ import datetime as dt
 
 import streamlit as st
 
+from kpi import formatting as fmt
 from kpi import reports
-from kpi.changes import known_at as known_moment
 from kpi.periods import EARLIEST_DAY
 from kpi.reports.model import assemble, known_at
-from ui import data, frame
+from ui import data
 
 DOWNLOAD_NAMES = {"pdf": "PDF-rapport", "pptx": "PowerPoint", "png": "afbeelding"}
 
@@ -57,7 +57,7 @@ def render() -> None:
         st.query_params["tijd"] = at_time.strftime("%H:%M")
     elif "tijd" in st.query_params:
         del st.query_params["tijd"]
-    as_of = None if (day == today and at_time is None) else known_moment(day, at_time)
+    as_of = None if (day == today and at_time is None) else fmt.known_at(day, at_time)
     report = assemble(data.snapshot(as_of), data.settings(), day, data.events(as_of), data.batches(),
                       werkplan=data.werkplan_brief(as_of, day))
     if as_of is not None:
@@ -86,7 +86,3 @@ def render() -> None:
     if names:
         code = st.selectbox("KPI", list(names), format_func=names.get, key="png_kpi")
         _offer("png", f"{code}-{day.isoformat()}.png", "Afbeelding maken", lambda: reports.chart_png(report, code), (day, at_time))
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

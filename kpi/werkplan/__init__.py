@@ -1,8 +1,9 @@
 """The werkplan beside the goals: which actions move which KPI, who leads them, what is late.
 
-`load_werkplan` reads through `kpi.werkplan_store`; everything else is pure pandas on the
+`load_werkplan` reads through `kpi.werkplan.store`; everything else is pure pandas on the
 frames it returns (actions, themes, roles, the role x theme matrix), without Streamlit, so
-pages, CLI and reports share it.
+pages, CLI and reports share it. Display tables: `kpi.werkplan.tables`;
+the werkplan part of meetings and briefings: `kpi.werkplan.brief`.
 
 - An action is **te laat** (late) when its due date (deadline) has passed relative to a
   given `today` and its status is not ``afgerond`` or ``gestopt``, or when its owner marked it
@@ -22,9 +23,8 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
-from kpi import formatting as fmt
-from kpi import werkplan_store
 from kpi.metrics import ACHTER, RISICO
+from kpi.werkplan import store
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,10 @@ class Werkplan:
 def load_werkplan(engine: Engine | Connection, as_of: dt.datetime | None = None) -> Werkplan:
     """Themes, roles, the role x theme matrix and the actions current (or as known at `as_of`)."""
     return Werkplan(
-        themes=werkplan_store.load_themes(engine),
-        roles=werkplan_store.load_roles(engine),
-        matrix=werkplan_store.load_role_themes(engine),
-        actions=werkplan_store.load_actions(engine, as_of),
+        themes=store.load_themes(engine),
+        roles=store.load_roles(engine),
+        matrix=store.load_role_themes(engine),
+        actions=store.load_actions(engine, as_of),
         as_of=as_of,
     )
 
@@ -178,14 +178,19 @@ def filter_actions(
     return actions.loc[mask].reset_index(drop=True)
 
 
+def text_value(value) -> str:
+    """A stored text field as text: '' for a missing one (None or NaN)."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
 def action_records(actions: pd.DataFrame, today: dt.date) -> list[dict]:
     """Machine-readable actions, late first (`python -m kpi acties --json`): code, title,
     theme (letter), role, owner, status (code), due (ISO date), kpis (codes), late,
     illustrative, source; None where not known."""
     return [
         {
-            "code": r.code, "title": r.title, "theme": r.theme, "role": _text(r.role) or None,
-            "owner": _text(r.owner) or None, "status": r.status,
+            "code": r.code, "title": r.title, "theme": r.theme, "role": text_value(r.role) or None,
+            "owner": text_value(r.owner) or None, "status": r.status,
             "due": None if pd.isna(r.due) else r.due.date().isoformat(),
             "kpis": list(r.kpis), "late": bool(r.late), "illustrative": bool(r.illustrative),
             "source": r.source,
@@ -316,105 +321,3 @@ def finished(changes: pd.DataFrame) -> pd.DataFrame:
     """The changes that finished an action (status now afgerond, not before)."""
     mask = (changes["status_after"] == AFGEROND) & (changes["status_before"] != AFGEROND)
     return changes.loc[mask].reset_index(drop=True)
-
-
-# ---- Dutch display tables (page, report, export) -----------------------------------------
-
-def _kpi_text(kpis: tuple, names: Mapping[str, str] | None) -> str:
-    names = names or {}
-    return ", ".join(names.get(k, k) for k in kpis)
-
-
-def _theme_labels(themes: pd.DataFrame | None) -> dict[str, str]:
-    if themes is None or themes.empty:
-        return {}
-    return dict(zip(themes["letter"], themes["letter"] + " " + themes["name"]))
-
-
-def _text(value) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-ACTION_TABLE_COLUMNS = [
-    "Code", "Actie", "Thema", "Status", "Te laat", "Deadline", "Rol", "Eigenaar", "Jaar", "Start",
-    "Budget", "Besteed", "Fonds", "KPI's", "Toelichting", "Bron", "Illustratief",
-]
-
-
-def actions_table(
-    actions: pd.DataFrame,
-    today: dt.date,
-    themes: pd.DataFrame | None = None,
-    kpi_names: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """The actions as a Dutch table, late first: status in words, dates d-m-jjjj, euros."""
-    labels = _theme_labels(themes)
-    rows = []
-    for r in ordered(actions, today).itertuples():
-        rows.append({
-            "Code": r.code, "Actie": r.title, "Thema": labels.get(r.theme, r.theme),
-            "Status": status_label(r.status), "Te laat": "ja" if r.late else "",
-            "Deadline": fmt.day(r.due), "Rol": _text(r.role) or "–", "Eigenaar": _text(r.owner) or "–",
-            "Jaar": "–" if pd.isna(r.year) else str(int(r.year)), "Start": fmt.day(r.start),
-            "Budget": fmt.euro(r.budget), "Besteed": fmt.euro(r.spent),
-            "Fonds": FUNDS.get(_text(r.fund), _text(r.fund)) or "–",
-            "KPI's": _kpi_text(r.kpis, kpi_names) or "–", "Toelichting": _text(r.note),
-            "Bron": r.source, "Illustratief": "ja – voorbeeld" if r.illustrative else "nee",
-        })
-    return pd.DataFrame(rows, columns=ACTION_TABLE_COLUMNS)
-
-
-def kpi_actions_table(
-    overview: pd.DataFrame, kpi_names: Mapping[str, str] | None = None
-) -> pd.DataFrame:
-    """`kpi_actions` as a Dutch table, with the warning where a behind KPI has no running action."""
-    names = kpi_names or {}
-    return pd.DataFrame({
-        "KPI": [names.get(c, c) for c in overview["indicator"]],
-        "Status KPI": overview["status"],
-        "Acties": overview["linked"], "Lopend": overview["running"], "Te laat": overview["late"],
-        "Let op": [
-            no_action_warning(names.get(c, c), s) if need else ""
-            for c, s, need in zip(overview["indicator"], overview["status"], overview["needs_action"])
-        ],
-    }, columns=["KPI", "Status KPI", "Acties", "Lopend", "Te laat", "Let op"])
-
-
-def coverage_table(
-    cov: pd.DataFrame, themes: pd.DataFrame | None = None, kpi_names: Mapping[str, str] | None = None
-) -> pd.DataFrame:
-    """The coverage frame with KPI names as rows, theme labels as columns and a total column."""
-    labels = _theme_labels(themes)
-    names = kpi_names or {}
-    out = cov.rename(index=lambda c: names.get(c, c), columns=lambda t: labels.get(t, t))
-    out["Totaal lopend"] = cov.sum(axis=1).to_numpy()
-    out.index.name = "KPI"
-    out.columns.name = None
-    return out.reset_index()
-
-
-def roles_table(overview: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """`role_overview` as a Dutch table."""
-    labels = _theme_labels(themes)
-    return pd.DataFrame({
-        "Rol": overview["role"], "Organisatie": overview["body"],
-        "Thema's": [", ".join(labels.get(t, t) for t in ts) or "–" for ts in overview["themes"]],
-        "Acties": overview["actions"], "Lopend": overview["running"], "Te laat": overview["late"],
-    }, columns=["Rol", "Organisatie", "Thema's", "Acties", "Lopend", "Te laat"])
-
-
-def changes_table(changes: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """`action_changes` as a Dutch table for 'Wat is er veranderd'."""
-    labels = _theme_labels(themes)
-    rows = []
-    for r in changes.itertuples():
-        rows.append({
-            "Actie": f"{r.code} {r.title}" + (" (illustratief)" if r.illustrative else ""),
-            "Thema": labels.get(r.theme, r.theme),
-            "Was": "(nieuw)" if r.status_before is None else status_label(r.status_before),
-            "Is nu": "(vervallen)" if r.status_after is None else status_label(r.status_after),
-            "Toelichting": _text(r.note),
-            "Vastgelegd": "–" if r.recorded_at is None or pd.isna(r.recorded_at)
-            else fmt.timestamp(pd.Timestamp(r.recorded_at)),
-        })
-    return pd.DataFrame(rows, columns=["Actie", "Thema", "Was", "Is nu", "Toelichting", "Vastgelegd"])

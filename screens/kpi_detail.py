@@ -1,7 +1,5 @@
 """KPI in detail (URL /kpi); the choice lives in the URL (?kpi=banen) so a link can be shared.
-
-Named 0_kpi.py, not kpi.py (which would shadow the `kpi` package): Streamlit drops the
-leading number, so the page name stays `kpi` for a cold first request."""
+(Not kpi.py, which would shadow the `kpi` package.)"""
 
 import streamlit as st
 
@@ -10,7 +8,7 @@ from kpi.charts import CHART_CONFIG
 from kpi.metrics import BELOW_NATIONAL, horizon_text
 from kpi.tables import kpi_events_table
 from kpi.text import chart_text, currency_text, summary_sentence, target_short, value_text
-from ui import data, frame
+from ui import data
 from ui.components import md, status_badge
 from ui.werkplan_parts import kpi_section
 
@@ -89,7 +87,3 @@ def render() -> None:
                f"Doel vastgelegd in: {md(r.target.source)}")
 
     kpi_section(code, ind.name, r.status)
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

@@ -1,15 +1,12 @@
 """Importeren (editors): upload, preview (new / changed / unchanged), then save in one go."""
 
-from functools import partial
-
 import streamlit as st
 
 from kpi import formatting as fmt
-from kpi import importer
-from kpi.importer.actions import preview_table as action_preview_table
 from kpi.importer.guide import IMPORT_GUIDE, IMPORT_GUIDE_TITLE
-from kpi.tables import preview_table, problems_table
-from ui import auth, data, frame, styles
+from kpi.tables import problems_table
+from ui import auth, data, styles
+from ui.components import flash, show_flash
 
 UPLOAD_TYPES = ["csv", "txt", "xlsx"]
 
@@ -24,8 +21,7 @@ def render() -> None:
     )
     with st.expander(IMPORT_GUIDE_TITLE, icon=":material/help:"):
         st.markdown(IMPORT_GUIDE)
-    if msg := st.session_state.pop("import_flash", None):
-        st.success(msg)
+    show_flash()
 
     limit_mb = data.settings().max_upload_mb
     round_ = st.session_state.setdefault("import_round", 0)
@@ -45,10 +41,8 @@ def render() -> None:
         if too_big:
             st.error(f"Te groot (meer dan {limit_mb} MB), niet ingelezen: {', '.join(too_big)}")
             return
-        preview = importer.prepare(
-            data.engine(), [(f.name, f.getvalue()) for f in files], data.settings(),
-            default_source=default_source or None, create_areas=create_areas, reader=data.read_upload,
-        )
+        preview = data.prepare_import([(f.name, f.getvalue()) for f in files],
+                                      default_source=default_source or None, create_areas=create_areas)
         if not preview.ok:
             st.error(f"{preview.summary()}. Pas het bestand aan en upload het opnieuw.")
             st.dataframe(problems_table(preview.problems), hide_index=True, key="import_problems")
@@ -58,12 +52,9 @@ def render() -> None:
             f"Nieuw ({fmt.number(len(preview.added))})", f"Gewijzigd ({fmt.number(len(preview.changed))})",
             f"Ongewijzigd ({fmt.number(len(preview.unchanged))})",
         ])
-        # Figures in each indicator's decimals, as the CLI preview shows them.
-        table = action_preview_table if preview.kind == importer.ACTIONS else partial(
-            preview_table, indicators=data.snapshot().indicators)
-        tab_new.dataframe(table(preview.added), hide_index=True, key="import_added")
-        tab_changed.dataframe(table(preview.changed), hide_index=True, key="import_changed")
-        tab_same.dataframe(table(preview.unchanged), hide_index=True, key="import_unchanged")
+        tab_new.dataframe(data.preview_frame(preview, preview.added), hide_index=True, key="import_added")
+        tab_changed.dataframe(data.preview_frame(preview, preview.changed), hide_index=True, key="import_changed")
+        tab_same.dataframe(data.preview_frame(preview, preview.unchanged), hide_index=True, key="import_unchanged")
         confirmed = False
         if preview.questions:
             st.warning(f"{fmt.number(len(preview.questions))} "
@@ -76,17 +67,10 @@ def render() -> None:
             st.caption("Niets gewijzigd: deze cijfers staan er al precies zo in.")
         elif st.button("Opslaan", type="primary", key="import_save"):
             try:
-                batch = importer.apply(data.engine(), preview, user=user or "redacteur", confirmed=confirmed)
-            except importer.ImportRefused as exc:
+                batch = data.apply_import(preview, user=user or "redacteur", confirmed=confirmed)
+            except data.ImportRefused as exc:
                 st.error(str(exc))
             else:
-                data.clear_after_change()
-                st.session_state["import_flash"] = (
-                    f"Opgeslagen als importbatch {batch}: {preview.summary()}." if batch else "Niets gewijzigd."
-                )
+                flash(f"Opgeslagen als importbatch {batch}: {preview.summary()}." if batch else "Niets gewijzigd.")
                 st.session_state["import_round"] = round_ + 1
                 st.rerun()
-
-
-if __name__ == "__main__":  # a cold first request can run this file on its own: build the frame
-    frame.run()

@@ -1,0 +1,86 @@
+"""Every URL of the page table, in chromium, for a viewer and an editor, opened cold (the first
+request of a new session, as a bookmark, a link in a mail or F5 does) and warm (from the menu):
+the page itself, never Streamlit's English "Page not found" (issue 18, point 3).
+
+A viewer who opens an editor page gets that page with the Dutch notice that it is for editors.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser import exceptions_on, open_page, screenshot, sqlite_url, wait_idle
+from ui.frame import MEETING_URL, PAGES
+
+pytestmark = [pytest.mark.browser]
+pytest_plugins = ["tests.browser"]
+
+PASSWORD = "redacteur-test-wachtwoord"
+EDITORS_ONLY = "Deze pagina is alleen voor redacteuren."
+
+
+@pytest.fixture
+def server(server_factory, tmp_path):
+    return server_factory(sqlite_url(tmp_path / "urls.db"), name="urls", env={"KPI_EDITOR_PASSWORD": PASSWORD})
+
+
+def _settled(page, url: str) -> None:
+    wait_idle(page)
+    try:
+        page.locator("[data-testid=stMain] h1, [data-testid=stMain] [data-testid=stAlert]").first.wait_for(state="visible")
+    except Exception:
+        screenshot(page, f"urls-{url}.png")
+        raise AssertionError(f"/{url}: no page title") from None
+    wait_idle(page)
+
+
+def _no_dialog(page, url: str) -> None:
+    assert page.get_by_text("Page not found").count() == 0, url
+    assert page.locator("[role=dialog]").count() == 0, url
+    assert exceptions_on(page) == [], url
+    assert urlsplit(page.url).path.rstrip("/") == f"/{url}", (url, page.url)
+
+
+def _log_in(page) -> None:
+    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
+    page.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
+    page.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
+    page.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
+    wait_idle(page)
+
+
+def test_every_url_opened_cold_by_a_viewer(server, page):
+    for spec in PAGES:
+        page.goto(f"{server.url}/{spec.url}")
+        _settled(page, spec.url)
+        _no_dialog(page, spec.url)
+        notice = page.locator("[data-testid=stMain] [data-testid=stAlert]", has_text=EDITORS_ONLY)
+        assert notice.count() == (1 if spec.editors_only else 0), spec.url
+        menu = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+        assert not any(s.title in t for s in PAGES if s.editors_only for t in menu), menu
+
+
+def test_every_url_opened_warm_by_an_editor_from_the_menu(server, page):
+    open_page(page, server.url)
+    _log_in(page)
+    # Meeting mode last: it folds the sidebar away.
+    for spec in sorted(PAGES, key=lambda s: s.url == MEETING_URL):
+        if spec.default:
+            continue  # the menu's overview link is the root URL
+        page.locator("[data-testid=stSidebarNav] a", has_text=spec.title).first.click()
+        page.wait_for_url(lambda u, p=spec.url: urlsplit(u).path.rstrip("/") == f"/{p}")
+        _settled(page, spec.url)
+        _no_dialog(page, spec.url)
+        assert page.get_by_text(EDITORS_ONLY).count() == 0, spec.url
+
+
+@pytest.mark.parametrize("url", [s.url for s in PAGES if s.editors_only])
+def test_an_editor_page_reloaded_is_that_page_not_a_dialog(server, page, url):
+    open_page(page, server.url)
+    _log_in(page)
+    page.locator("[data-testid=stSidebarNav] a", has_text=next(s.title for s in PAGES if s.url == url)).click()
+    page.wait_for_url(lambda u: urlsplit(u).path.rstrip("/") == f"/{url}")
+    _settled(page, url)
+    page.reload()
+    _settled(page, url)
+    _no_dialog(page, url)

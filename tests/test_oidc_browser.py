@@ -115,10 +115,12 @@ def test_signed_in_user_not_listed_gets_no_editor_pages(oidc_server, provider, p
     nav = sidebar.locator("[data-testid=stSidebarNav]").inner_text()
     assert "Overzicht" in nav
     assert not any(name in nav for name in ("Importeren", "Importgeschiedenis", "Doelen beheren", "Gebeurtenissen"))
-    # Opened by its URL, an editor page is not there either.
+    # Opened by its URL, an editor page says in Dutch that it is for editors, and offers nothing.
     page.goto(f"{oidc_server.url}/importeren")
-    page.wait_for_selector("[data-testid=stMetricValue]", state="visible")
+    page.locator("[data-testid=stMain] [data-testid=stAlert]", has_text="Deze pagina is alleen voor redacteuren").wait_for(
+        state="visible")
     wait_idle(page)
     assert not page.locator("[data-testid=stFileUploader]").count()
+    assert page.get_by_text("Page not found").count() == 0
     assert "Ingelogd via OIDC als kijker (niet op de lijst van redacteuren): Piet Bakker" in oidc_server.log_text()
     assert oidc_server.alarms() == []

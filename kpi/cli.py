@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from kpi import formatting as fmt
 from kpi import repository, werkplan
 from kpi.db import DatabaseUnavailable, describe_url, open_database
+from kpi.files import write_error_reason, write_whole
 from kpi.settings import Settings
 
 # How many new or changed figures the import lists before it only counts the rest.
@@ -126,7 +127,6 @@ def _moment(text: str) -> tuple[dt.datetime, bool]:
 
 def cmd_report(args, settings: Settings) -> int:
     from contextlib import ExitStack
-    from pathlib import Path
 
     from kpi import reports
 
@@ -140,12 +140,13 @@ def cmd_report(args, settings: Settings) -> int:
             as_of = args.as_of[0] if args.as_of else None
             data = reports.build(_engine(settings), settings, args.format, as_of=as_of,
                                  today=fmt.local(as_of).date() if as_of else None)
-        Path(args.output).write_bytes(data)
+        write_whole(args.output, data)
     except reports.ReportError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 3
-    except OSError:
-        print(f"Fout: kan {args.output} niet schrijven (bestaat de map en mag erin geschreven worden?).", file=sys.stderr)
+    except OSError as exc:
+        print(f"Fout: kan {escaped(args.output)} niet schrijven: {write_error_reason(exc)}. Er is geen (half) "
+              "bestand achtergelaten.", file=sys.stderr)
         return 3
     known = ""
     if args.as_of:
@@ -254,7 +255,8 @@ def _print_preview(preview, units: dict | None = None) -> None:
 
 def _unavailable(settings: Settings, exc: Exception) -> DatabaseUnavailable:
     return DatabaseUnavailable(
-        f"De database is niet bereikbaar ({describe_url(settings.database_url)}); er is niets opgeslagen."
+        f"De database kon niet worden bijgewerkt: niet bereikbaar, alleen-lezen of vol "
+        f"({describe_url(settings.database_url)}). Er is niets opgeslagen."
     )
 
 

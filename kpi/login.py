@@ -1,12 +1,18 @@
 """Who may edit. The editor password (the embedded default), hardened: weak or example passwords
-refused at start, failed tries slowed down and locked out per session and per client address,
-every try logged (never the password). Named editors (the production option): a user signed in
+refused at start, failed tries slowed down per client and refused per client address and per
+account, except from a browser that signed in before; every try logged (never the password).
+Editor rights live in a signed cookie (HMAC), whose rules are here. Named editors (the production option): a user signed in
 through the municipality's identity provider (OIDC) is an editor when listed by e-mail or group.
 Streamlit-free, so the rules are tested on their own; ui/auth.py applies them."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import hashlib
+import hmac
+import json
 import logging
 import threading
 import time
@@ -72,16 +78,37 @@ def weak_password_reason(password: str) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- throttling sign-in tries
+
+# Sign-in with the password has one account; named editors sign in at the identity provider.
+PASSWORD_ACCOUNT = "redacteur"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a try is not checked now, and for how long (seconds)."""
+
+    wait_s: float
+    reason: str  # Dutch, for the log: whose failures caused it
+
+
 @dataclass
 class LoginThrottle:
-    """Failed tries per key (a session, a client address), shared by all sessions of the process.
+    """Failed tries per client address, per account and per known browser, shared by the process.
 
-    Each failure is answered after a delay that doubles (1, 2, 4, 8 s at most); after
-    `max_failures` failures within `window_s` a key is locked for `lockout_s`, and while its
-    failures stay in the window every further failure locks it again. A success clears the keys.
+    A stranger must not be able to lock an editor out, so:
+    - every failed try is answered after a delay that doubles per failure of that client (or
+      known browser): 1, 2, 4, 8 s at most (a slow-down, holding only the guesser's request);
+    - a client address with `client_limit` failures within `window_s` is refused for `lockout_s`
+      after its last failure, and all browsers that never signed in are refused while the account
+      has `account_limit` failures from such browsers in the window (guesses spread over many
+      addresses);
+    - a known browser (one that signed in before and holds the signed browser cookie) is never
+      refused: only its own failures slow it down. Its correct password always works.
     """
 
-    max_failures: int = 5
+    client_limit: int = 5
+    account_limit: int = 20
     window_s: float = 15 * 60
     lockout_s: float = 5 * 60
     base_delay_s: float = 1.0
@@ -98,42 +125,114 @@ class LoginThrottle:
             self._failures.pop(key, None)
         return recent
 
-    def locked_for(self, keys: Iterable[str]) -> float:
-        """Seconds until these keys may try again (0: they may try now)."""
+    def refusal(self, client: str, account: str, browser: str | None = None) -> Refusal | None:
+        """Why a try from this client for this account is refused now, or None: check it.
+        A known browser (`browser`, the id in its signed cookie) is never refused."""
+        if browser:
+            return None
         now = self.clock()
         with self._lock:
-            waits = [recent[-1] + self.lockout_s - now for key in keys
-                     if len(recent := self._recent(key, now)) >= self.max_failures]
-        return max([0.0, *waits])
+            found = []
+            if len(recent := self._recent(f"client:{client}", now)) >= self.client_limit:
+                found.append(Refusal(recent[-1] + self.lockout_s - now,
+                                     f"{len(recent)} mislukte pogingen van dit clientadres"))
+            if len(recent := self._recent(f"account:{account}", now)) >= self.account_limit:
+                found.append(Refusal(recent[-1] + self.lockout_s - now,
+                                     f"{len(recent)} mislukte pogingen voor dit account vanuit onbekende browsers"))
+        found = [r for r in found if r.wait_s > 0]
+        return max(found, key=lambda r: r.wait_s) if found else None
 
-    def failed(self, keys: Iterable[str]) -> float:
-        """Record a failed try for every key; the delay (s) before the answer is shown."""
+    def failed(self, client: str, account: str, browser: str | None = None) -> float:
+        """Record a failed try; the delay (s) before it is answered."""
         now = self.clock()
-        with self._lock:
-            counts = []
-            for key in keys:
-                recent = self._recent(key, now)
-                recent.append(now)
-                self._failures[key] = recent
-                counts.append(len(recent))
-        return min(self.base_delay_s * 2 ** (max(counts, default=1) - 1), self.max_delay_s)
-
-    def succeeded(self, keys: Iterable[str]) -> None:
-        """Forget the failures of these keys."""
+        # A known browser's typos count for that browser only: they never lock anyone out.
+        keys = [f"browser:{browser}"] if browser else [f"client:{client}", f"account:{account}"]
         with self._lock:
             for key in keys:
-                self._failures.pop(key, None)
+                self._failures[key] = [*self._recent(key, now), now]
+            count = len(self._failures[keys[0]])
+        return min(self.base_delay_s * 2 ** (count - 1), self.max_delay_s)
+
+    def succeeded(self, client: str, browser: str | None = None) -> None:
+        """Forget the failures of this client and browser (not the account's: a stranger's
+        guesses elsewhere keep counting)."""
+        with self._lock:
+            self._failures.pop(f"client:{client}", None)
+            if browser:
+                self._failures.pop(f"browser:{browser}", None)
 
 
-def log_attempt(success: bool, client: str, session: str, locked: bool = False) -> None:
-    """One log line per try, with UTC time, client address and session; never the password."""
-    when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def _now_text() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def log_attempt(success: bool, client: str, session: str, locked: bool = False, delay_s: float = 0,
+                reason: str = "") -> None:
+    """One log line per try, with UTC time, client address and browser; never the password.
+    Every refusal (lockout) and every slow-down is logged with its reason."""
+    when = _now_text()
     if success:
-        log.info("Redacteur ingelogd: tijd %s, client %s, sessie %s", when, client, session)
+        log.info("Redacteur ingelogd: tijd %s, client %s, browser %s", when, client, session)
     elif locked:
-        log.warning("Inlogpoging geweigerd (geblokkeerd): tijd %s, client %s, sessie %s", when, client, session)
+        log.warning("Inlogpoging geweigerd (geblokkeerd: %s): tijd %s, client %s, browser %s",
+                    reason, when, client, session)
     else:
-        log.warning("Mislukte inlogpoging als redacteur: tijd %s, client %s, sessie %s", when, client, session)
+        log.warning("Mislukte inlogpoging als redacteur (vertraagd met %g s): tijd %s, client %s, browser %s",
+                    delay_s, when, client, session)
+
+
+# ---------------------------------------------------------------- the signed editor cookie
+
+EDITOR_COOKIE = "kpi_redacteur"  # editor rights, KPI_EDITOR_SESSION_HOURS
+BROWSER_COOKIE = "kpi_browser"  # "this browser signed in before": exempt from lockouts, no rights
+BROWSER_COOKIE_DAYS = 180
+
+
+def sign(key: bytes, purpose: str, payload: Mapping[str, object]) -> str:
+    """A cookie value: the payload (JSON, base64url) and its HMAC-SHA256 under `key` and `purpose`."""
+    body = base64.urlsafe_b64encode(json.dumps({**payload, "p": purpose}, separators=(",", ":")).encode())
+    mac = hmac.new(key, b"v1." + purpose.encode() + b"." + body, hashlib.sha256).digest()
+    return f"v1.{body.decode()}.{base64.urlsafe_b64encode(mac).decode().rstrip('=')}"
+
+
+def verified(key: bytes, purpose: str, value: str | None, now: float | None = None) -> dict | None:
+    """The payload of a cookie value signed by `sign` for this purpose and not expired, else None."""
+    try:
+        version, body, mac = str(value or "").split(".")
+        if version != "v1":
+            return None
+        expected = hmac.new(key, b"v1." + purpose.encode() + b"." + body.encode(), hashlib.sha256).digest()
+        given = base64.urlsafe_b64decode(mac + "=" * (-len(mac) % 4))
+        if not hmac.compare_digest(expected, given):
+            return None
+        payload = json.loads(base64.urlsafe_b64decode(body))
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict) or payload.get("p") != purpose or not isinstance(payload.get("exp"), int | float):
+        return None
+    return payload if payload["exp"] > (time.time() if now is None else now) else None
+
+
+def fingerprint(value: str) -> str:
+    """What the server keeps of a credential cookie to bind a session to it (never the cookie)."""
+    return hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def safe_return_path(value: str | None) -> str:
+    """Where to go back to after signing in or out: a path on this site, else "/"."""
+    text = str(value or "")
+    if not text.startswith("/") or text.startswith("//") or "\\" in text or CONTROL_CHARACTERS.search(text) \
+            or any(c in text for c in "\r\n\t") or len(text) > 2000:
+        return "/"
+    return text
+
+
+def weak_session_secret_reason(secret: str) -> str | None:
+    """Why KPI_SESSION_SECRET is refused (Dutch), or None (an empty one means: random per start)."""
+    if secret and len(secret) < MIN_COOKIE_SECRET_LENGTH:
+        return (f"KPI_SESSION_SECRET is te kort ({len(secret)} tekens; minimaal {MIN_COOKIE_SECRET_LENGTH}): "
+                "er wordt een willekeurige sleutel per start gebruikt.")
+    return None
 
 
 # ---------------------------------------------------------------- named editors (OIDC)
@@ -198,6 +297,6 @@ def identity(claims: Mapping[str, object]) -> str:
 
 def log_signed_in(who: str, editor: bool, client: str, session: str) -> None:
     """One log line per session that arrives signed in through the identity provider."""
-    when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    when = _now_text()
     role = "redacteur" if editor else "kijker (niet op de lijst van redacteuren)"
     log.info("Ingelogd via OIDC als %s: %s, tijd %s, client %s, sessie %s", role, who, when, client, session)

@@ -34,6 +34,14 @@ class Settings:
     editor_emails: tuple[str, ...] = ()
     editor_groups: tuple[str, ...] = ()
     editor_group_claim: str = "groups"
+    # How long an editor stays signed in (the signed editor cookie), in hours.
+    editor_session_hours: float = 8.0
+    # The key that signs the editor cookie. Empty: a random key per process start (editors sign in
+    # again after a restart); set the same value on every process behind one proxy.
+    session_secret: str = ""
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks);
+    # empty: nobody's, the client address is the connecting address.
+    trusted_proxies: tuple[str, ...] = ()
     # The import budget: every file is checked against these before and while it is parsed,
     # so that no file, however small or odd, makes an import hold more than a few hundred MB.
     max_upload_mb: int = 20
@@ -44,6 +52,9 @@ class Settings:
     max_line_chars: int = 100_000
     # The largest budget or spending of an action, in euros.
     max_euro: int = 100_000_000
+    # What one browser session may hold in uploaded files at a time (freed when the session ends).
+    max_session_uploads: int = 10
+    max_session_upload_mb: int = 60
     # Seed the reference figures (and illustrative series) into an empty database.
     seed_demo: bool = True
 
@@ -60,6 +71,9 @@ class Settings:
             editor_emails=_list(env.get("KPI_EDITOR_EMAILS")) or base.editor_emails,
             editor_groups=_list(env.get("KPI_EDITOR_GROUPS")) or base.editor_groups,
             editor_group_claim=env.get("KPI_EDITOR_GROUP_CLAIM") or base.editor_group_claim,
+            editor_session_hours=float(env.get("KPI_EDITOR_SESSION_HOURS") or base.editor_session_hours),
+            session_secret=env.get("KPI_SESSION_SECRET") or base.session_secret,
+            trusted_proxies=_list(env.get("KPI_TRUSTED_PROXIES")) or base.trusted_proxies,
             max_upload_mb=int(env.get("KPI_MAX_UPLOAD_MB") or base.max_upload_mb),
             max_unpacked_mb=int(env.get("KPI_MAX_UNPACKED_MB") or base.max_unpacked_mb),
             max_rows=int(env.get("KPI_MAX_ROWS") or base.max_rows),
@@ -67,6 +81,8 @@ class Settings:
             max_cells=int(env.get("KPI_MAX_CELLS") or base.max_cells),
             max_line_chars=int(env.get("KPI_MAX_LINE_CHARS") or base.max_line_chars),
             max_euro=int(env.get("KPI_MAX_EURO") or base.max_euro),
+            max_session_uploads=int(env.get("KPI_MAX_SESSION_UPLOADS") or base.max_session_uploads),
+            max_session_upload_mb=int(env.get("KPI_MAX_SESSION_UPLOAD_MB") or base.max_session_upload_mb),
             seed_demo=(env.get("KPI_SEED_DEMO", "1") not in ("0", "false", "nee")),
         )
 
@@ -80,6 +96,9 @@ ENVIRONMENT_VARIABLES = {
     "KPI_EDITOR_EMAILS": "comma-separated e-mail addresses of editors when OIDC login is on",
     "KPI_EDITOR_GROUPS": "comma-separated groups whose members are editors when OIDC login is on",
     "KPI_EDITOR_GROUP_CLAIM": "ID-token claim that lists a user's groups (default: groups)",
+    "KPI_EDITOR_SESSION_HOURS": "hours an editor stays signed in (signed cookie; default 8)",
+    "KPI_SESSION_SECRET": "key that signs the editor cookie; the same on every process (default: random per start)",
+    "KPI_TRUSTED_PROXIES": "comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is believed",
     "KPI_MAX_UPLOAD_MB": "largest file accepted by the import, in MB (default 20)",
     "KPI_MAX_UNPACKED_MB": "largest unpacked size of an .xlsx file, in MB (default 100)",
     "KPI_MAX_ROWS": "most rows in an import file (default 200000)",
@@ -87,5 +106,7 @@ ENVIRONMENT_VARIABLES = {
     "KPI_MAX_CELLS": "most cells (rows x columns) in an import file (default 2000000)",
     "KPI_MAX_LINE_CHARS": "longest line of a CSV file and longest cell, in characters (default 100000)",
     "KPI_MAX_EURO": "largest budget or spending of an action, in euros (default 100000000)",
+    "KPI_MAX_SESSION_UPLOADS": "most uploaded files one browser session holds at a time (default 10)",
+    "KPI_MAX_SESSION_UPLOAD_MB": "most MB of uploaded files one browser session holds at a time (default 60)",
     "KPI_SEED_DEMO": "0 to seed an empty database without illustrative series",
 }

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TEST_COOKIES = "_test_cookies"  # session-state key standing in for the browser's cookies
 
 
 def open_page(at: AppTest, url: str) -> AppTest:
@@ -40,12 +41,21 @@ def refused_to_viewer(at: AppTest, url: str) -> None:
 
 def run_app(monkeypatch, db_url: str, page: str | None = None, query: dict | None = None,
             editor: bool = False, password: str = "geheim-test") -> AppTest:
-    """Run app.py (optionally open a page by its URL path) with KPI_DATABASE_URL set."""
+    """Run app.py (optionally open a page by its URL path) with KPI_DATABASE_URL set.
+
+    AppTest has no browser cookies; `editor=True` gives this session what a signed-in browser
+    sends, a valid signed editor cookie (ui.auth reads cookies through `_cookies`)."""
+    import streamlit as st
+
+    from kpi.login import EDITOR_COOKIE
+    from ui import auth, guard
+
     monkeypatch.setenv("KPI_DATABASE_URL", db_url)
     monkeypatch.setenv("KPI_EDITOR_PASSWORD", password)
+    monkeypatch.setattr(auth, "_cookies", lambda: dict(st.session_state.get(TEST_COOKIES, {})))
     at = AppTest.from_file(APP, default_timeout=60)
     if editor:
-        at.session_state["is_editor"] = True
+        at.session_state[TEST_COOKIES] = {EDITOR_COOKIE: guard.issue_editor_cookie()}
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()

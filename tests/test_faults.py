@@ -151,7 +151,7 @@ def test_import_into_a_read_only_database_says_so_and_changes_nothing(tmp_path):
             cwd=ROOT, env={**os.environ, "KPI_DATABASE_URL": db_url}, capture_output=True, text=True, timeout=300,
         )
         assert res.returncode == 2, res.stdout + res.stderr
-        assert "niet bereikbaar" in res.stderr and "niets opgeslagen" in res.stderr, res.stderr
+        assert "kon niet worden bijgewerkt" in res.stderr and "niets opgeslagen" in res.stderr, res.stderr
         assert "Traceback" not in res.stderr
         assert db_file.read_bytes() == before
     finally:

@@ -13,13 +13,14 @@ import urllib.request
 
 import pytest
 
+from kpi.login import EDITOR_COOKIE, fingerprint
 from kpi.settings import Settings
 from tests.browser import ROOT, start_streamlit
 from ui import guard
 
 
 def _call(path: str, method: str = "GET", page: bytes = b"ok",
-          headers: tuple = ()) -> tuple[int, dict[bytes, bytes], bytes, list[str], bool]:
+          headers: tuple = (), request_headers: tuple = ()) -> tuple[int, dict[bytes, bytes], bytes, list[str], bool]:
     """Run one request through Guard around a stub app: status, headers, body, what reached the
     app, and whether the request body was read."""
     reached: list[str] = []
@@ -40,7 +41,7 @@ def _call(path: str, method: str = "GET", page: bytes = b"ok",
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "path": path, "method": method, "headers": []}
+    scope = {"type": "http", "path": path, "method": method, "headers": list(request_headers)}
     # In a thread of its own: an earlier test in the same process may leave an event loop running
     # in this thread, and asyncio.run refuses to start beside it.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
@@ -56,17 +57,133 @@ def test_streamlit_upload_limit_equals_the_app_limit_and_xsrf_is_on():
 
 
 def test_a_viewer_upload_is_refused_before_its_body_is_read(monkeypatch):
-    monkeypatch.setattr(guard, "_editor_sessions", set())
+    monkeypatch.setattr(guard, "_editor_sessions", {})
     status, _, body, reached, body_read = _call("/_stcore/upload_file/viewer-session/file-1", "PUT")
     assert (status, body.decode()) == (403, "Uploaden mag alleen na inloggen als redacteur.")
     assert reached == [] and body_read is False
 
 
+def _cookie(value: str) -> tuple:
+    return ((b"cookie", f"{EDITOR_COOKIE}={value}".encode()),)
+
+
 def test_an_editor_upload_and_a_viewer_delete_pass(monkeypatch):
-    monkeypatch.setattr(guard, "_editor_sessions", {"editor-session"})
-    assert _call("/_stcore/upload_file/editor-session/file-1", "PUT")[0] == 200
+    cookie = guard.issue_editor_cookie()
+    monkeypatch.setattr(guard, "_editor_sessions", {"editor-session": fingerprint(cookie)})
+    assert _call("/_stcore/upload_file/editor-session/file-1", "PUT", request_headers=_cookie(cookie))[0] == 200
     # Removing a file frees memory; Streamlit itself only lets a session remove its own files.
     assert _call("/_stcore/upload_file/viewer-session/file-1", "DELETE")[0] == 200
+
+
+def test_a_replayed_editor_session_id_without_the_editors_cookie_uploads_nothing(monkeypatch):
+    """Issue 23.8: the session id is in every upload URL; knowing it is not enough."""
+    cookie = guard.issue_editor_cookie()
+    monkeypatch.setattr(guard, "_editor_sessions", {"editor-session": fingerprint(cookie)})
+    url = "/_stcore/upload_file/editor-session/file-1"
+    for headers in ((), _cookie(guard.issue_editor_cookie()),  # none, or another editor's valid cookie
+                    _cookie(cookie[:-3] + "AAA"), ((b"cookie", b"_streamlit_user=x"),)):
+        status, _, body, reached, body_read = _call(url, "PUT", request_headers=headers)
+        assert (status, reached, body_read) == (403, [], False), headers
+    # A signed-out (revoked) cookie no longer counts either.
+    cookie_id = str(guard.editor_cookie(cookie)["id"])
+    with guard._lock:
+        guard._revoked[cookie_id] = 2e9
+    try:
+        assert _call(url, "PUT", request_headers=_cookie(cookie))[0] == 403
+    finally:
+        guard._revoked.clear()
+
+
+def _websocket(protocols: str, cookie: str | None) -> list[str]:
+    """Run a websocket handshake through Guard; the subprotocol list the app received."""
+    seen: list[str] = []
+
+    async def app(scope, receive, send):
+        seen.append(dict(scope["headers"])[b"sec-websocket-protocol"].decode())
+
+    headers = [(b"sec-websocket-protocol", protocols.encode())]
+    if cookie:
+        headers.append((b"cookie", f"{EDITOR_COOKIE}={cookie}".encode()))
+    scope = {"type": "websocket", "path": "/_stcore/stream", "headers": headers, "client": ("10.0.0.2", 1)}
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, guard.Guard(app)(scope, None, None)).result()
+    return seen
+
+
+def test_a_reconnect_that_replays_an_editors_session_id_gets_a_new_session(monkeypatch, caplog):
+    cookie = guard.issue_editor_cookie()
+    monkeypatch.setattr(guard, "_editor_sessions", {"editor-session": fingerprint(cookie)})
+    assert _websocket("streamlit, xsrf-token, editor-session", None) == ["streamlit, xsrf-token"]
+    assert "zonder zijn cookie geweigerd" in caplog.text
+    # The editor's own browser reconnects to its session; viewers' sessions are left alone.
+    assert _websocket("streamlit, xsrf-token, editor-session", cookie) == ["streamlit, xsrf-token, editor-session"]
+    assert _websocket("streamlit, xsrf-token, viewer-session", None) == ["streamlit, xsrf-token, viewer-session"]
+
+
+class _Rec:
+    def __init__(self, size: int) -> None:
+        self.data = b"x" * size
+
+
+class _Manager:
+    def __init__(self) -> None:
+        self.file_storage = {"editor-session": {f"f{i}": _Rec(10 * 1024 * 1024) for i in range(3)},
+                             "closed-session": {"f": _Rec(19 * 1024 * 1024)}}
+        self.removed: list[str] = []
+
+    def remove_session_files(self, sid: str) -> None:
+        self.removed.append(sid)
+        self.file_storage.pop(sid, None)
+
+
+def test_uploads_held_by_one_session_are_bounded(monkeypatch):
+    """Issue 23.9: 20 x 19 MB with self-chosen ids were all held."""
+    cookie = guard.issue_editor_cookie()
+    monkeypatch.setattr(guard, "_editor_sessions", {"editor-session": fingerprint(cookie)})
+    manager = _Manager()
+    monkeypatch.setattr(guard, "_upload_manager", lambda: manager)
+    monkeypatch.setenv("KPI_MAX_SESSION_UPLOADS", "4")
+    monkeypatch.setenv("KPI_MAX_SESSION_UPLOAD_MB", "45")
+    url = "/_stcore/upload_file/editor-session/"
+
+    def put(file_id: str, mb: int):
+        size = (b"content-length", str(mb * 1024 * 1024).encode())
+        return _call(url + file_id, "PUT", request_headers=(*_cookie(cookie), size))
+
+    assert put("f3", 10)[0] == 200  # the fourth file, 40 MB held with it
+    manager.file_storage["editor-session"]["f3"] = _Rec(10 * 1024 * 1024)  # what Streamlit then holds
+    status, _, body, reached, body_read = put("f4", 1)  # a fifth file
+    assert (status, reached, body_read) == (413, [], False)
+    assert "al 4 bestanden" in body.decode() and "KPI_MAX_SESSION_UPLOADS" in body.decode()
+    monkeypatch.setenv("KPI_MAX_SESSION_UPLOADS", "10")
+    status, _, body, _, _ = put("f4", 6)  # 40 + 6 MB > 45 MB
+    assert status == 413 and "KPI_MAX_SESSION_UPLOAD_MB" in body.decode()
+    assert put("f2", 14)[0] == 200  # replacing a held file counts its new size only: 30 + 14
+
+
+def test_the_uploads_of_a_closed_session_are_freed(monkeypatch):
+    manager = _Manager()
+
+    class Runtime:
+        uploaded_file_mgr = manager
+
+        @staticmethod
+        def exists():
+            return True
+
+        @staticmethod
+        def instance():
+            return Runtime
+
+        @staticmethod
+        def get_client(sid):
+            return object() if sid == "editor-session" else None
+
+    import streamlit.runtime
+
+    monkeypatch.setattr(streamlit.runtime, "Runtime", Runtime)
+    assert guard.release_ended_sessions() == 1
+    assert manager.removed == ["closed-session"] and "editor-session" in manager.file_storage
 
 
 def test_metrics_are_hidden_and_every_response_forbids_foreign_framing():

@@ -6,16 +6,19 @@ OIDC login, st.login) and a signed-in user is an editor when listed by e-mail or
 (KPI_EDITOR_EMAILS / KPI_EDITOR_GROUPS or [editors] in secrets); their identity is recorded on
 every batch, target revision and event, and the password login is off. Without [auth], the
 embedded default: one editor password, hardened by kpi.login (weak or example passwords refused,
-failed tries slowed down and locked out per session and per client address, every try logged),
-with a bounded free-text name. Editor sessions are registered (ui.guard), so the upload endpoint
-can refuse the rest.
+failed tries slowed down per client and refused per client and per account except from a known
+browser, every try logged), with a bounded free-text name. The password is posted to ui.guard's
+sign-in route, which sets a signed HttpOnly cookie: editor rights are that cookie, checked on every
+run, so they survive F5, bookmarks and new tabs until it expires, and never live in the session
+alone. Editor sessions are bound to their credential (ui.guard), so the upload endpoint and a
+websocket reconnect can refuse a client that only knows the session id.
 """
 
 from __future__ import annotations
 
 import hmac
+import html
 import logging
-import time
 import uuid
 
 import streamlit as st
@@ -23,10 +26,9 @@ from streamlit.errors import StreamlitAuthError
 
 from kpi.importer import MAX_USER_LENGTH
 from kpi.login import (
-    LoginThrottle,
+    EDITOR_COOKIE,
     identity,
     is_listed_editor,
-    log_attempt,
     log_signed_in,
     weak_cookie_secret_reason,
     weak_password_reason,
@@ -35,12 +37,9 @@ from ui import guard
 from ui.components import md
 from ui.data import report_weak_password, settings
 
-_KEY = "is_editor"
 _SESSION = "auth_session"
 _LOGGED = "auth_oidc_logged"
-# One record for the whole server process: failures of every session and client address.
-THROTTLE = LoginThrottle()
-_sleep = time.sleep  # a name of its own, so tests can record the delays instead of waiting
+_FLASH = "auth_flash"
 
 # Login lines (kpi.auth, INFO and up) reach the server log also when nothing configured logging.
 _log = logging.getLogger("kpi.auth")
@@ -114,15 +113,33 @@ def _report_cookie_secret(reason: str) -> None:
     _log.error(reason)
 
 
+def _cookies() -> dict[str, str]:
+    """The cookies of this session's connection (its websocket handshake); none in bare mode."""
+    try:
+        return dict(st.context.cookies)
+    except Exception:
+        return {}
+
+
 def is_editor() -> bool:
-    """True when this session is an editor: a listed signed-in user (OIDC) or logged in by password.
-    With a refused cookie_secret nobody is: the identity cookie could be forged."""
+    """True when this session is an editor: a listed signed-in user (OIDC) or a browser holding a
+    valid signed editor cookie (password). With a refused cookie_secret nobody is: the identity
+    cookie could be forged. The session is bound to that credential for uploads and reconnects."""
+    cookies = _cookies()
     if oidc_enabled():
         if cookie_secret_problem():
             return False
         claims = signed_in()
-        return claims is not None and is_listed_editor(claims, *editor_lists())
-    return bool(st.session_state.get(_KEY, False))
+        editor = claims is not None and is_listed_editor(claims, *editor_lists())
+        credential = guard.oidc_credential(cookies)
+    else:
+        credential = cookies.get(EDITOR_COOKIE)
+        editor = bool(credential) and guard.editor_cookie(credential) is not None
+    if editor and credential:
+        guard.register_editor(credential)
+    else:
+        guard.unregister_editor()
+    return editor
 
 
 def editor_name() -> str | None:
@@ -163,32 +180,6 @@ def _session() -> str:
     return st.session_state.setdefault(_SESSION, uuid.uuid4().hex[:12])
 
 
-def _wait_text(seconds: float) -> str:
-    minutes = max(1, round(seconds / 60))
-    return f"{minutes} minuut" if minutes == 1 else f"{minutes} minuten"
-
-
-def _try_login(given: str, expected: str) -> None:
-    client, session = _client(), _session()
-    keys = [f"sessie:{session}", f"client:{client}"]
-    throttle = THROTTLE
-    locked = throttle.locked_for(keys)
-    if locked > 0:
-        log_attempt(False, client, session, locked=True)
-        st.error(f"Te veel mislukte pogingen. Probeer het over {_wait_text(locked)} opnieuw.")
-        return
-    if check_password(given, expected):
-        throttle.succeeded(keys)
-        log_attempt(True, client, session)
-        st.session_state[_KEY] = True
-        guard.register_editor()
-        st.rerun()
-    delay = throttle.failed(keys)
-    log_attempt(False, client, session)
-    _sleep(delay)  # this session's script thread only: other visitors are not slowed
-    st.error("Onjuist wachtwoord.")
-
-
 def _oidc_box() -> None:
     """Sidebar sign-in through the identity provider; listed users edit, everyone else views."""
     with st.sidebar:
@@ -214,16 +205,54 @@ def _oidc_box() -> None:
         if not st.session_state.get(_LOGGED):
             st.session_state[_LOGGED] = True
             log_signed_in(who, editor, _client(), _session())
-        if editor:
-            guard.register_editor()
+        if is_editor():  # binds this session to the identity cookie for uploads and reconnects
             st.caption(f"Ingelogd als redacteur: {md(who)}")
         else:
-            guard.unregister_editor()
             st.info(f"U bent ingelogd als {md(who)}, maar u staat niet op de lijst van redacteuren: u kunt "
                     "het dashboard bekijken, niet bewerken. Vraag de beheerder van de monitor om u toe te voegen.")
         if st.button("Uitloggen", key="auth_logout"):
             guard.unregister_editor()
             st.logout()
+
+
+def _return_path() -> str:
+    """This page's path and query, to come back to after signing in or out."""
+    try:
+        url = st.context.url or "/"
+    except Exception:
+        url = "/"
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
+
+
+def _post_form(action: str, button: str, fields: str = "") -> None:
+    """A plain HTML form that posts to ui.guard's route (a full page load, so the server can set
+    or clear the HttpOnly cookie), coming back to this page."""
+    back = html.escape(_return_path(), quote=True)
+    st.html(f'<form method="post" action="{action}" class="kpi-auth-form">'
+            f'<input type="hidden" name="terug" value="{back}">{fields}'
+            f'<button type="submit" class="kpi-auth-button">{button}</button></form>')
+
+
+_FORM_STYLE = """<style>
+.kpi-auth-form { display: flex; flex-direction: column; gap: .5rem; }
+.kpi-auth-form label { display: flex; flex-direction: column; gap: .25rem; font-size: .9rem; }
+.kpi-auth-form input[type=password] { font: inherit; padding: .45rem .6rem; border: 1px solid #6b7280;
+  border-radius: .5rem; background: #fff; color: #1a1a1a; }
+.kpi-auth-button { font: inherit; align-self: flex-start; padding: .35rem .9rem; border-radius: .5rem;
+  border: 1px solid #6b7280; background: #fff; color: #1a1a1a; cursor: pointer; }
+.kpi-auth-button:hover, .kpi-auth-button:focus-visible { border-color: #0072B2; color: #005a8c; }
+</style>"""
+
+
+def _flash() -> str | None:
+    """The message the sign-in route left for this browser (wrong password, wait, signed out),
+    kept for this session."""
+    if _FLASH not in st.session_state:
+        st.session_state[_FLASH] = guard.take_flash(_cookies().get(guard.FLASH_COOKIE))
+    return st.session_state[_FLASH]
 
 
 def login_box() -> None:
@@ -232,15 +261,14 @@ def login_box() -> None:
         _oidc_box()
         return
     report_weak_password()
+    message = _flash()
     with st.sidebar:
         if is_editor():
             st.caption("Ingelogd als redacteur.")
-            if st.button("Uitloggen", key="auth_logout"):
-                st.session_state[_KEY] = False
-                guard.unregister_editor()
-                st.rerun()
+            st.html(_FORM_STYLE)
+            _post_form("_kpi/uitloggen", "Uitloggen")
             return
-        with st.expander("Inloggen als redacteur"):
+        with st.expander("Inloggen als redacteur", expanded=bool(message)):
             expected = settings().editor_password
             if not expected:
                 st.caption(
@@ -251,10 +279,15 @@ def login_box() -> None:
             if reason := weak_password_reason(expected):
                 st.error(reason)
                 return
-            with st.form("auth_form", border=False):
-                pw = st.text_input("Wachtwoord", type="password", key="auth_password")
-                if st.form_submit_button("Inloggen"):
-                    _try_login(pw, expected)
+            if not guard.ACTIVE:
+                st.caption("Inloggen kan alleen als de app met `streamlit run server.py` is gestart (make run).")
+                return
+            st.html(_FORM_STYLE)
+            _post_form("_kpi/inloggen", "Inloggen",
+                       '<label>Wachtwoord<input type="password" name="wachtwoord" '
+                       'autocomplete="current-password" required></label>')
+            if message:
+                (st.info if message == "U bent uitgelogd." else st.error)(message)
 
 
 def require_editor() -> None:

@@ -103,6 +103,13 @@ _UNREACHABLE = ("**De gegevens zijn nu niet beschikbaar.** De database is niet b
                 "Het dashboard probeert het opnieuw zodra u de pagina ververst.")
 
 
+# A page failed on the database mid-run, maybe while saving: every write is one transaction, so say
+# that nothing of it was saved (issue 23.9).
+_NOT_WRITTEN = ("**De gegevens zijn nu niet beschikbaar.** De database is niet bereikbaar of kon niet worden "
+                "bijgewerkt (bijvoorbeeld alleen-lezen of vol). Wat u net wilde opslaan, is niet opgeslagen: "
+                "er is niets gewijzigd. Probeer het opnieuw zodra de database weer beschikbaar is.")
+
+
 def _style(meeting: bool) -> None:
     css = styles.every_page() + (styles.meeting() if meeting else "")
     if css:
@@ -138,7 +145,7 @@ def run() -> None:
     except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
         # The engine was cached before the database went away: same message, no traceback.
         log.warning("database unavailable while rendering: %s", type(exc).__name__)
-        st.error(_UNREACHABLE, icon=":material/error:")
+        st.error(_NOT_WRITTEN, icon=":material/error:")
     except Exception:  # the error boundary: log the traceback, show a Dutch message
         log.exception("page failed")
         st.error("Er ging iets mis bij het tonen van deze pagina. De fout is gelogd; "

@@ -1,5 +1,9 @@
 """What the app bounds itself at the HTTP layer, when started as `streamlit run server.py`:
-file uploads only from sessions logged in as editor, no public /_stcore/metrics, and no
+signing in and out as editor (POST /_kpi/inloggen and /_kpi/uitloggen: the signed, HttpOnly,
+SameSite=Strict editor cookie that a script cannot set), file uploads only from sessions bound
+to an editor's credential that the upload request carries too, a bounded number and size of
+uploads held per session (freed when the session's connection ends), no takeover of an editor's
+session by a websocket reconnect that replays its id, no public /_stcore/metrics, and no
 framing by other sites (Content-Security-Policy frame-ancestors and X-Frame-Options).
 It also declares the page language Dutch: Streamlit's index.html says `<html lang="en">`,
 which makes screen readers read Dutch text with English pronunciation (WCAG 3.1.1).
@@ -11,19 +15,60 @@ holds the XSRF cookie, whether or not the page shows a file uploader; only this 
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import secrets
 import threading
+import time
+import urllib.parse
+from collections.abc import Mapping
 
-_editor_sessions: set[str] = set()  # Streamlit session ids; shared by the whole server process
+from kpi import login
+from kpi.login import BROWSER_COOKIE, BROWSER_COOKIE_DAYS, EDITOR_COOKIE, fingerprint, sign, verified
+from kpi.settings import Settings
+
+log = logging.getLogger("kpi.auth")
+
+# Process state, shared by all sessions: which Streamlit session is bound to which credential
+# (the fingerprint of the editor's HttpOnly cookie, never the cookie), signed-out cookie ids,
+# and one-shot messages for the page after a sign-in form was posted.
+_editor_sessions: dict[str, str] = {}
+_revoked: dict[str, float] = {}  # editor cookie id -> its expiry (unix time)
+_flashes: dict[str, tuple[str, float]] = {}
 _lock = threading.Lock()
+THROTTLE = login.LoginThrottle()
+_pause = asyncio.sleep  # a name of its own, so tests can record the delays instead of waiting
+ACTIVE = False  # set when server.py puts this middleware in front of the app: sign-in routes exist
 
 UPLOAD_PATH = "/_stcore/upload_file/"
 METRICS_PATH = "/_stcore/metrics"
+STREAM_PATH = "/_stcore/stream"
+LOGIN_PATH = "/_kpi/inloggen"
+LOGOUT_PATH = "/_kpi/uitloggen"
+FLASH_COOKIE = "kpi_melding"
+OIDC_COOKIE = "_streamlit_user"  # Streamlit's signed identity cookie (HttpOnly), maybe in chunks
+MAX_FORM_BYTES = 8192
 # Same length, so Content-Length stays right without touching the headers.
 HTML_LANG = (b'<html lang="en">', b'<html lang="nl">')
 FRAME_HEADERS = [
     (b"content-security-policy", b"frame-ancestors 'self'"),
     (b"x-frame-options", b"SAMEORIGIN"),
 ]
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+_process_key = secrets.token_bytes(32)
+
+
+def _key() -> bytes:
+    """The key that signs the editor cookie: KPI_SESSION_SECRET, else one random key per process."""
+    secret = _settings().session_secret
+    if secret and not login.weak_session_secret_reason(secret):
+        return secret.encode("utf-8")
+    return _process_key
 
 
 def _session_id() -> str | None:
@@ -33,23 +78,111 @@ def _session_id() -> str | None:
     return ctx.session_id if ctx is not None else None
 
 
-def register_editor() -> None:
-    """Allow uploads from the current Streamlit session (called on a successful login)."""
+# ---------------------------------------------------------------- credentials and sessions
+
+
+def editor_cookie(value: str | None) -> dict | None:
+    """The payload of a valid, unexpired, not signed-out editor cookie, else None."""
+    payload = verified(_key(), EDITOR_COOKIE, value)
+    if payload is None:
+        return None
+    with _lock:
+        return None if str(payload.get("id")) in _revoked else payload
+
+
+def issue_editor_cookie(hours: float | None = None) -> str:
+    """A new signed editor cookie value (also used by tests to stand for a signed-in browser)."""
+    hours = _settings().editor_session_hours if hours is None else hours
+    return sign(_key(), EDITOR_COOKIE, {"id": secrets.token_urlsafe(12), "exp": int(time.time() + hours * 3600)})
+
+
+def oidc_credential(cookies: Mapping[str, str]) -> str | None:
+    """Streamlit's identity cookie (all its chunks) as one string, or None."""
+    parts = [f"{name}={cookies[name]}" for name in sorted(cookies) if name.startswith(OIDC_COOKIE)]
+    return ";".join(parts) or None
+
+
+def credentials(cookies: Mapping[str, str]) -> set[str]:
+    """Fingerprints of the credentials a request carries: a valid editor cookie, an identity cookie."""
+    found = set()
+    if (value := cookies.get(EDITOR_COOKIE)) and editor_cookie(value) is not None:
+        found.add(fingerprint(value))
+    if (value := oidc_credential(cookies)) is not None:
+        found.add(fingerprint(value))
+    return found
+
+
+def register_editor(credential: str) -> None:
+    """Bind the current Streamlit session to this credential (its fingerprint): uploads and
+    reconnects to it are accepted only from a request that carries the same credential."""
     if (sid := _session_id()) is not None:
         with _lock:
-            _editor_sessions.add(sid)
+            _editor_sessions[sid] = fingerprint(credential)
 
 
 def unregister_editor() -> None:
-    """Refuse uploads from the current session again (called on logout)."""
+    """Refuse uploads from the current session again (signed out, expired, not an editor)."""
     if (sid := _session_id()) is not None:
         with _lock:
-            _editor_sessions.discard(sid)
+            _editor_sessions.pop(sid, None)
 
 
-def is_editor_session(session_id: str) -> bool:
+def is_editor_session(session_id: str, cookies: Mapping[str, str] | None = None) -> bool:
+    """True when the session is bound to an editor credential that this request carries."""
     with _lock:
-        return session_id in _editor_sessions
+        bound = _editor_sessions.get(session_id)
+    return bound is not None and bound in credentials(cookies or {})
+
+
+def take_flash(token: str | None) -> str | None:
+    """The one-shot message left for this browser by the sign-in route (then forgotten)."""
+    now = time.time()
+    with _lock:
+        for key in [k for k, (_, exp) in _flashes.items() if exp < now]:
+            del _flashes[key]
+        message = _flashes.pop(str(token or ""), None)
+    return message[0] if message else None
+
+
+def _flash(message: str) -> str:
+    token = secrets.token_urlsafe(12)
+    with _lock:
+        _flashes[token] = (message, time.time() + 120)
+    return token
+
+
+# ---------------------------------------------------------------- uploads held per session
+
+
+def _upload_manager():
+    from streamlit.runtime import Runtime
+
+    return Runtime.instance().uploaded_file_mgr if Runtime.exists() else None
+
+
+def held_uploads(session_id: str, except_file: str = "") -> tuple[int, int]:
+    """Files and bytes this session holds in Streamlit's upload manager (not counting one file id)."""
+    manager = _upload_manager()
+    storage = getattr(manager, "file_storage", {}) if manager is not None else {}
+    files = [f for fid, f in dict(storage.get(session_id, {})).items() if fid != except_file]
+    return len(files), sum(len(f.data) for f in files)
+
+
+def release_ended_sessions() -> int:
+    """Free the uploads and editor bindings of sessions that have no open connection any more
+    (Streamlit keeps a closed session's files until it expires, minutes later); how many."""
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return 0
+    runtime = Runtime.instance()
+    manager = runtime.uploaded_file_mgr
+    ended = [sid for sid in list(getattr(manager, "file_storage", {})) if runtime.get_client(sid) is None]
+    for sid in ended:
+        manager.remove_session_files(sid)
+    # Editor bindings stay: a closed session can still be resumed from storage, and a reconnect to
+    # it must carry the editor's credential too.
+    return len(ended)
 
 
 def _page_route(path: str) -> bool:
@@ -66,24 +199,212 @@ async def _refuse(send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _cookies(scope) -> dict[str, str]:
+    from starlette.requests import cookie_parser
+
+    return cookie_parser(_header(scope, b"cookie") or "")
+
+
+def _client(scope) -> str:
+    """The client's address: the connecting address, or (only from a proxy in KPI_TRUSTED_PROXIES,
+    which server.py hands to uvicorn) the one that proxy forwarded."""
+    client = scope.get("client")
+    return str(client[0]) if client else "onbekend"
+
+
+def _same_origin(scope) -> bool:
+    """A form post from this site: no Origin header (old browsers), or one naming this host."""
+    origin = _header(scope, b"origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return urllib.parse.urlsplit(origin).netloc == (_header(scope, b"host") or "")
+
+
+def _cookie_header(scope, name: str, value: str, max_age: int) -> tuple[bytes, bytes]:
+    secure = "; Secure" if scope.get("scheme") in ("https", "wss") else ""
+    return (b"set-cookie",
+            f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{secure}".encode("latin-1"))
+
+
+async def _redirect(send, scope, target: str, cookies: list[tuple[bytes, bytes]]) -> None:
+    await send({"type": "http.response.start", "status": 303,
+                "headers": [(b"location", target.encode("utf-8")), (b"content-length", b"0"),
+                            (b"cache-control", b"no-store"), *cookies, *FRAME_HEADERS]})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _form(receive) -> dict[str, str] | None:
+    """The posted form (at most MAX_FORM_BYTES), or None when it is larger."""
+    body = b""
+    more = True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+        if len(body) > MAX_FORM_BYTES:
+            return None
+    pairs = urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    return {k: v for k, v in pairs}
+
+
+def _password_login() -> tuple[str, str | None]:
+    """The configured editor password and why sign-in with it is off (Dutch), or None."""
+    from ui import auth
+    from ui.data import settings
+
+    if auth.oidc_enabled():
+        return "", "Met inloggen via de identiteitsprovider (OIDC) is inloggen met het wachtwoord uit."
+    expected = settings().editor_password
+    if not expected:
+        return "", "Er is geen redacteurswachtwoord ingesteld; bewerken is uitgeschakeld."
+    if reason := login.weak_password_reason(expected):
+        return "", reason
+    return expected, None
+
+
+async def sign_in(scope, receive, send) -> None:
+    """POST /_kpi/inloggen: check the password (throttled), set the signed editor cookie and the
+    known-browser cookie, and go back to the page. A wrong or refused try leaves a message."""
+    form = await _form(receive)
+    if form is None or not _same_origin(scope):
+        await _refuse(send, 403 if form is not None else 413, "Inlogverzoek geweigerd.")
+        return
+    back = login.safe_return_path(form.get("terug"))
+    client, cookies = _client(scope), _cookies(scope)
+    known = verified(_key(), BROWSER_COOKIE, cookies.get(BROWSER_COOKIE))
+    browser = str(known["id"]) if known else None
+    shown = browser or "onbekend"
+    expected, off = _password_login()
+    if off:
+        await _redirect(send, scope, back, [_cookie_header(scope, FLASH_COOKIE, _flash(off), 120)])
+        return
+    if refused := THROTTLE.refusal(client, login.PASSWORD_ACCOUNT, browser):
+        login.log_attempt(False, client, shown, locked=True, reason=refused.reason)
+        minutes = max(1, round(refused.wait_s / 60))
+        text = f"Te veel mislukte pogingen. Probeer het over {minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw."
+        await _redirect(send, scope, back, [_cookie_header(scope, FLASH_COOKIE, _flash(text), 120)])
+        return
+    from ui.auth import check_password
+
+    if check_password(form.get("wachtwoord", ""), expected):
+        THROTTLE.succeeded(client, browser)
+        browser = browser or secrets.token_urlsafe(12)
+        login.log_attempt(True, client, browser)
+        hours = _settings().editor_session_hours
+        browser_value = sign(_key(), BROWSER_COOKIE, {"id": browser, "exp": int(time.time() + BROWSER_COOKIE_DAYS * 86400)})
+        await _redirect(send, scope, back, [
+            _cookie_header(scope, EDITOR_COOKIE, issue_editor_cookie(hours), int(hours * 3600)),
+            _cookie_header(scope, BROWSER_COOKIE, browser_value, BROWSER_COOKIE_DAYS * 86400),
+            _cookie_header(scope, FLASH_COOKIE, "", 0),
+        ])
+        return
+    delay = THROTTLE.failed(client, login.PASSWORD_ACCOUNT, browser)
+    login.log_attempt(False, client, shown, delay_s=delay)
+    await _pause(delay)  # holds this request only; the server answers everyone else
+    await _redirect(send, scope, back, [_cookie_header(scope, FLASH_COOKIE, _flash("Onjuist wachtwoord."), 120)])
+
+
+async def sign_out(scope, receive, send) -> None:
+    """POST /_kpi/uitloggen: forget the editor cookie (also server-side, so a copy of it is
+    worthless) and go back to the page."""
+    form = await _form(receive)
+    if form is None or not _same_origin(scope):
+        await _refuse(send, 403 if form is not None else 413, "Uitlogverzoek geweigerd.")
+        return
+    value = _cookies(scope).get(EDITOR_COOKIE)
+    if (payload := editor_cookie(value)) is not None:
+        with _lock:
+            _revoked[str(payload["id"])] = float(payload["exp"])
+            for sid in [sid for sid, fp in _editor_sessions.items() if fp == fingerprint(value)]:
+                del _editor_sessions[sid]
+            for cookie_id in [k for k, exp in _revoked.items() if exp < time.time()]:
+                del _revoked[cookie_id]
+        log.info("Redacteur uitgelogd: tijd %s, client %s", login._now_text(), _client(scope))
+    await _redirect(send, scope, login.safe_return_path(form.get("terug")),
+                    [_cookie_header(scope, EDITOR_COOKIE, "", 0),
+                     _cookie_header(scope, FLASH_COOKIE, _flash("U bent uitgelogd."), 120)])
+
+
+def _without_replayed_session(scope):
+    """A websocket handshake that names an editor's session without that editor's credential
+    gets a new session instead (the id is dropped from its subprotocol list)."""
+    raw = _header(scope, b"sec-websocket-protocol")
+    entries = [e.strip() for e in (raw or "").split(",")]
+    if len(entries) < 3 or not entries[2]:
+        return scope
+    with _lock:
+        bound = entries[2] in _editor_sessions
+    if not bound or is_editor_session(entries[2], _cookies(scope)):
+        return scope
+    log.warning("Herverbinding met de sessie van een redacteur zonder zijn cookie geweigerd (nieuwe sessie "
+                "gegeven): tijd %s, client %s", login._now_text(), _client(scope))
+    value = ", ".join(entries[:2]).encode("latin-1")
+    headers = [(k, value if k.lower() == b"sec-websocket-protocol" else v) for k, v in scope.get("headers", [])]
+    return {**scope, "headers": headers}
+
+
+def _upload_refusal(scope, session_id: str, file_id: str) -> tuple[int, str] | None:
+    """Why this upload PUT is refused (status, Dutch text), or None."""
+    if not is_editor_session(session_id, _cookies(scope)):
+        return 403, "Uploaden mag alleen na inloggen als redacteur."
+    settings = _settings()
+    size = int(_header(scope, b"content-length") or 0)
+    count, held = held_uploads(session_id, except_file=file_id)
+    if count + 1 > settings.max_session_uploads:
+        return 413, (f"Deze sessie heeft al {count} bestanden geüpload (grens {settings.max_session_uploads}, "
+                     "KPI_MAX_SESSION_UPLOADS). Verwijder er een of laad de pagina opnieuw.")
+    if held + size > settings.max_session_upload_mb * 1024 * 1024:
+        return 413, (f"Deze sessie houdt al {held / 1024 / 1024:.0f} MB aan bestanden vast (grens "
+                     f"{settings.max_session_upload_mb} MB, KPI_MAX_SESSION_UPLOAD_MB). Verwijder er een of laad de "
+                     "pagina opnieuw.")
+    return None
+
+
 class Guard:
-    """ASGI middleware: refuse viewers' uploads and metrics before any body is read; add frame headers."""
+    """ASGI middleware: sign-in and sign-out routes; refuse viewers' uploads, oversized session
+    uploads and metrics before any body is read; no session takeover by a replayed id; add frame headers."""
 
     def __init__(self, app) -> None:
+        global ACTIVE
         self.app = app
+        ACTIVE = True
 
     async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "websocket":
+            if scope.get("path", "").endswith(STREAM_PATH):
+                scope = _without_replayed_session(scope)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                release_ended_sessions()
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
+        method = scope.get("method")
         if path.endswith(METRICS_PATH):
             await _refuse(send, 404, "Niet gevonden.")
             return
-        if UPLOAD_PATH in path and scope.get("method") == "PUT":
-            session_id = path.split(UPLOAD_PATH, 1)[1].split("/", 1)[0]
-            if not is_editor_session(session_id):
-                await _refuse(send, 403, "Uploaden mag alleen na inloggen als redacteur.")
+        if path.endswith(LOGIN_PATH) or path.endswith(LOGOUT_PATH):
+            if method != "POST":
+                await _refuse(send, 405, "Alleen via het formulier in de zijbalk.")
+            elif path.endswith(LOGIN_PATH):
+                await sign_in(scope, receive, send)
+            else:
+                await sign_out(scope, receive, send)
+            return
+        if UPLOAD_PATH in path and method == "PUT":
+            session_id, _, file_id = path.split(UPLOAD_PATH, 1)[1].partition("/")
+            if refusal := _upload_refusal(scope, session_id, file_id):
+                await _refuse(send, *refusal)
                 return
 
         if _page_route(path):

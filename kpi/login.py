@@ -300,3 +300,10 @@ def log_signed_in(who: str, editor: bool, client: str, session: str) -> None:
     when = _now_text()
     role = "redacteur" if editor else "kijker (niet op de lijst van redacteuren)"
     log.info("Ingelogd via OIDC als %s: %s, tijd %s, client %s, sessie %s", role, who, when, client, session)
+
+
+def check_password(given: str, expected: str) -> bool:
+    """Constant-time comparison; an unset, weak or example password never matches."""
+    if not expected or weak_password_reason(expected):
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))

@@ -223,3 +223,26 @@ def test_editor_pages_are_in_the_menu_for_editors_only():
     # every URL exists for everyone
     assert {u for u, _ in entries(False)} == {u for u, _ in entries(True)} == {s.url for s in PAGES}
     assert all(hidden for section, items in menu(False).items() if not section for _, hidden in items)
+
+
+def test_a_write_that_fails_on_the_database_says_nothing_was_saved(monkeypatch, sqlite_url):
+    """Issue 23.9: a database that turns read-only (or full) while an editor saves. The fault is
+    injected where the store writes, as SQLAlchemy raises it; the page must say in Dutch that the
+    database could not be updated and that nothing was saved, with no traceback and no new row."""
+    import sqlalchemy as sa
+
+    from kpi import events as event_store
+
+    def read_only(*args, **kwargs):
+        raise sa.exc.OperationalError("INSERT INTO events ...", {}, Exception("attempt to write a readonly database"))
+
+    at = run_app(monkeypatch, sqlite_url, page="gebeurtenissen", editor=True)
+    before = len(event_store.list_events(make_engine(sqlite_url)))
+    monkeypatch.setattr(event_store, "add_event", read_only)
+    at.text_input(key="event_text").input("Opening parkeergarage")
+    at.button[0].click().run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "kon niet worden bijgewerkt" in message and "is niet opgeslagen" in message, message
+    assert "Traceback" not in texts(at) and "OperationalError" not in texts(at)
+    assert len(event_store.list_events(make_engine(sqlite_url))) == before

@@ -16,10 +16,10 @@ websocket reconnect can refuse a client that only knows the session id.
 
 from __future__ import annotations
 
-import hmac
 import html
 import logging
 import uuid
+from urllib.parse import urlsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
@@ -48,14 +48,6 @@ if not _log.handlers and not logging.getLogger().handlers:
     _handler = logging.StreamHandler()
     _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     _log.addHandler(_handler)
-
-
-def oidc_enabled() -> bool:
-    """True when .streamlit/secrets.toml configures OIDC login ([auth]): named editors only."""
-    try:
-        return bool(st.secrets.get("auth"))
-    except Exception:  # no secrets.toml: Streamlit raises on access
-        return False
 
 
 def _provider() -> str | None:
@@ -92,7 +84,7 @@ def editor_lists() -> tuple[tuple[str, ...], tuple[str, ...], str]:
 
 def signed_in() -> dict | None:
     """The signed-in user's ID-token claims when OIDC is on and someone is signed in, else None."""
-    if not oidc_enabled():
+    if not guard.oidc_enabled():
         return None
     claims = dict(st.user)
     return claims if claims.get("is_logged_in") else None
@@ -126,7 +118,7 @@ def is_editor() -> bool:
     valid signed editor cookie (password). With a refused cookie_secret nobody is: the identity
     cookie could be forged. The session is bound to that credential for uploads and reconnects."""
     cookies = _cookies()
-    if oidc_enabled():
+    if guard.oidc_enabled():
         if cookie_secret_problem():
             return False
         claims = signed_in()
@@ -157,13 +149,6 @@ def name_field(label: str, key: str, container=None) -> str:
                          help="Uw naam en e-mailadres bij de identiteitsprovider van de gemeente.")
         return who
     return where.text_input(label, max_chars=MAX_USER_LENGTH, key=key)
-
-
-def check_password(given: str, expected: str) -> bool:
-    """Constant-time comparison; an unset, weak or example password never matches."""
-    if not expected or weak_password_reason(expected):
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
 def _client() -> str:
@@ -221,8 +206,6 @@ def _return_path() -> str:
         url = st.context.url or "/"
     except Exception:
         url = "/"
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
 
@@ -257,7 +240,7 @@ def _flash() -> str | None:
 
 def login_box() -> None:
     """Sidebar login/logout for editors."""
-    if oidc_enabled():
+    if guard.oidc_enabled():
         _oidc_box()
         return
     report_weak_password()

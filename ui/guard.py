@@ -23,6 +23,8 @@ import time
 import urllib.parse
 from collections.abc import Mapping
 
+import streamlit as st
+
 from kpi import login
 from kpi.login import BROWSER_COOKIE, BROWSER_COOKIE_DAYS, EDITOR_COOKIE, fingerprint, sign, verified
 from kpi.settings import Settings
@@ -254,14 +256,19 @@ async def _form(receive) -> dict[str, str] | None:
     return {k: v for k, v in pairs}
 
 
+def oidc_enabled() -> bool:
+    """True when .streamlit/secrets.toml configures OIDC login ([auth]): named editors only."""
+    try:
+        return bool(st.secrets.get("auth"))
+    except Exception:  # no secrets.toml: Streamlit raises on access
+        return False
+
+
 def _password_login() -> tuple[str, str | None]:
     """The configured editor password and why sign-in with it is off (Dutch), or None."""
-    from ui import auth
-    from ui.data import settings
-
-    if auth.oidc_enabled():
+    if oidc_enabled():
         return "", "Met inloggen via de identiteitsprovider (OIDC) is inloggen met het wachtwoord uit."
-    expected = settings().editor_password
+    expected = _settings().editor_password
     if not expected:
         return "", "Er is geen redacteurswachtwoord ingesteld; bewerken is uitgeschakeld."
     if reason := login.weak_password_reason(expected):
@@ -291,9 +298,7 @@ async def sign_in(scope, receive, send) -> None:
         text = f"Te veel mislukte pogingen. Probeer het over {minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw."
         await _redirect(send, scope, back, [_cookie_header(scope, FLASH_COOKIE, _flash(text), 120)])
         return
-    from ui.auth import check_password
-
-    if check_password(form.get("wachtwoord", ""), expected):
+    if login.check_password(form.get("wachtwoord", ""), expected):
         THROTTLE.succeeded(client, browser)
         browser = browser or secrets.token_urlsafe(12)
         login.log_attempt(True, client, browser)

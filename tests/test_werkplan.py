@@ -56,7 +56,7 @@ SAMPLE = frame(
     action("B1", "B", "lopend", "2026-11-21", "Huismeester", ("waardering",), 2026),  # late by one day
     action("B2", "B", "afgerond", "2025-10-01", "Programmateam", ("waardering",), 2025),
     action("C1", "C", "gepland", "2026-11-22", "Programmateam", ("waardering",), 2026),  # due today: not late
-    action("D1", "D", "gestopt", "2026-05-01", "Event-coordinator", ("waardering",), 2025),
+    action("D1", "D", "gestopt", "2026-05-01", "Event-coördinator", ("waardering",), 2025),
     action("F1", "F", "gepland", None, None, ("ranking",), None),  # no due date: never late
 )
 
@@ -259,7 +259,7 @@ def test_fresh_database_has_themes_roles_matrix_and_the_chapter_1_actions(engine
     assert (wp.themes["source"].str.startswith("Binnenstadakkoord Assen, 7 februari 2018, art. 3")).all()
     roles = wp.roles.set_index("name")
     assert roles.loc[roles["kind"] == "rol"].index.tolist() == [
-        "Regisseur", "Verbinder", "Acquisiteur", "Marketeer", "Event-coordinator", "Huismeester",
+        "Regisseur", "Verbinder", "Acquisiteur", "Marketeer", "Event-coördinator", "Huismeester",
         "Communicatie-medewerker", "Programmamanager", "Programmateam",
     ]
     assert roles.loc[roles["kind"] == "orgaan"].index.tolist() == [
@@ -269,7 +269,7 @@ def test_fresh_database_has_themes_roles_matrix_and_the_chapter_1_actions(engine
     pairs = sorted(zip(wp.matrix["role"], wp.matrix["theme"]))
     assert pairs == sorted(
         [("Regisseur", t) for t in "ABCDEF"] + [("Verbinder", t) for t in "ABCDEF"]
-        + [("Acquisiteur", "A"), ("Huismeester", "B"), ("Event-coordinator", "D"), ("Marketeer", "F")]
+        + [("Acquisiteur", "A"), ("Huismeester", "B"), ("Event-coördinator", "D"), ("Marketeer", "F")]
     )
     assert (wp.matrix["source"] == WERKPLAN_A).all()
 

@@ -134,7 +134,7 @@ def test_a_bad_action_list_is_refused_with_row_and_column_and_nothing_changes(en
     assert db_state(engine) == state
 
 
-ROLES = ("Regisseur, Verbinder, Acquisiteur, Marketeer, Event-coordinator, Huismeester, Communicatie-medewerker, "
+ROLES = ("Regisseur, Verbinder, Acquisiteur, Marketeer, Event-coördinator, Huismeester, Communicatie-medewerker, "
          "Programmamanager, Programmateam, Regiegroep, Projectgroep, ThemaTafels, Raad van Advies")
 
 

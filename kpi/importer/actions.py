@@ -27,6 +27,8 @@ from kpi.importer.layouts import ACTION_FIELDS
 from kpi.importer.model import ACTIONS, ImportRefused
 from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OTHER_DECIMAL, none_if_missing, parse_dates, parse_years
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
+from kpi.importer.validation import indicator_lookup
+from kpi.names import name_key
 from kpi.periods import DAY
 from kpi.werkplan import store as wp_store
 
@@ -58,9 +60,9 @@ def _kpi_list(text: str) -> list[str]:
 
 
 def _fund(text: str) -> str | None:
-    key = text.strip().casefold()
+    key = name_key(text)
     for code, label in werkplan.FUNDS.items():
-        if key in (code, label.casefold()):
+        if key in (name_key(code), name_key(label)):
             return code
     return None
 
@@ -125,17 +127,16 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
     f = frame.copy()
     f["thema_letter"] = f["thema"].map(lambda t: werkplan.resolve_theme(themes, t) if t else None)
     f["status_code"] = f["status"].map(lambda s: werkplan.resolve_status(s) if s else None)
-    role_names = {name.casefold(): name for name in roles["name"]}
-    f["rol_naam"] = f["rol"].map(lambda r: role_names.get(" ".join(r.split()).casefold()) if r else None)
+    role_names = {name_key(name): name for name in roles["name"]}
+    f["rol_naam"] = f["rol"].map(lambda r: role_names.get(name_key(r)) if r else None)
     f["fonds_code"] = f["fonds"].map(lambda v: _fund(v) if v else None)
     f["jaar_getal"] = parse_years(f["jaar"])
     for field in ("start", "deadline"):
         f[f"{field}_datum"], f[f"{field}_precisie"] = parse_dates(f[field])
         f.loc[f[f"{field}_tekst"] == "", [f"{field}_datum", f"{field}_precisie"]] = None
-    lookup = {c.casefold(): c for c in indicators["code"]}
-    lookup |= {n.casefold(): c for c, n in zip(indicators["code"], indicators["name"], strict=True)}
-    f["kpi_codes"] = f["kpis"].map(lambda t: tuple(dict.fromkeys(lookup.get(k.casefold()) for k in _kpi_list(t))))
-    f["kpi_onbekend"] = f["kpis"].map(lambda t: ", ".join(k for k in _kpi_list(t) if k.casefold() not in lookup))
+    lookup = indicator_lookup(indicators)
+    f["kpi_codes"] = f["kpis"].map(lambda t: tuple(dict.fromkeys(lookup.get(name_key(k)) for k in _kpi_list(t))))
+    f["kpi_onbekend"] = f["kpis"].map(lambda t: ", ".join(k for k in _kpi_list(t) if name_key(k) not in lookup))
     start = pd.to_datetime(f["start_datum"].where(f["start_precisie"] == DAY))
     due = pd.to_datetime(f["deadline_datum"].where(f["deadline_precisie"] == DAY))
     f["na_deadline"] = (start > due).fillna(False).astype(bool)

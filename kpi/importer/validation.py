@@ -29,6 +29,7 @@ from kpi.importer.parsing import (
     per_distinct,
 )
 from kpi.metrics import ABSOLUTE, COMPARISONS
+from kpi.names import name_key
 from kpi.periods import YEAR
 
 AREA_NAME_MAX = 200
@@ -136,20 +137,17 @@ def _run(frame: pd.DataFrame, rules: list[Rule], file_order: dict[str, int]) -> 
     return [p for _, p in sorted(problems, key=lambda item: item[0])]
 
 
-def _area_key(name: str) -> str:
-    return " ".join(str(name).split()).casefold()
-
-
 def _areas(frame: pd.DataFrame, areas: pd.DataFrame, create_areas: bool) -> tuple[pd.Series, list[str]]:
     """Canonical area name per row (None when unknown) and the names that would be new.
 
-    Names match ignoring case and repeated spaces; a new area keeps its first spelling.
+    Names match ignoring case, accents, repeated spaces and hyphens (kpi.names); a new area keeps
+    its first spelling.
     """
-    known = {_area_key(name): name for name in areas["name"]}
+    known = {name_key(name): name for name in areas["name"]}
     new: dict[str, str] = {}
 
     def canonical(text: str) -> str | None:
-        key = _area_key(text)
+        key = name_key(text)
         if key in known or not key:
             return known.get(key)
         if create_areas:
@@ -160,11 +158,16 @@ def _areas(frame: pd.DataFrame, areas: pd.DataFrame, create_areas: bool) -> tupl
     return names, [n for n in new.values() if len(n) <= AREA_NAME_MAX]
 
 
+def indicator_lookup(indicators: pd.DataFrame) -> dict[str, str]:
+    """Matching key (kpi.names) of each indicator's code and name -> its code."""
+    lookup = {name_key(code): code for code in indicators["code"]}
+    return lookup | {name_key(name): code for code, name in zip(indicators["code"], indicators["name"], strict=True)}
+
+
 def _indicators(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.Series:
-    """The indicator code per row, matching code or name ignoring case (None when unknown)."""
-    lookup = {code.casefold(): code for code in indicators["code"]}
-    lookup |= {name.casefold(): code for code, name in zip(indicators["code"], indicators["name"], strict=True)}
-    codes = per_distinct(frame["indicator"], lambda text: lookup.get(str(text).strip().casefold()))
+    """The indicator code per row, matching code or name as users write them (None when unknown)."""
+    lookup = indicator_lookup(indicators)
+    codes = per_distinct(frame["indicator"], lambda text: lookup.get(name_key(text)))
     return pd.Series(codes, index=frame.index, dtype=object)
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from sqlalchemy.engine import Connection, Engine
 
 from kpi.metrics import ACHTER, RISICO
+from kpi.names import name_key
 from kpi.werkplan import store
 
 
@@ -94,18 +95,18 @@ def load_werkplan(engine: Engine | Connection, as_of: dt.datetime | None = None)
 
 def resolve_theme(themes: pd.DataFrame, text: str) -> str | None:
     """The theme letter for 'A', 'a', 'compact & compleet' or 'A compact & compleet'; else None."""
-    key = " ".join(str(text).split()).casefold()
+    key = name_key(text)
     for row in themes.itertuples():
-        if key in (row.letter.casefold(), row.name.casefold(), f"{row.letter} {row.name}".casefold()):
+        if key in (name_key(row.letter), name_key(row.name), name_key(f"{row.letter} {row.name}")):
             return row.letter
     return None
 
 
 def resolve_status(text: str) -> str | None:
     """The status code for 'lopend', 'Loopt', 'AFGEROND', ...; else None."""
-    key = str(text).strip().casefold()
+    key = name_key(text)
     for s in ACTION_STATUSES:
-        if key in (s.code, s.label.casefold()):
+        if key in (name_key(s.code), name_key(s.label)):
             return s.code
     return None
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pandas as pd
+
 # Hyphens and dashes as users type them (-, ‐, ‑, ‒, –, —, −), the underscore and runs of white
 # space all separate words the same way.
 _SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
@@ -21,3 +23,9 @@ def name_key(text: object) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SEPARATORS.sub(" ", plain).strip().casefold()
+
+
+def indicator_lookup(indicators: pd.DataFrame) -> dict[str, str]:
+    """Matching key of each indicator's code and name -> its code."""
+    lookup = {name_key(code): code for code in indicators["code"]}
+    return lookup | {name_key(name): code for code, name in zip(indicators["code"], indicators["name"], strict=True)}

@@ -27,8 +27,7 @@ from kpi.importer.layouts import ACTION_FIELDS
 from kpi.importer.model import ACTIONS, ImportRefused
 from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OTHER_DECIMAL, none_if_missing, parse_dates, parse_years
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
-from kpi.importer.validation import indicator_lookup
-from kpi.names import name_key
+from kpi.names import indicator_lookup, name_key
 from kpi.periods import DAY
 from kpi.werkplan import store as wp_store
 

@@ -29,7 +29,7 @@ from kpi.importer.parsing import (
     per_distinct,
 )
 from kpi.metrics import ABSOLUTE, COMPARISONS
-from kpi.names import name_key
+from kpi.names import indicator_lookup, name_key
 from kpi.periods import YEAR
 
 AREA_NAME_MAX = 200
@@ -156,12 +156,6 @@ def _areas(frame: pd.DataFrame, areas: pd.DataFrame, create_areas: bool) -> tupl
 
     names = pd.Series(per_distinct(frame["gebied"], canonical), index=frame.index, dtype=object)
     return names, [n for n in new.values() if len(n) <= AREA_NAME_MAX]
-
-
-def indicator_lookup(indicators: pd.DataFrame) -> dict[str, str]:
-    """Matching key (kpi.names) of each indicator's code and name -> its code."""
-    lookup = {name_key(code): code for code in indicators["code"]}
-    return lookup | {name_key(name): code for code, name in zip(indicators["code"], indicators["name"], strict=True)}
 
 
 def _indicators(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.Series:

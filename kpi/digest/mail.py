@@ -63,9 +63,18 @@ def send(msg: EmailMessage, settings: Settings) -> None:
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         raise MailError(f"De SMTP-server weigerde het bericht ({exc.smtp_code} {text}).") from exc
     except smtplib.SMTPRecipientsRefused as exc:
-        raise MailError(f"De SMTP-server weigerde de ontvanger ({', '.join(exc.recipients)}).") from exc
+        raise MailError(f"De SMTP-server weigerde de ontvanger: {_answers(exc.recipients)}.") from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise MailError(f"De SMTP-server {settings.smtp_host}:{settings.smtp_port} is niet bereikbaar "
                         f"({type(exc).__name__}: {exc}).") from exc
     if refused:
-        raise MailError(f"De SMTP-server weigerde de ontvanger ({', '.join(refused)}).")
+        raise MailError(f"De SMTP-server weigerde de ontvanger: {_answers(refused)}.")
+
+
+def _answers(refused: dict) -> str:
+    """'a@b.nl (550 Mailbox unavailable)' for each refused recipient."""
+    def text(answer) -> str:
+        code, message = answer
+        return f"{code} {message.decode('utf-8', 'replace') if isinstance(message, bytes) else message}"
+
+    return ", ".join(f"{who} ({text(answer)})" for who, answer in refused.items())

@@ -18,12 +18,12 @@ from kpi.settings import Settings
 from tests.smtpserver import SmtpServer, free_port
 
 BASE = "https://monitor.assen.example"
-SUBSCRIBERS = ("naam;e-mail;centra;kpis;werkplan\n"
-               "Jan <b>Jansen</b>;Jan@Assen.nl;Assen binnenstad;alle;ja\n"
-               "Piet Pieters;piet@example.nl;;ranking;nee\n").encode()
-FIGURES = ("gebied;indicator;jaar;waarde;bron\n"
-           "Assen binnenstad;banen;2026;4.900;LISA <script>alert(1)</script>\n"
-           "Assen binnenstad;leegstand;2026;9,5;Locatus\n").encode()
+SUBSCRIBERS = (b"naam;e-mail;centra;kpis;werkplan\n"
+               b"Jan <b>Jansen</b>;Jan@Assen.nl;Assen binnenstad;alle;ja\n"
+               b"Piet Pieters;piet@example.nl;;ranking;nee\n")
+FIGURES = (b"gebied;indicator;jaar;waarde;bron\n"
+           b"Assen binnenstad;banen;2026;4.900;LISA <script>alert(1)</script>\n"
+           b"Assen binnenstad;leegstand;2026;9,5;Locatus\n")
 
 
 @pytest.fixture
@@ -156,9 +156,9 @@ def test_dry_run_shows_and_neither_sends_nor_logs(engine, smtp, capsys, monkeypa
 def test_werkplan_followers_hear_of_late_and_finished_actions(engine, smtp):
     settings = _settings(smtp.port)
     _import(engine, "abonnees.csv", SUBSCRIBERS)
-    actions = ("code;titel;thema;deadline;status;bron\n"
-               "9.1;Gevelfonds openen;A;1-1-2020;lopend;Actielijst\n"
-               "9.2;Parkeerroute borden;B;1-1-2030;afgerond;Actielijst\n").encode()
+    actions = (b"code;titel;thema;deadline;status;bron\n"
+               b"9.1;Gevelfonds openen;A;1-1-2020;lopend;Actielijst\n"
+               b"9.2;Parkeerroute borden;B;1-1-2030;afgerond;Actielijst\n")
     _import(engine, "acties.csv", actions)
     run.run(engine, settings)
     plain = smtp.inbox.messages[0][1].get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")

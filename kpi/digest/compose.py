@@ -135,7 +135,7 @@ def _figure_lines(frame: pd.DataFrame, subscriber: dict, areas: tuple[str, ...],
         if m["area"] not in areas or not _followed(subscriber, m["indicator"]):
             continue
         name, unit, dec = _unit(indicators, m["indicator"])
-        text = words(m, lambda v: fmt.value(v, unit, dec))
+        text = words(m, lambda v, unit=unit, dec=dec: fmt.value(v, unit, dec))
         if text is None:
             continue
         where = f"{name}, {m['area']}, {fmt.peildatum(pd.Timestamp(m['peildatum']), m['precision'])}"

@@ -60,6 +60,8 @@ class Settings:
     contact_name: str = "Programmabureau Binnenstad"
     contact_email: str = ""
     licence: str = "http://creativecommons.org/publicdomain/zero/1.0/deed.nl"
+    # Where the directory `python -m kpi opendata` writes is served; '' means KPI_BASE_URL/opendata.
+    opendata_url: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -93,6 +95,7 @@ class Settings:
             contact_name=env.get("KPI_CONTACT_NAME") or base.contact_name,
             contact_email=env.get("KPI_CONTACT_EMAIL") or base.contact_email,
             licence=env.get("KPI_LICENCE") or base.licence,
+            opendata_url=(env.get("KPI_OPENDATA_URL") or base.opendata_url).rstrip("/"),
         )
 
 
@@ -124,4 +127,5 @@ ENVIRONMENT_VARIABLES = {
     "KPI_CONTACT_NAME": "contact point in the open data metadata",
     "KPI_CONTACT_EMAIL": "contact e-mail address in the open data metadata",
     "KPI_LICENCE": "licence URI of the open data (default CC0 1.0)",
+    "KPI_OPENDATA_URL": "address where the open data directory is served (default KPI_BASE_URL/opendata)",
 }

@@ -220,7 +220,7 @@ def _print_section(title: str, frame, line) -> None:
 
 
 def _print_preview(preview, units: dict | None = None) -> None:
-    from kpi.importer import ACTIONS, TARGETS
+    from kpi.importer import ACTIONS, SUBSCRIBERS, TARGETS
 
     units = units or {}
 
@@ -230,7 +230,10 @@ def _print_preview(preview, units: dict | None = None) -> None:
     def num(v, r) -> str:
         return _num(v, units.get(r.indicator, ("", 0))[1])
 
-    if preview.kind == ACTIONS:
+    if preview.kind == SUBSCRIBERS:
+        _print_section("Nieuwe abonnees", preview.added, lambda r: f"{r.email} ({r.name or 'zonder naam'})")
+        _print_section("Gewijzigde abonnees", preview.changed, lambda r: f"{r.email}: {r.fields}")
+    elif preview.kind == ACTIONS:
         _print_section("Nieuwe acties", preview.added, lambda r: f"{r.code} {r.title}: {r.status}")
         _print_section("Gewijzigde acties", preview.changed,
                        lambda r: f"{r.code} {r.title}: {r.old_status}{' (illustratief)' if r.old_illustrative else ''}"

@@ -8,6 +8,7 @@ from kpi import formatting as fmt
 from kpi import importer
 from kpi.importer.actions import preview_table as action_preview_table
 from kpi.importer.guide import IMPORT_GUIDE, IMPORT_GUIDE_TITLE
+from kpi.importer.subscribers import preview_table as subscriber_preview_table
 from kpi.tables import preview_table, problems_table
 from ui import auth, data, frame, styles
 
@@ -61,6 +62,8 @@ def render() -> None:
         # Figures in each indicator's decimals, as the CLI preview shows them.
         table = action_preview_table if preview.kind == importer.ACTIONS else partial(
             preview_table, indicators=data.snapshot().indicators)
+        if preview.kind == importer.SUBSCRIBERS:
+            table = subscriber_preview_table
         tab_new.dataframe(table(preview.added), hide_index=True, key="import_added")
         tab_changed.dataframe(table(preview.changed), hide_index=True, key="import_changed")
         tab_same.dataframe(table(preview.unchanged), hide_index=True, key="import_unchanged")

@@ -36,6 +36,7 @@ class PageSpec:
     url: str
     editors_only: bool = False
     default: bool = False
+    hidden: bool = False  # reached by a link only (the unsubscribe link in a digest)
 
 
 MEETING_URL = "vergadering"
@@ -57,6 +58,9 @@ PAGES = (
     PageSpec("doelen", "Beheer", "Doelen beheren", ":material/flag:", "doelen", editors_only=True),
     PageSpec("gebeurtenissen", "Beheer", "Gebeurtenissen", ":material/event:", "gebeurtenissen",
              editors_only=True),
+    PageSpec("abonnees", "Beheer", "Abonnees", ":material/mail:", "abonnees", editors_only=True),
+    PageSpec("afmelden", "Vergadering en rapportage", "Afmelden", ":material/unsubscribe:", "afmelden",
+             hidden=True),
 )
 
 
@@ -71,7 +75,7 @@ def _st_page(spec: PageSpec, alias: bool = False) -> st.Page:
     if spec.default and not alias:
         return st.Page(render, title=spec.title, icon=spec.icon, url_path=DEFAULT_RESERVED_URL, default=True)
     return st.Page(render, title=spec.title, icon=spec.icon, url_path=spec.url,
-                   visibility="hidden" if alias else "visible")
+                   visibility="hidden" if alias or spec.hidden else "visible")
 
 
 def page(url: str) -> st.Page:

@@ -11,6 +11,14 @@ from ui.components import flash, show_flash
 NEW = "(nieuwe abonnee)"
 
 
+def _table(frame, key: str, empty: str) -> None:
+    # An empty st.dataframe says "empty" in English: say it in Dutch instead.
+    if frame.empty:
+        st.caption(empty)
+    else:
+        st.dataframe(frame, hide_index=True, key=key)
+
+
 def render() -> None:
     auth.require_editor()
     st.title("Abonnees van de samenvatting")
@@ -19,7 +27,7 @@ def render() -> None:
                "importbatch die *Importgeschiedenis* kan terugdraaien.")
     show_flash()
     subs, names, area = data.subscribers(), data.kpi_names(), data.settings().area
-    st.dataframe(views.subscribers_table(subs, names, area), hide_index=True, key="subscribers")
+    _table(views.subscribers_table(subs, names, area), "subscribers", "Er zijn nog geen abonnees.")
 
     st.subheader("Abonnee toevoegen of wijzigen")
     choice = st.selectbox("Abonnee", [NEW, *subs["email"]], key="subscriber_choice")
@@ -30,10 +38,10 @@ def render() -> None:
         email = st.text_input("E-mailadres", value="" if row is None else row["email"], disabled=row is not None)
         name = st.text_input("Naam", value="" if row is None else row["name"])
         centres = st.multiselect("Centra (leeg: " + area + ")", sorted(set(areas) | {area}),
-                                 default=[] if row is None else list(areas_of(row["areas"])))
+                                 placeholder="Kies centra", default=[] if row is None else list(areas_of(row["areas"])))
         every = st.checkbox("Alle KPI's", value=kpis == ALL_KPIS)
         some = st.multiselect("Of alleen deze KPI's", list(names), format_func=names.get,
-                              default=[] if kpis == ALL_KPIS else [k for k in kpis if k in names])
+                              placeholder="Kies KPI's", default=[] if kpis == ALL_KPIS else [k for k in kpis if k in names])
         werkplan = st.checkbox("Werkplan volgen (acties te laat of afgerond)", value=False if row is None
                                else bool(row["werkplan"]))
         active = st.checkbox("Actief (uit: afgemeld)", value=True if row is None else bool(row["active"]))
@@ -52,6 +60,6 @@ def render() -> None:
         st.rerun()
 
     st.subheader("Wat de volgende run zou versturen")
-    st.dataframe(views.preview_table(data.digest_preview()), hide_index=True, key="digest_preview")
+    _table(views.preview_table(data.digest_preview()), "digest_preview", "Er zijn geen actieve abonnees.")
     st.subheader("Verzonden en mislukt")
-    st.dataframe(views.log_table(data.digest_log()), hide_index=True, key="digest_log")
+    _table(views.log_table(data.digest_log()), "digest_log", "Er is nog geen samenvatting verstuurd.")

@@ -22,7 +22,7 @@ def _table(frame, key: str, empty: str) -> None:
 def render() -> None:
     auth.require_editor()
     st.title("Abonnees van de samenvatting")
-    st.caption("Wie de samenvatting per e-mail krijgt als er iets verandert (`python -m kpi digest`, zie "
+    st.caption("Wie de samenvatting per e-mail krijgt als er iets verandert (de opdracht python -m kpi digest, zie "
                "docs/publiceren.md). Een lijst met abonnees kan ook via *Importeren*; elke wijziging is een "
                "importbatch die *Importgeschiedenis* kan terugdraaien.")
     show_flash()

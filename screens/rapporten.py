@@ -93,7 +93,7 @@ def render() -> None:
         st.caption(f"Niets te publiceren: {name}")
     else:
         st.caption("De cijfers (zonder illustratieve waarden), de doelen met hun versies en de huidige statussen, "
-                   "met datapackage.json en DCAT-metadata: hetzelfde pakket als `python -m kpi opendata`, "
+                   "met datapackage.json en DCAT-metadata: hetzelfde pakket als de opdracht python -m kpi opendata, "
                    "met de stand van nu.")
         st.download_button("Open-datapakket downloaden (zip)", make, file_name=name, mime="application/zip",
                            key="download_opendata", on_click="ignore", icon=":material/dataset:")

@@ -213,6 +213,7 @@ def test_the_unsubscribe_link_of_a_sent_digest(dashboard, contexts):
         text = _main_text(pg)
         assert "Afmelden voor de samenvatting" in text
         assert "U krijgt de samenvatting van de Binnenstadmonitor op jan@assen.nl" in text, text
+        assert english_on(pg.evaluate(VISIBLE_TEXTS_JS)) == []
         pg.screenshot(path=str(ARTIFACTS / f"digest-afmelden-{size}.png"))
         _open_sidebar(pg)
         assert "Afmelden" not in _menu(pg) and "Overzicht" in _menu(pg)

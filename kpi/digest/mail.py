@@ -64,6 +64,11 @@ def send(msg: EmailMessage, settings: Settings) -> None:
         raise MailError(f"De SMTP-server weigerde het bericht ({exc.smtp_code} {text}).") from exc
     except smtplib.SMTPRecipientsRefused as exc:
         raise MailError(f"De SMTP-server weigerde de ontvanger: {_answers(exc.recipients)}.") from exc
+    except smtplib.SMTPNotSupportedError as exc:
+        # Typically a login without TLS: the server offers AUTH only after STARTTLS.
+        raise MailError(f"De SMTP-server {settings.smtp_host}:{settings.smtp_port} ondersteunt dit niet ({exc}); "
+                        f"KPI_SMTP_TLS is '{settings.smtp_tls}': met een gebruikersnaam is dat meestal "
+                        "starttls (poort 587) of ssl (poort 465).") from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise MailError(f"De SMTP-server {settings.smtp_host}:{settings.smtp_port} is niet bereikbaar "
                         f"({type(exc).__name__}: {exc}).") from exc

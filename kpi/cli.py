@@ -1,10 +1,12 @@
 """Command line, all of it: `python -m kpi status [--json] [--as-of DATE[THH:MM]]`, `demo [--remove]`,
 `init`, `report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE[THH:MM]]`,
 `import FILE... [--dry-run] [--bron TEXT] [--nieuw-gebied] [--gebruiker NAME]`,
-`undo BATCH_ID [--gebruiker NAME]` and `acties [--json] [--thema X] [--status S]`.
+`undo BATCH_ID [--gebruiker NAME]`, `acties [--json] [--thema X] [--status S]`,
+`digest [--dry-run]` and `opendata DIR [--gebied X]`.
 
 Exit codes: 0 done (or nothing to do), 1 invalid input or refused, 2 database unavailable
-(or an invalid date), 3 a report could not be made or written.
+(or an invalid date), 3 a report could not be made or written, or a digest not delivered
+(logged; the next run tries again), 4 nothing to publish (only illustrative data).
 """
 
 from __future__ import annotations
@@ -219,7 +221,7 @@ def _print_section(title: str, frame, line) -> None:
 
 
 def _print_preview(preview, units: dict | None = None) -> None:
-    from kpi.importer import ACTIONS, TARGETS
+    from kpi.importer import ACTIONS, SUBSCRIBERS, TARGETS
 
     units = units or {}
 
@@ -229,7 +231,10 @@ def _print_preview(preview, units: dict | None = None) -> None:
     def num(v, r) -> str:
         return _num(v, units.get(r.indicator, ("", 0))[1])
 
-    if preview.kind == ACTIONS:
+    if preview.kind == SUBSCRIBERS:
+        _print_section("Nieuwe abonnees", preview.added, lambda r: f"{r.email} ({r.name or 'zonder naam'})")
+        _print_section("Gewijzigde abonnees", preview.changed, lambda r: f"{r.email}: {r.fields}")
+    elif preview.kind == ACTIONS:
         _print_section("Nieuwe acties", preview.added, lambda r: f"{r.code} {r.title}: {r.status}")
         _print_section("Gewijzigde acties", preview.changed,
                        lambda r: f"{r.code} {r.title}: {r.old_status}{' (illustratief)' if r.old_illustrative else ''}"
@@ -407,6 +412,59 @@ def _add_acties_parser(sub) -> None:
     a.set_defaults(func=cmd_acties)
 
 
+# ---- beyond the dashboard: python -m kpi digest / opendata (issue 22) ------------------------
+
+def cmd_digest(args, settings: Settings) -> int:
+    """Send each subscriber what changed since its last delivered digest (or show it: --dry-run)."""
+    from kpi.digest import run
+
+    outcomes = run.run(_engine(settings), settings, dry_run=args.dry_run)
+    if not outcomes:
+        print("Er zijn geen actieve abonnees.")
+        return 0
+    failed = 0
+    for o in outcomes:
+        shown = escaped(o.email)
+        if o.status == run.DRY_RUN:
+            print(f"--- {shown}: zou worden verstuurd ---\nOnderwerp: {escaped(o.digest.subject)}\n")
+            print(o.digest.text())
+        elif o.status == run.FAILED:
+            failed += 1
+            print(f"{shown}: niet verstuurd: {o.error} De volgende run probeert het opnieuw.", file=sys.stderr)
+        else:
+            print(f"{shown}: {o.status}" + (f" ({escaped(o.digest.summary)})" if o.status == run.DELIVERED else ""))
+    if args.dry_run:
+        print("Proefrun (--dry-run): er is niets verstuurd en niets vastgelegd.")
+    return 3 if failed else 0
+
+
+def cmd_opendata(args, settings: Settings) -> int:
+    """Write the open data package of each area (or of --gebied) to DIR."""
+    from kpi.opendata import NothingToPublish, write_packages
+
+    try:
+        written = write_packages(_engine(settings), settings, Path(args.directory), area=args.gebied)
+    except NothingToPublish as exc:
+        print(f"Niets gepubliceerd: {exc}", file=sys.stderr)
+        return 4
+    except OSError as exc:
+        print(f"Fout: kan niet schrijven in {escaped(args.directory)} ({exc.strerror or exc}).", file=sys.stderr)
+        return 3
+    for area, folder, files in written:
+        print(f"{escaped(area)}: {len(files)} bestanden in {escaped(str(folder))}")
+    return 0
+
+
+def _add_publish_parsers(sub) -> None:
+    g = sub.add_parser("digest", help="abonnees per e-mail laten weten wat er veranderde (cron)")
+    g.add_argument("--dry-run", action="store_true", help="alleen tonen wat verstuurd zou worden")
+    g.set_defaults(func=cmd_digest)
+    o = sub.add_parser("opendata", help="cijfers, doelen en statussen als open data (CSV, datapackage, DCAT)")
+    o.add_argument("directory", metavar="MAP", help="map waarin per gebied een map komt")
+    o.add_argument("--gebied", default=None, metavar="GEBIED", help="alleen dit gebied (standaard: alle met echte cijfers)")
+    o.set_defaults(func=cmd_opendata)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kpi", description="Binnenstadmonitor")
     sub = p.add_subparsers(dest="command", required=True)
@@ -424,6 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_parser(sub)
     _add_import_parsers(sub)
     _add_acties_parser(sub)
+    _add_publish_parsers(sub)
     return p
 
 

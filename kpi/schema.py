@@ -231,3 +231,53 @@ data_version = sa.Table(
     sa.Column("token", sa.String(32), nullable=False),
     sa.Column("changed_at", sa.DateTime, nullable=False),
 )
+
+# Issue 22: who gets the digest (versioned like actions: a change is a new row, undo brings the
+# previous version back; one current row per e-mail address) and what was sent to whom.
+subscribers = sa.Table(
+    "subscribers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False),  # stored in lower case
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    # Area names, comma-separated; '' means the monitored area.
+    sa.Column("areas", sa.Text, nullable=False, server_default=""),
+    # 'alle', or comma-separated indicator codes, or '' (no KPIs, only the werkplan).
+    sa.Column("kpis", sa.Text, nullable=False, server_default="alle"),
+    sa.Column("werkplan", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    # The secret in the unsubscribe link; kept from version to version.
+    sa.Column("token", sa.String(64), nullable=False),
+    sa.Column("batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("superseded_at", sa.DateTime, nullable=True),
+    sa.Column("superseded_by_batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.Index(
+        "uq_subscribers_current",
+        "email",
+        unique=True,
+        sqlite_where=sa.text("superseded_at IS NULL"),
+        postgresql_where=sa.text("superseded_at IS NULL"),
+    ),
+    sa.Index("ix_subscribers_batch", "batch_id"),
+)
+
+# One row per message tried: delivered (status 'verzonden') or not ('mislukt', with the SMTP
+# error). A subscriber's next digest covers the data from the `covers_until` of the last
+# delivered message, so a failed one is composed again, and sent, on the next run.
+digest_log = sa.Table(
+    "digest_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False, server_default=""),
+    sa.Column("attempted_at", sa.DateTime, nullable=False),
+    sa.Column("covers_from", sa.DateTime, nullable=False),
+    sa.Column("covers_until", sa.DateTime, nullable=False),
+    sa.Column("subject", sa.String(300), nullable=False),
+    sa.Column("summary", sa.Text, nullable=False, server_default=""),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("error", sa.Text, nullable=False, server_default=""),
+    sa.CheckConstraint("status IN ('verzonden', 'mislukt')", name="status"),
+    sa.Index("ix_digest_log_email", "email"),
+)

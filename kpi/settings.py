@@ -57,6 +57,22 @@ class Settings:
     max_session_upload_mb: int = 60
     # Seed the reference figures (and illustrative series) into an empty database.
     seed_demo: bool = True
+    # The digest (issue 22): SMTP server, sender, and the dashboard's address for the links.
+    # smtp_tls: 'starttls' (port 587), 'ssl' (port 465) or 'geen' (a relay on the local network).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = ""
+    base_url: str = "http://localhost:8501"
+    # Open data (DCAT-AP-DONL): who publishes, who to contact, under which licence.
+    publisher: str = "Gemeente Assen"
+    contact_name: str = "Programmabureau Binnenstad"
+    contact_email: str = ""
+    licence: str = "http://creativecommons.org/publicdomain/zero/1.0/deed.nl"
+    # Where the directory `python -m kpi opendata` writes is served; '' means KPI_BASE_URL/opendata.
+    opendata_url: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -84,6 +100,18 @@ class Settings:
             max_session_uploads=int(env.get("KPI_MAX_SESSION_UPLOADS") or base.max_session_uploads),
             max_session_upload_mb=int(env.get("KPI_MAX_SESSION_UPLOAD_MB") or base.max_session_upload_mb),
             seed_demo=(env.get("KPI_SEED_DEMO", "1") not in ("0", "false", "nee")),
+            smtp_host=env.get("KPI_SMTP_HOST") or base.smtp_host,
+            smtp_port=int(env.get("KPI_SMTP_PORT") or base.smtp_port),
+            smtp_tls=(env.get("KPI_SMTP_TLS") or base.smtp_tls).strip().lower(),
+            smtp_user=env.get("KPI_SMTP_USER") or base.smtp_user,
+            smtp_password=env.get("KPI_SMTP_PASSWORD") or base.smtp_password,
+            mail_from=env.get("KPI_MAIL_FROM") or base.mail_from,
+            base_url=(env.get("KPI_BASE_URL") or base.base_url).rstrip("/"),
+            publisher=env.get("KPI_PUBLISHER") or base.publisher,
+            contact_name=env.get("KPI_CONTACT_NAME") or base.contact_name,
+            contact_email=env.get("KPI_CONTACT_EMAIL") or base.contact_email,
+            licence=env.get("KPI_LICENCE") or base.licence,
+            opendata_url=(env.get("KPI_OPENDATA_URL") or base.opendata_url).rstrip("/"),
         )
 
 
@@ -109,4 +137,16 @@ ENVIRONMENT_VARIABLES = {
     "KPI_MAX_SESSION_UPLOADS": "most uploaded files one browser session holds at a time (default 10)",
     "KPI_MAX_SESSION_UPLOAD_MB": "most MB of uploaded files one browser session holds at a time (default 60)",
     "KPI_SEED_DEMO": "0 to seed an empty database without illustrative series",
+    "KPI_SMTP_HOST": "SMTP server for the digest (empty: no mail is sent)",
+    "KPI_SMTP_PORT": "SMTP port (default 587)",
+    "KPI_SMTP_TLS": "starttls (default), ssl or geen",
+    "KPI_SMTP_USER": "SMTP user name (empty: no login)",
+    "KPI_SMTP_PASSWORD": "SMTP password (from the secrets store, never in git)",
+    "KPI_MAIL_FROM": "sender address of the digest",
+    "KPI_BASE_URL": "address of the dashboard, for the links in the digest (default http://localhost:8501)",
+    "KPI_PUBLISHER": "publisher in the open data metadata (default Gemeente Assen)",
+    "KPI_CONTACT_NAME": "contact point in the open data metadata",
+    "KPI_CONTACT_EMAIL": "contact e-mail address in the open data metadata",
+    "KPI_LICENCE": "licence URI of the open data (default CC0 1.0)",
+    "KPI_OPENDATA_URL": "address where the open data directory is served (default KPI_BASE_URL/opendata)",
 }

@@ -86,3 +86,14 @@ def render() -> None:
     if names:
         code = st.selectbox("KPI", list(names), format_func=names.get, key="png_kpi")
         _offer("png", f"{code}-{day.isoformat()}.png", "Afbeelding maken", lambda: reports.chart_png(report, code), (day, at_time))
+
+    st.subheader("Open data")
+    name, make = data.opendata_zip()
+    if make is None:
+        st.caption(f"Niets te publiceren: {name}")
+    else:
+        st.caption("De cijfers (zonder illustratieve waarden), de doelen met hun versies en de huidige statussen, "
+                   "met datapackage.json en DCAT-metadata: hetzelfde pakket als de opdracht python -m kpi opendata, "
+                   "met de stand van nu.")
+        st.download_button("Open-datapakket downloaden (zip)", make, file_name=name, mime="application/zip",
+                           key="download_opendata", on_click="ignore", icon=":material/dataset:")

@@ -42,6 +42,8 @@ MEETING_STEPS = step_count(KPI_COUNT, werkplan=True)
 TARGETS = [(spec.url, 0 if spec.url == MEETING_URL else None) for spec in PAGES] + [
     (MEETING_URL, 1), (MEETING_URL, MEETING_STEPS - 1)]
 EDITOR_ONLY = {spec.url for spec in PAGES if spec.editors_only}
+# In no menu (Afmelden, the digest's link): checked as the viewer opens it, by its URL.
+UNLISTED = {spec.url for spec in PAGES if spec.unlisted}
 TITLES = {spec.url: spec.title for spec in PAGES}
 
 
@@ -49,7 +51,7 @@ def _cases():
     for role in ("viewer", "editor"):
         for size in SIZES:
             for url, step in TARGETS:
-                if role == "viewer" and url in EDITOR_ONLY:
+                if (role == "viewer" and url in EDITOR_ONLY) or (role == "editor" and url in UNLISTED):
                     continue
                 name = url if step is None else f"{url}-stap{step}"
                 yield pytest.param(role, size, url, step, id=f"{role}-{size}-{name}")

@@ -3,6 +3,8 @@ request of a new session, as a bookmark, a link in a mail or F5 does) and warm (
 the page itself, never Streamlit's English "Page not found" (issue 18, point 3).
 
 A viewer who opens an editor page gets that page with the Dutch notice that it is for editors.
+An unlisted page (Afmelden, reached from the link in a digest) opens cold for everyone and is in
+nobody's menu.
 """
 
 from urllib.parse import urlsplit
@@ -57,7 +59,7 @@ def test_every_url_opened_cold_by_a_viewer(server, page):
         notice = page.locator("[data-testid=stMain] [data-testid=stAlert]", has_text=EDITORS_ONLY)
         assert notice.count() == (1 if spec.editors_only else 0), spec.url
         menu = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
-        assert not any(s.title in t for s in PAGES if s.editors_only for t in menu), menu
+        assert not any(s.title in t for s in PAGES if s.editors_only or s.unlisted for t in menu), menu
 
 
 def test_every_url_opened_warm_by_an_editor_from_the_menu(server, page):
@@ -67,6 +69,10 @@ def test_every_url_opened_warm_by_an_editor_from_the_menu(server, page):
     for spec in sorted(PAGES, key=lambda s: s.url == MEETING_URL):
         if spec.default:
             continue  # the menu's overview link is the root URL
+        if spec.unlisted:  # opened cold above; not in an editor's menu either
+            menu = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+            assert not any(spec.title in t for t in menu), menu
+            continue
         page.locator("[data-testid=stSidebarNav] a", has_text=spec.title).first.click()
         page.wait_for_url(lambda u, p=spec.url: urlsplit(u).path.rstrip("/") == f"/{p}")
         _settled(page, spec.url)

@@ -24,6 +24,7 @@ from kpi.db import DatabaseUnavailable, open_database
 from kpi.export import csv_bytes
 from kpi.importer import forms, reading
 from kpi.importer.actions import preview_table as action_preview_table
+from kpi.importer.subscribers import preview_table as subscriber_preview_table
 from kpi.login import weak_password_reason
 from kpi.settings import Settings
 from kpi.tables import TABLE_ROWS, export_frame, measurement_count, preview_table, provenance_table
@@ -242,6 +243,8 @@ def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
     fields, or figures and targets in each indicator's decimals (as the CLI preview shows them)."""
     if preview.kind == importer.ACTIONS:
         return action_preview_table(frame)
+    if preview.kind == importer.SUBSCRIBERS:
+        return subscriber_preview_table(frame)
     return preview_table(frame, indicators=snapshot().indicators)
 
 
@@ -334,3 +337,75 @@ def _werkplan_brief(url: str, version: str, as_of: dt.datetime | None, today: dt
 def werkplan_brief(as_of: dt.datetime | None, today: dt.date):
     """The werkplan pages of a briefing (as known at `as_of`, status on `today`), cached."""
     return _werkplan_brief(settings().database_url, version(), as_of, today)
+
+
+# ---- the digest and open data (issue 22) -------------------------------------------------
+
+def subscribers():
+    """The current subscribers (not cached: editors manage them)."""
+    from kpi.digest.subscribers import load_subscribers
+
+    return load_subscribers(engine())
+
+
+def save_subscriber(**fields) -> int | None:
+    """Add or change one subscriber as a one-row import (kpi.importer.forms); the batch id or
+    None when nothing changed; ImportRefused with a Dutch message when refused. The cache is
+    cleared in any case: a refusal may mean another editor changed the subscriber meanwhile."""
+    try:
+        return forms.save_subscriber(engine(), **fields)
+    finally:
+        clear_after_change()
+
+
+def subscriber_for_link(token: str) -> dict | None:
+    """The subscriber an unsubscribe link points at, or None."""
+    from kpi.digest.subscribers import by_token
+
+    return by_token(engine(), token)
+
+
+def unsubscribe(token: str) -> str | None:
+    """Unsubscribe by the link's token (a one-row import); the address, or None when unknown."""
+    try:
+        return forms.unsubscribe(engine(), token)
+    finally:
+        clear_after_change()
+
+
+def digest_log():
+    """The digest's send log, newest first (not cached: it changes outside the dashboard)."""
+    from kpi.digest.run import load_log
+
+    return load_log(engine())
+
+
+def digest_preview():
+    """What `python -m kpi digest` would send now, per active subscriber (not cached)."""
+    from kpi.digest.run import compose_all
+
+    return compose_all(engine(), settings())
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
+def _opendata_zip(url: str, version: str, today: dt.date) -> bytes:
+    from kpi.opendata import zip_bytes
+
+    return zip_bytes(service.load_snapshot(engine()), repository.load_target_history(engine()), settings(),
+                     settings().area, today)
+
+
+def opendata_zip() -> tuple[str, Callable[[], bytes]] | tuple[str, None]:
+    """(file name, a function that makes the zip) of the monitored centre's open data package,
+    or (the Dutch reason, None) when there is nothing to publish."""
+    from kpi.opendata import NothingToPublish, slug
+    from kpi.opendata.tables import figures
+
+    area = settings().area
+    if figures(snapshot(), area).empty:
+        try:
+            _opendata_zip(settings().database_url, version(), dt.date.today())
+        except NothingToPublish as exc:
+            return str(exc), None
+    key = (settings().database_url, version(), dt.date.today())
+    return f"open-data-{slug(area)}.zip", lambda: _opendata_zip(*key)

@@ -7,7 +7,9 @@ request could run a page file on its own and show an English "Page not found".
 
 Every URL exists for everyone: an editor page is in the navigation for viewers too, hidden from
 their menu, so that a viewer's bookmark or an editor's reload opens the page, which says in
-Dutch that it is for editors (`auth.require_editor`), instead of Streamlit's dialog.
+Dutch that it is for editors (`auth.require_editor`), instead of Streamlit's dialog. An
+unlisted page (Afmelden, the digest's unsubscribe link) is in the navigation for everyone and
+in nobody's menu.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class PageSpec:
     url: str
     editors_only: bool = False
     default: bool = False
+    unlisted: bool = False  # in no menu, reached by a link only (the unsubscribe link in a digest)
 
 
 MEETING_URL = "vergadering"
@@ -55,6 +58,9 @@ PAGES = (
     PageSpec("doelen", "Beheer", "Doelen beheren", ":material/flag:", "doelen", editors_only=True),
     PageSpec("gebeurtenissen", "Beheer", "Gebeurtenissen", ":material/event:", "gebeurtenissen",
              editors_only=True),
+    PageSpec("abonnees", "Beheer", "Abonnees", ":material/mail:", "abonnees", editors_only=True),
+    PageSpec("afmelden", "Vergadering en rapportage", "Afmelden", ":material/unsubscribe:", "afmelden",
+             unlisted=True),
 )
 
 
@@ -79,10 +85,11 @@ def page(url: str) -> st.Page:
 
 def menu(editor: bool) -> dict[str, list[tuple[PageSpec, bool]]]:
     """The navigation as (page, hidden) per menu section: every page for everyone, the Beheer
-    pages in the menu for editors only; the overview once more, hidden, at its own URL."""
+    pages in the menu for editors only, an unlisted page in no menu; the overview once more,
+    hidden, at its own URL."""
     nav: dict[str, list[tuple[PageSpec, bool]]] = {}
     for spec in PAGES:
-        if spec.editors_only and not editor:
+        if spec.unlisted or (spec.editors_only and not editor):
             # Without a section of its own: a menu heading over nothing but hidden pages would show.
             nav.setdefault("", []).append((spec, True))
         else:

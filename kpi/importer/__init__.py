@@ -6,7 +6,8 @@ Preview (nothing is written); `apply` saves a preview as one import batch in one
 transaction; `undo` takes a batch back. `prepare_rows` does the
 same for rows typed into a form (the Doelen page), so there is one write path per kind of
 data. Layouts: tidy (one row per figure), wide (one column per year), targets (doelen) and
-the werkplan's action lists (acties, kpi.importer.actions);
+the werkplan's action lists (acties, kpi.importer.actions) and the digest's subscriber lists
+(abonnees, kpi.importer.subscribers);
 the README's "Importformaten" describes them.
 """
 
@@ -25,8 +26,9 @@ from kpi import schema
 from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import actions as action_import
 from kpi.importer import plausibility, store
+from kpi.importer import subscribers as subscriber_import
 from kpi.importer.layouts import extract
-from kpi.importer.model import ACTIONS, OBSERVATIONS, TARGETS, ImportRefused, Preview, Problem
+from kpi.importer.model import ACTIONS, OBSERVATIONS, SUBSCRIBERS, TARGETS, ImportRefused, Preview, Problem
 from kpi.importer.plan import (
     ObservationPlan,
     TargetPlan,
@@ -39,7 +41,7 @@ from kpi.importer.plan import (
 from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 
-__all__ = ["ACTIONS", "OBSERVATIONS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
+__all__ = ["ACTIONS", "OBSERVATIONS", "SUBSCRIBERS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
            "prepare_rows", "undo", "undoable"]
 
 # The longest name the history can record (import_batches.created_by and undone_by).
@@ -62,7 +64,7 @@ class _Pending:
 
     kind: str
     rows: pd.DataFrame
-    plan: ObservationPlan | TargetPlan | action_import.ActionPlan
+    plan: ObservationPlan | TargetPlan | action_import.ActionPlan | subscriber_import.SubscriberPlan
     filename: str
     sha256: str
     today: dt.date
@@ -159,6 +161,9 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
             elif ex.kind == ACTIONS:
                 problems.append(Problem(name, None, None, "Dit is een actielijst van het werkplan; een actielijst "
                                         "kan niet samen met cijfers of doelen worden ingelezen. Importeer het apart."))
+            elif ex.kind == SUBSCRIBERS:
+                problems.append(Problem(name, None, None, "Dit is een lijst met abonnees; een abonneelijst kan "
+                                        "niet samen met andere bestanden worden ingelezen. Importeer het apart."))
     frames = [ex.frame for _, ex in extracted if ex.frame is not None]
     if problems or not frames:
         return Preview(names, kind, problems)
@@ -168,6 +173,9 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
     if kind == ACTIONS:
         return _prepare_actions(engine, names, frame, indicators, file_order, sha256, today, expected_versions,
                                 max_euro)
+    if kind == SUBSCRIBERS:
+        return _prepare_subscribers(engine, names, frame, indicators, areas, file_order, sha256, today,
+                                    expected_versions)
     if kind == OBSERVATIONS:
         checked = validate_observations(frame, indicators, areas, create_areas=create_areas, today=today,
                                         file_order=file_order)
@@ -207,6 +215,19 @@ def _prepare_actions(engine: Engine, names: list[str], frame: pd.DataFrame, indi
     return Preview(names, ACTIONS, [], added, changed, unchanged, _plan=pending)
 
 
+def _prepare_subscribers(engine: Engine, names: list[str], frame: pd.DataFrame, indicators: pd.DataFrame,
+                         areas: pd.DataFrame, file_order: dict[str, int], sha256: str, today: dt.date,
+                         expected_versions: dict | None) -> Preview:
+    checked = subscriber_import.validate_subscribers(frame, indicators, areas, file_order=file_order)
+    if checked.problems:
+        return Preview(names, SUBSCRIBERS, checked.problems)
+    with engine.connect() as conn:
+        plan = subscriber_import.plan_subscribers(conn, checked.frame)
+    added, changed, unchanged = subscriber_import.subscriber_frames(plan)
+    pending = _Pending(SUBSCRIBERS, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
+    return Preview(names, SUBSCRIBERS, [], added, changed, unchanged, _plan=pending)
+
+
 def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) -> int | None:
     """Save a preview as one import batch in one transaction; the batch id, or None when
     nothing changes. Re-plans inside the transaction and refuses (ImportRefused) when the
@@ -228,12 +249,18 @@ def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) 
     concurrent = store.CONCURRENT if pending.expected_versions is None else store.TARGET_CHANGED
     if pending.kind == ACTIONS and pending.expected_versions is not None:
         concurrent = action_import.ACTION_CHANGED
+    if pending.kind == SUBSCRIBERS and pending.expected_versions is not None:
+        concurrent = subscriber_import.SUBSCRIBER_CHANGED
     try:
         with engine.begin() as conn:
             if pending.kind == ACTIONS:
                 fresh = action_import.plan_actions(conn, pending.rows)
                 if pending.expected_versions is not None:
                     action_import.check_action_versions(fresh, pending.expected_versions)
+            elif pending.kind == SUBSCRIBERS:
+                fresh = subscriber_import.plan_subscribers(conn, pending.rows)
+                if pending.expected_versions is not None:
+                    subscriber_import.check_versions(fresh, pending.expected_versions)
             elif pending.kind == OBSERVATIONS:
                 fresh = plan_observations(conn, pending.rows)
             else:
@@ -246,6 +273,8 @@ def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) 
                 raise ImportRefused(concurrent)
             if pending.kind == ACTIONS:
                 return action_import.write_actions(conn, fresh, meta, user)
+            if pending.kind == SUBSCRIBERS:
+                return subscriber_import.write_subscribers(conn, fresh, meta, user)
             if pending.kind == OBSERVATIONS:
                 confirmed_rows = {(q.file, q.row): q.message for q in preview.questions}
                 return store.write_observations(conn, fresh, meta, user, confirmed_rows)

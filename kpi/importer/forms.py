@@ -8,6 +8,8 @@ write path.
 - Werkplan: an action's status and note as one row of an action list (a known status, a
   source). Illustrative (demo) actions are not edited: a real import would make them real,
   which they are not.
+- Abonnees: a subscriber of the digest as one row of a subscriber list; the unsubscribe link
+  in a digest as a row that sets actief to nee.
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from kpi import repository
+from kpi.digest.subscribers import ALL_KPIS, by_token
 from kpi.importer import ImportRefused, apply, prepare_rows
 from kpi.importer.parsing import none_if_missing
 from kpi.metrics import Target
 
 TARGET_FORM = "formulier Doelen beheren"
 ACTION_FORM = "formulier Werkplan"
+SUBSCRIBER_FORM = "formulier Abonnees"
+UNSUBSCRIBE_LINK = "afmeldlink"
 
 
 # ---- Doelen beheren ---------------------------------------------------------------------------
@@ -120,3 +125,44 @@ def update_action(engine: Engine, action: Mapping, *, status: str, note: str, us
     if not preview.ok:
         raise ImportRefused(" ".join(p.message for p in preview.problems))
     return apply(engine, preview, user)
+
+
+# ---- Abonnees (the digest's subscribers) ------------------------------------------------------
+
+def subscriber_row(*, email: str, name: str, areas: list[str], kpis: list[str] | str, werkplan: bool,
+                   active: bool) -> pd.DataFrame:
+    """The subscriber as one row under the headers of a subscriber list."""
+    return pd.DataFrame([{
+        "naam": name, "e-mail": email, "centra": ", ".join(areas),
+        "kpis": ALL_KPIS if kpis == ALL_KPIS else ", ".join(kpis),
+        "werkplan": "ja" if werkplan else "nee", "actief": "ja" if active else "nee",
+    }], dtype=object)
+
+
+def _apply_subscribers(engine: Engine, name: str, rows: pd.DataFrame, expected: dict[str, int] | None,
+                       user: str) -> int | None:
+    preview = prepare_rows(engine, name, rows, expected_versions=expected)
+    if not preview.ok:
+        raise ImportRefused(" ".join(f"{p.column}: {p.message}" if p.column else p.message
+                                     for p in preview.problems))
+    return apply(engine, preview, user)
+
+
+def save_subscriber(engine: Engine, *, user: str, based_on: int | None = None, **fields) -> int | None:
+    """Store the form's subscriber as a one-row import; the batch id, or None when nothing
+    changed. ImportRefused (Dutch) for a problem, or when the subscriber changed since the form
+    showed version `based_on` (the id of the stored row)."""
+    expected = None if based_on is None else {str(fields["email"]).strip().casefold(): int(based_on)}
+    return _apply_subscribers(engine, SUBSCRIBER_FORM, subscriber_row(**fields), expected, user)
+
+
+def unsubscribe(engine: Engine, token: str) -> str | None:
+    """Unsubscribe the subscriber whose link carries `token` (a one-row import setting actief
+    to nee); the address unsubscribed, or None when the token is unknown."""
+    found = by_token(engine, token)
+    if found is None:
+        return None
+    if found["active"]:
+        rows = pd.DataFrame([{"e-mail": found["email"], "actief": "nee"}], dtype=object)
+        _apply_subscribers(engine, UNSUBSCRIBE_LINK, rows, {found["email"]: int(found["id"])}, UNSUBSCRIBE_LINK)
+    return str(found["email"])

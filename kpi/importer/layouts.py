@@ -3,7 +3,8 @@
 - tidy: one row per figure: gebied, indicator, peildatum or jaar, waarde, bron[, toelichting];
 - wide: one row per area and indicator, one column per year (or date);
 - targets (doelen): the columns of data/reference/akkoord-doelen.csv plus `reden`;
-- actions (acties): the werkplan's action list, one row per action (ACTION_FIELDS).
+- actions (acties): the werkplan's action list, one row per action (ACTION_FIELDS);
+- subscribers (abonnees): who gets the digest, one row per e-mail address (SUBSCRIBER_FIELDS).
 
 Headers are matched case-insensitively, with English aliases. Every output row keeps its
 file, spreadsheet row and the header text of each field, so a message can point at the cell.
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from kpi.importer.model import ACTIONS, OBSERVATIONS, TARGETS, Problem
+from kpi.importer.model import ACTIONS, OBSERVATIONS, SUBSCRIBERS, TARGETS, Problem
 from kpi.importer.parsing import display_text, infer_decimal, parse_numbers
 from kpi.importer.reading import Sheet
 from kpi.periods import parse_peildatum
@@ -69,6 +70,15 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
 # `status` with any of these makes a file an action list (a figures file has no status).
 ACTION_MARKERS = {"deadline", "titel", "thema"}
 ACTION_REQUIRED = ["code", "titel", "thema", "status"]
+# Subscribers of the digest (issue 22): an e-mail column makes a file a subscriber list.
+SUBSCRIBER_FIELDS: dict[str, tuple[str, ...]] = {
+    "naam": ("naam", "name"),
+    "e-mail": ("e_mail", "email", "mail", "e_mailadres", "emailadres"),
+    "centra": ("centra", "centrum", "gebied", "gebieden", "areas"),
+    "kpis": ("kpis", "kpi", "kpi's"),
+    "werkplan": ("werkplan",),
+    "actief": ("actief", "active"),
+}
 
 
 @dataclass
@@ -142,8 +152,10 @@ def _map_columns(sheet: Sheet, fields: dict[str, tuple[str, ...]], periods_allow
 
 def detect_kind(sheet: Sheet) -> str:
     """'doelen' when the headers are those of a targets file, 'acties' for an action list,
-    else 'observaties'."""
+    'abonnees' for a subscriber list, else 'observaties'."""
     keys = {_lookup(TARGET_FIELDS).get(_norm(h)) for h in sheet.headers}
+    if "e-mail" in {_lookup(SUBSCRIBER_FIELDS).get(_norm(h)) for h in sheet.headers}:
+        return SUBSCRIBERS
     if keys & TARGET_MARKERS:
         return TARGETS
     action_keys = {_lookup(ACTION_FIELDS).get(_norm(h)) for h in sheet.headers}
@@ -188,6 +200,8 @@ def extract(sheet: Sheet, default_source: str | None) -> Extracted:
         return _targets(sheet, default_source)
     if kind == ACTIONS:
         return _actions(sheet, default_source)
+    if kind == SUBSCRIBERS:
+        return _subscribers(sheet)
     lookup = _lookup(OBSERVATION_FIELDS)
     has_value_column = any(lookup.get(_norm(h)) == "waarde" for h in sheet.headers)
     found, periods, problems = _map_columns(sheet, OBSERVATION_FIELDS, periods_allowed=not has_value_column)
@@ -406,3 +420,24 @@ def _actions(sheet: Sheet, default_source: str | None) -> Extracted:
     })
     frame["kolom_bron"] = source_header
     return Extracted(ACTIONS, frame.reset_index(drop=True))
+
+
+def _subscribers(sheet: Sheet) -> Extracted:
+    """A subscriber list: every column as text; optional columns the file lacks are listed in
+    `ontbreekt`, so that a known subscriber keeps those fields."""
+    found, _, problems = _map_columns(sheet, SUBSCRIBER_FIELDS, periods_allowed=False)
+    if problems:
+        return Extracted(SUBSCRIBERS, None, problems)
+    if sheet.cells.empty:
+        return Extracted(SUBSCRIBERS, None, [_no_rows(sheet)])
+    idx = sheet.cells.index
+    absent = tuple(name for name in SUBSCRIBER_FIELDS if name not in found)
+    frame = pd.DataFrame({
+        "bestand": sheet.file,
+        "rij": idx.astype(int),
+        **{name: _text(sheet, found.get(name)) for name in SUBSCRIBER_FIELDS},
+        "ontbreekt": [absent] * len(idx),
+        **{f"kolom_{name}": (sheet.headers[pos] if (pos := found.get(name)) is not None else name)
+           for name in SUBSCRIBER_FIELDS},
+    })
+    return Extracted(SUBSCRIBERS, frame.reset_index(drop=True))

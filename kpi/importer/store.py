@@ -36,9 +36,10 @@ from sqlalchemy.engine import Connection
 from kpi import formatting as fmt
 from kpi import repository, schema
 from kpi.importer.actions import undo_actions
-from kpi.importer.model import ACTIONS, OBSERVATIONS, TARGETS, ImportRefused
+from kpi.importer.model import ACTIONS, OBSERVATIONS, SUBSCRIBERS, TARGETS, ImportRefused
 from kpi.importer.parsing import per_distinct
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, ObservationPlan, TargetPlan
+from kpi.importer.subscribers import undo_subscribers
 
 CHUNK = 5000
 CONCURRENT = (
@@ -209,7 +210,7 @@ def is_seed_batch(kind: str, created_by: str) -> bool:
     """True for the start data (reference figures, targets, demo series), which undo refuses."""
     # The seed records its reference targets as a 'doelen' batch by user "seed".
     # The werkplan's own actions are an 'acties' batch by "seed" too.
-    return kind not in (OBSERVATIONS, TARGETS, ACTIONS) or created_by == "seed"
+    return kind not in (OBSERVATIONS, TARGETS, ACTIONS, SUBSCRIBERS) or created_by == "seed"
 
 
 def undoable(batches: pd.DataFrame) -> pd.Series:
@@ -243,6 +244,8 @@ def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
         _undo_observations(conn, batch_id, now)
     elif batch["kind"] == ACTIONS:
         undo_actions(conn, batch_id, now, _refuse_later)
+    elif batch["kind"] == SUBSCRIBERS:
+        undo_subscribers(conn, batch_id, now, _refuse_later)
     else:
         _undo_targets(conn, batch_id, now, user)
     res = conn.execute(

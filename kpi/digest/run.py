@@ -1,0 +1,123 @@
+"""One run of the digest (`python -m kpi digest`): per active subscriber, compose what changed
+since the last delivered digest, send it when there is something, and log every attempt.
+
+When: the command is run by cron (or a systemd timer) every few minutes, and may be run right
+after `python -m kpi import`; it is cheap when nothing changed (one comparison per distinct
+baseline moment). The dashboard's pages do not send mail themselves: an import on a page
+must not wait on an SMTP server, and one runner with one log cannot send the same change twice
+from two dashboard processes.
+
+The state a digest is compared with is the data *as known at* the `covers_until` of the
+subscriber's last delivered message (for a new subscriber: when it was first stored). A failed
+message advances nothing: the next run composes from the same moment again, with anything new
+added, and tries again; each failure is in the log with the SMTP error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from kpi import formatting as fmt
+from kpi import repository, schema, werkplan
+from kpi.changes import compare
+from kpi.digest import mail
+from kpi.digest.compose import Digest, action_news, compose
+from kpi.digest.subscribers import first_recorded, load_subscribers
+from kpi.service import load_snapshot
+from kpi.settings import Settings
+
+DELIVERED, FAILED = "verzonden", "mislukt"
+NOTHING, DRY_RUN = "niets veranderd", "proefrun"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run did for one subscriber."""
+
+    email: str
+    status: str  # verzonden | mislukt | niets veranderd | proefrun
+    digest: Digest
+    error: str = ""
+
+
+def last_delivered(engine: Engine) -> dict[str, dt.datetime]:
+    """E-mail address -> covers_until of its newest delivered digest."""
+    g = schema.digest_log
+    q = sa.select(g.c.email, sa.func.max(g.c.covers_until)).where(g.c.status == DELIVERED).group_by(g.c.email)
+    with engine.connect() as conn:
+        return {e: t for e, t in conn.execute(q).all()}
+
+
+def compose_all(engine: Engine, settings: Settings, now: dt.datetime | None = None) -> list[Digest]:
+    """The digest of every active subscriber, empty ones included, as of `now` (UTC)."""
+    now = now or repository.utcnow()
+    today = fmt.local(now).date()
+    subs = load_subscribers(engine)
+    subs = subs[subs["active"]]
+    if subs.empty:
+        return []
+    delivered, first = last_delivered(engine), first_recorded(engine)
+    after = load_snapshot(engine, now)
+    actions_now = werkplan.load_werkplan(engine, now).actions
+    per_moment: dict[dt.datetime, tuple] = {}
+    out = []
+    for s in subs.to_dict("records"):
+        since = max(t for t in (delivered.get(s["email"]), first.get(s["email"])) if t is not None)
+        since = min(since, now)
+        if since not in per_moment:
+            since_day = fmt.local(since).date()
+            ch = compare(load_snapshot(engine, since), after, settings, since_day, today)
+            news = action_news(werkplan.load_werkplan(engine, since).actions, actions_now, since_day, today)
+            per_moment[since] = (ch, news)
+        ch, news = per_moment[since]
+        out.append(compose(s, ch, news, area=settings.area, base_url=settings.base_url, since=since, until=now))
+    return out
+
+
+def log_attempt(engine: Engine, d: Digest, status: str, error: str, at: dt.datetime) -> None:
+    """Record one message tried: to whom, what, delivered or the error."""
+    with engine.begin() as conn:
+        conn.execute(sa.insert(schema.digest_log).values(
+            email=d.email, name=d.name[:200], attempted_at=at, covers_from=d.since, covers_until=d.until,
+            subject=d.subject[:300], summary=d.summary, status=status, error=error))
+
+
+def run(engine: Engine, settings: Settings, *, dry_run: bool = False, now: dt.datetime | None = None,
+        send: Callable = mail.send) -> list[Outcome]:
+    """Compose every active subscriber's digest and send those with news (not with dry_run),
+    logging each attempt; a subscriber with nothing new gets nothing."""
+    now = now or repository.utcnow()
+    outcomes = []
+    for d in compose_all(engine, settings, now):
+        if d.is_empty:
+            outcomes.append(Outcome(d.email, NOTHING, d))
+            continue
+        if dry_run:
+            outcomes.append(Outcome(d.email, DRY_RUN, d))
+            continue
+        try:
+            send(mail.message(d, settings.mail_from), settings)
+        except mail.MailError as exc:
+            log_attempt(engine, d, FAILED, str(exc), repository.utcnow())
+            outcomes.append(Outcome(d.email, FAILED, d, str(exc)))
+        else:
+            log_attempt(engine, d, DELIVERED, "", repository.utcnow())
+            outcomes.append(Outcome(d.email, DELIVERED, d))
+    return outcomes
+
+
+def load_log(engine: Engine, limit: int = 200):
+    """The send log, newest first (at most `limit` rows)."""
+    g = schema.digest_log
+    q = sa.select(g.c.attempted_at, g.c.email, g.c.name, g.c.subject, g.c.summary, g.c.status, g.c.error,
+                  g.c.covers_from, g.c.covers_until).order_by(g.c.id.desc()).limit(limit)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(q).mappings().all(),
+                            columns=["attempted_at", "email", "name", "subject", "summary", "status", "error",
+                                     "covers_from", "covers_until"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 
 import pytest
@@ -25,7 +26,34 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_addoption(parser):
-    parser.addoption("--no-postgres", action="store_true", help="run only the SQLite variants")
+    parser.addoption("--no-postgres", action="store_true",
+                     help="leave out every test that needs PostgreSQL (deselected, not skipped)")
+
+
+_POSTGRES_FIXTURES = {"pg_server", "seeded_pg_template", "shared_postgres", "own_pg"}
+
+
+def _needs_postgres(item) -> bool:
+    params = getattr(item, "callspec", None)
+    return (item.get_closest_marker("postgres") is not None
+            or bool(_POSTGRES_FIXTURES & set(item.fixturenames))
+            or (params is not None and "postgresql" in params.params.values()))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every PostgreSQL variant `postgres` (so `-m postgres` selects them); with --no-postgres
+    they are deselected, so a quick run reports no skips."""
+    keep, dropped = [], []
+    for item in items:
+        if _needs_postgres(item):
+            item.add_marker(pytest.mark.postgres)
+            if config.getoption("--no-postgres"):
+                dropped.append(item)
+                continue
+        keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
@@ -36,25 +64,54 @@ def pg_server(request):
     server.stop()
 
 
-def _new_pg_database(server) -> str:
+@pytest.fixture(scope="session")
+def seeded_sqlite(tmp_path_factory):
+    """A SQLite file migrated and seeded once per run; `engine` copies it (a file copy is ~0,3 ms,
+    migrating and seeding ~0,3-0,7 s)."""
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    eng = make_engine(f"sqlite:///{path}")
+    ensure_ready(eng)
+    eng.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_pg_template(pg_server):
+    """A PostgreSQL database migrated and seeded once per run, the template of each test's own
+    database (CREATE DATABASE ... TEMPLATE copies it on disk)."""
+    url = _new_pg_database(pg_server)
+    eng = make_engine(url)
+    ensure_ready(eng)
+    eng.dispose()  # a template must have no open connections
+    return url.rsplit("/", 1)[1]
+
+
+def _new_pg_database(server, template: str | None = None) -> str:
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server.url("postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))  # name is generated, not user input
+        # Both names are generated here, never user input.
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
     admin.dispose()
     return server.url(name)
 
 
 @pytest.fixture(params=DB_KINDS)
 def db_url(request, tmp_path):
-    """A fresh, empty database URL: a SQLite file under tmp_path, or a new PostgreSQL database."""
+    """A fresh database URL: a SQLite file under tmp_path, or a new PostgreSQL database. Empty,
+    unless the test also asks for `engine`: then it is already migrated and seeded (a copy of the
+    run's seeded template, identical to what `ensure_ready` makes)."""
+    seeded = "engine" in request.fixturenames
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+        path = tmp_path / "test.db"
+        if seeded:
+            shutil.copyfile(request.getfixturevalue("seeded_sqlite"), path)
+        yield f"sqlite:///{path}"
     else:
         if request.config.getoption("--no-postgres"):
             pytest.skip("--no-postgres")
         server = request.getfixturevalue("pg_server")
-        yield _new_pg_database(server)
+        yield _new_pg_database(server, request.getfixturevalue("seeded_pg_template") if seeded else None)
 
 
 @pytest.fixture
@@ -64,7 +121,8 @@ def sqlite_url(tmp_path):
 
 @pytest.fixture
 def engine(db_url):
-    """A migrated and seeded database (reference figures and illustrative series)."""
+    """A migrated and seeded database (reference figures and illustrative series); `ensure_ready`
+    finds it ready, as the app does on a seeded database."""
     eng = make_engine(db_url)
     ensure_ready(eng)
     yield eng

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 from kpi import repository
 from kpi.db import ensure_ready, make_engine
+from tests.cli import run_kpi
 from tests.importdata import csv, db_state, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,9 +19,7 @@ A, NL = "Assen binnenstad", "Nederland"
 
 
 def kpi(db_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {"KPI_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin", "LOGNAME": "cli-tester"}
-    return subprocess.run([sys.executable, "-m", "kpi", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return run_kpi(db_url, *args)
 
 
 def ready_engine(db_url: str):

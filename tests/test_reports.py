@@ -8,10 +8,8 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import io
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,6 +24,7 @@ from kpi.formatting import value as fmt_value
 from kpi.reports import images
 from kpi.settings import Settings
 from kpi.text import target_label
+from tests.cli import run_kpi
 from tests.required import skip_or_fail
 from tests.test_changes import MEETING, REVISED, backdate, revise
 
@@ -203,12 +202,10 @@ def test_chart_png_per_kpi(report, kaleido):
 def test_report_as_of_an_earlier_date_shows_the_values_known_then(db, tmp_path):
     _require("pdftotext")
     url, _engine = db
-    env = {**os.environ, "KPI_DATABASE_URL": url}
     old, new = tmp_path / "old.pdf", tmp_path / "new.pdf"
     printed = []
     for path, extra in [(old, ["--as-of", MEETING.isoformat()]), (new, [])]:
-        res = subprocess.run([sys.executable, "-m", "kpi", "report", "--format", "pdf", "--output", str(path), *extra],
-                             cwd=ROOT, env=env, capture_output=True, text=True)
+        res = run_kpi(url, "report", "--format", "pdf", "--output", str(path), *extra)
         assert res.returncode == 0, res.stderr
         assert "Traceback" not in res.stderr
         printed.append(res.stdout)
@@ -223,9 +220,7 @@ def test_report_as_of_an_earlier_date_shows_the_values_known_then(db, tmp_path):
 
 
 def test_cli_report_refuses_a_bad_date(db, tmp_path):
-    env = {**os.environ, "KPI_DATABASE_URL": db[0]}
-    res = subprocess.run([sys.executable, "-m", "kpi", "report", "--format", "pdf", "--output", str(tmp_path / "x.pdf"),
-                          "--as-of", "31-02-2026"], cwd=ROOT, env=env, capture_output=True, text=True)
+    res = run_kpi(db[0], "report", "--format", "pdf", "--output", str(tmp_path / "x.pdf"), "--as-of", "31-02-2026")
     assert res.returncode == 2 and "is geen datum" in res.stderr and "Traceback" not in res.stderr
     assert not (tmp_path / "x.pdf").exists()
 

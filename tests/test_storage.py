@@ -2,8 +2,6 @@
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -12,6 +10,7 @@ from kpi import repository, schema
 from kpi.db import ensure_ready, make_engine
 from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
+from tests.cli import run_kpi
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)
@@ -75,9 +74,8 @@ def test_five_kpis_with_their_targets(engine):
 
 
 def test_cli_status_json_on_a_new_database(db_url):
-    env = {"KPI_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "kpi", "status", "--json"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True)
+    out = run_kpi(db_url, "status", "--json")
+    assert out.returncode == 0, out.stderr
     records = json.loads(out.stdout)
     assert [r["indicator"] for r in records] == ["banen", "bedrijven", "leegstand", "waardering", "ranking"]
     for r in records:
@@ -87,21 +85,16 @@ def test_cli_status_json_on_a_new_database(db_url):
 
 
 def test_cli_status_table_marks_illustrative_values(sqlite_url):
-    env = {"KPI_DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True).stdout
+    out = run_kpi(sqlite_url, "status").stdout
     assert "4.210 *" in out and "rust op illustratieve waarden (demo)" in out
-    removed = subprocess.run([sys.executable, "-m", "kpi", "demo", "--remove"], cwd=ROOT, env=env,
-                             capture_output=True, text=True, check=True).stdout
+    removed = run_kpi(sqlite_url, "demo", "--remove").stdout
     assert removed == "38 illustratieve waarden en 13 illustratieve acties verwijderd.\n"
-    out = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True).stdout
+    out = run_kpi(sqlite_url, "status").stdout
     assert "*" not in out and "3.800" in out
 
 
 def test_cli_unreachable_database_gives_a_dutch_message():
-    env = {"KPI_DATABASE_URL": "postgresql+psycopg://postgres@127.0.0.1:1/none", "PATH": "/usr/bin:/bin"}
-    res = subprocess.run([sys.executable, "-m", "kpi", "status"], cwd=ROOT, env=env, capture_output=True, text=True)
+    res = run_kpi("postgresql+psycopg://postgres@127.0.0.1:1/none", "status")
     assert res.returncode == 2
     assert "De database is niet bereikbaar" in res.stderr
     assert "Traceback" not in res.stderr

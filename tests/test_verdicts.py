@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
 from kpi.tables import key_figures
 from kpi.text import summary_sentence
+from tests.cli import run_kpi
 from tests.importdata import SETTINGS, csv
 from tests.test_changes import backdate
 
@@ -210,9 +210,7 @@ def test_case_11_a_target_version_applies_from_geldig_vanaf(engine):
 
 # -- 12 -----------------------------------------------------------------------------------------
 def kpi(db_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {"KPI_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin", "LOGNAME": "cli-tester"}
-    return subprocess.run([sys.executable, "-m", "kpi", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return run_kpi(db_url, *args)
 
 
 def _recorded_at(engine, batch: int, moment: dt.datetime) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +18,7 @@ from kpi.db import _config, ensure_ready, make_engine, migrate
 from kpi.seed import DEMO_ACTIONS_CSV, action_frame
 from kpi.werkplan import store as wp_store
 from kpi.werkplan import tables as wp_tables
+from tests.cli import run_kpi
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)
@@ -440,9 +439,7 @@ def test_migration_from_0003_keeps_the_data_and_adds_the_werkplan(db_url):
 # ---- CLI -------------------------------------------------------------------------------------
 
 def _kpi(db_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KPI_DATABASE_URL": db_url}
-    return subprocess.run([sys.executable, "-m", "kpi", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return run_kpi(db_url, *args)
 
 
 def test_cli_acties_json(db_url):

@@ -5,8 +5,6 @@ page's status edit is a one-row import. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +14,7 @@ from kpi import importer, repository
 from kpi.importer import ACTIONS, ImportRefused, forms
 from kpi.importer.actions import preview_table
 from kpi.werkplan import store as wp_store
+from tests.cli import run_kpi
 from tests.importdata import SETTINGS, csv, db_state, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -239,14 +238,12 @@ def test_the_page_does_not_edit_an_illustrative_action(engine):
 
 
 def test_cli_imports_an_action_list_and_refuses_a_bad_one(db_url, tmp_path):
-    env = {"KPI_DATABASE_URL": db_url, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     good, bad = tmp_path / "acties.xlsx", tmp_path / "fout.csv"
     good.write_bytes(good_xlsx())
     bad.write_bytes(csv("code,titel,thema,status,bron\n1.1,X,Z,lopend,b\n"))
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "kpi", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=120)
+        return run_kpi(db_url, *args)
 
     out = cli("import", str(good), "--gebruiker", "cli")
     assert out.returncode == 0, out.stderr

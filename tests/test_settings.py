@@ -57,3 +57,18 @@ def test_streamlit_limits_for_strangers_are_set():
     config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
     assert config["client"]["disableDataExport"] is True
     assert 1 <= config["server"]["maxMessageSize"] <= 16
+
+
+def test_every_setting_is_declared_once_and_read_from_its_variable():
+    """Issue 18.5: name, variable, default, parser and help live on the field; from_env and the
+    documented list derive from it. Each variable, set alone, changes exactly its own setting."""
+    samples = {"int": "7", "float": "2.5", "bool": "0", "tuple[str, ...]": "a@b.nl, c", "str": "Waarde/"}
+    declared = dataclasses.fields(Settings)
+    assert len({f.metadata["env"] for f in declared}) == len(declared) == len(ENVIRONMENT_VARIABLES)
+    for f in declared:
+        assert f.metadata["env"].startswith("KPI_") and f.metadata["help"], f.name
+        changed = Settings.from_env({f.metadata["env"]: samples[f.type]})
+        differs = [g.name for g in declared if getattr(changed, g.name) != getattr(Settings(), g.name)]
+        assert differs == [f.name], (f.name, differs)
+        assert Settings.from_env({f.metadata["env"]: ""}) == (
+            dataclasses.replace(Settings(), **{f.name: ""}) if f.metadata["empty_is_value"] else Settings())

@@ -25,19 +25,10 @@ from sqlalchemy.engine import Engine
 from kpi import schema
 from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import actions as action_import
-from kpi.importer import plausibility, store
-from kpi.importer import subscribers as subscriber_import
+from kpi.importer import store
+from kpi.importer.kinds import KINDS, Checking, Plan
 from kpi.importer.layouts import extract
 from kpi.importer.model import ACTIONS, OBSERVATIONS, SUBSCRIBERS, TARGETS, ImportRefused, Preview, Problem
-from kpi.importer.plan import (
-    ObservationPlan,
-    TargetPlan,
-    observation_frames,
-    plan_observations,
-    plan_targets,
-    same_year_conflicts,
-    target_frames,
-)
 from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 
@@ -64,7 +55,7 @@ class _Pending:
 
     kind: str
     rows: pd.DataFrame
-    plan: ObservationPlan | TargetPlan | action_import.ActionPlan | subscriber_import.SubscriberPlan
+    plan: Plan
     filename: str
     sha256: str
     today: dt.date
@@ -141,91 +132,36 @@ def prepare_rows(engine: Engine, name: str, rows: pd.DataFrame, *,
 
 def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], problems: list[Problem],
                     sha256: str, *, default_source: str | None, create_areas: bool, today: dt.date,
-                    expected_versions: dict[tuple[str, str], int] | None = None,
-                    max_euro: float = action_import.MAX_EURO) -> Preview:
-    # pandera takes most of a second to import; only prepare needs it, the CLI's status does not.
-    from kpi.importer.validation import validate_observations, validate_targets
-
+                    expected_versions: dict | None = None, max_euro: float = action_import.MAX_EURO) -> Preview:
     extracted = []
     for sheet in sheets:
         ex = extract(sheet, default_source)
         problems += ex.problems
         extracted.append((sheet.file, ex))
-    kinds = [ex.kind for _, ex in extracted]
-    kind = kinds[0] if kinds and len(set(kinds)) == 1 else OBSERVATIONS
-    if len(set(kinds)) > 1:
-        for name, ex in extracted:
-            if ex.kind == TARGETS:
-                problems.append(Problem(name, None, None, "Dit is een doelenbestand; doelen en cijfers kunnen "
-                                        "niet samen worden ingelezen. Importeer het apart."))
-            elif ex.kind == ACTIONS:
-                problems.append(Problem(name, None, None, "Dit is een actielijst van het werkplan; een actielijst "
-                                        "kan niet samen met cijfers of doelen worden ingelezen. Importeer het apart."))
-            elif ex.kind == SUBSCRIBERS:
-                problems.append(Problem(name, None, None, "Dit is een lijst met abonnees; een abonneelijst kan "
-                                        "niet samen met andere bestanden worden ingelezen. Importeer het apart."))
+    codes = [ex.kind for _, ex in extracted]
+    kind = KINDS[codes[0] if codes and len(set(codes)) == 1 else OBSERVATIONS]
+    if len(set(codes)) > 1:
+        problems += [Problem(name, None, None, KINDS[ex.kind].not_mixed) for name, ex in extracted
+                     if KINDS[ex.kind].not_mixed]
     frames = [ex.frame for _, ex in extracted if ex.frame is not None]
     if problems or not frames:
-        return Preview(names, kind, problems)
+        return Preview(names, kind.code, problems)
     frame = pd.concat(frames, ignore_index=True)
-    file_order = {name: i for i, name in enumerate(names)}
     indicators, areas = _reference(engine)
-    if kind == ACTIONS:
-        return _prepare_actions(engine, names, frame, indicators, file_order, sha256, today, expected_versions,
-                                max_euro)
-    if kind == SUBSCRIBERS:
-        return _prepare_subscribers(engine, names, frame, indicators, areas, file_order, sha256, today,
-                                    expected_versions)
-    if kind == OBSERVATIONS:
-        checked = validate_observations(frame, indicators, areas, create_areas=create_areas, today=today,
-                                        file_order=file_order)
-    else:
-        checked = validate_targets(frame, indicators, areas, create_areas=create_areas, file_order=file_order)
-    if checked.problems:
-        return Preview(names, kind, checked.problems)
     with engine.connect() as conn:
-        if kind == OBSERVATIONS:
-            plan = plan_observations(conn, checked.frame)
-            if conflicts := same_year_conflicts(conn, plan):
-                return Preview(names, kind, conflicts)
-            asked = plausibility.questions(conn, plan.rows)
-            added, changed, unchanged = observation_frames(plan)
-        else:
-            plan = plan_targets(conn, checked.frame, today)
-            asked = []
-            added, changed, unchanged = target_frames(plan)
-    pending = _Pending(kind, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
-    return Preview(names, kind, [], added, changed, unchanged, new_areas=checked.new_areas, questions=asked,
+        checking = Checking(conn, indicators, areas, {name: i for i, name in enumerate(names)}, create_areas,
+                            today, max_euro)
+        checked = kind.check(frame, checking)
+        if checked.problems:
+            return Preview(names, kind.code, checked.problems)
+        plan = kind.plan(conn, checked.frame, today)
+        refused, asked = kind.compare(conn, plan)
+        if refused:
+            return Preview(names, kind.code, refused)
+    added, changed, unchanged = kind.frames(plan)
+    pending = _Pending(kind.code, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
+    return Preview(names, kind.code, [], added, changed, unchanged, new_areas=checked.new_areas, questions=asked,
                    _plan=pending)
-
-
-def _prepare_actions(engine: Engine, names: list[str], frame: pd.DataFrame, indicators: pd.DataFrame,
-                     file_order: dict[str, int], sha256: str, today: dt.date,
-                     expected_versions: dict | None, max_euro: float = action_import.MAX_EURO) -> Preview:
-    with engine.connect() as conn:
-        themes, roles = action_import.reference(conn)
-    checked = action_import.validate_actions(frame, indicators, themes, roles, file_order=file_order,
-                                             max_euro=max_euro)
-    if checked.problems:
-        return Preview(names, ACTIONS, checked.problems)
-    with engine.connect() as conn:
-        plan = action_import.plan_actions(conn, checked.frame)
-    added, changed, unchanged = action_import.action_frames(plan)
-    pending = _Pending(ACTIONS, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
-    return Preview(names, ACTIONS, [], added, changed, unchanged, _plan=pending)
-
-
-def _prepare_subscribers(engine: Engine, names: list[str], frame: pd.DataFrame, indicators: pd.DataFrame,
-                         areas: pd.DataFrame, file_order: dict[str, int], sha256: str, today: dt.date,
-                         expected_versions: dict | None) -> Preview:
-    checked = subscriber_import.validate_subscribers(frame, indicators, areas, file_order=file_order)
-    if checked.problems:
-        return Preview(names, SUBSCRIBERS, checked.problems)
-    with engine.connect() as conn:
-        plan = subscriber_import.plan_subscribers(conn, checked.frame)
-    added, changed, unchanged = subscriber_import.subscriber_frames(plan)
-    pending = _Pending(SUBSCRIBERS, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
-    return Preview(names, SUBSCRIBERS, [], added, changed, unchanged, _plan=pending)
 
 
 def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) -> int | None:
@@ -245,40 +181,21 @@ def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) 
     pending: _Pending | None = preview._plan
     if pending is None:
         raise ImportRefused("Dit voorbeeld kan niet worden opgeslagen; lees de bestanden opnieuw in.")
+    kind = KINDS[pending.kind]
     meta = dict(filename=pending.filename, sha256=pending.sha256)
-    concurrent = store.CONCURRENT if pending.expected_versions is None else store.TARGET_CHANGED
-    if pending.kind == ACTIONS and pending.expected_versions is not None:
-        concurrent = action_import.ACTION_CHANGED
-    if pending.kind == SUBSCRIBERS and pending.expected_versions is not None:
-        concurrent = subscriber_import.SUBSCRIBER_CHANGED
+    from_form = pending.expected_versions is not None and kind.check_versions is not None
+    concurrent = kind.changed_since_form if from_form else store.CONCURRENT
     try:
         with engine.begin() as conn:
-            if pending.kind == ACTIONS:
-                fresh = action_import.plan_actions(conn, pending.rows)
-                if pending.expected_versions is not None:
-                    action_import.check_action_versions(fresh, pending.expected_versions)
-            elif pending.kind == SUBSCRIBERS:
-                fresh = subscriber_import.plan_subscribers(conn, pending.rows)
-                if pending.expected_versions is not None:
-                    subscriber_import.check_versions(fresh, pending.expected_versions)
-            elif pending.kind == OBSERVATIONS:
-                fresh = plan_observations(conn, pending.rows)
-            else:
-                fresh = plan_targets(conn, pending.rows, pending.today)
-                if pending.expected_versions is not None:
-                    store.check_target_versions(fresh, pending.expected_versions)
+            fresh = kind.plan(conn, pending.rows, pending.today)
+            if from_form:
+                kind.check_versions(fresh, pending.expected_versions)
             if not fresh.writes:
                 return None
             if not fresh.same_outcome(pending.plan):
                 raise ImportRefused(concurrent)
-            if pending.kind == ACTIONS:
-                return action_import.write_actions(conn, fresh, meta, user)
-            if pending.kind == SUBSCRIBERS:
-                return subscriber_import.write_subscribers(conn, fresh, meta, user)
-            if pending.kind == OBSERVATIONS:
-                confirmed_rows = {(q.file, q.row): q.message for q in preview.questions}
-                return store.write_observations(conn, fresh, meta, user, confirmed_rows)
-            return store.write_targets(conn, fresh, meta, user)
+            confirmed_rows = {(q.file, q.row): q.message for q in preview.questions}
+            return kind.write(conn, fresh, meta, user, confirmed_rows)
     except sa.exc.IntegrityError as exc:
         # Another writer stored the same key or version first (a race the re-plan cannot see).
         raise ImportRefused(concurrent) from exc
@@ -295,6 +212,6 @@ def undo(engine: Engine, batch_id: int, user: str) -> None:
     check_user(user)
     try:
         with engine.begin() as conn:
-            store.undo_batch(conn, batch_id, user)
+            store.undo_batch(conn, batch_id, user, {code: k.undo for code, k in KINDS.items()})
     except sa.exc.IntegrityError as exc:
         raise ImportRefused(store.CONCURRENT) from exc

@@ -23,10 +23,12 @@ from sqlalchemy.engine import Connection
 
 from kpi import formatting as fmt
 from kpi import repository, schema, werkplan
+from kpi.importer import store
 from kpi.importer.layouts import ACTION_FIELDS
 from kpi.importer.model import ACTIONS, ImportRefused
 from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OTHER_DECIMAL, none_if_missing, parse_dates, parse_years
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
+from kpi.importer.rules import Rule, Validated, decimal_hint, run_rules
 from kpi.names import indicator_lookup, name_key
 from kpi.periods import DAY
 from kpi.werkplan import store as wp_store
@@ -88,8 +90,6 @@ MAX_EURO = 100_000_000
 
 
 def _amount_rules(field: str, label: str, max_euro: float = MAX_EURO) -> list:
-    from kpi.importer.validation import Rule, _decimal_hint
-
     status, number = f"{field}_status", f"{field}_getal"
     return [
         Rule(f"{field}_te_groot", field, lambda s: ~(s.abs() > max_euro),
@@ -98,15 +98,13 @@ def _amount_rules(field: str, label: str, max_euro: float = MAX_EURO) -> list:
         Rule(f"{field}_geen_getal", field, lambda s: s != NOT_A_NUMBER,
              lambda r: f"'{r[field]}' is geen bedrag in euro's (bijvoorbeeld 12.500 of € 12.500).", column=status),
         Rule(f"{field}_decimaalteken", field, lambda s: s != OTHER_DECIMAL,
-             lambda r: f"'{r[field]}' {_decimal_hint(r)}.", column=status),
+             lambda r: f"'{r[field]}' {decimal_hint(r)}.", column=status),
         Rule(f"{field}_negatief", field, lambda s: ~(s < 0), lambda r: f"{label} '{r[field]}' is negatief.",
              column=number),
     ]
 
 
 def _date_rule(field: str):
-    from kpi.importer.validation import Rule
-
     return Rule(f"{field}_ongeldig", field,
                 lambda f: (f[f"{field}_tekst"] == "") | (f[f"{field}_precisie"] == DAY),
                 lambda r: f"'{r[f'{field}_tekst']}' is geen geldige datum; gebruik een dag (1-3-2027 of 2027-03-01).")
@@ -144,9 +142,6 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
     known_roles = ", ".join(roles["name"])
     known_funds = ", ".join(werkplan.FUNDS)
     known_kpis = ", ".join(indicators["code"])
-    # pandera takes most of a second to import; only prepare needs it (see importer/__init__).
-    from kpi.importer.validation import Rule, Validated, _run
-
     f["dubbel_van"] = _first_of_code(f)
 
     rules = [
@@ -183,7 +178,7 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
         Rule("dubbel", "code", lambda s: s == "",
              lambda r: f"De actie {r['code']} komt dubbel voor; staat ook in {r['dubbel_van']}.", column="dubbel_van"),
     ]
-    problems = _run(f, rules, file_order)
+    problems = run_rules(f, rules, file_order)
 
     def amount(field: str) -> pd.Series:
         return f[f"{field}_getal"].where(f[f"{field}_status"] != EMPTY).astype(float)
@@ -320,11 +315,11 @@ def write_actions(conn: Connection, plan: ActionPlan, meta: dict, user: str) -> 
     return batch
 
 
-def undo_actions(conn: Connection, batch_id: int, now: dt.datetime, refuse_later) -> None:
+def undo_actions(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> None:
     """Undo an action batch: refuse while a later batch in force replaced one of its versions."""
     later = wp_store.later_batches(conn, batch_id)
     if later:
-        refuse_later(batch_id, later)
+        store.refuse_later(batch_id, later)
     wp_store.undo_actions(conn, batch_id, now)
 
 

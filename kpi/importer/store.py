@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -35,11 +36,9 @@ from sqlalchemy.engine import Connection
 
 from kpi import formatting as fmt
 from kpi import repository, schema
-from kpi.importer.actions import undo_actions
 from kpi.importer.model import ACTIONS, OBSERVATIONS, SUBSCRIBERS, TARGETS, ImportRefused
 from kpi.importer.parsing import per_distinct
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, ObservationPlan, TargetPlan
-from kpi.importer.subscribers import undo_subscribers
 
 CHUNK = 5000
 CONCURRENT = (
@@ -222,8 +221,10 @@ def undoable(batches: pd.DataFrame) -> pd.Series:
     return batches["undone_at"].isna() & ~pd.Series(seed, index=batches.index, dtype=bool)
 
 
-def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
-    """Undo one import batch (see the module docstring); raises ImportRefused with the reason."""
+def undo_batch(conn: Connection, batch_id: int, user: str,
+               undo_rows: Mapping[str, Callable[[Connection, int, dt.datetime, str], None]]) -> None:
+    """Undo one import batch (see the module docstring); raises ImportRefused with the reason.
+    `undo_rows` takes back the rows of a batch of each kind (kpi.importer.kinds)."""
     b = schema.import_batches
     batch = conn.execute(sa.select(b).where(b.c.id == batch_id)).mappings().first()
     if batch is None:
@@ -240,14 +241,7 @@ def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
             f"worden gemaakt.{hint}"
         )
     now = repository.utcnow()
-    if batch["kind"] == OBSERVATIONS:
-        _undo_observations(conn, batch_id, now)
-    elif batch["kind"] == ACTIONS:
-        undo_actions(conn, batch_id, now, _refuse_later)
-    elif batch["kind"] == SUBSCRIBERS:
-        undo_subscribers(conn, batch_id, now, _refuse_later)
-    else:
-        _undo_targets(conn, batch_id, now, user)
+    undo_rows[batch["kind"]](conn, batch_id, now, user)
     res = conn.execute(
         sa.update(b).where(b.c.id == batch_id, b.c.undone_at.is_(None)).values(undone_at=now, undone_by=user)
     )
@@ -256,7 +250,7 @@ def undo_batch(conn: Connection, batch_id: int, user: str) -> None:
     repository.touch_data_version(conn)
 
 
-def _refuse_later(batch_id: int, later: list[tuple[int, str]]) -> None:
+def refuse_later(batch_id: int, later: list[tuple[int, str]]) -> None:
     names = ", ".join(_batch_label(i, f) for i, f in later)
     first = later[0][0]
     raise ImportRefused(
@@ -265,7 +259,8 @@ def _refuse_later(batch_id: int, later: list[tuple[int, str]]) -> None:
     )
 
 
-def _undo_observations(conn: Connection, batch_id: int, now: dt.datetime) -> None:
+def undo_observations(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> None:
+    """Take back the figures of a batch, restoring what they replaced."""
     o, b = schema.observations, schema.import_batches
     later = conn.execute(
         sa.select(b.c.id, b.c.filename)
@@ -275,7 +270,7 @@ def _undo_observations(conn: Connection, batch_id: int, now: dt.datetime) -> Non
         .order_by(b.c.id.desc())
     ).all()
     if later:
-        _refuse_later(batch_id, [(i, f) for i, f in later])
+        refuse_later(batch_id, [(i, f) for i, f in later])
     withdraw = conn.execute(
         sa.select(o.c.id).where(o.c.batch_id == batch_id, o.c.superseded_at.is_(None))
     ).scalars().all()
@@ -332,7 +327,8 @@ def _without_occupied(conn: Connection, batch_id: int, restore: pd.DataFrame, wi
     return restore.drop(columns="_jaar")
 
 
-def _undo_targets(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> None:
+def undo_targets(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> None:
+    """Take back the target versions of a batch (a new version restores the one before)."""
     t, b = schema.targets, schema.import_batches
     rows = pd.DataFrame(conn.execute(sa.select(t)).mappings().all(), columns=[c.name for c in t.c])
     copies = []
@@ -349,7 +345,7 @@ def _undo_targets(conn: Connection, batch_id: int, now: dt.datetime, user: str) 
             )
         if newest["batch_id"] != batch_id:
             later = conn.execute(sa.select(b.c.id, b.c.filename).where(b.c.id == int(newest["batch_id"]))).one()
-            _refuse_later(batch_id, [(later.id, later.filename)])
+            refuse_later(batch_id, [(later.id, later.filename)])
         first_own = int(versions.loc[versions["batch_id"] == batch_id, "version"].min())
         before = versions[versions["version"] < first_own]
         if before.empty:

@@ -21,8 +21,10 @@ from sqlalchemy.engine import Connection
 from kpi import repository, schema
 from kpi.digest import subscribers as store
 from kpi.export import CONTROL_CHARACTERS
+from kpi.importer import store as import_store
 from kpi.importer.model import SUBSCRIBERS, ImportRefused
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
+from kpi.importer.rules import Rule, Validated, run_rules
 
 PREVIEW_COLUMNS = ["email", "name", "areas", "kpis", "werkplan", "active", "file", "row"]
 CHANGED_COLUMNS = [*PREVIEW_COLUMNS, "fields"]
@@ -73,8 +75,6 @@ def validate_subscribers(frame: pd.DataFrame, indicators: pd.DataFrame, areas: p
                          file_order: dict[str, int]):
     """Check a subscriber list: a deliverable e-mail address (once), a name without control
     characters, known centres and KPIs, ja/nee flags, and something to follow."""
-    from kpi.importer.validation import Rule, Validated, _run  # pandera: only prepare needs it
-
     f = frame.copy()
     f["email_key"] = f["e-mail"].str.strip().str.casefold()
     known_areas = {" ".join(a.split()).casefold(): a for a in areas["name"]}
@@ -129,7 +129,7 @@ def validate_subscribers(frame: pd.DataFrame, indicators: pd.DataFrame, areas: p
              lambda r: "Deze abonnee volgt niets: vul bij 'kpis' alle of een of meer KPI's in, of zet "
                        "'werkplan' op ja.", column="volgt_niets"),
     ]
-    problems = _run(f, rules, file_order)
+    problems = run_rules(f, rules, file_order)
     clean = pd.DataFrame({
         "email": f["email_key"], "name": f["naam"].str.strip(),
         "areas": [", ".join(a for a in names if a) for names in f["centra_namen"]],
@@ -227,9 +227,9 @@ def write_subscribers(conn: Connection, plan: SubscriberPlan, meta: dict, user: 
     return batch
 
 
-def undo_subscribers(conn: Connection, batch_id: int, now: dt.datetime, refuse_later) -> None:
+def undo_subscribers(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> None:
     """Undo a subscriber batch: refuse while a later batch in force replaced one of its versions."""
     later = store.later_batches(conn, batch_id)
     if later:
-        refuse_later(batch_id, later)
+        import_store.refuse_later(batch_id, later)
     store.undo_subscribers(conn, batch_id, now)

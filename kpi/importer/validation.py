@@ -10,15 +10,11 @@ and each failure case becomes a Problem naming file, spreadsheet row and column 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from kpi import formatting as fmt
-from kpi.importer.model import Problem
 from kpi.importer.parsing import (
     EMPTY,
     NOT_A_NUMBER,
@@ -28,6 +24,7 @@ from kpi.importer.parsing import (
     parse_years,
     per_distinct,
 )
+from kpi.importer.rules import Rule, Validated, decimal_hint, run_rules
 from kpi.metrics import ABSOLUTE, COMPARISONS
 from kpi.names import indicator_lookup, name_key
 from kpi.periods import YEAR
@@ -49,26 +46,6 @@ RANGE_MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One check: `test` gets the column (when `column` is set) or the whole frame."""
-
-    name: str
-    field: str
-    test: Callable[[pd.Series | pd.DataFrame], pd.Series]
-    message: Callable[[Mapping], str]
-    column: str | None = None
-
-
-@dataclass
-class Validated:
-    """The rows that passed (only meaningful without problems), the problems, new areas."""
-
-    frame: pd.DataFrame
-    problems: list[Problem]
-    new_areas: list[str]
-
-
 def _in_range(values: pd.Series, units: pd.Series) -> pd.Series:
     """True where the number fits its unit, or there is no number or no known unit."""
     ok = pd.Series(True, index=values.index)
@@ -88,53 +65,6 @@ def _in_range(values: pd.Series, units: pd.Series) -> pd.Series:
 
 def _number_text(v: str) -> str:
     return f"'{v}'"
-
-
-def _decimal_hint(row: Mapping) -> str:
-    word, example = ("een komma", "21,9") if row["decimaal"] == "," else ("een punt", "21.9")
-    return f"is geen getal in dit bestand: het gebruikt {word} als decimaalteken (bijvoorbeeld {example})"
-
-
-def _run(frame: pd.DataFrame, rules: list[Rule], file_order: dict[str, int]) -> list[Problem]:
-    """Run the rules as one lazy pandera schema; translate every failure case."""
-    columns: dict[str, list[pa.Check]] = {}
-    frame_checks = []
-    for rule in rules:
-        # The tests handle missing values themselves; ignore_na=False also spares pandera an
-        # isna() over the frame for every check.
-        check = pa.Check(rule.test, name=rule.name, ignore_na=False)
-        if rule.column is not None:
-            columns.setdefault(rule.column, []).append(check)
-        else:
-            frame_checks.append(check)
-    schema = pa.DataFrameSchema(
-        {name: pa.Column(checks=checks, nullable=True) for name, checks in columns.items()},
-        checks=frame_checks,
-    )
-    needed = [c for c in frame.columns if c not in ("bestand", "rij") and not c.startswith("kolom_")]
-    try:
-        schema.validate(frame[needed], lazy=True)
-    except pa.errors.SchemaErrors as err:
-        failures = err.failure_cases
-    else:
-        return []
-    by_name = {rule.name: rule for rule in rules}
-    order = {rule.name: i for i, rule in enumerate(rules)}
-    seen = set()
-    problems = []
-    for check, index in zip(failures["check"], failures["index"], strict=True):
-        if check not in by_name or index is None:
-            raise RuntimeError(f"unexpected validation failure: {check} at {index}")
-        if (check, index) in seen:  # a frame-level check reports each column of a failing row
-            continue
-        seen.add((check, index))
-        row = frame.loc[index]
-        rule = by_name[check]
-        problems.append((
-            (file_order.get(row["bestand"], 0), int(row["rij"]), order[check]),
-            Problem(row["bestand"], int(row["rij"]), row.get(f"kolom_{rule.field}"), rule.message(row)),
-        ))
-    return [p for _, p in sorted(problems, key=lambda item: item[0])]
 
 
 def _areas(frame: pd.DataFrame, areas: pd.DataFrame, create_areas: bool) -> tuple[pd.Series, list[str]]:
@@ -220,7 +150,7 @@ def _number_rules(prefix: str, field: str, label: str, required: bool) -> list[R
         Rule(f"{field}_geen_getal", field, lambda s: s != NOT_A_NUMBER,
              lambda r: f"{_number_text(r[field])} is geen getal.", column=status),
         Rule(f"{field}_decimaalteken", field, lambda s: s != OTHER_DECIMAL,
-             lambda r: f"{_number_text(r[field])} {_decimal_hint(r)}.", column=status),
+             lambda r: f"{_number_text(r[field])} {decimal_hint(r)}.", column=status),
         Rule(f"{field}_procentteken", field,
              lambda f: ~f[pct] | (f["eenheid"] == "procent") | f["eenheid"].isna(),
              lambda r: (f"{_number_text(r[field])} heeft een procentteken, maar {r['indicator_code']} "
@@ -275,7 +205,7 @@ def validate_observations(frame: pd.DataFrame, indicators: pd.DataFrame, areas: 
                         f"{fmt.peildatum(r['datum'], r['precisie'])} komt dubbel voor; staat ook in {r['dubbel_van']}."),
              column="dubbel_van"),
     ]
-    problems = _run(f, rules, file_order)
+    problems = run_rules(f, rules, file_order)
     # The checked rows leave the file's vocabulary here: English from now on (see importer/model.py).
     clean = pd.DataFrame({
         "area": f["gebied_naam"], "indicator": f["indicator_code"], "day": f["datum"],
@@ -342,7 +272,7 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
              lambda r: (f"Het doel voor {r['indicator_code']} in {r['gebied_naam']} komt dubbel voor; "
                         f"staat ook in {r['dubbel_van']}."), column="dubbel_van"),
     ]
-    problems = _run(f, rules, file_order)
+    problems = run_rules(f, rules, file_order)
     clean = pd.DataFrame({
         "area": f["gebied_naam"], "indicator": f["indicator_code"],
         "baseline_value": f["basis_getal"], "baseline_year": f["basis_jaar"],

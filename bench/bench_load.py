@@ -335,7 +335,7 @@ def result_lines(res: dict) -> list[str]:
         return ", ".join(_num(v, digits) for v in values)
 
     met = res["met"]
-    verdict = "gehaald" if met else "**niet gehaald**"
+    verdict = "gehaald" if met else "NIET GEHAALD"
     ratio = res["ratio_p95"]
     lines = [
         f"### (7) Belasting: {n} kijkers tegelijk", "",

@@ -43,6 +43,7 @@ from tests.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _process_tree, run_
 HERE = Path(__file__).resolve().parent
 BARE_LOAD_APP = HERE / "bare_load_app" / "app.py"
 GOAL_RATIO = 2.0  # p95 page time of the dashboard at most 2x the bare app's (issue 23 point 10)
+GOAL_VIEWERS = 30  # the goal is set for this many viewers at once (a council meeting)
 MAX_VIEWERS = 60  # bounded: one chromium with this many contexts is all two cores can carry
 PAGE_TIMEOUT_MS = 180_000  # a page not shown by then counts as an error, not as a time
 CODES = ["banen", "bedrijven", "leegstand", "waardering", "ranking"]
@@ -310,8 +311,8 @@ def summarise(results: dict[str, list[RunResult]], viewers: int, rounds: int) ->
     ratio = dash["p95_s"] / bare["p95_s"]
     paired = [a / b for a, b in zip(dash["p95_per_run_s"], bare["p95_per_run_s"], strict=True)]
     return {"viewers": viewers, "rounds": rounds, "goal_ratio": GOAL_RATIO, "dashboard": dash, "bare": bare,
-            "ratio_p95": ratio, "ratio_p95_per_round": paired, "met": ratio <= GOAL_RATIO
-            and not dash["errors"]}
+            "ratio_p95": ratio, "ratio_p95_per_round": paired,
+            "met": None if viewers != GOAL_VIEWERS else (ratio <= GOAL_RATIO and not dash["errors"])}
 
 
 def _fmt_s(x: float) -> str:
@@ -335,7 +336,8 @@ def result_lines(res: dict) -> list[str]:
         return ", ".join(_num(v, digits) for v in values)
 
     met = res["met"]
-    verdict = "gehaald" if met else "NIET GEHAALD"
+    verdict = ("geen oordeel: het doel geldt voor 30 kijkers" if met is None
+               else "gehaald" if met else "NIET GEHAALD")
     ratio = res["ratio_p95"]
     lines = [
         f"### (7) Belasting: {n} kijkers tegelijk", "",
@@ -373,7 +375,7 @@ def result_lines(res: dict) -> list[str]:
         f"**p95 dashboard / p95 kale data-app: {ratio:.2f}x".replace(".", ",")
         + f" (per run: {', '.join(f'{x:.2f}x'.replace('.', ',') for x in res['ratio_p95_per_round'])}); "
         f"doel ≤ {res['goal_ratio']:.0f}x zonder fouten: {verdict}.**"
-        + ("" if met or ratio <= res["goal_ratio"] else
+        + ("" if met is None or met or ratio <= res["goal_ratio"] else
            f" Het dashboard zit {(ratio / res['goal_ratio'] - 1) * 100:.0f}% boven het doel."),
     ]
     errors = d["errors"] + b["errors"]

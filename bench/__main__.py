@@ -1,8 +1,9 @@
 """`python -m bench` (`make bench`): every benchmark, results into bench/RESULTS.md.
 
 Options: --runs N (default 5), --only NAME[,NAME] (koud, wissel, overzicht, kpi-dag, import,
-rapporten, geheugen), --sessions N (default 20), --profile (pyinstrument profile of the overview reruns to
-bench/out/). Comparisons are measured side by side and interleaved in the same run, because
+rapporten, geheugen, belasting), --sessions N (default 20), --viewers N and --load-rounds N for the
+load run (default 30 viewers, 3 runs per app; bench/bench_load.py), --profile (pyinstrument profile
+of the overview reruns to bench/out/). Comparisons are measured side by side and interleaved in the same run, because
 these machines are noisy; the figures are medians.
 """
 
@@ -26,7 +27,7 @@ from bench.common import ROOT, Comparison, machine
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 OUT = ROOT / "bench" / "out"
-ALL = ["koud", "wissel", "overzicht", "kpi-dag", "import", "rapporten", "geheugen"]
+ALL = ["koud", "wissel", "overzicht", "kpi-dag", "import", "rapporten", "geheugen", "belasting"]
 OVERVIEW_GOAL_MS = 150
 # KPI page with 90.000 daily values, caches warm (a viewer clicks): was 5,5-6 s (issue 12).
 DAILY_KPI_GOAL_MS = 500
@@ -125,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--memory-runs", type=int, default=1, help="20 sessions on 2 cores take minutes")
+    ap.add_argument("--viewers", type=int, default=30, help="viewers at once in the load run (at most 60)")
+    ap.add_argument("--load-rounds", type=int, default=3, help="runs per app in the load run, alternating")
     ap.add_argument("--only", default=",".join(ALL))
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args(argv)
@@ -139,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [f"## Meting {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC (commit {info['commit']})", "",
              f"- machine: {info['platform']}; {info['cpu']}; geheugen {info['memory']}",
              f"- Python {info['python']}; {info['chromium']}; {info['packages']}",
-             f"- runs per meting: {args.runs} (geheugen: {args.memory_runs} run(s) met {args.sessions} sessies)",
+             f"- runs per meting: {args.runs} (geheugen: {args.memory_runs} run(s) met {args.sessions} sessies; "
+             f"belasting: {args.load_rounds} run(s) per app met {args.viewers} kijkers)",
              "- LOAD", ""]
     failures: list[str] = []
     workdir = Path(tempfile.mkdtemp(prefix="kpi-bench-"))
@@ -249,6 +253,16 @@ def main(argv: list[str] | None = None) -> int:
             f"{', '.join(f'{x:.0f}' for x in mb['open'])} | – | |",
             "",
         ]
+
+    if "belasting" in only:
+        progress(f"(7) belasting: {args.viewers} kijkers tegelijk, {args.load_rounds} run(s) per app")
+        from bench import bench_load
+
+        try:
+            lines += [*bench_load.result_lines(bench_load.load(workdir, args.viewers, args.load_rounds, progress)), ""]
+        except Exception:
+            failures.append("belasting")
+            lines += ["### (7) Belasting", "", "Mislukt:", "```", traceback.format_exc()[-3000:], "```", ""]
 
     lines.append(f"Duur van deze benchmarkrun: {time.perf_counter() - started:.0f} s.")
     # The machine's load (1-minute average) says whether it was quiet; the bench itself adds up to 2.

@@ -112,3 +112,34 @@ def test_warm_up_with_the_database_down_only_logs(monkeypatch, tmp_path, caplog)
     warmup.warm_up()  # must not raise: the first page shows the Dutch message instead
     assert "warm-up at start skipped" in caplog.text
 
+
+
+FREEZE_SCRIPT = """
+import gc, json
+from ui import warmup
+
+warmup.warm_up()
+print(json.dumps({"frozen": gc.get_freeze_count(), "tracked": len(gc.get_objects())}))
+"""
+
+
+def test_warm_up_takes_the_loaded_heap_out_of_streamlits_collection_after_every_run(sqlite_url):
+    """Streamlit runs a full gc.collect(2) after every script run, holding the interpreter lock;
+    over the libraries and caches loaded at start that cost 100-300 ms per page load, which 30
+    viewers at once paid one after the other (issue 23, bench/NOTES.md). After the warm-up the
+    loaded heap is frozen, so such a collection visits only what pages create afterwards.
+    In a fresh interpreter, as in a new server process: freezing is per process."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "KPI_DATABASE_URL": sqlite_url, "KPI_EDITOR_PASSWORD": "geheim-test-wachtwoord"}
+    res = subprocess.run([sys.executable, "-c", FREEZE_SCRIPT], cwd=root, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert out["frozen"] > 50_000, out  # pandas, plotly, SQLAlchemy, Streamlit and today's results
+    assert out["tracked"] * 10 < out["frozen"], out

@@ -4,6 +4,7 @@ that imports it."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import inspect
 import logging
@@ -42,3 +43,15 @@ def warm_up() -> None:
         inspect.stack()
     except Exception as exc:  # an internal that moved in a newer Streamlit: only slower
         log.warning("warm-up extras skipped: %s", type(exc).__name__)
+    freeze_heap()
+
+
+def freeze_heap() -> None:
+    """Move everything alive now (the imported libraries, today's cached results) out of reach
+    of the cyclic garbage collector. Streamlit runs a full `gc.collect(2)` after every script
+    run, holding the interpreter lock: over ~190.000 objects that took 100-300 ms per page load,
+    during which no other session ran, and with 30 viewers at once it was the largest share of
+    the server's time (bench/NOTES.md, issue 23). Frozen objects are still freed by reference
+    counting; only a reference cycle among them would stay, and they are loaded once per process."""
+    gc.collect()  # garbage from the imports is freed, not frozen
+    gc.freeze()

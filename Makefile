@@ -24,15 +24,19 @@ run: $(VENV)/.run-installed
 	$(PY) -m streamlit run server.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
+# Test processes (pytest-xdist): one per core on the 2-core machines this runs on. A module stays in
+# one process (--dist loadfile), so its server or browser fixture starts once.
+TEST_WORKERS ?= 2
+
 ## Install what the suite needs and run all of it: SQLite, PostgreSQL, browser
 test: $(VENV)/.dev-installed
 	./tools/system-deps.sh
 	mkdir -p artifacts
-	KPI_REQUIRE_ALL=1 $(PY) -m pytest --junitxml=artifacts/junit.xml $(PYTEST_ARGS)
+	KPI_REQUIRE_ALL=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --junitxml=artifacts/junit.xml $(PYTEST_ARGS)
 
 ## Unit tests on SQLite only, no browser (quick feedback while coding)
 test-fast: $(VENV)/.dev-installed
-	$(PY) -m pytest --no-postgres -m "not browser" -q
+	$(PY) -m pytest -n $(TEST_WORKERS) --no-postgres -m "not browser" -q
 
 ## The verdict's invariants on many more generated series (Hypothesis profile "fuzz"; minutes)
 fuzz: $(VENV)/.dev-installed

@@ -25,6 +25,7 @@ from kpi.importer import store as import_store
 from kpi.importer.model import SUBSCRIBERS, ImportRefused
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
 from kpi.importer.rules import Rule, Validated, run_rules
+from kpi.names import indicator_lookup, name_key
 
 PREVIEW_COLUMNS = ["email", "name", "areas", "kpis", "werkplan", "active", "file", "row"]
 CHANGED_COLUMNS = [*PREVIEW_COLUMNS, "fields"]
@@ -77,17 +78,14 @@ def validate_subscribers(frame: pd.DataFrame, indicators: pd.DataFrame, areas: p
     characters, known centres and KPIs, ja/nee flags, and something to follow."""
     f = frame.copy()
     f["email_key"] = f["e-mail"].str.strip().str.casefold()
-    known_areas = {" ".join(a.split()).casefold(): a for a in areas["name"]}
-    f["centra_namen"] = f["centra"].map(lambda t: tuple(known_areas.get(" ".join(a.split()).casefold())
-                                                        for a in _list(t)))
-    f["centra_onbekend"] = f["centra"].map(
-        lambda t: ", ".join(a for a in _list(t) if " ".join(a.split()).casefold() not in known_areas))
-    lookup = {c.casefold(): c for c in indicators["code"]}
-    lookup |= {n.casefold(): c for c, n in zip(indicators["code"], indicators["name"], strict=True)}
+    known_areas = {name_key(a): a for a in areas["name"]}
+    f["centra_namen"] = f["centra"].map(lambda t: tuple(known_areas.get(name_key(a)) for a in _list(t)))
+    f["centra_onbekend"] = f["centra"].map(lambda t: ", ".join(a for a in _list(t) if name_key(a) not in known_areas))
+    lookup = indicator_lookup(indicators)
     f["kpis_alle"] = f["kpis"].str.strip().str.casefold() == store.ALL_KPIS
-    f["kpi_codes"] = f["kpis"].map(lambda t: tuple(dict.fromkeys(lookup.get(k.casefold()) for k in _list(t))))
+    f["kpi_codes"] = f["kpis"].map(lambda t: tuple(dict.fromkeys(lookup.get(name_key(k)) for k in _list(t))))
     f["kpi_onbekend"] = [
-        "" if every else ", ".join(k for k in _list(t) if k.casefold() not in lookup)
+        "" if every else ", ".join(k for k in _list(t) if name_key(k) not in lookup)
         for t, every in zip(f["kpis"], f["kpis_alle"], strict=True)]
     f["werkplan_ja"] = f["werkplan"].map(_flag)
     f["actief_ja"] = f["actief"].map(_flag)

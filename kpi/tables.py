@@ -487,3 +487,67 @@ def problems_table(problems: list) -> pd.DataFrame:
         "Kolom": [p.column or "" for p in problems],
         "Probleem": [p.message for p in problems],
     })
+
+
+# ---- widths on screen ---------------------------------------------------------------------------
+# st.dataframe (glide-data-grid) cannot wrap text: a column beyond the table's width is off the right
+# edge, and at 1280 px the table has about 910 px beside the menu. Each screen table gets pixel widths
+# that add up to at most SCREEN_TABLE_WIDTH, with short labels where a heading is long (its full name
+# as the column's help). The page reads these through ui.components.fitted_table.
+SCREEN_TABLE_WIDTH = 900
+
+
+@dataclass(frozen=True)
+class ScreenColumn:
+    width: int
+    label: str | None = None  # a shorter heading; None: the column's own name
+    help: str | None = None
+
+
+SCREEN_COLUMNS: dict[str, dict[str, ScreenColumn]] = {
+    # KPI page, Metingen: the note and the source get the room.
+    "measurements": {
+        "Gebied": ScreenColumn(120), "Peildatum": ScreenColumn(85), "Waarde": ScreenColumn(70),
+        "Illustratief": ScreenColumn(110), "Bron": ScreenColumn(170), "Toelichting": ScreenColumn(190),
+        "Herkomst": ScreenColumn(60), "Vastgelegd": ScreenColumn(95),
+    },
+    # Bronnen, Doelen en hun versies: target_versions_table (fewer, combined columns).
+    "target_versions": {
+        "KPI": ScreenColumn(150), "Versie": ScreenColumn(55), "Basis": ScreenColumn(100),
+        "Doel": ScreenColumn(120), "Landelijk bij de start": ScreenColumn(80, "Landelijk", "Landelijk bij de start"),
+        "Geldig vanaf": ScreenColumn(90), "Reden": ScreenColumn(120), "Bron": ScreenColumn(100),
+        "Vastgelegd": ScreenColumn(85),
+    },
+    # Importgeschiedenis: which file, what it changed, whether it was undone.
+    "batches": {
+        "Batch": ScreenColumn(50), "Soort": ScreenColumn(95), "Bestand": ScreenColumn(175),
+        "SHA-256": ScreenColumn(70), "Rijen": ScreenColumn(45), "Nieuw": ScreenColumn(50),
+        "Gewijzigd": ScreenColumn(72), "Ongewijzigd": ScreenColumn(85), "Door": ScreenColumn(70),
+        "Tijd": ScreenColumn(93), "Ongedaan gemaakt": ScreenColumn(95, "Ongedaan", "Ongedaan gemaakt op"),
+    },
+    # Wat is er veranderd, Gewijzigde status: the reason gets the room.
+    "status_changes": {
+        "KPI": ScreenColumn(190), "Was": ScreenColumn(110), "Is nu": ScreenColumn(100), "Waarom": ScreenColumn(500),
+    },
+    # Wat is er veranderd, Acties van het werkplan (kpi.werkplan.tables.changes_table).
+    "action_changes": {
+        "Actie": ScreenColumn(260), "Thema": ScreenColumn(140), "Was": ScreenColumn(85), "Is nu": ScreenColumn(90),
+        "Toelichting": ScreenColumn(220), "Vastgelegd": ScreenColumn(105),
+    },
+}
+
+
+def target_versions_table(history: pd.DataFrame) -> pd.DataFrame:
+    """A `target_history_table` for the Bronnen page: baseline with its year, target with its horizon,
+    who and when in one column ('6-12-2026 22:07, redacteur'), so every column fits the screen."""
+    def with_year(value: str, year: str) -> str:
+        return value if year == "–" else f"{value} ({year})"
+
+    return pd.DataFrame({
+        "KPI": history["KPI"], "Versie": history["Versie"],
+        "Basis": [with_year(v, y) for v, y in zip(history["Basis"], history["Basisjaar"])],
+        "Doel": [with_year(v, h) for v, h in zip(history["Doel"], history["Horizon"])],
+        "Landelijk bij de start": history["Landelijk bij de start"],
+        "Geldig vanaf": history["Geldig vanaf"], "Reden": history["Reden"], "Bron": history["Bron"],
+        "Vastgelegd": [f"{t}, {d}" for t, d in zip(history["Vastgelegd"], history["Door"])],
+    })

@@ -4,9 +4,9 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import provenance, statuses
-from kpi.tables import target_history_table
+from kpi.tables import target_history_table, target_versions_table
 from ui import data
-from ui.components import md
+from ui.components import fitted_table, md
 
 
 def render() -> None:
@@ -40,4 +40,5 @@ def render() -> None:
 
     st.subheader("Doelen en hun versies")
     indicators = {r.indicator.code: r.indicator for r in results}
-    st.dataframe(target_history_table(data.target_history(), indicators), hide_index=True, key="target_history")
+    fitted_table(target_versions_table(target_history_table(data.target_history(), indicators)), "target_versions",
+                 key="target_history")

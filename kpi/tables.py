@@ -511,13 +511,6 @@ SCREEN_COLUMNS: dict[str, dict[str, ScreenColumn]] = {
         "Illustratief": ScreenColumn(110), "Bron": ScreenColumn(170), "Toelichting": ScreenColumn(190),
         "Herkomst": ScreenColumn(60), "Vastgelegd": ScreenColumn(95),
     },
-    # Bronnen, Doelen en hun versies: target_versions_table (fewer, combined columns).
-    "target_versions": {
-        "KPI": ScreenColumn(150), "Versie": ScreenColumn(55), "Basis": ScreenColumn(100),
-        "Doel": ScreenColumn(120), "Landelijk bij de start": ScreenColumn(80, "Landelijk", "Landelijk bij de start"),
-        "Geldig vanaf": ScreenColumn(90), "Reden": ScreenColumn(120), "Bron": ScreenColumn(100),
-        "Vastgelegd": ScreenColumn(85),
-    },
     # Importgeschiedenis: which file, what it changed, whether it was undone.
     "batches": {
         "Batch": ScreenColumn(50), "Soort": ScreenColumn(95), "Bestand": ScreenColumn(175),
@@ -539,9 +532,10 @@ SCREEN_COLUMNS: dict[str, dict[str, ScreenColumn]] = {
 
 def target_versions_table(history: pd.DataFrame) -> pd.DataFrame:
     """A `target_history_table` for the Bronnen page: baseline with its year, target with its horizon,
-    who and when in one column ('6-12-2026 22:07, redacteur'), so every column fits the screen."""
+    who and when in one column ('6-12-2026 22:07, redacteur'): fewer columns, so the page's wrapping
+    table (kpi.werkplan.tables.frame_html) fits every screen."""
     def with_year(value: str, year: str) -> str:
-        return value if year == "–" else f"{value} ({year})"
+        return value if year == "–" else f"{value} ({year.replace(' (aanname)', ', aanname')})"
 
     return pd.DataFrame({
         "KPI": history["KPI"], "Versie": history["Versie"],

@@ -51,7 +51,7 @@ TABLE_CSS = """
 .wp-table {width: 100%; border-collapse: collapse; font-size: .9rem; line-height: 1.35; margin: 0 0 .5rem;}
 .wp-table th, .wp-table td {border-bottom: 1px solid #d5dae5; padding: .35rem .5rem; text-align: left;
   vertical-align: top; overflow-wrap: break-word;}
-.wp-table th {background: #f5f7fa; font-weight: 600; white-space: nowrap;}
+.wp-table th {background: #f5f7fa; font-weight: 600; overflow-wrap: normal;}
 .wp-table .num {display: inline-block; min-width: 1.6rem; text-align: right;}
 .wp-table .wp-total {font-weight: 700; padding: 0 .3rem; border-radius: 4px;}
 .wp-table .wp-code {font-weight: 700; white-space: nowrap;}

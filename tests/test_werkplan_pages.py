@@ -203,7 +203,7 @@ def test_kpi_page_lists_linked_actions_and_warns_when_a_behind_kpi_has_none_runn
             "(illustratieve acties en acties over hun deadline tellen niet mee).") in body
     linked = _html_with(at, "Rol en eigenaar")[-1]
     assert sorted(_codes(linked)) == ["F-01", "F-02"]
-    assert all(a.endswith(" illustratief") for a in linked["Actie"])
+    assert all(a.endswith(" illustratief Thema F goed bekend") for a in linked["Actie"]), linked["Actie"].tolist()
 
     at = run_app(monkeypatch, sqlite_url, page="kpi", query={"kpi": "bedrijven"})
     assert not at.exception

@@ -277,7 +277,7 @@ def _status_html(status: str, late: bool) -> str:
 
 def actions_html(table: pd.DataFrame) -> str:
     """An actions table (`actions_table` with status symbols) as the page shows it: per action the
-    code and title (and 'illustratief' for a demo action), status in word and symbol with 'te laat',
+    code and title (and 'illustratief' for a demo action; the theme when the table has one), status in word and symbol with 'te laat',
     deadline with budget and spent, role and owner, the linked KPIs and the note."""
     rows, classes = [], []
     for r in table.to_dict("records"):
@@ -287,8 +287,9 @@ def actions_html(table: pd.DataFrame) -> str:
                   f"besteed {r['Besteed']}" if r.get("Besteed", "–") != "–" else ""]
         budget_text = ", ".join(b for b in budget if b)
         owner = r.get("Eigenaar", "–")
+        theme = f'<div class="wp-sub">Thema {_esc(r["Thema"])}</div>' if r.get("Thema") else ""
         rows.append([
-            f'<span class="wp-code">{_esc(r["Code"])}</span> {_esc(r["Actie"])}{demo}',
+            f'<span class="wp-code">{_esc(r["Code"])}</span> {_esc(r["Actie"])}{demo}{theme}',
             _status_html(r["Status"], late),
             _esc(r["Deadline"]) + (f'<div class="wp-sub">{_esc(budget_text)}</div>' if budget_text else ""),
             _esc(r.get("Rol", "–")) + (f'<div class="wp-sub">{_esc(owner)}</div>' if owner and owner != "–" else ""),

@@ -505,27 +505,23 @@ class ScreenColumn:
 
 
 SCREEN_COLUMNS: dict[str, dict[str, ScreenColumn]] = {
-    # KPI page, Metingen: the note and the source get the room.
+    # KPI page, Metingen: the note and the source get the room; a date and time stays whole.
     "measurements": {
-        "Gebied": ScreenColumn(120), "Peildatum": ScreenColumn(85), "Waarde": ScreenColumn(70),
-        "Illustratief": ScreenColumn(110), "Bron": ScreenColumn(170), "Toelichting": ScreenColumn(190),
-        "Herkomst": ScreenColumn(60), "Vastgelegd": ScreenColumn(95),
+        "Gebied": ScreenColumn(115), "Peildatum": ScreenColumn(80), "Waarde": ScreenColumn(65),
+        "Illustratief": ScreenColumn(100), "Bron": ScreenColumn(160), "Toelichting": ScreenColumn(160),
+        "Herkomst": ScreenColumn(95), "Vastgelegd": ScreenColumn(115),
     },
-    # Importgeschiedenis: which file, what it changed, whether it was undone.
+    # Importgeschiedenis: which file, what it changed, whether it was undone (the checksum's start only;
+    # the whole of it shows on hover).
     "batches": {
-        "Batch": ScreenColumn(50), "Soort": ScreenColumn(95), "Bestand": ScreenColumn(175),
-        "SHA-256": ScreenColumn(70), "Rijen": ScreenColumn(45), "Nieuw": ScreenColumn(50),
-        "Gewijzigd": ScreenColumn(72), "Ongewijzigd": ScreenColumn(85), "Door": ScreenColumn(70),
-        "Tijd": ScreenColumn(93), "Ongedaan gemaakt": ScreenColumn(95, "Ongedaan", "Ongedaan gemaakt op"),
+        "Batch": ScreenColumn(45), "Soort": ScreenColumn(90), "Bestand": ScreenColumn(180),
+        "SHA-256": ScreenColumn(45), "Rijen": ScreenColumn(45), "Nieuw": ScreenColumn(48),
+        "Gewijzigd": ScreenColumn(70), "Ongewijzigd": ScreenColumn(82), "Door": ScreenColumn(80),
+        "Tijd": ScreenColumn(110), "Ongedaan gemaakt": ScreenColumn(105, "Ongedaan", "Ongedaan gemaakt op"),
     },
     # Wat is er veranderd, Gewijzigde status: the reason gets the room.
     "status_changes": {
         "KPI": ScreenColumn(190), "Was": ScreenColumn(110), "Is nu": ScreenColumn(100), "Waarom": ScreenColumn(500),
-    },
-    # Wat is er veranderd, Acties van het werkplan (kpi.werkplan.tables.changes_table).
-    "action_changes": {
-        "Actie": ScreenColumn(260), "Thema": ScreenColumn(140), "Was": ScreenColumn(85), "Is nu": ScreenColumn(90),
-        "Toelichting": ScreenColumn(220), "Vastgelegd": ScreenColumn(105),
     },
 }
 

@@ -15,17 +15,21 @@ Screenshots go to artifacts/tables-*.png.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
 
+from kpi import importer
 from kpi.db import ensure_ready, make_engine
+from kpi.settings import Settings
 from tests.browser import ARTIFACTS, open_page, run_async, sqlite_url, start_streamlit, wait_idle
 
 pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 PASSWORD = "redacteur-test-wachtwoord"
+YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 SIZES = ("1440", "1280", "phone")
 TABLE = "[data-testid=stMain] table.wp-table"
 
@@ -55,6 +59,13 @@ def dashboard(tmp_path_factory):
     url = sqlite_url(tmp / "tables.db")
     engine = make_engine(url)
     ensure_ready(engine)
+    # A new jobs figure above the target, imported after the installation: Wat is er veranderd then
+    # lists a status change with its reason (the "Waarom" column).
+    preview = importer.prepare(engine, [("banen.csv", b"gebied;indicator;jaar;waarde;bron\n"
+                                         b"Assen binnenstad;banen;2026;6.000;LISA 2026\n")],
+                               Settings.from_env({"KPI_DATABASE_URL": url}))
+    assert preview.ok, [str(p) for p in preview.problems]
+    assert importer.apply(engine, preview, "test") is not None
     engine.dispose()
     server = start_streamlit(tmp / "tables.log", env={"KPI_DATABASE_URL": url, "KPI_EDITOR_PASSWORD": PASSWORD})
     yield server
@@ -168,15 +179,28 @@ def test_bronnen_target_versions_fit(dashboard, screen, size):
     shot(screen, f"bronnen-{size}")
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_wijzigingen_werkplan_actions_fit(dashboard, screen, size):
+    open_page(screen, f"{dashboard.url}/wijzigingen?sinds={YESTERDAY}", ready=TABLE)
+    screen.locator(TABLE).first.scroll_into_view_if_needed()
+    html_tables_fit(screen)
+    assert screen.locator(f"{TABLE} th", has_text="Toelichting").count() == 1
+    shot(screen, f"wijzigingen-acties-{size}")
+
+
 @pytest.mark.parametrize("size", ["1440", "1280"])
 def test_dataframes_fit_beside_the_menu(dashboard, screen, size):
     for name, path, heading in [("metingen", "/kpi?kpi=leegstand", "Metingen"),
-                                ("wijzigingen", "/wijzigingen?sinds=2020-01-01", "Acties van het werkplan")]:
+                                ("wijzigingen", f"/wijzigingen?sinds={YESTERDAY}", "Gewijzigde status")]:
         open_page(screen, f"{dashboard.url}{path}", ready="[data-testid=stDataFrame]")
         screen.locator("h3", has_text=heading).first.scroll_into_view_if_needed()
         screen.wait_for_timeout(300)
         grids_fit(screen)
         shot(screen, f"{name}-{size}")
+    # The status change and its reason are in the table, inside its width.
+    reasons = screen.locator("[data-testid=stDataFrame]", has=screen.locator("[role=columnheader]", has_text="Waarom"))
+    assert reasons.count() == 1
+    assert "De nieuwste meting, 6.000 (2026), haalt het doel (5.000)." in reasons.locator("[role=gridcell]").all_inner_texts()
     # An editor's page: sign in, then open it in the same session.
     open_page(screen, dashboard.url)
     screen.locator("[data-testid=stSidebar] [data-testid=stExpander] summary", has_text="Inloggen").click()

@@ -240,7 +240,7 @@ def test_what_changed_lists_action_status_changes(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url, page="wijzigingen", query={"sinds": since.isoformat()})
     assert not at.exception and not at.error
     assert "Acties van het werkplan" in [s.value for s in at.subheader]
-    table = _frames_with(at, "Actie")[0]
+    table = _html_with(at, "Is nu")[0]
     assert table[["Actie", "Thema", "Was", "Is nu", "Toelichting"]].values.tolist() == [[
         "1.1 Een groep ondernemers vormen die helpt een opdracht op te stellen en te begeleiden",
         "A compact & compleet", "Gepland", "Afgerond", "Groep gevormd."]]

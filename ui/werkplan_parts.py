@@ -13,7 +13,7 @@ from kpi import werkplan
 from kpi.werkplan import tables as wp_tables
 from kpi.werkplan.brief import brief
 from ui import data, frame
-from ui.components import fitted_table, md
+from ui.components import md
 
 ILLUSTRATIVE_NOTE = "Illustratieve voorbeeldacties (demo), geen echte acties: ze zijn gemarkeerd met ‘illustratief’."
 
@@ -103,4 +103,5 @@ def changes_section(since: dt.date) -> None:
     if table.empty:
         st.caption("Geen gewijzigde acties.")
     else:
-        fitted_table(table, "action_changes", key="changes_actions")
+        with st.container(key="changes_actions"):  # wrapped, like the werkplan's other tables
+            st.html(wp_tables.frame_html(table))

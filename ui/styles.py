@@ -77,6 +77,7 @@ TABLE_CSS = """
   .wp-actions td:first-child {font-weight: 400;}
   .wp-actions td:nth-child(2)::before {content: none;}
   .wp-cards td .wp-sub {display: inline; margin-left: .3rem;}
+  .wp-cards .num {min-width: 0;}
   .wp-table {font-size: .85rem;}
   .wp-table th, .wp-table td {padding: .3rem .3rem;}
   .wp-coverage {font-size: .8rem;}

@@ -4,7 +4,8 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import provenance, statuses
-from kpi.tables import target_history_table
+from kpi.tables import target_history_table, target_versions_table
+from kpi.werkplan.tables import frame_html
 from ui import data
 from ui.components import md
 
@@ -40,4 +41,8 @@ def render() -> None:
 
     st.subheader("Doelen en hun versies")
     indicators = {r.indicator.code: r.indicator for r in results}
-    st.dataframe(target_history_table(data.target_history(), indicators), hide_index=True, key="target_history")
+    # Wrapped text in a table of its own (a card per version on a phone): the reasons and sources are
+    # long, and a canvas table cut them off; the values are escaped there.
+    with st.container(key="target_history"):
+        st.html(frame_html(target_versions_table(target_history_table(data.target_history(), indicators)),
+                           numeric=["Versie"]))

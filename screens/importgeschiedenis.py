@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi.tables import batches_table
 from ui import auth, data
-from ui.components import flash, show_flash
+from ui.components import fitted_table, flash, show_flash
 
 
 def render() -> None:
@@ -12,7 +12,7 @@ def render() -> None:
     st.title("Importgeschiedenis")
     show_flash()
     batches = data.batches()
-    st.dataframe(batches_table(batches), hide_index=True, key="batch_table")
+    fitted_table(batches_table(batches), "batches", key="batch_table")
 
     undoable = data.undoable_batches()
     if undoable.empty:

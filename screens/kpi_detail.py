@@ -9,7 +9,7 @@ from kpi.metrics import BELOW_NATIONAL, horizon_text
 from kpi.tables import kpi_events_table
 from kpi.text import chart_text, currency_text, summary_sentence, target_short, value_text
 from ui import data
-from ui.components import md, status_badge
+from ui.components import fitted_table, md, status_badge
 from ui.werkplan_parts import kpi_section
 
 
@@ -74,7 +74,7 @@ def render() -> None:
 
     st.subheader("Metingen")
     table, total = data.measurements(code)
-    st.dataframe(table, hide_index=True, key="kpi_table")
+    fitted_table(table, "measurements", key="kpi_table")
     if len(table) < total:
         st.caption(f"{fmt.number(len(table))} van {fmt.number(total)} metingen getoond (de nieuwste); "
                    "de CSV-download bevat ze allemaal.")

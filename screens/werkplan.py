@@ -11,7 +11,7 @@ from kpi import werkplan
 from kpi.werkplan import tables as wp_tables
 from ui import auth, data
 from ui.components import flash, md, show_flash
-from ui.werkplan_parts import actions_frame, illustrative_note, status_badges, styled
+from ui.werkplan_parts import actions_frame, illustrative_note, status_badges
 
 FILTERS = {"thema": "wp_theme", "rol": "wp_role", "status": "wp_status", "jaar": "wp_year"}
 
@@ -94,19 +94,23 @@ def render() -> None:
     st.query_params["weergave"] = view
 
     if view == "dekking":
-        st.markdown("Per KPI en thema het aantal **lopende** acties; een 0 in de laatste kolom is een KPI "
-                    "waar nu niets voor loopt.")
         cov = werkplan.coverage(wp.actions, list(names), list(wp.themes["letter"]))
         table = wp_tables.coverage_table(cov, wp.themes, names)
-        st.dataframe(table.style.map(lambda v: f"background-color: {wp_tables.LATE_FILL}" if v == 0 else "",
-                                     subset=["Totaal lopend"]), hide_index=True, key="wp_coverage")
-        st.dataframe(wp_tables.kpi_actions_table(werkplan.kpi_actions(wp.actions, data.kpi_statuses(), today), names),
-                     hide_index=True, key="wp_kpi_actions")
+        # The KPIs with nothing running lead, on the first screen at every size.
+        st.markdown(f"**{md(wp_tables.uncovered_line(table))}**")
+        st.caption("Per KPI het aantal **lopende** acties, in totaal en per thema; KPI's zonder lopende actie "
+                   "staan bovenaan. " + md(wp_tables.theme_legend(wp.themes)) + ".")
+        with st.container(key="wp_coverage"):
+            st.html(wp_tables.coverage_html(table, wp.themes))
+        overview = wp_tables.kpi_actions_table(werkplan.kpi_actions(wp.actions, data.kpi_statuses(), today), names)
+        with st.container(key="wp_kpi_actions"):
+            st.html(wp_tables.frame_html(overview, numeric=["Acties", "Lopend", "Te laat"]))
         illustrative_note(wp.actions)
         return
     if view == "rollen":
         overview = werkplan.role_overview(wp.roles, wp.matrix, wp.actions, today)
-        st.dataframe(wp_tables.roles_table(overview, wp.themes), hide_index=True, key="wp_roles")
+        with st.container(key="wp_roles"):
+            st.html(wp_tables.frame_html(wp_tables.roles_table(overview, wp.themes), numeric=["Acties", "Lopend", "Te laat"]))
         for r in overview.itertuples():
             with st.expander(f"{r.role} ({md(r.body)}): {fmt.count(r.actions, 'actie', 'acties')}, {fmt.number(r.late)} te laat"):
                 own = werkplan.actions_of_role(wp.actions, r.role, today)
@@ -127,7 +131,7 @@ def render() -> None:
     illustrative_note(shown)
     for label, table in wp_tables.theme_tables(shown, wp.themes, today, names):
         st.subheader(md(label))
-        st.dataframe(styled(table[wp_tables.PAGE_COLUMNS]), hide_index=True, key=f"wp_theme_{label[0]}")
+        actions_frame(table[wp_tables.PAGE_COLUMNS], key=f"wp_theme_{label[0]}")
     if shown.empty:
         st.info("Geen acties bij deze keuze.")
     if auth.is_editor():

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -90,3 +92,45 @@ def values(arr) -> list:
     if isinstance(arr, dict) and "bdata" in arr:
         return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=np.dtype(arr["dtype"])).tolist()
     return list(arr)
+
+
+class _TableReader(HTMLParser):
+    """Reads the tables of kpi.werkplan.tables.html_table back: headings and the text per cell."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[tuple[list[str], list[list[str]]]] = []
+        self._cell: list[str] | None = None
+        self._row: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append(([], []))
+        elif tag in ("th", "td"):
+            self._cell = []
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("div", "br") and self._cell is not None:
+            self._cell.append(" ")  # a line of its own on screen
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            text = " ".join("".join(self._cell).split())
+            (self.tables[-1][0] if tag == "th" else self._row).append(text)
+            self._cell = None
+        elif tag == "tr" and self._row:
+            self.tables[-1][1].append(self._row)
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The page's own HTML tables (st.html) as frames of cell texts, in page order."""
+    out = []
+    for element in at.get("html"):
+        reader = _TableReader()
+        reader.feed(element.proto.body)
+        out += [pd.DataFrame(rows, columns=heads) for heads, rows in reader.tables]
+    return out

@@ -28,6 +28,7 @@ AREA = f"Assen {IMG} {LINK} binnenstad"
 EVENT = f"{SCRIPT}{LINK}"
 FORMULA = '=HYPERLINK("http://example.invalid","klik")'
 FORMULA_NOTE = "@SUM(A1:A9)"
+ACTION_TITLE = f"{IMG} Winkelpanden {SCRIPT}"
 
 # Anything the hostile strings could have turned into: an element or an attribute.
 INJECTED_JS = """() => {
@@ -71,6 +72,10 @@ def hostile_server(server_factory, tmp_path):
         assert len(rows) >= 3
         conn.execute(sa.update(o).where(o.c.id.in_(rows[1:])).values(source=SOURCE, note=NOTE))
         conn.execute(sa.update(o).where(o.c.id == rows[0]).values(source=FORMULA, note=FORMULA_NOTE))
+        # A werkplan action whose texts hold markup (the werkplan's tables are the page's own HTML).
+        act = schema.actions
+        conn.execute(sa.update(act).where(act.c.code == "A-02", act.c.superseded_at.is_(None))
+                     .values(title=ACTION_TITLE, owner=IMG, note=NOTE))
     from kpi import events
 
     events.add_event(engine, dt.date(2022, 6, 1), EVENT, indicator="leegstand", area=AREA, user=SCRIPT)
@@ -154,6 +159,23 @@ def test_csv_download_keeps_text_literal_and_neutralises_formulas(hostile_server
     assert "'" + FORMULA_NOTE in notes
     assert SOURCE in sources and NOTE in notes
     assert AREA in {r["gebied"] for r in rows}
+    _nothing_injected(page)
+
+
+@pytest.mark.parametrize("view", ["acties", "rollen"])
+def test_werkplan_tables_show_hostile_action_text_literally(hostile_server, page, view):
+    """Issue 19: the werkplan's tables are HTML written by the app; every user text is escaped."""
+    open_page(page, f"{hostile_server.url}/werkplan?weergave={view}", ready="[data-testid=stMain] table.wp-table")
+    scope = page.locator("[data-testid=stMain]")
+    if view == "rollen":  # the role's own actions, behind its expander
+        scope = page.locator("[data-testid=stExpander]", has_text="Programmamanager").first
+        scope.locator("summary").click()
+        scope.locator("table.wp-actions").wait_for(state="visible")
+    cell = scope.locator("table.wp-actions td", has_text="Winkelpanden").first
+    cell.scroll_into_view_if_needed()
+    assert f"A-02 {ACTION_TITLE}" in " ".join(visible(cell.inner_text()).split())
+    row = scope.locator("table.wp-actions tr", has_text="Winkelpanden").first
+    assert IMG in visible(row.inner_text()) and "example.invalid" in row.inner_text()
     _nothing_injected(page)
 
 

@@ -9,7 +9,7 @@ import pytest
 from kpi import formatting as fmt
 from kpi import repository, statuses
 from kpi.db import ensure_ready, make_engine
-from tests.apptest import demo_banner, figure, refused_to_viewer, run_app, texts, values
+from tests.apptest import demo_banner, figure, html_tables, refused_to_viewer, run_app, texts, values
 from ui.frame import PAGES
 
 
@@ -122,10 +122,11 @@ def test_sources_page_lists_every_kpi_and_the_status_rules(monkeypatch, sqlite_u
     assert "Aanname: De uitgangspositie 53 komt niet uit het akkoord" in plain
     assert "Niet bekend: Of de 21,9% en de 7,8% van het akkoord verkooppunten of vloeroppervlak tellen" in plain
     assert "de planningshorizon 2030 (aanname: het akkoord noemt geen jaar)" in body
-    hist = at.dataframe[0].value
-    assert len(hist) == 5 and set(hist["Versie"]) == {1}
-    # order: banen, bedrijven, leegstand, ranking, waardering
-    assert hist["Horizon"].tolist() == ["2030 (aanname)", "2030 (aanname)", "2030 (aanname)", "2021", "2030 (aanname)"]
+    hist = html_tables(at)[0]
+    assert len(hist) == 5 and set(hist["Versie"]) == {"1"}
+    # order: banen, bedrijven, leegstand, ranking, waardering; the target with its horizon
+    assert [d.split(" (", 1)[1] for d in hist["Doel"]] == [
+        "2030, aanname)", "2030, aanname)", "2030, aanname)", "2021)", "2030, aanname)"]
 
 
 def test_database_unavailable_gives_a_dutch_message(monkeypatch):
@@ -163,13 +164,14 @@ def test_demo_banner_shows_the_remove_command_to_editors_only(monkeypatch, sqlit
 def test_target_tables_show_counts_without_decimals_and_dutch_dates(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url, page="bronnen")
     assert not at.exception
-    table = at.dataframe[0].value.set_index("KPI")
+    table = html_tables(at)[0].set_index("KPI")  # Bronnen: baseline with its year, target with its horizon
     jobs, rank, vacancy = (table.loc["Aantal banen"], table.loc["Positie in ranking binnensteden"],
                            table.loc["Leegstand (verkooppunten)"])
-    assert (jobs["Basis"], jobs["Doel"], jobs["Geldig vanaf"]) == ("3.800", "5.000", "7-2-2018")  # not 3.800,0
-    assert (rank["Basis"], rank["Doel"]) == ("plaats 53", "plaats 25")  # not 53,0
-    assert (vacancy["Basis"], vacancy["Doel"], vacancy["Landelijk bij de start"]) == ("21,9%", "onder landelijk", "7,8%")
-    assert table.loc["Rapportcijfer bezoekers", "Doel"] == "7,5"
+    assert (jobs["Basis"], jobs["Doel"], jobs["Geldig vanaf"]) == ("3.800 (2017)", "5.000 (2030, aanname)", "7-2-2018")
+    assert (rank["Basis"], rank["Doel"]) == ("plaats 53 (2017)", "plaats 25 (2021)")  # not 53,0
+    assert (vacancy["Basis"], vacancy["Landelijk bij de start"]) == ("21,9% (2017)", "7,8%")
+    assert vacancy["Doel"].startswith("onder landelijk")
+    assert table.loc["Rapportcijfer bezoekers", "Doel"].startswith("7,5")
     at = run_app(monkeypatch, sqlite_url, page="doelen", editor=True)
     assert not at.exception
     assert at.number_input(key="target_baseline").proto.format == "%.0f"  # 3800, not 3800.00

@@ -146,3 +146,36 @@ def test_sparkline_text_names_the_first_and_last_counting_values():
     rows = obs([(AREA, "leegstand", 2017, 21.9), (AREA, "leegstand", 2024, 15.04), (NL, "leegstand", 2024, 7.0)])
     r = m.evaluate(VACANCY, VACANCY_TARGET, rows, TODAY)
     assert sparkline_text(r) == "Trendlijn van 2 metingen die meetellen: van 21,9% (2017) naar 15,0% (2024)"
+
+
+def test_screen_tables_fit_beside_the_menu_at_1280():
+    """Issue 19: glide-data-grid cannot wrap, so the widths decide; every table's columns add up to
+    at most the width a 1280 px screen leaves beside the menu, and name real columns."""
+    from kpi.tables import SCREEN_COLUMNS, SCREEN_TABLE_WIDTH
+
+    assert SCREEN_TABLE_WIDTH <= 910
+    for name, columns in SCREEN_COLUMNS.items():
+        assert sum(c.width for c in columns.values()) <= SCREEN_TABLE_WIDTH, name
+    assert list(SCREEN_COLUMNS["batches"]) == ["Batch", "Soort", "Bestand", "SHA-256", "Rijen", "Nieuw", "Gewijzigd",
+                                               "Ongewijzigd", "Door", "Tijd", "Ongedaan gemaakt"]
+    assert list(SCREEN_COLUMNS["status_changes"]) == ["KPI", "Was", "Is nu", "Waarom"]
+    assert list(SCREEN_COLUMNS["measurements"]) == ["Gebied", "Peildatum", "Waarde", "Illustratief", "Bron",
+                                                    "Toelichting", "Herkomst", "Vastgelegd"]
+
+
+def test_target_versions_table_combines_years_and_who():
+    from kpi.tables import target_versions_table
+
+    history = pd.DataFrame({
+        "KPI": ["Aantal banen", "Ranking"], "Versie": [1, 2], "Basis": ["3.800", "plaats 53"],
+        "Basisjaar": ["2017", "–"], "Doel": ["5.000", "plaats 25"], "Doeljaar": ["–", "2021"],
+        "Horizon": ["2030 (aanname)", "2021"], "Landelijk bij de start": ["–", "–"],
+        "Geldig vanaf": ["7-2-2018", "1-1-2026"], "Reden": ["Akkoord", "Herzien"], "Bron": ["Akkoord", "Regiegroep"],
+        "Door": ["systeem", "redacteur"], "Vastgelegd": ["6-12-2026 22:07", "7-12-2026 09:00"],
+    })
+    out = target_versions_table(history)
+    assert out.columns.tolist() == ["KPI", "Versie", "Basis", "Doel", "Landelijk bij de start", "Geldig vanaf",
+                                    "Reden", "Bron", "Vastgelegd"]
+    assert out["Basis"].tolist() == ["3.800 (2017)", "plaats 53"]
+    assert out["Doel"].tolist() == ["5.000 (2030, aanname)", "plaats 25 (2021)"]
+    assert out["Vastgelegd"].tolist() == ["6-12-2026 22:07, systeem", "7-12-2026 09:00, redacteur"]

@@ -544,3 +544,57 @@ def test_undo_restores_the_actions_exactly_and_keeps_the_history(engine):
         ["status gewijzigd", "A-01", "afgerond", "lopend"],
         ["vervallen", "G-01", "gepland", None],
     ]
+
+
+# ---- the page's own HTML tables (issue 19) ------------------------------------------------------
+
+HOSTILE = '<img src=x onerror=alert(1)>'
+
+
+def _page_table(actions: pd.DataFrame) -> pd.DataFrame:
+    return wp_tables.with_status_symbols(wp_tables.actions_table(actions, TODAY, THEMES, {"leegstand": "Leegstand"}))
+
+
+def test_actions_html_has_every_field_of_an_action_in_one_row():
+    rows = frame(action("A2", "A", "vertraagd", "2026-06-30", "Programmamanager", ("leegstand",), 2025,
+                        owner="gemeente", budget=60000.0, spent=41000.0, note="Wacht op vergunning",
+                        illustrative=True))
+    out = wp_tables.actions_html(_page_table(rows))
+    assert [h for h in wp_tables.HTML_ACTION_COLUMNS] == ["Actie", "Status", "Deadline", "Rol en eigenaar", "KPI's",
+                                                          "Toelichting"]
+    for part in ('<span class="wp-code">A2</span> Actie A2 <span class="wp-demo">illustratief</span>',
+                 "⚠ Vertraagd</span> <span class=\"wp-late\">te laat</span>", "30-6-2026",
+                 "budget € 60.000, besteed € 41.000", "Programmamanager<div class=\"wp-sub\">gemeente</div>",
+                 '<td data-label="KPI&#x27;s">Leegstand</td>', '<td data-label="Toelichting">Wacht op vergunning</td>',
+                 'class="wp-table wp-actions wp-cards"', '<th scope="col">Deadline</th>', 'class="wp-row-late"'):
+        assert part in out, part
+    assert "background-color: #ffedd5" in out  # the status colour, beside its word and symbol
+
+
+def test_actions_html_escapes_every_user_text():
+    rows = frame(action(HOSTILE, "A", "lopend", "2026-12-31", HOSTILE, ("leegstand", HOSTILE), 2026,
+                        owner=HOSTILE, note=HOSTILE, title=HOSTILE))
+    out = wp_tables.actions_html(_page_table(rows))
+    assert "<img" not in out and "onerror=alert(1)&gt;" in out
+    assert out.count("&lt;img src=x onerror=alert(1)&gt;") == 6  # code, title, role, owner, KPI, note
+    table = pd.DataFrame({"Rol": [HOSTILE], "Thema's": ['"><script>x</script>']})
+    framed = wp_tables.frame_html(table)
+    assert "<img" not in framed and "<script>" not in framed and "&quot;&gt;&lt;script&gt;" in framed
+    assert "<img" not in wp_tables.html_table([HOSTILE], [["1"]], css=HOSTILE, row_classes=[HOSTILE])
+
+
+def test_coverage_html_leads_with_kpis_without_a_running_action_and_the_total():
+    cov = werkplan.coverage(SAMPLE, ["banen", "leegstand", "waardering", "ranking"], list("ABCDEF"))
+    table = wp_tables.coverage_table(cov, THEMES, {"leegstand": "Leegstand", "ranking": "Ranking <b>"})
+    assert wp_tables.without_running_action(table) == ["banen", "Ranking <b>"]
+    assert wp_tables.uncovered_line(table) == "Geen lopende actie voor 2 KPI’s: banen, Ranking <b>."
+    out = wp_tables.coverage_html(table, THEMES)
+    heads = out.split("<tbody>")[0]
+    assert heads.count("<th scope") == 8 and ">KPI</th><th scope=\"col\">Lopend</th><th scope=\"col\">A</th>" in heads
+    body = out.split("<tbody>")[1]
+    assert body.index("banen") < body.index("Ranking &lt;b&gt;") < body.index("Leegstand")  # 0 first
+    assert "<b>" not in out
+    one = frame(action("A1", "A", "lopend", "2026-12-31", kpis=("banen",)))
+    covered = wp_tables.coverage_table(werkplan.coverage(one, ["banen"], list("ABCDEF")), THEMES)
+    assert wp_tables.uncovered_line(covered) == "Voor elke KPI loopt minstens één actie."
+    assert wp_tables.theme_legend(THEMES).startswith("A compact & compleet · B prettig & comfortabel")

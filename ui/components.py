@@ -10,7 +10,7 @@ from kpi import formatting as fmt
 from kpi import statuses
 from kpi.charts import sparkline_svg
 from kpi.metrics import BELOW_NATIONAL, KpiResult
-from kpi.tables import SummaryLine
+from kpi.tables import SCREEN_COLUMNS, SummaryLine
 from kpi.text import (
     currency_text,
     horizon_label,
@@ -150,3 +150,12 @@ def show_flash() -> None:
     if pending := st.session_state.pop(_FLASH_KEY, None):
         kind, message = pending
         getattr(st, kind)(message)
+
+
+def fitted_table(table, name: str, key: str) -> None:
+    """A screen table whose columns fit beside the menu at 1280 px (kpi.tables.SCREEN_COLUMNS[name]):
+    glide-data-grid cannot wrap, so widths, not the content, decide where a column ends."""
+    widths = SCREEN_COLUMNS[name]
+    config = {c: st.column_config.Column(w.label or c, width=w.width, help=w.help)
+              for c, w in widths.items() if c in table.columns}
+    st.dataframe(table, hide_index=True, key=key, column_config=config)

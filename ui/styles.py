@@ -1,6 +1,7 @@
 """Static style sheets (no data in them), one constant per concern, injected by `ui.frame`.
 
-LAYOUT_CSS: every page (first screen on phone and beamer, cards, banner).
+LAYOUT_CSS: every page (first screen on phone and beamer, cards, banner, page margins).
+TABLE_CSS: every page (the werkplan's own HTML tables: wrapping, cards on a phone).
 A11Y_CSS: every page (visible keyboard focus, contrast fixes).
 PRINT_CSS: every page, `@media print` only (a clean "print to PDF" of a page).
 MEETING_CSS: meeting mode only (the projector view: no sidebar, larger type).
@@ -17,6 +18,17 @@ LAYOUT_CSS = """
 /* The first screen: less empty space above the first element, but none of it under the header
    bar (3.75rem, opaque on a phone); a smaller title on a phone. */
 [data-testid="stMainBlockContainer"] {padding-top: 4rem;}
+/* Streamlit's wide layout keeps 5rem empty on each side while tables scroll: 1.5rem is enough
+   beside the menu (the phone keeps Streamlit's 1rem). */
+@media (min-width: 641px) {
+  [data-testid="stMainBlockContainer"] {padding-left: 1.5rem; padding-right: 1.5rem;}
+}
+/* On a phone a table's toolbar (search, download, full screen) is always shown and sat over the
+   heading above the table: room above each table for it. */
+@media (max-width: 640px) {
+  [data-testid="stElementContainer"]:has(> [data-testid="stDataFrame"]),
+  [data-testid="stElementContainer"]:has(> div > [data-testid="stDataFrame"]) {margin-top: 2.25rem;}
+}
 @media (max-width: 640px) {
   [data-testid="stMain"] [data-testid="stHeadingWithActionElements"] h1 {font-size: 1.9rem;}
 }
@@ -30,6 +42,49 @@ LAYOUT_CSS = """
 [data-testid="stPageLink"] a, [data-testid="stPageLink"] p, [data-testid="stPageLink"] span,
 [class*="st-key-card_"] .stMarkdownBadge, [class*="st-key-card_"] [data-testid="stMetricDelta"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; height: auto;
+}
+"""
+
+# The werkplan's own tables (kpi.werkplan.tables.html_table): wrapped text, the full width, no
+# horizontal scrolling; on a phone one card per row, each value after its column's name.
+TABLE_CSS = """
+.wp-table {width: 100%; border-collapse: collapse; font-size: .9rem; line-height: 1.35; margin: 0 0 .5rem;}
+.wp-table th, .wp-table td {border-bottom: 1px solid #d5dae5; padding: .35rem .5rem; text-align: left;
+  vertical-align: top; overflow-wrap: break-word;}
+.wp-table th {background: #f5f7fa; font-weight: 600; overflow-wrap: normal;}
+.wp-table .num {display: inline-block; min-width: 1.6rem; text-align: right;}
+.wp-table .wp-total {font-weight: 700; padding: 0 .3rem; border-radius: 4px;}
+.wp-table .wp-code {font-weight: 700; white-space: nowrap;}
+.wp-table .wp-status {display: inline-block; padding: 0 .35rem; border-radius: 4px; white-space: nowrap;}
+.wp-table .wp-late {display: inline-block; padding: 0 .35rem; border-radius: 4px; background: #fee2e2;
+  color: #7f1d1d; font-weight: 700; white-space: nowrap;}
+.wp-table .wp-demo {display: inline-block; padding: 0 .35rem; border-radius: 4px; background: #ede9fe;
+  color: #4c1d95; font-size: .8rem;}
+.wp-table .wp-sub {color: #4b5563; font-size: .8rem;}
+.wp-actions td:nth-child(1) {min-width: 12rem;}
+.wp-actions td:nth-child(2) {width: 8.5rem;}
+.wp-actions td:nth-child(3) {width: 7rem;}
+.wp-coverage th:nth-child(n+3), .wp-coverage td:nth-child(n+3) {width: 2.6rem;}
+.wp-coverage th:nth-child(2), .wp-coverage td:nth-child(2) {width: 4.5rem;}
+@media (max-width: 640px) {
+  .wp-cards, .wp-cards tbody, .wp-cards tr, .wp-cards td {display: block; width: auto !important;}
+  .wp-cards thead {position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);}
+  .wp-cards tr {border: 1px solid #d5dae5; border-radius: 8px; margin-bottom: .6rem; padding: .4rem .6rem;}
+  .wp-cards tr.wp-row-late {border-left: 4px solid #b91c1c;}
+  .wp-cards td {border: 0; padding: .1rem 0; min-width: 0 !important;}
+  .wp-cards td:first-child {font-weight: 600;}
+  .wp-cards td:nth-child(n+2)::before {content: attr(data-label) ": "; font-weight: 600;}
+  .wp-actions td:first-child {font-weight: 400;}
+  .wp-actions td:nth-child(2)::before {content: none;}
+  .wp-cards td .wp-sub {display: inline; margin-left: .3rem;}
+  .wp-cards .num {min-width: 0;}
+  .wp-table {font-size: .85rem;}
+  .wp-table th, .wp-table td {padding: .3rem .3rem;}
+  .wp-coverage {font-size: .8rem;}
+  .wp-coverage th, .wp-coverage td {padding: .3rem .2rem;}
+  .wp-coverage .num {min-width: 0;}
+  .wp-coverage th:nth-child(n+3), .wp-coverage td:nth-child(n+3) {width: 1.1rem; text-align: center;}
+  .wp-coverage th:nth-child(2), .wp-coverage td:nth-child(2) {width: 3.2rem;}
 }
 """
 
@@ -154,7 +209,7 @@ h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important; overflow-wrap: 
 
 def every_page() -> str:
     """The style element for every page ('' when there is nothing to add)."""
-    css = "\n".join(part.strip() for part in (LAYOUT_CSS, A11Y_CSS, PRINT_CSS) if part.strip())
+    css = "\n".join(part.strip() for part in (LAYOUT_CSS, TABLE_CSS, A11Y_CSS, PRINT_CSS) if part.strip())
     return f"<style>\n{css}\n</style>" if css else ""
 
 

@@ -15,7 +15,7 @@ from kpi.werkplan.brief import brief
 from ui import data, frame
 from ui.components import md
 
-ILLUSTRATIVE_NOTE = "Illustratieve voorbeeldacties (demo), geen echte acties: ze staan als ‘ja – voorbeeld’ in de kolom Illustratief."
+ILLUSTRATIVE_NOTE = "Illustratieve voorbeeldacties (demo), geen echte acties: ze zijn gemarkeerd met ‘illustratief’."
 
 
 def styled(table: pd.DataFrame):
@@ -31,8 +31,10 @@ def styled(table: pd.DataFrame):
 
 
 def actions_frame(table: pd.DataFrame, key: str) -> None:
-    """One actions table on screen."""
-    st.dataframe(styled(table), hide_index=True, key=key)
+    """One actions table on screen: wrapped, the full width, a card per action on a phone
+    (kpi.werkplan.tables.actions_html escapes every user text)."""
+    with st.container(key=key):
+        st.html(wp_tables.actions_html(table))
 
 
 def status_badges(actions: pd.DataFrame) -> None:
@@ -101,4 +103,5 @@ def changes_section(since: dt.date) -> None:
     if table.empty:
         st.caption("Geen gewijzigde acties.")
     else:
-        st.dataframe(table, hide_index=True, key="changes_actions")
+        with st.container(key="changes_actions"):  # wrapped, like the werkplan's other tables
+            st.html(wp_tables.frame_html(table))

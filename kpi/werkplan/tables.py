@@ -9,6 +9,7 @@ The status is always shown in words with a symbol and a colour (never colour alo
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -228,3 +229,108 @@ def cell_rgb(column: str, value: str) -> tuple[int, int, int] | None:
         return None
     h = fill.lstrip("#")
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+# ---- the page's own HTML tables -----------------------------------------------------------------
+# st.dataframe draws on a canvas and cannot wrap text, so at 1280 px the werkplan's columns ran off
+# the right edge and on a phone only the code showed. These tables wrap, fit the width and, on a
+# phone, become one card per row (ui/styles.py, class "wp-table"). Every user text passes
+# html.escape here, the only place these tables are written: user text is never HTML.
+
+HTML_ACTION_COLUMNS = ["Actie", "Status", "Deadline", "Rol en eigenaar", "KPI's", "Toelichting"]
+
+
+def _esc(value: object) -> str:
+    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+
+
+def html_table(headers: list[str], rows: list[list[str]], css: str = "", row_classes: list[str] | None = None,
+               caption: str = "") -> str:
+    """A table from cells that are already HTML (escaped by the caller); every cell carries its
+    column's name in data-label, which the phone layout shows before the value."""
+    head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in headers)
+    body = []
+    for i, cells in enumerate(rows):
+        cls = (row_classes or [""] * len(rows))[i]
+        tds = "".join(f'<td data-label="{_esc(h)}">{c}</td>' for h, c in zip(headers, cells))
+        body.append(f'<tr class="{_esc(cls)}">{tds}</tr>' if cls else f"<tr>{tds}</tr>")
+    cap = f"<caption>{_esc(caption)}</caption>" if caption else ""
+    return (f'<table class="wp-table {_esc(css)}">{cap}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+def frame_html(frame: pd.DataFrame, css: str = "wp-cards", numeric: Iterable[str] = ()) -> str:
+    """Any Dutch display table as a wrapping HTML table (a card per row on a phone), every value
+    escaped; `numeric` columns are right-aligned (class 'num')."""
+    numeric = set(numeric)
+    rows = [[(f'<span class="num">{_esc(v)}</span>' if c in numeric else _esc(v)) for c, v in zip(frame.columns, r)]
+            for r in frame.itertuples(index=False)]
+    return html_table(list(frame.columns), rows, css)
+
+
+def _status_html(status: str, late: bool) -> str:
+    fill = status_fill(status)
+    style = f' style="background-color: {fill}"' if fill else ""
+    out = f'<span class="wp-status"{style}>{_esc(status)}</span>'
+    return out + (' <span class="wp-late">te laat</span>' if late else "")
+
+
+def actions_html(table: pd.DataFrame) -> str:
+    """An actions table (`actions_table` with status symbols) as the page shows it: per action the
+    code and title (and 'illustratief' for a demo action; the theme when the table has one), status in word and symbol with 'te laat',
+    deadline with budget and spent, role and owner, the linked KPIs and the note."""
+    rows, classes = [], []
+    for r in table.to_dict("records"):
+        demo = ' <span class="wp-demo">illustratief</span>' if str(r.get("Illustratief", "")).startswith("ja") else ""
+        late = r.get("Te laat") == "ja"
+        budget = [f"budget {r['Budget']}" if r.get("Budget", "–") != "–" else "",
+                  f"besteed {r['Besteed']}" if r.get("Besteed", "–") != "–" else ""]
+        budget_text = ", ".join(b for b in budget if b)
+        owner = r.get("Eigenaar", "–")
+        theme = f'<div class="wp-sub">Thema {_esc(r["Thema"])}</div>' if r.get("Thema") else ""
+        rows.append([
+            f'<span class="wp-code">{_esc(r["Code"])}</span> {_esc(r["Actie"])}{demo}{theme}',
+            _status_html(r["Status"], late),
+            _esc(r["Deadline"]) + (f'<div class="wp-sub">{_esc(budget_text)}</div>' if budget_text else ""),
+            _esc(r.get("Rol", "–")) + (f'<div class="wp-sub">{_esc(owner)}</div>' if owner and owner != "–" else ""),
+            _esc(r.get("KPI's", "–")),
+            _esc(r.get("Toelichting", "")) or "–",
+        ])
+        classes.append("wp-row-late" if late else "")
+    return html_table(HTML_ACTION_COLUMNS, rows, "wp-actions wp-cards", classes)
+
+
+def without_running_action(coverage: pd.DataFrame) -> list[str]:
+    """The KPIs of a `coverage_table` with no running action (a 0 in 'Totaal lopend')."""
+    return [str(k) for k, n in zip(coverage["KPI"], coverage["Totaal lopend"]) if int(n) == 0]
+
+
+def uncovered_line(coverage: pd.DataFrame) -> str:
+    """The Dekking view's lead: which KPIs have nothing running (plain text)."""
+    names = without_running_action(coverage)
+    if not names:
+        return "Voor elke KPI loopt minstens één actie."
+    return f"Geen lopende actie voor {fmt.count(len(names), 'KPI', 'KPI’s')}: {', '.join(names)}."
+
+
+def coverage_html(coverage: pd.DataFrame, themes: pd.DataFrame | None = None) -> str:
+    """A `coverage_table` for the page: KPI, then the total of running actions (a 0 marked), then
+    one narrow column per theme headed by its letter (the legend is `theme_legend`); KPIs with
+    nothing running first."""
+    letters = {label: label.split(" ", 1)[0] for label in _theme_labels(themes).values()}
+    theme_cols = [c for c in coverage.columns if c not in ("KPI", "Totaal lopend")]
+    ordered = coverage.assign(_n=coverage["Totaal lopend"]).sort_values("_n", kind="stable")
+    rows, classes = [], []
+    for r in ordered.to_dict("records"):
+        total = int(r["Totaal lopend"])
+        mark = f' style="background-color: {LATE_FILL}"' if total == 0 else ""
+        rows.append([_esc(r["KPI"]), f'<span class="num wp-total"{mark}>{total}</span>',
+                     *(f'<span class="num">{int(r[c])}</span>' for c in theme_cols)])
+        classes.append("wp-row-late" if total == 0 else "")
+    headers = ["KPI", "Lopend", *(letters.get(c, c) for c in theme_cols)]
+    return html_table(headers, rows, "wp-coverage", classes)
+
+
+def theme_legend(themes: pd.DataFrame) -> str:
+    """'A compact & compleet · B prettig & comfortabel · …' for the coverage's letter columns."""
+    return " · ".join(_theme_labels(themes).values())

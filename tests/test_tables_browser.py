@@ -1,0 +1,230 @@
+"""Issue 19 (1-4) in chromium at 1440x900, 1280x720 and an iPhone 13: no table is cut off.
+
+- the werkplan's actions (the page's own HTML tables): per action code, title, status, late,
+  deadline, role/owner, KPIs and note inside the viewport, no horizontal scrolling; a card per
+  action on the phone;
+- Dekking: the KPIs without a running action are named on the first screen, the total column
+  comes first;
+- Rollen: the themes column fits;
+- st.dataframe tables (glide-data-grid draws on a canvas, so what is measurable is its scroller:
+  the columns' summed width against the visible width): Metingen, Importgeschiedenis and
+  Wijzigingen fit at 1440 and 1280; Bronnen's target versions are a wrapping table;
+- on the phone a table's toolbar no longer covers the heading above it.
+Screenshots go to artifacts/tables-*.png.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from kpi import importer
+from kpi.db import ensure_ready, make_engine
+from kpi.settings import Settings
+from tests.browser import ARTIFACTS, open_page, run_async, sqlite_url, start_streamlit, wait_idle
+
+pytest_plugins = ["tests.browser"]
+pytestmark = pytest.mark.browser
+
+PASSWORD = "redacteur-test-wachtwoord"
+YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+SIZES = ("1440", "1280", "phone")
+TABLE = "[data-testid=stMain] table.wp-table"
+
+# Per HTML table: the page's width, the table's own scroll width and the cells outside the viewport.
+HTML_FIT_JS = """(sel) => [...document.querySelectorAll(sel)].map(t => {
+  const box = t.parentElement;
+  const out = [...t.querySelectorAll('tbody td, thead th')].filter(c => {
+    const r = c.getBoundingClientRect();
+    const head = c.closest('thead');  // on a phone the headings are for screen readers only (1 px)
+    if (head && head.getBoundingClientRect().height <= 1) return false;
+    return r.width > 1 && (r.left < -0.5 || r.right > window.innerWidth + 0.5);
+  }).map(c => `${c.tagName} ${c.dataset.label || c.innerText}: ${c.getBoundingClientRect().left}-${c.getBoundingClientRect().right}`);
+  return {table: t.scrollWidth, box: box.clientWidth, boxScroll: box.scrollWidth, out};
+})"""
+
+# Per st.dataframe: the grid's scrollable width (the sum of its columns) against its visible width.
+GRID_FIT_JS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stDataFrame]')].map(d => {
+  const s = d.querySelector('.dvn-scroller');
+  const r = d.getBoundingClientRect();
+  return {columns: s ? s.scrollWidth : null, visible: s ? s.clientWidth : null, right: r.right};
+})"""
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("tables")
+    url = sqlite_url(tmp / "tables.db")
+    engine = make_engine(url)
+    ensure_ready(engine)
+    # A new jobs figure above the target, imported after the installation: Wat is er veranderd then
+    # lists a status change with its reason (the "Waarom" column).
+    preview = importer.prepare(engine, [("banen.csv", b"gebied;indicator;jaar;waarde;bron\n"
+                                         b"Assen binnenstad;banen;2026;6.000;LISA 2026\n")],
+                               Settings.from_env({"KPI_DATABASE_URL": url}))
+    assert preview.ok, [str(p) for p in preview.problems]
+    assert importer.apply(engine, preview, "test") is not None
+    engine.dispose()
+    server = start_streamlit(tmp / "tables.log", env={"KPI_DATABASE_URL": url, "KPI_EDITOR_PASSWORD": PASSWORD})
+    yield server
+    server.stop()
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(server.log_path, ARTIFACTS / "tables-server.log")
+
+
+@pytest.fixture(scope="module")
+def iphone(chromium):
+    from playwright.async_api import async_playwright
+
+    async def descriptor():
+        async with async_playwright() as pw:
+            return dict(pw.devices["iPhone 13"])
+
+    device = run_async(descriptor)
+    device.pop("default_browser_type")
+    return device
+
+
+@pytest.fixture
+def screen(chromium, iphone, request):
+    size = request.node.callspec.params["size"]
+    options = iphone if size == "phone" else {"viewport": {"width": int(size), "height": 900 if size == "1440" else 720}}
+    context = chromium.new_context(locale="nl-NL", **options)
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+def shot(pg, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"tables-{name}.png"))
+
+
+def html_tables_fit(pg) -> list[dict]:
+    fits = pg.evaluate(HTML_FIT_JS, TABLE)
+    assert fits, "no table on the page"
+    for fit in fits:
+        assert fit["out"] == [], f"cells outside the viewport: {fit['out']}"
+        assert fit["table"] <= fit["box"] + 1 and fit["boxScroll"] <= fit["box"] + 1, fit
+    assert pg.evaluate("document.documentElement.scrollWidth") <= pg.viewport_size["width"]
+    return fits
+
+
+def grids_fit(pg) -> None:
+    grids = pg.evaluate(GRID_FIT_JS)
+    assert grids, "no st.dataframe on the page"
+    for g in grids:
+        assert g["columns"] is not None and g["columns"] <= g["visible"] + 1, f"columns {g} wider than the table"
+        assert g["right"] <= pg.viewport_size["width"], g
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_werkplan_actions_show_every_field_without_scrolling_sideways(dashboard, screen, size):
+    open_page(screen, f"{dashboard.url}/werkplan?weergave=acties", ready=TABLE)
+    html_tables_fit(screen)
+    first = screen.locator(f"{TABLE} tbody tr", has_text="A-02").first
+    first.scroll_into_view_if_needed()
+    text = " ".join(first.inner_text().split())
+    for needed in ("A-02", "Winkelpanden buiten het kernwinkelgebied ombouwen tot woningen", "illustratief",
+                   "⚠ Vertraagd", "te laat", "30-6-2026", "Programmamanager", "Leegstand", "Geen echte actie"):
+        assert needed in text, (needed, text)
+    for cell in first.locator("td").all():  # every field of the action is on the screen
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= screen.viewport_size["width"], cell.inner_text()
+    if size == "phone":  # a card: each detail after its name, the headings row only for screen readers
+        for label in ("Deadline", "Rol en eigenaar", "KPI's", "Toelichting"):
+            before = first.locator(f'td[data-label="{label}"]').evaluate("e => getComputedStyle(e, '::before').content")
+            assert label in before, (label, before)
+        assert screen.locator(f"{TABLE} thead").first.bounding_box()["height"] <= 1
+    shot(screen, f"werkplan-acties-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dekking_names_the_kpis_without_a_running_action_on_the_first_screen(dashboard, screen, size):
+    open_page(screen, f"{dashboard.url}/werkplan?weergave=dekking", ready=TABLE)
+    lead = screen.get_by_text("Geen lopende actie voor 1 KPI: Positie in ranking binnensteden.")
+    box = lead.bounding_box()
+    viewport = screen.viewport_size
+    assert screen.evaluate("window.scrollY") == 0
+    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box  # the first screen
+    assert box["x"] + box["width"] <= viewport["width"]
+    html_tables_fit(screen)
+    coverage = screen.locator(f"{TABLE}.wp-coverage")
+    assert coverage.locator("thead th").all_inner_texts()[:2] == ["KPI", "Lopend"]
+    zero = coverage.locator("tbody tr").first.locator("td").nth(1)
+    assert zero.inner_text().strip() == "0"
+    shot(screen, f"werkplan-dekking-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_rollen_shows_the_themes(dashboard, screen, size):
+    open_page(screen, f"{dashboard.url}/werkplan?weergave=rollen", ready=TABLE)
+    html_tables_fit(screen)
+    themes = screen.locator(f"{TABLE} tbody td[data-label=\"Thema's\"]", has_text="F goed bekend").first
+    assert themes.is_visible()
+    shot(screen, f"werkplan-rollen-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_bronnen_target_versions_fit(dashboard, screen, size):
+    open_page(screen, f"{dashboard.url}/bronnen", ready=TABLE)
+    table = screen.locator(TABLE).first
+    table.scroll_into_view_if_needed()
+    html_tables_fit(screen)
+    row = " ".join(table.locator("tbody tr").first.inner_text().split())
+    assert "3.800 (2017)" in row and "5.000 (2030, aanname)" in row and "Binnenstadakkoord" in row, row
+    shot(screen, f"bronnen-{size}")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_wijzigingen_werkplan_actions_fit(dashboard, screen, size):
+    open_page(screen, f"{dashboard.url}/wijzigingen?sinds={YESTERDAY}", ready=TABLE)
+    screen.locator(TABLE).first.scroll_into_view_if_needed()
+    html_tables_fit(screen)
+    assert screen.locator(f"{TABLE} th", has_text="Toelichting").count() == 1
+    shot(screen, f"wijzigingen-acties-{size}")
+
+
+@pytest.mark.parametrize("size", ["1440", "1280"])
+def test_dataframes_fit_beside_the_menu(dashboard, screen, size):
+    for name, path, heading in [("metingen", "/kpi?kpi=leegstand", "Metingen"),
+                                ("wijzigingen", f"/wijzigingen?sinds={YESTERDAY}", "Gewijzigde status")]:
+        open_page(screen, f"{dashboard.url}{path}", ready="[data-testid=stDataFrame]")
+        screen.locator("h3", has_text=heading).first.scroll_into_view_if_needed()
+        screen.wait_for_timeout(300)
+        grids_fit(screen)
+        shot(screen, f"{name}-{size}")
+    # The status change and its reason are in the table, inside its width.
+    reasons = screen.locator("[data-testid=stDataFrame]", has=screen.locator("[role=columnheader]", has_text="Waarom"))
+    assert reasons.count() == 1
+    assert "De nieuwste meting, 6.000 (2026), haalt het doel (5.000)." in reasons.locator("[role=gridcell]").all_inner_texts()
+    # An editor's page: sign in, then open it in the same session.
+    open_page(screen, dashboard.url)
+    screen.locator("[data-testid=stSidebar] [data-testid=stExpander] summary", has_text="Inloggen").click()
+    screen.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
+    screen.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
+    screen.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
+    wait_idle(screen)
+    screen.locator("[data-testid=stSidebarNav] a", has_text="Importgeschiedenis").first.click()
+    screen.locator("h1", has_text="Importgeschiedenis").wait_for(state="visible")
+    screen.locator("[data-testid=stDataFrame]").first.wait_for(state="visible")
+    wait_idle(screen)
+    grids_fit(screen)
+    shot(screen, f"importgeschiedenis-{size}")
+
+
+@pytest.mark.parametrize("size", ["phone"])
+def test_phone_table_toolbar_leaves_the_heading_free(dashboard, screen, size):
+    open_page(screen, f"{dashboard.url}/kpi?kpi=leegstand", ready="[data-testid=stDataFrame]")
+    heading = screen.locator("h3", has_text="Metingen").first
+    heading.scroll_into_view_if_needed()
+    screen.wait_for_timeout(300)
+    container = screen.locator("[data-testid=stElementContainer]:has([data-testid=stDataFrame])").first
+    toolbar = container.locator("[data-testid=stElementToolbar]")
+    assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "1"  # shown without hovering
+    text_bottom = heading.evaluate("e => e.getBoundingClientRect().bottom - parseFloat(getComputedStyle(e).paddingBottom)")
+    assert toolbar.bounding_box()["y"] >= text_bottom, (toolbar.bounding_box(), text_bottom)
+    shot(screen, "metingen-phone")

@@ -343,19 +343,22 @@ def kpi_events_table(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
-    """Import history (repository.load_batches): file, checksum, counts, user, time, undone."""
+    """Import history (repository.load_batches): file, time, user, undone, counts, checksum.
+
+    Whether a batch is undone comes right after who made it, so the column shows at 1280 px
+    without scrolling (issue 19.5); the checksum, for checking a file, comes last."""
     return pd.DataFrame({
         "Batch": batches["id"],
         "Soort": [kind_label(k) for k in batches["kind"]],
         "Bestand": batches["filename"],
-        "SHA-256": batches["sha256"].str[:16],
+        "Tijd": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
+        "Door": [who_label(u) for u in batches["created_by"]],
+        "Ongedaan gemaakt": [fmt.timestamp(pd.Timestamp(t)) if pd.notna(t) else "nee" for t in batches["undone_at"]],
         "Rijen": batches["rows_total"],
         "Nieuw": batches["rows_added"],
         "Gewijzigd": batches["rows_changed"],
         "Ongewijzigd": batches["rows_unchanged"],
-        "Door": [who_label(u) for u in batches["created_by"]],
-        "Tijd": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
-        "Ongedaan gemaakt": [fmt.timestamp(pd.Timestamp(t)) if pd.notna(t) else "" for t in batches["undone_at"]],
+        "SHA-256": batches["sha256"].str[:16],
     })
 
 

@@ -54,6 +54,7 @@ def test_history_lists_the_batch_and_undo_restores(monkeypatch, sqlite_url):
     assert not at.exception and not at.error
     table = at.dataframe[0].value
     assert table["Bestand"].iloc[0] == "lisa.csv" and table["Nieuw"].iloc[0] == 1
+    at.selectbox(key="undo_batch").select_index(0).run()
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo_button").click().run()
     assert not at.exception and not at.error
@@ -140,3 +141,30 @@ def test_the_preview_names_indicators_and_shows_percentages_as_percentages():
     assert table["Indicator"].tolist() == ["Leegstand (verkooppunten)", "Aantal banen"]
     assert table["Waarde"].tolist() == ["14,6%", "4.350"]
     assert table["Oude waarde"].tolist()[0] == "15,0% (illustratief)"
+
+
+def test_after_an_undo_the_form_is_empty_so_one_more_click_undoes_nothing(monkeypatch, sqlite_url):
+    # Issue 19.5: "Ik weet het zeker" stayed ticked and the next import was preselected.
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    for name in ["eerste.csv", "tweede.csv"]:
+        at.file_uploader[0].upload(name, CSV if name == "eerste.csv" else CSV.replace(b"4.350", b"4.400"),
+                                   "text/csv").run()
+        next(b for b in at.button if b.label == "Opslaan").click().run()
+        assert any("Opgeslagen als importbatch" in s.value for s in at.success), name
+    open_page(at, "importgeschiedenis").run()
+    batch = at.selectbox(key="undo_batch")
+    assert batch.value is None and at.button(key="undo_button").disabled  # nothing preselected
+    batch.select_index(0).run()
+    at.checkbox(key="undo_sure").check().run()
+    assert not at.button(key="undo_button").disabled
+    at.button(key="undo_button").click().run()
+    assert not at.exception and not at.error
+    assert any("ongedaan gemaakt" in s.value for s in at.success)
+    assert at.selectbox(key="undo_batch").value is None
+    assert at.checkbox(key="undo_sure").value is False
+    assert at.button(key="undo_button").disabled
+    history = at.dataframe[0].value.set_index("Bestand")
+    assert history.loc["tweede.csv", "Ongedaan gemaakt"] != "nee"
+    assert history.loc["eerste.csv", "Ongedaan gemaakt"] == "nee"
+    # The undone column comes before the counts and the checksum, so it shows at 1280 px.
+    assert list(at.dataframe[0].value.columns[:6]) == ["Batch", "Soort", "Bestand", "Tijd", "Door", "Ongedaan gemaakt"]

@@ -405,6 +405,33 @@ def _add_acties_parser(sub) -> None:
     a.set_defaults(func=cmd_acties)
 
 
+def cmd_sjabloon(args, settings: Settings) -> int:
+    from kpi.importer import templates  # openpyxl and pandas: only the template needs them
+
+    try:
+        kind = templates.template_kind(args.kind)
+    except ValueError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    data = templates.template_xlsx(_engine(settings), kind)
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError:
+        print(f"Fout: kan {escaped(args.output)} niet schrijven (bestaat de map en mag erin geschreven worden?).",
+              file=sys.stderr)
+        return 3
+    print(f"Sjabloon voor {templates.TEMPLATE_WORDS[kind]} geschreven naar {escaped(args.output)}: "
+          "vul de rijen in (de voorbeeldrij overschrijven) en lees het in met python -m kpi import.")
+    return 0
+
+
+def _add_sjabloon_parser(sub) -> None:
+    t = sub.add_parser("sjabloon", help="een Excel-sjabloon om in te vullen: cijfers, doelen of acties")
+    t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen of acties")
+    t.add_argument("output", metavar="BESTAND", help="het .xlsx-bestand om te schrijven")
+    t.set_defaults(func=cmd_sjabloon)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kpi", description="Binnenstadmonitor")
     sub = p.add_subparsers(dest="command", required=True)
@@ -422,6 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_parser(sub)
     _add_import_parsers(sub)
     _add_acties_parser(sub)
+    _add_sjabloon_parser(sub)
     return p
 
 

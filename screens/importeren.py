@@ -9,6 +9,7 @@ from ui import auth, data, styles
 from ui.components import flash, show_flash
 
 UPLOAD_TYPES = ["csv", "txt", "xlsx"]
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render() -> None:
@@ -21,6 +22,14 @@ def render() -> None:
     )
     with st.expander(IMPORT_GUIDE_TITLE, icon=":material/help:"):
         st.markdown(IMPORT_GUIDE)
+    with st.expander("Sjablonen (Excel) om in te vullen", icon=":material/download:"):
+        st.markdown("Elk sjabloon heeft de kolommen, een voorbeeldrij en keuzelijsten met de indicatoren, "
+                    "gebieden, thema's, rollen en statussen zoals ze nu in de monitor staan.")
+        templates = data.import_templates()
+        for col, (kind, word, file_name) in zip(st.columns(len(templates)), templates, strict=True):
+            col.download_button(f"Sjabloon {word}", lambda kind=kind: data.import_template(kind),
+                                file_name=file_name, mime=XLSX_MIME, key=f"template_{kind}",
+                                on_click="ignore", icon=":material/table:")
     show_flash()
 
     limit_mb = data.settings().max_upload_mb

@@ -168,3 +168,11 @@ def test_after_an_undo_the_form_is_empty_so_one_more_click_undoes_nothing(monkey
     assert history.loc["eerste.csv", "Ongedaan gemaakt"] == "nee"
     # The undone column comes before the counts and the checksum, so it shows at 1280 px.
     assert list(at.dataframe[0].value.columns[:6]) == ["Batch", "Soort", "Bestand", "Tijd", "Door", "Ongedaan gemaakt"]
+
+
+def test_the_import_page_offers_an_excel_template_per_kind_of_file(monkeypatch, sqlite_url):
+    # Issue 19.8: sjablonen for cijfers, doelen and acties (kpi.importer.templates), named by kind.
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Sjabloon cijfers", "Sjabloon doelen", "Sjabloon acties"]

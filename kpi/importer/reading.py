@@ -485,7 +485,8 @@ def _read_xlsx(name: str, data: bytes, limits: Limits) -> tuple[Sheet | None, li
     return _sheet(name, grid, ",")
 
 
-def _header_text(value: object) -> str:
+def header_text(value: object) -> str:
+    """A header cell as text: 2024 (not 2024.0), a date as 1-1-2025."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
@@ -534,12 +535,12 @@ def _sheet(name: str, grid: pd.DataFrame, default_decimal: str) -> tuple[Sheet |
         return None, [Problem(name, None, None, "Het bestand is leeg.")]
     header_row = int(filled.idxmax())
     header_values = list(grid.loc[header_row])
-    headers = [CELL_CONTROL.sub("", _header_text(v)) for v in header_values]
+    headers = [CELL_CONTROL.sub("", header_text(v)) for v in header_values]
     body = grid.loc[filled & (grid.index >= header_row)]
     if problems := _cell_problems(name, body, headers):
         return None, problems
     body = body.loc[body.index > header_row]
     return Sheet(
-        file=name, header_row=header_row, headers=[_header_text(v) for v in header_values],
+        file=name, header_row=header_row, headers=[header_text(v) for v in header_values],
         header_values=header_values, cells=body, default_decimal=default_decimal,
     ), []

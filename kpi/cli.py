@@ -197,7 +197,8 @@ def _target_fields(r, units: dict) -> str:
     from kpi.tables import target_field_texts
 
     parts = []
-    for label, new, old in target_field_texts(pd.Series(r._asdict()), units.get(r.indicator, ("", 0))[1]):
+    unit, decimals = units.get(r.indicator, ("", 0))
+    for label, new, old in target_field_texts(pd.Series(r._asdict()), decimals, unit):
         if label == "Bron" and (old is None or old == new):
             continue  # long; shown only when it changes
         if old is not None and old != new:

@@ -202,6 +202,23 @@ def status_frame(results: list[KpiResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+# The machine-readable column names (CSV, open data: a stable format) as people read them in
+# the XLSX export (issue 19.16).
+PEOPLE_HEADERS = {
+    "gebied": "Gebied", "indicator": "Indicator (code)", "kpi": "KPI", "peildatum": "Peildatum",
+    "precisie": "Precisie", "waarde": "Waarde", "eenheid": "Eenheid", "bron": "Bron",
+    "toelichting": "Toelichting", "illustratief": "Illustratief", "importbatch": "Importbatch",
+    "vastgelegd_utc": "Vastgelegd (UTC)", "doel": "Doel", "doelwaarde": "Doelwaarde", "doeljaar": "Doeljaar",
+    "status": "Status", "toelichting_status": "Toelichting status", "samenvatting": "Samenvatting",
+    "datum": "Datum", "gebeurtenis": "Gebeurtenis",
+}
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A machine-readable export frame with the column names people read ('Toelichting status')."""
+    return frame.rename(columns=PEOPLE_HEADERS)
+
+
 def events_frame(events: pd.DataFrame, results: list[KpiResult]) -> pd.DataFrame:
     """The events in a report, machine-readable."""
     names = {r.indicator.code: r.indicator.name for r in results}
@@ -400,14 +417,15 @@ TARGET_PREVIEW_FIELDS = (
 )
 
 
-def target_field_texts(row, decimals: int) -> list[tuple[str, str, str | None]]:
+def target_field_texts(row, decimals: int, unit: str = "") -> list[tuple[str, str, str | None]]:
     """(label, new text, old text or None) per field of a previewed target version; old is
-    None in a preview of new or unchanged targets."""
+    None in a preview of new or unchanged targets. A percentage reads '21,9%' (issue 19.9)."""
     def text(v, kind: str) -> str:
         if kind == "year":
             return _year_text(v)
         if kind == "number":
-            return fmt.as_imported(None if v is None or pd.isna(v) else float(v), decimals)
+            shown = fmt.as_imported(None if v is None or pd.isna(v) else float(v), decimals)
+            return f"{shown}%" if unit == "procent" and shown != "–" else shown
         return "–" if v is None or pd.isna(v) else str(v)
 
     out = []
@@ -424,12 +442,12 @@ def _target_preview(frame: pd.DataFrame, units: dict[str, tuple[str, int]],
     basis_landelijk too); in the changed rows a field reads 'oud → nieuw' where it differs."""
     rows = []
     for _, r in frame.iterrows():
-        _, dec = units.get(str(r["indicator"]), ("", 0))
+        unit, dec = units.get(str(r["indicator"]), ("", 0))
         row = {"Gebied": r["area"], "Indicator": (names or {}).get(str(r["indicator"]), r["indicator"]),
                "Geldig vanaf": r["peildatum"]}
         changed = "old_version" in r.index
         row["Versie"] = f"{_year_text(r['old_version'])} → {int(r['version'])}" if changed else int(r["version"])
-        for label, new, old in target_field_texts(r, dec):
+        for label, new, old in target_field_texts(r, dec, unit):
             row[label] = f"{old} → {new}" if old is not None and old != new else new
         row.update({"Reden": r["note"], "Bestand": r["file"], "Rij": r["row"]})
         rows.append(row)

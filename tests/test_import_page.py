@@ -103,7 +103,7 @@ def test_targets_preview_shows_horizon_and_benchmark_changes(monkeypatch, sqlite
     cols = ["Indicator", "Versie", "Doelwaarde", "Planningshorizon", "Basiswaarde", "Landelijk bij de start"]
     assert changed[cols].values.tolist() == [
         ["Aantal banen", "1 \u2192 2", "5.000", "2030 \u2192 2032", "3.800", "\u2013"],
-        ["Leegstand (verkooppunten)", "1 \u2192 2", "\u2013", "2030", "21,9", "7,8 \u2192 7,9"],
+        ["Leegstand (verkooppunten)", "1 \u2192 2", "\u2013", "2030", "21,9%", "7,8% \u2192 7,9%"],
     ]
 
 def test_the_page_explains_the_format_itself_and_names_the_upload_limit(monkeypatch, sqlite_url):

@@ -412,7 +412,7 @@ TARGET_PREVIEW_FIELDS = (
     ("Basiswaarde", "baseline_value", "number"),
     ("Basisjaar", "baseline_year", "year"),
     ("Landelijk bij de start", "baseline_benchmark", "number"),
-    ("Vergelijking", "comparison", "text"),
+    ("Vergelijking", "comparison", "code"),
     ("Bron", "source", "text"),
 )
 
@@ -426,7 +426,10 @@ def target_field_texts(row, decimals: int, unit: str = "") -> list[tuple[str, st
         if kind == "number":
             shown = fmt.as_imported(None if v is None or pd.isna(v) else float(v), decimals)
             return f"{shown}%" if unit == "procent" and shown != "–" else shown
-        return "–" if v is None or pd.isna(v) else str(v)
+        if v is None or pd.isna(v):
+            return "–"
+        # 'onder_landelijk' is the file's code; people read 'onder landelijk' (issue 19.16).
+        return str(v).replace("_", " ") if kind == "code" else str(v)
 
     out = []
     for label, col, kind in TARGET_PREVIEW_FIELDS:

@@ -100,10 +100,12 @@ def test_targets_preview_shows_horizon_and_benchmark_changes(monkeypatch, sqlite
     at.file_uploader[0].upload("doelen.csv", TARGETS, "text/csv").run()
     assert not at.exception and not at.error
     changed = at.dataframe[1].value  # tabs: new, changed, unchanged
-    cols = ["Indicator", "Versie", "Doelwaarde", "Planningshorizon", "Basiswaarde", "Landelijk bij de start"]
+    cols = ["Indicator", "Versie", "Doelwaarde", "Planningshorizon", "Basiswaarde", "Landelijk bij de start",
+            "Vergelijking"]
+    # Issue 19.9 and 19.16: a percentage with %, the comparison in words (not onder_landelijk).
     assert changed[cols].values.tolist() == [
-        ["Aantal banen", "1 \u2192 2", "5.000", "2030 \u2192 2032", "3.800", "\u2013"],
-        ["Leegstand (verkooppunten)", "1 \u2192 2", "\u2013", "2030", "21,9%", "7,8% \u2192 7,9%"],
+        ["Aantal banen", "1 \u2192 2", "5.000", "2030 \u2192 2032", "3.800", "\u2013", "absoluut"],
+        ["Leegstand (verkooppunten)", "1 \u2192 2", "\u2013", "2030", "21,9%", "7,8% \u2192 7,9%", "onder landelijk"],
     ]
 
 def test_the_page_explains_the_format_itself_and_names_the_upload_limit(monkeypatch, sqlite_url):

@@ -80,8 +80,9 @@ def cmd_demo(args, settings: Settings) -> int:
     else:
         from kpi.werkplan.store import count_illustrative_actions
 
-        print(f"{repository.count_illustrative(engine)} illustratieve waarden en "
-              f"{count_illustrative_actions(engine)} illustratieve acties aanwezig.")
+        values, actions = repository.count_illustrative(engine), count_illustrative_actions(engine)
+        print(f"{fmt.count(values, 'illustratieve waarde', 'illustratieve waarden')} en "
+              f"{fmt.count(actions, 'illustratieve actie', 'illustratieve acties')} aanwezig.")
     return 0
 
 

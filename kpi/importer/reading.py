@@ -522,7 +522,8 @@ def _cell_problems(name: str, grid: pd.DataFrame, headers: list[str]) -> list[Pr
                 problems.append(Problem(name, int(row), column, f"Deze cel bevat een onzichtbaar stuurteken "
                                         f"(U+{ord(char):04X}); verwijder het en lever het bestand opnieuw aan."))
     if found > _REPORT_AT_MOST:
-        problems.append(Problem(name, None, None, f"En nog {_n(found - _REPORT_AT_MOST)} cellen met een "
+        more = found - _REPORT_AT_MOST
+        problems.append(Problem(name, None, None, f"En nog {_n(more)} {'cel' if more == 1 else 'cellen'} met een "
                                 "stuurteken of een oneindig getal."))
     return problems
 

@@ -7,16 +7,16 @@ from ui import auth, data
 from ui.components import flash, show_flash
 
 # After an undo the form starts empty again (issue 19.5): no batch chosen, not confirmed, so a
-# second click can never undo a second import.
-_UNDO_FORM_KEYS = ("undo_batch", "undo_sure")
+# second click can never undo a second import. The values are set, not deleted: only a value set
+# through session state makes the browser's widget let go of what it showed.
+_UNDO_FORM_RESET = {"undo_batch": None, "undo_sure": False}
 
 
 def render() -> None:
     auth.require_editor()
     st.title("Importgeschiedenis")
     if st.session_state.pop("undo_done", False):
-        for key in _UNDO_FORM_KEYS:
-            st.session_state.pop(key, None)
+        st.session_state.update(_UNDO_FORM_RESET)
     show_flash()
     batches = data.batches()
     st.dataframe(batches_table(batches), hide_index=True, key="batch_table")

@@ -99,7 +99,7 @@ def test_targets_preview_shows_horizon_and_benchmark_changes(monkeypatch, sqlite
     at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
     at.file_uploader[0].upload("doelen.csv", TARGETS, "text/csv").run()
     assert not at.exception and not at.error
-    changed = at.dataframe[1].value  # tabs: new, changed, unchanged
+    changed = at.dataframe[0].value  # nothing new: the changed tab holds the only table
     cols = ["Indicator", "Versie", "Doelwaarde", "Planningshorizon", "Basiswaarde", "Landelijk bij de start",
             "Vergelijking"]
     # Issue 19.9 and 19.16: a percentage with %, the comparison in words (not onder_landelijk).
@@ -178,3 +178,13 @@ def test_the_import_page_offers_an_excel_template_per_kind_of_file(monkeypatch, 
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Sjabloon cijfers", "Sjabloon doelen", "Sjabloon acties"]
+
+
+def test_an_empty_part_of_the_preview_says_so_in_dutch(monkeypatch, sqlite_url):
+    # Streamlit's empty table reads "empty"; the preview says in Dutch that a tab has no rows.
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    at.file_uploader[0].upload("doelen.csv", TARGETS, "text/csv").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "Geen nieuwe rijen." in captions and "Geen ongewijzigde rijen." in captions
+    assert len(at.dataframe) == 1

@@ -22,7 +22,7 @@ from kpi.importer.templates import (
     template_xlsx,
 )
 from kpi.werkplan import store as wp_store
-from tests.importdata import SETTINGS, db_state, xlsx
+from tests.importdata import SETTINGS, csv, db_state, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)
@@ -45,6 +45,12 @@ def test_after_a_title_row_messages_name_the_real_spreadsheet_rows(engine):
     preview = prepare(engine, "titel.xlsx", [TITLE, ["Bron: gemeente Assen"], [], HEADER,
                                              [A, "banen", 2025, 4310, "LISA"], [A, "banen", 2024, "veel", "LISA"]])
     assert [str(p) for p in preview.problems] == ["titel.xlsx, rij 6, kolom 'waarde': 'veel' is geen getal."]
+
+
+def test_a_csv_with_a_title_line_finds_its_separator_and_headers_below_it(engine):
+    data = csv(f"Cijfers binnenstad 2026\n\n{';'.join(HEADER)}\n{A};banen;2025;4.310;LISA\n{A};banen;2024;veel;LISA")
+    preview = importer.prepare(engine, [("titel.csv", data)], SETTINGS, today=TODAY)
+    assert [str(p) for p in preview.problems] == ["titel.csv, rij 5, kolom 'waarde': 'veel' is geen getal."]
 
 
 def test_targets_and_actions_with_a_title_row_are_found_too(engine):

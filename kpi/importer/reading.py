@@ -196,7 +196,9 @@ def _decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
 
 
 def _separator(text: str) -> str:
-    first = next((line for line in io.StringIO(text) if line.strip()), "")
+    # The first line with a separator among the first 20: a title line above the headers has none.
+    lines = (line for line in io.StringIO(text) if line.strip())
+    first = next((line for _, line in zip(range(20), lines) if any(sep in line for sep in ";,\t")), "")
     counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
     best = max(counts, key=lambda s: (counts[s], s == ";"))
     return best if counts[best] > 0 else ","

@@ -163,3 +163,15 @@ def test_cli_writes_a_template_that_imports_with_dry_run(db_url, tmp_path):
     assert dry.returncode == 0, dry.stderr
     assert "Proefrun (--dry-run): er is niets opgeslagen." in dry.stdout
     assert kpi("sjabloon", "begroting", str(out)).returncode == 1
+
+
+def test_a_targets_template_without_any_target_stored_still_imports_cleanly(engine):
+    import sqlalchemy as sa
+
+    from kpi import schema
+
+    with engine.begin() as conn:
+        conn.execute(sa.delete(schema.targets))
+    data = template_xlsx(engine, TARGETS, today=TODAY)
+    preview = importer.prepare(engine, [("sjabloon-doelen.xlsx", data)], SETTINGS, today=TODAY)
+    assert preview.ok and len(preview.added) == 1, [str(p) for p in preview.problems]

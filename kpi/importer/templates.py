@@ -90,10 +90,20 @@ def _observation_example(engine: Engine, today: dt.date) -> dict[str, object]:
             "toelichting": "Voorbeeldrij: overschrijf of verwijder deze rij"}
 
 
-def _target_example(engine: Engine) -> dict[str, object]:
+def _target_example(engine: Engine, today: dt.date) -> dict[str, object]:
     """The current target of the first indicator that has one, as a new version with a reason."""
     targets = repository.load_current_targets(engine)
     indicators = repository.load_indicators(engine)
+    if targets.empty:  # no target yet: an absolute one for the first indicator, from last year
+        ind = indicators.iloc[0]
+        area = str(repository.load_areas(engine)["name"].iloc[0])
+        value = {"procent": 10, "rapportcijfer": 7, "positie": 10}.get(str(ind["unit"]), 100)
+        year = today.year
+        return {"indicator": str(ind["code"]), "gebied": area, "basiswaarde": value, "basisjaar": year - 1,
+                "doelwaarde": value, "doeljaar": year + 4, "richting": str(ind["direction"]),
+                "vergelijking": ABSOLUTE, "bron": "Voorbeeld: vervang door de bron van het doel",
+                "reden": "Voorbeeld: vervang door de reden van deze versie", "geldig_vanaf": "",
+                "planningshorizon": "", "basis_landelijk": ""}
     t = targets.iloc[0]
     ind = indicators.loc[t["indicator"]]
     dec = int(ind["decimals"])
@@ -154,7 +164,7 @@ def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None) -> by
     if kind == OBSERVATIONS:
         columns, example = OBSERVATION_COLUMNS, _observation_example(engine, today)
     elif kind == TARGETS:
-        columns, example = TARGET_COLUMNS, _target_example(engine)
+        columns, example = TARGET_COLUMNS, _target_example(engine, today)
     elif kind == ACTIONS:
         columns, example = ACTION_COLUMNS, _action_example(engine, today, lists)
     else:

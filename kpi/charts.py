@@ -96,7 +96,7 @@ def _aggregate_hover(agg: pd.DataFrame, word: str, unit: str, decimals: int, are
         flag = f"<br><b>{ILLUSTRATIVE_LABEL}</b> (deels)" if row.illustrative else ""
         texts.append(
             f"<b>{_escape(area)}</b>: {fmt.value(row.value, unit, decimals)} (gemiddelde per {word})"
-            f"<br>{fmt.number(row.n)} metingen, {fmt.day(row.first)} t/m {fmt.day(row.last)}"
+            f"<br>{fmt.count(row.n, 'meting', 'metingen')}, {fmt.day(row.first)} t/m {fmt.day(row.last)}"
             f"<br>laagste {fmt.value(row.low, unit, decimals)}, hoogste {fmt.value(row.high, unit, decimals)}"
             f"<br>Bron: {_escape(_shorten(row.sources, 120))}{flag}"
         )

@@ -83,8 +83,9 @@ def cmd_demo(args, settings: Settings) -> int:
     else:
         from kpi.werkplan.store import count_illustrative_actions
 
-        print(f"{repository.count_illustrative(engine)} illustratieve waarden en "
-              f"{count_illustrative_actions(engine)} illustratieve acties aanwezig.")
+        values, actions = repository.count_illustrative(engine), count_illustrative_actions(engine)
+        print(f"{fmt.count(values, 'illustratieve waarde', 'illustratieve waarden')} en "
+              f"{fmt.count(actions, 'illustratieve actie', 'illustratieve acties')} aanwezig.")
     return 0
 
 
@@ -200,7 +201,8 @@ def _target_fields(r, units: dict) -> str:
     from kpi.tables import target_field_texts
 
     parts = []
-    for label, new, old in target_field_texts(pd.Series(r._asdict()), units.get(r.indicator, ("", 0))[1]):
+    unit, decimals = units.get(r.indicator, ("", 0))
+    for label, new, old in target_field_texts(pd.Series(r._asdict()), decimals, unit):
         if label == "Bron" and (old is None or old == new):
             continue  # long; shown only when it changes
         if old is not None and old != new:
@@ -465,6 +467,33 @@ def _add_publish_parsers(sub) -> None:
     o.set_defaults(func=cmd_opendata)
 
 
+def cmd_sjabloon(args, settings: Settings) -> int:
+    from kpi.importer import templates  # openpyxl and pandas: only the template needs them
+
+    try:
+        kind = templates.template_kind(args.kind)
+    except ValueError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    data = templates.template_xlsx(_engine(settings), kind)
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError:
+        print(f"Fout: kan {escaped(args.output)} niet schrijven (bestaat de map en mag erin geschreven worden?).",
+              file=sys.stderr)
+        return 3
+    print(f"Sjabloon voor {templates.TEMPLATE_WORDS[kind]} geschreven naar {escaped(args.output)}: "
+          "vul de rijen in (de voorbeeldrij overschrijven) en lees het in met python -m kpi import.")
+    return 0
+
+
+def _add_sjabloon_parser(sub) -> None:
+    t = sub.add_parser("sjabloon", help="een Excel-sjabloon om in te vullen: cijfers, doelen of acties")
+    t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen of acties")
+    t.add_argument("output", metavar="BESTAND", help="het .xlsx-bestand om te schrijven")
+    t.set_defaults(func=cmd_sjabloon)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kpi", description="Binnenstadmonitor")
     sub = p.add_subparsers(dest="command", required=True)
@@ -483,6 +512,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_import_parsers(sub)
     _add_acties_parser(sub)
     _add_publish_parsers(sub)
+    _add_sjabloon_parser(sub)
     return p
 
 

@@ -202,6 +202,23 @@ def status_frame(results: list[KpiResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+# The machine-readable column names (CSV, open data: a stable format) as people read them in
+# the XLSX export (issue 19.16).
+PEOPLE_HEADERS = {
+    "gebied": "Gebied", "indicator": "Indicator (code)", "kpi": "KPI", "peildatum": "Peildatum",
+    "precisie": "Precisie", "waarde": "Waarde", "eenheid": "Eenheid", "bron": "Bron",
+    "toelichting": "Toelichting", "illustratief": "Illustratief", "importbatch": "Importbatch",
+    "vastgelegd_utc": "Vastgelegd (UTC)", "doel": "Doel", "doelwaarde": "Doelwaarde", "doeljaar": "Doeljaar",
+    "status": "Status", "toelichting_status": "Toelichting status", "samenvatting": "Samenvatting",
+    "datum": "Datum", "gebeurtenis": "Gebeurtenis",
+}
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A machine-readable export frame with the column names people read ('Toelichting status')."""
+    return frame.rename(columns=PEOPLE_HEADERS)
+
+
 def events_frame(events: pd.DataFrame, results: list[KpiResult]) -> pd.DataFrame:
     """The events in a report, machine-readable."""
     names = {r.indicator.code: r.indicator.name for r in results}
@@ -343,19 +360,22 @@ def kpi_events_table(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
-    """Import history (repository.load_batches): file, checksum, counts, user, time, undone."""
+    """Import history (repository.load_batches): file, time, user, undone, counts, checksum.
+
+    Whether a batch is undone comes right after who made it, so the column shows at 1280 px
+    without scrolling (issue 19.5); the checksum, for checking a file, comes last."""
     return pd.DataFrame({
         "Batch": batches["id"],
         "Soort": [kind_label(k) for k in batches["kind"]],
         "Bestand": batches["filename"],
-        "SHA-256": batches["sha256"].str[:16],
+        "Tijd": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
+        "Door": [who_label(u) for u in batches["created_by"]],
+        "Ongedaan gemaakt": [fmt.timestamp(pd.Timestamp(t)) if pd.notna(t) else "nee" for t in batches["undone_at"]],
         "Rijen": batches["rows_total"],
         "Nieuw": batches["rows_added"],
         "Gewijzigd": batches["rows_changed"],
         "Ongewijzigd": batches["rows_unchanged"],
-        "Door": [who_label(u) for u in batches["created_by"]],
-        "Tijd": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
-        "Ongedaan gemaakt": [fmt.timestamp(pd.Timestamp(t)) if pd.notna(t) else "" for t in batches["undone_at"]],
+        "SHA-256": batches["sha256"].str[:16],
     })
 
 
@@ -392,20 +412,24 @@ TARGET_PREVIEW_FIELDS = (
     ("Basiswaarde", "baseline_value", "number"),
     ("Basisjaar", "baseline_year", "year"),
     ("Landelijk bij de start", "baseline_benchmark", "number"),
-    ("Vergelijking", "comparison", "text"),
+    ("Vergelijking", "comparison", "code"),
     ("Bron", "source", "text"),
 )
 
 
-def target_field_texts(row, decimals: int) -> list[tuple[str, str, str | None]]:
+def target_field_texts(row, decimals: int, unit: str = "") -> list[tuple[str, str, str | None]]:
     """(label, new text, old text or None) per field of a previewed target version; old is
-    None in a preview of new or unchanged targets."""
+    None in a preview of new or unchanged targets. A percentage reads '21,9%' (issue 19.9)."""
     def text(v, kind: str) -> str:
         if kind == "year":
             return _year_text(v)
         if kind == "number":
-            return fmt.as_imported(None if v is None or pd.isna(v) else float(v), decimals)
-        return "–" if v is None or pd.isna(v) else str(v)
+            shown = fmt.as_imported(None if v is None or pd.isna(v) else float(v), decimals)
+            return f"{shown}%" if unit == "procent" and shown != "–" else shown
+        if v is None or pd.isna(v):
+            return "–"
+        # 'onder_landelijk' is the file's code; people read 'onder landelijk' (issue 19.16).
+        return str(v).replace("_", " ") if kind == "code" else str(v)
 
     out = []
     for label, col, kind in TARGET_PREVIEW_FIELDS:
@@ -421,12 +445,12 @@ def _target_preview(frame: pd.DataFrame, units: dict[str, tuple[str, int]],
     basis_landelijk too); in the changed rows a field reads 'oud → nieuw' where it differs."""
     rows = []
     for _, r in frame.iterrows():
-        _, dec = units.get(str(r["indicator"]), ("", 0))
+        unit, dec = units.get(str(r["indicator"]), ("", 0))
         row = {"Gebied": r["area"], "Indicator": (names or {}).get(str(r["indicator"]), r["indicator"]),
                "Geldig vanaf": r["peildatum"]}
         changed = "old_version" in r.index
         row["Versie"] = f"{_year_text(r['old_version'])} → {int(r['version'])}" if changed else int(r["version"])
-        for label, new, old in target_field_texts(r, dec):
+        for label, new, old in target_field_texts(r, dec, unit):
             row[label] = f"{old} → {new}" if old is not None and old != new else new
         row.update({"Reden": r["note"], "Bestand": r["file"], "Rij": r["row"]})
         rows.append(row)

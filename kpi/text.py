@@ -154,9 +154,12 @@ def relative_decimals(r: KpiResult) -> int:
     return shown_decimals(r)
 
 
-def summary_sentence(r: KpiResult) -> str:
+def summary_sentence(r: KpiResult, demo_note: bool = True) -> str:
     """One sentence, true of its numbers: where the KPI started in the akkoord period (among the
-    measurements that count), where it is now, the target, and when it was first met."""
+    measurements that count), where it is now, the target, and when it was first met.
+
+    `demo_note=False` leaves out the remark on illustrative values, for a page that says it once
+    in its own notice (issue 19.17: not five times on one KPI page)."""
     ind = r.indicator
     s = r.series[r.series["counts"]] if "counts" in r.series else r.series
     if r.latest is None:
@@ -192,6 +195,8 @@ def summary_sentence(r: KpiResult) -> str:
         sentence += f"; doel: {target_label(r)}"
     sentence += f". Status: {r.status}."
     sentence += _reached_text(r)
+    if not demo_note:
+        return sentence
     if r.illustrative:
         sentence += " (Dit oordeel rust op illustratieve waarden, geen metingen.)"
     elif r.shows_illustrative:
@@ -232,7 +237,7 @@ def _subject(ind) -> str:
     return ind.name
 
 
-def chart_text(r: KpiResult) -> str:
+def chart_text(r: KpiResult, demo_note: bool = True) -> str:
     """The KPI chart's text alternative: what it draws (measurements, period, target or national
     line) followed by the summary sentence; the numbers themselves are in the table beside it."""
     ind, s = r.indicator, r.series
@@ -253,7 +258,7 @@ def chart_text(r: KpiResult) -> str:
         drawn += ", met het landelijke cijfer" if not r.national_series.empty else ""
     elif r.target.target_value is not None:
         drawn += f", met de doellijn ({target_label(r)})"
-    return f"{what}: {drawn}. {summary_sentence(r)}"
+    return f"{what}: {drawn}. {summary_sentence(r, demo_note)}"
 
 
 def sparkline_text(r: KpiResult) -> str:

@@ -9,6 +9,7 @@ from ui import auth, data, styles
 from ui.components import flash, show_flash
 
 UPLOAD_TYPES = ["csv", "txt", "xlsx"]
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render() -> None:
@@ -21,6 +22,14 @@ def render() -> None:
     )
     with st.expander(IMPORT_GUIDE_TITLE, icon=":material/help:"):
         st.markdown(IMPORT_GUIDE)
+    with st.expander("Sjablonen (Excel) om in te vullen", icon=":material/download:"):
+        st.markdown("Elk sjabloon heeft de kolommen, een voorbeeldrij en keuzelijsten met de indicatoren, "
+                    "gebieden, thema's, rollen en statussen zoals ze nu in de monitor staan.")
+        templates = data.import_templates()
+        for col, (kind, word, file_name) in zip(st.columns(len(templates)), templates, strict=True):
+            col.download_button(f"Sjabloon {word}", lambda kind=kind: data.import_template(kind),
+                                file_name=file_name, mime=XLSX_MIME, key=f"template_{kind}",
+                                on_click="ignore", icon=":material/table:")
     show_flash()
 
     limit_mb = data.settings().max_upload_mb
@@ -48,13 +57,17 @@ def render() -> None:
             st.dataframe(problems_table(preview.problems), hide_index=True, key="import_problems")
             return
         st.info(f"Voorbeeld: {preview.summary()}.")
-        tab_new, tab_changed, tab_same = st.tabs([
-            f"Nieuw ({fmt.number(len(preview.added))})", f"Gewijzigd ({fmt.number(len(preview.changed))})",
-            f"Ongewijzigd ({fmt.number(len(preview.unchanged))})",
-        ])
-        tab_new.dataframe(data.preview_frame(preview, preview.added), hide_index=True, key="import_added")
-        tab_changed.dataframe(data.preview_frame(preview, preview.changed), hide_index=True, key="import_changed")
-        tab_same.dataframe(data.preview_frame(preview, preview.unchanged), hide_index=True, key="import_unchanged")
+        parts = [("Nieuw", preview.added, "import_added", "Geen nieuwe rijen."),
+                 ("Gewijzigd", preview.changed, "import_changed", "Geen gewijzigde rijen."),
+                 ("Ongewijzigd", preview.unchanged, "import_unchanged", "Geen ongewijzigde rijen.")]
+        labels = [f"{name} ({fmt.number(len(frame))})" for name, frame, _, _ in parts]
+        # Open on the first tab with rows; an empty tab says so in Dutch (Streamlit's empty table says "empty").
+        first = next((label for label, (_, frame, _, _) in zip(labels, parts) if len(frame)), labels[0])
+        for tab, (_, frame, key, empty) in zip(st.tabs(labels, default=first), parts, strict=True):
+            if frame.empty:
+                tab.caption(empty)
+            else:
+                tab.dataframe(data.preview_frame(preview, frame), hide_index=True, key=key)
         confirmed = False
         if preview.questions:
             st.warning(f"{fmt.number(len(preview.questions))} "

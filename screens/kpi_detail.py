@@ -32,13 +32,13 @@ def render() -> None:
 
     st.title(md(ind.name))
     status_badge(r.status)
-    st.markdown(md(summary_sentence(r)))
+    # The notice on illustrative values is said once here, in the warning below (and in the banner).
+    st.markdown(md(summary_sentence(r, demo_note=False)))
     st.caption(f"Waarom deze status: {md(r.status_reason)} · "
                f"{md(currency_text(r))}")
 
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Nieuwste waarde", value_text(r),
-              help=("Het oordeel rust op illustratieve waarden – geen metingen" if r.illustrative else None))
+    c1.metric("Nieuwste waarde", value_text(r))
     c2.metric("Peildatum", fmt.peildatum(r.latest.peildatum, r.latest.precision) if r.latest else "–")
     c3.metric("Doel" + (f" ({r.target.target_year})" if r.target.target_year else "")
               + (" – landelijk cijfer" if r.target.comparison == BELOW_NATIONAL else ""), target_short(r))
@@ -65,7 +65,7 @@ def render() -> None:
     with st.container(key="kpi_chart_block", gap="small"):
         st.plotly_chart(data.figure(code), key="kpi_chart", config=CHART_CONFIG)
         # The chart's text alternative, right under it; the numbers are in the table below.
-        st.caption(f"{md(chart_text(r))} De cijfers staan in de tabel *Metingen* hieronder.")
+        st.caption(f"{md(chart_text(r, demo_note=False))} De cijfers staan in de tabel *Metingen* hieronder.")
 
     mine = data.events_for(code)
     if not mine.empty:
@@ -86,4 +86,5 @@ def render() -> None:
     st.caption(f"Bron: {md(ind.source)} · Frequentie: {md(ind.frequency)} · "
                f"Doel vastgelegd in: {md(r.target.source)}")
 
-    kpi_section(code, ind.name, r.status)
+    # One demo notice besides the banner: the verdict's, or else the one on illustrative actions.
+    kpi_section(code, ind.name, r.status, actions_note=not (r.illustrative or r.shows_illustrative))

@@ -19,7 +19,8 @@ def render() -> None:
     kpi_summary(summary_lines(results))  # all five on the first screen; the cards follow
     shaky = sum(r.illustrative for r in results)
     if shaky:
-        st.caption(f"{fmt.number(shaky)} van de {fmt.number(len(results))} oordelen rusten op illustratieve waarden.")
+        st.caption(f"{fmt.number(shaky)} van de {fmt.number(len(results))} oordelen "
+                   f"{'rust' if shaky == 1 else 'rusten'} op illustratieve waarden.")
     st.caption(f"{md(newest_recorded_text(results))}. "
                "Status van de doelen van het Binnenstadakkoord volgens de regels onder *Bronnen en definities*.")
 

@@ -259,8 +259,10 @@ def test_editor_does_get_the_editing_controls(editor_server, page):
         page.locator("[data-testid=stMain] h1").first.wait_for(state="visible")
         wait_idle(page)
         page.locator(control).first.wait_for(state="visible")
-        if path == "importgeschiedenis":  # the button is there, enabled once the editor confirms
+        if path == "importgeschiedenis":  # the button is there, enabled once a batch is chosen and confirmed
             assert page.locator(control).first.is_disabled()
+            page.locator(".st-key-undo_batch [data-testid=stSelectbox] input").click()
+            page.locator("[role=option]").first.click()
             page.locator(".st-key-undo_sure label").click()
             page.wait_for_function(
                 "() => !document.querySelector('.st-key-undo_button button').disabled")

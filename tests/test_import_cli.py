@@ -130,8 +130,9 @@ def test_targets_dry_run_shows_a_change_to_only_horizon_or_benchmark(db_url, tmp
     assert lines[0] == "Gewijzigde doelen (2):"
     assert lines[1].startswith(f"  {A} · banen: doelwaarde 5.000, planningshorizon 2030 → 2032, basiswaarde 3.800, "
                                "basisjaar 2017, vergelijking absoluut (versie 2, geldig vanaf ")
-    assert lines[2].startswith(f"  {A} · leegstand: planningshorizon 2030, basiswaarde 21,9, basisjaar 2017, "
-                               "landelijk bij de start 7,8 → 7,9, vergelijking onder_landelijk (versie 2, ")
+    # Percentages with % and the comparison in words (issue 19.9, 19.16).
+    assert lines[2].startswith(f"  {A} · leegstand: planningshorizon 2030, basiswaarde 21,9%, basisjaar 2017, "
+                               "landelijk bij de start 7,8% → 7,9%, vergelijking onder landelijk (versie 2, ")
 
 
 # ---- issue 23.9: what the CLI reads, and what it prints ------------------------------------------

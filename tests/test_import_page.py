@@ -54,6 +54,7 @@ def test_history_lists_the_batch_and_undo_restores(monkeypatch, sqlite_url):
     assert not at.exception and not at.error
     table = at.dataframe[0].value
     assert table["Bestand"].iloc[0] == "lisa.csv" and table["Nieuw"].iloc[0] == 1
+    at.selectbox(key="undo_batch").select_index(0).run()
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo_button").click().run()
     assert not at.exception and not at.error
@@ -98,11 +99,13 @@ def test_targets_preview_shows_horizon_and_benchmark_changes(monkeypatch, sqlite
     at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
     at.file_uploader[0].upload("doelen.csv", TARGETS, "text/csv").run()
     assert not at.exception and not at.error
-    changed = at.dataframe[1].value  # tabs: new, changed, unchanged
-    cols = ["Indicator", "Versie", "Doelwaarde", "Planningshorizon", "Basiswaarde", "Landelijk bij de start"]
+    changed = at.dataframe[0].value  # nothing new: the changed tab holds the only table
+    cols = ["Indicator", "Versie", "Doelwaarde", "Planningshorizon", "Basiswaarde", "Landelijk bij de start",
+            "Vergelijking"]
+    # Issue 19.9 and 19.16: a percentage with %, the comparison in words (not onder_landelijk).
     assert changed[cols].values.tolist() == [
-        ["Aantal banen", "1 \u2192 2", "5.000", "2030 \u2192 2032", "3.800", "\u2013"],
-        ["Leegstand (verkooppunten)", "1 \u2192 2", "\u2013", "2030", "21,9", "7,8 \u2192 7,9"],
+        ["Aantal banen", "1 \u2192 2", "5.000", "2030 \u2192 2032", "3.800", "\u2013", "absoluut"],
+        ["Leegstand (verkooppunten)", "1 \u2192 2", "\u2013", "2030", "21,9%", "7,8% \u2192 7,9%", "onder landelijk"],
     ]
 
 def test_the_page_explains_the_format_itself_and_names_the_upload_limit(monkeypatch, sqlite_url):
@@ -140,3 +143,48 @@ def test_the_preview_names_indicators_and_shows_percentages_as_percentages():
     assert table["Indicator"].tolist() == ["Leegstand (verkooppunten)", "Aantal banen"]
     assert table["Waarde"].tolist() == ["14,6%", "4.350"]
     assert table["Oude waarde"].tolist()[0] == "15,0% (illustratief)"
+
+
+def test_after_an_undo_the_form_is_empty_so_one_more_click_undoes_nothing(monkeypatch, sqlite_url):
+    # Issue 19.5: "Ik weet het zeker" stayed ticked and the next import was preselected.
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    for name in ["eerste.csv", "tweede.csv"]:
+        at.file_uploader[0].upload(name, CSV if name == "eerste.csv" else CSV.replace(b"4.350", b"4.400"),
+                                   "text/csv").run()
+        next(b for b in at.button if b.label == "Opslaan").click().run()
+        assert any("Opgeslagen als importbatch" in s.value for s in at.success), name
+    open_page(at, "importgeschiedenis").run()
+    batch = at.selectbox(key="undo_batch")
+    assert batch.value is None and at.button(key="undo_button").disabled  # nothing preselected
+    batch.select_index(0).run()
+    at.checkbox(key="undo_sure").check().run()
+    assert not at.button(key="undo_button").disabled
+    at.button(key="undo_button").click().run()
+    assert not at.exception and not at.error
+    assert any("ongedaan gemaakt" in s.value for s in at.success)
+    assert at.selectbox(key="undo_batch").value is None
+    assert at.checkbox(key="undo_sure").value is False
+    assert at.button(key="undo_button").disabled
+    history = at.dataframe[0].value.set_index("Bestand")
+    assert history.loc["tweede.csv", "Ongedaan gemaakt"] != "nee"
+    assert history.loc["eerste.csv", "Ongedaan gemaakt"] == "nee"
+    # The undone column comes before the counts and the checksum, so it shows at 1280 px.
+    assert list(at.dataframe[0].value.columns[:6]) == ["Batch", "Soort", "Bestand", "Tijd", "Door", "Ongedaan gemaakt"]
+
+
+def test_the_import_page_offers_an_excel_template_per_kind_of_file(monkeypatch, sqlite_url):
+    # Issue 19.8: sjablonen for cijfers, doelen and acties (kpi.importer.templates), named by kind.
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Sjabloon cijfers", "Sjabloon doelen", "Sjabloon acties"]
+
+
+def test_an_empty_part_of_the_preview_says_so_in_dutch(monkeypatch, sqlite_url):
+    # Streamlit's empty table reads "empty"; the preview says in Dutch that a tab has no rows.
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    at.file_uploader[0].upload("doelen.csv", TARGETS, "text/csv").run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "Geen nieuwe rijen." in captions and "Geen ongewijzigde rijen." in captions
+    assert len(at.dataframe) == 1

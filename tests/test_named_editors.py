@@ -130,6 +130,7 @@ def test_listed_editor_imports_and_undoes_under_the_signed_in_name(monkeypatch, 
     open_page(at, "importgeschiedenis").run()
     assert at.dataframe[0].value["Door"].iloc[0] == ANNA_ID
     assert at.text_input(key="undo_user_oidc").value == ANNA_ID
+    at.selectbox(key="undo_batch").select_index(0).run()
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo_button").click().run()
     assert not at.exception and not at.error

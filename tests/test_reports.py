@@ -24,6 +24,7 @@ from kpi.formatting import value as fmt_value
 from kpi.reports import images
 from kpi.settings import Settings
 from kpi.text import target_label
+from kpi.werkplan.tables import ACTION_TABLE_COLUMNS
 from tests.cli import run_kpi
 from tests.required import skip_or_fail
 from tests.test_changes import MEETING, REVISED, backdate, revise
@@ -160,19 +161,19 @@ def test_deck_has_summary_and_a_slide_per_kpi_with_picture(report, kaleido):
 
 def test_xlsx_has_the_figures_and_no_formula_cells(report):
     wb = load_workbook(io.BytesIO(reports.render(report, "xlsx")))
-    assert wb.sheetnames == ["Status", "Cijfers", "Gebeurtenissen"]
+    assert wb.sheetnames == ["Status", "Cijfers", "Gebeurtenissen", "Werkplan"]
     status = list(wb["Status"].values)
     header = status[0]
-    by_code = {row[header.index("indicator")]: row for row in status[1:]}
-    assert by_code["banen"][header.index("waarde")] == 4300
-    assert by_code["banen"][header.index("illustratief")] is False
-    assert by_code["leegstand"][header.index("doel")] == "onder landelijk (7,0%)"
+    by_code = {row[header.index("Indicator (code)")]: row for row in status[1:]}
+    assert by_code["banen"][header.index("Waarde")] == 4300
+    assert by_code["banen"][header.index("Illustratief")] is False
+    assert by_code["leegstand"][header.index("Doel")] == "onder landelijk (7,0%)"
     figures = list(wb["Cijfers"].values)
     cols = figures[0]
-    jobs_2025 = [r for r in figures[1:] if r[cols.index("indicator")] == "banen" and r[cols.index("peildatum")] == "2025"
-                 and r[cols.index("gebied")] == AREA]
-    assert [r[cols.index("waarde")] for r in jobs_2025] == [4300]
-    assert jobs_2025[0][cols.index("bron")] == "'" + FORMULA_SOURCE
+    jobs_2025 = [r for r in figures[1:] if r[cols.index("Indicator (code)")] == "banen"
+                 and r[cols.index("Peildatum")] == "2025" and r[cols.index("Gebied")] == AREA]
+    assert [r[cols.index("Waarde")] for r in jobs_2025] == [4300]
+    assert jobs_2025[0][cols.index("Bron")] == "'" + FORMULA_SOURCE
     assert len(figures) - 1 == len(tables.figures_frame(report.results))
     event_texts = [r[1] for r in list(wb["Gebeurtenissen"].values)[1:]]
     assert event_texts == ["<b>Opening</b> parkeergarage", "'=1+1 lockdown"]
@@ -182,6 +183,21 @@ def test_xlsx_has_the_figures_and_no_formula_cells(report):
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, str):
                     assert not cell.value.startswith(("=", "+", "-", "@")), (ws.title, cell.coordinate)
+
+
+def test_xlsx_is_for_people_with_words_as_headers_and_a_werkplan_sheet(report):
+    """Issue 19.16: no snake_case headers ('toelichting_status', 'vastgelegd_utc') and the werkplan's
+    actions as the werkplan page shows them; the CSV keeps its machine-readable names (below)."""
+    wb = load_workbook(io.BytesIO(reports.render(report, "xlsx")))
+    headers = [c.value for ws in wb.worksheets for c in ws[1]]
+    assert not [h for h in headers if "_" in str(h)], headers
+    assert "Toelichting status" in [c.value for c in wb["Status"][1]]
+    assert "Vastgelegd (UTC)" in [c.value for c in wb["Cijfers"][1]]
+    plan = list(wb["Werkplan"].values)
+    assert list(plan[0]) == ACTION_TABLE_COLUMNS
+    actions = report.werkplan.themes
+    assert len(plan) - 1 == sum(len(t) for _, t in actions) > 0
+    assert {r[0] for r in plan[1:]} == {c for _, t in actions for c in t["Code"]}
 
 
 def test_csv_has_every_figure_neutralised(report):

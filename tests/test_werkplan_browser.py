@@ -39,7 +39,7 @@ def test_cold_werkplan_shows_the_actions_per_theme(server_factory, page, tmp_pat
     cells = _table_cells(page)
     assert "A-02 Winkelpanden buiten het kernwinkelgebied ombouwen tot woningen illustratief" in cells, cells[:40]
     assert "⚠ Vertraagd te laat" in cells
-    assert page.get_by_text("Er staan voorbeeldacties (illustratief) tussen").count() == 1
+    assert page.get_by_text("13 van deze acties zijn illustratief (demo), geen echte acties van het werkplan").count() == 1
     assert page.locator("h3", has_text="A compact & compleet").count() == 1
     assert "weergave=acties" in page.url
     screenshot(page, "werkplan.png")

@@ -254,3 +254,13 @@ def test_cli_imports_an_action_list_and_refuses_a_bad_one(db_url, tmp_path):
     out = cli("import", str(bad))
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "fout.csv, rij 2, kolom 'thema': Onbekend thema 'Z'." in out.stderr
+
+
+def test_the_preview_names_changed_fields_in_words_not_the_file_column_kpis(engine):
+    # Issue 19.16: "Gewijzigd: KPI's", not the file's column name "kpis".
+    src = "Werkplan Binnenstad Assen deel A, 19 september 2018, hoofdstuk 1 (economische ontwikkelstrategie)"
+    preview = importer.prepare(engine, [("a.csv", csv(
+        "code;titel;thema;status;kpis;bron\n"
+        f"1.3;Het einddoel vertalen naar strategieën voor de korte termijn;A;gepland;leegstand;{src}\n"))], SETTINGS)
+    assert preview.ok, [str(p) for p in preview.problems]
+    assert preview_table(preview.changed)["Gewijzigd"].tolist() == ["KPI's"]

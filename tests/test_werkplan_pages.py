@@ -110,7 +110,8 @@ def test_werkplan_page_shows_each_theme_late_first_with_status_in_words_and_demo
         ":gray-badge[:material/schedule: 6 gepland] :blue-badge[:material/play_circle: 5 loopt] "
         ":green-badge[:material/check_circle: 2 afgerond] :orange-badge[:material/warning: 2 vertraagd] "
         ":gray-badge[:material/cancel: 1 gestopt]",
-        ":violet-badge[:material/science: Er staan voorbeeldacties (illustratief) tussen]"]
+        ":violet-badge[:material/science: 13 van deze acties zijn illustratief (demo), geen echte acties van het "
+        "werkplan; ze staan als ‘ja – voorbeeld’ in de kolom Illustratief.]"]
     assert _param(at, "weergave") == "acties"
     assert not [e for e in at.expander if "wijzigen" in e.label]  # viewers get no edit form
 

@@ -47,9 +47,10 @@ def illustrative_banner(count: int, editor: bool = False) -> None:
            if editor else "Een redacteur vervangt ze door echte cijfers.")
     # A collapsed expander is one line on a phone too; a full st.warning filled most of its first screen.
     with st.container(key=BANNER_KEY):
-        with st.expander(f"Demo: {fmt.number(count)} illustratieve waarden", icon=":material/science:"):
+        values = fmt.count(count, "illustratieve waarde", "illustratieve waarden")
+        with st.expander(f"Demo: {values}", icon=":material/science:"):
             st.markdown(
-                f"**Dit dashboard bevat {fmt.number(count)} illustratieve waarden (demo), geen metingen.** "
+                f"**Dit dashboard bevat {values} (demo), geen metingen.** "
                 f"Ze zijn gemarkeerd met ‘illustratief’ en open rondjes in de grafieken. {how}"
             )
 

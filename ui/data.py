@@ -248,6 +248,21 @@ def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
     return preview_table(frame, indicators=snapshot().indicators)
 
 
+def import_templates() -> list[tuple[str, str, str]]:
+    """(kind, word, file name) of each Excel template: one per kind of import file."""
+    from kpi.importer import templates
+
+    return [(kind, word, templates.template_file_name(kind)) for kind, word in templates.TEMPLATE_WORDS.items()]
+
+
+def import_template(kind: str) -> bytes:
+    """An Excel template for one kind of import file, with the database's current lists
+    (kpi.importer.templates); made when the editor clicks, so not cached."""
+    from kpi.importer import templates
+
+    return templates.template_xlsx(engine(), kind, today=dt.date.today())
+
+
 def apply_import(preview, user: str, confirmed: bool = False) -> int | None:
     """Store a checked preview as one import batch; the batch id, or None when nothing changed.
     ImportRefused with a Dutch message when refused (nothing is stored then)."""

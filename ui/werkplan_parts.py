@@ -15,8 +15,6 @@ from kpi.werkplan.brief import brief
 from ui import data, frame
 from ui.components import md
 
-ILLUSTRATIVE_NOTE = "Illustratieve voorbeeldacties (demo), geen echte acties: ze zijn gemarkeerd met ‘illustratief’."
-
 
 def styled(table: pd.DataFrame):
     """A Dutch actions table with the status cell coloured and late rows marked (words stay)."""
@@ -45,13 +43,14 @@ def status_badges(actions: pd.DataFrame) -> None:
 
 
 def illustrative_note(actions: pd.DataFrame) -> None:
-    if bool(actions["illustrative"].any()):
-        st.badge("Er staan voorbeeldacties (illustratief) tussen", icon=":material/science:", color="violet")
-        st.caption(ILLUSTRATIVE_NOTE)
+    """One plain line when illustrative (demo) actions are shown (kpi.werkplan.tables.illustrative_text)."""
+    if text := wp_tables.illustrative_text(actions):
+        st.badge(text, icon=":material/science:", color="violet")
 
 
-def kpi_section(code: str, name: str, status: str) -> None:
-    """'Wat doen we eraan' on a KPI's page: the linked actions and a warning when none runs."""
+def kpi_section(code: str, name: str, status: str, actions_note: bool = True) -> None:
+    """'Wat doen we eraan' on a KPI's page: the linked actions and a warning when none runs;
+    `actions_note=False` leaves the line on illustrative actions out (the rows stay marked)."""
     wp = data.werkplan()
     table, warning = wp_tables.kpi_section(wp.actions, code, name, status, wp.themes, dt.date.today(),
                                                data.kpi_names())
@@ -63,7 +62,8 @@ def kpi_section(code: str, name: str, status: str) -> None:
         return
     linked = werkplan.actions_for_kpi(wp.actions, code)
     status_badges(linked)
-    illustrative_note(linked)
+    if actions_note:
+        illustrative_note(linked)
     actions_frame(table, key="kpi_actions")
     st.page_link(frame.page("werkplan"), query_params={"weergave": "acties"}, label="Het hele werkplan", icon=":material/checklist:")
 

@@ -47,6 +47,12 @@ FIELD_OF = {
     "fonds": "fund", "kpis": "kpis", "toelichting": "note", "bron": "source",
 }
 DUTCH_OF = {v: k for k, v in FIELD_OF.items()}
+# A stored field as the preview names it when it changed (issue 19.16: "KPI's", not "kpis").
+FIELD_WORDS = {
+    "title": "titel", "theme": "thema", "owner": "eigenaar", "role": "rol", "year": "jaar", "start": "start",
+    "due": "deadline", "status": "status", "budget": "budget", "spent": "besteed", "fund": "fonds",
+    "kpis": "KPI's", "note": "toelichting", "source": "bron",
+}
 CODE_MAX = schema.actions.c.code.type.length
 TITLE_MAX = schema.actions.c.title.type.length
 OWNER_MAX = schema.actions.c.owner.type.length
@@ -261,7 +267,7 @@ def plan_actions(conn: Connection, rows: pd.DataFrame) -> ActionPlan:
         old_id.append(int(old["id"]))
         old_status.append(old["status"] if changed else None)
         old_ill.append(bool(old["illustrative"]) if changed else None)
-        fields.append(", ".join(DUTCH_OF[c] for c in differ))
+        fields.append(", ".join(FIELD_WORDS.get(c, DUTCH_OF[c]) for c in differ))
     out = rows.assign(status_plan=np.array(status, dtype=object), old_id=np.array(old_id, dtype="int64"),
                       old_status=old_status, old_illustrative=old_ill, fields=fields)
     return ActionPlan(out)

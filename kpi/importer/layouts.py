@@ -19,7 +19,7 @@ import pandas as pd
 
 from kpi.importer.model import ACTIONS, OBSERVATIONS, SUBSCRIBERS, TARGETS, Problem
 from kpi.importer.parsing import display_text, infer_decimal, parse_numbers
-from kpi.importer.reading import Sheet
+from kpi.importer.reading import Sheet, header_text
 from kpi.periods import parse_peildatum
 
 OBSERVATION_FIELDS: dict[str, tuple[str, ...]] = {
@@ -193,8 +193,95 @@ def _source(sheet: Sheet, pos: int | None, default_source: str | None) -> tuple[
 SOURCE_HINT = " Voeg een kolom 'bron' toe of geef één bron op voor het hele bestand (--bron)."
 
 
+# A title or a note may stand above the column headers; they are looked for this far down.
+HEADER_SEARCH_ROWS = 20
+# The columns without which a file of each kind cannot be read, as a message names them.
+REQUIRED_HEADERS = {
+    "cijfers": ["gebied", "indicator", "peildatum of jaar", "waarde"],
+    "doelen": TARGET_REQUIRED,
+    "acties": ACTION_REQUIRED,
+}
+
+
+def _missing_headers(headers: list[str], values: list[object]) -> dict[str, list[str]]:
+    """Per kind of file, the required columns these headers lack (an empty list: it fits)."""
+    keys = {_norm(h) for h in headers if h}
+    observed = {name for alias, name in _lookup(OBSERVATION_FIELDS).items() if alias in keys}
+    missing_obs = [n for n in ("gebied", "indicator") if n not in observed]
+    # A wide file has a column per year instead of 'waarde' and 'jaar'; only worth checking
+    # on a row that names area and indicator (a data row full of numbers does not).
+    lookup = _lookup(OBSERVATION_FIELDS)
+    wide = not missing_obs and any(_period(v) for h, v in zip(headers, values) if _norm(h) not in lookup)
+    if not wide:
+        missing_obs += [] if observed & {"peildatum", "jaar"} else ["peildatum of jaar"]
+        missing_obs += [] if "waarde" in observed else ["waarde"]
+    missing_obs.sort(key=REQUIRED_HEADERS["cijfers"].index)
+    targets = {name for alias, name in _lookup(TARGET_FIELDS).items() if alias in keys}
+    actions = {name for alias, name in _lookup(ACTION_FIELDS).items() if alias in keys}
+    return {"cijfers": missing_obs, "doelen": [n for n in TARGET_REQUIRED if n not in targets],
+            "acties": [n for n in ACTION_REQUIRED if n not in actions]}
+
+
+def _known_headers(headers: list[str]) -> int:
+    """How many cells of a row are column names the importer knows (of any kind of file)."""
+    known = set(_lookup(OBSERVATION_FIELDS)) | set(_lookup(TARGET_FIELDS)) | set(_lookup(ACTION_FIELDS))
+    return len({_norm(h) for h in headers if h} & known)
+
+
+def _header_at(sheet: Sheet, row: int) -> Sheet:
+    """The sheet read with `row` as its header row; the rows above it are left out."""
+    values = list(sheet.cells.loc[row])
+    return replace(sheet, header_row=row, headers=[header_text(v) for v in values], header_values=values,
+                   cells=sheet.cells.loc[sheet.cells.index > row])
+
+
+def find_header(sheet: Sheet) -> tuple[Sheet, Problem | None]:
+    """The sheet with its header row: the first of the first 20 filled rows that holds the
+    required columns of a kind of file (a title row above the headers is skipped, issue 19.8).
+
+    When no row does, the row that looks most like a header row is used and a problem says
+    where it is ('De kolomkoppen staan in rij 3'), or, when no row has two known column names,
+    that the required columns are not in the first 20 rows. Row numbers stay the spreadsheet's.
+    """
+    rows = [sheet.header_row, *sheet.cells.index[:HEADER_SEARCH_ROWS - 1]]
+    scores, missing = [], []
+    for row in rows:
+        if row == sheet.header_row:
+            headers, values = sheet.headers, sheet.header_values
+        else:
+            values = list(sheet.cells.loc[row])
+            headers = [header_text(v) for v in values]
+        lacking = _missing_headers(headers, values)
+        if any(not m for m in lacking.values()):
+            return (sheet if row == sheet.header_row else _header_at(sheet, row)), None
+        scores.append(_known_headers(headers))
+        missing.append(min(lacking.values(), key=len))
+    best = rows[scores.index(max(scores))]
+    if max(scores) < 2:
+        needed = "; ".join(f"{kind}: {', '.join(cols)}" for kind, cols in REQUIRED_HEADERS.items())
+        return sheet, Problem(sheet.file, None, None,
+                              f"De kolomkoppen zijn niet gevonden: geen van de eerste {HEADER_SEARCH_ROWS} rijen "
+                              f"heeft de verplichte kolommen ({needed}).")
+    if best == sheet.header_row:
+        return sheet, None  # the messages about its missing columns say the rest
+    lacking = missing[scores.index(max(scores))]
+    what = (f"ontbreekt de kolom '{lacking[0]}'" if len(lacking) == 1
+            else "ontbreken de kolommen " + ", ".join(f"'{c}'" for c in lacking))
+    return _header_at(sheet, best), Problem(sheet.file, best, None,
+                                            f"De kolomkoppen staan in rij {best} (de rijen erboven, zoals een titel, "
+                                            f"worden overgeslagen), maar daar {what}.")
+
+
 def extract(sheet: Sheet, default_source: str | None) -> Extracted:
     """The sheet as rows of figures (tidy or wide) or of targets, with their problems."""
+    sheet, header_problem = find_header(sheet)
+    found = _extract(sheet, default_source)
+    if header_problem is not None and found.problems:
+        found.problems.insert(0, header_problem)
+    return found
+
+
+def _extract(sheet: Sheet, default_source: str | None) -> Extracted:
     kind = detect_kind(sheet)
     if kind == TARGETS:
         return _targets(sheet, default_source)
@@ -371,7 +458,9 @@ def _targets(sheet: Sheet, default_source: str | None) -> Extracted:
 
 def _euro_cells(values: pd.Series) -> pd.Series:
     """Amounts with the euro sign taken off ('€ 12.500' -> '12.500'); numbers stay numbers."""
-    return values.map(lambda v: v.replace("€", "").strip() if isinstance(v, str) else v)
+    out = values.map(lambda v: v.replace("€", "").strip() if isinstance(v, str) else v)
+    # map() makes a column of Excel numbers int64; keep it cells (object), as the parsing expects.
+    return out.astype(object) if values.dtype == object else out
 
 
 def _actions(sheet: Sheet, default_source: str | None) -> Extracted:

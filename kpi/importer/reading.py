@@ -196,7 +196,9 @@ def _decode(name: str, data: bytes) -> tuple[str | None, Problem | None]:
 
 
 def _separator(text: str) -> str:
-    first = next((line for line in io.StringIO(text) if line.strip()), "")
+    # The first line with a separator among the first 20: a title line above the headers has none.
+    lines = (line for line in io.StringIO(text) if line.strip())
+    first = next((line for _, line in zip(range(20), lines) if any(sep in line for sep in ";,\t")), "")
     counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
     best = max(counts, key=lambda s: (counts[s], s == ";"))
     return best if counts[best] > 0 else ","
@@ -485,7 +487,8 @@ def _read_xlsx(name: str, data: bytes, limits: Limits) -> tuple[Sheet | None, li
     return _sheet(name, grid, ",")
 
 
-def _header_text(value: object) -> str:
+def header_text(value: object) -> str:
+    """A header cell as text: 2024 (not 2024.0), a date as 1-1-2025."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
@@ -521,7 +524,8 @@ def _cell_problems(name: str, grid: pd.DataFrame, headers: list[str]) -> list[Pr
                 problems.append(Problem(name, int(row), column, f"Deze cel bevat een onzichtbaar stuurteken "
                                         f"(U+{ord(char):04X}); verwijder het en lever het bestand opnieuw aan."))
     if found > _REPORT_AT_MOST:
-        problems.append(Problem(name, None, None, f"En nog {_n(found - _REPORT_AT_MOST)} cellen met een "
+        more = found - _REPORT_AT_MOST
+        problems.append(Problem(name, None, None, f"En nog {_n(more)} {'cel' if more == 1 else 'cellen'} met een "
                                 "stuurteken of een oneindig getal."))
     return problems
 
@@ -534,12 +538,12 @@ def _sheet(name: str, grid: pd.DataFrame, default_decimal: str) -> tuple[Sheet |
         return None, [Problem(name, None, None, "Het bestand is leeg.")]
     header_row = int(filled.idxmax())
     header_values = list(grid.loc[header_row])
-    headers = [CELL_CONTROL.sub("", _header_text(v)) for v in header_values]
+    headers = [CELL_CONTROL.sub("", header_text(v)) for v in header_values]
     body = grid.loc[filled & (grid.index >= header_row)]
     if problems := _cell_problems(name, body, headers):
         return None, problems
     body = body.loc[body.index > header_row]
     return Sheet(
-        file=name, header_row=header_row, headers=[_header_text(v) for v in header_values],
+        file=name, header_row=header_row, headers=[header_text(v) for v in header_values],
         header_values=header_values, cells=body, default_decimal=default_decimal,
     ), []

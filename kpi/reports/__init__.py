@@ -17,7 +17,8 @@ from kpi.reports.errors import ReportError
 from kpi.reports.images import ImageError, kaleido_server, png
 from kpi.reports.model import DECK_CHART_PX, PDF_CHART_PX, ReportData, figure, load_report
 from kpi.settings import Settings
-from kpi.tables import events_frame, figures_frame, status_frame
+from kpi.tables import events_frame, figures_frame, for_people, status_frame
+from kpi.werkplan.brief import werkplan_frame
 
 FORMATS = {
     "pdf": ("application/pdf", "pdf"),
@@ -55,10 +56,15 @@ def render(report: ReportData, fmt: str) -> bytes:
 
         return pptx_bytes(report, chart_images(report, DECK_CHART_PX))
     if fmt == "xlsx":
-        return xlsx_bytes({
-            "Status": status_frame(report.results), "Cijfers": figures_frame(report.results),
-            "Gebeurtenissen": events_frame(report.events, report.results),
-        })
+        # For people: human headers, and the werkplan's actions (issue 19.16); the CSV below keeps
+        # the machine-readable column names.
+        sheets = {
+            "Status": for_people(status_frame(report.results)), "Cijfers": for_people(figures_frame(report.results)),
+            "Gebeurtenissen": for_people(events_frame(report.events, report.results)),
+        }
+        if report.werkplan is not None:
+            sheets["Werkplan"] = werkplan_frame(report.werkplan)
+        return xlsx_bytes(sheets)
     if fmt == "csv":
         return csv_bytes(figures_frame(report.results))
     raise ValueError(f"onbekend formaat: {fmt}")

@@ -15,7 +15,13 @@ from sqlalchemy.engine import Engine
 from kpi import formatting as fmt
 from kpi import werkplan
 from kpi.werkplan import store
-from kpi.werkplan.tables import actions_table, changes_table, theme_tables, with_status_symbols
+from kpi.werkplan.tables import (
+    ACTION_TABLE_COLUMNS,
+    actions_table,
+    changes_table,
+    theme_tables,
+    with_status_symbols,
+)
 
 # Looking back this far for "finished lately" in a briefing: the regiegroep meets about
 # every four weeks.
@@ -69,3 +75,12 @@ def overview_lines(brief: WerkplanBrief) -> list[str]:
                      f"(deadline {r.Deadline})" for r in brief.late.itertuples()) or "geen"
     done = "; ".join(brief.finished["Actie"]) or "geen"
     return [f"Te laat ({len(brief.late)}): {late}.", f"Afgerond sinds {fmt.day(brief.since)} ({len(brief.finished)}): {done}."]
+
+
+def werkplan_frame(brief: WerkplanBrief) -> pd.DataFrame:
+    """Every action of the brief in one table (theme by theme, late first), as the werkplan
+    page shows them; the XLSX export's Werkplan sheet."""
+    tables = [table for _, table in brief.themes]
+    if not tables:
+        return pd.DataFrame(columns=ACTION_TABLE_COLUMNS)
+    return pd.concat(tables, ignore_index=True)

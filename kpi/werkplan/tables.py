@@ -80,6 +80,20 @@ def theme_tables(actions: pd.DataFrame, themes: pd.DataFrame, today: dt.date,
     return out
 
 
+def illustrative_text(actions: pd.DataFrame) -> str:
+    """The plain notice on illustrative actions ('' when there are none): 'Deze acties zijn
+    illustratief (demo), geen echte acties van het werkplan', or how many of them are."""
+    n, total = int(actions["illustrative"].sum()), len(actions)
+    if not n:
+        return ""
+    if n == total:
+        return ("Deze actie is illustratief (demo), geen echte actie van het werkplan." if n == 1 else
+                "Deze acties zijn illustratief (demo), geen echte acties van het werkplan.")
+    return (f"{fmt.count(n, 'van deze acties is', 'van deze acties zijn')} illustratief (demo), geen echte "
+            f"{'actie' if n == 1 else 'acties'} van het werkplan; ze staan als ‘ja – voorbeeld’ in de kolom "
+            "Illustratief.")
+
+
 def status_counts(actions: pd.DataFrame) -> list[tuple[werkplan.ActionStatus, int]]:
     """How many actions have each status, in lifecycle order, only those that occur."""
     counts = actions["status"].value_counts()

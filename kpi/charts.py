@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpi import formatting as fmt
+from kpi import units
 from kpi.metrics import BELOW_NATIONAL, KpiResult, required_value_at
 from kpi.metrics import year_x as _fy
 from kpi.statuses import STATUSES
@@ -178,8 +179,6 @@ CHART_CONFIG = {"displayModeBar": False, "displaylogo": False}
 
 # Value axis (see y_range): where an axis may start and end per unit, the smallest span it shows
 # and the room left beyond the outermost value.
-AXIS_BOUNDS = {"procent": (0.0, 100.0), "cijfer": (0.0, 10.0), "aantal": (0.0, None), "positie": (0.5, None)}
-MIN_SPAN_POINTS = {"cijfer": 3.0}
 MIN_SPAN_SHARE = 0.25
 AXIS_MARGIN = 0.08
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
@@ -211,21 +210,22 @@ def y_range(values: Iterable[float], unit: str) -> tuple[float, float, float] | 
     ys = [float(v) for v in values if v is not None and math.isfinite(float(v))]
     if not ys:
         return None
-    floor, ceiling = AXIS_BOUNDS.get(unit, (None, None))
+    u = units.unit(unit)
+    floor, ceiling = u.axis_floor, u.axis_ceiling
     if floor is not None:
         ys = [max(y, floor) for y in ys]  # a projection below the floor is cut off by the plot area
     if ceiling is not None:
         ys = [min(y, ceiling) for y in ys]
     lo, hi = min(ys), max(ys)
-    if unit == "procent":
+    if u.axis_from_zero:
         lo = min(lo, 0.0)
-    min_span = MIN_SPAN_POINTS.get(unit, MIN_SPAN_SHARE * max(abs(lo), abs(hi)))
+    min_span = u.min_span if u.min_span is not None else MIN_SPAN_SHARE * max(abs(lo), abs(hi))
     if hi - lo < min_span:
         lo = hi - min_span if floor is None else max(floor, hi - min_span)
         hi = lo + min_span if ceiling is None else min(ceiling, lo + min_span)
     span = (hi - lo) or 1.0
     lo, hi = lo - AXIS_MARGIN * span, hi + AXIS_MARGIN * span
-    step = _nice_step((hi - lo) / 6, whole=unit in ("aantal", "positie"))
+    step = _nice_step((hi - lo) / 6, whole=u.whole)
     bottom, top = math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step
     if floor is not None:
         bottom = max(bottom, floor)
@@ -345,7 +345,7 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
     # The flag as a subtitle: one long title line was cut off at the right on a phone.
     flag = ("oordeel rust op illustratieve waarden" if r.illustrative
             else "illustratieve waarden grijs, tellen niet mee" if r.shows_illustrative else "")
-    reversed_axis = ind.unit == "positie"  # 1 = best, at the top
+    reversed_axis = units.unit(ind.unit).rank  # 1 = best, at the top
     axis = y_range(_drawn_values(fig), ind.unit)
     if axis is None:
         y_scale: dict = {"autorange": "reversed" if reversed_axis else True}
@@ -371,7 +371,7 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, font=dict(size=style.legend)),
         # separators: decimal comma, thousands dot; plotly leaves 4-digit ticks unseparated
         # ('5000' beside 'Doel 5.000') unless told to separate them too.
-        yaxis=dict(ticksuffix="%" if ind.unit == "procent" else "", separatethousands=True, exponentformat="none",
+        yaxis=dict(ticksuffix=units.unit(ind.unit).suffix, separatethousands=True, exponentformat="none",
                    title=dict(text="plaats (1 = beste)" if reversed_axis else None, font=dict(size=style.font)),
                    tickfont=dict(size=style.ticks), **y_scale),
         xaxis=dict(title=None, tickfont=dict(size=style.ticks)),

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from babel.numbers import format_decimal
 
+from kpi import units
 from kpi.periods import EARLIEST_DAY, YEAR
 
 # Enough digits for any finite float (about 309 before the comma) rounded to a few decimals:
@@ -86,11 +87,8 @@ def value(v: float | None, unit: str, decimals: int = 0) -> str:
     """A value in its unit: '21,9%', '5.000', '7,5', 'plaats 33'."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
-    if unit == "procent":
-        return f"{number(v, decimals)}%"
-    if unit == "positie":
-        return f"plaats {number(v, 0)}"
-    return number(v, decimals)
+    u = units.unit(unit)
+    return f"{u.prefix}{number(v, 0 if u.rank else decimals)}{u.suffix}"
 
 
 def signed(delta: float | None, unit: str, decimals: int = 0) -> str:
@@ -101,15 +99,14 @@ def signed(delta: float | None, unit: str, decimals: int = 0) -> str:
         return "–"
     shown = rounded(delta, decimals)
     body = number(abs(delta), decimals)
-    if unit == "positie":
+    u = units.unit(unit)
+    if u.rank:
         if shown == 0:
             return "gelijk gebleven"
         places = "plaats" if abs(shown) == 1 else "plaatsen"
         return f"{body} {places} {'gestegen' if shown < 0 else 'gedaald'}"
     sign = "+" if shown > 0 else ("" if shown == 0 else MINUS)
-    if unit == "procent":
-        return f"{sign}{body} procentpunt"
-    return f"{sign}{body}"
+    return f"{sign}{body}{u.change_word}"
 
 
 def count(n: int, one: str, many: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi import formatting as fmt
+from kpi import units
 from kpi.metrics import BELOW_NATIONAL, KpiResult
 
 # Batches the installation itself makes (kpi/seed.py), as against an editor's import.
@@ -98,12 +99,7 @@ def target_label(r: KpiResult) -> str:
         return f"onder landelijk{nat}"
     if t.target_value is None:
         return "–"
-    if ind.unit == "positie":
-        label = f"top {fmt.number(t.target_value)}"
-    elif ind.unit == "cijfer":
-        label = f"minimaal {fmt.value(t.target_value, ind.unit, shown_decimals(r))}"
-    else:
-        label = fmt.value(t.target_value, ind.unit, shown_decimals(r))
+    label = _target_figure(t.target_value, ind.unit, shown_decimals(r))
     return f"{label} in {t.target_year}" if t.target_year else label
 
 
@@ -122,15 +118,21 @@ def target_short(r: KpiResult) -> str:
         return f"onder {fmt.value(r.national.value, ind.unit, shown_decimals(r))}" if r.national else "onder landelijk"
     if t.target_value is None:
         return "–"
-    if ind.unit == "positie":
-        return f"top {fmt.number(t.target_value)}"
-    return fmt.value(t.target_value, ind.unit, shown_decimals(r))
+    return _target_figure(t.target_value, ind.unit, shown_decimals(r), short=True)
+
+
+def _target_figure(target: float, unit: str, decimals: int, short: bool = False) -> str:
+    """'top 25', 'minimaal 7,5', '5.000'; short (a tile) without 'minimaal'."""
+    u = units.unit(unit)
+    if u.rank:
+        return f"{u.target_word}{fmt.number(target)}"
+    return ("" if short else u.target_word) + fmt.value(target, unit, decimals)
 
 
 def _verb(delta: float, direction: str, unit: str) -> str:
     if delta == 0:
         return "bleef gelijk op"
-    if unit == "positie":
+    if units.unit(unit).rank:
         return "verbeterde" if delta < 0 else "zakte"
     return "steeg" if delta > 0 else "daalde"
 

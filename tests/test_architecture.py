@@ -180,3 +180,45 @@ def test_the_importer_does_not_import_the_cli():
 def test_the_domain_never_imports_streamlit():
     for path in (ROOT / "kpi").rglob("*.py"):
         assert not {m for m in _imports(path) if m.split(".")[0] == "streamlit"}, path
+
+
+# ---- units declared once (issue 18.5) ------------------------------------------------------------
+
+def _unit_branches(source: str) -> list[str]:
+    """Comparisons of a unit name with a literal ('unit == "procent"', 'ind.unit in (...)')."""
+    from kpi.units import UNITS
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Compare):
+            continue
+        names = [n for n in [node.left, *node.comparators]
+                 if isinstance(n, ast.Constant) and n.value in UNITS
+                 or isinstance(n, ast.Tuple | ast.Set | ast.List | ast.Dict)
+                 and any(isinstance(e, ast.Constant) and e.value in UNITS for e in getattr(n, "elts", []))]
+        sides = ast.unparse(node)
+        if names and ("unit" in sides or "eenheid" in sides):
+            found.append(sides)
+    return found
+
+
+def test_no_module_branches_on_a_unit_name():
+    """A unit's range, axis, suffix, words and example are a row of kpi/units.py; a new unit is one row."""
+    offenders = {str(p.relative_to(ROOT)): b for p in [*ROOT.glob("kpi/**/*.py"), *ROOT.glob("ui/*.py"),
+                                                       *ROOT.glob("screens/*.py")]
+                 if p.name != "units.py" and (b := _unit_branches(p.read_text()))}
+    assert offenders == {}
+
+
+def test_the_unit_branch_check_can_fail():
+    assert _unit_branches('if ind.unit == "positie":\n    pass') == ["ind.unit == 'positie'"]
+    assert _unit_branches('x = unit in ("aantal", "positie")')
+
+
+def test_every_unit_in_the_indicator_file_is_a_known_unit():
+    import pandas as pd
+
+    from kpi.units import UNITS
+
+    used = set(pd.read_csv(ROOT / "data" / "indicatoren.csv", dtype=str)["eenheid"])
+    assert used and used <= set(UNITS), used - set(UNITS)

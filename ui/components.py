@@ -7,7 +7,7 @@ import re
 import streamlit as st
 
 from kpi import formatting as fmt
-from kpi import statuses
+from kpi import statuses, units
 from kpi.charts import sparkline_svg
 from kpi.metrics import BELOW_NATIONAL, KpiResult
 from kpi.tables import SCREEN_COLUMNS, SummaryLine
@@ -88,7 +88,7 @@ def _metric_delta(r: KpiResult) -> tuple[str | None, str, str]:
     text += f" t.o.v. {fmt.peildatum(r.previous.peildatum, r.previous.precision)}"
     if fmt.rounded(r.change, ind.decimals) == 0:
         return text, "off", "off"
-    if ind.unit == "positie":  # '3 plaatsen gestegen': the words carry the direction, the arrow follows them
+    if units.unit(ind.unit).rank:  # '3 plaatsen gestegen': the words carry the direction, the arrow follows them
         return text, "normal", "up" if r.change < 0 else "down"
     return text, ("normal" if ind.direction == "hoger" else "inverse"), "auto"
 

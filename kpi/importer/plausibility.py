@@ -80,7 +80,7 @@ def questions(conn: Connection, rows: pd.DataFrame) -> list[Problem]:
 
 def _text(area, name, r, change, limit, unit, decimals) -> str:
     def v(x: float) -> str:
-        return fmt.as_imported(x, decimals) + ("%" if unit == "procent" else "")
+        return fmt.as_imported(x, decimals) + units.unit(unit).suffix
 
     when = fmt.peildatum(r["when"], r["precision"])
     prev_when = fmt.peildatum(r["prev_when"], r["prev_precision"])

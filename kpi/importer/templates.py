@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from kpi import formatting as fmt
-from kpi import repository, werkplan
+from kpi import repository, units, werkplan
 from kpi.importer.layouts import ACTION_FIELDS, TARGET_FIELDS
 from kpi.importer.model import ACTIONS, OBSERVATIONS, TARGETS
 from kpi.metrics import ABSOLUTE, COMPARISONS
@@ -84,7 +84,7 @@ def _observation_example(engine: Engine, today: dt.date) -> dict[str, object]:
         value = _amount(latest["value"], int(first["decimals"]))
     else:  # an empty database: a plain, valid figure for last year
         area, when = str(areas["name"].iloc[0]), str(today.year - 1)
-        value = {"procent": 10, "rapportcijfer": 7, "positie": 1}.get(str(first["unit"]), 100)
+        value = units.unit(str(first["unit"])).example
     return {"gebied": area, "indicator": str(first["code"]), "peildatum": when, "waarde": value,
             "bron": "Voorbeeld: vervang door de bron van het cijfer",
             "toelichting": "Voorbeeldrij: overschrijf of verwijder deze rij"}
@@ -97,7 +97,8 @@ def _target_example(engine: Engine, today: dt.date) -> dict[str, object]:
     if targets.empty:  # no target yet: an absolute one for the first indicator, from last year
         ind = indicators.iloc[0]
         area = str(repository.load_areas(engine)["name"].iloc[0])
-        value = {"procent": 10, "rapportcijfer": 7, "positie": 10}.get(str(ind["unit"]), 100)
+        u = units.unit(str(ind["unit"]))
+        value = u.example if u.example_target is None else u.example_target
         year = today.year
         return {"indicator": str(ind["code"]), "gebied": area, "basiswaarde": value, "basisjaar": year - 1,
                 "doelwaarde": value, "doeljaar": year + 4, "richting": str(ind["direction"]),

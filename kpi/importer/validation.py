@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
 from kpi import formatting as fmt
+from kpi import units
 from kpi.importer.parsing import (
     EMPTY,
     NOT_A_NUMBER,
@@ -30,38 +30,6 @@ from kpi.names import indicator_lookup, name_key
 from kpi.periods import YEAR
 
 AREA_NAME_MAX = 200
-
-# What each unit allows: (lowest, highest, whole numbers only)
-UNIT_RANGES = {
-    "procent": (0.0, 100.0, False),
-    "cijfer": (1.0, 10.0, False),
-    "positie": (1.0, None, True),
-    "aantal": (0.0, None, True),
-}
-RANGE_MESSAGES = {
-    "procent": "{v} ligt buiten het bereik van een percentage (0 tot en met 100).",
-    "cijfer": "{v} is geen rapportcijfer tussen 1 en 10.",
-    "positie": "{v} is geen geldige positie in een ranglijst (een geheel getal vanaf 1).",
-    "aantal": "{v} is geen geldig aantal (een geheel getal vanaf 0).",
-}
-
-
-def _in_range(values: pd.Series, units: pd.Series) -> pd.Series:
-    """True where the number fits its unit, or there is no number or no known unit."""
-    ok = pd.Series(True, index=values.index)
-    for unit, (low, high, whole) in UNIT_RANGES.items():
-        mask = (units == unit) & values.notna()
-        if not mask.any():
-            continue
-        v = values[mask]
-        fits = v >= low
-        if high is not None:
-            fits &= v <= high
-        if whole:
-            fits &= v == np.floor(v)
-        ok[mask] = fits
-    return ok
-
 
 def _number_text(v: str) -> str:
     return f"'{v}'"
@@ -152,12 +120,12 @@ def _number_rules(prefix: str, field: str, label: str, required: bool) -> list[R
         Rule(f"{field}_decimaalteken", field, lambda s: s != OTHER_DECIMAL,
              lambda r: f"{_number_text(r[field])} {decimal_hint(r)}.", column=status),
         Rule(f"{field}_procentteken", field,
-             lambda f: ~f[pct] | (f["eenheid"] == "procent") | f["eenheid"].isna(),
+             lambda f: ~f[pct] | f["eenheid"].isna() | (f["eenheid"].map(lambda n: units.unit(n).suffix) == "%"),
              lambda r: (f"{_number_text(r[field])} heeft een procentteken, maar {r['indicator_code']} "
                         "is geen percentage.")),
         Rule(f"{field}_bereik", field,
-             lambda f: _in_range(f[number].where(f[status] == OK), f["eenheid"]),
-             lambda r: RANGE_MESSAGES[r["eenheid"]].format(v=_number_text(r[field]))),
+             lambda f: units.fits(f[number].where(f[status] == OK), f["eenheid"]),
+             lambda r: units.unit(r["eenheid"]).out_of_range.format(v=_number_text(r[field]))),
     ]
     return rules
 

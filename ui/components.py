@@ -108,7 +108,7 @@ def kpi_card(r: KpiResult, detail_page) -> None:
                 label, value_text(r), delta=delta,
                 delta_color=colour, delta_arrow=arrow, help=f"Bron: {md(r.latest.source)}",
             )
-            if spark := sparkline_svg(counted["value"]):
+            if spark := sparkline_svg(counted["value"], dates=counted["peildatum"]):
                 st.image(spark, width="stretch", alt=sparkline_text(r))
             if r.illustrative:
                 st.badge("Illustratief – oordeel rust op demowaarden", icon=":material/science:", color="violet")

@@ -58,10 +58,12 @@ SUMMARY_KEY = "samenvatting"
 
 
 def summary_line_markdown(line: SummaryLine) -> str:
-    """One KPI as one line of Markdown: status badge (word, icon, colour), name, value, peildatum."""
+    """One KPI as one line of Markdown: status badge (word, icon, colour), name, value, peildatum, target."""
     row = line.status
     when = md(line.peildatum) + (", illustratief" if line.illustrative else "")
-    return f":{row.badge_colour}-badge[{row.material_icon} {row.word}] {md(line.name)}: **{md(line.value)}** ({when})"
+    target = f" · {md(line.target)}" if line.target else ""
+    return (f":{row.badge_colour}-badge[{row.material_icon} {row.word}] {md(line.name)}: **{md(line.value)}** "
+            f"({when}){target}")
 
 
 def kpi_summary(lines: list[SummaryLine]) -> None:

@@ -26,7 +26,15 @@ from kpi.importer import forms, reading
 from kpi.importer.actions import preview_table as action_preview_table
 from kpi.login import weak_password_reason
 from kpi.settings import Settings
-from kpi.tables import TABLE_ROWS, export_frame, measurement_count, preview_table, provenance_table
+from kpi.tables import (
+    TABLE_ROWS,
+    export_frame,
+    measurement_count,
+    monitored_table,
+    preview_table,
+    provenance_table,
+)
+from kpi.text import monitored_sentence
 
 log = logging.getLogger("binnenstadmonitor")
 
@@ -316,6 +324,25 @@ def werkplan(as_of: dt.datetime | None = None):
 def kpi_names() -> dict[str, str]:
     """Indicator code -> name, in display order, of the evaluated KPIs."""
     return {r.indicator.code: r.indicator.name for r in results()}
+
+
+def indicator_names() -> dict[str, str]:
+    """Indicator code -> name, in display order, of every indicator (with a target or not)."""
+    return {code: row["name"] for code, row in snapshot().indicators.iterrows()}
+
+
+def monitored(code: str) -> tuple[str, pd.DataFrame] | None:
+    """An indicator without a target: its sentence and its figures (monitored area and benchmark);
+    None for a code that is no indicator."""
+    indicators = snapshot().indicators
+    if code not in indicators.index:
+        return None
+    row = indicators.loc[code]
+    table = monitored_table(snapshot().observations, code, row["unit"], int(row["decimals"]))
+    newest = table.iloc[-1] if not table.empty else None
+    sentence = monitored_sentence(row["name"], newest["Waarde"] if newest is not None else None,
+                                  f"{newest['Gebied']}, {newest['Peildatum']}" if newest is not None else None)
+    return sentence, table
 
 
 def kpi_statuses() -> dict[str, str]:

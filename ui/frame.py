@@ -103,6 +103,11 @@ _UNREACHABLE = ("**De gegevens zijn nu niet beschikbaar.** De database is niet b
                 "Het dashboard probeert het opnieuw zodra u de pagina ververst.")
 
 
+def page_title(title: str) -> str:
+    """The browser tab's title of a page: 'Overzicht – Binnenstadmonitor'."""
+    return f"{title} – Binnenstadmonitor"
+
+
 def _style(meeting: bool) -> None:
     css = styles.every_page() + (styles.meeting() if meeting else "")
     if css:
@@ -114,6 +119,8 @@ def run() -> None:
     st.set_page_config(page_title="Binnenstadmonitor", page_icon="🏙️", layout="wide",
                        initial_sidebar_state="auto")
     nav = st.navigation({k: v for k, v in pages().items() if v}, position="sidebar")
+    # The browser tab names the page (st.Page's title alone loses to the page_title above).
+    st.set_page_config(page_title=page_title(nav.title))
     _style(meeting=nav.url_path == MEETING_URL)
     with st.sidebar:
         st.markdown("### Binnenstadmonitor")

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import events as event_store
+from kpi import formatting as fmt
 from kpi import importer, repository, service
 from kpi.charts import MEETING, MEETING_HEIGHT, kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
@@ -319,6 +320,19 @@ def _werkplan(url: str, version: str, as_of: dt.datetime | None):
 def werkplan(as_of: dt.datetime | None = None):
     """Themes, roles, the role x theme matrix and the actions (as known at `as_of`), cached."""
     return _werkplan(settings().database_url, version(), as_of)
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _werkplan_installed(url: str, version: str) -> dt.datetime | None:
+    from kpi.werkplan.store import installed_at
+
+    return installed_at(engine())
+
+
+def werkplan_as_of(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime | None]:
+    """The moment to compare the werkplan with, and the installation moment when `moment` lay
+    before it (kpi.formatting.compared_moment: the start actions are not news), cached."""
+    return fmt.compared_moment(moment, _werkplan_installed(settings().database_url, version()))
 
 
 def kpi_names() -> dict[str, str]:

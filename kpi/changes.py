@@ -43,10 +43,7 @@ def comparison_moment(moment: dt.datetime, after: pd.DataFrame) -> tuple[dt.date
 
     Start data from the installation is not news: a date before the installation is compared
     with the data as installed, not with an empty dashboard (every 2017 figure 'new')."""
-    start = installed_at(after)
-    if start is not None and moment < start:
-        return start, start
-    return moment, None
+    return fmt.compared_moment(moment, installed_at(after))
 
 
 def new_measurements(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:

@@ -22,6 +22,14 @@ from kpi.text import batch_label, plain
 BLUE, ORANGE, GREEN, VERMILLION, SKY, GREY, BLACK = (
     "#0072B2", "#B37A00", "#009E73", "#D55E00", "#56B4E9", "#707070", "#000000",
 )
+# The projection: Okabe-Ito's reddish purple (#CC79A7, 3,1:1) darkened to 5:1. Vermillion read as
+# the national line's orange; purple is far from blue (the series), orange (national) and green
+# (target, required path), tests/test_charts.py measures the distance (CIELAB).
+PURPLE = "#A7508A"
+# Target and required path: different colours and clearly different dash patterns (issue 19).
+TARGET_LINE = dict(color=GREEN, width=2.5, dash="longdash")
+PATH_LINE = dict(color=BLACK, width=2, dash="dot")
+PROJECTION_LINE = dict(color=PURPLE, width=2.5, dash="dash")
 # Read from the one status table (kpi/statuses.py); kept as mappings for existing callers.
 STATUS_COLOURS = {s.word: s.hex_colour for s in STATUSES}
 STATUS_ICONS = {s.word: s.symbol for s in STATUSES}
@@ -111,27 +119,29 @@ def _exact_rows(frame: pd.DataFrame, measurements) -> pd.DataFrame:
     return frame[mask]
 
 
-def _markers(fig: go.Figure, part: pd.DataFrame, name: str, marker: dict, keep, ind, area: str) -> None:
+def _markers(fig: go.Figure, part: pd.DataFrame, name: str, marker: dict, keep, ind, area: str,
+             **legend) -> None:
     """The points of `part` as one marker trace; beyond MAX_POINTS one point per period (the
-    period named in legend and hover) plus the measurements in `keep` drawn exactly."""
+    period named in legend and hover) plus the measurements in `keep` drawn exactly. `legend`:
+    legendgroup and showlegend, passed on to the traces."""
     if part.empty:
         return
     period = aggregation_period(part["peildatum"])
     if period is None:
         fig.add_trace(go.Scatter(x=part["peildatum"], y=part["value"], mode="markers", name=name, marker=marker,
-                                 hovertext=_hover(part, ind.unit, ind.decimals, area), hoverinfo="text"))
+                                 hovertext=_hover(part, ind.unit, ind.decimals, area), hoverinfo="text", **legend))
         return
     freq, word = period
     agg = aggregate(part, freq)
     fig.add_trace(go.Scatter(
         x=agg["peildatum"], y=agg["value"], mode="markers", name=f"{name}, gemiddelde per {word}",
         marker={**marker, "size": 6}, hovertext=_aggregate_hover(agg, word, ind.unit, ind.decimals, area),
-        hoverinfo="text",
+        hoverinfo="text", **legend,
     ))
     exact = _exact_rows(part, keep)
     if not exact.empty:
         fig.add_trace(go.Scatter(x=exact["peildatum"], y=exact["value"], mode="markers", name=name, marker=marker,
-                                 hovertext=_hover(exact, ind.unit, ind.decimals, area), hoverinfo="text"))
+                                 hovertext=_hover(exact, ind.unit, ind.decimals, area), hoverinfo="text", **legend))
 
 
 def _line_points(counted: pd.DataFrame, latest) -> tuple[list, list]:
@@ -161,6 +171,9 @@ class ChartStyle:
     show_title: bool = True
     margin_top: int = 60
     marker_scale: float = 1.0
+    # Legend names without the area ("meting" instead of "Assen binnenstad (meting)"): on the
+    # beamer six long entries stacked one per row and left the plot about 160 px of 420.
+    short_names: bool = False
 
 
 # The dashboard page and the reports (PNG in PDF and PowerPoint).
@@ -168,7 +181,7 @@ SCREEN = ChartStyle(font=15, title=18, ticks=15, legend=15, annotation=15, event
 # A beamer at 1280x720, read from the back of a room: no text under 20 px. The page's h1 names
 # the KPI, so the chart has no title of its own.
 MEETING = ChartStyle(font=20, title=24, ticks=20, legend=20, annotation=20, event=20, event_chars=22,
-                     show_title=False, margin_top=24, marker_scale=1.2)
+                     show_title=False, margin_top=24, marker_scale=1.2, short_names=True)
 MEETING_HEIGHT = 420  # px: the right-hand column of one 1280x720 meeting screen (screens/vergadering.py)
 
 # plotly.js options for every chart on a page. No toolbar: on a phone it covered the chart title,
@@ -247,6 +260,58 @@ def _year_ts(year: float) -> pd.Timestamp:
     return pd.Timestamp(year=int(year), month=1, day=1)
 
 
+def legend_names(area: str, short: bool) -> dict[str, str]:
+    """The legend's names per kind of trace; `short` leaves the area out (the page names it)."""
+    prefix = "" if short else f"{area} – "
+    return {
+        "history": f"{prefix}geschiedenis (vóór het basisjaar)" if not short else "vóór het basisjaar",
+        "greyed": f"{prefix}illustratief, telt niet mee",
+        "real": "meting" if short else f"{area} (meting)",
+        "demo": f"{prefix}illustratief",
+        "national": "Landelijk" if short else "Landelijk (doel: eronder)",
+        "national_greyed": "Landelijk – illustratief, telt niet mee",
+        "projection": "Projectie" if short else "Projectie (trend)",
+    }
+
+
+# At most this many year labels on the time axis; the step is 1, 2, 5 or 10 years.
+MAX_YEAR_TICKS = 8
+YEAR_STEPS = (1, 2, 5, 10)
+
+
+def year_ticks(first: int, last: int, horizon: int | None, limit: int = MAX_YEAR_TICKS) -> list[int]:
+    """The labelled years of the time axis: counted back from the horizon year (else the last
+    year) in the smallest step that gives at most `limit` labels, so the horizon is always one."""
+    anchor = horizon if horizon is not None else last
+    last = max(last, anchor)
+    step = next((k for k in YEAR_STEPS if (last - first) // k + 1 <= limit), YEAR_STEPS[-1])
+    return sorted(y for y in range(anchor, first - 1, -step) if y <= last)
+
+
+def _x_values(fig: go.Figure) -> list[pd.Timestamp]:
+    out: list[pd.Timestamp] = []
+    for trace in fig.data:
+        out += [pd.Timestamp(x) for x in (trace.x if trace.x is not None else ()) if x is not None and pd.notna(x)]
+    return out
+
+
+def _time_axis(xs: list[pd.Timestamp], horizon: int | None) -> dict:
+    """Range and year ticks of the time axis: everything drawn plus the horizon year, with the
+    horizon year labelled (bold) on the axis."""
+    if horizon is not None:
+        xs = [*xs, _year_ts(horizon)]
+    if not xs:
+        return {}
+    lo, hi = min(xs), max(xs)
+    pad = max(pd.Timedelta(days=120), (hi - lo) * 0.04)
+    axis: dict = {"range": [lo - pad, hi + pad], "autorange": False}
+    if hi.year - lo.year >= 2:
+        years = year_ticks(lo.year, hi.year, horizon)
+        axis["tickvals"] = [_year_ts(y) for y in years]
+        axis["ticktext"] = [f"<b>{y}</b>" if y == horizon else str(y) for y in years]
+    return axis
+
+
 def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 460,
                style: ChartStyle = SCREEN) -> go.Figure:
     """Time series with target line, baseline, required path, projection, national series
@@ -254,7 +319,9 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
     `style` sets the type sizes (SCREEN for page and reports, MEETING for the beamer); the value
     axis follows `y_range`."""
     ind, t, s = r.indicator, r.target, r.series
+    names = legend_names(r.area, style.short_names)
     fig = go.Figure()
+    greyed_shown = False  # whether the area's greyed points have a legend entry
     if not s.empty:
         counted = s[s["counts"]] if "counts" in s else s
         real = counted[~counted["illustrative"]]
@@ -262,6 +329,7 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         history = s["history"].astype(bool) if "history" in s else pd.Series(False, index=s.index)
         greyed = s[~s["counts"] & ~history] if "counts" in s else s.iloc[0:0]
         older = s[history]
+        greyed_shown = not greyed.empty
         keep = (r.latest, r.previous, r.reached)
         if not counted.empty:
             xs, ys = _line_points(counted, r.latest)
@@ -269,12 +337,13 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                 x=xs, y=ys, mode="lines", name=r.area, showlegend=False,
                 line=dict(color=BLUE, width=3), hoverinfo="skip",
             ))
-        _markers(fig, older, f"{r.area} – geschiedenis (vóór het basisjaar)",
+        _markers(fig, older, names["history"],
                  dict(color=LIGHT_GREY, size=9, symbol="square-open", line=dict(width=2)), keep, ind, r.area)
-        _markers(fig, greyed, f"{r.area} – illustratief, telt niet mee",
-                 dict(color=LIGHT_GREY, size=9, symbol="circle-open", line=dict(width=2)), keep, ind, r.area)
-        _markers(fig, real, f"{r.area} (meting)", dict(color=BLUE, size=10, symbol="circle"), keep, ind, r.area)
-        _markers(fig, demo, f"{r.area} – illustratief",
+        _markers(fig, greyed, names["greyed"],
+                 dict(color=LIGHT_GREY, size=9, symbol="circle-open", line=dict(width=2)), keep, ind, r.area,
+                 legendgroup="greyed")
+        _markers(fig, real, names["real"], dict(color=BLUE, size=10, symbol="circle"), keep, ind, r.area)
+        _markers(fig, demo, names["demo"],
                  dict(color=BLUE, size=10, symbol="circle-open", line=dict(width=2)), keep, ind, r.area)
     if t.comparison == BELOW_NATIONAL and not r.national_series.empty:
         n_all = r.national_series
@@ -282,13 +351,14 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         n_grey = n_all[~n_all["counts"]] if "counts" in n_all else n_all.iloc[0:0]
         period = aggregation_period(n["peildatum"])
         if period is None:
-            n_name, n_hover = "Landelijk (doel: eronder)", _hover(n, ind.unit, ind.decimals, "Landelijk")
+            n_name, n_hover = names["national"], _hover(n, ind.unit, ind.decimals, "Landelijk")
         else:
             n = aggregate(n, period[0])
-            n_name = f"Landelijk (doel: eronder), gemiddelde per {period[1]}"
+            n_name = f"{names['national']}, gemiddelde per {period[1]}"
             n_hover = _aggregate_hover(n, period[1], ind.unit, ind.decimals, "Landelijk")
         fig.add_trace(go.Scatter(
             x=n["peildatum"], y=n["value"], mode="lines+markers", name=n_name,
+            showlegend=not (style.short_names and r.national is not None),
             line=dict(color=ORANGE, width=2), marker=dict(symbol=["diamond-open" if i else "diamond" for i in n["illustrative"]], size=9),
             hovertext=n_hover, hoverinfo="text",
         ))
@@ -300,8 +370,11 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                     marker=dict(color=ORANGE, size=11, symbol="diamond"),
                     hovertext=_hover(exact, ind.unit, ind.decimals, "Landelijk"), hoverinfo="text",
                 ))
-        _markers(fig, n_grey, "Landelijk – illustratief, telt niet mee",
-                 dict(color=LIGHT_GREY, size=9, symbol="diamond-open", line=dict(width=2)), (), ind, "Landelijk")
+        # Short legend (beamer): the national greyed points share the entry of the area's greyed
+        # ones, and the national line, named at its end, has no entry of its own.
+        _markers(fig, n_grey, names["national_greyed"],
+                 dict(color=LIGHT_GREY, size=9, symbol="diamond-open", line=dict(width=2)), (), ind, "Landelijk",
+                 legendgroup="greyed", showlegend=not (style.short_names and greyed_shown))
         if r.national is not None:
             # Named at its newest point as well: on a beamer the legend is far from the line.
             fig.add_annotation(x=r.national.peildatum, y=r.national.value, xanchor="left", yanchor="top",
@@ -309,7 +382,7 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                                showarrow=False, xshift=6, yshift=-4, font=dict(size=style.annotation, color=BLACK))
     if t.comparison != BELOW_NATIONAL and t.target_value is not None:
         label = f"Doel {fmt.value(t.target_value, ind.unit, ind.decimals)}" + (f" ({t.target_year})" if t.target_year else "")
-        fig.add_hline(y=t.target_value, line=dict(color=GREEN, width=2, dash="dot"),
+        fig.add_hline(y=t.target_value, line=TARGET_LINE,
                       annotation_text=label, annotation_position="top left",
                       annotation_font=dict(size=style.annotation))
     if t.baseline_value is not None and t.baseline_year is not None:
@@ -323,25 +396,38 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
     if path is not None:
         fig.add_trace(go.Scatter(
             x=path["x"], y=path["y"], mode="lines", name="Benodigd pad",
-            line=dict(color=GREEN, width=2, dash="longdashdot"), hoverinfo="skip",
+            line=PATH_LINE, hoverinfo="skip",
         ))
     proj = projection_points(r)
     if proj is not None:
         fig.add_trace(go.Scatter(
-            x=proj["x"], y=proj["y"], mode="lines", name="Projectie (trend)",
-            line=dict(color=VERMILLION, width=2, dash="dash"),
+            x=proj["x"], y=proj["y"], mode="lines", name=names["projection"],
+            line=PROJECTION_LINE,
             hovertext=[f"Projectie {fmt.value(v, ind.unit, ind.decimals)} ({x.year})" for x, v in zip(proj["x"], proj["y"])],
             hoverinfo="text",
         ))
+    event_dates: list[pd.Timestamp] = []
     if events is not None and not events.empty:
         for _, e in events.iterrows():
             if e.get("indicator") and not pd.isna(e.get("indicator")) and e["indicator"] != ind.code:
                 continue
             x = pd.Timestamp(e["event_date"])
+            event_dates.append(x)
             fig.add_vline(x=x.timestamp() * 1000, line=dict(color=GREY, width=1, dash="dot"))
             fig.add_annotation(x=x, y=1, yref="paper", text=_escape(_shorten(str(e["text"]), style.event_chars)),
                                showarrow=False, textangle=-90, xanchor="right", yanchor="top",
                                font=dict(size=style.event, color=GREY))
+    if r.latest is not None:
+        # The newest value named at the line's end, so no one reads it off the axis: right of the
+        # point, on the side the projection does not go to (the line comes from the left).
+        ahead = proj["y"][-1] if proj is not None else r.latest.value
+        rising = ahead > r.latest.value
+        below = rising != units.unit(ind.unit).rank  # a ranking's axis is drawn reversed
+        fig.add_annotation(x=r.latest.peildatum, y=r.latest.value, xanchor="left",
+                           yanchor="top" if below else "bottom", yshift=-8 if below else 8, xshift=4,
+                           text=fmt.value(r.latest.value, ind.unit, ind.decimals), showarrow=False,
+                           name="latest", font=dict(size=style.annotation, color=BLUE))
+    time_axis = _time_axis(_x_values(fig) + event_dates, t.horizon)
     # The flag as a subtitle: one long title line was cut off at the right on a phone.
     flag = ("oordeel rust op illustratieve waarden" if r.illustrative
             else "illustratieve waarden grijs, tellen niet mee" if r.shows_illustrative else "")
@@ -368,13 +454,15 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         # At the bottom of the figure, horizontal: plotly wraps the entries to the next row when
         # they do not fit (a fixed entry width made them overlap on a phone) and makes room for
         # them (placed in plot fractions, large tick labels ran into the legend).
+        # When the entries do not fit on one row plotly gives each the widest one's width (a grid):
+        # the meeting style's short names (ChartStyle.short_names) keep that to two or three columns.
         legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, font=dict(size=style.legend)),
         # separators: decimal comma, thousands dot; plotly leaves 4-digit ticks unseparated
         # ('5000' beside 'Doel 5.000') unless told to separate them too.
         yaxis=dict(ticksuffix=units.unit(ind.unit).suffix, separatethousands=True, exponentformat="none",
                    title=dict(text="plaats (1 = beste)" if reversed_axis else None, font=dict(size=style.font)),
                    tickfont=dict(size=style.ticks), **y_scale),
-        xaxis=dict(title=None, tickfont=dict(size=style.ticks)),
+        xaxis=dict(title=None, tickfont=dict(size=style.ticks), **time_axis),
         hoverlabel=dict(font=dict(size=style.font)),
         template="plotly_white", font=dict(size=style.font),
     )
@@ -412,19 +500,27 @@ def projection_points(r: KpiResult, years_ahead: int = 5) -> dict | None:
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 300, 44, 4
 
 
-def sparkline_svg(values, colour: str = BLUE) -> str | None:
+def sparkline_svg(values, colour: str = BLUE, dates=None) -> str | None:
     """A small trend line for an overview card, as SVG markup; None with fewer than two values.
 
     Plain SVG instead of a chart element (st.metric's chart_data): the overview's first paint
     then needs no charting library in the browser (about 0,5 s of a cold start, bench/NOTES.md).
-    Points are evenly spaced, as st.metric drew them; only numbers go into the markup.
+    With `dates` (one per value) the points are spaced by date, so 2017, 2025 and 2026 do not
+    look equally far apart; without, evenly. Only numbers go into the markup.
     """
-    ys = [float(v) for v in values if v is not None and pd.notna(v)]
-    if len(ys) < 2:
+    pairs = [(float(v), d) for v, d in zip(values, dates if dates is not None else [None] * len(values))
+             if v is not None and pd.notna(v)]
+    if len(pairs) < 2:
         return None
+    ys = [v for v, _ in pairs]
     lo, hi = min(ys), max(ys)
     inner_w, inner_h = SPARK_WIDTH - 2 * SPARK_PAD, SPARK_HEIGHT - 2 * SPARK_PAD
-    xs = [SPARK_PAD + i * inner_w / (len(ys) - 1) for i in range(len(ys))]
+    if dates is not None:
+        days = [pd.Timestamp(d).value for _, d in pairs]
+        first, span = min(days), (max(days) - min(days)) or 1
+        xs = [SPARK_PAD + (d - first) / span * inner_w for d in days]
+    else:
+        xs = [SPARK_PAD + i * inner_w / (len(ys) - 1) for i in range(len(ys))]
     ps = [SPARK_PAD + (inner_h / 2 if hi == lo else (hi - y) / (hi - lo) * inner_h) for y in ys]
     points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ps))
     return (

@@ -179,6 +179,16 @@ def known_at(day: dt.date, at: dt.time | None = None) -> dt.datetime:
     return utc(dt.datetime.combine(day, at.replace(second=59, microsecond=999999)))
 
 
+def compared_moment(moment: dt.datetime, installed: dt.datetime | None) -> tuple[dt.datetime, dt.datetime | None]:
+    """(the moment to compare with, the installation moment when that replaced `moment`).
+
+    Start data from the installation is not news: a moment before the installation (of the
+    figures, of the werkplan) is compared with the data as installed, not with nothing."""
+    if installed is not None and moment < installed:
+        return installed, installed
+    return moment, None
+
+
 def timestamp(moment: dt.datetime | pd.Timestamp | None) -> str:
     """A stored moment (naive UTC) in Amsterdam time: '22-11-2026 15:05'."""
     if moment is None or moment is pd.NaT or (isinstance(moment, float) and math.isnan(moment)):

@@ -23,6 +23,7 @@ from kpi.text import (
     relative_decimals,
     summary_sentence,
     target_label,
+    target_line_text,
     who_label,
 )
 from kpi.text import value_text as newest_value_text
@@ -101,6 +102,7 @@ class SummaryLine:
     peildatum: str  # '2025', '1-1-2025'; 'nog geen meting'
     status: statuses.Status  # word, icon and colour from the one status table
     illustrative: bool  # the verdict rests on illustrative values
+    target: str  # 'doel 5.000 in 2030*' (* an assumed horizon): what the status word is measured against
 
 
 def summary_lines(results: list[KpiResult]) -> list[SummaryLine]:
@@ -110,10 +112,22 @@ def summary_lines(results: list[KpiResult]) -> list[SummaryLine]:
             code=r.indicator.code, name=r.indicator.name,
             value=newest_value_text(r) if r.latest else "–",
             peildatum=peildatum_text(r) if r.latest else "nog geen meting",
-            status=statuses.status(r.status), illustrative=r.illustrative,
+            status=statuses.status(r.status), illustrative=r.illustrative, target=target_line_text(r),
         )
         for r in results
     ]
+
+
+def monitored_table(observations: pd.DataFrame, code: str, unit: str, decimals: int) -> pd.DataFrame:
+    """The figures of an indicator without a target (a monitored indicator), oldest first."""
+    df = observations[observations["indicator"] == code].sort_values(["peildatum", "area"], kind="stable")
+    return pd.DataFrame({
+        "Gebied": [plain(a) for a in df["area"]],
+        "Peildatum": [fmt.peildatum(d, p) for d, p in zip(df["peildatum"], df["precision"])],
+        "Waarde": [fmt.value(v, unit, decimals) for v in df["value"]],
+        "Illustratief": ["ja" if i else "nee" for i in df["illustrative"]],
+        "Bron": [plain(x) for x in df["source"]],
+    })
 
 
 # The KPI page shows at most this many measurements (the newest); the CSV download has them all.

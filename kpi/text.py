@@ -111,6 +111,21 @@ def horizon_label(r: KpiResult) -> str:
     return f"{t.horizon} (aanname: het akkoord noemt geen jaar)" if t.horizon_assumed else f"{t.horizon} (doeljaar)"
 
 
+ASSUMED_MARK = "*"
+ASSUMED_NOTE = "* Aangenomen horizon: het akkoord noemt voor dit doel geen jaar."
+
+
+def target_line_text(r: KpiResult) -> str:
+    """The target for the overview's one line, short enough for a phone, with the horizon year
+    marked ASSUMED_MARK when it is an assumption: 'doel 5.000 in 2030*', 'doel top 25 in 2021',
+    'doel onder 7,9% in 2030*'."""
+    short = target_short(r)
+    if short == "–":
+        return "geen doelwaarde"
+    t = r.target
+    return f"doel {short}" + (f" in {t.horizon}" if t.horizon else "") + (ASSUMED_MARK if t.horizon_assumed else "")
+
+
 def target_short(r: KpiResult) -> str:
     """The target as a short figure for a tile: 'onder 7,0%', 'top 25', '5.000'."""
     ind, t = r.indicator, r.target
@@ -276,3 +291,14 @@ def sparkline_text(r: KpiResult) -> str:
                  f"{fmt.value(float(last['value']), ind.unit, ind.decimals)} "
                  f"({fmt.peildatum(last['peildatum'], last['precision'])})")
     return text
+
+
+NO_TARGET = "geen doel vastgelegd"
+
+
+def monitored_sentence(name: str, newest: str | None, where: str | None) -> str:
+    """An indicator without a target: followed, without a verdict; its newest figure if any
+    ('Leegstand (winkelvloeroppervlak): geen doel vastgelegd, ...')."""
+    figure = f" Nieuwste cijfer: {newest} ({where})." if newest else " Er zijn nog geen cijfers."
+    return (f"{name}: {NO_TARGET}. Deze indicator wordt gevolgd zonder oordeel (geen status, geen "
+            f"voortgang).{figure}")

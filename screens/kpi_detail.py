@@ -1,5 +1,8 @@
 """KPI in detail (URL /kpi); the choice lives in the URL (?kpi=banen) so a link can be shared.
-(Not kpi.py, which would shadow the `kpi` package.)"""
+(Not kpi.py, which would shadow the `kpi` package.)
+
+The chart comes first, under the verdict in one sentence: its top half is on the first screen at
+1440x900 and 1280x720 (issue 19); the figures and the reasoning follow below it."""
 
 import streamlit as st
 
@@ -7,26 +10,60 @@ from kpi import formatting as fmt
 from kpi.charts import CHART_CONFIG
 from kpi.metrics import BELOW_NATIONAL, horizon_text
 from kpi.tables import kpi_events_table
-from kpi.text import chart_text, currency_text, summary_sentence, target_short, value_text
+from kpi.text import NO_TARGET, chart_text, currency_text, summary_sentence, target_short, value_text
 from ui import data
 from ui.components import fitted_table, md, status_badge
 from ui.werkplan_parts import kpi_section
 
 
+def _chosen() -> None:
+    """The box's choice goes into the URL before the run, so the run reads one source."""
+    if st.session_state.kpi_choice is not None:
+        st.query_params["kpi"] = st.session_state.kpi_choice
+
+
+def _choice(names: dict[str, str], with_target: set[str]) -> str | None:
+    """The indicator in the URL, or the first KPI; None (after saying so) for a code that is no
+    indicator: never another KPI's figures under a code that was asked for."""
+    requested = st.query_params.get("kpi")
+    if requested is None:  # the first KPI with a verdict, else the first indicator
+        requested = next((c for c in names if c in with_target), next(iter(names)))
+    unknown = requested not in names
+    if unknown:
+        st.warning(f"Er is geen KPI of indicator met de code ‘{md(requested)}’. Kies er hieronder een.",
+                   icon=":material/help:")
+    # The box shows what the URL asks for (a link followed within the session included).
+    st.session_state.kpi_choice = None if unknown else requested
+    st.selectbox("KPI", list(names), placeholder="Kies een KPI", on_change=_chosen, key="kpi_choice",
+                 format_func=lambda c: names[c] + ("" if c in with_target else f" ({NO_TARGET})"))
+    if not unknown:
+        st.query_params["kpi"] = requested
+    return None if unknown else requested
+
+
+def _monitored(code: str) -> None:
+    """An indicator without a target: what is known, without a verdict."""
+    sentence, table = data.monitored(code)
+    st.title(md(data.indicator_names()[code]))
+    st.badge(f"Gevolgd – {NO_TARGET}", icon=":material/visibility:", color="gray")
+    st.markdown(md(sentence))
+    st.subheader("Metingen")
+    st.dataframe(table, hide_index=True, key="kpi_table")
+
+
 def render() -> None:
     results = data.results()
     by_code = {r.indicator.code: r for r in results}
-    if not by_code:
+    names = data.indicator_names()
+    if not names:
         st.info("Er zijn nog geen KPI's met een doel vastgelegd.")
         return
-    requested = st.query_params.get("kpi")
-    if requested not in by_code:
-        if requested:
-            st.warning(f"Onbekende KPI ‘{md(requested)}’; de eerste KPI wordt getoond.")
-        requested = next(iter(by_code))
-    code = st.selectbox("KPI", list(by_code), index=list(by_code).index(requested),
-                        format_func=lambda c: by_code[c].indicator.name, key="kpi_choice")
-    st.query_params["kpi"] = code
+    code = _choice(names, set(by_code))
+    if code is None:
+        return
+    if code not in by_code:
+        _monitored(code)
+        return
     r = by_code[code]
     ind = r.indicator
 
@@ -34,8 +71,11 @@ def render() -> None:
     status_badge(r.status)
     # The notice on illustrative values is said once here, in the warning below (and in the banner).
     st.markdown(md(summary_sentence(r, demo_note=False)))
-    st.caption(f"Waarom deze status: {md(r.status_reason)} · "
-               f"{md(currency_text(r))}")
+
+    with st.container(key="kpi_chart_block", gap="small"):
+        st.plotly_chart(data.figure(code), key="kpi_chart", config=CHART_CONFIG)
+        # The chart's text alternative, right under it; the numbers are in the table below.
+        st.caption(f"{md(chart_text(r, demo_note=False))} De cijfers staan in de tabel *Metingen* hieronder.")
 
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Nieuwste waarde", value_text(r))
@@ -48,6 +88,8 @@ def render() -> None:
                    icon=":material/science:")
     elif r.shows_illustrative:
         st.caption("Illustratieve waarden staan grijs in grafiek en tabel en tellen niet mee: er zijn echte metingen.")
+    st.caption(f"Waarom deze status: {md(r.status_reason)} · "
+               f"{md(currency_text(r))}")
     if r.projected_at_target_year is not None:
         st.markdown(f"Bij het huidige tempo: {fmt.value(r.projected_at_target_year, ind.unit, ind.decimals)} "
                     f"in {r.target.horizon}.")
@@ -61,11 +103,6 @@ def render() -> None:
     if r.baseline_gap_basis:
         st.caption(f"Afstand tot landelijk bij de start: {fmt.number(r.baseline_gap_pp, 1)} procentpunt, "
                    f"{md(r.baseline_gap_basis)}.")
-
-    with st.container(key="kpi_chart_block", gap="small"):
-        st.plotly_chart(data.figure(code), key="kpi_chart", config=CHART_CONFIG)
-        # The chart's text alternative, right under it; the numbers are in the table below.
-        st.caption(f"{md(chart_text(r, demo_note=False))} De cijfers staan in de tabel *Metingen* hieronder.")
 
     mine = data.events_for(code)
     if not mine.empty:

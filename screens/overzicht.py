@@ -5,7 +5,7 @@ import streamlit as st
 from kpi import formatting as fmt
 from kpi import statuses
 from kpi.tables import summary_lines
-from kpi.text import newest_recorded_text
+from kpi.text import ASSUMED_NOTE, newest_recorded_text
 from ui import data, frame
 from ui.components import kpi_card, kpi_summary, md
 
@@ -17,6 +17,8 @@ def render() -> None:
     st.markdown(f"**{md(data.settings().area)}** · "
                 + (" · ".join(f"**{n}** {s}" for s, n in counts) or "nog geen KPI's"))
     kpi_summary(summary_lines(results))  # all five on the first screen; the cards follow
+    if any(r.target.horizon_assumed for r in results):
+        st.caption(md(ASSUMED_NOTE))
     shaky = sum(r.illustrative for r in results)
     if shaky:
         st.caption(f"{fmt.number(shaky)} van de {fmt.number(len(results))} oordelen "

@@ -66,7 +66,7 @@ def render() -> None:
         _section("Vervallen waarden", tables.removed_table(ch), "", "changes_removed")
     if not ch.targets.empty:
         _section("Gewijzigde doelen", tables.target_changes_table(ch), "", "changes_targets")
-    changes_section(since)
+    changes_section(fmt.known_at(since, at_time))  # the moment the figures are compared at
 
     if installed is not None:
         st.subheader(f"Het dashboard bij de installatie op {fmt.day(fmt.local(installed))}")

@@ -50,3 +50,22 @@ def ratio(colour: str, background: str) -> float:
     bg = luminance(over(background, "#FFFFFF"))
     hi, lo = max(fg, bg), min(fg, bg)
     return (hi + 0.05) / (lo + 0.05)
+
+
+def lab(colour: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of an opaque sRGB colour."""
+    r, g, b = (c / 255 for c in over(colour, "#FFFFFF"))
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
+    fx, fy, fz = f(x), f(y), f(z)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def colour_distance(a: str, b: str) -> float:
+    """CIE76 ΔE between two colours: about 2 is just noticeable, above 50 clearly different colours."""
+    return sum((p - q) ** 2 for p, q in zip(lab(a), lab(b))) ** 0.5

@@ -114,7 +114,7 @@ def test_meeting_style_draws_every_text_at_20px_or_more():
         assert all(size >= 20 for size in sizes.values()), sizes
         assert fig.layout.title.text == ""  # the meeting page's h1 names the KPI
     labels = [a.text for a in kpi_figure(jobs, events, style=MEETING).layout.annotations]
-    assert labels == ["Doel 5.000", "Opening garage"]
+    assert labels == ["Doel 5.000", "Opening garage", "4.300"]  # the last: the newest value at the line's end
 
 
 def test_meeting_event_label_is_short_enough_for_the_plot_height():
@@ -122,8 +122,8 @@ def test_meeting_event_label_is_short_enough_for_the_plot_height():
     events = pd.DataFrame([{"event_date": dt.date(2019, 6, 1), "indicator": "banen",
                             "text": "Opening van de nieuwe parkeergarage aan de Weiersstraat"}])
     jobs = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4300)]), TODAY)
-    screen = [a.text for a in kpi_figure(jobs, events).layout.annotations][-1]
-    meeting = [a.text for a in kpi_figure(jobs, events, style=MEETING).layout.annotations][-1]
+    screen = [a.text for a in kpi_figure(jobs, events).layout.annotations if a.textangle == -90][-1]
+    meeting = [a.text for a in kpi_figure(jobs, events, style=MEETING).layout.annotations if a.textangle == -90][-1]
     assert screen == "Opening van de nieuwe parkeergarage aan…"
     assert meeting == "Opening van de nieuwe…" and len(meeting) == 22
 
@@ -230,3 +230,86 @@ def test_y_range_without_values_leaves_the_axis_to_plotly():
     nothing = replace(JOBS_TARGET, target_value=None, baseline_value=None, baseline_year=None)
     fig = kpi_figure(m.evaluate(JOBS, nothing, obs([(AREA, "banen", 2017, 3800)]).iloc[0:0], TODAY))
     assert fig.layout.yaxis.autorange is True and fig.layout.yaxis.range is None
+
+
+# ---------------------------------------------------------------- issue 19: 10 and 13
+
+def _jobs_2030():
+    target = replace(JOBS_TARGET, target_year=2030)
+    return m.evaluate(JOBS, target, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2021, 3950),
+                                         (AREA, "banen", 2025, 4180)]), TODAY)
+
+
+def test_the_horizon_year_is_a_labelled_tick_within_the_time_axis():
+    axis = kpi_figure(_jobs_2030()).layout.xaxis
+    ticks = dict(zip([pd.Timestamp(v).year for v in axis.tickvals], axis.ticktext))
+    assert ticks[2030] == "<b>2030</b>"  # bold: the year the goal is due
+    assert 2017 <= min(ticks) and len(ticks) <= 8
+    assert pd.Timestamp(axis.range[0]) < pd.Timestamp("2017-01-01") < pd.Timestamp("2030-01-01") < pd.Timestamp(axis.range[1])
+
+
+def test_an_assumed_horizon_is_labelled_too_and_steps_stay_whole_years():
+    from kpi.charts import year_ticks
+
+    assert year_ticks(2016, 2025, 2030) == [2016, 2018, 2020, 2022, 2024, 2026, 2028, 2030]
+    assert year_ticks(2019, 2025, None) == [2019, 2020, 2021, 2022, 2023, 2024, 2025]
+    assert year_ticks(1990, 2025, 2030) == [1990, 2000, 2010, 2020, 2030]  # nine fives are too many
+    target = replace(VACANCY_TARGET, horizon_year=2030)  # no target year: the planning horizon, assumed
+    assert target.horizon_assumed
+    r = m.evaluate(VACANCY, target, obs([(AREA, "leegstand", 2017, 21.9), (AREA, "leegstand", 2025, 16.2),
+                                         (NL, "leegstand", 2017, 7.8), (NL, "leegstand", 2025, 7.9)]), TODAY)
+    axis = kpi_figure(r).layout.xaxis
+    assert dict(zip([pd.Timestamp(v).year for v in axis.tickvals], axis.ticktext))[2030] == "<b>2030</b>"
+
+
+def test_the_projection_does_not_look_like_the_national_line():
+    from tests.contrast import colour_distance
+
+    fig = kpi_figure(_vacancy_result())
+    projection = next(t for t in fig.data if t.name.startswith("Projectie"))
+    national = next(t for t in fig.data if t.name.startswith("Landelijk (doel"))
+    series = next(t for t in fig.data if t.name == AREA)
+    # Vermillion beside the national orange was 29 (CIE76): read as one colour family.
+    assert colour_distance(projection.line.color, national.line.color) > 50
+    assert colour_distance(projection.line.color, series.line.color) > 50
+
+
+def test_the_newest_value_is_labelled_at_the_lines_end():
+    r = _jobs_2030()
+    fig = kpi_figure(r)
+    label = next(a for a in fig.layout.annotations if a.name == "latest")
+    assert (label.text, pd.Timestamp(label.x), label.y) == ("4.180", pd.Timestamp("2025-01-01"), 4180.0)
+    assert label.xanchor == "left"  # at the end, beside the point
+    vacancy = kpi_figure(_vacancy_result())
+    assert [a.text for a in vacancy.layout.annotations if a.name == "latest"] == ["13,8%"]
+
+
+def test_target_and_required_path_differ_in_colour_and_dash():
+    from tests.contrast import colour_distance
+
+    fig = kpi_figure(_jobs_2030())
+    target = next(s for s in fig.layout.shapes if s.type == "line" and s.xref == "x domain")
+    path = next(t for t in fig.data if t.name == "Benodigd pad")
+    assert target.line.dash != path.line.dash
+    assert {target.line.dash, path.line.dash} & {"dot"} and {target.line.dash, path.line.dash} & {"dash", "longdash"}
+    assert colour_distance(target.line.color, path.line.color) > 50  # green and black, not two greens
+
+
+def test_meeting_legend_names_are_short_enough_for_two_columns_on_the_beamer():
+    """At 20 px the widest legend entry set the width of every entry: 'Landelijk – illustratief,
+    telt niet mee' made one entry per row (six rows, 160 px of plot). Short names, the national
+    line named at its end and one entry for all greyed points keep at most 28 characters."""
+    real = obs([(AREA, "leegstand", 2017, 21.9), (AREA, "leegstand", 2025, 16.2),
+                (NL, "leegstand", 2017, 7.8), (NL, "leegstand", 2025, 7.9)])
+    demo = obs([(AREA, "leegstand", 2021, 18.0), (NL, "leegstand", 2021, 7.4)], illustrative=True).assign(id=[20, 21])
+    r = m.evaluate(VACANCY, VACANCY_TARGET, pd.concat([real, demo], ignore_index=True), TODAY)
+    meeting = kpi_figure(r, style=MEETING)
+    shown = [t.name for t in meeting.data if t.showlegend is not False]
+    assert shown and max(len(n) for n in shown) <= 28, shown
+    assert not any(AREA in n for n in shown)  # the page names the area
+    greyed = [t for t in meeting.data if "telt niet mee" in t.name]
+    assert len(greyed) == 2 and len({t.legendgroup for t in greyed}) == 1  # one click hides both
+    assert any(a.text.startswith("Landelijk") for a in meeting.layout.annotations)  # the line's name
+    # The page and the reports keep the full names.
+    screen = [t.name for t in kpi_figure(r).data if t.showlegend is not False]
+    assert f"{AREA} (meting)" in screen and "Landelijk (doel: eronder)" in screen

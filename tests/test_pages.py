@@ -39,11 +39,14 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]
     summary = [line for line in shown if re.match(r":\w+-badge\[[^]]+\] \S", line)]
     assert [line.split("] ", 1)[1] for line in summary] == [
-        "Aantal banen: **4.210** (2025, illustratief)", "Aantal bedrijven: **458** (2025, illustratief)",
-        "Leegstand (verkooppunten): **13,8%** (1-1-2025, illustratief)",
-        "Rapportcijfer bezoekers: **7,3** (2024, illustratief)",
-        "Positie in ranking binnensteden: **plaats 33** (2025, illustratief)",
-    ]
+        "Aantal banen: **4.210** (2025, illustratief) · doel 5.000 in 2030*",
+        "Aantal bedrijven: **458** (2025, illustratief) · doel 500 in 2030*",
+        "Leegstand (verkooppunten): **13,8%** (1-1-2025, illustratief) · doel onder 7,0% in 2030*",
+        "Rapportcijfer bezoekers: **7,3** (2024, illustratief) · doel 7,5 in 2030*",
+        "Positie in ranking binnensteden: **plaats 33** (2025, illustratief) · doel top 25 in 2021",
+    ]  # issue 19.15: the target on each line, an assumed horizon marked and explained once
+    assert "* Aangenomen horizon: het akkoord noemt voor dit doel geen jaar." in [
+        re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
     card_badges = [f"{line} " for line in shown if re.fullmatch(r":\w+-badge\[[^]]+\]", line)
                    and line.split(": ", 1)[-1].rstrip("]") in statuses.WORDS]
     assert len(card_badges) == 5
@@ -98,11 +101,36 @@ def test_kpi_page_vacancy_shows_national_series_and_sources(monkeypatch, sqlite_
     assert "Landelijk" in set(table["Gebied"])
 
 
-def test_kpi_page_unknown_code_falls_back_with_a_warning(monkeypatch, sqlite_url):
+def test_kpi_page_unknown_code_says_so_and_shows_no_other_kpi(monkeypatch, sqlite_url):
+    """Issue 19.14: an unknown code was answered with the first KPI's figures under the warning."""
     at = run_app(monkeypatch, sqlite_url, page="kpi", query={"kpi": "bestaatniet"})
-    assert not at.exception
-    assert "Onbekende KPI" in texts(at)
-    assert at.selectbox(key="kpi_choice").value == "banen"
+    assert not at.exception and not at.error
+    assert [w.value.split(".")[0] for w in at.main.warning] == ["Er is geen KPI of indicator met de code ‘bestaatniet’"]
+    assert at.selectbox(key="kpi_choice").value is None
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart") and not at.title
+    # Choosing one in the box opens it, and the URL follows.
+    at.selectbox(key="kpi_choice").set_value("leegstand").run()
+    assert not at.exception and not any("geen KPI" in w.value for w in at.main.warning)
+    assert at.title[0].value.replace("\\", "") == "Leegstand (verkooppunten)" and at.metric[0].value == "13,8%"
+    assert at.query_params["kpi"] in ("leegstand", ["leegstand"])
+
+
+def test_kpi_page_indicator_without_target_is_monitored_without_a_verdict(monkeypatch, sqlite_url):
+    """Issue 19.14: /kpi?kpi=leegstand_vvo said 'Onbekende KPI' and showed jobs. It has figures (national,
+    from the reference data) and no target: its own name and figures, no status, no verdict."""
+    from kpi.statuses import STATUSES
+
+    at = run_app(monkeypatch, sqlite_url, page="kpi", query={"kpi": "leegstand_vvo"})
+    assert not at.exception and not at.error and not at.main.warning
+    assert at.title[0].value.replace("\\", "") == "Leegstand (winkelvloeroppervlak)"  # md() escapes the brackets
+    assert at.selectbox(key="kpi_choice").value == "leegstand_vvo"
+    body = texts(at)
+    assert "geen doel vastgelegd" in body and "zonder oordeel" in body
+    assert "Nieuwste cijfer: 7,7% (Nederland, 1-1-2020)" in body
+    assert not any(f"Status: {s.word}" in body for s in STATUSES) and not at.metric and not at.get("plotly_chart")
+    table = at.dataframe[0].value
+    assert list(table["Waarde"]) == ["7,7%", "7,8%", "6,7%", "7,7%"] and set(table["Gebied"]) == {"Nederland"}
+    assert "Aantal banen" not in body
 
 
 def test_sources_page_lists_every_kpi_and_the_status_rules(monkeypatch, sqlite_url):

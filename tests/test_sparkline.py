@@ -34,3 +34,34 @@ def test_every_overview_card_with_a_series_has_its_trend_line(monkeypatch, sqlit
     assert len(images) == 5
     urls = [img.proto.imgs[0].url for img in images]
     assert all(url.startswith("data:image/svg+xml;base64,") for url in urls), urls
+
+
+def test_points_are_spaced_by_date_not_evenly():
+    """Issue 19.12: 2017, 2025 and 2026 were drawn equally far apart, suggesting a recent flattening."""
+    import pandas as pd
+
+    dates = pd.to_datetime(["2017-01-01", "2025-01-01", "2026-01-01"])
+    xs = [x for x, _ in _points(sparkline_svg([3800, 4100, 4180], dates=dates))]
+    inner = SPARK_WIDTH - 2 * SPARK_PAD
+    assert xs[0] == SPARK_PAD and xs[-1] == SPARK_WIDTH - SPARK_PAD
+    # 2017 to 2025 is eight years of nine: eight ninths of the width (days, so a leap year counts).
+    share = (dates[1] - dates[0]) / (dates[2] - dates[0])
+    assert abs((xs[1] - SPARK_PAD) - share * inner) < 0.1
+    assert xs[2] - xs[1] < (xs[1] - xs[0]) / 7
+
+
+def test_the_overview_card_spaces_its_line_by_peildatum(monkeypatch, sqlite_url):
+    """The cards pass the peildatum along: with real jobs figures for 2025 and 2026 beside the 2017
+    baseline measurement, the last step is an eighth of the first (it was as long)."""
+    import base64
+
+    from tests.realdata import import_real_figures
+
+    import_real_figures(sqlite_url)
+    at = run_app(monkeypatch, sqlite_url)
+    assert not at.exception
+    # The cards in the overview's order: jobs (banen) first.
+    jobs = base64.b64decode(at.get("image")[0].proto.imgs[0].url.split(",", 1)[1]).decode()
+    xs = [x for x, _ in _points(jobs)]
+    assert len(xs) == 3, xs  # 2017, 2025, 2026: the demo years are greyed out and not drawn
+    assert 7 < (xs[1] - xs[0]) / (xs[2] - xs[1]) < 9

@@ -30,3 +30,25 @@ def test_illustrative_verdict_and_missing_measurement_are_said():
     first, second = summary_lines([shaky, empty])
     assert (first.value, first.illustrative) == ("4.100", True)
     assert (second.value, second.peildatum, second.status.word) == ("–", "nog geen meting", statuses.GEEN_DATA)
+
+
+def test_each_line_names_its_target_and_an_assumed_horizon():
+    """Issue 19.15: the lines said 'achter' without saying against what."""
+    from dataclasses import replace
+
+    assumed = replace(JOBS_TARGET, horizon_year=2030)  # the akkoord names no year: an assumption
+    vacancy = replace(VACANCY_TARGET, horizon_year=2030)
+    dated = replace(JOBS_TARGET, target_year=2028)
+    results = [
+        m.evaluate(JOBS, assumed, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4210)]), TODAY),
+        m.evaluate(VACANCY, vacancy, obs([(AREA, "leegstand", "1-1-2025", 13.8), (NL, "leegstand", "1-1-2025", 7.0)]),
+                   TODAY),
+        m.evaluate(JOBS, dated, obs([(AREA, "banen", 2017, 3800), (AREA, "banen", 2025, 4210)]), TODAY),
+        m.evaluate(RATING, RATING_TARGET, obs([(AREA, "waardering", 2025, 7.2)]), TODAY),
+    ]
+    assert [line.target for line in summary_lines(results)] == [
+        "doel 5.000 in 2030*", "doel onder 7,0% in 2030*", "doel 5.000 in 2028", "doel 7,5",
+    ]
+    from kpi.text import ASSUMED_NOTE
+
+    assert ASSUMED_NOTE.startswith("* Aangenomen horizon")  # the overview explains the mark once

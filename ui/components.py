@@ -59,10 +59,12 @@ SUMMARY_KEY = "samenvatting"
 
 
 def summary_line_markdown(line: SummaryLine) -> str:
-    """One KPI as one line of Markdown: status badge (word, icon, colour), name, value, peildatum."""
+    """One KPI as one line of Markdown: status badge (word, icon, colour), name, value, peildatum, target."""
     row = line.status
     when = md(line.peildatum) + (", illustratief" if line.illustrative else "")
-    return f":{row.badge_colour}-badge[{row.material_icon} {row.word}] {md(line.name)}: **{md(line.value)}** ({when})"
+    target = f" · {md(line.target)}" if line.target else ""
+    return (f":{row.badge_colour}-badge[{row.material_icon} {row.word}] {md(line.name)}: **{md(line.value)}** "
+            f"({when}){target}")
 
 
 def kpi_summary(lines: list[SummaryLine]) -> None:
@@ -109,7 +111,7 @@ def kpi_card(r: KpiResult, detail_page) -> None:
                 label, value_text(r), delta=delta,
                 delta_color=colour, delta_arrow=arrow, help=f"Bron: {md(r.latest.source)}",
             )
-            if spark := sparkline_svg(counted["value"]):
+            if spark := sparkline_svg(counted["value"], dates=counted["peildatum"]):
                 st.image(spark, width="stretch", alt=sparkline_text(r))
             if r.illustrative:
                 st.badge("Illustratief – oordeel rust op demowaarden", icon=":material/science:", color="violet")

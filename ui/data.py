@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi import events as event_store
+from kpi import formatting as fmt
 from kpi import importer, repository, service
 from kpi.charts import MEETING, MEETING_HEIGHT, kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
@@ -27,7 +28,15 @@ from kpi.importer.actions import preview_table as action_preview_table
 from kpi.importer.subscribers import preview_table as subscriber_preview_table
 from kpi.login import weak_password_reason
 from kpi.settings import Settings
-from kpi.tables import TABLE_ROWS, export_frame, measurement_count, preview_table, provenance_table
+from kpi.tables import (
+    TABLE_ROWS,
+    export_frame,
+    measurement_count,
+    monitored_table,
+    preview_table,
+    provenance_table,
+)
+from kpi.text import monitored_sentence
 
 log = logging.getLogger("binnenstadmonitor")
 
@@ -331,9 +340,41 @@ def werkplan(as_of: dt.datetime | None = None):
     return _werkplan(settings().database_url, version(), as_of)
 
 
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _werkplan_installed(url: str, version: str) -> dt.datetime | None:
+    from kpi.werkplan.store import installed_at
+
+    return installed_at(engine())
+
+
+def werkplan_as_of(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime | None]:
+    """The moment to compare the werkplan with, and the installation moment when `moment` lay
+    before it (kpi.formatting.compared_moment: the start actions are not news), cached."""
+    return fmt.compared_moment(moment, _werkplan_installed(settings().database_url, version()))
+
+
 def kpi_names() -> dict[str, str]:
     """Indicator code -> name, in display order, of the evaluated KPIs."""
     return {r.indicator.code: r.indicator.name for r in results()}
+
+
+def indicator_names() -> dict[str, str]:
+    """Indicator code -> name, in display order, of every indicator (with a target or not)."""
+    return {code: row["name"] for code, row in snapshot().indicators.iterrows()}
+
+
+def monitored(code: str) -> tuple[str, pd.DataFrame] | None:
+    """An indicator without a target: its sentence and its figures (monitored area and benchmark);
+    None for a code that is no indicator."""
+    indicators = snapshot().indicators
+    if code not in indicators.index:
+        return None
+    row = indicators.loc[code]
+    table = monitored_table(snapshot().observations, code, row["unit"], int(row["decimals"]))
+    newest = table.iloc[-1] if not table.empty else None
+    sentence = monitored_sentence(row["name"], newest["Waarde"] if newest is not None else None,
+                                  f"{newest['Gebied']}, {newest['Peildatum']}" if newest is not None else None)
+    return sentence, table
 
 
 def kpi_statuses() -> dict[str, str]:

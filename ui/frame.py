@@ -117,6 +117,11 @@ _NOT_WRITTEN = ("**De gegevens zijn nu niet beschikbaar.** De database is niet b
                 "er is niets gewijzigd. Probeer het opnieuw zodra de database weer beschikbaar is.")
 
 
+def page_title(title: str) -> str:
+    """The browser tab's title of a page: 'Overzicht – Binnenstadmonitor'."""
+    return f"{title} – Binnenstadmonitor"
+
+
 def _style(meeting: bool) -> None:
     css = styles.every_page() + (styles.meeting() if meeting else "")
     if css:
@@ -128,6 +133,8 @@ def run() -> None:
     st.set_page_config(page_title="Binnenstadmonitor", page_icon="🏙️", layout="wide",
                        initial_sidebar_state="auto")
     nav = st.navigation({k: v for k, v in pages().items() if v}, position="sidebar")
+    # The browser tab names the page (st.Page's title alone loses to the page_title above).
+    st.set_page_config(page_title=page_title(nav.title))
     _style(meeting=nav.url_path == MEETING_URL)
     with st.sidebar:
         st.markdown("### Binnenstadmonitor")

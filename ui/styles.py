@@ -36,6 +36,9 @@ LAYOUT_CSS = """
    (Streamlit's badge rule is more specific than this one, hence !important). */
 .st-key-samenvatting p {margin-bottom: 0; line-height: 1.8; padding-left: 6.7rem; text-indent: -6.7rem;}
 .st-key-samenvatting .stMarkdownBadge {display: inline-block; min-width: 6.4rem !important; margin-right: .3rem; line-height: 1.5; text-indent: 0;}
+/* On a phone each line, now with its target, wraps to two or three rows: closer rows keep all five
+   on the first screen (issue 19). */
+@media (max-width: 640px) {.st-key-samenvatting p {line-height: 1.6;}}
 /* Nothing in a card is cut off: links ("Details leegstand (verkoop"), badges and the change
    since the previous measurement wrap where a card is narrow (Streamlit's own rules for these
    are more specific than any selector here, hence !important). */

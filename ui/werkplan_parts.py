@@ -77,8 +77,10 @@ def meeting_since() -> dt.date:
 
 
 def meeting_step(since: dt.date) -> None:
-    """The meeting's werkplan screen: late actions, and actions finished since `since`."""
-    wp, before = data.werkplan(), data.werkplan(fmt.end_of_day(since))
+    """The meeting's werkplan screen: late actions, and actions finished since `since` (the end of
+    that day; a day before the installation is compared with the werkplan as installed)."""
+    moment, _ = data.werkplan_as_of(fmt.end_of_day(since))
+    wp, before = data.werkplan(), data.werkplan(moment)
     b = brief(before.actions, wp.actions, wp.themes, since, dt.date.today(), data.kpi_names())
     # On one 1280x720 screen: the late actions full width (a few rows, then the table scrolls),
     # the finished ones as one line.
@@ -95,11 +97,17 @@ def meeting_step(since: dt.date) -> None:
     st.markdown(f"**Afgerond sinds {fmt.day(since)} ({len(b.finished)}):** {done or 'geen.'}")
 
 
-def changes_section(since: dt.date) -> None:
-    """'Wat is er veranderd': actions whose status changed since `since` (end of that day in Amsterdam)."""
-    wp, before = data.werkplan(), data.werkplan(fmt.end_of_day(since))
+def changes_section(known: dt.datetime) -> None:
+    """'Wat is er veranderd': actions new or with another status since the moment `known` (the
+    page's date and time, as for the figures); a moment before the installation is compared
+    with the werkplan as installed, whose start actions are not new."""
+    moment, installed = data.werkplan_as_of(known)
+    wp, before = data.werkplan(), data.werkplan(moment)
     table = wp_tables.changes_table(werkplan.action_changes(before.actions, wp.actions), wp.themes)
     st.subheader("Acties van het werkplan")
+    if installed is not None:
+        st.caption(f"Vergeleken met het werkplan bij de installatie ({fmt.timestamp(installed)}): "
+                   "de startacties zelf zijn niet nieuw.")
     if table.empty:
         st.caption("Geen gewijzigde acties.")
     else:

@@ -65,7 +65,8 @@ def load_brief(engine: Engine, as_of: dt.datetime | None, today: dt.date,
     """The werkplan as known at `as_of` (None: now) and what was finished in the four weeks before."""
     wp = werkplan.load_werkplan(engine, as_of)
     since = (as_of.date() if as_of else today) - LOOK_BACK
-    before = store.load_actions(engine, fmt.end_of_day(since))
+    moment, _ = fmt.compared_moment(fmt.end_of_day(since), store.installed_at(engine))
+    before = store.load_actions(engine, moment)
     return brief(before, wp.actions, wp.themes, since, today, kpi_names)
 
 

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from kpi import schema
+from kpi.text import INSTALLER
 
 ACTION_COLUMNS = [
     "id", "code", "title", "theme", "theme_name", "owner", "role", "year", "start", "due",
@@ -195,6 +196,17 @@ def save_actions(conn: Connection, frame: pd.DataFrame, batch_id: int, now: dt.d
 def _chunks(items: list, size: int) -> Iterable[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def installed_at(engine: Engine | Connection) -> dt.datetime | None:
+    """When the installation stored the werkplan's start actions (own and demo), naive UTC; None
+    without any. Superseded versions count too: a seeded action edited since was still installed."""
+    ac, b = schema.actions, schema.import_batches
+    q = sa.select(sa.func.max(ac.c.recorded_at)).join(b, b.c.id == ac.c.batch_id).where(b.c.created_by == INSTALLER)
+    if isinstance(engine, Connection):
+        return engine.execute(q).scalar()
+    with engine.connect() as conn:
+        return conn.execute(q).scalar()
 
 
 def count_illustrative_actions(engine: Engine) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpi import formatting as fmt
-from kpi import statuses, units
+from kpi import statuses
 from kpi.changes import Changes
 from kpi.metrics import BELOW_NATIONAL, KpiResult
 from kpi.periods import iso_peildatum
@@ -27,6 +27,7 @@ from kpi.text import (
     who_label,
 )
 from kpi.text import value_text as newest_value_text
+from kpi.units import unit as unit_row
 
 # ---- one KPI ---------------------------------------------------------------------------
 
@@ -398,7 +399,7 @@ def import_change(new: float | None, old: float | None, unit: str, decimals: int
     '−6,8 procentpunt', '+100'; '' when there is no old value or no change."""
     if old is None or new is None or pd.isna(old) or pd.isna(new) or new == old:
         return ""
-    return fmt.signed(new - old, unit, max(decimals, units.unit(unit).change_decimals))
+    return fmt.signed(new - old, unit, max(decimals, unit_row(unit).change_decimals))
 
 
 def _units(indicators: pd.DataFrame) -> dict[str, tuple[str, int]]:
@@ -439,7 +440,7 @@ def target_field_texts(row, decimals: int, unit: str = "") -> list[tuple[str, st
             return _year_text(v)
         if kind == "number":
             shown = fmt.as_imported(None if v is None or pd.isna(v) else float(v), decimals)
-            return shown + units.unit(unit).suffix if shown != "–" else shown
+            return shown + unit_row(unit).suffix if shown != "–" else shown
         if v is None or pd.isna(v):
             return "–"
         # 'onder_landelijk' is the file's code; people read 'onder landelijk' (issue 19.16).
@@ -489,7 +490,7 @@ def preview_table(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame
         if key not in texts:
             shown = fmt.as_imported(None if pd.isna(v) else float(v), dec)
             # A percentage reads as one, as everywhere else (issue 19.9): '14,6%', not '14,6'.
-            texts[key] = shown + units.unit(unit).suffix if shown != "–" else shown
+            texts[key] = shown + unit_row(unit).suffix if shown != "–" else shown
         return texts[key]
 
     names = _names(indicators)

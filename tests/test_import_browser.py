@@ -98,8 +98,11 @@ def test_import_page_and_history_at_1280(server, chromium, tmp_path):
         assert choice.input_value() == "" and "Kies de import" in choice.get_attribute("placeholder")
         # The column that says what is undone is on screen, without scrolling sideways: the grid
         # (a canvas) lists in its accessible table only the columns it draws.
-        drawn = pg.locator("[data-testid=stDataFrame] th[role=columnheader]").all_inner_texts()
-        assert "Ongedaan gemaakt" in drawn[:-1], drawn  # drawn, and not the last, cut-off one
+        headers = pg.locator("[data-testid=stDataFrame] th[role=columnheader]")
+        headers.first.wait_for(state="attached")
+        drawn = headers.all_inner_texts()
+        # The column is headed 'Ongedaan' (its tooltip: 'Ongedaan gemaakt op'); every column fits.
+        assert "Ongedaan" in drawn and drawn[-1] == "SHA-256", drawn
         _shot(pg, "importgeschiedenis-1280.png")
     finally:
         context.close()

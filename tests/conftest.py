@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 
 from kpi.db import ensure_ready, make_engine, migrate
-from tests import pgserver
+from tests.support import pgserver
 
 DB_KINDS = ["sqlite", "postgresql"]
 

@@ -11,7 +11,7 @@ from kpi import formatting as fmt
 from kpi.metrics import evaluate
 from kpi.service import load_snapshot
 from kpi.settings import Settings
-from tests.factories import AREA, JOBS, JOBS_TARGET, NL, obs
+from tests.support.factories import AREA, JOBS, JOBS_TARGET, NL, obs
 
 TODAY = dt.date(2026, 11, 22)
 SEEDED = dt.datetime(2025, 6, 1, 12, 0)

@@ -9,7 +9,7 @@ import pytest
 
 from kpi import metrics as m
 from kpi.charts import MEETING, kpi_figure, required_path_points, y_range
-from tests.factories import (
+from tests.support.factories import (
     AREA,
     JOBS,
     JOBS_TARGET,
@@ -263,7 +263,7 @@ def test_an_assumed_horizon_is_labelled_too_and_steps_stay_whole_years():
 
 
 def test_the_projection_does_not_look_like_the_national_line():
-    from tests.contrast import colour_distance
+    from tests.support.contrast import colour_distance
 
     fig = kpi_figure(_vacancy_result())
     projection = next(t for t in fig.data if t.name.startswith("Projectie"))
@@ -285,7 +285,7 @@ def test_the_newest_value_is_labelled_at_the_lines_end():
 
 
 def test_target_and_required_path_differ_in_colour_and_dash():
-    from tests.contrast import colour_distance
+    from tests.support.contrast import colour_distance
 
     fig = kpi_figure(_jobs_2030())
     target = next(s for s in fig.layout.shapes if s.type == "line" and s.xref == "x domain")

@@ -12,8 +12,18 @@ import pytest
 from kpi import charts, statuses, werkplan
 from kpi import metrics as m
 from kpi.werkplan import tables as wp_tables
-from tests.contrast import GRAPHICS, TEXT, ratio
-from tests.factories import AREA, JOBS, JOBS_TARGET, NL, RANK, RANK_TARGET, VACANCY, VACANCY_TARGET, obs
+from tests.support.contrast import GRAPHICS, TEXT, ratio
+from tests.support.factories import (
+    AREA,
+    JOBS,
+    JOBS_TARGET,
+    NL,
+    RANK,
+    RANK_TARGET,
+    VACANCY,
+    VACANCY_TARGET,
+    obs,
+)
 
 TODAY = dt.date(2026, 11, 22)
 WHITE = "#FFFFFF"

@@ -15,8 +15,8 @@ from kpi.export import csv_bytes
 from kpi.service import evaluate_all
 from kpi.settings import Settings
 from kpi.tables import TABLE_ROWS, export_frame, measurement_count, provenance_table
-from tests.apptest import figure, run_app, texts, values
-from tests.factories import DAILY_VALUES, add_daily_values, daily_value
+from tests.support.apptest import figure, run_app, texts, values
+from tests.support.factories import DAILY_VALUES, add_daily_values, daily_value
 
 # Seeded for banen: the real 2017 figure and 8 illustrative yearly values (2018-2025).
 SEEDED_BANEN = 9

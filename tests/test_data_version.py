@@ -13,7 +13,7 @@ from kpi import events, importer, repository, schema, seed
 from kpi.db import migrate
 from kpi.importer.forms import revise_target
 from kpi.service import load_snapshot
-from tests.importdata import SETTINGS, csv
+from tests.support.importdata import SETTINGS, csv
 
 ACTIONS = "code;titel;thema;status;bron\nH1-1;Ondernemersgroep vormen;A;lopend;Werkplan deel A"
 TODAY = dt.date(2026, 11, 22)

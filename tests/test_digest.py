@@ -15,7 +15,7 @@ from kpi.digest import run
 from kpi.digest.compose import Digest, Line
 from kpi.service import evaluate_all
 from kpi.settings import Settings
-from tests.smtpserver import SmtpServer, free_port
+from tests.support.smtpserver import SmtpServer, free_port
 
 BASE = "https://monitor.assen.example"
 SUBSCRIBERS = (b"naam;e-mail;centra;kpis;werkplan\n"

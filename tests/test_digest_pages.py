@@ -11,7 +11,7 @@ from kpi.db import make_engine
 from kpi.digest.subscribers import load_subscribers
 from kpi.opendata import FILE_NAMES
 from kpi.settings import Settings
-from tests.apptest import refused_to_viewer, run_app, texts
+from tests.support.apptest import refused_to_viewer, run_app, texts
 
 
 def _engine(url):

@@ -16,7 +16,7 @@ from kpi import importer
 from kpi.digest import mail, run
 from kpi.digest.compose import Digest, Line
 from kpi.settings import Settings
-from tests.smtpserver import SmtpServer, self_signed_certificate
+from tests.support.smtpserver import SmtpServer, self_signed_certificate
 
 USER, PASSWORD = "monitor@assen.example", "smtp-test-wachtwoord"
 

@@ -14,7 +14,7 @@ import pytest
 
 from kpi import cli, files
 from kpi.db import ensure_ready, make_engine
-from tests.browser import ROOT
+from tests.support.browser import ROOT
 
 
 @pytest.fixture(scope="module")

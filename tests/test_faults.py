@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.browser import ROOT
+from tests.support.browser import ROOT
 
 ROWS = 100_000
 AREAS = 200
@@ -131,7 +131,7 @@ def test_import_killed_mid_write_leaves_the_database_as_it_was(engine, db_url, t
 def test_import_into_a_read_only_database_says_so_and_changes_nothing(tmp_path):
     """The service account may not write: a clear Dutch message, exit code 2, no traceback."""
     from kpi.db import ensure_ready, make_engine
-    from tests.browser import WITHOUT_DAC_OVERRIDE
+    from tests.support.browser import WITHOUT_DAC_OVERRIDE
 
     folder = Path(tempfile.mkdtemp(prefix="kpi-ro-"))
     try:

@@ -7,8 +7,8 @@ import datetime as dt
 
 from kpi import events, importer, repository, service
 from kpi.db import ensure_ready, make_engine
-from tests.apptest import demo_banner, open_page, run_app, texts
-from tests.importdata import SETTINGS, csv
+from tests.support.apptest import demo_banner, open_page, run_app, texts
+from tests.support.importdata import SETTINGS, csv
 
 A = "Assen binnenstad"
 
@@ -65,7 +65,7 @@ def test_a_write_elsewhere_shows_on_the_next_run_and_unchanged_data_comes_from_t
 WARM_UP_SCRIPT = """
 import json
 from kpi import service
-from tests.apptest import APP
+from tests.support.apptest import APP
 from streamlit.testing.v1 import AppTest
 from ui import warmup
 

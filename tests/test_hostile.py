@@ -16,7 +16,7 @@ from kpi import importer, repository, schema
 from kpi.export import csv_bytes
 from kpi.importer import reading
 from kpi.settings import Settings
-from tests.browser import ROOT
+from tests.support.browser import ROOT
 
 SQL = "'); DROP TABLE observations;--"
 SQL_2 = "Robert'); DELETE FROM areas WHERE ('1'='1"

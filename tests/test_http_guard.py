@@ -15,7 +15,7 @@ import pytest
 
 from kpi.login import EDITOR_COOKIE, fingerprint
 from kpi.settings import Settings
-from tests.browser import ROOT, start_streamlit
+from tests.support.browser import ROOT, start_streamlit
 from ui import guard
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from kpi import importer, repository, schema
 from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
-from tests.importdata import SETTINGS, counts, csv, xlsx
+from tests.support.importdata import SETTINGS, counts, csv, xlsx
 
 TODAY = dt.date(2026, 11, 22)
 A, NL = "Assen binnenstad", "Nederland"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from kpi import repository
 from kpi.db import ensure_ready, make_engine
-from tests.cli import run_kpi
-from tests.importdata import csv, db_state, xlsx
+from tests.support.cli import run_kpi
+from tests.support.importdata import csv, db_state, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 A, NL = "Assen binnenstad", "Nederland"

@@ -16,7 +16,7 @@ import pytest
 from kpi import importer
 from kpi.db import ensure_ready, make_engine
 from tests.conftest import DB_KINDS, _new_pg_database
-from tests.importdata import SETTINGS, csv, db_state, xlsx
+from tests.support.importdata import SETTINGS, csv, db_state, xlsx
 
 TODAY = dt.date(2026, 11, 22)
 H = "gebied;indicator;jaar;waarde;bron"

@@ -22,7 +22,7 @@ from kpi.importer.templates import (
     template_xlsx,
 )
 from kpi.werkplan import store as wp_store
-from tests.importdata import SETTINGS, csv, db_state, xlsx
+from tests.support.importdata import SETTINGS, csv, db_state, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)

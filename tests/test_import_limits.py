@@ -19,7 +19,7 @@ from kpi import importer
 from kpi.db import ensure_ready, make_engine
 from kpi.importer import reading
 from kpi.settings import Settings
-from tests.importdata import csv, db_state, xlsx
+from tests.support.importdata import csv, db_state, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 A = "Assen binnenstad"
@@ -392,7 +392,7 @@ def test_a_user_name_over_200_characters_is_refused_at_the_cli_and_in_apply(read
 
 
 def test_the_pages_bound_the_name_field(monkeypatch, sqlite_url):
-    from tests.apptest import run_app
+    from tests.support.apptest import run_app
 
     at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
     assert not at.exception
@@ -413,7 +413,7 @@ def test_every_setting_is_in_the_readme_and_every_limit_in_its_security_section(
 def test_a_quoted_cell_spread_over_many_short_lines_meets_the_cell_limit(engine):
     """Issue 23.4: 18 MB in one quoted cell over 180.000 short lines passed the per-line check."""
     from kpi import importer
-    from tests.importdata import SETTINGS, db_state
+    from tests.support.importdata import SETTINGS, db_state
 
     cell = "\n".join(["aaaaaaaaa"] * 20_000)  # 200.000 characters, no line longer than 9
     data = ("gebied;indicator;jaar;waarde;bron\n"

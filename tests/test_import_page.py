@@ -1,6 +1,6 @@
 """The import page, walked as an editor: upload, preview, save, see the new value."""
 
-from tests.apptest import open_page, refused_to_viewer, run_app, texts
+from tests.support.apptest import open_page, refused_to_viewer, run_app, texts
 
 CSV = (
     "gebied;indicator;jaar;waarde;bron\n"

@@ -3,7 +3,7 @@ ticking a box) reuse the parsed sheet, keyed by the file's name and SHA-256."""
 
 from kpi import importer
 from kpi.importer import reading
-from tests.apptest import run_app
+from tests.support.apptest import run_app
 
 CSV = (
     "gebied;indicator;jaar;waarde;bron\n"

@@ -29,8 +29,8 @@ from kpi.login import (
     verified,
     weak_password_reason,
 )
-from tests.apptest import run_app
-from tests.browser import ROOT, start_streamlit
+from tests.support.apptest import run_app
+from tests.support.browser import ROOT, start_streamlit
 from ui import guard
 
 PASSWORD = "een-echt-sterk-wachtwoord"

@@ -8,7 +8,7 @@ import pytest
 
 from kpi import metrics as m
 from kpi.metrics import Target
-from tests.factories import (
+from tests.support.factories import (
     AREA,
     JOBS,
     JOBS_TARGET,

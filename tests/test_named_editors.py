@@ -14,7 +14,7 @@ from kpi import repository, schema
 from kpi.db import make_engine
 from kpi.login import identity, is_listed_editor
 from kpi.settings import Settings
-from tests.apptest import APP, open_page, refused_to_viewer, texts
+from tests.support.apptest import APP, open_page, refused_to_viewer, texts
 from ui.components import md
 
 AUTH = {
@@ -218,7 +218,7 @@ def test_not_signed_in_is_offered_the_identity_provider_not_the_password(monkeyp
 
 
 def test_without_auth_the_password_and_a_bounded_name_field_stay(monkeypatch, sqlite_url):
-    from tests.apptest import run_app
+    from tests.support.apptest import run_app
 
     at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
     assert not at.exception
@@ -231,7 +231,7 @@ def test_the_example_secrets_configure_oidc_when_uncommented():
     import re
     import tomllib
 
-    from tests.browser import ROOT
+    from tests.support.browser import ROOT
 
     text = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
     assert "[auth]" not in tomllib.loads(text)  # as shipped, copying it does not switch OIDC on
@@ -279,7 +279,7 @@ def test_a_long_own_cookie_secret_is_accepted():
 
 def test_the_example_cookie_secret_is_the_refused_one():
     from kpi.login import EXAMPLE_COOKIE_SECRET
-    from tests.browser import ROOT
+    from tests.support.browser import ROOT
 
     text = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
     assert f'cookie_secret = "{EXAMPLE_COOKIE_SECRET}"' in text

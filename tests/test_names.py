@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from kpi import importer, repository
 from kpi.names import name_key
 from kpi.werkplan import store as wp_store
-from tests.importdata import SETTINGS, csv
+from tests.support.importdata import SETTINGS, csv
 
 ROLE = "Event-coördinator"  # the werkplan's own spelling, as seeded
 AREA = "Assen binnenstad"  # as seeded

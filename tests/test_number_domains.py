@@ -13,8 +13,8 @@ from kpi import importer, schema
 from kpi.settings import Settings
 from kpi.werkplan import store as wp_store
 from kpi.werkplan import tables as wp_tables
-from tests.apptest import run_app
-from tests.importdata import SETTINGS, db_state, xlsx
+from tests.support.apptest import run_app
+from tests.support.importdata import SETTINGS, db_state, xlsx
 from tests.test_werkplan_import import HEADERS, PROGRAMME
 
 HUGE = "9" * 308

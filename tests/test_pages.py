@@ -9,7 +9,7 @@ import pytest
 from kpi import formatting as fmt
 from kpi import repository, statuses
 from kpi.db import ensure_ready, make_engine
-from tests.apptest import demo_banner, figure, html_tables, refused_to_viewer, run_app, texts, values
+from tests.support.apptest import demo_banner, figure, html_tables, refused_to_viewer, run_app, texts, values
 from ui.frame import PAGES
 
 

@@ -25,8 +25,8 @@ from kpi.reports import images
 from kpi.settings import Settings
 from kpi.text import target_label
 from kpi.werkplan.tables import ACTION_TABLE_COLUMNS
-from tests.cli import run_kpi
-from tests.required import skip_or_fail
+from tests.support.cli import run_kpi
+from tests.support.required import skip_or_fail
 from tests.test_changes import MEETING, REVISED, backdate, revise
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.required import skip_or_fail
+from tests.support.required import skip_or_fail
 
 REQUIRING = ("CI", "KPI_REQUIRE_ALL", "KPI_REQUIRE_BROWSER", "KPI_REQUIRE_POSTGRES", "KPI_REQUIRE_TOOLS")
 

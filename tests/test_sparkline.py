@@ -4,7 +4,7 @@ import math
 import re
 
 from kpi.charts import SPARK_HEIGHT, SPARK_PAD, SPARK_WIDTH, sparkline_svg
-from tests.apptest import run_app
+from tests.support.apptest import run_app
 
 
 def _points(svg: str) -> list[tuple[float, float]]:
@@ -55,7 +55,7 @@ def test_the_overview_card_spaces_its_line_by_peildatum(monkeypatch, sqlite_url)
     baseline measurement, the last step is an eighth of the first (it was as long)."""
     import base64
 
-    from tests.realdata import import_real_figures
+    from tests.support.realdata import import_real_figures
 
     import_real_figures(sqlite_url)
     at = run_app(monkeypatch, sqlite_url)

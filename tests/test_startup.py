@@ -12,7 +12,7 @@ EDITOR_AND_REPORT_LIBRARIES = ["pandera", "openpyxl", "fpdf", "pptx", "kaleido",
 SCRIPT = """
 import json, sys
 from streamlit.testing.v1 import AppTest
-from tests.apptest import open_page
+from tests.support.apptest import open_page
 at = AppTest.from_file("app.py", default_timeout=120).run()
 assert not at.exception, at.exception
 open_page(at, "kpi")

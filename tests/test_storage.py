@@ -10,7 +10,7 @@ from kpi import repository, schema
 from kpi.db import ensure_ready, make_engine
 from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
-from tests.cli import run_kpi
+from tests.support.cli import run_kpi
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)

@@ -5,7 +5,17 @@ import datetime as dt
 from kpi import metrics as m
 from kpi import statuses
 from kpi.tables import summary_lines
-from tests.factories import AREA, JOBS, JOBS_TARGET, NL, RATING, RATING_TARGET, VACANCY, VACANCY_TARGET, obs
+from tests.support.factories import (
+    AREA,
+    JOBS,
+    JOBS_TARGET,
+    NL,
+    RATING,
+    RATING_TARGET,
+    VACANCY,
+    VACANCY_TARGET,
+    obs,
+)
 
 TODAY = dt.date(2026, 11, 22)
 

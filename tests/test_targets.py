@@ -14,7 +14,7 @@ from kpi.importer.forms import TARGET_FORM as FORM_NAME
 from kpi.importer.forms import revise_target
 from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
-from tests.apptest import open_page, run_app, texts
+from tests.support.apptest import open_page, run_app, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 

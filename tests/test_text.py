@@ -14,7 +14,7 @@ from kpi.text import (
     target_label,
     target_short,
 )
-from tests.factories import (
+from tests.support.factories import (
     AREA,
     JOBS,
     JOBS_TARGET,

@@ -24,7 +24,7 @@ from kpi import metrics as m
 from kpi import schema, statuses, units
 from kpi.db import make_engine, migrate
 from kpi.statuses import ACHTER, GEEN_DATA, GEHAALD, OP_KOERS, RISICO
-from tests.factories import AREA, JOBS, NL, RANK, RATING, VACANCY
+from tests.support.factories import AREA, JOBS, NL, RANK, RATING, VACANCY
 
 # ---- generators ----------------------------------------------------------------------------
 

@@ -19,8 +19,8 @@ from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
 from kpi.tables import key_figures
 from kpi.text import summary_sentence
-from tests.cli import run_kpi
-from tests.importdata import SETTINGS, csv
+from tests.support.cli import run_kpi
+from tests.support.importdata import SETTINGS, csv
 from tests.test_changes import backdate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -335,7 +335,7 @@ def test_status_colours_icons_and_counts_come_from_the_one_table():
 
 
 def test_case_12_pages_take_a_time_from_the_url_and_the_time_input(monkeypatch, sqlite_url):
-    from tests.apptest import run_app, texts
+    from tests.support.apptest import run_app, texts
 
     at = run_app(monkeypatch, sqlite_url, page="rapporten", query={"stand": "2026-01-31", "tijd": "14:05"})
     assert not at.exception

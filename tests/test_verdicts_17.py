@@ -15,7 +15,7 @@ from kpi.importer.forms import revise_target
 from kpi.service import load_snapshot
 from kpi.settings import Settings
 from kpi.text import summary_sentence
-from tests.importdata import SETTINGS, csv
+from tests.support.importdata import SETTINGS, csv
 from tests.test_verdicts import HEADER, NL, TODAY, A, load, records, results
 
 

@@ -18,7 +18,7 @@ from kpi.db import _config, ensure_ready, make_engine, migrate
 from kpi.seed import DEMO_ACTIONS_CSV, action_frame
 from kpi.werkplan import store as wp_store
 from kpi.werkplan import tables as wp_tables
-from tests.cli import run_kpi
+from tests.support.cli import run_kpi
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 22)

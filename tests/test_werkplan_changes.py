@@ -15,7 +15,7 @@ from kpi.db import ensure_ready, make_engine
 from kpi.importer import forms
 from kpi.werkplan import store
 from kpi.werkplan.brief import load_brief
-from tests.apptest import open_page, run_app, texts
+from tests.support.apptest import open_page, run_app, texts
 from tests.test_changes import backdate
 from tests.test_werkplan_import import csv, run
 

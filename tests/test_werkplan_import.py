@@ -14,8 +14,8 @@ from kpi import importer, repository
 from kpi.importer import ACTIONS, ImportRefused, forms
 from kpi.importer.actions import preview_table
 from kpi.werkplan import store as wp_store
-from tests.cli import run_kpi
-from tests.importdata import SETTINGS, csv, db_state, xlsx
+from tests.support.cli import run_kpi
+from tests.support.importdata import SETTINGS, csv, db_state, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_A = "Werkplan Binnenstad Assen deel A, 19 september 2018, hoofdstuk 1 (economische ontwikkelstrategie)"

@@ -26,7 +26,7 @@ from kpi.seed import DEMO_ACTIONS_CSV
 from kpi.settings import Settings
 from kpi.werkplan import store as wp_store
 from kpi.werkplan import tables as wp_tables
-from tests.apptest import html_tables, run_app, texts
+from tests.support.apptest import html_tables, run_app, texts
 
 DEMO = list(csv_module.DictReader(DEMO_ACTIONS_CSV.open(encoding="utf-8")))
 LONG_AGO = dt.datetime(2025, 6, 1, 12, 0)

@@ -13,8 +13,8 @@ from kpi import importer
 from kpi.db import make_engine
 from kpi.importer.reading import _cell_problems
 from kpi.werkplan.tables import illustrative_text
-from tests.apptest import open_page, run_app, texts
-from tests.importdata import SETTINGS, csv
+from tests.support.apptest import open_page, run_app, texts
+from tests.support.importdata import SETTINGS, csv
 
 # A notice that what is shown is demo, not real: about illustrative values or example actions.
 NOTICE = re.compile(r"illustratieve waarde|\(demo\)|voorbeeldactie", re.IGNORECASE)

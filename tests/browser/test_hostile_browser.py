@@ -14,9 +14,8 @@ import sqlalchemy as sa
 
 from kpi import schema
 from kpi.db import ensure_ready, make_engine
-from tests.browser import exceptions_on, open_page, screenshot, sqlite_url, wait_idle
+from tests.support.browser import exceptions_on, open_page, screenshot, sqlite_url, wait_idle
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 SCRIPT = "<script>alert(1)</script>"

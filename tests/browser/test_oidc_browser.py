@@ -14,10 +14,9 @@ import werkzeug.serving
 
 from kpi import repository
 from kpi.db import ensure_ready, make_engine
-from tests.browser import exceptions_on, open_page, sqlite_url, upload_on_import_page, wait_idle
-from tests.pgserver import free_port
+from tests.support.browser import exceptions_on, open_page, sqlite_url, upload_on_import_page, wait_idle
+from tests.support.pgserver import free_port
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 ANNA = {"name": "Anna de Vries", "email": "anna.devries@assen.nl", "email_verified": True}

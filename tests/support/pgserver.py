@@ -68,7 +68,7 @@ class PostgresServer:
 
 def start_or_skip() -> PostgresServer:
     """Start a server for a test; where PostgreSQL is required (CI), failing to is a failure."""
-    from tests.required import skip_or_fail
+    from tests.support.required import skip_or_fail
 
     try:
         return start()

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import exceptions_on, metric_values, open_page, sqlite_url, wait_idle
+from tests.support.browser import exceptions_on, metric_values, open_page, sqlite_url, wait_idle
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 

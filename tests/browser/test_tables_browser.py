@@ -23,9 +23,8 @@ import pytest
 from kpi import importer
 from kpi.db import ensure_ready, make_engine
 from kpi.settings import Settings
-from tests.browser import ARTIFACTS, open_page, run_async, sqlite_url, start_streamlit, wait_idle
+from tests.support.browser import ARTIFACTS, open_page, run_async, sqlite_url, start_streamlit, wait_idle
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 PASSWORD = "redacteur-test-wachtwoord"

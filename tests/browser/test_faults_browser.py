@@ -17,11 +17,10 @@ import subprocess
 import pytest
 import sqlalchemy as sa
 
-from tests import pgserver
-from tests.browser import WITHOUT_DAC_OVERRIDE, exceptions_on, metric_values, open_page, sqlite_url
-from tests.test_browser_core import expected_cards
+from tests.support import pgserver
+from tests.support.browser import WITHOUT_DAC_OVERRIDE, exceptions_on, metric_values, open_page, sqlite_url
+from tests.browser.test_browser_core import expected_cards
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 UNAVAILABLE = "De gegevens zijn nu niet beschikbaar"

@@ -13,7 +13,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent.parent / "app.py")
 TEST_COOKIES = "_test_cookies"  # session-state key standing in for the browser's cookies
 
 

@@ -24,10 +24,17 @@ from kpi.db import ensure_ready, make_engine
 from kpi.service import evaluate_all
 from kpi.settings import Settings
 from kpi.tables import summary_lines
-from tests.browser import ARTIFACTS, ROOT, open_page, run_async, sqlite_url, start_streamlit, wait_idle
+from tests.support.browser import (
+    ARTIFACTS,
+    ROOT,
+    open_page,
+    run_async,
+    sqlite_url,
+    start_streamlit,
+    wait_idle,
+)
 from ui.frame import DEFAULT_RESERVED_URL, MEETING_URL, PAGES
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 PASSWORD = "redacteur-test-wachtwoord"

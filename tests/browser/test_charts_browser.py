@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, exceptions_on, screenshot, sqlite_url, start_streamlit, wait_idle
+from tests.support.browser import ARTIFACTS, exceptions_on, screenshot, sqlite_url, start_streamlit, wait_idle
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 BEAMER = {"width": 1280, "height": 720}

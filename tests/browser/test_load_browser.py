@@ -9,10 +9,9 @@ import asyncio
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, run_async
-from tests.test_browser_core import expected_cards
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, run_async
+from tests.browser.test_browser_core import expected_cards
 
-pytest_plugins = ["tests.browser"]
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SESSIONS = 20

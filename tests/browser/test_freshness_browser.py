@@ -13,10 +13,17 @@ import pytest
 
 from kpi.db import make_engine
 from kpi.repository import data_version
-from tests.browser import ROOT, VIEWPORT, exceptions_on, metric_values, open_page, sqlite_url, wait_idle
 from tests.conftest import _new_pg_database
+from tests.support.browser import (
+    ROOT,
+    VIEWPORT,
+    exceptions_on,
+    metric_values,
+    open_page,
+    sqlite_url,
+    wait_idle,
+)
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 A = "Assen binnenstad"

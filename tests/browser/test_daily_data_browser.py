@@ -10,10 +10,9 @@ import pytest
 
 from kpi import formatting as fmt
 from kpi.db import ensure_ready, make_engine
-from tests.browser import exceptions_on, open_page, sqlite_url
-from tests.factories import DAILY_VALUES, add_daily_values, daily_value
+from tests.support.browser import exceptions_on, open_page, sqlite_url
+from tests.support.factories import DAILY_VALUES, add_daily_values, daily_value
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 SEEDED_BANEN = 9

@@ -12,10 +12,9 @@ from __future__ import annotations
 import pytest
 
 from kpi.reports.meeting import step_count
-from tests.browser import ARTIFACTS, UI_TIMEOUT_MS, run_async, sqlite_url, start_streamlit, wait_idle
+from tests.support.browser import ARTIFACTS, UI_TIMEOUT_MS, run_async, sqlite_url, start_streamlit, wait_idle
 from ui.frame import MEETING_URL, PAGES
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 PASSWORD = "toegankelijk-test-wachtwoord"
@@ -254,7 +253,7 @@ _COLOURED_TEXT = """() => [...document.querySelectorAll(
 
 def _seen_background(layers: list[str]) -> str:
     """The opaque colour behind a text: its translucent backgrounds composited, outermost first."""
-    from tests.contrast import over
+    from tests.support.contrast import over
 
     colour = "#FFFFFF"
     for layer in reversed(layers):
@@ -265,7 +264,7 @@ def _seen_background(layers: list[str]) -> str:
 
 def test_streamlit_badges_and_coloured_words_meet_4_5_to_1(tabs, a11y_server):
     from kpi import statuses, werkplan
-    from tests.contrast import TEXT, ratio
+    from tests.support.contrast import TEXT, ratio
 
     pg = tabs("viewer", "desktop")
     measured, failures, colour_names = [], [], set()
@@ -308,7 +307,7 @@ _FOCUSED = """() => {
 
 def _check_focus(pg, seen: list[str]) -> dict | None:
     """The focused element; its focus ring must be drawn and stand out 3:1 (white and sidebar grey)."""
-    from tests.contrast import GRAPHICS, ratio
+    from tests.support.contrast import GRAPHICS, ratio
 
     focused = pg.evaluate(_FOCUSED)
     if focused is None:

@@ -1,7 +1,7 @@
 """Shared pieces for the browser, load, fault and hostile-input tests (and the benchmarks):
 a real Streamlit server on a free loopback port, and Debian chromium driven by Playwright.
 
-Test modules load the fixtures with ``pytest_plugins = ["tests.browser"]``. Without
+Tests under tests/browser/ get the fixtures from its conftest.py. Without
 chromium the browser tests are skipped, except under CI, `make test` or KPI_REQUIRE_BROWSER, where
 they fail: CI must prove they ran. (PYTEST_DONT_REWRITE: helpers only, imported by the test modules.)
 """
@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.pgserver import free_port
-from tests.required import required, skip_or_fail
+from tests.support.pgserver import free_port
+from tests.support.required import required, skip_or_fail
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

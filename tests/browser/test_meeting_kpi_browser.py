@@ -8,11 +8,10 @@ import shutil
 
 import pytest
 
-from tests.browser import ARTIFACTS, exceptions_on, screenshot, sqlite_url, start_streamlit, wait_idle
-from tests.realdata import import_real_figures
-from tests.test_charts_browser import IPHONE_13
+from tests.support.browser import ARTIFACTS, exceptions_on, screenshot, sqlite_url, start_streamlit, wait_idle
+from tests.support.realdata import import_real_figures
+from tests.browser.test_charts_browser import IPHONE_13
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 CHART = "[data-testid=stPlotlyChart]"

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import exceptions_on, screenshot, sqlite_url
+from tests.support.browser import exceptions_on, screenshot, sqlite_url
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 

@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kpi.db import ensure_ready, make_engine
-from tests.browser import ARTIFACTS, open_page, sqlite_url, start_streamlit, wait_idle
-
-pytest_plugins = ["tests.browser"]
+from tests.support.browser import ARTIFACTS, open_page, sqlite_url, start_streamlit, wait_idle
 
 PASSWORD = "redacteur-test-wachtwoord"
 BEAMER = {"viewport": {"width": 1280, "height": 720}}

@@ -14,9 +14,16 @@ from kpi import repository
 from kpi.db import make_engine
 from kpi.service import evaluate_all
 from kpi.settings import Settings
-from tests.browser import ARTIFACTS, ROOT, exceptions_on, metric_values, open_page, screenshot, sqlite_url
+from tests.support.browser import (
+    ARTIFACTS,
+    ROOT,
+    exceptions_on,
+    metric_values,
+    open_page,
+    screenshot,
+    sqlite_url,
+)
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 DOCS_SCREENSHOT = ROOT / "docs" / "screenshot.png"

@@ -11,11 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import exceptions_on, open_page, screenshot, sqlite_url, wait_idle
+from tests.support.browser import exceptions_on, open_page, screenshot, sqlite_url, wait_idle
 from ui.frame import MEETING_URL, PAGES
 
 pytestmark = [pytest.mark.browser]
-pytest_plugins = ["tests.browser"]
 
 PASSWORD = "redacteur-test-wachtwoord"
 EDITORS_ONLY = "Deze pagina is alleen voor redacteuren."

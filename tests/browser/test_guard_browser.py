@@ -11,9 +11,8 @@ import time
 import pytest
 
 from kpi.db import ensure_ready, make_engine
-from tests.browser import exceptions_on, open_page, sqlite_url, upload_on_import_page, wait_idle
+from tests.support.browser import exceptions_on, open_page, sqlite_url, upload_on_import_page, wait_idle
 
-pytest_plugins = ["tests.browser"]
 pytestmark = pytest.mark.browser
 
 PASSWORD = "redacteur-test-wachtwoord"

@@ -1,0 +1,1 @@
+"""Browser tests: a real Streamlit server driven by Playwright in Debian chromium."""

@@ -1,0 +1,1 @@
+"""What the tests share: app and browser drivers, database servers, test data, the CLI runner."""

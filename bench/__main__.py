@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         from playwright.sync_api import sync_playwright
 
         from bench import browser_bench
-        from tests.browser import CHROMIUM, CHROMIUM_ARGS
+        from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -38,7 +38,7 @@ from bench.browser_bench import (
     _timed_env,
     seeded_db,
 )
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _process_tree, run_async, start_streamlit
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, _process_tree, run_async, start_streamlit
 
 HERE = Path(__file__).resolve().parent
 BARE_LOAD_APP = HERE / "bare_load_app" / "app.py"

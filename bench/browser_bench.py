@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.common import Comparison, interleaved, rotated
 from kpi.db import ensure_ready, make_engine
-from tests.browser import (
+from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     VIEWPORT,

@@ -23,7 +23,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from kpi.db import ensure_ready, make_engine
-    from tests.factories import DAILY_VALUES, add_daily_values
+    from tests.support.factories import DAILY_VALUES, add_daily_values
 
     url = f"sqlite:///{args.workdir / 'daily.db'}"
     t0 = time.perf_counter()
@@ -37,7 +37,7 @@ def main() -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from tests.apptest import open_page
+    from tests.support.apptest import open_page
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["kpi"] = "banen"

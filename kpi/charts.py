@@ -317,11 +317,27 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
     """Time series with target line, baseline, required path, projection, national series
     (vacancy) and events; illustrative points drawn hollow and labelled in the hover.
     `style` sets the type sizes (SCREEN for page and reports, MEETING for the beamer); the value
-    axis follows `y_range`."""
-    ind, t, s = r.indicator, r.target, r.series
+    axis follows `y_range`. Built in small steps, each adding one part of the chart."""
     names = legend_names(r.area, style.short_names)
     fig = go.Figure()
-    greyed_shown = False  # whether the area's greyed points have a legend entry
+    greyed_shown = _add_area_series(fig, r, names)
+    _add_national_series(fig, r, names, style, greyed_shown)
+    _add_target_line(fig, r, style)
+    _add_baseline(fig, r)
+    _add_required_path(fig, r)
+    proj = _add_projection(fig, r, names)
+    event_dates = _add_events(fig, r, events, style)
+    _add_latest_label(fig, r, proj, style)
+    _scale_markers(fig, style)
+    _lay_out(fig, r, style, height, _time_axis(_x_values(fig) + event_dates, r.target.horizon))
+    return fig
+
+
+def _add_area_series(fig: go.Figure, r: KpiResult, names: dict) -> bool:
+    """The area's line and markers: counting, illustrative (hollow), greyed and older ones.
+    Whether the greyed points have a legend entry."""
+    ind, s = r.indicator, r.series
+    greyed_shown = False
     if not s.empty:
         counted = s[s["counts"]] if "counts" in s else s
         real = counted[~counted["illustrative"]]
@@ -345,6 +361,13 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         _markers(fig, real, names["real"], dict(color=BLUE, size=10, symbol="circle"), keep, ind, r.area)
         _markers(fig, demo, names["demo"],
                  dict(color=BLUE, size=10, symbol="circle-open", line=dict(width=2)), keep, ind, r.area)
+    return greyed_shown
+
+
+def _add_national_series(fig: go.Figure, r: KpiResult, names: dict, style: ChartStyle, greyed_shown: bool) -> None:
+    """For a 'below national' target: the national series (averaged per period when dense), the
+    exact points compared with, its greyed points and its name at the newest point."""
+    ind, t = r.indicator, r.target
     if t.comparison == BELOW_NATIONAL and not r.national_series.empty:
         n_all = r.national_series
         n = n_all[n_all["counts"]] if "counts" in n_all else n_all
@@ -380,11 +403,21 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
             fig.add_annotation(x=r.national.peildatum, y=r.national.value, xanchor="left", yanchor="top",
                                text=f"Landelijk {fmt.value(r.national.value, ind.unit, ind.decimals)}",
                                showarrow=False, xshift=6, yshift=-4, font=dict(size=style.annotation, color=BLACK))
+
+
+def _add_target_line(fig: go.Figure, r: KpiResult, style: ChartStyle) -> None:
+    """The target as a horizontal line with its value and year."""
+    ind, t = r.indicator, r.target
     if t.comparison != BELOW_NATIONAL and t.target_value is not None:
         label = f"Doel {fmt.value(t.target_value, ind.unit, ind.decimals)}" + (f" ({t.target_year})" if t.target_year else "")
         fig.add_hline(y=t.target_value, line=TARGET_LINE,
                       annotation_text=label, annotation_position="top left",
                       annotation_font=dict(size=style.annotation))
+
+
+def _add_baseline(fig: go.Figure, r: KpiResult) -> None:
+    """The baseline as a hollow square with its source in the hover."""
+    ind, t = r.indicator, r.target
     if t.baseline_value is not None and t.baseline_year is not None:
         fig.add_trace(go.Scatter(
             x=[_year_ts(t.baseline_year)], y=[t.baseline_value], mode="markers", name="Basiswaarde",
@@ -392,12 +425,21 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
             hovertext=[f"Basiswaarde {fmt.value(t.baseline_value, ind.unit, ind.decimals)} ({t.baseline_year})<br>Bron: {_escape(t.source)}"],
             hoverinfo="text",
         ))
+
+
+def _add_required_path(fig: go.Figure, r: KpiResult) -> None:
+    """The straight path from the baseline to the target in the horizon year."""
     path = required_path_points(r)
     if path is not None:
         fig.add_trace(go.Scatter(
             x=path["x"], y=path["y"], mode="lines", name="Benodigd pad",
             line=PATH_LINE, hoverinfo="skip",
         ))
+
+
+def _add_projection(fig: go.Figure, r: KpiResult, names: dict) -> dict | None:
+    """The trend's pace drawn on to the horizon; its points (None without a projection)."""
+    ind = r.indicator
     proj = projection_points(r)
     if proj is not None:
         fig.add_trace(go.Scatter(
@@ -406,6 +448,12 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
             hovertext=[f"Projectie {fmt.value(v, ind.unit, ind.decimals)} ({x.year})" for x, v in zip(proj["x"], proj["y"])],
             hoverinfo="text",
         ))
+    return proj
+
+
+def _add_events(fig: go.Figure, r: KpiResult, events: pd.DataFrame | None, style: ChartStyle) -> list[pd.Timestamp]:
+    """Events of this KPI (or of all KPIs) as dotted vertical lines with their text; their dates."""
+    ind = r.indicator
     event_dates: list[pd.Timestamp] = []
     if events is not None and not events.empty:
         for _, e in events.iterrows():
@@ -417,6 +465,12 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
             fig.add_annotation(x=x, y=1, yref="paper", text=_escape(_shorten(str(e["text"]), style.event_chars)),
                                showarrow=False, textangle=-90, xanchor="right", yanchor="top",
                                font=dict(size=style.event, color=GREY))
+    return event_dates
+
+
+def _add_latest_label(fig: go.Figure, r: KpiResult, proj: dict | None, style: ChartStyle) -> None:
+    """The newest value named at the line's end."""
+    ind = r.indicator
     if r.latest is not None:
         # The newest value named at the line's end, so no one reads it off the axis: right of the
         # point, on the side the projection does not go to (the line comes from the left).
@@ -427,7 +481,20 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
                            yanchor="top" if below else "bottom", yshift=-8 if below else 8, xshift=4,
                            text=fmt.value(r.latest.value, ind.unit, ind.decimals), showarrow=False,
                            name="latest", font=dict(size=style.annotation, color=BLUE))
-    time_axis = _time_axis(_x_values(fig) + event_dates, t.horizon)
+
+
+def _scale_markers(fig: go.Figure, style: ChartStyle) -> None:
+    """Markers sized for the style (larger on the beamer)."""
+    if style.marker_scale != 1:
+        for trace in fig.data:
+            if trace.marker is not None and trace.marker.size is not None:
+                trace.marker.size = round(trace.marker.size * style.marker_scale)
+
+
+def _lay_out(fig: go.Figure, r: KpiResult, style: ChartStyle, height: int, time_axis: dict) -> None:
+    """Title with the illustrative flag, legend below, the value axis from `y_range` (reversed
+    for a ranking), the time axis, Dutch number separators."""
+    ind = r.indicator
     # The flag as a subtitle: one long title line was cut off at the right on a phone.
     flag = ("oordeel rust op illustratieve waarden" if r.illustrative
             else "illustratieve waarden grijs, tellen niet mee" if r.shows_illustrative else "")
@@ -439,10 +506,6 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         bottom, top, step = axis
         y_scale = {"range": [top, bottom] if reversed_axis else [bottom, top], "autorange": False,
                    "tick0": 0, "dtick": step}
-    if style.marker_scale != 1:
-        for trace in fig.data:
-            if trace.marker is not None and trace.marker.size is not None:
-                trace.marker.size = round(trace.marker.size * style.marker_scale)
     fig.update_layout(
         # Title and subtitle at the top of the figure, clear of the highest tick label.
         title=dict(text=_escape(ind.name) if style.show_title else "", font=dict(size=style.title),
@@ -466,7 +529,6 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
         hoverlabel=dict(font=dict(size=style.font)),
         template="plotly_white", font=dict(size=style.font),
     )
-    return fig
 
 
 def required_path_points(r: KpiResult) -> dict | None:

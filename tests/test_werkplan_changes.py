@@ -15,7 +15,7 @@ from kpi.db import ensure_ready, make_engine
 from kpi.importer import forms
 from kpi.werkplan import store
 from kpi.werkplan.brief import load_brief
-from tests.support.apptest import open_page, run_app, texts
+from tests.support.apptest import html_tables, open_page, run_app, texts
 from tests.test_changes import backdate
 from tests.test_werkplan_import import csv, run
 
@@ -96,7 +96,7 @@ def test_changes_page_lists_an_action_list_only_when_saved_after_the_chosen_time
     for at_time, listed in [("14:29", True), ("14:31", False)]:
         at = run_app(monkeypatch, sqlite_url, page="wijzigingen", query={"sinds": LIST_DAY.isoformat(), "tijd": at_time})
         assert not at.exception
-        listing = [a for d in at.dataframe if "Actie" in d.value.columns for a in d.value["Actie"]]
+        listing = [a for t in html_tables(at) if "Actie" in t.columns for a in t["Actie"]]
         assert any(a.startswith("Z-01 ") for a in listing) == listed, (at_time, listing)
 
 

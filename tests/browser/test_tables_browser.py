@@ -65,6 +65,13 @@ def dashboard(tmp_path_factory):
                                Settings.from_env({"KPI_DATABASE_URL": url}))
     assert preview.ok, [str(p) for p in preview.problems]
     assert importer.apply(engine, preview, "test") is not None
+    # And an action added after the installation: the werkplan's changes then have a table.
+    preview = importer.prepare(engine, [("acties.csv", "code;titel;thema;status;toelichting;bron\n"
+                                         "Z-01;Pop-upwinkels in lege panden;A;lopend;Eerste panden gevonden;"
+                                         "Actielijst 2026\n".encode())],
+                               Settings.from_env({"KPI_DATABASE_URL": url}))
+    assert preview.ok, [str(p) for p in preview.problems]
+    assert importer.apply(engine, preview, "test") is not None
     engine.dispose()
     server = start_streamlit(tmp / "tables.log", env={"KPI_DATABASE_URL": url, "KPI_EDITOR_PASSWORD": PASSWORD})
     yield server

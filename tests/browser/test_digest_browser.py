@@ -23,9 +23,9 @@ from kpi.db import ensure_ready, make_engine
 from kpi.digest import run
 from kpi.digest.subscribers import load_subscribers
 from kpi.settings import Settings
+from tests.browser.test_screens_browser import VISIBLE_TEXTS_JS, english_on
 from tests.support.browser import ARTIFACTS, exceptions_on, run_async, sqlite_url, start_streamlit, wait_idle
 from tests.support.smtpserver import SmtpServer
-from tests.browser.test_screens_browser import VISIBLE_TEXTS_JS, english_on
 
 pytestmark = pytest.mark.browser
 

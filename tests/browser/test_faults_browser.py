@@ -17,9 +17,9 @@ import subprocess
 import pytest
 import sqlalchemy as sa
 
+from tests.browser.test_browser_core import expected_cards
 from tests.support import pgserver
 from tests.support.browser import WITHOUT_DAC_OVERRIDE, exceptions_on, metric_values, open_page, sqlite_url
-from tests.browser.test_browser_core import expected_cards
 
 pytestmark = pytest.mark.browser
 

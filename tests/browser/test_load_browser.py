@@ -9,8 +9,8 @@ import asyncio
 
 import pytest
 
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, run_async
 from tests.browser.test_browser_core import expected_cards
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, run_async
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
+from tests.browser.test_charts_browser import IPHONE_13
 from tests.support.browser import ARTIFACTS, exceptions_on, screenshot, sqlite_url, start_streamlit, wait_idle
 from tests.support.realdata import import_real_figures
-from tests.browser.test_charts_browser import IPHONE_13
 
 pytestmark = pytest.mark.browser
 

@@ -66,9 +66,9 @@ def dashboard(tmp_path_factory):
     assert preview.ok, [str(p) for p in preview.problems]
     assert importer.apply(engine, preview, "test") is not None
     # And an action added after the installation: the werkplan's changes then have a table.
-    preview = importer.prepare(engine, [("acties.csv", "code;titel;thema;status;toelichting;bron\n"
-                                         "Z-01;Pop-upwinkels in lege panden;A;lopend;Eerste panden gevonden;"
-                                         "Actielijst 2026\n".encode())],
+    preview = importer.prepare(engine, [("acties.csv", b"code;titel;thema;status;toelichting;bron\n"
+                                         b"Z-01;Pop-upwinkels in lege panden;A;lopend;Eerste panden gevonden;"
+                                         b"Actielijst 2026\n")],
                                Settings.from_env({"KPI_DATABASE_URL": url}))
     assert preview.ok, [str(p) for p in preview.problems]
     assert importer.apply(engine, preview, "test") is not None

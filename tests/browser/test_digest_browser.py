@@ -24,7 +24,15 @@ from kpi.digest import run
 from kpi.digest.subscribers import load_subscribers
 from kpi.settings import Settings
 from tests.browser.test_screens_browser import VISIBLE_TEXTS_JS, english_on
-from tests.support.browser import ARTIFACTS, exceptions_on, run_async, sqlite_url, start_streamlit, wait_idle
+from tests.support.browser import (
+    ARTIFACTS,
+    exceptions_on,
+    run_async,
+    sign_in,
+    sqlite_url,
+    start_streamlit,
+    wait_idle,
+)
 from tests.support.smtpserver import SmtpServer
 
 pytestmark = pytest.mark.browser
@@ -124,13 +132,7 @@ def _close_sidebar_on_a_phone(pg) -> None:
 
 
 def _log_in(pg) -> None:
-    _open_sidebar(pg)
-    field = pg.locator("[data-testid=stSidebar] input[type=password]")
-    if not field.is_visible():
-        pg.locator("[data-testid=stSidebar] [data-testid=stExpander] summary", has_text="Inloggen").click()
-    field.fill(PASSWORD)
-    pg.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
-    pg.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="attached")
+    sign_in(pg, PASSWORD)
     _settled(pg)
 
 

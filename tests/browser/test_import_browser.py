@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from kpi.db import ensure_ready, make_engine
-from tests.support.browser import ARTIFACTS, open_page, sqlite_url, start_streamlit, wait_idle
+from tests.support.browser import ARTIFACTS, open_page, sign_in, sqlite_url, start_streamlit, wait_idle
 
 PASSWORD = "redacteur-test-wachtwoord"
 BEAMER = {"viewport": {"width": 1280, "height": 720}}
@@ -27,11 +27,7 @@ def server(tmp_path_factory):
 
 
 def _login(pg) -> None:
-    pg.locator("[data-testid=stSidebar] [data-testid=stExpander] summary", has_text="Inloggen").click()
-    pg.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
-    pg.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
-    pg.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
-    wait_idle(pg)
+    sign_in(pg, PASSWORD)
 
 
 def _visit(pg, title: str, path: str) -> None:

@@ -344,3 +344,26 @@ def run_async(coro_factory: Callable[[], object]):
     if "error" in result:
         raise result["error"]  # type: ignore[misc]
     return result.get("value")
+
+
+def sign_in(pg, password: str) -> None:
+    """Sign in as editor through the sidebar's form. The form is HTML that a rerun renders anew,
+    emptying a field typed just before it; its password field is `required`, so a click then posts
+    nothing (seen in CI: no attempt in the server log). So: type once the page is idle, and type
+    again if a rerun emptied the field, before clicking."""
+    if pg.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true":
+        pg.locator("[data-testid=stExpandSidebarButton]").click()
+    field = pg.locator("[data-testid=stSidebar] input[type=password]")
+    if not field.is_visible():
+        pg.locator("[data-testid=stSidebar] [data-testid=stExpander] summary", has_text="Inloggen").click()
+    field.wait_for(state="visible")
+    for _ in range(3):
+        wait_idle(pg)
+        field.fill(password)
+        wait_idle(pg)
+        if field.input_value() == password:
+            break
+    assert field.input_value() == password
+    pg.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
+    pg.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="attached")
+    wait_idle(pg)

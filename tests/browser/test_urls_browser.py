@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support.browser import exceptions_on, open_page, screenshot, sqlite_url, wait_idle
+from tests.support.browser import exceptions_on, open_page, screenshot, sign_in, sqlite_url, wait_idle
 from ui.frame import MEETING_URL, PAGES
 
 pytestmark = [pytest.mark.browser]
@@ -43,11 +43,7 @@ def _no_dialog(page, url: str) -> None:
 
 
 def _log_in(page) -> None:
-    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
-    page.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
-    page.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
-    page.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
-    wait_idle(page)
+    sign_in(page, PASSWORD)
 
 
 def test_every_url_opened_cold_by_a_viewer(server, page):

@@ -15,6 +15,7 @@ import pytest
 from kpi import cli, files
 from kpi.db import ensure_ready, make_engine
 from tests.support.browser import ROOT
+from tests.support.required import skip_or_fail
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,7 @@ def test_a_full_tmpfs_leaves_no_partial_file(db_url, tmp_path):
     mount.mkdir()
     if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
                                            capture_output=True).returncode != 0:
-        pytest.skip("no tmpfs mount possible here (needs root); the in-process test covers the rule")
+        skip_or_fail("TOOLS", "no tmpfs mount possible here (needs root); the in-process test covers the rule")
     try:
         (mount / "vulling").write_bytes(b"x" * (60 * 1024))  # a few KB stay free
         res = subprocess.run([sys.executable, "-m", "kpi", "report", "--format", "xlsx", "--output",

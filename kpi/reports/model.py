@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -11,6 +12,7 @@ from sqlalchemy.engine import Engine
 from kpi import events as event_store
 from kpi import formatting as fmt
 from kpi import repository
+from kpi.briefing.model import BriefingInfo, Duiding
 from kpi.charts import kpi_figure
 from kpi.metrics import KpiResult
 from kpi.service import Snapshot, evaluate_snapshot, load_snapshot, settings_areas
@@ -42,6 +44,10 @@ class ReportData:
     last_import: dt.datetime | None = None
     # The werkplan pages (kpi.werkplan.brief); None: the report has none.
     werkplan: WerkplanBrief | None = None
+    # Issue 20: the regiegroep's duiding per indicator code for this briefing's period, and
+    # which briefing this is (None: an ad-hoc export, treated as a concept).
+    duiding: Mapping[str, Duiding] = field(default_factory=dict)
+    briefing: BriefingInfo | None = None
 
     @property
     def illustrative(self) -> bool:

@@ -12,7 +12,15 @@ from __future__ import annotations
 import pytest
 
 from kpi.reports.meeting import step_count
-from tests.support.browser import ARTIFACTS, UI_TIMEOUT_MS, run_async, sqlite_url, start_streamlit, wait_idle
+from tests.support.browser import (
+    ARTIFACTS,
+    UI_TIMEOUT_MS,
+    run_async,
+    sign_in,
+    sqlite_url,
+    start_streamlit,
+    wait_idle,
+)
 from ui.frame import MEETING_URL, PAGES
 
 pytestmark = pytest.mark.browser
@@ -121,15 +129,8 @@ def open_sidebar(pg) -> None:
 
 def log_in(pg) -> None:
     open_sidebar(pg)
-    field = pg.locator("[data-testid=stSidebar] input[type=password]")
-    if not field.is_visible():
-        pg.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
-    field.wait_for(state="visible")
-    field.fill(PASSWORD)
-    assert field.input_value() == PASSWORD
-    pg.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
     try:
-        pg.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="attached")
+        sign_in(pg, PASSWORD)
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / "a11y-login-failed.png"))

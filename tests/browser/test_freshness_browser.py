@@ -20,6 +20,7 @@ from tests.support.browser import (
     exceptions_on,
     metric_values,
     open_page,
+    sign_in,
     sqlite_url,
     wait_idle,
 )
@@ -98,11 +99,7 @@ def shared_postgres(request) -> str:
 
 
 def _log_in_and_import(page, csv_path) -> None:
-    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
-    page.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
-    page.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
-    page.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
-    wait_idle(page)
+    sign_in(page, PASSWORD)
     # Through the navigation (a new URL would start a new, logged-out session).
     page.locator("[data-testid=stSidebarNav] a", has_text="Importeren").first.click()
     page.wait_for_url("**/importeren")

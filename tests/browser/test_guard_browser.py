@@ -11,7 +11,14 @@ import time
 import pytest
 
 from kpi.db import ensure_ready, make_engine
-from tests.support.browser import exceptions_on, open_page, sqlite_url, upload_on_import_page, wait_idle
+from tests.support.browser import (
+    exceptions_on,
+    open_page,
+    sign_in,
+    sqlite_url,
+    upload_on_import_page,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,19 +34,10 @@ def guarded(server_factory, tmp_path):
     return server_factory(url, name="guarded", env={"KPI_EDITOR_PASSWORD": PASSWORD}, app="server.py")
 
 
-def _login(page, password: str) -> None:
-    page.locator("[data-testid=stSidebar] input[type=password]").fill(password)
-    page.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
-
-
 def test_editor_uploads_through_the_guard_and_logins_are_logged(guarded, page, tmp_path):
     open_page(page, guarded.url)
-    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
-    _login(page, "verkeerd-wachtwoord")
-    page.locator("[data-testid=stSidebar]", has_text="Onjuist wachtwoord.").wait_for(state="visible")
-    _login(page, PASSWORD)
-    page.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
-    wait_idle(page)
+    sign_in(page, "verkeerd-wachtwoord", expect="Onjuist wachtwoord.")
+    sign_in(page, PASSWORD)
     page.locator("[data-testid=stSidebarNav] a", has_text="Importeren").first.click()
     page.wait_for_url("**/importeren")
     uploads = upload_on_import_page(page, tmp_path)
@@ -60,9 +58,7 @@ def _signed_in(page) -> bool:
 
 def _sign_in(page, url: str) -> None:
     open_page(page, url)
-    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
-    _login(page, PASSWORD)
-    page.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
+    sign_in(page, PASSWORD)
 
 
 def test_the_editor_cookie_survives_reload_and_new_tab_until_logout(guarded, page):

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from kpi import schema
 from kpi.db import ensure_ready, make_engine
-from tests.support.browser import exceptions_on, open_page, screenshot, sqlite_url, wait_idle
+from tests.support.browser import exceptions_on, open_page, screenshot, sign_in, sqlite_url, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -245,11 +245,7 @@ def test_viewer_opening_editing_pages_by_url_gets_no_editing_controls(editor_ser
 def test_editor_does_get_the_editing_controls(editor_server, page):
     """The control for the test above: the same selectors find the controls for an editor."""
     open_page(page, editor_server.url)
-    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
-    page.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
-    page.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
-    page.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
-    wait_idle(page)
+    sign_in(page, PASSWORD)
     titles = {"importeren": "Importeren", "importgeschiedenis": "Importgeschiedenis",
               "doelen": "Doelen beheren", "gebeurtenissen": "Gebeurtenissen"}
     for path, control in EDITOR_PAGES.items():

@@ -29,6 +29,7 @@ from tests.support.browser import (
     ROOT,
     open_page,
     run_async,
+    sign_in,
     sqlite_url,
     start_streamlit,
     wait_idle,
@@ -230,11 +231,7 @@ def test_phone_menu_closes_after_navigating(dashboard, screen, size):
 
 
 def _login(pg) -> None:
-    pg.locator("[data-testid=stSidebar] [data-testid=stExpander] summary", has_text="Inloggen").click()
-    pg.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
-    pg.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
-    pg.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
-    wait_idle(pg)
+    sign_in(pg, PASSWORD)
 
 
 def _visit(pg, spec) -> None:

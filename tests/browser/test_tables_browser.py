@@ -23,7 +23,15 @@ import pytest
 from kpi import importer
 from kpi.db import ensure_ready, make_engine
 from kpi.settings import Settings
-from tests.support.browser import ARTIFACTS, open_page, run_async, sqlite_url, start_streamlit, wait_idle
+from tests.support.browser import (
+    ARTIFACTS,
+    open_page,
+    run_async,
+    sign_in,
+    sqlite_url,
+    start_streamlit,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -209,11 +217,7 @@ def test_dataframes_fit_beside_the_menu(dashboard, screen, size):
     assert "De nieuwste meting, 6.000 (2026), haalt het doel (5.000)." in reasons.locator("[role=gridcell]").all_inner_texts()
     # An editor's page: sign in, then open it in the same session.
     open_page(screen, dashboard.url)
-    screen.locator("[data-testid=stSidebar] [data-testid=stExpander] summary", has_text="Inloggen").click()
-    screen.locator("[data-testid=stSidebar] input[type=password]").fill(PASSWORD)
-    screen.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
-    screen.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="visible")
-    wait_idle(screen)
+    sign_in(screen, PASSWORD)
     screen.locator("[data-testid=stSidebarNav] a", has_text="Importgeschiedenis").first.click()
     screen.locator("h1", has_text="Importgeschiedenis").wait_for(state="visible")
     screen.locator("[data-testid=stDataFrame]").first.wait_for(state="visible")

@@ -346,11 +346,12 @@ def run_async(coro_factory: Callable[[], object]):
     return result.get("value")
 
 
-def sign_in(pg, password: str) -> None:
+def sign_in(pg, password: str, *, expect: str = "Ingelogd als redacteur") -> None:
     """Sign in as editor through the sidebar's form. The form is HTML that a rerun renders anew,
     emptying a field typed just before it; its password field is `required`, so a click then posts
     nothing (seen in CI: no attempt in the server log). So: type once the page is idle, and type
-    again if a rerun emptied the field, before clicking."""
+    again if a rerun emptied the field, before clicking. `expect` is the sidebar text that follows
+    (a wrong password's test expects "Onjuist wachtwoord.")."""
     if pg.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true":
         pg.locator("[data-testid=stExpandSidebarButton]").click()
     field = pg.locator("[data-testid=stSidebar] input[type=password]")
@@ -365,5 +366,5 @@ def sign_in(pg, password: str) -> None:
             break
     assert field.input_value() == password
     pg.locator("[data-testid=stSidebar] button:has-text('Inloggen')").click()
-    pg.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for(state="attached")
+    pg.locator("[data-testid=stSidebar]", has_text=expect).wait_for(state="attached")
     wait_idle(pg)

@@ -15,6 +15,7 @@ from kpi.reports.meeting import step_count
 from tests.support.browser import (
     ARTIFACTS,
     UI_TIMEOUT_MS,
+    click_until,
     run_async,
     sign_in,
     sqlite_url,
@@ -181,8 +182,8 @@ def _meeting_step(pg, step: int) -> None:
     """Go to a meeting step with the Vorige/Volgende buttons."""
     while (current := int(pg.evaluate("new URL(location.href).searchParams.get('stap') || '0'"))) != step:
         button = "meeting_next" if current < step else "meeting_prev"
-        pg.locator(f".st-key-{button} button").click()
-        pg.wait_for_url(f"**stap={current + (1 if current < step else -1)}")
+        click_until(pg, pg.locator(f".st-key-{button} button"),
+                    f"new URL(location.href).searchParams.get('stap') === '{current + (1 if current < step else -1)}'")
         settle(pg)
 
 

@@ -346,6 +346,21 @@ def run_async(coro_factory: Callable[[], object]):
     return result.get("value")
 
 
+def click_until(pg, target, condition: str, attempts: int = 3, wait_ms: int = 20_000) -> None:
+    """Click `target` until the JavaScript expression `condition` holds. A click that lands while
+    a rerun redraws the button is lost (CI: a meeting step's Volgende left the URL at stap=5 for
+    60 s); click again then, once the page is idle, rather than wait for ever."""
+    for attempt in range(attempts):
+        wait_idle(pg)
+        target.click()
+        try:
+            pg.wait_for_function(f"() => {condition}", timeout=wait_ms, polling=100)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+
+
 def sign_in(pg, password: str, *, expect: str = "Ingelogd als redacteur") -> None:
     """Sign in as editor through the sidebar's form. The form is HTML that a rerun renders anew,
     emptying a field typed just before it; its password field is `required`, so a click then posts

@@ -42,7 +42,8 @@ def escaped(name: str) -> str:
 
 
 def _engine(settings: Settings):
-    return open_database(settings.database_url, settings.seed_demo)
+    return open_database(settings.database_url, settings.seed_demo,
+                         (settings.db_pool_size, settings.db_max_overflow))
 
 
 def cmd_status(args, settings: Settings) -> int:

@@ -18,8 +18,9 @@ class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached or opened; the message is Dutch and user-facing."""
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the URL; SQLite gets foreign keys, a busy timeout and its folder."""
+def make_engine(url: str, pool_size: int = 5, max_overflow: int = 10) -> Engine:
+    """An engine for the URL; SQLite gets foreign keys, a busy timeout and its folder; a server
+    database a pool of `pool_size` connections plus `max_overflow` at a peak."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
@@ -32,7 +33,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow)
 
 
 def describe_url(url: str) -> str:
@@ -135,11 +136,12 @@ def ensure_ready(engine: Engine, seed_demo: bool = True) -> None:
         ) from exc
 
 
-def open_database(url: str, seed_demo: bool = True) -> Engine:
+def open_database(url: str, seed_demo: bool = True, pool: tuple[int, int] = (5, 10)) -> Engine:
     """The engine for a URL, migrated and seeded: how the CLI and the UI both open the store.
+    `pool`: connections kept open and extra at a peak (settings db_pool_size, db_max_overflow).
 
     Raises DatabaseUnavailable with a Dutch message when the database cannot be used.
     """
-    engine = make_engine(url)
+    engine = make_engine(url, *pool)
     ensure_ready(engine, seed_demo=seed_demo)
     return engine

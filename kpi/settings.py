@@ -100,6 +100,13 @@ class Settings:
         "KPI_SESSION_SECRET",
         "key that signs the editor cookie; the same on every process (default: random per start)",
     )
+    # Database connections per process (PostgreSQL; SQLAlchemy's QueuePool): at most
+    # pool_size + max_overflow each. Several processes on one server: keep their sum below
+    # PostgreSQL's max_connections (docs/beheer.md).
+    db_pool_size: int = setting(5, "KPI_DB_POOL_SIZE", "database connections kept open per process (default 5)",
+                                parse=int)
+    db_max_overflow: int = setting(10, "KPI_DB_MAX_OVERFLOW",
+                                   "extra database connections a process may open at a peak (default 10)", parse=int)
     # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks);
     # empty: nobody's, the client address is the connecting address.
     trusted_proxies: tuple[str, ...] = setting(

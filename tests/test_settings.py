@@ -72,3 +72,27 @@ def test_every_setting_is_declared_once_and_read_from_its_variable():
         assert differs == [f.name], (f.name, differs)
         assert Settings.from_env({f.metadata["env"]: ""}) == (
             dataclasses.replace(Settings(), **{f.name: ""}) if f.metadata["empty_is_value"] else Settings())
+
+
+@pytest.mark.postgres
+def test_pool_sizes_from_the_settings_reach_a_real_postgresql_pool(pg_server):
+    """KPI_DB_POOL_SIZE and KPI_DB_MAX_OVERFLOW: a process holds at most pool + overflow
+    connections at once; the next waits (and times out) instead of opening one more."""
+    import sqlalchemy as sa
+
+    from kpi import cli
+    from tests.conftest import _new_pg_database
+
+    s = Settings.from_env({"KPI_DATABASE_URL": _new_pg_database(pg_server), "KPI_DB_POOL_SIZE": "2",
+                           "KPI_DB_MAX_OVERFLOW": "1", "KPI_SEED_DEMO": "0"})
+    engine = cli._engine(s)  # the CLI's opener; the UI's passes the same two settings
+    try:
+        assert (engine.pool.size(), engine.pool._max_overflow) == (2, 1)
+        held = [engine.connect() for _ in range(3)]
+        with pytest.raises(sa.exc.TimeoutError):
+            engine.pool._timeout = 0.5
+            engine.connect()
+        for conn in held:
+            conn.close()
+    finally:
+        engine.dispose()

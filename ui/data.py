@@ -66,8 +66,8 @@ def report_weak_password() -> str | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _engine_for(url: str, seed_demo: bool):
-    return open_database(url, seed_demo)
+def _engine_for(url: str, seed_demo: bool, pool: tuple[int, int]):
+    return open_database(url, seed_demo, pool)
 
 
 def engine():
@@ -76,7 +76,7 @@ def engine():
     Raises DatabaseUnavailable; a failed attempt is not cached, so the next rerun tries again.
     """
     s = settings()
-    return _engine_for(s.database_url, s.seed_demo)
+    return _engine_for(s.database_url, s.seed_demo, (s.db_pool_size, s.db_max_overflow))
 
 
 # Fallback only: freshness comes from the version in every key (see the module docstring).

@@ -13,7 +13,6 @@ import pytest
 
 from kpi.db import make_engine
 from kpi.repository import data_version
-from tests.conftest import _new_pg_database
 from tests.support.browser import (
     ROOT,
     VIEWPORT,
@@ -85,17 +84,6 @@ def test_cli_import_shows_on_the_next_page_load(server_factory, page, tmp_path):
     print(f"new value on screen {time.monotonic() - imported:.2f} s after the CLI import returned")
     assert exceptions_on(page) == []
     assert server.alarms() == []
-
-
-@pytest.fixture
-def shared_postgres(request) -> str:
-    """A new PostgreSQL database, migrated and seeded once by `python -m kpi init`."""
-    if request.config.getoption("--no-postgres"):
-        pytest.skip("--no-postgres")
-    url = _new_pg_database(request.getfixturevalue("pg_server"))
-    res = _kpi(url, "init")
-    assert res.returncode == 0, res.stderr
-    return url
 
 
 def _log_in_and_import(page, csv_path) -> None:

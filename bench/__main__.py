@@ -1,7 +1,7 @@
 """`python -m bench` (`make bench`): every benchmark, results into bench/RESULTS.md.
 
 Options: --runs N (default 5), --only NAME[,NAME] (koud, wissel, overzicht, kpi-dag, import,
-rapporten, geheugen, belasting), --sessions N (default 20), --viewers N and --load-rounds N for the
+rapporten, geheugen, belasting, schaal), --sessions N (default 20), --viewers N and --load-rounds N for the
 load run (default 30 viewers, 3 runs per app; bench/bench_load.py), --profile (pyinstrument profile
 of the overview reruns to bench/out/). Comparisons are measured side by side and interleaved in the same run, because
 these machines are noisy; the figures are medians.
@@ -27,7 +27,7 @@ from bench.common import ROOT, Comparison, machine
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 OUT = ROOT / "bench" / "out"
-ALL = ["koud", "wissel", "overzicht", "kpi-dag", "import", "rapporten", "geheugen", "belasting"]
+ALL = ["koud", "wissel", "overzicht", "kpi-dag", "import", "rapporten", "geheugen", "belasting", "schaal"]
 OVERVIEW_GOAL_MS = 150
 # KPI page with 90.000 daily values, caches warm (a viewer clicks): was 5,5-6 s (issue 12).
 DAILY_KPI_GOAL_MS = 500
@@ -263,6 +263,16 @@ def main(argv: list[str] | None = None) -> int:
         except Exception:
             failures.append("belasting")
             lines += ["### (7) Belasting", "", "Mislukt:", "```", traceback.format_exc()[-3000:], "```", ""]
+
+    if "schaal" in only:
+        progress("(8) schaal: 100 centra op PostgreSQL")
+        from bench import bench_scale
+
+        try:
+            lines += [*bench_scale.result_lines(bench_scale.run(args.runs, workdir, progress), comparison_rows), ""]
+        except Exception:
+            failures.append("schaal")
+            lines += ["### (8) Schaal", "", "Mislukt:", "```", traceback.format_exc()[-3000:], "```", ""]
 
     lines.append(f"Duur van deze benchmarkrun: {time.perf_counter() - started:.0f} s.")
     # The machine's load (1-minute average) says whether it was quiet; the bench itself adds up to 2.

@@ -223,7 +223,7 @@ def _print_section(title: str, frame, line) -> None:
 
 
 def _print_preview(preview, units: dict | None = None) -> None:
-    from kpi.importer import ACTIONS, SUBSCRIBERS, TARGETS
+    from kpi.importer import ACTIONS, DUIDING, SUBSCRIBERS, TARGETS
 
     units = units or {}
 
@@ -233,7 +233,11 @@ def _print_preview(preview, units: dict | None = None) -> None:
     def num(v, r) -> str:
         return _num(v, units.get(r.indicator, ("", 0))[1])
 
-    if preview.kind == SUBSCRIBERS:
+    if preview.kind == DUIDING:
+        _print_section("Nieuwe duiding", preview.added, lambda r: f"{r.area} · {r.indicator} · {r.period} ({r.author})")
+        _print_section("Gewijzigde duiding", preview.changed,
+                       lambda r: f"{r.area} · {r.indicator} · {r.period}: {r.fields}")
+    elif preview.kind == SUBSCRIBERS:
         _print_section("Nieuwe abonnees", preview.added, lambda r: f"{r.email} ({r.name or 'zonder naam'})")
         _print_section("Gewijzigde abonnees", preview.changed, lambda r: f"{r.email}: {r.fields}")
     elif preview.kind == ACTIONS:

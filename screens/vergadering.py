@@ -7,7 +7,7 @@ import streamlit as st
 from kpi import formatting as fmt
 from kpi import statuses
 from kpi.charts import CHART_CONFIG
-from kpi.reports.meeting import is_werkplan_step, parse_step, step_count, step_label
+from kpi.reports.meeting import duiding_beside, is_werkplan_step, parse_step, step_count, step_label
 from kpi.text import chart_text, summary_sentence, target_label, value_text
 from ui import data, frame
 from ui.components import md
@@ -65,6 +65,15 @@ def render() -> None:
             st.markdown(f"Doel: **{md(target_label(r))}**")
             st.markdown(f"Status: {_status(r.status)}")
             st.container(key="meeting_sentence").markdown(md(summary_sentence(r)))
+            period = data.current_period()
+            beside = duiding_beside(r.status, data.duiding(period), r.indicator.code, period)
+            if beside is not None:
+                with st.container(key="meeting_duiding", gap="small"):
+                    for label, text in beside:
+                        if label:
+                            st.markdown(f"**{label}:** {md(text)}")
+                        else:
+                            st.caption(md(text))
         with right:
             # The page title names the KPI: the chart needs no title of its own on a projector.
             st.plotly_chart(data.figure(r.indicator.code, meeting=True), key="meeting_chart", config=CHART_CONFIG)

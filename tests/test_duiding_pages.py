@@ -104,3 +104,18 @@ def test_rapporten_refuses_definitief_naming_kpis_and_stores_a_concept(monkeypat
     assert not at.exception and not at.error
     assert at.session_state["made_briefing_pdf"][1].startswith(b"%PDF-")
     assert "PDF van de briefing downloaden (briefing-1.pdf)" in [b.proto.label for b in at.get("download_button")]
+
+
+def test_a_duiding_file_is_previewed_and_saved_on_the_import_page(monkeypatch, sqlite_url):
+    period = period_of(dt.date.today())
+    text = ("gebied;indicator;periode;oorzaak;effect;bijsturing;auteur\n"
+            f"Assen binnenstad;leegstand;{period};Ketens sluiten;Doel verder weg;Pandenfonds;Regiegroep\n")
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    at.file_uploader[0].upload("duiding.csv", text.encode(), "text/csv").run()
+    assert not at.exception and not at.error
+    assert any("1 nieuw" in i.value for i in at.info), [i.value for i in at.info]
+    assert at.dataframe[0].value[["KPI", "Periode", "Oorzaak", "Auteur"]].to_dict("records") == [
+        {"KPI": "leegstand", "Periode": period, "Oorzaak": "Ketens sluiten", "Auteur": "Regiegroep"}]
+    next(b for b in at.button if b.label == "Opslaan").click().run()
+    assert not at.exception and not at.error
+    assert store.current_duiding(_engine(sqlite_url), AREA, period)["leegstand"].cause == "Ketens sluiten"

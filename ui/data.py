@@ -26,6 +26,7 @@ from kpi.db import DatabaseUnavailable, open_database
 from kpi.export import csv_bytes
 from kpi.importer import forms, reading
 from kpi.importer.actions import preview_table as action_preview_table
+from kpi.importer.duiding import preview_table as duiding_preview_table
 from kpi.importer.subscribers import preview_table as subscriber_preview_table
 from kpi.login import weak_password_reason
 from kpi.settings import Settings
@@ -255,6 +256,8 @@ def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
         return action_preview_table(frame)
     if preview.kind == importer.SUBSCRIBERS:
         return subscriber_preview_table(frame)
+    if preview.kind == importer.DUIDING:
+        return duiding_preview_table(frame)
     return preview_table(frame, indicators=snapshot().indicators)
 
 

@@ -65,15 +65,6 @@ def render() -> None:
             st.markdown(f"Doel: **{md(target_label(r))}**")
             st.markdown(f"Status: {_status(r.status)}")
             st.container(key="meeting_sentence").markdown(md(summary_sentence(r)))
-            period = data.current_period()
-            beside = duiding_beside(r.status, data.duiding(period), r.indicator.code, period)
-            if beside is not None:
-                with st.container(key="meeting_duiding", gap="small"):
-                    for label, text in beside:
-                        if label:
-                            st.markdown(f"**{label}:** {md(text)}")
-                        else:
-                            st.caption(md(text))
         with right:
             # The page title names the KPI: the chart needs no title of its own on a projector.
             st.plotly_chart(data.figure(r.indicator.code, meeting=True), key="meeting_chart", config=CHART_CONFIG)
@@ -81,6 +72,13 @@ def render() -> None:
             # the sentence and figures already stand beside the chart.
             st.container(key="meeting_chart_text").markdown(
                 f"{md(chart_text(r))} De cijfers staan in de tabel op de pagina *KPI in detail*.")
+            # Beside a KPI behind or at risk: the regiegroep's duiding for the current period (issue 20).
+            period = data.current_period()
+            beside = duiding_beside(r.status, data.duiding(period), r.indicator.code, period)
+            if beside is not None:
+                with st.container(key="meeting_duiding", gap="small"):
+                    for label, text in beside:
+                        st.markdown(f"**{label}:** {md(text)}" if label else f"*{md(text)}*")
 
     where, leave, prev, nxt = st.columns([3.2, 3.2, 1.6, 1.6], vertical_alignment="center")
     where.caption(step_label(step, count, werkplan=True))

@@ -5,14 +5,16 @@ Hypothesis properties), the CLI, and a definitive briefing that regenerates iden
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import time
+import zipfile
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi import importer, repository, service
+from kpi import importer, reports, repository, service
 from kpi.briefing import store
 from kpi.briefing.model import CONCEPT, DEFINITIEF
 from kpi.briefing.period import parse_period, period_bounds, period_of
@@ -228,6 +230,11 @@ def test_cli_makes_a_concept_refuses_definitief_and_lists(db_url, engine):
 
 # ---- regeneration ---------------------------------------------------------------------------
 
+def _parts(pptx: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(pptx)) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
 _STAMP = re.compile(rb"/CreationDate \(D:[^)]*\)|/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]")
 
 
@@ -240,6 +247,7 @@ def test_a_definitive_briefing_regenerates_identically_after_the_data_changed(db
     first = tmp_path / "eerst.pdf"
     made = run_kpi(db_url, "report", "--briefing", str(number), "--format", "pdf", "--output", str(first))
     assert made.returncode == 0, made.stderr
+    deck = reports.build(engine, Settings(), "pptx", briefing=number)
     # Later: the duiding is revised and a new figure arrives. The briefing keeps what it showed.
     _write_duiding_for(engine, behind, period, "later")
     text = "gebied;indicator;jaar;waarde;bron\nAssen binnenstad;banen;2026;4900;CBS\n"
@@ -251,6 +259,8 @@ def test_a_definitive_briefing_regenerates_identically_after_the_data_changed(db
     a, b = first.read_bytes(), second.read_bytes()
     assert a != b  # the creation stamp differs ...
     assert _STAMP.sub(b"", a) == _STAMP.sub(b"", b)  # ... and nothing else
+    # The deck: the same parts with the same content (a zip stores its own write times).
+    assert _parts(reports.build(engine, Settings(), "pptx", briefing=number)) == _parts(deck)
     fresh = tmp_path / "nu.pdf"
     assert run_kpi(db_url, "report", "--format", "pdf", "--output", str(fresh)).returncode == 0
     assert _STAMP.sub(b"", fresh.read_bytes()) != _STAMP.sub(b"", a)  # the check can fail: today's differs

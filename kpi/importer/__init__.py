@@ -28,7 +28,16 @@ from kpi.importer import actions as action_import
 from kpi.importer import store
 from kpi.importer.kinds import KINDS, Checking, Plan
 from kpi.importer.layouts import extract
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, SUBSCRIBERS, TARGETS, ImportRefused, Preview, Problem
+from kpi.importer.model import (
+    ACTIONS,
+    DUIDING,
+    OBSERVATIONS,
+    SUBSCRIBERS,
+    TARGETS,
+    ImportRefused,
+    Preview,
+    Problem,
+)
 from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 

@@ -202,11 +202,17 @@ def test_definitief_is_refused_naming_the_kpis_without_duiding_and_allowed_once_
     again = load_report(engine, Settings(), briefing=final)
     assert again.briefing.state == DEFINITIEF and again.briefing.number == final
     assert sorted(again.duiding) == sorted(behind) and again.generated_at == stored.loc[final, "made_at"]
+    assert again.briefing.contact == "Programmabureau Binnenstad"
+    assert load_report(engine, Settings()).briefing.previous_at == stored.loc[final, "made_at"]
+    assert again.briefing.previous_at is None  # no definitive briefing before this one
 
 
-def test_an_unreadable_period_is_refused_in_dutch(engine):
+def test_an_unreadable_period_or_name_is_refused_in_dutch(engine):
     with pytest.raises(BriefingRefused, match="'vorig jaar' is geen briefingperiode"):
         make_briefing(engine, Settings(), "vorig jaar", "redacteur")
+    with pytest.raises(BriefingRefused, match="stuurteken"):
+        make_briefing(engine, Settings(), "2026-K4", "red\x1bacteur")
+    assert store.load_briefings(engine).empty
 
 
 # ---- command line ---------------------------------------------------------------------------

@@ -540,7 +540,7 @@ def briefing_info(period: str, as_of: dt.datetime | None = None):
     from kpi.briefing.model import CONCEPT, BriefingInfo
     from kpi.briefing.store import previous_definitief
 
-    return BriefingInfo(period=period, state=CONCEPT,
+    return BriefingInfo(period=period, state=CONCEPT, contact=record.contact_line(settings()),
                         previous_at=previous_definitief(engine(), settings().area, as_of))
 
 

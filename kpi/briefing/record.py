@@ -15,6 +15,7 @@ from kpi.briefing import store
 from kpi.briefing.model import CONCEPT, DEFINITIEF
 from kpi.briefing.period import HINT, parse_period
 from kpi.briefing.rules import definitief_refusal
+from kpi.export import CONTROL_CHARACTERS
 from kpi.settings import Settings
 
 # The settings that shape a briefing's content, stored with it (never secrets or addresses of servers).
@@ -36,6 +37,11 @@ def with_stored_settings(settings: Settings, stored: dict) -> Settings:
     return replace(settings, **{k: v for k, v in stored.items() if k in SHAPING_SETTINGS})
 
 
+def contact_line(settings: Settings) -> str:
+    """The colophon's contact: 'Programmabureau Binnenstad, binnenstad@assen.nl' (what is set)."""
+    return ", ".join(p for p in (settings.contact_name.strip(), settings.contact_email.strip()) if p)
+
+
 def checked_period(text: str) -> str:
     """The period as stored ('2026-K4'); BriefingRefused (Dutch) when it is no period."""
     period = parse_period(text)
@@ -52,6 +58,8 @@ def make_briefing(engine: Engine, settings: Settings, period: str, user: str, *,
     period = checked_period(period)
     if len(user) > MAX_USER:
         raise BriefingRefused(f"De naam is te lang ({len(user)} tekens); de grens is {MAX_USER} tekens.")
+    if CONTROL_CHARACTERS.search(user):
+        raise BriefingRefused("De naam bevat een onzichtbaar stuurteken; typ hem opnieuw. Er is niets opgeslagen.")
     now = repository.utcnow()
     data_as_of = min(as_of, now) if as_of is not None else now
     today = fmt.local(data_as_of).date()

@@ -15,7 +15,7 @@ from kpi import repository
 from kpi.briefing import store as briefing_store
 from kpi.briefing.model import CONCEPT, BriefingInfo, Duiding
 from kpi.briefing.period import period_of
-from kpi.briefing.record import with_stored_settings
+from kpi.briefing.record import contact_line, with_stored_settings
 from kpi.charts import kpi_figure
 from kpi.metrics import KpiResult
 from kpi.reports.errors import ReportError
@@ -111,7 +111,7 @@ def briefing_context(engine: Engine, settings: Settings, as_of: dt.datetime | No
     period = period or period_of(today)
     duiding = briefing_store.current_duiding(engine, settings.area, period, as_of=as_of)
     previous = briefing_store.previous_definitief(engine, settings.area, as_of)
-    return duiding, BriefingInfo(period=period, state=CONCEPT, previous_at=previous)
+    return duiding, BriefingInfo(period=period, state=CONCEPT, previous_at=previous, contact=contact_line(settings))
 
 
 def _stored_briefing(engine: Engine, settings: Settings, number: int) -> ReportData:
@@ -127,7 +127,7 @@ def _stored_briefing(engine: Engine, settings: Settings, number: int) -> ReportD
     duiding = briefing_store.by_indicator(briefing_store.duiding_versions(engine, record["duiding_ids"]))
     previous = briefing_store.previous_definitief(engine, record["area"], record["made_at"], excluding=int(number))
     return replace(report, generated_at=record["made_at"], duiding=duiding,
-                   briefing=briefing_store.briefing_info(record, previous))
+                   briefing=briefing_store.briefing_info(record, previous, contact_line(settings)))
 
 
 def load_report(

@@ -533,8 +533,8 @@ def cmd_sjabloon(args, settings: Settings) -> int:
 
 
 def _add_sjabloon_parser(sub) -> None:
-    t = sub.add_parser("sjabloon", help="een Excel-sjabloon om in te vullen: cijfers, doelen of acties")
-    t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen of acties")
+    t = sub.add_parser("sjabloon", help="een Excel-sjabloon om in te vullen: cijfers, doelen, acties of duiding")
+    t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen, acties of duiding")
     t.add_argument("output", metavar="BESTAND", help="het .xlsx-bestand om te schrijven")
     t.set_defaults(func=cmd_sjabloon)
 

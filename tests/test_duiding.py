@@ -270,3 +270,21 @@ def test_a_definitive_briefing_regenerates_identically_after_the_data_changed(db
     fresh = tmp_path / "nu.pdf"
     assert run_kpi(db_url, "report", "--format", "pdf", "--output", str(fresh)).returncode == 0
     assert _STAMP.sub(b"", fresh.read_bytes()) != _STAMP.sub(b"", a)  # the check can fail: today's differs
+
+
+def test_migration_0009_adds_the_duiding_and_briefing_tables_and_back(empty_engine):
+    """Down to 0008 removes both tables; migrating brings them back (SQLite and PostgreSQL)."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from kpi.db import _config, migrate
+
+    cfg = _config()
+    with empty_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0008")
+    assert not {"duiding", "briefings"} & set(sa.inspect(empty_engine).get_table_names())
+    migrate(empty_engine)
+    assert {"duiding", "briefings"} <= set(sa.inspect(empty_engine).get_table_names())
+    indexes = {i["name"] for i in sa.inspect(empty_engine).get_indexes("duiding")}
+    assert {"uq_duiding_current", "ix_duiding_batch"} <= indexes

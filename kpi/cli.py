@@ -2,7 +2,8 @@
 `init`, `report --format pdf|pptx|xlsx|csv --output FILE [--as-of DATE[THH:MM]]`,
 `import FILE... [--dry-run] [--bron TEXT] [--nieuw-gebied] [--gebruiker NAME]`,
 `undo BATCH_ID [--gebruiker NAME]`, `acties [--json] [--thema X] [--status S]`,
-`digest [--dry-run]` and `opendata DIR [--gebied X]`.
+`digest [--dry-run]`, `opendata DIR [--gebied X]`, `briefing maak --periode P [--definitief]`,
+`briefing lijst` and `report --briefing N --format pdf|pptx --output FILE`.
 
 Exit codes: 0 done (or nothing to do), 1 invalid input or refused, 2 database unavailable
 (or an invalid date), 3 a report could not be made or written, or a digest not delivered
@@ -134,6 +135,10 @@ def cmd_report(args, settings: Settings) -> int:
 
     from kpi import reports
 
+    if args.briefing is not None and args.as_of:
+        print("Fout: --briefing en --as-of gaan niet samen: een opgeslagen briefing heeft haar eigen moment.",
+              file=sys.stderr)
+        return 1
     if (refused := _as_of_refused(_engine(settings), args.as_of)) is not None:
         print(refused, file=sys.stderr)
         return 2
@@ -143,7 +148,7 @@ def cmd_report(args, settings: Settings) -> int:
                 stack.enter_context(reports.kaleido_server())
             as_of = args.as_of[0] if args.as_of else None
             data = reports.build(_engine(settings), settings, args.format, as_of=as_of,
-                                 today=fmt.local(as_of).date() if as_of else None)
+                                 today=fmt.local(as_of).date() if as_of else None, briefing=args.briefing)
         write_whole(args.output, data)
     except reports.ReportError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
@@ -152,7 +157,7 @@ def cmd_report(args, settings: Settings) -> int:
         print(f"Fout: kan {escaped(args.output)} niet schrijven: {write_error_reason(exc)}. Er is geen (half) "
               "bestand achtergelaten.", file=sys.stderr)
         return 3
-    known = ""
+    known = "" if args.briefing is None else f", briefing {args.briefing}"
     if args.as_of:
         moment, with_time = args.as_of
         known = f", gegevens zoals bekend op {fmt.timestamp(moment) if with_time else fmt.peildatum(fmt.local(moment).date(), 'dag')}"
@@ -167,7 +172,43 @@ def _add_report_parser(sub) -> None:
     r.add_argument("--as-of", type=_moment, default=None, metavar="DATUM[TTIJD]",
                    help="de gegevens zoals bekend aan het einde van die dag, bijv. 2026-01-31, "
                         "of op een tijdstip (Nederlandse tijd), bijv. 2026-01-31T14:05")
+    r.add_argument("--briefing", type=int, default=None, metavar="N",
+                   help="een opgeslagen briefing (python -m kpi briefing maak) opnieuw maken, zoals zij toen was")
     r.set_defaults(func=cmd_report)
+
+
+def cmd_briefing(args, settings: Settings) -> int:
+    from kpi.briefing.record import BriefingRefused, make_briefing
+    from kpi.briefing.store import load_briefings
+
+    engine = _engine(settings)
+    if args.action == "lijst":
+        for b in load_briefings(engine, settings.area).to_dict("records"):
+            print(f"{b['id']:>4}  {b['period']}  {b['state']:<10}  gemaakt {fmt.timestamp(b['made_at'])} door "
+                  f"{escaped(b['made_by']) or 'onbekend'}")
+        return 0
+    if not args.periode:
+        print("Fout: geef de periode op, bijvoorbeeld --periode 2026-K4.", file=sys.stderr)
+        return 1
+    try:
+        number = make_briefing(engine, settings, args.periode, _user(args), definitief=args.definitief)
+    except BriefingRefused as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    word = "definitief" if args.definitief else "concept"
+    print(f"Briefing {number} ({word}) opgeslagen. Maak het document met: python -m kpi report --briefing {number} "
+          "--format pdf --output briefing.pdf")
+    return 0
+
+
+def _add_briefing_parser(sub) -> None:
+    b = sub.add_parser("briefing", help="een briefing vastleggen (concept of definitief), of ze opsommen")
+    b.add_argument("action", choices=["maak", "lijst"], metavar="maak|lijst")
+    b.add_argument("--periode", default=None, help="de briefingperiode, bijv. 2026-K4")
+    b.add_argument("--definitief", action="store_true",
+                   help="definitief maken (geweigerd zolang een KPI die achter of risico is geen duiding heeft)")
+    b.add_argument("--gebruiker", dest="user", default=None, help="naam voor de geschiedenis")
+    b.set_defaults(func=cmd_briefing)
 
 
 def _user(args) -> str:
@@ -224,7 +265,7 @@ def _print_section(title: str, frame, line) -> None:
 
 
 def _print_preview(preview, units: dict | None = None) -> None:
-    from kpi.importer import ACTIONS, SUBSCRIBERS, TARGETS
+    from kpi.importer import ACTIONS, DUIDING, SUBSCRIBERS, TARGETS
 
     units = units or {}
 
@@ -234,7 +275,11 @@ def _print_preview(preview, units: dict | None = None) -> None:
     def num(v, r) -> str:
         return _num(v, units.get(r.indicator, ("", 0))[1])
 
-    if preview.kind == SUBSCRIBERS:
+    if preview.kind == DUIDING:
+        _print_section("Nieuwe duiding", preview.added, lambda r: f"{r.area} · {r.indicator} · {r.period} ({r.author})")
+        _print_section("Gewijzigde duiding", preview.changed,
+                       lambda r: f"{r.area} · {r.indicator} · {r.period}: {r.fields}")
+    elif preview.kind == SUBSCRIBERS:
         _print_section("Nieuwe abonnees", preview.added, lambda r: f"{r.email} ({r.name or 'zonder naam'})")
         _print_section("Gewijzigde abonnees", preview.changed, lambda r: f"{r.email}: {r.fields}")
     elif preview.kind == ACTIONS:
@@ -489,8 +534,8 @@ def cmd_sjabloon(args, settings: Settings) -> int:
 
 
 def _add_sjabloon_parser(sub) -> None:
-    t = sub.add_parser("sjabloon", help="een Excel-sjabloon om in te vullen: cijfers, doelen of acties")
-    t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen of acties")
+    t = sub.add_parser("sjabloon", help="een Excel-sjabloon om in te vullen: cijfers, doelen, acties of duiding")
+    t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen, acties of duiding")
     t.add_argument("output", metavar="BESTAND", help="het .xlsx-bestand om te schrijven")
     t.set_defaults(func=cmd_sjabloon)
 
@@ -514,6 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_acties_parser(sub)
     _add_publish_parsers(sub)
     _add_sjabloon_parser(sub)
+    _add_briefing_parser(sub)
     return p
 
 

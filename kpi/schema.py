@@ -281,3 +281,56 @@ digest_log = sa.Table(
     sa.CheckConstraint("status IN ('verzonden', 'mislukt')", name="status"),
     sa.Index("ix_digest_log_email", "email"),
 )
+
+# Issue 20: the regiegroep's duiding per KPI and briefing period (cause, effect on the goal,
+# bijsturing), versioned like actions: one current row per (area, indicator, period), written
+# only by the importer (a duiding file or the KPI page's one-row form), undone per batch.
+duiding = sa.Table(
+    "duiding",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("area_id", sa.ForeignKey("areas.id"), nullable=False),
+    sa.Column("indicator_code", sa.ForeignKey("indicators.code"), nullable=False),
+    # The briefing period as users write it: year and quarter, '2026-K4' (kpi.briefing.period).
+    sa.Column("period", sa.String(12), nullable=False),
+    sa.Column("cause", sa.Text, nullable=False),
+    sa.Column("effect", sa.Text, nullable=False),
+    sa.Column("bijsturing", sa.Text, nullable=False),
+    sa.Column("author", sa.String(200), nullable=False),
+    sa.Column("written_on", sa.Date, nullable=False),
+    sa.Column("illustrative", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("superseded_at", sa.DateTime, nullable=True),
+    sa.Column("superseded_by_batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.Index(
+        "uq_duiding_current",
+        "area_id",
+        "indicator_code",
+        "period",
+        unique=True,
+        sqlite_where=sa.text("superseded_at IS NULL"),
+        postgresql_where=sa.text("superseded_at IS NULL"),
+    ),
+    sa.Index("ix_duiding_batch", "batch_id"),
+)
+
+# A briefing as a record: what it was made from, so that `python -m kpi report --briefing N`
+# makes the same document again: the moment whose data it shows, the duiding versions it used
+# (duiding.id, a JSON list), the settings that shape it (JSON) and the data version token.
+briefings = sa.Table(
+    "briefings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("area_id", sa.ForeignKey("areas.id"), nullable=False),
+    sa.Column("period", sa.String(12), nullable=False),
+    sa.Column("state", sa.String(12), nullable=False),
+    sa.Column("made_at", sa.DateTime, nullable=False),
+    sa.Column("made_by", sa.String(200), nullable=False, server_default=""),
+    sa.Column("data_as_of", sa.DateTime, nullable=False),
+    sa.Column("duiding_ids", sa.Text, nullable=False, server_default="[]"),
+    sa.Column("settings_json", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("data_version", sa.String(32), nullable=False, server_default=""),
+    sa.CheckConstraint("state IN ('concept', 'definitief')", name="state"),
+    sa.Index("ix_briefings_area_period", "area_id", "period"),
+)

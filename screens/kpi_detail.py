@@ -7,12 +7,14 @@ The chart comes first, under the verdict in one sentence: its top half is on the
 import streamlit as st
 
 from kpi import formatting as fmt
+from kpi.briefing.period import HINT, parse_period
+from kpi.briefing.text import duiding_parts, missing_text, written_by
 from kpi.charts import CHART_CONFIG
 from kpi.metrics import BELOW_NATIONAL, horizon_text
 from kpi.tables import kpi_events_table
 from kpi.text import NO_TARGET, chart_text, currency_text, summary_sentence, target_short, value_text
-from ui import data
-from ui.components import fitted_table, md, status_badge
+from ui import auth, data
+from ui.components import fitted_table, flash, md, show_flash, status_badge
 from ui.werkplan_parts import kpi_section
 
 
@@ -51,7 +53,57 @@ def _monitored(code: str) -> None:
     st.dataframe(table, hide_index=True, key="kpi_table")
 
 
+def _duiding(code: str, status: str) -> None:
+    """The regiegroep's duiding of this KPI for the current period (plain text), and for editors
+    a form to write or revise it (a one-row import of a duiding file, undone per batch)."""
+    st.subheader("Duiding van de regiegroep")
+    period = data.current_period()
+    editor = auth.is_editor()
+    if editor:
+        typed = st.text_input("Periode", value=period, key="duiding_period", max_chars=20,
+                              help=f"De briefingperiode; {HINT}.")
+        period = parse_period(typed) or period
+        if parse_period(typed) is None:
+            st.error(f"'{md(typed[:40])}' is geen briefingperiode; {HINT}.")
+    rows = data.duiding_rows(period)
+    mine = rows[rows["indicator"] == code]
+    found = data.duiding(period).get(code)
+    if found is None:
+        st.caption(missing_text(status, period))
+    else:
+        with st.container(key="duiding_text"):
+            for label, text in duiding_parts(found):
+                st.markdown(f"**{label}:** {md(text)}")
+            st.caption(md(written_by(found)))
+    if not editor:
+        return
+    based_on = None if mine.empty else int(mine["id"].iloc[0])
+    with st.form(f"duiding_form_{code}_{period}"):
+        cause = st.text_area("Oorzaak", value="" if found is None else found.cause, key=f"duiding_cause_{code}_{period}",
+                             help="Waarom staat de KPI waar hij staat?")
+        effect = st.text_area("Effect op het doel", value="" if found is None else found.effect, key=f"duiding_effect_{code}_{period}")
+        bijsturing = st.text_area("Bijsturing", value="" if found is None else found.bijsturing,
+                                  key=f"duiding_bijsturing_{code}_{period}", help="Wat wordt gedaan of voorgesteld?")
+        author = st.text_input("Auteur (namens de regiegroep)", value="" if found is None else found.author,
+                               key=f"duiding_author_{code}_{period}", max_chars=200)
+        user = auth.name_field("Uw naam", key="duiding_user")
+        submitted = st.form_submit_button("Duiding opslaan", type="primary")
+    if submitted:
+        try:
+            batch = data.save_duiding(indicator=code, period=period, cause=cause, effect=effect,
+                                      bijsturing=bijsturing, author=author, user=user or author or "redacteur",
+                                      based_on=based_on)
+        except data.ImportRefused as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Niets gewijzigd." if batch is None else
+                  f"Duiding opgeslagen als importbatch {batch} (terug te draaien via Importgeschiedenis).",
+                  "info" if batch is None else "success")
+        st.rerun()
+
+
 def render() -> None:
+    show_flash()
     results = data.results()
     by_code = {r.indicator.code: r for r in results}
     names = data.indicator_names()
@@ -103,6 +155,8 @@ def render() -> None:
     if r.baseline_gap_basis:
         st.caption(f"Afstand tot landelijk bij de start: {fmt.number(r.baseline_gap_pp, 1)} procentpunt, "
                    f"{md(r.baseline_gap_basis)}.")
+
+    _duiding(code, r.status)
 
     mine = data.events_for(code)
     if not mine.empty:

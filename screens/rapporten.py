@@ -9,9 +9,11 @@ from kpi import formatting as fmt
 from kpi import reports
 from kpi.periods import EARLIEST_DAY
 from kpi.reports.model import assemble, known_at
-from ui import data
+from ui import auth, data
+from ui.components import flash, show_flash
 
-DOWNLOAD_NAMES = {"pdf": "PDF-rapport", "pptx": "PowerPoint", "png": "afbeelding"}
+DOWNLOAD_NAMES = {"pdf": "PDF-rapport", "pptx": "PowerPoint", "png": "afbeelding",
+                  "briefing_pdf": "PDF van de briefing", "briefing_pptx": "PowerPoint van de briefing"}
 
 
 def _offer(kind: str, what: str, label: str, make, moment) -> None:
@@ -30,6 +32,41 @@ def _offer(kind: str, what: str, label: str, make, moment) -> None:
                            mime=reports.FORMATS[what.rsplit(".", 1)[1]][0], icon=":material/download:")
 
 
+def _record(today: dt.date) -> None:
+    """Editors: store a briefing as a record (concept, or definitief once every KPI that is achter
+    or risico has a duiding), and make a stored one again."""
+    st.subheader("Briefing vastleggen")
+    st.caption("Een vastgelegde briefing bewaart de stand van de gegevens, de duiding en de instellingen van nu, "
+               "zodat hetzelfde document later opnieuw te maken is. Definitief kan pas als elke KPI die achter "
+               "of risico is een duiding van de regiegroep heeft.")
+    with st.form("briefing_form"):
+        period = st.text_input("Periode", value=data.current_period(today), max_chars=20, key="briefing_period")
+        final = st.checkbox("Definitief", value=False, key="briefing_final")
+        user = auth.name_field("Uw naam", key="briefing_user")
+        submitted = st.form_submit_button("Briefing vastleggen", type="primary")
+    if submitted:
+        try:
+            number = data.make_briefing(period, user or "redacteur", final)
+        except data.BriefingRefused as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Briefing {number} vastgelegd ({'definitief' if final else 'concept'}).", "success")
+        st.rerun()
+    stored = data.briefings()
+    if stored.empty:
+        return
+    st.dataframe(data.briefings_table(stored), hide_index=True, key="briefings_table")
+    number = st.selectbox("Vastgelegde briefing", list(stored["id"]), key="briefing_number",
+                          format_func=lambda n: f"Briefing {n}")
+    left, right = st.columns(2)
+    with left:
+        _offer("briefing_pdf", f"briefing-{number}.pdf", "PDF van deze briefing maken",
+               lambda: data.briefing_document(int(number), "pdf"), number)
+    with right:
+        _offer("briefing_pptx", f"briefing-{number}.pptx", "PowerPoint van deze briefing maken",
+               lambda: data.briefing_document(int(number), "pptx"), number)
+
+
 def render() -> None:
     today = dt.date.today()
     try:
@@ -39,6 +76,7 @@ def render() -> None:
     default = max(default, EARLIEST_DAY)  # ?stand=0001-01-01 must not overflow the time zone sums
 
     st.title("Rapporten en downloads")
+    show_flash()
     day_col, time_col = st.columns([2, 1])
     day = day_col.date_input("Stand van", value=default, min_value=EARLIEST_DAY, max_value=today,
                              format="DD-MM-YYYY", key="report_day",
@@ -58,8 +96,10 @@ def render() -> None:
     elif "tijd" in st.query_params:
         del st.query_params["tijd"]
     as_of = None if (day == today and at_time is None) else fmt.known_at(day, at_time)
+    period = data.current_period(day)
     report = assemble(data.snapshot(as_of), data.settings(), day, data.events(as_of), data.batches(),
-                      werkplan=data.werkplan_brief(as_of, day))
+                      werkplan=data.werkplan_brief(as_of, day), duiding=data.duiding(period, as_of),
+                      briefing=data.briefing_info(period, as_of))
     if as_of is not None:
         st.caption(f"Alles op deze pagina geeft de cijfers zoals bekend op {known_at(as_of)}, "
                    "met de status op die datum.")
@@ -72,6 +112,9 @@ def render() -> None:
         _offer("pdf", reports.file_name(report, "pdf"), "PDF-rapport maken", lambda: reports.render(report, "pdf"), (day, at_time))
     with right:
         _offer("pptx", reports.file_name(report, "pptx"), "PowerPoint maken", lambda: reports.render(report, "pptx"), (day, at_time))
+
+    if auth.is_editor():
+        _record(today)
 
     st.subheader("Alle cijfers")
     left, right = st.columns(2)

@@ -7,7 +7,7 @@ import streamlit as st
 from kpi import formatting as fmt
 from kpi import statuses
 from kpi.charts import CHART_CONFIG
-from kpi.reports.meeting import is_werkplan_step, parse_step, step_count, step_label
+from kpi.reports.meeting import duiding_beside, is_werkplan_step, parse_step, step_count, step_label
 from kpi.text import chart_text, summary_sentence, target_label, value_text
 from ui import data, frame
 from ui.components import md
@@ -72,6 +72,13 @@ def render() -> None:
             # the sentence and figures already stand beside the chart.
             st.container(key="meeting_chart_text").markdown(
                 f"{md(chart_text(r))} De cijfers staan in de tabel op de pagina *KPI in detail*.")
+            # Beside a KPI behind or at risk: the regiegroep's duiding for the current period (issue 20).
+            period = data.current_period()
+            beside = duiding_beside(r.status, data.duiding(period), r.indicator.code, period)
+            if beside is not None:
+                with st.container(key="meeting_duiding", gap="small"):
+                    for label, text in beside:
+                        st.markdown(f"**{label}:** {md(text)}" if label else f"*{md(text)}*")
 
     where, leave, prev, nxt = st.columns([3.2, 3.2, 1.6, 1.6], vertical_alignment="center")
     where.caption(step_label(step, count, werkplan=True))

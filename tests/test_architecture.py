@@ -70,7 +70,8 @@ def _calls(path: Path) -> set[str]:
 def test_pages_write_only_through_ui_data(path):
     """No page takes the engine or calls the importer itself: the import, undo, target and action
     writes are ui/data.py's (prepare_import, apply_import, undo_import, revise_target,
-    update_action, save_subscriber, unsubscribe), which clear the cache after every write."""
+    update_action, save_subscriber, unsubscribe, save_duiding, make_briefing), which clear the
+    cache after every write."""
     assert "data.engine" not in _calls(path), path.name
     importer = {m for m in _imports(path) if m.split(".")[:2] == ["kpi", "importer"]}
     # The import guide is text for the page; nothing in it reads or writes.
@@ -91,7 +92,8 @@ def test_every_write_of_ui_data_clears_the_cache():
     cache (clear_after_change), so that no page can forget it."""
     tree = ast.parse((ROOT / "ui" / "data.py").read_text(encoding="utf-8"))
     writes = ("importer.apply", "importer.undo", "forms.revise_target", "forms.update_action",
-              "forms.save_subscriber", "forms.unsubscribe", "event_store.add_event", "event_store.delete_event")
+              "forms.save_subscriber", "forms.unsubscribe", "event_store.add_event", "event_store.delete_event",
+              "forms.save_duiding", "record.make_briefing")
     seen = set()
     for fn in (n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")):
         called = set()

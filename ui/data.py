@@ -20,11 +20,13 @@ import streamlit as st
 from kpi import events as event_store
 from kpi import formatting as fmt
 from kpi import importer, repository, service
+from kpi.briefing import record
 from kpi.charts import MEETING, MEETING_HEIGHT, kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
 from kpi.export import csv_bytes
 from kpi.importer import forms, reading
 from kpi.importer.actions import preview_table as action_preview_table
+from kpi.importer.duiding import preview_table as duiding_preview_table
 from kpi.importer.subscribers import preview_table as subscriber_preview_table
 from kpi.login import weak_password_reason
 from kpi.settings import Settings
@@ -254,6 +256,8 @@ def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
         return action_preview_table(frame)
     if preview.kind == importer.SUBSCRIBERS:
         return subscriber_preview_table(frame)
+    if preview.kind == importer.DUIDING:
+        return duiding_preview_table(frame)
     return preview_table(frame, indicators=snapshot().indicators)
 
 
@@ -465,3 +469,83 @@ def opendata_zip() -> tuple[str, Callable[[], bytes]] | tuple[str, None]:
             return str(exc), None
     key = (settings().database_url, version(), dt.date.today())
     return f"open-data-{slug(area)}.zip", lambda: _opendata_zip(*key)
+
+
+# ---- duiding and briefings (issue 20) ------------------------------------------------------
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _duiding(url: str, version: str, period: str, as_of: dt.datetime | None) -> pd.DataFrame:
+    from kpi.briefing.store import load_duiding
+
+    return load_duiding(engine(), area=settings().area, period=period, as_of=as_of)
+
+
+def current_period(today: dt.date | None = None) -> str:
+    """The briefing period `today` (default: today) falls in, '2026-K4'."""
+    from kpi.briefing.period import period_of
+
+    return period_of(today or dt.date.today())
+
+
+def duiding_rows(period: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """The monitored area's duiding rows in force for `period` (kpi.briefing.store.load_duiding), cached."""
+    return _duiding(settings().database_url, version(), period, as_of)
+
+
+def duiding(period: str, as_of: dt.datetime | None = None):
+    """Indicator code -> Duiding of the monitored area for `period` (as known at `as_of`), cached."""
+    from kpi.briefing.store import by_indicator
+
+    return by_indicator(duiding_rows(period, as_of))
+
+
+def save_duiding(**fields) -> int | None:
+    """Store the KPI page's duiding as a one-row import (kpi.importer.forms) for the monitored
+    area; the batch id or None when nothing changed; ImportRefused with a Dutch message when
+    refused. The cache is cleared in any case: a refusal may mean another editor wrote meanwhile."""
+    try:
+        return forms.save_duiding(engine(), area=settings().area, **fields)
+    finally:
+        clear_after_change()
+
+
+BriefingRefused = record.BriefingRefused
+
+
+def make_briefing(period: str, user: str, definitief: bool) -> int:
+    """Store a briefing of the monitored area (concept or definitief) with the data as known now;
+    its number. BriefingRefused with a Dutch message naming the KPIs without duiding."""
+    try:
+        return record.make_briefing(engine(), settings(), period, user, definitief=definitief)
+    finally:
+        clear_after_change()
+
+
+def briefings() -> pd.DataFrame:
+    """The monitored area's stored briefings, newest first (not cached: editors make them)."""
+    from kpi.briefing.store import load_briefings
+
+    return load_briefings(engine(), settings().area)
+
+
+def briefing_document(number: int, kind: str) -> bytes:
+    """A stored briefing made again as PDF or PowerPoint, from what it recorded."""
+    from kpi import reports
+
+    return reports.build(engine(), settings(), kind, briefing=number)
+
+
+def briefing_info(period: str, as_of: dt.datetime | None = None):
+    """The BriefingInfo of an ad-hoc (concept) briefing of `period` as known at `as_of`."""
+    from kpi.briefing.model import CONCEPT, BriefingInfo
+    from kpi.briefing.store import previous_definitief
+
+    return BriefingInfo(period=period, state=CONCEPT, contact=record.contact_line(settings()),
+                        previous_at=previous_definitief(engine(), settings().area, as_of))
+
+
+def briefings_table(stored: pd.DataFrame) -> pd.DataFrame:
+    """Stored briefings as a Dutch table (number, period, state, made at and by, data as of)."""
+    from kpi.briefing.tables import briefings_table as table
+
+    return table(stored)

@@ -193,6 +193,7 @@ h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important; overflow-wrap: 
 .st-key-meeting_figures [data-testid="stMarkdownContainer"] p {margin-bottom: 0;}
 .st-key-meeting_figures [data-testid="stMetric"] {padding-bottom: 0;}
 .st-key-meeting_sentence p {font-size: 21px !important; line-height: 1.35;}
+.st-key-meeting_duiding p {font-size: 18px !important; line-height: 1.3; margin-bottom: 0;}
 .st-key-meeting_summary [data-testid="stCaptionContainer"] p {font-size: 20px;}
 .st-key-meeting_leave p {font-size: 20px !important;}
 @media (max-width: 640px) {

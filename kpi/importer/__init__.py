@@ -6,8 +6,8 @@ Preview (nothing is written); `apply` saves a preview as one import batch in one
 transaction; `undo` takes a batch back. `prepare_rows` does the
 same for rows typed into a form (the Doelen page), so there is one write path per kind of
 data. Layouts: tidy (one row per figure), wide (one column per year), targets (doelen) and
-the werkplan's action lists (acties, kpi.importer.actions) and the digest's subscriber lists
-(abonnees, kpi.importer.subscribers);
+the werkplan's action lists (acties, kpi.importer.actions), the digest's subscriber lists
+(abonnees, kpi.importer.subscribers) and the regiegroep's duiding (duiding, kpi.importer.duiding);
 the README's "Importformaten" describes them.
 """
 
@@ -28,11 +28,20 @@ from kpi.importer import actions as action_import
 from kpi.importer import store
 from kpi.importer.kinds import KINDS, Checking, Plan
 from kpi.importer.layouts import extract
-from kpi.importer.model import ACTIONS, OBSERVATIONS, SUBSCRIBERS, TARGETS, ImportRefused, Preview, Problem
+from kpi.importer.model import (
+    ACTIONS,
+    DUIDING,
+    OBSERVATIONS,
+    SUBSCRIBERS,
+    TARGETS,
+    ImportRefused,
+    Preview,
+    Problem,
+)
 from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 
-__all__ = ["ACTIONS", "OBSERVATIONS", "SUBSCRIBERS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
+__all__ = ["ACTIONS", "DUIDING", "OBSERVATIONS", "SUBSCRIBERS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
            "prepare_rows", "undo", "undoable"]
 
 # The longest name the history can record (import_batches.created_by and undone_by).

@@ -10,6 +10,8 @@ write path.
   which they are not.
 - Abonnees: a subscriber of the digest as one row of a subscriber list; the unsubscribe link
   in a digest as a row that sets actief to nee.
+- KPI in detail: the regiegroep's duiding of one KPI for one period as one row of a duiding
+  file (known KPI and area, a readable period, cause, effect, bijsturing and an author).
 """
 
 from __future__ import annotations
@@ -22,14 +24,17 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from kpi import repository
+from kpi.briefing.period import parse_period
 from kpi.digest.subscribers import ALL_KPIS, by_token
 from kpi.importer import ImportRefused, apply, prepare_rows
+from kpi.importer.duiding import key_of
 from kpi.importer.parsing import none_if_missing
 from kpi.metrics import Target
 
 TARGET_FORM = "formulier Doelen beheren"
 ACTION_FORM = "formulier Werkplan"
 SUBSCRIBER_FORM = "formulier Abonnees"
+DUIDING_FORM = "formulier Duiding"
 UNSUBSCRIBE_LINK = "afmeldlink"
 
 
@@ -166,3 +171,28 @@ def unsubscribe(engine: Engine, token: str) -> str | None:
         rows = pd.DataFrame([{"e-mail": found["email"], "actief": "nee"}], dtype=object)
         _apply_subscribers(engine, UNSUBSCRIBE_LINK, rows, {found["email"]: int(found["id"])}, UNSUBSCRIBE_LINK)
     return str(found["email"])
+
+
+# ---- KPI in detail: the regiegroep's duiding (issue 20) ---------------------------------------
+
+def duiding_row(*, area: str, indicator: str, period: str, cause: str, effect: str, bijsturing: str,
+                author: str, written_on: dt.date | None = None) -> pd.DataFrame:
+    """The duiding as one row under the headers of a duiding file."""
+    return pd.DataFrame([{
+        "gebied": area, "indicator": indicator, "periode": period, "oorzaak": cause, "effect": effect,
+        "bijsturing": bijsturing, "auteur": author, "datum": written_on,
+    }], dtype=object)
+
+
+def save_duiding(engine: Engine, *, user: str, based_on: int | None = None, today: dt.date | None = None,
+                 **fields) -> int | None:
+    """Store the form's duiding as a one-row import; the batch id, or None when nothing changed.
+    ImportRefused (Dutch, naming the field) for a problem, or when the duiding changed since the
+    form showed version `based_on` (the id of the stored row; None: the form showed none)."""
+    period = parse_period(fields.get("period")) or str(fields.get("period"))
+    expected = {key_of(fields["area"], fields["indicator"], period): -1 if based_on is None else int(based_on)}
+    preview = prepare_rows(engine, DUIDING_FORM, duiding_row(**fields), expected_versions=expected, today=today)
+    if not preview.ok:
+        raise ImportRefused(" ".join(f"{p.column}: {p.message}" if p.column else p.message
+                                     for p in preview.problems))
+    return apply(engine, preview, user)

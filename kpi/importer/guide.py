@@ -34,6 +34,10 @@ kolom per jaar (`2023`, `2024`, ...). Een lege cel is "geen cijfer".
 `lopend`, `afgerond`, `vertraagd`, `gestopt`) en `bron`; eventueel `eigenaar`, `rol`, `jaar`,
 `start`, `deadline`, `budget`, `besteed`, `fonds`, `kpi` en `toelichting`.
 
+**Duiding van de regiegroep:** `gebied`, `indicator`, `periode` (jaar en kwartaal: `2026-K4`),
+`oorzaak`, `effect`, `bijsturing` en `auteur`; eventueel `datum`. Eén rij per KPI en periode; een
+gewijzigde tekst wordt een nieuwe versie.
+
 Na het uploaden ziet u eerst wat er nieuw is en wat verandert; bij één fout wordt niets opgeslagen.
 Een import is terug te draaien onder *Importgeschiedenis*.
 """

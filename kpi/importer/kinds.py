@@ -16,8 +16,8 @@ from typing import Any, Protocol
 import pandas as pd
 from sqlalchemy.engine import Connection
 
-from kpi.importer import actions, plausibility, store, subscribers
-from kpi.importer.model import ACTIONS, OBSERVATIONS, SUBSCRIBERS, TARGETS, Problem
+from kpi.importer import actions, duiding, plausibility, store, subscribers
+from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, SUBSCRIBERS, TARGETS, Problem
 from kpi.importer.plan import (
     observation_frames,
     plan_observations,
@@ -127,5 +127,18 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
         undo=subscribers.undo_subscribers,
         check_versions=subscribers.check_versions,
         changed_since_form=subscribers.SUBSCRIBER_CHANGED,
+    ),
+    Kind(
+        DUIDING,
+        not_mixed="Dit is een duidingbestand van de regiegroep; een duidingbestand kan niet samen met andere "
+                  "bestanden worden ingelezen. Importeer het apart.",
+        check=lambda frame, c: duiding.validate_duiding(frame, c.indicators, c.areas, file_order=c.file_order,
+                                                        today=c.today),
+        plan=lambda conn, rows, today: duiding.plan_duiding(conn, rows),
+        frames=duiding.duiding_frames,
+        write=lambda conn, plan, meta, user, confirmed: duiding.write_duiding(conn, plan, meta, user),
+        undo=duiding.undo_duiding,
+        check_versions=duiding.check_versions,
+        changed_since_form=duiding.DUIDING_CHANGED,
     ),
 )}

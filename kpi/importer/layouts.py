@@ -4,7 +4,8 @@
 - wide: one row per area and indicator, one column per year (or date);
 - targets (doelen): the columns of data/reference/akkoord-doelen.csv plus `reden`;
 - actions (acties): the werkplan's action list, one row per action (ACTION_FIELDS);
-- subscribers (abonnees): who gets the digest, one row per e-mail address (SUBSCRIBER_FIELDS).
+- subscribers (abonnees): who gets the digest, one row per e-mail address (SUBSCRIBER_FIELDS);
+- duiding: the regiegroep's duiding, one row per area, KPI and briefing period (DUIDING_FIELDS).
 
 Headers are matched case-insensitively, with English aliases. Every output row keeps its
 file, spreadsheet row and the header text of each field, so a message can point at the cell.
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from kpi.importer.model import ACTIONS, OBSERVATIONS, SUBSCRIBERS, TARGETS, Problem
+from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, SUBSCRIBERS, TARGETS, Problem
 from kpi.importer.parsing import display_text, infer_decimal, parse_numbers
 from kpi.importer.reading import Sheet, header_text
 from kpi.periods import parse_peildatum
@@ -79,6 +80,19 @@ SUBSCRIBER_FIELDS: dict[str, tuple[str, ...]] = {
     "werkplan": ("werkplan",),
     "actief": ("actief", "active"),
 }
+# The regiegroep's duiding (issue 20): an oorzaak or bijsturing column makes a file a duiding file.
+DUIDING_FIELDS: dict[str, tuple[str, ...]] = {
+    "gebied": ("gebied", "area"),
+    "indicator": ("indicator", "kpi"),
+    "periode": ("periode", "period", "briefingperiode"),
+    "oorzaak": ("oorzaak", "cause"),
+    "effect": ("effect", "effect_op_doel", "gevolg"),
+    "bijsturing": ("bijsturing", "maatregel", "maatregelen", "steering"),
+    "auteur": ("auteur", "author", "door"),
+    "datum": ("datum", "date", "geschreven_op"),
+}
+DUIDING_MARKERS = {"oorzaak", "bijsturing"}
+DUIDING_REQUIRED = ["gebied", "indicator", "periode", "oorzaak", "effect", "bijsturing", "auteur"]
 
 
 @dataclass
@@ -152,8 +166,10 @@ def _map_columns(sheet: Sheet, fields: dict[str, tuple[str, ...]], periods_allow
 
 def detect_kind(sheet: Sheet) -> str:
     """'doelen' when the headers are those of a targets file, 'acties' for an action list,
-    'abonnees' for a subscriber list, else 'observaties'."""
+    'abonnees' for a subscriber list, 'duiding' for a duiding file, else 'observaties'."""
     keys = {_lookup(TARGET_FIELDS).get(_norm(h)) for h in sheet.headers}
+    if {_lookup(DUIDING_FIELDS).get(_norm(h)) for h in sheet.headers} & DUIDING_MARKERS:
+        return DUIDING
     if "e-mail" in {_lookup(SUBSCRIBER_FIELDS).get(_norm(h)) for h in sheet.headers}:
         return SUBSCRIBERS
     if keys & TARGET_MARKERS:
@@ -200,6 +216,7 @@ REQUIRED_HEADERS = {
     "cijfers": ["gebied", "indicator", "peildatum of jaar", "waarde"],
     "doelen": TARGET_REQUIRED,
     "acties": ACTION_REQUIRED,
+    "duiding": DUIDING_REQUIRED,
 }
 
 
@@ -218,13 +235,16 @@ def _missing_headers(headers: list[str], values: list[object]) -> dict[str, list
     missing_obs.sort(key=REQUIRED_HEADERS["cijfers"].index)
     targets = {name for alias, name in _lookup(TARGET_FIELDS).items() if alias in keys}
     actions = {name for alias, name in _lookup(ACTION_FIELDS).items() if alias in keys}
+    duiding = {name for alias, name in _lookup(DUIDING_FIELDS).items() if alias in keys}
     return {"cijfers": missing_obs, "doelen": [n for n in TARGET_REQUIRED if n not in targets],
-            "acties": [n for n in ACTION_REQUIRED if n not in actions]}
+            "acties": [n for n in ACTION_REQUIRED if n not in actions],
+            "duiding": [n for n in DUIDING_REQUIRED if n not in duiding]}
 
 
 def _known_headers(headers: list[str]) -> int:
     """How many cells of a row are column names the importer knows (of any kind of file)."""
-    known = set(_lookup(OBSERVATION_FIELDS)) | set(_lookup(TARGET_FIELDS)) | set(_lookup(ACTION_FIELDS))
+    known = (set(_lookup(OBSERVATION_FIELDS)) | set(_lookup(TARGET_FIELDS)) | set(_lookup(ACTION_FIELDS))
+             | set(_lookup(DUIDING_FIELDS)))
     return len({_norm(h) for h in headers if h} & known)
 
 
@@ -289,6 +309,8 @@ def _extract(sheet: Sheet, default_source: str | None) -> Extracted:
         return _actions(sheet, default_source)
     if kind == SUBSCRIBERS:
         return _subscribers(sheet)
+    if kind == DUIDING:
+        return _duiding(sheet)
     lookup = _lookup(OBSERVATION_FIELDS)
     has_value_column = any(lookup.get(_norm(h)) == "waarde" for h in sheet.headers)
     found, periods, problems = _map_columns(sheet, OBSERVATION_FIELDS, periods_allowed=not has_value_column)
@@ -530,3 +552,26 @@ def _subscribers(sheet: Sheet) -> Extracted:
            for name in SUBSCRIBER_FIELDS},
     })
     return Extracted(SUBSCRIBERS, frame.reset_index(drop=True))
+
+
+def _duiding(sheet: Sheet) -> Extracted:
+    """A duiding file: every column as text, the date also as its cells (a form passes a date)."""
+    found, _, problems = _map_columns(sheet, DUIDING_FIELDS, periods_allowed=False)
+    for name in DUIDING_REQUIRED:
+        if name not in found:
+            problems.append(_missing(sheet, name, DUIDING_FIELDS[name]))
+    if problems:
+        return Extracted(DUIDING, None, problems)
+    if sheet.cells.empty:
+        return Extracted(DUIDING, None, [_no_rows(sheet)])
+    idx = sheet.cells.index
+    pos = found.get("datum")
+    frame = pd.DataFrame({
+        "bestand": sheet.file,
+        "rij": idx.astype(int),
+        **{name: _text(sheet, found.get(name)) for name in DUIDING_FIELDS},
+        "datum_cel": sheet.cells[pos] if pos is not None else pd.Series([None] * len(idx), index=idx, dtype=object),
+        **{f"kolom_{name}": (sheet.headers[p] if (p := found.get(name)) is not None else name)
+           for name in DUIDING_FIELDS},
+    })
+    return Extracted(DUIDING, frame.reset_index(drop=True))

@@ -11,6 +11,7 @@ OBSERVATIONS = "observaties"
 TARGETS = "doelen"
 ACTIONS = "acties"  # an action list of the werkplan (kpi.importer.actions)
 SUBSCRIBERS = "abonnees"  # subscribers of the digest (kpi.importer.subscribers)
+DUIDING = "duiding"  # the regiegroep's duiding per KPI and briefing period (kpi.importer.duiding)
 
 # The importer speaks the file's Dutch only where it reads headers and writes messages
 # (layouts, validation, Problem); validated rows, plans and previews use English names, like

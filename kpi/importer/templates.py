@@ -17,21 +17,24 @@ from sqlalchemy.engine import Engine
 
 from kpi import formatting as fmt
 from kpi import repository, units, werkplan
-from kpi.importer.layouts import ACTION_FIELDS, TARGET_FIELDS
-from kpi.importer.model import ACTIONS, OBSERVATIONS, TARGETS
+from kpi.briefing.period import period_of
+from kpi.importer.layouts import ACTION_FIELDS, DUIDING_FIELDS, TARGET_FIELDS
+from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, TARGETS
 from kpi.metrics import ABSOLUTE, COMPARISONS
 from kpi.werkplan import store as wp_store
 
 # Kind of import -> the word in the file name, the CLI and on the page (the importer's kinds).
-TEMPLATE_WORDS = {OBSERVATIONS: "cijfers", TARGETS: "doelen", ACTIONS: "acties"}
+TEMPLATE_WORDS = {OBSERVATIONS: "cijfers", TARGETS: "doelen", ACTIONS: "acties", DUIDING: "duiding"}
 # What a user may type for a kind on the command line.
 KIND_ALIASES = {
     "cijfers": OBSERVATIONS, "metingen": OBSERVATIONS, "observaties": OBSERVATIONS, "figures": OBSERVATIONS,
     "doelen": TARGETS, "targets": TARGETS, "acties": ACTIONS, "actions": ACTIONS, "werkplan": ACTIONS,
+    "duiding": DUIDING,
 }
 OBSERVATION_COLUMNS = ["gebied", "indicator", "peildatum", "waarde", "bron", "toelichting"]
 TARGET_COLUMNS = list(TARGET_FIELDS)
 ACTION_COLUMNS = list(ACTION_FIELDS)
+DUIDING_COLUMNS = list(DUIDING_FIELDS)
 DATA_SHEET = "Invullen"
 LISTS_SHEET = "Keuzelijsten"
 # Rows that get the drop-down lists (the example row and room below it).
@@ -145,6 +148,7 @@ _VALIDATED = {
     OBSERVATIONS: {"gebied": "gebied", "indicator": "indicator"},
     TARGETS: {"gebied": "gebied", "indicator": "indicator", "richting": "richting", "vergelijking": "vergelijking"},
     ACTIONS: {"thema": "thema", "rol": "rol", "status": "status", "fonds": "fonds", "kpis": "indicator"},
+    DUIDING: {"gebied": "gebied", "indicator": "indicator"},
 }
 
 
@@ -168,6 +172,8 @@ def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None) -> by
         columns, example = TARGET_COLUMNS, _target_example(engine, today)
     elif kind == ACTIONS:
         columns, example = ACTION_COLUMNS, _action_example(engine, today, lists)
+    elif kind == DUIDING:
+        columns, example = DUIDING_COLUMNS, _duiding_example(today, lists)
     else:
         raise ValueError(f"Onbekende soort sjabloon '{kind}'.")
 
@@ -205,3 +211,14 @@ def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None) -> by
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _duiding_example(today: dt.date, lists: dict[str, list[str]]) -> dict[str, object]:
+    """A duiding of the first KPI for the current period (datum empty: the day of the import)."""
+    return {
+        "gebied": lists["gebied"][0], "indicator": lists["indicator"][0], "periode": period_of(today),
+        "oorzaak": "Voorbeeld: waarom staat de KPI waar hij staat?",
+        "effect": "Voorbeeld: wat betekent dat voor het doel?",
+        "bijsturing": "Voorbeeld: wat doet of stelt de regiegroep voor?",
+        "auteur": "Regiegroep binnenstad", "datum": "",
+    }

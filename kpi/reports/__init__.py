@@ -71,15 +71,20 @@ def render(report: ReportData, fmt: str) -> bytes:
 
 
 def build(engine: Engine, settings: Settings, fmt: str, as_of_day: dt.date | None = None,
-          today: dt.date | None = None, as_of: dt.datetime | None = None) -> bytes:
+          today: dt.date | None = None, as_of: dt.datetime | None = None, *, briefing: int | None = None) -> bytes:
     """Load and render in one go; `as_of_day`: the data as known at the end of that date (UTC);
-    `as_of`: as known at that moment (UTC), for two imports on the same day."""
+    `as_of`: as known at that moment (UTC), for two imports on the same day; `briefing`: the
+    stored briefing with this number, made again from what it recorded."""
     if as_of is None:
         as_of = fmt_.end_of_day(as_of_day) if as_of_day else None
+
+    def load() -> ReportData:
+        return load_report(engine, settings, today=today, as_of=as_of, briefing=briefing)
+
     if fmt not in ("pdf", "pptx"):
-        return render(load_report(engine, settings, today=today, as_of=as_of), fmt)
+        return render(load(), fmt)
     with kaleido_server():  # Chromium starts while the data loads
-        return render(load_report(engine, settings, today=today, as_of=as_of), fmt)
+        return render(load(), fmt)
 
 
 def file_name(report: ReportData, fmt: str) -> str:

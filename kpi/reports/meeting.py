@@ -4,6 +4,12 @@ last meeting)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from kpi.briefing.model import Duiding
+from kpi.briefing.rules import needs_duiding
+from kpi.briefing.text import duiding_parts, missing_text, written_by
+
 
 def step_count(kpis: int, werkplan: bool = False) -> int:
     """Screens in the meeting: the summary plus one per KPI (plus the werkplan screen)."""
@@ -36,3 +42,14 @@ def step_label(step: int, count: int, werkplan: bool = False) -> str:
     else:
         what = f"KPI {step} van {kpis}"
     return f"Scherm {step + 1} van {count} · {what}"
+
+
+def duiding_beside(status: str, duiding: Mapping[str, Duiding], code: str, period: str) -> list[tuple[str, str]] | None:
+    """What meeting mode shows beside a KPI that is achter or risico: (label, text) lines of the
+    regiegroep's duiding for `period`, or one line saying it is missing; None for other statuses."""
+    if not needs_duiding(status):
+        return None
+    d = duiding.get(code)
+    if d is None:
+        return [("Duiding", missing_text(status, period))]
+    return [*duiding_parts(d), ("", written_by(d))]

@@ -12,9 +12,13 @@ from sqlalchemy.engine import Engine
 from kpi import events as event_store
 from kpi import formatting as fmt
 from kpi import repository
-from kpi.briefing.model import BriefingInfo, Duiding
+from kpi.briefing import store as briefing_store
+from kpi.briefing.model import CONCEPT, BriefingInfo, Duiding
+from kpi.briefing.period import period_of
+from kpi.briefing.record import contact_line, with_stored_settings
 from kpi.charts import kpi_figure
 from kpi.metrics import KpiResult
+from kpi.reports.errors import ReportError
 from kpi.service import Snapshot, evaluate_snapshot, load_snapshot, settings_areas
 from kpi.settings import Settings
 from kpi.werkplan.brief import WerkplanBrief, load_brief
@@ -87,28 +91,63 @@ def last_import(batches: pd.DataFrame, as_of: dt.datetime | None = None) -> dt.d
 
 def assemble(
     snapshot: Snapshot, settings: Settings, today: dt.date, events: pd.DataFrame, batches: pd.DataFrame,
-    werkplan: WerkplanBrief | None = None,
+    werkplan: WerkplanBrief | None = None, duiding: Mapping[str, Duiding] | None = None,
+    briefing: BriefingInfo | None = None,
 ) -> ReportData:
     """A report from data already loaded (the UI passes its cached frames)."""
     return ReportData(
         area=settings.area, today=today, as_of=snapshot.as_of, generated_at=repository.utcnow(),
         results=evaluate_snapshot(snapshot, settings, today), events=events,
         last_import=last_import(batches, snapshot.as_of), werkplan=werkplan,
+        duiding=dict(duiding or {}), briefing=briefing,
     )
 
 
+def briefing_context(engine: Engine, settings: Settings, as_of: dt.datetime | None, today: dt.date,
+                     period: str | None = None) -> tuple[dict[str, Duiding], BriefingInfo]:
+    """The duiding in force for `period` (default: the period `today` falls in) as known at
+    `as_of`, and the BriefingInfo of an ad-hoc (concept) briefing: no number, the previous
+    definitief briefing made before `as_of`."""
+    period = period or period_of(today)
+    duiding = briefing_store.current_duiding(engine, settings.area, period, as_of=as_of)
+    previous = briefing_store.previous_definitief(engine, settings.area, as_of)
+    return duiding, BriefingInfo(period=period, state=CONCEPT, previous_at=previous, contact=contact_line(settings))
+
+
+def _stored_briefing(engine: Engine, settings: Settings, number: int) -> ReportData:
+    """A stored briefing made again from what it recorded: the moment of its data, the
+    duiding versions it used and its settings; dated as when it was made."""
+    record = briefing_store.load_briefing(engine, number)
+    if record is None:
+        raise ReportError(f"Briefing {number} bestaat niet.")
+    settings = with_stored_settings(settings, record["settings_json"])
+    as_of = record["data_as_of"]
+    today = fmt.local(as_of).date()
+    report = load_report(engine, settings, today=today, as_of=as_of)
+    duiding = briefing_store.by_indicator(briefing_store.duiding_versions(engine, record["duiding_ids"]))
+    previous = briefing_store.previous_definitief(engine, record["area"], record["made_at"], excluding=int(number))
+    return replace(report, generated_at=record["made_at"], duiding=duiding,
+                   briefing=briefing_store.briefing_info(record, previous, contact_line(settings)))
+
+
 def load_report(
-    engine: Engine, settings: Settings, today: dt.date | None = None, as_of: dt.datetime | None = None
+    engine: Engine, settings: Settings, today: dt.date | None = None, as_of: dt.datetime | None = None, *,
+    period: str | None = None, briefing: int | None = None,
 ) -> ReportData:
     """Load and evaluate everything a report shows (as known at `as_of`, UTC; status on `today`,
-    by default the as-of date, so a past briefing comes out as it was)."""
+    by default the as-of date, so a past briefing comes out as it was), with the duiding of
+    `period` (default: the period of `today`). `briefing`: the stored briefing with this number,
+    made again from what it recorded (`today`, `as_of` and `period` are then its own)."""
+    if briefing is not None:
+        return _stored_briefing(engine, settings, briefing)
     today = today or (as_of.date() if as_of else dt.date.today())
     report = assemble(
         load_snapshot(engine, as_of, settings_areas(settings)), settings, today,
         event_store.list_events(engine, as_of=as_of, area=settings.area), repository.load_batches(engine),
     )
     names = {r.indicator.code: r.indicator.name for r in report.results}
-    return replace(report, werkplan=load_brief(engine, as_of, today, names))
+    duiding, info = briefing_context(engine, settings, as_of, today, period)
+    return replace(report, werkplan=load_brief(engine, as_of, today, names), duiding=duiding, briefing=info)
 
 
 def figure(report: ReportData, r: KpiResult, height: int = PDF_CHART_PX[1]):

@@ -1,0 +1,20 @@
+"""Display tables of the briefing records (Dutch headers, Dutch formats)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi import formatting as fmt
+
+
+def briefings_table(stored: pd.DataFrame) -> pd.DataFrame:
+    """kpi.briefing.store.load_briefings as the Rapporten page lists it."""
+    return pd.DataFrame({
+        "Briefing": stored["id"].astype(int),
+        "Periode": stored["period"],
+        "Staat": stored["state"],
+        "Vastgelegd": [fmt.timestamp(t) for t in stored["made_at"]],
+        "Door": stored["made_by"],
+        "Gegevens zoals bekend op": [fmt.timestamp(t) for t in stored["data_as_of"]],
+        "Duidingen": [len(ids) for ids in stored["duiding_ids"]],
+    })

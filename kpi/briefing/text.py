@@ -1,0 +1,31 @@
+"""Dutch text about duiding for the KPI page, meeting mode and the documents (plain text: the
+screen escapes it, the documents print it)."""
+
+from __future__ import annotations
+
+from kpi import formatting as fmt
+from kpi.briefing.model import Duiding
+from kpi.briefing.period import period_label
+from kpi.briefing.rules import needs_duiding
+from kpi.periods import DAY
+
+PARTS = (("Oorzaak", "cause"), ("Effect op het doel", "effect"), ("Bijsturing", "bijsturing"))
+
+
+def duiding_parts(d: Duiding) -> list[tuple[str, str]]:
+    """(label, text) for cause, effect and bijsturing."""
+    return [(label, getattr(d, field)) for label, field in PARTS]
+
+
+def written_by(d: Duiding) -> str:
+    """'Geschreven door Regiegroep op 1-12-2026 voor het 4e kwartaal 2026'."""
+    return (f"Geschreven door {d.author} op {fmt.peildatum(d.written_on, DAY)} voor het {period_label(d.period)}"
+            + (" (illustratief)" if d.illustrative else ""))
+
+
+def missing_text(status: str, period: str) -> str:
+    """What a KPI without duiding for `period` says: required (achter/risico) or not yet written."""
+    if needs_duiding(status):
+        return (f"Nog geen duiding van de regiegroep voor het {period_label(period)}. Bij de status "
+                f"'{status}' is die nodig voordat een briefing definitief kan worden.")
+    return f"Geen duiding van de regiegroep voor het {period_label(period)}."

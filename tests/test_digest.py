@@ -218,3 +218,38 @@ def test_subscriber_table_is_versioned_and_logged(engine):
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.subscribers)).scalar() == 2
     assert isinstance(_digest([Line("x")]).html(), str)
+
+
+DUIDING = ("gebied;indicator;periode;oorzaak;effect;bijsturing;auteur\n"
+           "Assen binnenstad;leegstand;2026-K4;Ketens sluiten filialen;Doel verder weg;Pandenfonds;Regiegroep\n")
+
+
+def test_a_written_or_revised_duiding_is_news_for_who_follows_that_kpi(engine, smtp):
+    """Issue 22: a duiding change triggers a digest (issue 20's duiding is an import like figures):
+    written once is 'nieuw', revised is 'herzien', the same file again is nothing; a subscriber who
+    follows only the ranking hears of none of it."""
+    settings = _settings(smtp.port)
+    _import(engine, "abonnees.csv", SUBSCRIBERS)
+    assert {o.status for o in run.run(engine, settings)} == {run.NOTHING}
+
+    assert _import(engine, "duiding.csv", DUIDING.encode()) is not None
+    outcomes = {o.email: o for o in run.run(engine, settings)}
+    assert outcomes["piet@example.nl"].status == run.NOTHING
+    jan = outcomes["jan@assen.nl"]
+    assert jan.status == run.DELIVERED and jan.digest.counts["duiding"] == 1
+    assert jan.digest.subject == "Binnenstadmonitor Assen binnenstad: 1 duiding"
+    plain = jan.digest.text()
+    assert ("Leegstand (verkooppunten), Assen binnenstad, 4e kwartaal 2026: duiding nieuw door Regiegroep; "
+            "oorzaak: Ketens sluiten filialen; bijsturing: Pandenfonds") in plain
+    assert f"{BASE}/kpi?kpi=leegstand" in plain
+
+    assert _import(engine, "duiding.csv", DUIDING.encode()) is None  # unchanged: no batch, no news
+    assert {o.status for o in run.run(engine, settings)} == {run.NOTHING}
+
+    revised = DUIDING.replace("Pandenfonds", "Pandenfonds en transformatie")
+    assert _import(engine, "duiding-2.csv", revised.encode()) is not None
+    jan = {o.email: o for o in run.run(engine, settings)}["jan@assen.nl"]
+    assert jan.status == run.DELIVERED
+    assert "duiding herzien door Regiegroep; oorzaak: Ketens sluiten filialen; bijsturing: Pandenfonds en " \
+           "transformatie" in jan.digest.text()
+    assert len(smtp.inbox.messages) == 2

@@ -18,6 +18,7 @@ import pandas as pd
 
 from kpi import formatting as fmt
 from kpi import werkplan
+from kpi.briefing.period import period_label
 from kpi.changes import Changes
 from kpi.digest.subscribers import ALL_KPIS, areas_of, kpis_of
 from kpi.statuses import labelled
@@ -61,7 +62,8 @@ class Digest:
         words = {"status": ("statuswijziging", "statuswijzigingen"), "nieuw": ("nieuw cijfer", "nieuwe cijfers"),
                  "herzien": ("herzien cijfer", "herziene cijfers"),
                  "ingetrokken": ("ingetrokken cijfer", "ingetrokken cijfers"),
-                 "te laat": ("actie te laat", "acties te laat"), "afgerond": ("actie afgerond", "acties afgerond")}
+                 "te laat": ("actie te laat", "acties te laat"), "afgerond": ("actie afgerond", "acties afgerond"),
+                 "duiding": ("duiding", "duidingen")}
         parts = [fmt.count(n, *words[k]) for k, n in self.counts.items() if n]
         return ", ".join(parts) if parts else "niets veranderd"
 
@@ -181,6 +183,31 @@ def action_news(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, today
     return {"te laat": became_late.reset_index(drop=True), "afgerond": finished.reset_index(drop=True)}
 
 
+def duiding_news(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The regiegroep's duiding written or revised in between: rows in force `after` (a
+    kpi.briefing.store.load_duiding frame, now) that were not in force `before` (as known at the
+    last digest), marked 'nieuw' or 'herzien' (a duiding for the same centre, KPI and period was in
+    force before). Illustrative duiding is not news."""
+    fresh = after[~after["id"].isin(set(before["id"])) & ~after["illustrative"].astype(bool)].copy()
+    known = set(zip(before["area"], before["indicator"], before["period"], strict=True))
+    fresh["change"] = ["herzien" if k in known else "nieuw"
+                       for k in zip(fresh["area"], fresh["indicator"], fresh["period"], strict=True)]
+    return fresh.reset_index(drop=True)
+
+
+def _duiding_lines(frame: pd.DataFrame, subscriber: dict, areas: tuple[str, ...], indicators: pd.DataFrame,
+                   kpi_link: str) -> tuple[Line, ...]:
+    lines = []
+    for d in frame.to_dict("records"):
+        if d["area"] not in areas or not _followed(subscriber, d["indicator"]):
+            continue
+        name = _unit(indicators, d["indicator"])[0]
+        lines.append(Line(f"{name}, {d['area']}, {period_label(d['period'])}: duiding {d['change']} door "
+                          f"{d['author']}; oorzaak: {d['cause']}; bijsturing: {d['bijsturing']}",
+                          f"{kpi_link}?{urlencode({'kpi': d['indicator']})}"))
+    return tuple(lines)
+
+
 def compose(subscriber: dict, ch: Changes, actions: dict[str, pd.DataFrame], *, area: str, base_url: str,
             since: dt.datetime, until: dt.datetime) -> Digest:
     """The digest for one subscriber (a row of kpi.digest.subscribers.load_subscribers) from
@@ -204,10 +231,12 @@ def compose(subscriber: dict, ch: Changes, actions: dict[str, pd.DataFrame], *, 
     if bool(subscriber["werkplan"]):
         late = tuple(_action_line(a, url["werkplan"], "te laat") for a in actions["te laat"].to_dict("records"))
         finished = tuple(_action_line(a, url["werkplan"], "afgerond") for a in actions["afgerond"].to_dict("records"))
-    sections = (("Status gewijzigd", tuple(statuses)), ("Nieuwe cijfers", new), ("Herziene cijfers", revised),
+    duiding = _duiding_lines(actions["duiding"], subscriber, areas, ind, url["kpi"]) if "duiding" in actions else ()
+    sections = (("Status gewijzigd", tuple(statuses)), ("Duiding van de regiegroep", duiding),
+                ("Nieuwe cijfers", new), ("Herziene cijfers", revised),
                 ("Ingetrokken cijfers", withdrawn), ("Acties die te laat zijn", late), ("Afgeronde acties", finished))
-    counts = {"status": len(statuses), "nieuw": len(new), "herzien": len(revised), "ingetrokken": len(withdrawn),
-              "te laat": len(late), "afgerond": len(finished)}
+    counts = {"status": len(statuses), "duiding": len(duiding), "nieuw": len(new), "herzien": len(revised),
+              "ingetrokken": len(withdrawn), "te laat": len(late), "afgerond": len(finished)}
     return Digest(
         email=subscriber["email"], name=subscriber["name"], area=area, since=since, until=until,
         sections=sections, counts=counts,

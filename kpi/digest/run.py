@@ -25,9 +25,10 @@ from sqlalchemy.engine import Engine
 
 from kpi import formatting as fmt
 from kpi import repository, schema, werkplan
+from kpi.briefing.store import load_duiding
 from kpi.changes import compare
 from kpi.digest import mail
-from kpi.digest.compose import Digest, action_news, compose
+from kpi.digest.compose import Digest, action_news, compose, duiding_news
 from kpi.digest.subscribers import first_recorded, load_subscribers
 from kpi.service import load_snapshot
 from kpi.settings import Settings
@@ -65,6 +66,7 @@ def compose_all(engine: Engine, settings: Settings, now: dt.datetime | None = No
     delivered, first = last_delivered(engine), first_recorded(engine)
     after = load_snapshot(engine, now)
     actions_now = werkplan.load_werkplan(engine, now).actions
+    duiding_now = load_duiding(engine, as_of=now)
     per_moment: dict[dt.datetime, tuple] = {}
     out = []
     for s in subs.to_dict("records"):
@@ -74,6 +76,7 @@ def compose_all(engine: Engine, settings: Settings, now: dt.datetime | None = No
             since_day = fmt.local(since).date()
             ch = compare(load_snapshot(engine, since), after, settings, since_day, today)
             news = action_news(werkplan.load_werkplan(engine, since).actions, actions_now, since_day, today)
+            news["duiding"] = duiding_news(load_duiding(engine, as_of=since), duiding_now)
             per_moment[since] = (ch, news)
         ch, news = per_moment[since]
         out.append(compose(s, ch, news, area=settings.area, base_url=settings.base_url, since=since, until=now))

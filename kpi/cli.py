@@ -466,7 +466,11 @@ def cmd_digest(args, settings: Settings) -> int:
     """Send each subscriber what changed since its last delivered digest (or show it: --dry-run)."""
     from kpi.digest import run
 
-    outcomes = run.run(_engine(settings), settings, dry_run=args.dry_run)
+    try:
+        outcomes = run.run(_engine(settings), settings, dry_run=args.dry_run)
+    except run.DigestBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return 0  # not a failure: the running round sends the news
     if not outcomes:
         print("Er zijn geen actieve abonnees.")
         return 0

@@ -253,3 +253,27 @@ def test_a_written_or_revised_duiding_is_news_for_who_follows_that_kpi(engine, s
     assert "duiding herzien door Regiegroep; oorzaak: Ketens sluiten filialen; bijsturing: Pandenfonds en " \
            "transformatie" in jan.digest.text()
     assert len(smtp.inbox.messages) == 2
+
+
+def test_a_second_run_while_one_runs_sends_nothing(engine, smtp, monkeypatch, capsys):
+    """Issue 22: two runs at once (two cron entries) would both compose from the same last
+    delivery and send the news twice; the second finds the run lock taken and does nothing, on
+    both databases, through the function and the CLI."""
+    from kpi import cli
+
+    settings = _settings(smtp.port)
+    _import(engine, "abonnees.csv", SUBSCRIBERS)
+    _import(engine, "cijfers-2026.csv", FIGURES)
+    with run.run_lock(engine):
+        with pytest.raises(run.DigestBusy, match="Er loopt al een verzendronde"):
+            run.run(engine, settings)
+        for key, value in {"KPI_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+                           "KPI_SMTP_HOST": "127.0.0.1", "KPI_SMTP_PORT": str(smtp.port), "KPI_SMTP_TLS": "geen",
+                           "KPI_MAIL_FROM": "monitor@assen.example", "KPI_BASE_URL": BASE}.items():
+            monkeypatch.setenv(key, value)
+        assert cli.main(["digest"]) == 0
+        assert "Er loopt al een verzendronde (digest) op deze database" in capsys.readouterr().err
+        assert smtp.inbox.messages == [] and _log(engine).empty
+    # Released: the next run sends, once.
+    assert {o.email: o.status for o in run.run(engine, settings)}["jan@assen.nl"] == run.DELIVERED
+    assert len(smtp.inbox.messages) == 1

@@ -15,8 +15,10 @@ added, and tries again; each failure is in the log with the SMTP error.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+import fcntl
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -91,10 +93,57 @@ def log_attempt(engine: Engine, d: Digest, status: str, error: str, at: dt.datet
             subject=d.subject[:300], summary=d.summary, status=status, error=error))
 
 
+class DigestBusy(RuntimeError):
+    """Another digest run holds the run lock of this database; the message is Dutch."""
+
+
+# The PostgreSQL advisory lock key of a digest run (any fixed 64-bit number, unique to this use).
+_PG_LOCK_KEY = 0x42_53_4D_44  # "BSMD"
+
+
+@contextlib.contextmanager
+def run_lock(engine: Engine) -> Iterator[None]:
+    """One digest run per database at a time: two cron entries, or cron and a hand-started run,
+    would otherwise both compose from the same last delivery and send the same news twice.
+    PostgreSQL: a session advisory lock (shared by every process on the server); SQLite: an
+    exclusive lock on a file beside the database. Raises DigestBusy when another run holds it."""
+    busy = DigestBusy("Er loopt al een verzendronde (digest) op deze database; deze run doet niets. "
+                      "De lopende ronde verstuurt wat er veranderde.")
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            if not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": _PG_LOCK_KEY}).scalar():
+                raise busy
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield  # a database of one process
+        return
+    with open(f"{database}.digest-lock", "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise busy from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def run(engine: Engine, settings: Settings, *, dry_run: bool = False, now: dt.datetime | None = None,
         send: Callable = mail.send) -> list[Outcome]:
     """Compose every active subscriber's digest and send those with news (not with dry_run),
-    logging each attempt; a subscriber with nothing new gets nothing."""
+    logging each attempt; a subscriber with nothing new gets nothing. One run per database at a
+    time (run_lock; raises DigestBusy)."""
+    with run_lock(engine):
+        return _run(engine, settings, dry_run=dry_run, now=now, send=send)
+
+
+def _run(engine: Engine, settings: Settings, *, dry_run: bool, now: dt.datetime | None,
+         send: Callable) -> list[Outcome]:
     now = now or repository.utcnow()
     outcomes = []
     for d in compose_all(engine, settings, now):

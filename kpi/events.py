@@ -67,7 +67,7 @@ def add_event(
         res = conn.execute(
             sa.insert(e).values(
                 event_date=event_date, text=clean, indicator_code=indicator, area_id=area_id,
-                created_at=repository.utcnow(), created_by=user,
+                created_at=repository.write_moment(conn), created_by=user,
             )
         )
         repository.touch_data_version(conn)
@@ -114,7 +114,7 @@ def delete_event(engine: Engine, event_id: int, user: str = "") -> bool:
         res = conn.execute(
             sa.update(e)
             .where(e.c.id == int(event_id), e.c.deleted_at.is_(None))
-            .values(deleted_at=repository.utcnow(), deleted_by=user)
+            .values(deleted_at=repository.write_moment(conn), deleted_by=user)
         )
         repository.touch_data_version(conn)
         return res.rowcount == 1

@@ -201,11 +201,24 @@ def remove_illustrative(engine: Engine) -> Removed:
     return Removed(values=values, actions=actions)
 
 
+def write_moment(conn: Connection) -> dt.datetime:
+    """The moment a write transaction stamps on its rows (recorded_at, created_at), taken after
+    it holds the write lock: the data_version row (a row lock in PostgreSQL, the write lock in
+    SQLite), kept until commit. The digest takes its moment the same way (kpi.digest.run), so a
+    write whose stamp lies before a digest's moment has committed before the digest reads, and a
+    write not yet committed stamps a later moment: no change falls between two digests. (The
+    stamps come from this process's clock; processes on several machines need synchronised clocks.)
+    """
+    dv = schema.data_version
+    conn.execute(sa.update(dv).where(dv.c.id == 1).values(token=dv.c.token))  # lock, change nothing
+    return utcnow()
+
+
 def touch_data_version(conn: Connection) -> None:
     """Give the data a new version inside the caller's write transaction (call it in EVERY write).
 
     Dashboards key their caches on this version, so a change by any process shows on the next
-    page load. Called last in a write, so the row lock it takes (PostgreSQL) is held briefly.
+    page load. Writes that stamp rows take the same row's lock earlier, with write_moment.
     """
     values = dict(token=uuid.uuid4().hex, changed_at=utcnow())
     dv = schema.data_version

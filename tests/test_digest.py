@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 from kpi import importer, schema
 from kpi.digest import run
@@ -276,4 +277,42 @@ def test_a_second_run_while_one_runs_sends_nothing(engine, smtp, monkeypatch, ca
         assert smtp.inbox.messages == [] and _log(engine).empty
     # Released: the next run sends, once.
     assert {o.email: o.status for o in run.run(engine, settings)}["jan@assen.nl"] == run.DELIVERED
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_a_write_in_progress_is_neither_missed_nor_sent_twice(engine, smtp):
+    """Issue 22's boundary: a write stamps its rows when it starts (repository.write_moment) and
+    commits later. A digest run that takes its moment in between waits for the commit, so the
+    figure is in this digest, and the next run (from this run's moment) does not send it again.
+    Without the shared lock the run would compose without the figure and the next would start
+    after its stamp: the figure never reached anyone."""
+    import datetime as dt
+    import threading
+    import time
+
+    from kpi import repository
+
+    settings = _settings(smtp.port)
+    _import(engine, "abonnees.csv", SUBSCRIBERS)
+    o = schema.observations
+    conn = engine.connect()
+    trans = conn.begin()
+    stamp = repository.write_moment(conn)
+    batch = repository.create_batch(conn, "observaties", "lopend.csv", "redacteur", created_at=stamp)
+    area = repository.area_ids(conn)["Assen binnenstad"]
+    conn.execute(sa.insert(o).values(area_id=area, indicator_code="banen", peildatum=dt.date(2026, 1, 1),
+                                     precision="jaar", value=4950.0, source="LISA 2026", note="", illustrative=False,
+                                     batch_id=batch, recorded_at=stamp))
+    repository.touch_data_version(conn)
+    outcome: dict = {}
+    runner = threading.Thread(target=lambda: outcome.update(o=run.run(engine, settings)))
+    runner.start()
+    time.sleep(1.5)
+    assert runner.is_alive()  # waits for the write in progress
+    trans.commit()
+    conn.close()
+    runner.join(60)
+    jan = {x.email: x for x in outcome["o"]}["jan@assen.nl"]
+    assert jan.status == run.DELIVERED and "Aantal banen, Assen binnenstad, 2026: 4.950 (LISA 2026)" in jan.digest.text()
+    assert {x.status for x in run.run(engine, settings)} == {run.NOTHING}
     assert len(smtp.inbox.messages) == 1

@@ -144,7 +144,11 @@ def run(engine: Engine, settings: Settings, *, dry_run: bool = False, now: dt.da
 
 def _run(engine: Engine, settings: Settings, *, dry_run: bool, now: dt.datetime | None,
          send: Callable) -> list[Outcome]:
-    now = now or repository.utcnow()
+    if now is None:
+        # After every write in progress has committed, before any later one stamps its rows
+        # (repository.write_moment): what this run covers is complete, and the next run starts here.
+        with engine.begin() as conn:
+            now = repository.write_moment(conn)
     outcomes = []
     for d in compose_all(engine, settings, now):
         if d.is_empty:

@@ -309,7 +309,7 @@ def check_action_versions(plan: ActionPlan, expected: dict[str, int]) -> None:
 def write_actions(conn: Connection, plan: ActionPlan, meta: dict, user: str) -> int:
     """Create the batch and store a new version of each new or changed action; the batch id."""
     rows = plan.rows
-    now = repository.utcnow()
+    now = repository.write_moment(conn)
     status = rows["status_plan"]
     batch = repository.create_batch(
         conn, ACTIONS, meta["filename"], user, sha256=meta["sha256"], created_at=now,

@@ -196,7 +196,7 @@ def check_versions(plan: DuidingPlan, expected: dict[tuple[str, str, str], int])
 def write_duiding(conn: Connection, plan: DuidingPlan, meta: dict, user: str) -> int:
     """Create the batch and store a new version of each new or changed duiding; the batch id."""
     rows = plan.rows
-    now = repository.utcnow()
+    now = repository.write_moment(conn)
     status = rows["status_plan"]
     batch = repository.create_batch(
         conn, DUIDING, meta["filename"], user, sha256=meta["sha256"], created_at=now,

@@ -138,7 +138,7 @@ def _counts(status: pd.Series) -> dict:
 
 def _start_batch(conn: Connection, kind: str, rows: pd.DataFrame, meta: dict, user: str):
     """(now, area name -> id with new areas created, the new batch id) for a write."""
-    now = repository.utcnow()
+    now = repository.write_moment(conn)
     ids = _area_ids(conn, sorted(rows["area"].unique()), meta["filename"])
     batch = repository.create_batch(conn, kind, meta["filename"], user, sha256=meta["sha256"],
                                     created_at=now, **_counts(rows["status"]))
@@ -240,7 +240,7 @@ def undo_batch(conn: Connection, batch_id: int, user: str,
             f"Importbatch {batch_id} bevat de basisgegevens ({batch['kind']}) en kan niet ongedaan "
             f"worden gemaakt.{hint}"
         )
-    now = repository.utcnow()
+    now = repository.write_moment(conn)
     undo_rows[batch["kind"]](conn, batch_id, now, user)
     res = conn.execute(
         sa.update(b).where(b.c.id == batch_id, b.c.undone_at.is_(None)).values(undone_at=now, undone_by=user)

@@ -211,7 +211,7 @@ def check_versions(plan: SubscriberPlan, expected: dict[str, int]) -> None:
 def write_subscribers(conn: Connection, plan: SubscriberPlan, meta: dict, user: str) -> int:
     """Create the batch and store a new version of each new or changed subscriber; the batch id."""
     rows = plan.rows
-    now = repository.utcnow()
+    now = repository.write_moment(conn)
     status = rows["status_plan"]
     batch = repository.create_batch(
         conn, SUBSCRIBERS, meta["filename"], user, sha256=meta["sha256"], created_at=now,

@@ -12,12 +12,16 @@ from sqlalchemy.engine import Engine
 from kpi import events as event_store
 from kpi import formatting as fmt
 from kpi import repository
+from kpi import werkplan as wp
 from kpi.briefing.model import BriefingInfo, Duiding
+from kpi.changes import Changes, compare, installed_at
 from kpi.charts import kpi_figure
 from kpi.metrics import KpiResult
 from kpi.service import Snapshot, evaluate_snapshot, load_snapshot, settings_areas
 from kpi.settings import Settings
-from kpi.werkplan.brief import WerkplanBrief, load_brief
+from kpi.werkplan import store as werkplan_store
+from kpi.werkplan.brief import LOOK_BACK, WerkplanBrief, load_brief
+from kpi.werkplan.tables import changes_table
 
 ILLUSTRATIVE_NOTICE = (
     "Let op: dit rapport bevat illustratieve waarden (demo), geen metingen. Ze zijn "
@@ -29,6 +33,17 @@ KPI_GREYED_NOTICE = "Illustratieve waarden (demo) staan grijs in de grafiek en t
 # mean larger type: about 8 pt on an A4 page, 11 pt on a 16:9 slide.
 PDF_CHART_PX = (900, 470)
 DECK_CHART_PX = (800, 424)
+
+
+@dataclass(frozen=True)
+class SinceLast:
+    """What changed since the last briefing (issue 20.4): figures and actions, and the moment
+    compared with, in words (the previous definitive briefing, or the stated fallback)."""
+
+    moment: dt.datetime      # naive UTC: the data as known then is compared with the report's
+    basis: str               # Dutch: why this moment ('de vorige definitieve briefing van ...')
+    figures: Changes
+    actions: pd.DataFrame    # kpi.werkplan.tables.changes_table
 
 
 @dataclass(frozen=True)
@@ -48,6 +63,17 @@ class ReportData:
     # which briefing this is (None: an ad-hoc export, treated as a concept).
     duiding: Mapping[str, Duiding] = field(default_factory=dict)
     briefing: BriefingInfo | None = None
+    # The werkplan's frames (actions with budget, fund, KPIs; themes) for "Wat doen we eraan" and
+    # "Wat mag het kosten", and what changed since the last briefing.
+    plan: wp.Werkplan | None = None
+    since_last: SinceLast | None = None
+
+    @property
+    def concept(self) -> bool:
+        """A draft: every page says "concept" (an ad-hoc export is one too)."""
+        from kpi.briefing.model import DEFINITIEF
+
+        return self.briefing is None or self.briefing.state != DEFINITIEF
 
     @property
     def illustrative(self) -> bool:
@@ -98,17 +124,46 @@ def assemble(
 
 
 def load_report(
-    engine: Engine, settings: Settings, today: dt.date | None = None, as_of: dt.datetime | None = None
+    engine: Engine, settings: Settings, today: dt.date | None = None, as_of: dt.datetime | None = None,
+    briefing: BriefingInfo | None = None, duiding: Mapping[str, Duiding] | None = None,
 ) -> ReportData:
     """Load and evaluate everything a report shows (as known at `as_of`, UTC; status on `today`,
-    by default the as-of date, so a past briefing comes out as it was)."""
+    by default the as-of date, so a past briefing comes out as it was). `briefing`: which
+    briefing this is; what changed is compared with its `previous_at` (else four weeks back)."""
     today = today or (as_of.date() if as_of else dt.date.today())
+    snapshot = load_snapshot(engine, as_of, settings_areas(settings))
     report = assemble(
-        load_snapshot(engine, as_of, settings_areas(settings)), settings, today,
+        snapshot, settings, today,
         event_store.list_events(engine, as_of=as_of, area=settings.area), repository.load_batches(engine),
     )
     names = {r.indicator.code: r.indicator.name for r in report.results}
-    return replace(report, werkplan=load_brief(engine, as_of, today, names))
+    plan = wp.load_werkplan(engine, as_of)
+    return replace(report, werkplan=load_brief(engine, as_of, today, names), plan=plan,
+                   briefing=briefing, duiding=dict(duiding or {}),
+                   since_last=since_last(engine, settings, snapshot, plan, today, briefing))
+
+
+def since_last(engine: Engine, settings: Settings, now: Snapshot, plan: wp.Werkplan, today: dt.date,
+               briefing: BriefingInfo | None) -> SinceLast:
+    """Figures and actions changed since the previous definitive briefing, or, without one, since
+    four weeks before the report's moment (the regiegroep's meeting interval), said in words."""
+    until = now.as_of or repository.utcnow()
+    if briefing is not None and briefing.previous_at is not None:
+        wanted = briefing.previous_at
+        basis = f"de vorige definitieve briefing ({fmt.timestamp(wanted)})"
+    else:
+        wanted = fmt.end_of_day(fmt.local(until).date() - LOOK_BACK)
+        basis = (f"vier weken eerder ({fmt.peildatum(fmt.local(wanted).date(), 'dag')}): er is nog geen "
+                 "eerdere definitieve briefing")
+    moment, installed = fmt.compared_moment(min(wanted, until), installed_at(now.observations))
+    if installed is not None:
+        basis += f"; dat ligt vóór de installatie, dus vergeleken met de startgegevens van {fmt.timestamp(installed)}"
+    before = load_snapshot(engine, moment, settings_areas(settings))
+    figures = compare(before, now, settings, fmt.local(moment).date(), today, installed=installed)
+    act_moment, _ = fmt.compared_moment(moment, werkplan_store.installed_at(engine))
+    actions_before = werkplan_store.load_actions(engine, act_moment)
+    actions = changes_table(wp.action_changes(actions_before, plan.actions), plan.themes)
+    return SinceLast(moment=moment, basis=basis, figures=figures, actions=actions)
 
 
 def figure(report: ReportData, r: KpiResult, height: int = PDF_CHART_PX[1]):

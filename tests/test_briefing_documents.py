@@ -11,19 +11,19 @@ import re
 import shutil
 import subprocess
 from dataclasses import replace
-from pathlib import Path
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pptx import Presentation
 
 from kpi import reports, repository
 from kpi.briefing.model import DEFINITIEF, BriefingInfo, Duiding
 from kpi.db import ensure_ready, make_engine
 from kpi.reports import content, images
-from kpi.reports.deck import pptx_bytes
 from kpi.reports.fonts import column_widths, wrap
-from kpi.reports.pdf import OVERVIEW
 from kpi.settings import Settings
 from tests.support.required import skip_or_fail
 
@@ -253,3 +253,32 @@ def test_libreoffice_draws_every_word_whole_inside_its_own_box(deck_bytes, tmp_p
             if i and (words[i - 1].text or "").endswith("-") and (words[i - 1].text or "") + word in own:
                 continue
             assert word in own, (n, word)
+
+
+# ---- the demo wording as a rule over any mix of flags (issue 20.9) ---------------------------------
+
+_FLAGS = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans())
+
+
+@given(flags=st.lists(_FLAGS, min_size=1, max_size=6))
+def test_the_demo_notice_appears_exactly_when_something_shown_rests_on_demo_and_names_each(flags):
+    """flags per KPI: (verdict rests on demo, newest value is demo, national figure is demo, greyed
+    demo points drawn). The notice is there iff one of the first three holds for some KPI, names
+    each such KPI once, and never one whose verdict and shown values are all real."""
+    results = []
+    for i, (verdict, latest, national, greyed) in enumerate(flags):
+        results.append(SimpleNamespace(
+            indicator=SimpleNamespace(name=f"Kpi{i}", code=f"k{i}"), illustrative=verdict,
+            shows_illustrative=verdict or latest or national or greyed,
+            latest=SimpleNamespace(illustrative=latest), national=SimpleNamespace(illustrative=national)))
+    report = SimpleNamespace(results=results, duiding={})
+    notice = content.illustrative_notice(report)
+    resting = [f"kpi{i}" for i, f in enumerate(flags) if any(f[:3])]
+    assert (notice is None) == (not resting)
+    for i in range(len(flags)):
+        named = notice is not None and re.search(rf"\bkpi{i}\b", notice) is not None
+        assert named == (f"kpi{i}" in resting)
+    assert len(content.illustrative_basis(report)) == len(resting)
+    # Greyed points alone never make the notice, but they do get the charts' note.
+    if not resting and any(f[3] for f in flags):
+        assert content.greyed_note(report) == content.GREYED_NOTE

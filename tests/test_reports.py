@@ -23,7 +23,6 @@ from kpi.db import ensure_ready, make_engine
 from kpi.formatting import value as fmt_value
 from kpi.reports import images
 from kpi.settings import Settings
-from kpi.text import target_label
 from kpi.werkplan.tables import ACTION_TABLE_COLUMNS
 from tests.support.cli import run_kpi
 from tests.support.required import skip_or_fail

@@ -15,7 +15,7 @@ from kpi import formatting as fmt_
 from kpi.export import csv_bytes, xlsx_bytes
 from kpi.reports.errors import ReportError
 from kpi.reports.images import ImageError, kaleido_server, png
-from kpi.reports.model import DECK_CHART_PX, PDF_CHART_PX, ReportData, figure, load_report
+from kpi.reports.model import PDF_CHART_PX, ReportData, figure, load_report
 from kpi.settings import Settings
 from kpi.tables import events_frame, figures_frame, for_people, status_frame
 from kpi.werkplan.brief import werkplan_frame

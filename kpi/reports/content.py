@@ -22,7 +22,14 @@ from kpi.changes import headline
 from kpi.metrics import BELOW_NATIONAL, KpiResult, required_value_at
 from kpi.reports.model import ReportData, currency_lines, sources
 from kpi.tables import new_table, revised_table, status_changes_table
-from kpi.text import ASSUMED_NOTE, horizon_label, shown_decimals, summary_sentence, target_line_text, value_text
+from kpi.text import (
+    ASSUMED_NOTE,
+    horizon_label,
+    shown_decimals,
+    summary_sentence,
+    target_line_text,
+    value_text,
+)
 from kpi.werkplan.tables import actions_table, with_status_symbols
 
 TITLE = "Raadsinformatiebrief Binnenstadakkoord"

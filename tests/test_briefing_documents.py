@@ -282,3 +282,20 @@ def test_the_demo_notice_appears_exactly_when_something_shown_rests_on_demo_and_
     # Greyed points alone never make the notice, but they do get the charts' note.
     if not resting and any(f[3] for f in flags):
         assert content.greyed_note(report) == content.GREYED_NOTE
+
+
+def test_changes_are_compared_with_the_previous_definitive_briefing_when_there_is_one(engine):
+    previous = dt.datetime(2026, 11, 1, 9, 30)
+    info = BriefingInfo(period="2026-K4", previous_at=previous)
+    r = reports.load_report(engine, Settings(), today=TODAY, briefing=info)
+    assert r.briefing is info
+    headline = content.since_last_headline(r)
+    assert headline.startswith("Vergeleken met de vorige definitieve briefing (1-11-2026 10:30)")
+    assert "gewijzigde acties" in headline or "gewijzigde actie" in headline
+
+
+def test_a_duiding_of_another_period_does_not_count_for_this_briefing(report):
+    old = replace(report.duiding["banen"], period="2026-K3")
+    items = content.duiding_items(replace(report, duiding={"banen": old}))
+    jobs = next(i for i in items if i.result.indicator.code == "banen")
+    assert jobs.duiding is None and "Nog geen duiding" in jobs.lines()[0]

@@ -140,6 +140,8 @@ def test_deck_has_the_indicator_table_and_one_picture_of_all_charts(report, kale
     assert len(pictures) == 1
     img = Image.open(io.BytesIO(pictures[0].image.blob))
     assert img.format == "PNG" and img.size == (2400, 1120)
+    every = " ".join(s.text_frame.text for slide in slides for s in slide.shapes if s.has_text_frame)
+    assert "<b>Opening</b> parkeergarage" in every and "=1+1 lockdown" in every  # events as plain text
 
 
 def test_xlsx_has_the_figures_and_no_formula_cells(report):

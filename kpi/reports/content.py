@@ -239,6 +239,16 @@ def since_last_tables(report: ReportData) -> list[tuple[str, pd.DataFrame]]:
     return [(title, table) for title, table in out if not table.empty]
 
 
+def event_lines(report: ReportData) -> list[str]:
+    """The events as plain lines: '1-6-2019: Opening parkeergarage (Aantal banen)'."""
+    names = {r.indicator.code: r.indicator.name for r in report.results}
+    out = []
+    for _, e in report.events.iterrows():
+        scope = f" ({names.get(e['indicator'], e['indicator'])})" if e["indicator"] else ""
+        out.append(f"{fmt.peildatum(e['event_date'], 'dag')}: {e['text']}{scope}")
+    return out
+
+
 # ---- wat doen we eraan, werkplan, kosten ---------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -233,6 +233,8 @@ def pptx_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
     for title, table in content.since_last_tables(report):
         d.text([(title, 16, True, None)])
         d.table(table, size=12)
+    if lines := content.event_lines(report):
+        d.text([("Gebeurtenissen", 16, True, None)] + [(line, 12, False, None) for line in lines])
 
     d.new_slide("Wat gaan we daarvoor doen?")
     for item in content.kpi_actions(report):

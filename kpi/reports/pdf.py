@@ -18,7 +18,6 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from kpi import formatting as fmt
 from kpi.export import printable
 from kpi.reports import content
 from kpi.reports.errors import ReportError
@@ -186,12 +185,10 @@ def _changes(pdf: _Briefing, report: ReportData) -> None:
     for title, table in tables:
         pdf.heading(title, size=11)
         pdf.table(table, size=8)
-    if not report.events.empty:
+    if lines := content.event_lines(report):
         pdf.heading("Gebeurtenissen", size=11)
-        names = {r.indicator.code: r.indicator.name for r in report.results}
-        for _, e in report.events.iterrows():
-            scope = f" ({names.get(e['indicator'], e['indicator'])})" if e["indicator"] else ""
-            pdf.para(f"{fmt.peildatum(e['event_date'], 'dag')}: {e['text']}{scope}", size=9)
+        for line in lines:
+            pdf.para(line, size=9)
 
 
 def _actions(pdf: _Briefing, report: ReportData) -> None:

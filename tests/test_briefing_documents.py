@@ -23,6 +23,7 @@ from kpi import reports, repository
 from kpi.briefing.model import DEFINITIEF, BriefingInfo, Duiding
 from kpi.db import ensure_ready, make_engine
 from kpi.reports import content, images
+from kpi.reports.deck import pptx_bytes
 from kpi.reports.fonts import column_widths, wrap
 from kpi.settings import Settings
 from tests.support.required import skip_or_fail
@@ -299,3 +300,25 @@ def test_a_duiding_of_another_period_does_not_count_for_this_briefing(report):
     items = content.duiding_items(replace(report, duiding={"banen": old}))
     jobs = next(i for i in items if i.result.indicator.code == "banen")
     assert jobs.duiding is None and "Nog geen duiding" in jobs.lines()[0]
+
+
+def test_the_briefing_loads_and_renders_on_both_databases(db_url):
+    """load_report with a briefing (what changed, werkplan money) on SQLite and PostgreSQL; the
+    documents without the chart image, read back."""
+    from kpi.reports.pdf import pdf_bytes
+
+    e = make_engine(db_url)
+    try:
+        ensure_ready(e)
+        info = BriefingInfo(period="2026-K4", previous_at=dt.datetime(2026, 11, 1, 9, 30))
+        r = reports.load_report(e, Settings(), today=TODAY, briefing=info)
+        assert r.since_last is not None and r.plan is not None
+        assert content.since_last_headline(r).startswith("Vergeleken met de vorige definitieve briefing")
+        money = dict(content.cost_tables(r))
+        assert money["Per thema"].iloc[-1]["Budget"] == "€ 356.000"
+        text = " ".join(_pdf_pages(pdf_bytes(r, {})))
+        assert "Periode 2026-K4" in text and "Wat mag het kosten?" in text and "Totaal € 356.000" in text
+        deck = Presentation(io.BytesIO(pptx_bytes(r, {})))
+        assert any(s.shapes.title.text == "Wat mag het kosten?" for s in deck.slides)
+    finally:
+        e.dispose()

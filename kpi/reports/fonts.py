@@ -86,7 +86,8 @@ def column_widths(rows: list[list[str]], total: float, size_pt: float, padding: 
                   heading_bold: bool = True, measure=None) -> list[float] | None:
     """Column widths (same unit as `total`, `measure(text, size, bold)` in that unit too) that
     hold every word whole: each column gets its widest word plus padding, the rest is shared
-    in proportion to how much more each column's longest cell would like. None: it cannot fit."""
+    in proportion to how much more each column's longest cell would like; a table whose cells
+    all fit on one line is as narrow as its text. None: it cannot fit."""
     measure = measure or text_width_pt
     n = len(rows[0])
     minimum, wanted = [0.0] * n, [0.0] * n
@@ -101,10 +102,8 @@ def column_widths(rows: list[list[str]], total: float, size_pt: float, padding: 
         return None
     extra = [max(w - m, 0.0) for w, m in zip(wanted, minimum)]
     if sum(extra) <= spare:
-        # Everything fits on one line: give the rest to the widest wish.
-        widths = [m + e for m, e in zip(minimum, extra)]
-        widths[extra.index(max(extra))] += spare - sum(extra)
-        return widths
+        # Everything fits on one line: the table is as narrow as its text (sum < total).
+        return [m + e for m, e in zip(minimum, extra)]
     # Share the spare room by the square root of the wish: long notes do not starve short columns.
     weights = [e ** 0.5 for e in extra]
     return [m + spare * w / sum(weights) for m, w in zip(minimum, weights)]

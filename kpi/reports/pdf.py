@@ -116,7 +116,7 @@ class _Briefing(FPDF):
         align = align or {}
         self.set_font(FAMILY, "", size)
         with super().table(
-            col_widths=widths, width=self.epw, text_align=tuple(align.get(c, "LEFT") for c in frame.columns),
+            col_widths=widths, width=min(sum(widths), self.epw), align="LEFT", text_align=tuple(align.get(c, "LEFT") for c in frame.columns),
             headings_style=FontFace(family=FAMILY, emphasis="BOLD", fill_color=HEADING_FILL),
             line_height=size * 0.45, padding=padding, first_row_as_headings=True,
         ) as t:

@@ -322,3 +322,12 @@ def test_the_briefing_loads_and_renders_on_both_databases(db_url):
         assert any(s.shapes.title.text == "Wat mag het kosten?" for s in deck.slides)
     finally:
         e.dispose()
+
+
+def test_build_passes_the_briefing_and_duiding_through(engine, kaleido):
+    """What `report --briefing N` will call: build() with the briefing and its duiding."""
+    d = Duiding("banen", "2026-K1", CAUSE, "effect", "bijsturing", "A. Auteur", dt.date(2026, 3, 30))
+    info = BriefingInfo(period="2026-K1", state=DEFINITIEF, number=1, made_at=dt.datetime(2026, 3, 31, 12, 0))
+    text = " ".join(_pdf_pages(reports.build(engine, Settings(), "pdf", today=TODAY, briefing=info,
+                                             duiding={"banen": d})))
+    assert "Periode 2026-K1" in text and f"Oorzaak: {CAUSE}" in text and "CONCEPT" not in text

@@ -331,3 +331,9 @@ def test_build_passes_the_briefing_and_duiding_through(engine, kaleido):
     text = " ".join(_pdf_pages(reports.build(engine, Settings(), "pdf", today=TODAY, briefing=info,
                                              duiding={"banen": d})))
     assert "Periode 2026-K1" in text and f"Oorzaak: {CAUSE}" in text and "CONCEPT" not in text
+
+
+def test_the_same_report_gives_the_same_pdf_bytes(report, pdf, kaleido):
+    """The creation stamp is the report's own, so a briefing made again from the same data and
+    moment is byte-identical (the chart image included)."""
+    assert reports.render(report, "pdf") == pdf

@@ -12,6 +12,7 @@ word is broken inside a cell.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pandas as pd
@@ -253,6 +254,9 @@ def pdf_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
     pdf = _Briefing(report)
     pdf.set_title(f"{content.TITLE} – {report.area}")
     pdf.set_author("Binnenstadmonitor")
+    # The document's own stamp is the report's: the same report gives the same bytes (issue 20: a
+    # definitive briefing made again later must come out identical).
+    pdf.set_creation_date(report.generated_at.replace(tzinfo=dt.timezone.utc))
     _summary_page(pdf, report)
     _glance_page(pdf, report, images.get(OVERVIEW))
     _changes(pdf, report)

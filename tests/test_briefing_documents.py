@@ -337,3 +337,32 @@ def test_the_same_report_gives_the_same_pdf_bytes(report, pdf, kaleido):
     """The creation stamp is the report's own, so a briefing made again from the same data and
     moment is byte-identical (the chart image included)."""
     assert reports.render(report, "pdf") == pdf
+
+
+def test_small_multiples_share_a_scale_per_unit_label_the_latest_value_and_have_one_legend(report):
+    from kpi.formatting import value as fmt_value
+    from kpi.reports.multiples import overview_figure
+
+    fig = overview_figure(report.results, 760, 660, cols=2)
+    axes = {r.indicator.code: fig.layout[f"yaxis{'' if i == 0 else i + 1}"] for i, r in enumerate(report.results)}
+    # Jobs (thousands) and businesses (hundreds) share a unit but not an order of magnitude.
+    assert tuple(axes["banen"].range) != tuple(axes["bedrijven"].range)
+    assert axes["ranking"].range[0] > axes["ranking"].range[1]  # a ranking: 1 at the top
+    texts = [a.text for a in fig.layout.annotations]
+    for r in report.results:
+        assert any(r.status in t and r.indicator.name in t for t in texts)  # subplot title with status
+        assert fmt_value(r.latest.value, r.indicator.unit, r.indicator.decimals) in texts  # latest labelled
+    names = [t.name for t in fig.data if t.showlegend]
+    assert len(names) == len(set(names))
+    assert sum(1 for s in fig.layout.shapes if s.y0 == s.y1) >= 4  # target lines (not for below-national)
+
+
+def test_kpis_of_one_unit_and_magnitude_share_their_scale(report):
+    from kpi.reports.multiples import shared_scales
+
+    a, b = report.results[0], report.results[1]
+    same = replace(b, indicator=replace(b.indicator, unit=a.indicator.unit))
+    scales = shared_scales([a, same], [[3800.0, 5000.0], [2000.0, 2500.0]])
+    assert sorted(scales[0]) == sorted(scales[1]) == [2000.0, 2500.0, 3800.0, 5000.0]
+    apart = shared_scales([a, same], [[3800.0, 5000.0], [430.0, 500.0]])
+    assert apart == [[3800.0, 5000.0], [430.0, 500.0]]

@@ -23,16 +23,9 @@ from kpi.werkplan import store as werkplan_store
 from kpi.werkplan.brief import LOOK_BACK, WerkplanBrief, load_brief
 from kpi.werkplan.tables import changes_table
 
-ILLUSTRATIVE_NOTICE = (
-    "Let op: dit rapport bevat illustratieve waarden (demo), geen metingen. Ze zijn "
-    "gemarkeerd met ‘illustratief’ en als open rondjes in de grafieken."
-)
-KPI_ILLUSTRATIVE_NOTICE = "Let op: het oordeel over deze KPI rust op illustratieve waarden (demo), geen metingen."
-KPI_GREYED_NOTICE = "Illustratieve waarden (demo) staan grijs in de grafiek en tellen niet mee: er zijn echte metingen."
 # Layout pixels of the chart images; documents scale them to their width, so fewer pixels
-# mean larger type: about 8 pt on an A4 page, 11 pt on a 16:9 slide.
+# mean larger type: about 8 pt on an A4 page (the PNG download per chart).
 PDF_CHART_PX = (900, 470)
-DECK_CHART_PX = (800, 424)
 
 
 @dataclass(frozen=True)

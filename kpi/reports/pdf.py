@@ -256,7 +256,7 @@ def pdf_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
     pdf.set_author("Binnenstadmonitor")
     # The document's own stamp is the report's: the same report gives the same bytes (issue 20: a
     # definitive briefing made again later must come out identical).
-    pdf.set_creation_date(report.generated_at.replace(tzinfo=dt.timezone.utc))
+    pdf.set_creation_date(report.generated_at.replace(tzinfo=dt.UTC))
     _summary_page(pdf, report)
     _glance_page(pdf, report, images.get(OVERVIEW))
     _changes(pdf, report)

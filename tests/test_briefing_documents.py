@@ -25,6 +25,7 @@ from kpi.db import ensure_ready, make_engine
 from kpi.reports import content, images
 from kpi.reports.deck import pptx_bytes
 from kpi.reports.fonts import column_widths, wrap
+from kpi.reports.model import with_documents
 from kpi.settings import Settings
 from tests.support.required import skip_or_fail
 
@@ -288,7 +289,7 @@ def test_the_demo_notice_appears_exactly_when_something_shown_rests_on_demo_and_
 def test_changes_are_compared_with_the_previous_definitive_briefing_when_there_is_one(engine):
     previous = dt.datetime(2026, 11, 1, 9, 30)
     info = BriefingInfo(period="2026-K4", previous_at=previous)
-    r = reports.load_report(engine, Settings(), today=TODAY, briefing=info)
+    r = with_documents(engine, Settings(), replace(reports.load_report(engine, Settings(), today=TODAY), briefing=info))
     assert r.briefing is info
     headline = content.since_last_headline(r)
     assert headline.startswith("Vergeleken met de vorige definitieve briefing (1-11-2026 10:30)")
@@ -311,7 +312,7 @@ def test_the_briefing_loads_and_renders_on_both_databases(db_url):
     try:
         ensure_ready(e)
         info = BriefingInfo(period="2026-K4", previous_at=dt.datetime(2026, 11, 1, 9, 30))
-        r = reports.load_report(e, Settings(), today=TODAY, briefing=info)
+        r = with_documents(e, Settings(), replace(reports.load_report(e, Settings(), today=TODAY), briefing=info))
         assert r.since_last is not None and r.plan is not None
         assert content.since_last_headline(r).startswith("Vergeleken met de vorige definitieve briefing")
         money = dict(content.cost_tables(r))
@@ -322,15 +323,6 @@ def test_the_briefing_loads_and_renders_on_both_databases(db_url):
         assert any(s.shapes.title.text == "Wat mag het kosten?" for s in deck.slides)
     finally:
         e.dispose()
-
-
-def test_build_passes_the_briefing_and_duiding_through(engine, kaleido):
-    """What `report --briefing N` will call: build() with the briefing and its duiding."""
-    d = Duiding("banen", "2026-K1", CAUSE, "effect", "bijsturing", "A. Auteur", dt.date(2026, 3, 30))
-    info = BriefingInfo(period="2026-K1", state=DEFINITIEF, number=1, made_at=dt.datetime(2026, 3, 31, 12, 0))
-    text = " ".join(_pdf_pages(reports.build(engine, Settings(), "pdf", today=TODAY, briefing=info,
-                                             duiding={"banen": d})))
-    assert "Periode 2026-K1" in text and f"Oorzaak: {CAUSE}" in text and "CONCEPT" not in text
 
 
 def test_the_same_report_gives_the_same_pdf_bytes(report, pdf, kaleido):

@@ -8,12 +8,10 @@ all go through `build`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
 from sqlalchemy.engine import Engine
 
 from kpi import formatting as fmt_
-from kpi.briefing.model import BriefingInfo, Duiding
 from kpi.export import csv_bytes, xlsx_bytes
 from kpi.reports.errors import ReportError
 from kpi.reports.images import ImageError, kaleido_server, png
@@ -89,17 +87,15 @@ def render(report: ReportData, fmt: str) -> bytes:
 
 
 def build(engine: Engine, settings: Settings, fmt: str, as_of_day: dt.date | None = None,
-          today: dt.date | None = None, as_of: dt.datetime | None = None,
-          briefing: BriefingInfo | None = None, duiding: Mapping[str, Duiding] | None = None) -> bytes:
+          today: dt.date | None = None, as_of: dt.datetime | None = None) -> bytes:
     """Load and render in one go; `as_of_day`: the data as known at the end of that date (UTC);
-    `as_of`: as known at that moment (UTC), for two imports on the same day; `briefing` and
-    `duiding`: which briefing this is and the regiegroep's duiding (None: an ad-hoc concept)."""
+    `as_of`: as known at that moment (UTC), for two imports on the same day."""
     if as_of is None:
         as_of = fmt_.end_of_day(as_of_day) if as_of_day else None
     if fmt not in ("pdf", "pptx"):
-        return render(load_report(engine, settings, today=today, as_of=as_of, briefing=briefing, duiding=duiding), fmt)
+        return render(load_report(engine, settings, today=today, as_of=as_of), fmt)
     with kaleido_server():  # Chromium starts while the data loads
-        return render(load_report(engine, settings, today=today, as_of=as_of, briefing=briefing, duiding=duiding), fmt)
+        return render(load_report(engine, settings, today=today, as_of=as_of), fmt)
 
 
 def file_name(report: ReportData, fmt: str) -> str:

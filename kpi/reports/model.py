@@ -117,12 +117,10 @@ def assemble(
 
 
 def load_report(
-    engine: Engine, settings: Settings, today: dt.date | None = None, as_of: dt.datetime | None = None,
-    briefing: BriefingInfo | None = None, duiding: Mapping[str, Duiding] | None = None,
+    engine: Engine, settings: Settings, today: dt.date | None = None, as_of: dt.datetime | None = None
 ) -> ReportData:
     """Load and evaluate everything a report shows (as known at `as_of`, UTC; status on `today`,
-    by default the as-of date, so a past briefing comes out as it was). `briefing`: which
-    briefing this is; what changed is compared with its `previous_at` (else four weeks back)."""
+    by default the as-of date, so a past briefing comes out as it was)."""
     today = today or (as_of.date() if as_of else dt.date.today())
     snapshot = load_snapshot(engine, as_of, settings_areas(settings))
     report = assemble(
@@ -130,10 +128,18 @@ def load_report(
         event_store.list_events(engine, as_of=as_of, area=settings.area), repository.load_batches(engine),
     )
     names = {r.indicator.code: r.indicator.name for r in report.results}
-    plan = wp.load_werkplan(engine, as_of)
-    return replace(report, werkplan=load_brief(engine, as_of, today, names), plan=plan,
-                   briefing=briefing, duiding=dict(duiding or {}),
-                   since_last=since_last(engine, settings, snapshot, plan, today, briefing))
+    return with_documents(engine, settings, replace(report, werkplan=load_brief(engine, as_of, today, names)),
+                          snapshot)
+
+
+def with_documents(engine: Engine, settings: Settings, report: ReportData, snapshot: Snapshot | None = None) -> ReportData:
+    """`report` with what only the documents read (issue 20): the werkplan's frames (money, actions
+    per KPI) and what changed since `report.briefing.previous_at` (else four weeks back). Call it
+    again after setting another briefing; `snapshot`: the report's own data, when already loaded."""
+    now = snapshot if snapshot is not None else load_snapshot(engine, report.as_of, settings_areas(settings))
+    plan = wp.load_werkplan(engine, report.as_of)
+    return replace(report, plan=plan,
+                   since_last=since_last(engine, settings, now, plan, report.today, report.briefing))
 
 
 def since_last(engine: Engine, settings: Settings, now: Snapshot, plan: wp.Werkplan, today: dt.date,

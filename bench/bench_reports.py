@@ -1,5 +1,5 @@
 """Benchmark: a full PDF briefing and a full PowerPoint deck, all charts included, on a seeded
-SQLite database. Goal: under 5 s each (median), as a user or the CLI gets them: loading the
+SQLite database, beside a bare fpdf2 document with the same charts (the baseline). Goal: under 5 s each (median), as a user or the CLI gets them: loading the
 data, starting one Chromium for the report, every chart as PNG, building the document.
 
     .venv/bin/python -m bench.bench_reports [RUNS]
@@ -13,6 +13,7 @@ here asserts a time.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import platform
 import resource
@@ -72,6 +73,23 @@ def _seeded_engine(folder: Path):
     return engine
 
 
+def bare_pdf(engine, settings) -> bytes:
+    """The baseline: a bare fpdf2 document with the same charts (the small multiples, one Chromium
+    started for it) and nothing else: the least a PDF with these charts can cost."""
+    from fpdf import FPDF
+
+    from kpi import reports
+    from kpi.reports.pdf import OVERVIEW_PX
+
+    with reports.kaleido_server():
+        report = reports.load_report(engine, settings)
+        image = reports.overview_png(report, OVERVIEW_PX, cols=2)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(io.BytesIO(image), x=10, w=190)
+    return bytes(pdf.output())
+
+
 def run(runs: int = 3) -> dict:
     """Time `runs` full PDF and PPTX reports (interleaved) and return medians and context."""
     from kpi import reports
@@ -80,19 +98,20 @@ def run(runs: int = 3) -> dict:
 
     machine = _machine()  # the load average before the runs: these machines are shared
     settings = Settings()
-    timings: dict[str, list[float]] = {"pdf": [], "pptx": [], "pdf_warm": [], "pptx_warm": []}
+    timings: dict[str, list[float]] = {"pdf": [], "pptx": [], "bare_pdf": [], "pdf_warm": [], "pptx_warm": []}
     sizes: dict[str, int] = {}
     cpu_used: dict[str, list[float]] = {"pdf": [], "pptx": []}
     with tempfile.TemporaryDirectory(prefix="bench-reports-") as tmp:
         engine = _seeded_engine(Path(tmp))
         kpis = len(reports.load_report(engine, settings).results)
         for i in range(runs):
-            for fmt in (["pdf", "pptx"] if i % 2 == 0 else ["pptx", "pdf"]):
+            for fmt in (["pdf", "pptx", "bare_pdf"] if i % 2 == 0 else ["bare_pdf", "pptx", "pdf"]):
                 cpu = _cpu_seconds()
                 start = time.perf_counter()
-                data = reports.build(engine, settings, fmt)
+                data = bare_pdf(engine, settings) if fmt == "bare_pdf" else reports.build(engine, settings, fmt)
                 timings[fmt].append(time.perf_counter() - start)
-                cpu_used[fmt].append(_cpu_seconds() - cpu)
+                if fmt in cpu_used:
+                    cpu_used[fmt].append(_cpu_seconds() - cpu)
                 sizes[fmt] = len(data)
         with kaleido_server():
             reports.build(engine, settings, "pdf")  # the browser is up: measure without its start
@@ -112,7 +131,7 @@ def run(runs: int = 3) -> dict:
         "versions": ", ".join(f"{k} {v}" for k, v in versions.items()),
         "runs": runs, "kpis": kpis, "goal_s": GOAL_S,
     }
-    for key in ("pdf", "pptx", "pdf_warm", "pptx_warm"):
+    for key in ("pdf", "pptx", "bare_pdf", "pdf_warm", "pptx_warm"):
         out[f"{key}_median_s"] = medians[key]
         out[f"{key}_runs_s"] = ", ".join(f"{x:.2f}" for x in timings[key])
     for key in ("pdf", "pptx"):
@@ -130,6 +149,7 @@ if __name__ == "__main__":
     print(f"Versions: {result['versions']}")
     print(f"{result['runs']} runs, {result['kpis']} KPIs with charts; goal < {GOAL_S:.0f} s each")
     for key, label in [("pdf", "PDF, full (browser start included)"), ("pptx", "PPTX, full (browser start included)"),
+                       ("bare_pdf", "bare fpdf2 PDF, same charts (baseline)"),
                        ("pdf_warm", "PDF, browser already running"), ("pptx_warm", "PPTX, browser already running")]:
         print(f"  {label:<40} median {result[key + '_median_s']:.2f} s   runs {result[key + '_runs_s']}")
     print(f"  CPU seconds per full report (this process + Chromium): PDF {result['pdf_cpu_median_s']:.2f}, "

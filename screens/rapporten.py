@@ -104,14 +104,16 @@ def render() -> None:
         st.caption(f"Alles op deze pagina geeft de cijfers zoals bekend op {known_at(as_of)}, "
                    "met de status op die datum.")
     if report.illustrative:
-        st.caption("De rapporten vermelden op de titelpagina en bij elke KPI dat er illustratieve waarden in staan.")
+        st.caption("De briefing noemt op de eerste pagina welke oordelen en waarden op illustratieve waarden rusten.")
 
     st.subheader("Briefing")
     left, right = st.columns(2)
     with left:
-        _offer("pdf", reports.file_name(report, "pdf"), "PDF-rapport maken", lambda: reports.render(report, "pdf"), (day, at_time))
+        _offer("pdf", reports.file_name(report, "pdf"), "PDF-rapport maken",
+               lambda: reports.render(data.briefing_report(as_of, day), "pdf"), (day, at_time))
     with right:
-        _offer("pptx", reports.file_name(report, "pptx"), "PowerPoint maken", lambda: reports.render(report, "pptx"), (day, at_time))
+        _offer("pptx", reports.file_name(report, "pptx"), "PowerPoint maken",
+               lambda: reports.render(data.briefing_report(as_of, day), "pptx"), (day, at_time))
 
     if auth.is_editor():
         _record(today)

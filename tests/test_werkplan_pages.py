@@ -249,43 +249,38 @@ def test_what_changed_lists_action_status_changes(monkeypatch, sqlite_url):
 
 # ---- the briefings -------------------------------------------------------------------------------------
 
-def test_pdf_and_pptx_have_a_werkplan_page_per_theme(sqlite_url):
+def test_pdf_and_pptx_have_the_werkplan_in_one_table_late_first(sqlite_url):
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext is required (Debian poppler-utils)")
     engine = _seeded(sqlite_url)
     report = load_report(engine, Settings(), today=dt.date.today())
-    labels = [label for label, _ in report.werkplan.themes]
-    assert labels == ["A compact & compleet", "B prettig & comfortabel", "C bereikbaar",
-                      "D historisch, cultureel & actief", "E gastvrij, ondernemend & collectief samenwerkend",
-                      "F goed bekend"]
-
-    pages = subprocess.run(["pdftotext", "-", "-"], input=pdf_bytes(report, {}), capture_output=True,
+    pages = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf_bytes(report, {}), capture_output=True,
                            check=True).stdout.decode().split("\f")
     flat = [re.sub(r"\s+", " ", p) for p in pages if p.strip()]
-    werkplan_pages = flat[1 + len(report.results):]
-    assert len(werkplan_pages) == 1 + 6
-    overview = werkplan_pages[0]
-    assert overview.startswith("Werkplan: wat loopt er")
-    assert "illustratieve voorbeeldacties" in overview
-    assert f"Te laat ({len(late_codes(dt.date.today()))})" in overview
-    for page, label in zip(werkplan_pages[1:], labels, strict=True):
-        assert page.startswith(f"Werkplan – thema {label}")
-    theme_a = werkplan_pages[1]
-    # Table cells wrap, so check words: the three demo actions of A are marked, the three real ones not.
-    assert theme_a.count("(illustratief)") == 3
-    for word in ("A-02", "1.1", "Vertraagd", "€ 60.000", "30-6-2026", "Acquisiteur"):
-        assert word in theme_a, word
+    start = next(i for i, p in enumerate(flat) if "Werkplan: alle acties, te laat eerst" in p)
+    end = next(i for i, p in enumerate(flat) if "Wat mag het kosten?" in p)
+    assert end - start <= 1  # one to two pages
+    werkplan = " ".join(flat[start:end + 1]).split("Wat mag het kosten?")[0]
+    assert "illustratieve voorbeeldacties" in werkplan
+    late = late_codes(dt.date.today())
+    assert f"{len(late)} te laat" in werkplan
+    # Late first: every late action's code comes before the first action that is not late.
+    positions = {code: werkplan.index(f" {code} ") for code in report.plan.actions["code"]}
+    not_late = [positions[c] for c in positions if c not in late]
+    assert all(positions[c] < min(not_late) for c in late)
+    for word in ("A-02", "1.1", "Vertraagd", "30-6-2026", "Acquisiteur", "Programmamanager"):
+        assert word in werkplan, word
 
     deck = Presentation(io.BytesIO(pptx_bytes(report, {})))
-    titles = [s.shapes.title.text for s in deck.slides]
-    assert titles[1 + len(report.results):] == ["Werkplan: wat loopt er", *(f"Werkplan – thema {x}" for x in labels)]
-    slide_a = list(deck.slides)[2 + len(report.results)]
-    table = next(s for s in slide_a.shapes if s.has_table).table
-    rows = [[c.text for c in row.cells] for row in table.rows]
-    assert rows[0] == ["Code", "Actie", "Status", "Te laat", "Deadline", "Rol", "Budget", "Besteed"]
-    a02 = next(i for i, r in enumerate(rows) if r[0] == "A-02")
-    assert rows[a02][2] == "⚠ Vertraagd"
-    fill = table.cell(a02, 2).fill.fore_color.rgb
+    slides = [s for s in deck.slides if s.shapes.title.text.startswith("Werkplan: alle acties")]
+    assert 1 <= len(slides) <= 3
+    rows = [[c.text for c in row.cells] for s in slides for sh in s.shapes if sh.has_table for row in sh.table.rows]
+    assert rows[0] == ["Code", "Actie", "Thema", "Status", "Deadline", "Eigenaar", "Voortgang"]
+    assert {r[0] for r in rows[1:] if r[0] != "Code"} == set(report.plan.actions["code"])
+    table = next(sh for sh in slides[0].shapes if sh.has_table).table
+    a02 = next(i for i, r in enumerate(table.rows) if r.cells[0].text == "A-02")
+    assert table.cell(a02, 3).text.startswith("⚠ Vertraagd")
+    fill = table.cell(a02, 3).fill.fore_color.rgb
     assert f"#{fill}".lower() == wp_tables.STATUS_FILL["Vertraagd"]
 
 

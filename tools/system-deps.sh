@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: chromium (browser tests, kaleido), poppler-utils
-# (PDF pages to PNG), PostgreSQL server binaries, fonts-dejavu-core (the PDF reports' font).
-# nginx (the proxy test).
+# (PDF pages to PNG), PostgreSQL server binaries, fonts-dejavu-core (the reports' font),
+# libreoffice-impress (the deck layout test), nginx (the proxy test).
 # Installs only what is missing, and only as root; otherwise it says what to install.
 set -euo pipefail
 missing=()
@@ -12,6 +12,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 # nginx: the reverse proxy in front of several dashboard processes (tests/browser/test_proxy_browser.py).
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+# LibreOffice Impress: the deck layout test converts the PowerPoint as a reader without Calibri sees it.
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-impress)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "Ontbrekende Debian-pakketten: ${missing[*]} (installeer ze als root: apt-get install ${missing[*]})" >&2

@@ -399,6 +399,14 @@ def werkplan_brief(as_of: dt.datetime | None, today: dt.date):
     return _werkplan_brief(settings().database_url, version(), as_of, today)
 
 
+def briefing_report(as_of: dt.datetime | None, today: dt.date):
+    """Everything the PDF and the deck show (issue 20: also the werkplan's money and what changed
+    since the last briefing), loaded when a document is made; not cached: one click, one load."""
+    from kpi.reports import load_report
+
+    return load_report(engine(), settings(), today=today, as_of=as_of)
+
+
 # ---- the digest and open data (issue 22) -------------------------------------------------
 
 def subscribers():

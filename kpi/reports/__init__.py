@@ -15,7 +15,7 @@ from kpi import formatting as fmt_
 from kpi.export import csv_bytes, xlsx_bytes
 from kpi.reports.errors import ReportError
 from kpi.reports.images import ImageError, kaleido_server, png
-from kpi.reports.model import DECK_CHART_PX, PDF_CHART_PX, ReportData, figure, load_report
+from kpi.reports.model import PDF_CHART_PX, ReportData, figure, load_report
 from kpi.settings import Settings
 from kpi.tables import events_frame, figures_frame, for_people, status_frame
 from kpi.werkplan.brief import werkplan_frame
@@ -44,17 +44,33 @@ def chart_images(report: ReportData, size: tuple[int, int] = PDF_CHART_PX) -> di
         return {code: png(fig, width=size[0], height=size[1], scale=_SCALE) for code, fig in figures.items()}
 
 
+def overview_png(report: ReportData, size: tuple[int, int], cols: int) -> bytes:
+    """All KPI charts at a glance as one PNG (`size` in layout pixels, rendered at twice that)."""
+    from kpi.reports.multiples import overview_figure
+
+    with kaleido_server():
+        # The browser starts in a background thread: build the figure meanwhile.
+        fig = overview_figure(report.results, size[0], size[1], cols=cols)
+        return png(fig, width=size[0], height=size[1], scale=_SCALE)
+
+
 def render(report: ReportData, fmt: str) -> bytes:
     """The report in one format: pdf, pptx (with charts), xlsx or csv (all figures)."""
     if fmt == "pdf":
-        from kpi.reports.pdf import find_fonts, pdf_bytes
+        from kpi.reports.fonts import find_fonts
 
         find_fonts()  # a missing font should not cost the charts' rendering first
-        return pdf_bytes(report, chart_images(report))
-    if fmt == "pptx":
-        from kpi.reports.deck import pptx_bytes
+        # Imported while Chromium starts (fpdf2 and fontTools take a second on first import).
+        from kpi.reports.pdf import OVERVIEW, OVERVIEW_PX, pdf_bytes
 
-        return pptx_bytes(report, chart_images(report, DECK_CHART_PX))
+        return pdf_bytes(report, {OVERVIEW: overview_png(report, OVERVIEW_PX, cols=2)})
+    if fmt == "pptx":
+        from kpi.reports.fonts import find_fonts
+
+        find_fonts()
+        from kpi.reports.deck import OVERVIEW, OVERVIEW_PX, pptx_bytes
+
+        return pptx_bytes(report, {OVERVIEW: overview_png(report, OVERVIEW_PX, cols=3)})
     if fmt == "xlsx":
         # For people: human headers, and the werkplan's actions (issue 19.16); the CSV below keeps
         # the machine-readable column names.
@@ -95,5 +111,5 @@ def file_name(report: ReportData, fmt: str) -> str:
 
 __all__ = [
     "FORMATS", "ImageError", "ReportData", "ReportError", "build", "chart_images", "chart_png", "file_name",
-    "kaleido_server", "load_report", "render",
+    "kaleido_server", "load_report", "overview_png", "render",
 ]

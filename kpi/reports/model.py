@@ -12,27 +12,35 @@ from sqlalchemy.engine import Engine
 from kpi import events as event_store
 from kpi import formatting as fmt
 from kpi import repository
+from kpi import werkplan as wp
 from kpi.briefing import store as briefing_store
 from kpi.briefing.model import CONCEPT, BriefingInfo, Duiding
 from kpi.briefing.period import period_of
 from kpi.briefing.record import contact_line, with_stored_settings
+from kpi.changes import Changes, compare, installed_at
 from kpi.charts import kpi_figure
 from kpi.metrics import KpiResult
 from kpi.reports.errors import ReportError
 from kpi.service import Snapshot, evaluate_snapshot, load_snapshot, settings_areas
 from kpi.settings import Settings
-from kpi.werkplan.brief import WerkplanBrief, load_brief
+from kpi.werkplan import store as werkplan_store
+from kpi.werkplan.brief import LOOK_BACK, WerkplanBrief, load_brief
+from kpi.werkplan.tables import changes_table
 
-ILLUSTRATIVE_NOTICE = (
-    "Let op: dit rapport bevat illustratieve waarden (demo), geen metingen. Ze zijn "
-    "gemarkeerd met ‘illustratief’ en als open rondjes in de grafieken."
-)
-KPI_ILLUSTRATIVE_NOTICE = "Let op: het oordeel over deze KPI rust op illustratieve waarden (demo), geen metingen."
-KPI_GREYED_NOTICE = "Illustratieve waarden (demo) staan grijs in de grafiek en tellen niet mee: er zijn echte metingen."
 # Layout pixels of the chart images; documents scale them to their width, so fewer pixels
-# mean larger type: about 8 pt on an A4 page, 11 pt on a 16:9 slide.
+# mean larger type: about 8 pt on an A4 page (the PNG download per chart).
 PDF_CHART_PX = (900, 470)
-DECK_CHART_PX = (800, 424)
+
+
+@dataclass(frozen=True)
+class SinceLast:
+    """What changed since the last briefing (issue 20.4): figures and actions, and the moment
+    compared with, in words (the previous definitive briefing, or the stated fallback)."""
+
+    moment: dt.datetime      # naive UTC: the data as known then is compared with the report's
+    basis: str               # Dutch: why this moment ('de vorige definitieve briefing van ...')
+    figures: Changes
+    actions: pd.DataFrame    # kpi.werkplan.tables.changes_table
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,17 @@ class ReportData:
     # which briefing this is (None: an ad-hoc export, treated as a concept).
     duiding: Mapping[str, Duiding] = field(default_factory=dict)
     briefing: BriefingInfo | None = None
+    # The werkplan's frames (actions with budget, fund, KPIs; themes) for "Wat doen we eraan" and
+    # "Wat mag het kosten", and what changed since the last briefing.
+    plan: wp.Werkplan | None = None
+    since_last: SinceLast | None = None
+
+    @property
+    def concept(self) -> bool:
+        """A draft: every page says "concept" (an ad-hoc export is one too)."""
+        from kpi.briefing.model import DEFINITIEF
+
+        return self.briefing is None or self.briefing.state != DEFINITIEF
 
     @property
     def illustrative(self) -> bool:
@@ -126,8 +145,10 @@ def _stored_briefing(engine: Engine, settings: Settings, number: int) -> ReportD
     report = load_report(engine, settings, today=today, as_of=as_of)
     duiding = briefing_store.by_indicator(briefing_store.duiding_versions(engine, record["duiding_ids"]))
     previous = briefing_store.previous_definitief(engine, record["area"], record["made_at"], excluding=int(number))
-    return replace(report, generated_at=record["made_at"], duiding=duiding,
-                   briefing=briefing_store.briefing_info(record, previous, contact_line(settings)))
+    # Again with this briefing's own previous one: what changed is counted from there.
+    return with_documents(engine, settings, replace(
+        report, generated_at=record["made_at"], duiding=duiding,
+        briefing=briefing_store.briefing_info(record, previous, contact_line(settings))))
 
 
 def load_report(
@@ -141,13 +162,48 @@ def load_report(
     if briefing is not None:
         return _stored_briefing(engine, settings, briefing)
     today = today or (as_of.date() if as_of else dt.date.today())
+    snapshot = load_snapshot(engine, as_of, settings_areas(settings))
     report = assemble(
-        load_snapshot(engine, as_of, settings_areas(settings)), settings, today,
+        snapshot, settings, today,
         event_store.list_events(engine, as_of=as_of, area=settings.area), repository.load_batches(engine),
     )
     names = {r.indicator.code: r.indicator.name for r in report.results}
     duiding, info = briefing_context(engine, settings, as_of, today, period)
-    return replace(report, werkplan=load_brief(engine, as_of, today, names), duiding=duiding, briefing=info)
+    return with_documents(engine, settings, replace(report, werkplan=load_brief(engine, as_of, today, names),
+                                                    duiding=duiding, briefing=info), snapshot)
+
+
+def with_documents(engine: Engine, settings: Settings, report: ReportData, snapshot: Snapshot | None = None) -> ReportData:
+    """`report` with what only the documents read (issue 20): the werkplan's frames (money, actions
+    per KPI) and what changed since `report.briefing.previous_at` (else four weeks back). Call it
+    again after setting another briefing; `snapshot`: the report's own data, when already loaded."""
+    now = snapshot if snapshot is not None else load_snapshot(engine, report.as_of, settings_areas(settings))
+    plan = wp.load_werkplan(engine, report.as_of)
+    return replace(report, plan=plan,
+                   since_last=since_last(engine, settings, now, plan, report.today, report.briefing))
+
+
+def since_last(engine: Engine, settings: Settings, now: Snapshot, plan: wp.Werkplan, today: dt.date,
+               briefing: BriefingInfo | None) -> SinceLast:
+    """Figures and actions changed since the previous definitive briefing, or, without one, since
+    four weeks before the report's moment (the regiegroep's meeting interval), said in words."""
+    until = now.as_of or repository.utcnow()
+    if briefing is not None and briefing.previous_at is not None:
+        wanted = briefing.previous_at
+        basis = f"de vorige definitieve briefing ({fmt.timestamp(wanted)})"
+    else:
+        wanted = fmt.end_of_day(fmt.local(until).date() - LOOK_BACK)
+        basis = (f"vier weken eerder ({fmt.peildatum(fmt.local(wanted).date(), 'dag')}): er is nog geen "
+                 "eerdere definitieve briefing")
+    moment, installed = fmt.compared_moment(min(wanted, until), installed_at(now.observations))
+    if installed is not None:
+        basis += f"; dat ligt vóór de installatie, dus vergeleken met de startgegevens van {fmt.timestamp(installed)}"
+    before = load_snapshot(engine, moment, settings_areas(settings))
+    figures = compare(before, now, settings, fmt.local(moment).date(), today, installed=installed)
+    act_moment, _ = fmt.compared_moment(moment, werkplan_store.installed_at(engine))
+    actions_before = werkplan_store.load_actions(engine, act_moment)
+    actions = changes_table(wp.action_changes(actions_before, plan.actions), plan.themes)
+    return SinceLast(moment=moment, basis=basis, figures=figures, actions=actions)
 
 
 def figure(report: ReportData, r: KpiResult, height: int = PDF_CHART_PX[1]):

@@ -1,76 +1,48 @@
-"""The PDF briefing (fpdf2): title page with data currency and status table, a page per KPI.
+"""The PDF briefing (fpdf2), a raadsinformatiebrief (issue 20): page 1 the summary in words with
+the regiegroep's duiding, page 2 all KPIs at a glance (small multiples and the indicator table),
+then what changed since the last briefing, what is done about each KPI behind, the werkplan in
+one table, the money, and the reading guide with colophon. The words come from
+`kpi.reports.content`; this module only lays them out. A concept says so on every page.
 
 Text is set in DejaVu Sans, embedded, so every Dutch character and the status icons print.
 Stored text (sources, notes, events) is written as plain text: fpdf2 interprets markup only
-when asked (markdown=True), and this module never asks.
+when asked (markdown=True), and this module never asks. Table columns are measured so that no
+word is broken inside a cell.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import shutil
-import subprocess
-from pathlib import Path
 
+import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from kpi import formatting as fmt
-from kpi import statuses
 from kpi.export import printable
-from kpi.metrics import KpiResult
+from kpi.reports import content
 from kpi.reports.errors import ReportError
-from kpi.reports.model import (
-    ILLUSTRATIVE_NOTICE,
-    KPI_GREYED_NOTICE,
-    KPI_ILLUSTRATIVE_NOTICE,
-    PDF_CHART_PX,
-    ReportData,
-    currency_lines,
-    sources,
-)
-from kpi.tables import key_figures, status_table
-from kpi.text import summary_sentence
+from kpi.reports.fonts import FAMILY, FontMissing, column_widths, find_fonts
+from kpi.reports.model import ReportData
 from kpi.werkplan.brief import NOTICE as WERKPLAN_NOTICE
-from kpi.werkplan.brief import WerkplanBrief, overview_lines
-from kpi.werkplan.tables import cell_rgb, doc_table
+from kpi.werkplan.tables import cell_rgb
 
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
-FAMILY = "DejaVu"
 MARGIN = 18
 ORANGE_FILL = (253, 236, 200)
 GREY_TEXT = (90, 90, 90)
+CONCEPT_RED = (179, 60, 0)
+HEADING_FILL = (230, 230, 230)
+OVERVIEW = "overzicht"  # the images key of the small multiples
+OVERVIEW_PX = (760, 660)
 
-
-class FontMissing(ReportError):
-    """No Unicode TrueType font found; the message is Dutch and user-facing."""
-
-
-def find_fonts() -> tuple[Path, Path]:
-    """Paths of DejaVu Sans regular and bold (Debian fonts-dejavu-core), via fc-match as fallback."""
-    for d in FONT_DIRS:
-        regular, bold = d / "DejaVuSans.ttf", d / "DejaVuSans-Bold.ttf"
-        if regular.is_file() and bold.is_file():
-            return regular, bold
-    if shutil.which("fc-match"):
-        found = []
-        for pattern in ("DejaVu Sans:style=Book", "DejaVu Sans:style=Bold"):
-            out = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True)
-            path = Path(out.stdout.strip())
-            if path.suffix.lower() == ".ttf" and path.is_file():
-                found.append(path)
-        if len(found) == 2:
-            return found[0], found[1]
-    raise FontMissing(
-        "Het PDF-rapport kan niet worden gemaakt: het lettertype DejaVu Sans ontbreekt "
-        "(installeer het Debian-pakket fonts-dejavu-core)."
-    )
+__all__ = ["FontMissing", "OVERVIEW", "OVERVIEW_PX", "ReportError", "find_fonts", "pdf_bytes"]
 
 
 class _Briefing(FPDF):
-    def __init__(self, area: str) -> None:
+    def __init__(self, report: ReportData) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.area = area
+        self.area = report.area
+        self.concept = report.concept
         regular, bold = find_fonts()
         self.add_font(FAMILY, "", str(regular))
         self.add_font(FAMILY, "B", str(bold))
@@ -83,152 +55,213 @@ class _Briefing(FPDF):
         """Every string fpdf2 writes passes here: drop control characters stored text may hold."""
         return super().normalize_text(printable(text))
 
+    def header(self) -> None:
+        if self.concept:
+            self.set_y(7)
+            self.set_font(FAMILY, "B", 9)
+            self.set_text_color(*CONCEPT_RED)
+            self.cell(0, 5, f"{content.CONCEPT_MARK} – niet vastgesteld", align="R")
+            self.set_text_color(0, 0, 0)
+            self.set_y(MARGIN)
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(FAMILY, "", 8)
         self.set_text_color(*GREY_TEXT)
-        self.cell(0, 5, f"Binnenstadmonitor · {self.area} · pagina {self.page_no()} van {{nb}}", align="C")
+        state = "concept" if self.concept else "definitief"
+        self.cell(0, 5, f"Binnenstadmonitor · {self.area} · {state} · pagina {self.page_no()} van {{nb}}", align="C")
         self.set_text_color(0, 0, 0)
 
     # -- small building blocks ------------------------------------------------------------
     def heading(self, text: str, size: float = 16) -> None:
+        if self.get_y() > self.h - MARGIN - 30:
+            self.add_page()  # a heading never ends a page alone
         self.set_font(FAMILY, "B", size)
         self.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
-        self.ln(2)
+        self.ln(1.5)
 
-    def para(self, text: str, size: float = 10.5, bold: bool = False, colour=None) -> None:
+    def para(self, text: str, size: float = 10, bold: bool = False, colour=None, indent: float = 0) -> None:
         self.set_font(FAMILY, "B" if bold else "", size)
         if colour:
             self.set_text_color(*colour)
-        self.multi_cell(0, size * 0.48, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        if indent:
+            self.set_x(self.l_margin + indent)
+        self.multi_cell(0, size * 0.47, text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0, 0, 0)
-        self.ln(1.5)
+        self.ln(1.2)
 
-    def notice(self, text: str) -> None:
-        self.set_font(FAMILY, "B", 10.5)
+    def notice(self, text: str, size: float = 10) -> None:
+        self.set_font(FAMILY, "B", size)
         self.set_fill_color(*ORANGE_FILL)
-        self.multi_cell(0, 5.5, text, border=1, fill=True, align="L", padding=2,
+        self.multi_cell(0, size * 0.5, text, border=1, fill=True, align="L", padding=1.8,
                         new_x="LMARGIN", new_y="NEXT")
         # fpdf2 tables fill their cells with the current fill colour: reset it.
         self.set_fill_color(255, 255, 255)
-        self.ln(3)
+        self.ln(2.5)
+
+    def measure(self, text: str, size: float, bold: bool) -> float:
+        self.set_font(FAMILY, "B" if bold else "", size)
+        return self.get_string_width(text)
+
+    def table(self, frame: pd.DataFrame, size: float = 8.5, align: dict[str, str] | None = None,
+              fills: bool = False) -> None:
+        """A Dutch table with measured column widths: every word whole in its cell."""
+        rows = [list(frame.columns)] + [[str(v) for v in row] for row in frame.itertuples(index=False)]
+        padding = 1.0
+        while True:
+            widths = column_widths(rows, self.epw, size, padding, measure=self.measure)
+            if widths is not None or size <= 6:
+                break
+            size -= 0.5  # a long word: smaller type rather than a broken word
+        widths = widths or [self.epw / len(rows[0])] * len(rows[0])
+        align = align or {}
+        self.set_font(FAMILY, "", size)
+        with super().table(
+            col_widths=widths, width=min(sum(widths), self.epw), align="LEFT", text_align=tuple(align.get(c, "LEFT") for c in frame.columns),
+            headings_style=FontFace(family=FAMILY, emphasis="BOLD", fill_color=HEADING_FILL),
+            line_height=size * 0.45, padding=padding, first_row_as_headings=True,
+        ) as t:
+            t.row(rows[0])
+            for values in rows[1:]:
+                row = t.row()
+                for column, value in zip(frame.columns, values):
+                    rgb = cell_rgb(column, value.split(",")[0]) if fills else None
+                    row.cell(value, style=FontFace(fill_color=rgb) if rgb else None)
+        self.set_fill_color(255, 255, 255)
+        self.ln(2)
 
 
-def _counts(report: ReportData) -> str:
-    parts = [f"{n} {s}" for s, n in statuses.counts([r.status for r in report.results])]
-    return "Stand: " + (", ".join(parts) if parts else "nog geen KPI's") + "."
-
-
-def _title_page(pdf: _Briefing, report: ReportData) -> None:
+def _summary_page(pdf: _Briefing, report: ReportData) -> None:
     pdf.add_page()
-    pdf.set_font(FAMILY, "B", 26)
-    pdf.cell(0, 14, "Binnenstadmonitor", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, "", 15)
-    pdf.multi_cell(0, 8, f"Stand van het Binnenstadakkoord – {report.area}", align="L",
+    pdf.set_font(FAMILY, "B", 19)
+    pdf.multi_cell(0, 9, content.TITLE, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FAMILY, "", 13)
+    pdf.multi_cell(0, 7, f"Stand van het Binnenstadakkoord – {report.area}", align="L",
                    new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, "", 11)
-    pdf.cell(0, 7, "Briefing voor de regiegroep en de gemeenteraad", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    for line in currency_lines(report):
-        pdf.para(line, size=10, colour=GREY_TEXT)
-    pdf.ln(2)
-    if report.illustrative:
-        pdf.notice(ILLUSTRATIVE_NOTICE)
-    pdf.para(_counts(report), bold=True)
-    pdf.heading("Stand per KPI", size=13)
-    table = status_table(report.results)
-    pdf.set_font(FAMILY, "", 9.5)
-    with pdf.table(
-        col_widths=(34, 17, 13, 21, 15), text_align=("LEFT", "RIGHT", "RIGHT", "LEFT", "LEFT"),
-        headings_style=FontFace(family=FAMILY, emphasis="BOLD", fill_color=(230, 230, 230)),
-        line_height=5.2, padding=1.2, first_row_as_headings=True,
-    ) as t:
-        t.row(list(table.columns))
-        for row in table.itertuples(index=False):
-            t.row([str(v) for v in row])
-    pdf.ln(4)
-    if not report.events.empty:
-        pdf.heading("Gebeurtenissen", size=13)
-        names = {r.indicator.code: r.indicator.name for r in report.results}
-        for _, e in report.events.iterrows():
-            scope = f" ({names.get(e['indicator'], e['indicator'])})" if e["indicator"] else ""
-            pdf.para(f"{fmt.peildatum(e['event_date'], 'dag')}: {e['text']}{scope}", size=10)
+    pdf.ln(1)
+    pdf.para(content.period_text(report), size=9, colour=GREY_TEXT)
+    pdf.para(f"Versie: {content.version_text(report)}", size=9, colour=GREY_TEXT)
+    if notice := content.illustrative_notice(report):
+        pdf.notice(notice, size=9)
+    pdf.heading("Wat willen we bereiken?", size=12.5)
+    pdf.para(content.akkoord_text(report), size=9.5)
+    pdf.heading("Waar staan we?", size=12.5)
+    pdf.para(content.counts_text(report), size=10, bold=True)
+    for _, sentence in content.kpi_sentences(report):
+        pdf.para(f"• {sentence}", size=9.5)
+    items = content.duiding_items(report)
+    if items:
+        pdf.heading("Duiding van de regiegroep", size=12.5)
+        for item in items:
+            r = item.result
+            pdf.para(f"{r.indicator.name} ({r.status})", size=9.5, bold=True)
+            for line in item.lines():
+                pdf.para(line, size=9, indent=3, colour=None if item.duiding else CONCEPT_RED)
 
 
-def _kpi_page(pdf: _Briefing, report: ReportData, r: KpiResult, image: bytes | None) -> None:
+def _glance_page(pdf: _Briefing, report: ReportData, image: bytes | None) -> None:
     pdf.add_page()
-    pdf.heading(r.indicator.name, size=17)
-    if r.illustrative:
-        pdf.notice(KPI_ILLUSTRATIVE_NOTICE)
-    elif r.shows_illustrative:
-        pdf.para(KPI_GREYED_NOTICE, size=9.5, colour=GREY_TEXT)
-    pdf.set_font(FAMILY, "", 10)
-    with pdf.table(col_widths=(55, 45), text_align=("LEFT", "LEFT"), first_row_as_headings=False,
-                   line_height=4.4, padding=0.7, borders_layout="HORIZONTAL_LINES", width=150, align="LEFT") as t:
-        for label, value in key_figures(r):
-            t.row([label, value])
-    pdf.ln(3)
-    pdf.para(summary_sentence(r), size=11)
-    pdf.para(f"Waarom deze status: {r.status_reason}", size=9.5, colour=GREY_TEXT)
+    pdf.heading("Alle KPI's in één oogopslag", size=15)
     if image is not None:
-        width = pdf.epw
-        height = width * PDF_CHART_PX[1] / PDF_CHART_PX[0]
-        room = pdf.h - MARGIN - 14 - pdf.get_y()  # keep about three lines for sources below
-        if room < height:
-            # A longer reason should not push the chart onto a page of its own: shrink a little.
-            if room >= 0.7 * height:
-                width, height = width * room / height, room
-            else:
-                pdf.add_page()
-        pdf.image(io.BytesIO(image), x=MARGIN, w=width, h=height,
-                  alt_text=f"Grafiek: {r.indicator.name} door de tijd, met doel en metingen")
-        pdf.ln(2)
-    ev = report.events_for(r.indicator.code)
-    if not ev.empty:
-        pdf.para("Gebeurtenissen: " + "; ".join(
-            f"{fmt.peildatum(d, 'dag')} {t}" for d, t in zip(ev["event_date"], ev["text"])), size=9.5)
-    pdf.para("Bronnen: " + "; ".join(sources(r) or ["–"]), size=9.5)
-    pdf.para(f"Doel vastgelegd in: {r.target.source or '–'}", size=9.5)
-    if r.indicator.definition:
-        pdf.para(f"Definitie: {r.indicator.definition}", size=9.5, colour=GREY_TEXT)
+        w = pdf.epw
+        h = w * OVERVIEW_PX[1] / OVERVIEW_PX[0]
+        pdf.image(io.BytesIO(image), x=MARGIN, w=w, h=h,
+                  alt_text="Grafieken van alle KPI's door de tijd, met doel, landelijk cijfer en nieuwste waarde")
+        pdf.ln(1)
+    if note := content.greyed_note(report):
+        pdf.para(note, size=8, colour=GREY_TEXT)
+    year = content.ambition_year(report)
+    pdf.table(content.indicator_table(report), size=7.5, align={f"Ambitie {year}": "RIGHT"})
+    for note in content.table_notes(report):
+        pdf.para(note, size=7.5, colour=GREY_TEXT)
 
 
-def _werkplan_pages(pdf: _Briefing, brief: WerkplanBrief | None) -> None:
-    """The werkplan: an overview page (late, finished lately) and one page per theme with actions."""
-    if brief is None:
+def _changes(pdf: _Briefing, report: ReportData) -> None:
+    pdf.add_page()
+    pdf.heading("Wat is er veranderd sinds de vorige briefing?", size=15)
+    pdf.para(content.since_last_headline(report), size=9.5)
+    tables = content.since_last_tables(report)
+    if not tables:
+        pdf.para("Geen nieuwe of herziene cijfers, statuswijzigingen of gewijzigde acties.", size=9.5)
+    for title, table in tables:
+        pdf.heading(title, size=11)
+        pdf.table(table, size=8)
+    if lines := content.event_lines(report):
+        pdf.heading("Gebeurtenissen", size=11)
+        for line in lines:
+            pdf.para(line, size=9)
+
+
+def _actions(pdf: _Briefing, report: ReportData) -> None:
+    pdf.heading("Wat gaan we daarvoor doen?", size=15)
+    items = content.kpi_actions(report)
+    if not items:
+        pdf.para("Geen KPI staat op achter of risico.", size=9.5)
+    for item in items:
+        r = item.result
+        pdf.heading(f"{r.indicator.name} ({r.status})", size=11)
+        if item.warning:
+            pdf.notice(item.warning, size=8.5)
+        if item.actions.empty:
+            pdf.para("Geen open acties aan deze KPI gekoppeld.", size=9)
+        else:
+            pdf.table(item.actions, size=8, fills=True)
+
+
+def _werkplan(pdf: _Briefing, report: ReportData) -> None:
+    if report.plan is None:
         return
     pdf.add_page()
-    pdf.heading("Werkplan: wat loopt er", size=17)
-    if brief.illustrative:
-        pdf.notice(WERKPLAN_NOTICE)
-    for line in overview_lines(brief):
-        pdf.para(line, size=10.5)
-    for label, table in brief.themes:
-        pdf.add_page()
-        pdf.heading(f"Werkplan – thema {label}", size=15)
-        doc = doc_table(table)
-        pdf.set_font(FAMILY, "", 8.5)
-        with pdf.table(
-            col_widths=(12, 50, 22, 11, 20, 27, 16, 16), text_align="LEFT",
-            headings_style=FontFace(family=FAMILY, emphasis="BOLD", fill_color=(230, 230, 230)),
-            line_height=4.4, padding=1, first_row_as_headings=True,
-        ) as t:
-            t.row(list(doc.columns))
-            for values in doc.itertuples(index=False):
-                row = t.row()
-                for column, value in zip(doc.columns, values):
-                    rgb = cell_rgb(column, str(value))
-                    row.cell(str(value), style=FontFace(fill_color=rgb) if rgb else None)
-        pdf.set_fill_color(255, 255, 255)
+    pdf.heading("Werkplan: alle acties, te laat eerst", size=15)
+    if report.werkplan is not None and report.werkplan.illustrative:
+        pdf.notice(WERKPLAN_NOTICE, size=8.5)
+    pdf.para(content.werkplan_counts(report), size=9.5)
+    pdf.table(content.werkplan_table(report), size=7, fills=True)
+
+
+def _costs(pdf: _Briefing, report: ReportData) -> None:
+    tables = content.cost_tables(report)
+    if not tables:
+        return
+    pdf.heading("Wat mag het kosten?", size=15)
+    right = {"Budget": "RIGHT", "Besteed": "RIGHT", "Besteed van budget": "RIGHT"}
+    for title, table in tables:
+        pdf.heading(title, size=11)
+        pdf.table(table, size=8.5, align=right)
+    for note in content.cost_notes(report):
+        pdf.para(note, size=8.5, colour=GREY_TEXT)
+
+
+def _guide(pdf: _Briefing, report: ReportData) -> None:
+    pdf.add_page()
+    pdf.heading("Leeswijzer", size=15)
+    pdf.para("Elke KPI krijgt één status: de eerste regel hieronder die opgaat, beslist; de zin bij de KPI "
+             "noemt de cijfers waarop dat rust.", size=9)
+    pdf.table(content.reading_guide(), size=7.5)
+    pdf.heading("Horizon", size=11)
+    for line in content.horizon_lines(report):
+        pdf.para(line, size=8.5)
+    pdf.heading("Bronnen", size=11)
+    for source in content.source_list(report):
+        pdf.para(f"• {source}", size=8.5)
+    pdf.heading("Colofon", size=11)
+    for line in content.colophon_lines(report):
+        pdf.para(line, size=8.5)
 
 
 def pdf_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
-    """The PDF briefing; `images` maps indicator code to its chart PNG (missing: no chart)."""
-    pdf = _Briefing(report.area)
-    pdf.set_title(f"Binnenstadmonitor – stand van het Binnenstadakkoord ({report.area})")
+    """The PDF briefing; `images[OVERVIEW]` is the small multiples PNG (missing: no chart)."""
+    pdf = _Briefing(report)
+    pdf.set_title(f"{content.TITLE} – {report.area}")
     pdf.set_author("Binnenstadmonitor")
-    _title_page(pdf, report)
-    for r in report.results:
-        _kpi_page(pdf, report, r, images.get(r.indicator.code))
-    _werkplan_pages(pdf, report.werkplan)
+    # The document's own stamp is the report's: the same report gives the same bytes (issue 20: a
+    # definitive briefing made again later must come out identical).
+    pdf.set_creation_date(report.generated_at.replace(tzinfo=dt.UTC))
+    _summary_page(pdf, report)
+    _glance_page(pdf, report, images.get(OVERVIEW))
+    _changes(pdf, report)
+    _actions(pdf, report)
+    _werkplan(pdf, report)
+    _costs(pdf, report)
+    _guide(pdf, report)
     return bytes(pdf.output())

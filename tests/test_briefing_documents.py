@@ -81,7 +81,7 @@ def pages(pdf):
 def test_page_1_is_the_summary_in_words_with_the_duiding_and_period(report, pages):
     p1 = pages[0]
     assert p1.startswith("CONCEPT") and "Raadsinformatiebrief Binnenstadakkoord" in p1
-    assert "Periode 2026-K4" in p1
+    assert "Periode 2026-K4 (4e kwartaal 2026, 1-10-2026 t/m 31-12-2026)." in " ".join(p1.split())
     assert "Wat willen we bereiken?" in p1 and "Het Binnenstadakkoord (2018) legt voor Assen binnenstad 5 doelen vast" in p1
     assert content.counts_text(report) in p1
     for r, sentence in content.kpi_sentences(report):

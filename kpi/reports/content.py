@@ -18,6 +18,7 @@ from kpi import formatting as fmt
 from kpi import statuses
 from kpi import werkplan as wp
 from kpi.briefing.model import Duiding
+from kpi.briefing.period import period_bounds, period_label
 from kpi.changes import headline
 from kpi.metrics import BELOW_NATIONAL, KpiResult, required_value_at
 from kpi.reports.model import ReportData, currency_lines, sources
@@ -53,13 +54,21 @@ def version_text(report: ReportData) -> str:
 
 
 def period_text(report: ReportData) -> str:
-    """The period the briefing covers: its name, and the two moments the data are compared at."""
+    """The period the briefing covers (its quarter with first and last day) and the two moments
+    whose data it compares; says so when there is nothing earlier to compare with."""
     until = report.as_of or report.generated_at
-    name = f"Periode {report.briefing.period}: " if report.briefing is not None else "Periode: "
+    name = "Periode: "
+    if report.briefing is not None:
+        first, last = period_bounds(report.briefing.period)
+        name = (f"Periode {report.briefing.period} ({period_label(report.briefing.period)}, "
+                f"{fmt.day(first)} t/m {fmt.day(last)}). ")
     if report.since_last is None:
-        return f"{name}de gegevens zoals bekend op {fmt.timestamp(until)}."
-    return (f"{name}van {fmt.timestamp(report.since_last.moment)} tot {fmt.timestamp(until)} "
-            f"(de gegevens zoals bekend op die momenten).")
+        return f"{name}Gegevens zoals bekend op {fmt.timestamp(until)}."
+    since = report.since_last.moment
+    if fmt.timestamp(since) == fmt.timestamp(until):
+        return (f"{name}Gegevens zoals bekend op {fmt.timestamp(until)}; er is nog geen eerder moment om mee te "
+                "vergelijken (de startgegevens zijn toen pas geïnstalleerd).")
+    return f"{name}Vergeleken: de gegevens zoals bekend op {fmt.timestamp(since)} en op {fmt.timestamp(until)}."
 
 
 def akkoord_text(report: ReportData) -> str:

@@ -18,6 +18,7 @@ from tests.support.browser import (
     ROOT,
     VIEWPORT,
     exceptions_on,
+    menu_link,
     metric_values,
     open_page,
     sign_in,
@@ -101,7 +102,7 @@ def shared_postgres(request) -> str:
 def _log_in_and_import(page, csv_path) -> None:
     sign_in(page, PASSWORD)
     # Through the navigation (a new URL would start a new, logged-out session).
-    page.locator("[data-testid=stSidebarNav] a", has_text="Importeren").first.click()
+    menu_link(page, "Importeren").click()
     page.wait_for_url("**/importeren")
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(csv_path))
     page.locator("[data-testid=stAlert]", has_text="Voorbeeld:").wait_for(state="visible")

@@ -200,6 +200,71 @@ def test_axe_finds_no_serious_or_critical_violation(tabs, a11y_server, role, siz
     assert not violations, f"axe on /{url} ({role}, {size}):\n{report(violations)}"
 
 
+_MENU_TREE = """() => {
+    const nav = document.querySelector('[role=navigation][aria-label=Menu]');
+    if (!nav) return null;
+    return [...nav.querySelectorAll('[role=list]')].map(list => {
+        const heading = document.getElementById(list.getAttribute('aria-labelledby'));
+        return {heading: heading ? [heading.tagName, heading.textContent.trim()] : null,
+                items: [...list.children].map(item => [item.getAttribute('role'),
+                    [...item.querySelectorAll('a')].map(a => [
+                        a.querySelector('[data-testid=stMarkdownContainer]').innerText.trim(),
+                        a.getAttribute('aria-current')])])};
+    });
+}"""
+
+
+def menu_tree(pg) -> list[tuple]:
+    """The menu as assistive technology gets it: per list (role list in the navigation landmark
+    "Menu") its heading, and per child its role and its links (title, aria-current)."""
+    tree = pg.evaluate(_MENU_TREE)
+    assert tree is not None, "no navigation landmark named Menu"
+    return [(tuple(t["heading"]) if t["heading"] else None,
+             [(role, [tuple(link) for link in links]) for role, links in t["items"]]) for t in tree]
+
+
+def expected_tree(editor: bool, current: str) -> list[tuple]:
+    from ui.frame import menu_sections
+
+    return [(("H2", section), [("listitem", [(spec.title, "page" if spec.url == current else None)])
+                               for spec in specs]) for section, specs in menu_sections(editor)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_menu_is_a_navigation_landmark_with_a_labelled_list_per_section(tabs, a11y_server, size):
+    """Issue 19.20: what axe checks (no list without items, no item without a list) and what it
+    does not: the landmark, each list named by its section's heading, exactly the current page
+    marked aria-current, and the query string kept on the current page only, as before."""
+    from urllib.parse import urlsplit
+
+    pg = tabs("viewer", size)
+    pg.goto(f"{a11y_server.url}/kpi?kpi=banen")
+    settle(pg)
+    open_menu(pg)
+    assert menu_tree(pg) == expected_tree(False, "kpi")
+    menu_link(pg, TITLES["kpi"]).click()  # the current page again: its query string stays
+    pg.wait_for_timeout(300)
+    settle(pg)
+    assert urlsplit(pg.url).path == "/kpi" and urlsplit(pg.url).query == "kpi=banen", pg.url
+    open_menu(pg)
+    menu_link(pg, TITLES["bronnen"]).click()  # another page: without it
+    pg.wait_for_url(lambda u: urlsplit(u).path == "/bronnen")
+    settle(pg)
+    assert urlsplit(pg.url).query == "", pg.url
+    open_menu(pg)
+    assert menu_tree(pg) == expected_tree(False, "bronnen")
+
+    editor = tabs("editor", size)
+    go_to(editor, a11y_server.url, "editor", "importgeschiedenis", None)
+    open_menu(editor)
+    assert menu_tree(editor) == expected_tree(True, "importgeschiedenis")
+    assert [section for section, _ in menu_tree(editor)][-1] == ("H2", "Beheer")
+    for tab in (pg, editor):  # the other tests find these tabs as they were: the menu closed on a phone
+        if is_phone(tab):
+            tab.locator("[data-testid=stSidebarCollapseButton] button").click()
+            tab.locator("[data-testid=stSidebar][data-collapsed=true]").wait_for(state="attached")
+
+
 # Streamlit's badges and coloured words ('achter' in a badge, ':orange[risico]' in meeting mode):
 # their text and background colours come from Streamlit's theme, so they are measured as rendered.
 _COLOURED_TEXT = """() => [...document.querySelectorAll(

@@ -339,12 +339,15 @@ def menu_link(pg, title: str):
 
 
 def menu_titles(pg) -> list[str]:
-    """The titles of the pages the menu lists, in order (without the icons' ligature text)."""
+    """The titles of the pages the menu lists, in order (without the icons' ligature text), once
+    the menu is drawn (every menu lists the overview)."""
+    pg.locator(f"{MENU} a").first.wait_for(state="attached")
     return [t.strip() for t in pg.locator(f"{MENU} a [data-testid=stMarkdownContainer]").all_inner_texts()]
 
 
 def menu_hrefs(pg) -> list[str]:
-    """The absolute addresses the menu links to."""
+    """The absolute addresses the menu links to, once the menu is drawn."""
+    pg.locator(f"{MENU} a").first.wait_for(state="attached")
     return pg.locator(f"{MENU} a").evaluate_all("els => els.map(e => e.href)")
 
 

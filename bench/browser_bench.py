@@ -16,6 +16,7 @@ from kpi.db import ensure_ready, make_engine
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    MENU,
     VIEWPORT,
     StreamlitServer,
     run_async,
@@ -297,8 +298,9 @@ def page_switch(browser, workdir: Path, runs: int, progress) -> list[Comparison]
     bare = start_streamlit(workdir / "switch-bare.log", env=_timed_env(times["bare"]), app=BARE_TWO_PAGES)
     try:
         card = ".st-key-card_leegstand [data-testid=stPageLink] a"
+        # Back to the overview: the dashboard's own menu; the frameless app has Streamlit's.
         back = "[data-testid=stSidebarNav] a:has-text('Overzicht')"
-        a = _Side(browser, dash, card, back, 5, times["dashboard"])
+        a = _Side(browser, dash, card, f"{MENU} a:has-text('Overzicht')", 5, times["dashboard"])
         f = _Side(browser, frameless, card, back, 5, times["frameless"])
         b = _Side(browser, bare, "[data-testid=stPageLink] a", "[data-testid=stSidebarNav] a:has-text('Een')", 1,
                   times["bare"])

@@ -1,19 +1,22 @@
-"""The app frame: page config, sidebar, navigation (from one table) and the error boundary.
+"""The app frame: page config, sidebar with the menu, navigation (from one table) and the error boundary.
 
 `app.py` calls `run()`. Every page is a module in `screens/` whose body is `render()`,
 registered below with `st.Page(render, url_path=...)`. The folder is not called `pages/`: that
 name beside the entry script puts Streamlit in its legacy multipage mode, in which a first
 request could run a page file on its own and show an English "Page not found".
 
-Every URL exists for everyone: an editor page is in the navigation for viewers too, hidden from
-their menu, so that a viewer's bookmark or an editor's reload opens the page, which says in
-Dutch that it is for editors (`auth.require_editor`), instead of Streamlit's dialog. An
-unlisted page (Afmelden, the digest's unsubscribe link) is in the navigation for everyone and
-in nobody's menu.
+Every URL exists for everyone: `st.navigation` gets every page and shows no menu of its own
+(position "hidden"). The menu is the app's own (`sidebar_menu`): st.page_link per page, in a
+navigation landmark with a heading and a list per section (`styles.MENU_JS` gives the roles and
+aria-current; Streamlit's own menu put its sections as <div>s into its <ul>, which axe reports).
+An editor page is in that menu for editors only; a viewer's bookmark or an editor's reload still
+opens the page, which says in Dutch that it is for editors (`auth.require_editor`), instead of
+Streamlit's dialog. An unlisted page (Afmelden, the digest's unsubscribe link) is in nobody's menu.
 """
 
 from __future__ import annotations
 
+import html
 import importlib
 import logging
 from dataclasses import dataclass
@@ -71,11 +74,12 @@ DEFAULT_RESERVED_URL = "start"
 
 
 def _st_page(spec: PageSpec, hidden: bool = False) -> st.Page:
+    """The page for st.navigation and st.page_link; `hidden` gives the default page (the overview)
+    its own URL instead of the root."""
     render = importlib.import_module(f"screens.{spec.module}").render
     if spec.default and not hidden:
         return st.Page(render, title=spec.title, icon=spec.icon, url_path=DEFAULT_RESERVED_URL, default=True)
-    return st.Page(render, title=spec.title, icon=spec.icon, url_path=spec.url,
-                   visibility="hidden" if hidden else "visible")
+    return st.Page(render, title=spec.title, icon=spec.icon, url_path=spec.url)
 
 
 def page(url: str) -> st.Page:
@@ -83,26 +87,64 @@ def page(url: str) -> st.Page:
     return _st_page(next(spec for spec in PAGES if spec.url == url))
 
 
-def menu(editor: bool) -> dict[str, list[tuple[PageSpec, bool]]]:
-    """The navigation as (page, hidden) per menu section: every page for everyone, the Beheer
-    pages in the menu for editors only, an unlisted page in no menu; the overview once more,
-    hidden, at its own URL."""
+def menu(editor: bool, table: tuple[PageSpec, ...] = PAGES) -> dict[str, list[tuple[PageSpec, bool]]]:
+    """Every page of `table` as (page, hidden) per menu section: the Beheer pages in the menu for
+    editors only, an unlisted page in no menu (both in the section "", which has no heading)."""
     nav: dict[str, list[tuple[PageSpec, bool]]] = {}
-    for spec in PAGES:
+    for spec in table:
         if spec.unlisted or (spec.editors_only and not editor):
-            # Without a section of its own: a menu heading over nothing but hidden pages would show.
             nav.setdefault("", []).append((spec, True))
         else:
             nav.setdefault(spec.section, []).append((spec, False))
-        if spec.default:
-            nav[spec.section].append((spec, True))
     return nav
 
 
-def pages() -> dict[str, list[st.Page]]:
-    """The navigation for this session (see `menu`)."""
-    return {section: [_st_page(spec, hidden) for spec, hidden in entries]
-            for section, entries in menu(auth.is_editor()).items()}
+def menu_sections(editor: bool, table: tuple[PageSpec, ...] = PAGES) -> list[tuple[str, list[PageSpec]]]:
+    """The sidebar menu: its sections in order, each with the pages it lists (never an empty one)."""
+    return [(section, [spec for spec, hidden in entries if not hidden])
+            for section, entries in menu(editor, table).items()
+            if section and any(not hidden for _, hidden in entries)]
+
+
+def pages() -> list[st.Page]:
+    """The navigation: every page for everyone, and the overview once more at its own URL
+    (/overzicht, where the menu links to)."""
+    return [_st_page(spec) for spec in PAGES] + [_st_page(spec, hidden=True) for spec in PAGES if spec.default]
+
+
+def current_spec(url_path: str) -> PageSpec:
+    """The page table's row for the page that runs (the overview at the root URL too)."""
+    return next((spec for spec in PAGES if spec.url == url_path),
+                next(spec for spec in PAGES if spec.default))
+
+
+MENU_KEY = "menu"
+
+
+def menu_item_key(spec: PageSpec, current: bool) -> str:
+    """The key of a menu entry's container: the current page's says so (`menu_hier_…`), which is
+    what marks its link aria-current (styles.MENU_JS) and highlights it (styles.MENU_CSS)."""
+    return f"menu_{'hier' if current else 'link'}_{spec.url}"
+
+
+def sidebar_menu(current: PageSpec, editor: bool) -> None:
+    """The app's menu: per section a heading and a list of page links. The current page's link
+    keeps the query string this run was asked with (?kpi=, ?stap=, the werkplan's filters), as a
+    click on the current page in Streamlit's own menu did; a link to another page opens it
+    without one, as there. (A parameter the page itself sets in this run reaches the link on the
+    next run; the page's widgets keep their values within the session meanwhile.)"""
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    with st.container(key=MENU_KEY, gap=None):
+        for number, (section, specs) in enumerate(menu_sections(editor)):
+            st.html(f'<h2 class="menu-kop" id="menu-kop-{number}">{html.escape(section)}</h2>')
+            with st.container(key=f"menu_sectie_{number}", gap=None):
+                for spec in specs:
+                    here = spec.url == current.url
+                    with st.container(key=menu_item_key(spec, here)):
+                        st.page_link(_st_page(spec, hidden=True), label=spec.title, icon=spec.icon,
+                                     query_params=query if here else None)
+        with st.container(key="menu_js"):
+            st.html(styles.MENU_JS, unsafe_allow_javascript=True)
 
 
 _UNREACHABLE = ("**De gegevens zijn nu niet beschikbaar.** De database is niet bereikbaar of weigert "
@@ -132,18 +174,22 @@ def run() -> None:
     """Render the frame and the selected page."""
     st.set_page_config(page_title="Binnenstadmonitor", page_icon="🏙️", layout="wide",
                        initial_sidebar_state="auto")
-    nav = st.navigation({k: v for k, v in pages().items() if v}, position="sidebar")
+    nav = st.navigation(pages(), position="hidden")
     # The browser tab names the page (st.Page's title alone loses to the page_title above).
     st.set_page_config(page_title=page_title(nav.title))
     _style(meeting=nav.url_path == MEETING_URL)
+    current, editor = current_spec(nav.url_path), auth.is_editor()
     with st.sidebar:
         st.markdown("### Binnenstadmonitor")
         st.caption(f"Binnenstadakkoord · {md(data.settings().area)}")
+        # Before the page, so that a page that stops (st.stop: an editor page for a viewer) or
+        # fails still has a menu.
+        sidebar_menu(current, editor)
     auth.login_box()
     try:
         data.engine()
         data.start_run()  # the data version, read once per run: part of every cache key
-        illustrative_banner(data.illustrative_count(), editor=auth.is_editor())
+        illustrative_banner(data.illustrative_count(), editor=editor)
     except data.DatabaseUnavailable as exc:
         st.error(f"**De gegevens zijn nu niet beschikbaar.** {exc} "
                  "Het dashboard probeert het opnieuw zodra u de pagina ververst.", icon=":material/error:")

@@ -3,6 +3,7 @@
 LAYOUT_CSS: every page (first screen on phone and beamer, cards, banner, page margins).
 TABLE_CSS: every page (the werkplan's own HTML tables: wrapping, cards on a phone).
 A11Y_CSS: every page (visible keyboard focus, contrast fixes).
+MENU_CSS, MENU_JS: every page (the app's own sidebar menu, ui.frame.sidebar_menu).
 PRINT_CSS: every page, `@media print` only (a clean "print to PDF" of a page).
 MEETING_CSS: meeting mode only (the projector view: no sidebar, larger type).
 upload_box(): the Importeren page only (Dutch text in Streamlit's upload box, with the app's limit).
@@ -148,6 +149,60 @@ label:has(input:focus-visible) {{outline: 3px solid {FOCUS_COLOUR}; outline-offs
 }}
 """
 
+# The app's menu (ui.frame.sidebar_menu): small section headings in the sidebar's grey text
+# (#4B5563: 7,0:1 on the sidebar's #F0F2F6), the current page highlighted by its container's key
+# (menu_hier_…), the script's own container out of sight, rows a pointer and a finger can hit.
+MENU_CSS = """
+.st-key-menu h2.menu-kop {font-size: .8rem; font-weight: 600; line-height: 1.4; color: #4B5563;
+  margin: .75rem 0 .1rem; padding: 0 .5rem; scroll-margin-top: 0;}
+.st-key-menu [data-testid="stElementContainer"]:has(> div > h2.menu-kop),
+.st-key-menu [data-testid="stElementContainer"]:has(h2.menu-kop) {margin-bottom: 0;}
+.st-key-menu [class*="st-key-menu_hier_"] a {background-color: rgba(151, 166, 195, .25);}
+.st-key-menu [class*="st-key-menu_hier_"] a p {font-weight: 700;}
+.st-key-menu_js, [data-testid="stLayoutWrapper"]:has(> .st-key-menu_js) {display: none !important;}
+/* Rows of about 1,8rem (Streamlit's page links are 1,3rem: the focus ring covered the neighbours'
+   text), 2,3rem on a phone, where a finger needs a larger target than a mouse. */
+.st-key-menu a {padding-top: .25rem; padding-bottom: .25rem;}
+@media (max-width: 768px) {.st-key-menu a {padding-top: .45rem; padding-bottom: .45rem;}}
+"""
+
+# What Streamlit's markup cannot say, set on the menu's elements (and again when Streamlit redraws
+# them; once per page, however often it reruns): a navigation landmark named "Menu", per section a
+# list labelled by its heading with one item per link, aria-current="page" on the current page's
+# link. On a phone (Streamlit's breakpoint: 768 px and narrower) the sidebar lies over the page:
+# it closes after a page is chosen, as Streamlit's own menu did. Static text, nothing from a user.
+MENU_JS = """<script>
+(() => {
+  if (window.__kpiMenu) return;
+  window.__kpiMenu = true;
+  const set = (el, name, value) => { if (el.getAttribute(name) !== value) el.setAttribute(name, value); };
+  const mark = () => {
+    const nav = document.querySelector('.st-key-menu');
+    if (!nav) return;
+    set(nav, 'role', 'navigation');
+    set(nav, 'aria-label', 'Menu');
+    nav.querySelectorAll('[class*="st-key-menu_sectie_"]').forEach((list) => {
+      const number = (list.className.match(/st-key-menu_sectie_(\\d+)/) || [])[1];
+      set(list, 'role', 'list');
+      if (number !== undefined) set(list, 'aria-labelledby', 'menu-kop-' + number);
+      [...list.children].forEach((item) => set(item, 'role', item.querySelector('a') ? 'listitem' : 'none'));
+    });
+    nav.querySelectorAll('a').forEach((link) => {
+      if (link.closest('[class*="st-key-menu_hier_"]')) set(link, 'aria-current', 'page');
+      else if (link.hasAttribute('aria-current')) link.removeAttribute('aria-current');
+    });
+  };
+  mark();
+  new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});
+  document.addEventListener('click', (event) => {
+    if (!(event.target instanceof Element) || !event.target.closest('.st-key-menu a')) return;
+    if (!window.matchMedia('(max-width: 768px)').matches) return;
+    const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (close) close.click();
+  });
+})();
+</script>"""
+
 PRINT_CSS = """
 /* Landscape: a chart keeps the width it was drawn at on the screen (plotly sizes it in pixels). */
 @page {size: A4 landscape; margin: 1cm;}
@@ -213,7 +268,7 @@ h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important; overflow-wrap: 
 
 def every_page() -> str:
     """The style element for every page ('' when there is nothing to add)."""
-    css = "\n".join(part.strip() for part in (LAYOUT_CSS, TABLE_CSS, A11Y_CSS, PRINT_CSS) if part.strip())
+    css = "\n".join(part.strip() for part in (LAYOUT_CSS, TABLE_CSS, A11Y_CSS, MENU_CSS, PRINT_CSS) if part.strip())
     return f"<style>\n{css}\n</style>" if css else ""
 
 

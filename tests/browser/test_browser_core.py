@@ -16,8 +16,10 @@ from kpi.service import evaluate_all
 from kpi.settings import Settings
 from tests.support.browser import (
     ARTIFACTS,
+    MENU,
     ROOT,
     exceptions_on,
+    menu_titles,
     metric_values,
     open_page,
     screenshot,
@@ -107,12 +109,9 @@ def test_cold_deep_link_opens_the_kpi_page_with_chart_and_navigation(server_fact
     # A cold first request for /kpi finds its page (no "Page not found").
     assert page.get_by_text("Page not found").count() == 0
 
-    nav = page.locator("[data-testid=stSidebarNav]")
-    assert nav.is_visible()
-    links = [t.strip() for t in nav.locator("a").all_inner_texts()]
-    assert any("Overzicht" in t for t in links), links
-    assert any("KPI in detail" in t for t in links), links
-    assert any("Bronnen en definities" in t for t in links), links
+    assert page.locator(MENU).is_visible()
+    links = menu_titles(page)
+    assert "Overzicht" in links and "KPI in detail" in links and "Bronnen en definities" in links, links
     # Viewers never see the editors' section.
     assert not any("Importeren" in t for t in links), links
 

@@ -27,6 +27,8 @@ from tests.browser.test_screens_browser import VISIBLE_TEXTS_JS, english_on
 from tests.support.browser import (
     ARTIFACTS,
     exceptions_on,
+    menu_titles,
+    open_menu,
     run_async,
     sign_in,
     sqlite_url,
@@ -112,17 +114,6 @@ def _main_text(pg) -> str:
     return pg.locator("[data-testid=stMain]").inner_text().replace("\u2060", "")
 
 
-def _menu(pg) -> list[str]:
-    # Each entry is the icon's ligature name, then the title.
-    return [t.strip().split("\n")[-1] for t in pg.locator("[data-testid=stSidebarNav] a").all_inner_texts()]
-
-
-def _open_sidebar(pg) -> None:
-    if pg.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true":
-        pg.locator("[data-testid=stExpandSidebarButton]").click()
-    pg.locator("[data-testid=stSidebarNav]").wait_for(state="visible")
-
-
 def _close_sidebar_on_a_phone(pg) -> None:
     """On a phone the open menu covers the page."""
     if pg.viewport_size["width"] < 600 and pg.locator("[data-testid=stSidebar]").get_attribute(
@@ -145,8 +136,8 @@ def test_abonnees_for_a_viewer_then_for_an_editor(dashboard, contexts, size):
     text = _main_text(pg)
     assert EDITORS_ONLY in text, text
     assert pg.locator("[data-testid=stMain] input, [data-testid=stMain] button").count() == 0
-    _open_sidebar(pg)
-    assert "Abonnees" not in _menu(pg) and "Afmelden" not in _menu(pg)
+    open_menu(pg)
+    assert "Abonnees" not in menu_titles(pg) and "Afmelden" not in menu_titles(pg)
     pg.screenshot(path=str(ARTIFACTS / f"digest-abonnees-viewer-{size}.png"))
 
     _log_in(pg)
@@ -164,8 +155,8 @@ def test_abonnees_for_a_viewer_then_for_an_editor(dashboard, contexts, size):
     assert placeholders == ["Kies centra", "Kies KPI's"], placeholders
     assert "Er is nog geen samenvatting verstuurd." in text  # the send log is still empty here
     assert EDITORS_ONLY not in text
-    _open_sidebar(pg)
-    assert "Abonnees" in _menu(pg) and "Afmelden" not in _menu(pg)
+    open_menu(pg)
+    assert "Abonnees" in menu_titles(pg) and "Afmelden" not in menu_titles(pg)
     _close_sidebar_on_a_phone(pg)
 
     # An editor adds a subscriber in the browser: stored, and the page says so in Dutch.
@@ -216,8 +207,8 @@ def test_the_unsubscribe_link_of_a_sent_digest(dashboard, contexts):
         assert "U krijgt de samenvatting van de Binnenstadmonitor op jan@assen.nl" in text, text
         assert english_on(pg.evaluate(VISIBLE_TEXTS_JS)) == []
         pg.screenshot(path=str(ARTIFACTS / f"digest-afmelden-{size}.png"))
-        _open_sidebar(pg)
-        assert "Afmelden" not in _menu(pg) and "Overzicht" in _menu(pg)
+        open_menu(pg)
+        assert "Afmelden" not in menu_titles(pg) and "Overzicht" in menu_titles(pg)
 
     # Unsubscribe on the phone (the last page opened).
     _close_sidebar_on_a_phone(pg)

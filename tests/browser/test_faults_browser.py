@@ -19,7 +19,14 @@ import sqlalchemy as sa
 
 from tests.browser.test_browser_core import expected_cards
 from tests.support import pgserver
-from tests.support.browser import WITHOUT_DAC_OVERRIDE, exceptions_on, metric_values, open_page, sqlite_url
+from tests.support.browser import (
+    WITHOUT_DAC_OVERRIDE,
+    exceptions_on,
+    menu_hrefs,
+    metric_values,
+    open_page,
+    sqlite_url,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +36,7 @@ ERROR_ALERT = "[data-testid=stAlertContentError]"
 
 def _pages(page, base: str) -> list[str]:
     """Every page a viewer can reach through the navigation (new pages are picked up)."""
-    hrefs = page.locator("[data-testid=stSidebarNav] a").evaluate_all("els => els.map(e => e.href)")
+    hrefs = menu_hrefs(page)
     urls = sorted({h for h in hrefs if h.startswith(base)})
     assert len(urls) >= 3, urls  # Overzicht, KPI in detail, Bronnen en definities at least
     return urls

@@ -17,6 +17,7 @@ from tests.support.browser import (
     ROOT,
     VIEWPORT,
     exceptions_on,
+    menu_link,
     metric_values,
     open_page,
     sign_in,
@@ -89,7 +90,7 @@ def test_cli_import_shows_on_the_next_page_load(server_factory, page, tmp_path):
 def _log_in_and_import(page, csv_path) -> None:
     sign_in(page, PASSWORD)
     # Through the navigation (a new URL would start a new, logged-out session).
-    page.locator("[data-testid=stSidebarNav] a", has_text="Importeren").first.click()
+    menu_link(page, "Importeren").click()
     page.wait_for_url("**/importeren")
     page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(csv_path))
     page.locator("[data-testid=stAlert]", has_text="Voorbeeld:").wait_for(state="visible")

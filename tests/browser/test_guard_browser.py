@@ -13,6 +13,7 @@ import pytest
 from kpi.db import ensure_ready, make_engine
 from tests.support.browser import (
     exceptions_on,
+    menu_link,
     open_page,
     sign_in,
     sqlite_url,
@@ -38,7 +39,7 @@ def test_editor_uploads_through_the_guard_and_logins_are_logged(guarded, page, t
     open_page(page, guarded.url)
     sign_in(page, "verkeerd-wachtwoord", expect="Onjuist wachtwoord.")
     sign_in(page, PASSWORD)
-    page.locator("[data-testid=stSidebarNav] a", has_text="Importeren").first.click()
+    menu_link(page, "Importeren").click()
     page.wait_for_url("**/importeren")
     uploads = upload_on_import_page(page, tmp_path)
     assert exceptions_on(page) == []
@@ -87,7 +88,7 @@ def test_the_editor_cookie_survives_reload_and_new_tab_until_logout(guarded, pag
 
 def test_a_tampered_cookie_is_refused_and_a_replayed_session_id_uploads_nothing(guarded, page, chromium, tmp_path):
     _sign_in(page, guarded.url)
-    page.locator("[data-testid=stSidebarNav] a", has_text="Importeren").first.click()
+    menu_link(page, "Importeren").click()
     page.wait_for_url("**/importeren")
     urls: list[str] = []
     page.on("request", lambda r: urls.append(r.url) if "/_stcore/upload_file/" in r.url else None)

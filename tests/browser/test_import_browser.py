@@ -7,7 +7,15 @@ from __future__ import annotations
 import pytest
 
 from kpi.db import ensure_ready, make_engine
-from tests.support.browser import ARTIFACTS, open_page, sign_in, sqlite_url, start_streamlit, wait_idle
+from tests.support.browser import (
+    ARTIFACTS,
+    menu_link,
+    open_page,
+    sign_in,
+    sqlite_url,
+    start_streamlit,
+    wait_idle,
+)
 
 PASSWORD = "redacteur-test-wachtwoord"
 BEAMER = {"viewport": {"width": 1280, "height": 720}}
@@ -31,7 +39,7 @@ def _login(pg) -> None:
 
 
 def _visit(pg, title: str, path: str) -> None:
-    pg.locator("[data-testid=stSidebarNav] a", has_text=title).first.click()
+    menu_link(pg, title).click()
     pg.wait_for_url(f"**/{path}")
     pg.wait_for_timeout(300)
     wait_idle(pg)

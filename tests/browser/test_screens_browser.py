@@ -27,6 +27,7 @@ from kpi.tables import summary_lines
 from tests.support.browser import (
     ARTIFACTS,
     ROOT,
+    menu_link,
     open_page,
     run_async,
     sign_in,
@@ -215,7 +216,7 @@ def test_phone_menu_closes_after_navigating(dashboard, screen, size):
 
     assert not menu_open()  # a phone starts with the menu closed
     screen.locator("[data-testid=stExpandSidebarButton]").click()
-    nav = screen.locator("[data-testid=stSidebarNav] a", has_text="Bronnen en definities")
+    nav = menu_link(screen, "Bronnen en definities")
     nav.wait_for(state="visible")
     screen.wait_for_function("() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().left >= 0")
     assert menu_open()
@@ -236,7 +237,7 @@ def _login(pg) -> None:
 
 def _visit(pg, spec) -> None:
     """Navigate inside the session (a reload would log an editor out) and wait for the page."""
-    pg.locator("[data-testid=stSidebarNav] a", has_text=spec.title).first.click()
+    menu_link(pg, spec.title).click()
     path = rf"/({spec.url}|{DEFAULT_RESERVED_URL})?" if spec.default else rf"/{spec.url}"
     pg.wait_for_url(re.compile(rf"^https?://[^/]+{path}(\?.*)?$"))
     pg.wait_for_timeout(300)  # the rerun the click starts

@@ -25,6 +25,7 @@ from kpi.db import ensure_ready, make_engine
 from kpi.settings import Settings
 from tests.support.browser import (
     ARTIFACTS,
+    menu_link,
     open_page,
     run_async,
     sign_in,
@@ -218,7 +219,7 @@ def test_dataframes_fit_beside_the_menu(dashboard, screen, size):
     # An editor's page: sign in, then open it in the same session.
     open_page(screen, dashboard.url)
     sign_in(screen, PASSWORD)
-    screen.locator("[data-testid=stSidebarNav] a", has_text="Importgeschiedenis").first.click()
+    menu_link(screen, "Importgeschiedenis").click()
     screen.locator("h1", has_text="Importgeschiedenis").wait_for(state="visible")
     screen.locator("[data-testid=stDataFrame]").first.wait_for(state="visible")
     wait_idle(screen)

@@ -320,6 +320,37 @@ def upload_on_import_page(pg, tmp_path: Path) -> list[int]:
     wait_idle(pg)
     return statuses
 
+# The app's own sidebar menu (ui.frame.sidebar_menu): its container's key, the one selector every
+# browser test finds menu links by (through the helpers below).
+MENU = ".st-key-menu"
+
+
+def open_menu(pg) -> None:
+    """Open the sidebar when it is folded away (a phone starts with it closed) and wait for the menu."""
+    if pg.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true":
+        pg.locator("[data-testid=stExpandSidebarButton]").click()
+    pg.locator(MENU).wait_for(state="visible")
+
+
+def menu_link(pg, title: str):
+    """The menu's link to the page with this title (exactly this title: "Importeren" is not
+    "Importgeschiedenis")."""
+    return pg.locator(MENU).get_by_role("link", name=title, exact=True)
+
+
+def menu_titles(pg) -> list[str]:
+    """The titles of the pages the menu lists, in order (without the icons' ligature text), once
+    the menu is drawn (every menu lists the overview)."""
+    pg.locator(f"{MENU} a").first.wait_for(state="attached")
+    return [t.strip() for t in pg.locator(f"{MENU} a [data-testid=stMarkdownContainer]").all_inner_texts()]
+
+
+def menu_hrefs(pg) -> list[str]:
+    """The absolute addresses the menu links to, once the menu is drawn."""
+    pg.locator(f"{MENU} a").first.wait_for(state="attached")
+    return pg.locator(f"{MENU} a").evaluate_all("els => els.map(e => e.href)")
+
+
 def screenshot(pg, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name

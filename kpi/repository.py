@@ -213,6 +213,23 @@ def data_version(engine: Engine | Connection) -> str:
         return conn.execute(q).scalar() or ""
 
 
+def area_rows(conn: Connection, names: list[str], **fields) -> list[dict]:
+    """Rows for new areas with these names, each with a slug unique among the stored ones and
+    each other (a second 'Assen-Binnenstad' gets 'assen-binnenstad-2')."""
+    from kpi.names import slug
+
+    taken = set(conn.execute(sa.select(schema.areas.c.slug)).scalars())
+    rows = []
+    for name in names:
+        base = candidate = slug(name)
+        n = 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        taken.add(candidate)
+        rows.append(dict(name=name, slug=candidate, **fields))
+    return rows
+
+
 def area_ids(conn: Connection) -> dict[str, int]:
     """Area name -> id."""
     rows = conn.execute(sa.select(schema.areas.c.name, schema.areas.c.id))

@@ -57,10 +57,10 @@ def seed_reference(engine: Engine) -> None:
             ],
         )
         areas = _read(AREAS_CSV)
-        conn.execute(
-            sa.insert(schema.areas),
-            [dict(name=r.naam, kind=r.soort, description=r.toelichting) for r in areas.itertuples()],
-        )
+        for r in areas.itertuples():
+            conn.execute(sa.insert(schema.areas), repository.area_rows(
+                conn, [r.naam], kind=r.soort, description=r.toelichting,
+                peer_group=getattr(r, "werkgroep", "")))
         ids = repository.area_ids(conn)
         batch = repository.create_batch(conn, "doelen", f"data/reference/{TARGETS_CSV.name}", "seed")
         targets = _read(TARGETS_CSV)

@@ -164,12 +164,16 @@ class Removed:
 
     values: int
     actions: int
+    areas: int = 0  # fictional demo centres (issue 21.6)
 
     def sentence(self) -> str:
-        """'12 illustratieve waarden en 13 illustratieve acties verwijderd.'"""
+        """'12 illustratieve waarden en 13 illustratieve acties verwijderd.' (with ', 5 fictieve
+        centra' when demo centres went too)."""
         values = "illustratieve waarde" if self.values == 1 else "illustratieve waarden"
         actions = "illustratieve actie" if self.actions == 1 else "illustratieve acties"
-        return f"{self.values} {values} en {self.actions} {actions} verwijderd."
+        areas = "fictief centrum" if self.areas == 1 else "fictieve centra"
+        centres = f", {self.areas} {areas}" if self.areas else ""
+        return f"{self.values} {values}{centres} en {self.actions} {actions} verwijderd."
 
 
 def remove_illustrative(engine: Engine) -> Removed:
@@ -188,8 +192,18 @@ def remove_illustrative(engine: Engine) -> Removed:
         ).rowcount
         # Earlier versions of demo actions go too, but are not counted as separate actions.
         conn.execute(sa.delete(ac).where(ac.c.illustrative.is_(True)))
+        areas = _remove_fictional_areas(conn)
         touch_data_version(conn)
-    return Removed(values=values, actions=actions)
+    return Removed(values=values, actions=actions, areas=areas)
+
+
+def _remove_fictional_areas(conn: Connection) -> int:
+    """Delete the fictional demo centres nothing refers to any more (an import of real figures
+    for one keeps it: then it is no longer only a demo)."""
+    a = schema.areas
+    used = sa.union(*(sa.select(t.c.area_id).where(t.c.area_id.is_not(None))
+                      for t in (schema.observations, schema.targets, schema.events)))
+    return conn.execute(sa.delete(a).where(a.c.illustrative.is_(True), a.c.id.not_in(used))).rowcount
 
 
 def touch_data_version(conn: Connection) -> None:

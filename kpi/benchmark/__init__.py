@@ -85,8 +85,8 @@ class Benchmark:
         if self.rank is None:
             return (f"{self.area} heeft geen cijfer voor {self.rank_year}; geen plaats in de werkgroep."
                     if self.rank_year else "Er zijn geen cijfers om te vergelijken.")
-        return (f"{self.area} staat in {self.rank_year} op plaats {self.rank} van {self.ranked} centra "
-                f"met een cijfer ({better}).")
+        return (f"{self.area} staat in {self.rank_year} op plaats {self.rank} van "
+                f"{fmt.count(self.ranked, 'centrum', 'centra')} met een cijfer ({better}).")
 
 
 def _illustrative_areas(centres: pd.DataFrame) -> frozenset[str]:
@@ -138,10 +138,15 @@ def compare(observations: pd.DataFrame, indicators: pd.DataFrame, centres: pd.Da
 
 
 def _rank_year(series: pd.DataFrame, area: str) -> int | None:
-    own = series.loc[series["area"] == area, "year"]
-    if not own.empty:
-        return int(own.max())
-    return int(series["year"].max()) if not series.empty else None
+    """The newest year in which `area` and at least one other centre have a value; else the
+    newest year of `area`; else the newest year of any centre."""
+    own = set(series.loc[series["area"] == area, "year"])
+    counts = series.groupby("year")["area"].nunique()
+    shared = own & set(counts[counts >= 2].index)
+    for years in (shared, own, set(series["year"])):
+        if years:
+            return int(max(years))
+    return None
 
 
 def _ranking(series: pd.DataFrame, members: list[str], year: int | None, direction: str,

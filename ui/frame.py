@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import streamlit as st
 
-from ui import auth, data, styles
-from ui.components import illustrative_banner, md
+from ui import auth, centres, data, styles
+from ui.components import illustrative_banner
 
 log = logging.getLogger("binnenstadmonitor")
 
@@ -45,6 +45,7 @@ MEETING_URL = "vergadering"
 PAGES = (
     PageSpec("overzicht", "Dashboard", "Overzicht", ":material/dashboard:", "overzicht", default=True),
     PageSpec("kpi_detail", "Dashboard", "KPI in detail", ":material/show_chart:", "kpi"),
+    PageSpec("benchmark", "Dashboard", "Vergelijken", ":material/leaderboard:", "vergelijken"),
     PageSpec("bronnen", "Dashboard", "Bronnen en definities", ":material/menu_book:", "bronnen"),
     PageSpec("werkplan", "Dashboard", "Werkplan", ":material/checklist:", "werkplan"),
     PageSpec("vergadering", "Vergadering en rapportage", "Vergadermodus", ":material/co_present:", MEETING_URL),
@@ -138,7 +139,7 @@ def run() -> None:
     _style(meeting=nav.url_path == MEETING_URL)
     with st.sidebar:
         st.markdown("### Binnenstadmonitor")
-        st.caption(f"Binnenstadakkoord · {md(data.settings().area)}")
+        centres.switcher()  # issue 21.1: ?gebied= and the 'Centrum' box; names the centre
     auth.login_box()
     try:
         data.engine()

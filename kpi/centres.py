@@ -17,6 +17,8 @@ def centres(areas: pd.DataFrame, benchmark_area: str) -> pd.DataFrame:
     stored order, with the columns of CENTRE_COLUMNS."""
     frame = areas[areas["name"] != benchmark_area].copy()
     frame["illustrative"] = frame["illustrative"].astype(bool) if "illustrative" in frame else False
+    frame["slug"] = frame["slug"].where(frame["slug"].notna(), frame["name"].map(slug))
+    frame["peer_group"] = frame["peer_group"].fillna("")
     return frame[CENTRE_COLUMNS].reset_index(drop=True)
 
 

@@ -34,5 +34,6 @@ def indicator_lookup(indicators: pd.DataFrame) -> dict[str, str]:
 def slug(name: object) -> str:
     """An area's name as it appears in a URL and on the command line: 'Assen binnenstad' ->
     'assen-binnenstad' (no accents, lower case, words joined by '-')."""
-    plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "gebied"
+    decomposed = unicodedata.normalize("NFKD", str(name))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "gebied"

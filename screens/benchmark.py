@@ -10,6 +10,23 @@ from ui import data
 from ui.components import md
 
 
+def _to_url(param: str) -> None:
+    st.query_params[param] = str(st.session_state[f"bm_{param}"])
+
+
+def _url_choice(label: str, param: str, options: list, default, format_func=str):
+    """A select box whose choice is ?param= (the URL read first, so a shared link shows the same
+    view; a value the box does not offer falls back to `default`)."""
+    asked = st.query_params.get(param)
+    by_text = {str(o): o for o in options}
+    value = by_text.get(str(asked), default) if asked is not None else default
+    st.session_state[f"bm_{param}"] = value
+    chosen = st.selectbox(label, options, key=f"bm_{param}", format_func=format_func,
+                          on_change=_to_url, args=(param,))
+    st.query_params[param] = str(chosen)
+    return chosen
+
+
 def render() -> None:
     st.title("Vergelijken met de werkgroep")
     area = data.settings().area
@@ -22,17 +39,16 @@ def render() -> None:
         return
     left, middle, right = st.columns([2, 2, 1])
     with left:
-        code = st.selectbox("Indicator", list(indicators), format_func=indicators.get, key="indicator",
-                            bind="query-params")
+        code = _url_choice("Indicator", "indicator", list(indicators), next(iter(indicators)), indicators.get)
     with middle:
-        view = st.selectbox("Weergave", list(VIEWS), format_func=VIEWS.get, key="weergave", bind="query-params")
+        view = _url_choice("Weergave", "weergave", list(VIEWS), VALUE, VIEWS.get)
     base_year = None
     if view == INDEX:
         years = sorted(int(y) for y in data.benchmark(code, VALUE, None).series["year"].unique())
         default = data.benchmark(code, INDEX, None).base_year  # the centre's own first year
         with right:
-            base_year = st.selectbox("Basisjaar (= 100)", years, key="basisjaar", bind="query-params",
-                                     index=years.index(default) if default in years else 0) if years else None
+            base_year = _url_choice("Basisjaar (= 100)", "basisjaar", years,
+                                    default if default in years else years[0]) if years else None
     b = data.benchmark(code, view, base_year)
     members = len(b.ranking)
     st.markdown(f"**{md(b.sentence())}**")

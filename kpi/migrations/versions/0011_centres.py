@@ -23,15 +23,18 @@ depends_on = None
 def _slug(name: str) -> str:
     # A copy of kpi.names.slug as it was when this migration was written: a migration must not
     # change when the code does.
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "gebied"
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "gebied"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("areas") as batch:
-        batch.add_column(sa.Column("slug", sa.String(100), nullable=True))
-        batch.add_column(sa.Column("peer_group", sa.String(200), nullable=False, server_default=""))
-        batch.add_column(sa.Column("illustrative", sa.Boolean, nullable=False, server_default=sa.false()))
+    # Plain ADD COLUMNs and an index, no batch: SQLite's batch mode copies the table, and dropping
+    # `areas` while observations refer to it breaks the foreign keys. The slug stays nullable in the
+    # database for the same reason; every insert fills it (schema.areas' default, repository.area_rows).
+    op.add_column("areas", sa.Column("slug", sa.String(100), nullable=True))
+    op.add_column("areas", sa.Column("peer_group", sa.String(200), nullable=False, server_default=""))
+    op.add_column("areas", sa.Column("illustrative", sa.Boolean, nullable=False, server_default=sa.false()))
     conn = op.get_bind()
     areas = sa.table("areas", sa.column("id", sa.Integer), sa.column("name", sa.String),
                      sa.column("slug", sa.String))
@@ -43,14 +46,12 @@ def upgrade() -> None:
             slug, n = f"{base}-{n}", n + 1
         taken.add(slug)
         conn.execute(sa.update(areas).where(areas.c.id == id_).values(slug=slug))
-    with op.batch_alter_table("areas") as batch:
-        batch.alter_column("slug", existing_type=sa.String(100), nullable=False)
-        batch.create_unique_constraint("uq_areas_slug", ["slug"])
+    op.create_index("uq_areas_slug", "areas", ["slug"], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index("uq_areas_slug", "areas")
     with op.batch_alter_table("areas") as batch:
-        batch.drop_constraint("uq_areas_slug", type_="unique")
         batch.drop_column("illustrative")
         batch.drop_column("peer_group")
         batch.drop_column("slug")

@@ -614,9 +614,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     try:
         # Every command that reads or writes one centre's data takes --gebied (issue 21.1).
-        settings = with_centre(settings, getattr(args, "gebied", None))
-        if getattr(args, "gebied", None) is not None:
-            args.gebied = settings.area
+        try:
+            settings = with_centre(settings, getattr(args, "gebied", None))
+            if getattr(args, "gebied", None) is not None:
+                args.gebied = settings.area
+        except UnknownCentre:
+            if args.func is not cmd_opendata:  # opendata names an unknown area itself (exit 4)
+                raise
         return args.func(args, settings)
     except UnknownCentre as exc:
         print(f"Fout: {exc}", file=sys.stderr)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kpi.benchmark import INDEX, VALUE, VIEWS
 from kpi.benchmark.charts import CHART_CONFIG, MEDIAN_NAME
+from kpi.werkplan.tables import frame_html
 from ui import data
 from ui.components import md
 
@@ -65,4 +66,5 @@ def render() -> None:
         return
     st.plotly_chart(data.benchmark_figure(b), config=CHART_CONFIG, key="benchmark_chart")
     st.markdown(f"#### Plaats in {b.rank_year}" if b.rank_year else "#### Plaats")
-    st.table(data.benchmark_table(b), hide_index=True)
+    # A wrapping HTML table, one card per row on a phone (every value escaped by frame_html).
+    st.html(frame_html(data.benchmark_table(b), numeric=("Plaats", "Waarde")))

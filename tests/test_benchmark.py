@@ -126,7 +126,7 @@ def test_small_multiples_one_panel_per_centre_chosen_first_with_the_median():
     b = compare(FIGURES, INDICATORS, CENTRES, "A", "leegstand")
     fig = small_multiples(b)
     titles = [a.text for a in fig.layout.annotations]
-    assert titles[0] == "<b>1. A (gekozen)</b>" and "B (fictief, illustratief)" in titles[1]
+    assert titles[0] == "<b>1. A<br>(gekozen)</b>" and "B<br>(fictief, illustratief)" in titles[1]
     assert len(titles) == 4
     medians_drawn = [t for t in fig.data if t.name == MEDIAN_NAME]
     assert len(medians_drawn) == 4 and sum(bool(t.showlegend) for t in medians_drawn) == 1

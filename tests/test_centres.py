@@ -13,7 +13,7 @@ from kpi import repository, schema
 from kpi.centres import choose
 from kpi.db import _config, make_engine, migrate
 from kpi.names import slug
-from tests.support.apptest import open_page, run_app, texts
+from tests.support.apptest import html_tables, open_page, run_app, texts
 from tests.support.cli import run_kpi
 
 CENTRES = pd.DataFrame({"slug": ["assen-binnenstad", "brugdorp-centrum"],
@@ -160,11 +160,12 @@ def test_benchmark_page_views_from_the_url(monkeypatch, sqlite_url):
     assert "Maatstaf: Leegstand (verkooppunten), eenheid procent, index 2019 = 100" in body
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     titles = [a["text"] for a in fig["layout"]["annotations"]]
-    assert titles[0].startswith("<b>") and "Assen binnenstad (gekozen, illustratief)" in titles[0]
-    assert any("Brugdorp centrum (fictief, illustratief)" in t for t in titles)
+    assert titles[0].startswith("<b>") and "Assen binnenstad<br>(gekozen, illustratief)" in titles[0]
+    assert any("Brugdorp centrum<br>(fictief, illustratief)" in t for t in titles)
     assert "fictieve centra met verzonnen cijfers" in " ".join(i.value for i in at.main.info)
-    table = at.main.table[0].value
+    table = html_tables(at)[0]
     assert list(table.columns) == ["Plaats", "Centrum", "Waarde", "Peildatum", "Maatstaf", "Herkomst"]
+    assert "Brugdorp centrum" in set(table["Centrum"])
     # A denominator that was never imported: said, no chart.
     at.main.selectbox(key="bm_weergave").set_value("per_inwoners").run()
     assert not at.exception and not at.get("plotly_chart")

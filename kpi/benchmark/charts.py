@@ -15,7 +15,8 @@ from kpi.charts import BLUE, CHART_CONFIG, GREY, ORANGE
 __all__ = ["small_multiples", "CHART_CONFIG", "MEDIAN_NAME", "panel_title"]
 
 MEDIAN_NAME = "mediaan werkgroep"
-COLUMNS = 3
+# Two panels a row: legible titles on a phone (390 px) as on a 1280 screen; the figure cannot know the width.
+COLUMNS = 2
 PANEL_HEIGHT = 190
 
 
@@ -31,7 +32,7 @@ def panel_title(b: Benchmark, area: str) -> str:
     elif not b.series[(b.series["area"] == area) & b.series["illustrative"].astype(bool)].empty:
         marks.append("illustratief")
     place = "" if row.empty or row["rank"].isna().iloc[0] else f"{int(row['rank'].iloc[0])}. "
-    text = f"{place}{area}" + (f" ({', '.join(marks)})" if marks else "")
+    text = f"{place}{area}" + (f"<br>({', '.join(marks)})" if marks else "<br> ")
     return f"<b>{text}</b>" if area == b.area else text
 
 
@@ -41,7 +42,7 @@ def small_multiples(b: Benchmark, columns: int = COLUMNS) -> go.Figure:
     rows = max(1, math.ceil(len(areas) / columns))
     fig = make_subplots(rows=rows, cols=columns, shared_xaxes="all", shared_yaxes="all",
                         subplot_titles=[panel_title(b, a) for a in areas],
-                        vertical_spacing=0.5 / rows, horizontal_spacing=0.04)
+                        vertical_spacing=0.6 / rows, horizontal_spacing=0.06)
     for i, area in enumerate(areas):
         r, c = divmod(i, columns)
         part = b.series[b.series["area"] == area]
@@ -72,7 +73,7 @@ def small_multiples(b: Benchmark, columns: int = COLUMNS) -> go.Figure:
         legend=dict(orientation="h", yanchor="bottom", y=1.0 + 40 / (PANEL_HEIGHT * rows + 90), x=0),
         title=dict(text="", font=dict(size=15)),
     )
-    fig.update_annotations(font_size=13)
+    fig.update_annotations(font_size=12)
     return fig
 
 

@@ -133,7 +133,7 @@ def run() -> None:
     """Render the frame and the selected page."""
     st.set_page_config(page_title="Binnenstadmonitor", page_icon="🏙️", layout="wide",
                        initial_sidebar_state="auto")
-    nav = st.navigation({k: v for k, v in pages().items() if v}, position="sidebar")
+    nav = st.navigation({k: v for k, v in pages().items() if v}, position="sidebar", expanded=True)
     # The browser tab names the page (st.Page's title alone loses to the page_title above).
     st.set_page_config(page_title=page_title(nav.title))
     _style(meeting=nav.url_path == MEETING_URL)

@@ -83,12 +83,99 @@ def cmd_demo(args, settings: Settings) -> int:
     if args.remove:
         print(repository.remove_illustrative(engine).sentence())
     else:
+        from kpi.seed import seed_peers
         from kpi.werkplan.store import count_illustrative_actions
 
+        added, figures = seed_peers(engine, settings.area)
+        print(f"Werkgroep voor de benchmark: {fmt.count(added, 'centrum', 'centra')} en "
+              f"{fmt.count(figures, 'cijfer', 'cijfers')} toegevoegd (fictieve centra met illustratieve reeksen; "
+              "gepubliceerde cijfers van echte centra met hun maatstaf).")
         values, actions = repository.count_illustrative(engine), count_illustrative_actions(engine)
         print(f"{fmt.count(values, 'illustratieve waarde', 'illustratieve waarden')} en "
               f"{fmt.count(actions, 'illustratieve actie', 'illustratieve acties')} aanwezig.")
     return 0
+
+
+class UnknownCentre(Exception):
+    """--gebied names no centre (the Dutch message lists the known ones)."""
+
+
+def with_centre(settings: Settings, asked: str | None) -> Settings:
+    """The settings for --gebied (a slug, or a name): the chosen centre as `area`."""
+    if asked is None:
+        return settings
+    from dataclasses import replace
+
+    from kpi.centres import centres, choose
+
+    frame = centres(repository.load_areas(_engine(settings)), settings.benchmark_area)
+    choice = choose(frame, asked, settings.area)
+    if choice.message:
+        raise UnknownCentre(f"--gebied: het gebied ‘{escaped(asked)}’ bestaat niet. Bekende gebieden: "
+                            f"{', '.join(frame['slug']) or 'geen'}.")
+    return replace(settings, area=choice.area)
+
+
+def cmd_gebieden(args, settings: Settings) -> int:
+    from kpi.centres import centres, records
+
+    frame = centres(repository.load_areas(_engine(settings)), settings.benchmark_area)
+    if args.json:
+        print(json.dumps(records(frame), ensure_ascii=False, indent=2))
+        return 0
+    for r in frame.itertuples():
+        marks = [m for m in ("standaard" if r.name == settings.area else "",
+                             "fictief, illustratief" if r.illustrative else "") if m]
+        group = f" · werkgroep {r.peer_group}" if r.peer_group else ""
+        print(f"{r.slug:<28} {r.name}{group}{' (' + ', '.join(marks) + ')' if marks else ''}")
+    return 0
+
+
+def cmd_benchmark(args, settings: Settings) -> int:
+    from kpi import benchmark
+    from kpi.benchmark.load import load_inputs, werkgroep
+
+    engine = _engine(settings)
+    observations, indicators, centres = load_inputs(engine, settings)
+    shared = benchmark.shared_indicators(observations, werkgroep(centres, settings.area), list(indicators.index))
+    code = args.indicator or (shared[0] if shared else None)
+    if code not in indicators.index:
+        known = ", ".join(shared) or "geen"
+        print(f"Fout: --indicator: ‘{escaped(str(code))}’ is geen indicator die de werkgroep van {settings.area} "
+              f"deelt. Te vergelijken: {known}.", file=sys.stderr)
+        return 1
+    b = benchmark.compare(observations, indicators, centres, settings.area, code, args.view, args.base_year)
+    if args.json:
+        slugs = dict(zip(centres["name"], centres["slug"], strict=True))
+        print(json.dumps(benchmark.records(b, slugs), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{b.measure} · werkgroep {b.group or '(geen)'}")
+    print(b.sentence())
+    table = benchmark.ranking_table(b)
+    for r in table.itertuples():
+        print(f"{r.Plaats:>3}  {r.Centrum:<34} {r.Waarde:>10}  {r.Peildatum:<10}  {r.Herkomst}")
+    return 0
+
+
+def _add_centre_parsers(sub) -> None:
+    g = sub.add_parser("gebieden", help="de centra: slug, naam, soort en werkgroep")
+    g.add_argument("--json", action="store_true", help="JSON-lijst, één object per centrum")
+    g.set_defaults(func=cmd_gebieden)
+    b = sub.add_parser("benchmark", help="een centrum naast zijn werkgroep: waarde, peildatum, maatstaf en plaats")
+    b.add_argument("--json", action="store_true", help="JSON-lijst, één object per centrum van de werkgroep")
+    _add_gebied(b)
+    b.add_argument("--indicator", default=None, metavar="CODE", help="bijv. leegstand (standaard: de eerste gedeelde)")
+    from kpi.benchmark import VIEWS
+
+    b.add_argument("--weergave", dest="view", choices=list(VIEWS), default="waarde",
+                   help="waarde, index (basisjaar = 100) of per noemer")
+    b.add_argument("--basisjaar", dest="base_year", type=int, default=None, help="het jaar dat 100 is (index)")
+    b.set_defaults(func=cmd_benchmark)
+
+
+def _add_gebied(parser) -> None:
+    parser.add_argument("--gebied", default=None, metavar="SLUG",
+                        help="het centrum (slug of naam, zie python -m kpi gebieden; standaard KPI_AREA)")
 
 
 def cmd_init(args, settings: Settings) -> int:
@@ -168,6 +255,7 @@ def cmd_report(args, settings: Settings) -> int:
 def _add_report_parser(sub) -> None:
     r = sub.add_parser("report", help="briefing maken: PDF, PowerPoint, of alle cijfers als XLSX/CSV")
     r.add_argument("--format", required=True, choices=["pdf", "pptx", "xlsx", "csv"])
+    _add_gebied(r)
     r.add_argument("--output", required=True, help="bestand om te schrijven")
     r.add_argument("--as-of", type=_moment, default=None, metavar="DATUM[TTIJD]",
                    help="de gegevens zoals bekend aan het einde van die dag, bijv. 2026-01-31, "
@@ -552,9 +640,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", type=_moment, default=None, metavar="DATUM[TTIJD]",
                    help="de stand zoals bekend op een datum (einde van de dag) of tijdstip (Nederlandse tijd), "
                         "bijv. 2026-11-23T14:05")
+    _add_gebied(s)
     s.set_defaults(func=cmd_status)
-    d = sub.add_parser("demo", help="illustratieve (demo)waarden tellen of verwijderen")
-    d.add_argument("--remove", action="store_true", help="verwijder alle illustratieve waarden")
+    d = sub.add_parser("demo", help="de werkgroep van de benchmark toevoegen (fictieve centra) en illustratieve "
+                                    "waarden tellen, of alles wat illustratief is verwijderen")
+    d.add_argument("--remove", action="store_true",
+                   help="verwijder alle illustratieve waarden en de fictieve centra")
+    _add_gebied(d)
     d.set_defaults(func=cmd_demo)
     i = sub.add_parser("init", help="database aanmaken/migreren en zo nodig vullen")
     i.set_defaults(func=cmd_init)
@@ -564,6 +656,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_publish_parsers(sub)
     _add_sjabloon_parser(sub)
     _add_briefing_parser(sub)
+    _add_centre_parsers(sub)
     return p
 
 
@@ -571,7 +664,18 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
     try:
+        # Every command that reads or writes one centre's data takes --gebied (issue 21.1).
+        try:
+            settings = with_centre(settings, getattr(args, "gebied", None))
+            if getattr(args, "gebied", None) is not None:
+                args.gebied = settings.area
+        except UnknownCentre:
+            if args.func is not cmd_opendata:  # opendata names an unknown area itself (exit 4)
+                raise
         return args.func(args, settings)
+    except UnknownCentre as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
     except DatabaseUnavailable as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2

@@ -29,3 +29,11 @@ def indicator_lookup(indicators: pd.DataFrame) -> dict[str, str]:
     """Matching key of each indicator's code and name -> its code."""
     lookup = {name_key(code): code for code in indicators["code"]}
     return lookup | {name_key(name): code for code, name in zip(indicators["code"], indicators["name"], strict=True)}
+
+
+def slug(name: object) -> str:
+    """An area's name as it appears in a URL and on the command line: 'Assen binnenstad' ->
+    'assen-binnenstad' (no accents, lower case, words joined by '-')."""
+    decomposed = unicodedata.normalize("NFKD", str(name))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "gebied"

@@ -173,12 +173,16 @@ class Removed:
 
     values: int
     actions: int
+    areas: int = 0  # fictional demo centres (issue 21.6)
 
     def sentence(self) -> str:
-        """'12 illustratieve waarden en 13 illustratieve acties verwijderd.'"""
+        """'12 illustratieve waarden en 13 illustratieve acties verwijderd.' (with ', 5 fictieve
+        centra' when demo centres went too)."""
         values = "illustratieve waarde" if self.values == 1 else "illustratieve waarden"
         actions = "illustratieve actie" if self.actions == 1 else "illustratieve acties"
-        return f"{self.values} {values} en {self.actions} {actions} verwijderd."
+        areas = "fictief centrum" if self.areas == 1 else "fictieve centra"
+        centres = f", {self.areas} {areas}" if self.areas else ""
+        return f"{self.values} {values}{centres} en {self.actions} {actions} verwijderd."
 
 
 def remove_illustrative(engine: Engine) -> Removed:
@@ -197,8 +201,18 @@ def remove_illustrative(engine: Engine) -> Removed:
         ).rowcount
         # Earlier versions of demo actions go too, but are not counted as separate actions.
         conn.execute(sa.delete(ac).where(ac.c.illustrative.is_(True)))
+        areas = _remove_fictional_areas(conn)
         touch_data_version(conn)
-    return Removed(values=values, actions=actions)
+    return Removed(values=values, actions=actions, areas=areas)
+
+
+def _remove_fictional_areas(conn: Connection) -> int:
+    """Delete the fictional demo centres nothing refers to any more (an import of real figures
+    for one keeps it: then it is no longer only a demo)."""
+    a = schema.areas
+    used = sa.union(*(sa.select(t.c.area_id).where(t.c.area_id.is_not(None))
+                      for t in (schema.observations, schema.targets, schema.events)))
+    return conn.execute(sa.delete(a).where(a.c.illustrative.is_(True), a.c.id.not_in(used))).rowcount
 
 
 def write_moment(conn: Connection) -> dt.datetime:
@@ -233,6 +247,23 @@ def data_version(engine: Engine | Connection) -> str:
         return engine.execute(q).scalar() or ""
     with engine.connect() as conn:
         return conn.execute(q).scalar() or ""
+
+
+def area_rows(conn: Connection, names: list[str], **fields) -> list[dict]:
+    """Rows for new areas with these names, each with a slug unique among the stored ones and
+    each other (a second 'Assen-Binnenstad' gets 'assen-binnenstad-2')."""
+    from kpi.names import slug
+
+    taken = set(conn.execute(sa.select(schema.areas.c.slug)).scalars())
+    rows = []
+    for name in names:
+        base = candidate = slug(name)
+        n = 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        taken.add(candidate)
+        rows.append(dict(name=name, slug=candidate, **fields))
+    return rows
 
 
 def area_ids(conn: Connection) -> dict[str, int]:

@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from kpi.names import slug as _slug
+
+
+def _slug_default(context) -> str:
+    # Writers that name a new area without a slug (tests, bench) get the name's; the importer and
+    # the seed pass a slug made unique by repository.area_rows.
+    return _slug(context.get_current_parameters()["name"])
+
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
@@ -21,6 +30,15 @@ areas = sa.Table(
     sa.Column("name", sa.String(200), nullable=False, unique=True),
     sa.Column("kind", sa.String(40), nullable=False, server_default="binnenstad"),
     sa.Column("description", sa.Text, nullable=False, server_default=""),
+    # Issue 21: the centre in the URL and on the CLI (?gebied=, --gebied), unique, from the name.
+    # Filled on every insert (nullable only because SQLite cannot add a NOT NULL column to a table
+    # with rows without copying it); unique by the index below.
+    sa.Column("slug", sa.String(100), nullable=True, default=_slug_default),
+    # The werkgroep of centres this area is compared with (benchmark page); '' means none.
+    sa.Column("peer_group", sa.String(200), nullable=False, server_default=""),
+    # A fictional demo centre (python -m kpi demo); `demo --remove` deletes it with its figures.
+    sa.Column("illustrative", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("uq_areas_slug", "slug", unique=True),
 )
 
 indicators = sa.Table(

@@ -26,6 +26,8 @@ ROLES_CSV = DATA_DIR / "werkplan-rollen.csv"
 ROLE_THEMES_CSV = DATA_DIR / "werkplan-rolmatrix.csv"
 ACTIONS_CSV = DATA_DIR / "werkplan-acties.csv"
 DEMO_ACTIONS_CSV = DATA_DIR / "werkplan-demo-acties.csv"
+PEER_AREAS_CSV = DATA_DIR / "werkgroep-gebieden.csv"
+PEER_SERIES_CSV = DATA_DIR / "werkgroep-reeksen.csv"
 # The date the Binnenstadakkoord was signed: the first target version is valid from then.
 AKKOORD_SIGNED = dt.date(2018, 2, 7)
 
@@ -57,10 +59,10 @@ def seed_reference(engine: Engine) -> None:
             ],
         )
         areas = _read(AREAS_CSV)
-        conn.execute(
-            sa.insert(schema.areas),
-            [dict(name=r.naam, kind=r.soort, description=r.toelichting) for r in areas.itertuples()],
-        )
+        for r in areas.itertuples():
+            conn.execute(sa.insert(schema.areas), repository.area_rows(
+                conn, [r.naam], kind=r.soort, description=r.toelichting,
+                peer_group=getattr(r, "werkgroep", "")))
         ids = repository.area_ids(conn)
         batch = repository.create_batch(conn, "doelen", f"data/reference/{TARGETS_CSV.name}", "seed")
         targets = _read(TARGETS_CSV)
@@ -93,6 +95,36 @@ def seed_demo(engine: Engine) -> None:
         _insert_figures(conn, _read(DEMO_CSV), "demo", f"data/{DEMO_CSV.name}", True)
         _insert_actions(conn, _read(DEMO_ACTIONS_CSV), "demo", f"data/{DEMO_ACTIONS_CSV.name}", True)
         repository.touch_data_version(conn)
+
+
+def seed_peers(engine: Engine, area: str) -> tuple[int, int]:
+    """Add the werkgroep of the benchmark demo (python -m kpi demo): fictional centres with
+    illustrative series, and the published peer figures with their measure as real ones; `area`
+    (the default centre) joins the werkgroep when it is in none. Running it again adds nothing.
+    Returns (centres added, figures added)."""
+    areas = _read(PEER_AREAS_CSV)
+    series = _read(PEER_SERIES_CSV)
+    group = str(areas["werkgroep"].iloc[0])
+    with engine.begin() as conn:
+        known = repository.area_ids(conn)
+        new = areas[~areas["naam"].isin(known)]
+        for r in new.itertuples():
+            conn.execute(sa.insert(schema.areas), repository.area_rows(
+                conn, [r.naam], kind=r.soort, description=r.toelichting, peer_group=r.werkgroep,
+                illustrative=r.illustratief == "ja"))
+        a = schema.areas
+        conn.execute(sa.update(a).where(a.c.name == area, a.c.peer_group == "").values(peer_group=group))
+        ids = repository.area_ids(conn)
+        o = schema.observations
+        present = {(r.area_id, r.indicator_code, r.peildatum, r.precision) for r in conn.execute(
+            sa.select(o.c.area_id, o.c.indicator_code, o.c.peildatum, o.c.precision)
+            .where(o.c.superseded_at.is_(None), o.c.area_id.in_([ids[n] for n in areas["naam"]])))}
+        fresh = series[[(ids[r.gebied], r.indicator, *parse_peildatum(r.peildatum)) not in present
+                        for r in series.itertuples()]]
+        for flag, part in fresh.groupby("illustratief"):
+            _insert_figures(conn, part, "demo", f"data/{PEER_SERIES_CSV.name}", flag == "ja")
+        repository.touch_data_version(conn)
+    return len(new), len(fresh)
 
 
 def seed_werkplan(engine: Engine) -> None:

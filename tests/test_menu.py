@@ -74,7 +74,7 @@ def test_every_url_exists_for_everyone(table, editor):
 
 def test_the_real_table():
     assert [(name, [s.title for s in specs]) for name, specs in menu_sections(False)] == [
-        ("Dashboard", ["Overzicht", "KPI in detail", "Bronnen en definities", "Werkplan"]),
+        ("Dashboard", ["Overzicht", "KPI in detail", "Vergelijken", "Bronnen en definities", "Werkplan"]),
         ("Vergadering en rapportage", ["Vergadermodus", "Wat is er veranderd", "Rapporten en downloads"]),
     ]
     assert [name for name, _ in menu_sections(True)] == ["Dashboard", "Vergadering en rapportage", "Beheer"]

@@ -43,7 +43,29 @@ from kpi.text import monitored_sentence
 log = logging.getLogger("binnenstadmonitor")
 
 
+# The chosen centre (issue 21.1): ui/centres.py's switcher puts its name here at the start of every
+# run (from ?gebied=<slug>); settings() then answers with that centre as `area`, so every page,
+# report and export is per centre without each page knowing. Every cached frame keys on the area.
+CENTRE_AREA = "_centre_area"
+
+
 def settings() -> Settings:
+    """The settings of this run: the environment's, with the chosen centre as `area`."""
+    base = base_settings()
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        area = st.session_state.get(CENTRE_AREA) if get_script_run_ctx() is not None else None
+    except Exception:  # outside a script run (warm-up at start): the default centre
+        area = None
+    if area and area != base.area:
+        from dataclasses import replace
+
+        return replace(base, area=area)
+    return base
+
+
+def base_settings() -> Settings:
     """Settings from the environment, with the editor password from secrets when present."""
     base = Settings.from_env()
     if not base.editor_password:
@@ -77,7 +99,7 @@ def engine():
 
     Raises DatabaseUnavailable; a failed attempt is not cached, so the next rerun tries again.
     """
-    s = settings()
+    s = base_settings()
     return _engine_for(s.database_url, s.seed_demo, (s.db_pool_size, s.db_max_overflow))
 
 
@@ -104,23 +126,35 @@ def version() -> str:
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _snapshot(url: str, version: str, as_of: dt.datetime | None) -> service.Snapshot:
-    return service.load_snapshot(engine(), as_of, service.settings_areas(settings()))
+def _snapshot(url: str, version: str, area: str, as_of: dt.datetime | None) -> service.Snapshot:
+    return service.load_snapshot(engine(), as_of, service.settings_areas(_for(area)))
+
+
+def _for(area: str) -> Settings:
+    """The settings with `area` as the centre (what a cached function was keyed on)."""
+    from dataclasses import replace
+
+    return replace(settings(), area=area)
+
+
+def _key() -> tuple[str, str, str]:
+    """(database, data version, centre): what every cached frame depends on."""
+    return settings().database_url, version(), settings().area
 
 
 def snapshot(as_of: dt.datetime | None = None) -> service.Snapshot:
     """Stored data (as known at `as_of`), cached until the data changes."""
-    return _snapshot(settings().database_url, version(), as_of)
+    return _snapshot(*_key(), as_of)
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _results(url: str, version: str, today: dt.date, as_of: dt.datetime | None):
-    return service.evaluate_snapshot(_snapshot(url, version, as_of), settings(), today)
+def _results(url: str, version: str, area: str, today: dt.date, as_of: dt.datetime | None):
+    return service.evaluate_snapshot(_snapshot(url, version, area, as_of), _for(area), today)
 
 
 def results(as_of: dt.datetime | None = None):
     """Evaluated KPIs for today (cached)."""
-    return _results(settings().database_url, version(), dt.date.today(), as_of)
+    return _results(*_key(), dt.date.today(), as_of)
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
@@ -139,22 +173,23 @@ def batches():
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _events(url: str, version: str, as_of: dt.datetime | None):
-    return event_store.list_events(engine(), as_of=as_of, area=settings().area)
+def _events(url: str, version: str, area: str, as_of: dt.datetime | None):
+    return event_store.list_events(engine(), as_of=as_of, area=area)
 
 
 def events(as_of: dt.datetime | None = None):
     """Events on the timeline (gebeurtenissen) of the monitored area, for kpi_figure (cached)."""
-    return _events(settings().database_url, version(), as_of)
+    return _events(*_key(), as_of)
 
 
 # Shared, not copied (cache_resource): unpickling a plotly Figure on every page switch cost more
 # than any other step before the chart (bench/NOTES.md). st.plotly_chart reads it (to_dict) and
 # never changes it; no caller may.
 @st.cache_resource(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _figure(url: str, version: str, today: dt.date, as_of: dt.datetime | None, code: str, meeting: bool):
-    result = next(r for r in _results(url, version, today, as_of) if r.indicator.code == code)
-    events = _events(url, version, as_of)
+def _figure(url: str, version: str, area: str, today: dt.date, as_of: dt.datetime | None, code: str,
+            meeting: bool):
+    result = next(r for r in _results(url, version, area, today, as_of) if r.indicator.code == code)
+    events = _events(url, version, area, as_of)
     if meeting:
         return kpi_figure(result, events, height=MEETING_HEIGHT, style=MEETING)
     return kpi_figure(result, events)
@@ -163,31 +198,31 @@ def _figure(url: str, version: str, today: dt.date, as_of: dt.datetime | None, c
 def figure(code: str, as_of: dt.datetime | None = None, meeting: bool = False):
     """The KPI's chart with its events, for the KPI page or (meeting) the 1280x720 projector
     screen (cached: building a figure takes tens of ms)."""
-    return _figure(settings().database_url, version(), dt.date.today(), as_of, code, meeting)
+    return _figure(*_key(), dt.date.today(), as_of, code, meeting)
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _measurements(url: str, version: str, today: dt.date, as_of: dt.datetime | None, code: str):
-    result = next(r for r in _results(url, version, today, as_of) if r.indicator.code == code)
+def _measurements(url: str, version: str, area: str, today: dt.date, as_of: dt.datetime | None, code: str):
+    result = next(r for r in _results(url, version, area, today, as_of) if r.indicator.code == code)
     return provenance_table(result, limit=TABLE_ROWS), measurement_count(result)
 
 
 def measurements(code: str, as_of: dt.datetime | None = None) -> tuple[pd.DataFrame, int]:
     """The KPI's newest measurements (at most kpi.tables.TABLE_ROWS) and how many there are (cached)."""
-    return _measurements(settings().database_url, version(), dt.date.today(), as_of, code)
+    return _measurements(*_key(), dt.date.today(), as_of, code)
 
 
 # Few entries: one CSV of daily data is megabytes, and only those who download need it.
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
-def _kpi_csv(url: str, version: str, today: dt.date, as_of: dt.datetime | None, code: str) -> bytes:
-    result = next(r for r in _results(url, version, today, as_of) if r.indicator.code == code)
+def _kpi_csv(url: str, version: str, area: str, today: dt.date, as_of: dt.datetime | None, code: str) -> bytes:
+    result = next(r for r in _results(url, version, area, today, as_of) if r.indicator.code == code)
     return csv_bytes(export_frame(result))
 
 
 def kpi_csv(code: str, as_of: dt.datetime | None = None) -> Callable[[], bytes]:
     """The KPI's complete CSV as a function for st.download_button: built when someone clicks
     (then cached), not on every page load; bound to this run's data version."""
-    key = (settings().database_url, version(), dt.date.today(), as_of, code)
+    key = (*_key(), dt.date.today(), as_of, code)
     return lambda: _kpi_csv(*key)
 
 
@@ -387,16 +422,16 @@ def kpi_statuses() -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _werkplan_brief(url: str, version: str, as_of: dt.datetime | None, today: dt.date):
+def _werkplan_brief(url: str, version: str, area: str, as_of: dt.datetime | None, today: dt.date):
     from kpi.werkplan.brief import load_brief
 
-    names = {r.indicator.code: r.indicator.name for r in _results(url, version, today, as_of)}
+    names = {r.indicator.code: r.indicator.name for r in _results(url, version, area, today, as_of)}
     return load_brief(engine(), as_of, today, names)
 
 
 def werkplan_brief(as_of: dt.datetime | None, today: dt.date):
     """The werkplan pages of a briefing (as known at `as_of`, status on `today`), cached."""
-    return _werkplan_brief(settings().database_url, version(), as_of, today)
+    return _werkplan_brief(*_key(), as_of, today)
 
 
 def briefing_report(as_of: dt.datetime | None, today: dt.date):
@@ -456,11 +491,11 @@ def digest_preview():
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)
-def _opendata_zip(url: str, version: str, today: dt.date) -> bytes:
+def _opendata_zip(url: str, version: str, area: str, today: dt.date) -> bytes:
     from kpi.opendata import zip_bytes
 
-    return zip_bytes(service.load_snapshot(engine()), repository.load_target_history(engine()), settings(),
-                     settings().area, today)
+    return zip_bytes(service.load_snapshot(engine()), repository.load_target_history(engine()), _for(area),
+                     area, today)
 
 
 def opendata_zip() -> tuple[str, Callable[[], bytes]] | tuple[str, None]:
@@ -472,20 +507,20 @@ def opendata_zip() -> tuple[str, Callable[[], bytes]] | tuple[str, None]:
     area = settings().area
     if figures(snapshot(), area).empty:
         try:
-            _opendata_zip(settings().database_url, version(), dt.date.today())
+            _opendata_zip(*_key(), dt.date.today())
         except NothingToPublish as exc:
             return str(exc), None
-    key = (settings().database_url, version(), dt.date.today())
+    key = (*_key(), dt.date.today())
     return f"open-data-{slug(area)}.zip", lambda: _opendata_zip(*key)
 
 
 # ---- duiding and briefings (issue 20) ------------------------------------------------------
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _duiding(url: str, version: str, period: str, as_of: dt.datetime | None) -> pd.DataFrame:
+def _duiding(url: str, version: str, area: str, period: str, as_of: dt.datetime | None) -> pd.DataFrame:
     from kpi.briefing.store import load_duiding
 
-    return load_duiding(engine(), area=settings().area, period=period, as_of=as_of)
+    return load_duiding(engine(), area=area, period=period, as_of=as_of)
 
 
 def current_period(today: dt.date | None = None) -> str:
@@ -497,7 +532,7 @@ def current_period(today: dt.date | None = None) -> str:
 
 def duiding_rows(period: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
     """The monitored area's duiding rows in force for `period` (kpi.briefing.store.load_duiding), cached."""
-    return _duiding(settings().database_url, version(), period, as_of)
+    return _duiding(*_key(), period, as_of)
 
 
 def duiding(period: str, as_of: dt.datetime | None = None):
@@ -557,3 +592,70 @@ def briefings_table(stored: pd.DataFrame) -> pd.DataFrame:
     from kpi.briefing.tables import briefings_table as table
 
     return table(stored)
+
+
+# ---- centres and the werkgroep benchmark (issue 21) ------------------------------------------
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _centres(url: str, version: str, benchmark_area: str):
+    from kpi.centres import centres as centre_frame
+
+    return centre_frame(repository.load_areas(engine()), benchmark_area)
+
+
+def centres():
+    """The centres one can choose: slug, name, kind, peer group, illustrative (cached)."""
+    base = base_settings()
+    return _centres(base.database_url, version(), base.benchmark_area)
+
+
+def choose_centre(asked: str | None):
+    """The centre `?gebied=` asks for (kpi.centres.Choice; the default centre with a Dutch
+    message when unknown)."""
+    from kpi.centres import choose
+
+    return choose(centres(), asked, base_settings().area)
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _benchmark_inputs(url: str, version: str, area: str):
+    from kpi.benchmark.load import load_inputs
+
+    return load_inputs(engine(), _for(area))
+
+
+def benchmark_indicators() -> dict[str, str]:
+    """Code -> name of the indicators the chosen centre's werkgroep shares, in display order."""
+    from kpi.benchmark import shared_indicators
+    from kpi.benchmark.load import werkgroep
+
+    observations, indicators, frame = _benchmark_inputs(*_key())
+    codes = shared_indicators(observations, werkgroep(frame, settings().area), list(indicators.index))
+    return {code: str(indicators.loc[code, "name"]) for code in codes}
+
+
+@st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
+def _benchmark(url: str, version: str, area: str, code: str, view: str, base_year: int | None):
+    from kpi.benchmark import compare
+
+    observations, indicators, frame = _benchmark_inputs(url, version, area)
+    return compare(observations, indicators, frame, area, code, view, base_year)
+
+
+def benchmark(code: str, view: str, base_year: int | None):
+    """The chosen centre among its werkgroep on one indicator (kpi.benchmark.Benchmark), cached."""
+    return _benchmark(*_key(), code, view, base_year)
+
+
+def benchmark_figure(b):
+    """The benchmark's small multiples (built per run: a handful of traces)."""
+    from kpi.benchmark.charts import small_multiples
+
+    return small_multiples(b)
+
+
+def benchmark_table(b) -> pd.DataFrame:
+    """The benchmark's ranking as a Dutch table."""
+    from kpi.benchmark import ranking_table
+
+    return ranking_table(b)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import streamlit as st
 
-from ui import auth, data, styles
-from ui.components import illustrative_banner, md
+from ui import auth, centres, data, styles
+from ui.components import illustrative_banner
 
 log = logging.getLogger("binnenstadmonitor")
 
@@ -48,6 +48,7 @@ MEETING_URL = "vergadering"
 PAGES = (
     PageSpec("overzicht", "Dashboard", "Overzicht", ":material/dashboard:", "overzicht", default=True),
     PageSpec("kpi_detail", "Dashboard", "KPI in detail", ":material/show_chart:", "kpi"),
+    PageSpec("benchmark", "Dashboard", "Vergelijken", ":material/leaderboard:", "vergelijken"),
     PageSpec("bronnen", "Dashboard", "Bronnen en definities", ":material/menu_book:", "bronnen"),
     PageSpec("werkplan", "Dashboard", "Werkplan", ":material/checklist:", "werkplan"),
     PageSpec("vergadering", "Vergadering en rapportage", "Vergadermodus", ":material/co_present:", MEETING_URL),
@@ -181,7 +182,7 @@ def run() -> None:
     current, editor = current_spec(nav.url_path), auth.is_editor()
     with st.sidebar:
         st.markdown("### Binnenstadmonitor")
-        st.caption(f"Binnenstadakkoord · {md(data.settings().area)}")
+        centres.switcher()  # issue 21.1: ?gebied= and the 'Centrum' box; names the centre
         # Before the page, so that a page that stops (st.stop: an editor page for a viewer) or
         # fails still has a menu.
         sidebar_menu(current, editor)

@@ -123,7 +123,7 @@ def _area_ids(conn: Connection, names: list[str], filename: str) -> dict[str, in
     if new:
         conn.execute(
             sa.insert(schema.areas),
-            [dict(name=n, description=f"Toegevoegd bij import van {filename}") for n in new],
+            repository.area_rows(conn, new, description=f"Toegevoegd bij import van {filename}"),
         )
         ids = repository.area_ids(conn)
     return ids

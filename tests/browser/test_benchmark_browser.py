@@ -20,7 +20,6 @@ SIZES = {
     "iphone": None,  # the iPhone 13 descriptor, as the a11y test uses it
 }
 LINK = "/vergelijken?gebied=brugdorp-centrum&indicator=leegstand&weergave=index&basisjaar=2019"
-SIDEBAR_MENU = "[data-testid=stSidebarNav]"
 
 
 @pytest.fixture(scope="module")
@@ -56,16 +55,8 @@ def test_a_shared_link_opens_the_same_benchmark_at_every_size(chromium, demo_ser
         pg.locator("[data-testid=stPlotlyChart]").screenshot(path=str(ARTIFACTS / f"vergelijken-{size}-grafiek.png"))
         main.locator("table").screenshot(path=str(ARTIFACTS / f"vergelijken-{size}-tabel.png"))
         violations = axe_violations(pg)
-        outside_menu = [{**v, "nodes": [n for n in v["nodes"] if not _in(pg, n["target"], SIDEBAR_MENU)]}
-                        for v in violations]
-        outside_menu = [v for v in outside_menu if v["nodes"]]
-        assert not outside_menu, f"axe on {LINK} ({size}):\n{report(outside_menu)}"
+        # No exception for the sidebar menu: the app's own menu has none (issue 19.20).
+        assert not violations, f"axe on {LINK} ({size}):\n{report(violations)}"
     finally:
         context.close()
 
-
-def _in(pg, target: list, selector: str) -> bool:
-    if len(target) != 1 or not isinstance(target[0], str):
-        return False
-    return pg.evaluate("([t, s]) => { const e = document.querySelector(t); return !!e && !!e.closest(s); }",
-                       [target[0], selector])

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import schema
+from kpi.access import Access, refusal
 from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import actions as action_import
 from kpi.importer import store
@@ -173,11 +174,42 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
                    _plan=pending)
 
 
-def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) -> int | None:
+def _row_areas(rows: pd.DataFrame) -> list[tuple[str, int | None, str | None]]:
+    """(file, row, area) of validated rows; area None for kinds without one (actions, subscribers)."""
+    area = rows["area"] if "area" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
+    file = rows["file"] if "file" in rows.columns else pd.Series("", index=rows.index, dtype=object)
+    row = rows["row"] if "row" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
+    return [(str(f), None if pd.isna(r) else int(r), None if pd.isna(a) else str(a))
+            for f, r, a in zip(file, row, area, strict=True)]
+
+
+def _batch_areas(conn, batch_id: int) -> list[tuple[str, int | None, str | None]]:
+    """The areas whose data an import batch wrote or replaced; None for a batch of a kind without
+    areas (actions, subscribers), which kpi.access counts as the default centre's."""
+    a = schema.areas
+    found: set[str] = set()
+    for table in (schema.observations, schema.targets, schema.duiding):
+        where = table.c.batch_id == batch_id
+        if "superseded_by_batch_id" in table.c:
+            where = where | (table.c.superseded_by_batch_id == batch_id)
+        found.update(conn.execute(sa.select(a.c.name).distinct().join(table, table.c.area_id == a.c.id)
+                                  .where(where)).scalars())
+    kind = conn.execute(sa.select(schema.import_batches.c.kind)
+                        .where(schema.import_batches.c.id == batch_id)).scalar()
+    has_areas = kind in (OBSERVATIONS, TARGETS, DUIDING)
+    return [("", None, name) for name in sorted(found)] + ([] if has_areas else [("", None, None)])
+
+
+def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False, *,
+          access: Access | None = None) -> int | None:
     """Save a preview as one import batch in one transaction; the batch id, or None when
     nothing changes. Re-plans inside the transaction and refuses (ImportRefused) when the
     database changed since the preview was made, or since a form was opened, and when the
-    preview asked a plausibility question that was not `confirmed`."""
+    preview asked a plausibility question that was not `confirmed`.
+
+    `access` is the editor who writes with the centres they may edit (kpi.access): a row of
+    another centre refuses the whole import. Every page and the CLI pass it; None (seed, tests,
+    a subscriber's own unsubscribe link) writes without that check."""
     check_user(user)
     if preview.problems:
         raise ImportRefused("Er zijn problemen gevonden in de bestanden; er is niets opgeslagen.")
@@ -190,6 +222,8 @@ def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) 
     pending: _Pending | None = preview._plan
     if pending is None:
         raise ImportRefused("Dit voorbeeld kan niet worden opgeslagen; lees de bestanden opnieuw in.")
+    if access is not None and (reason := refusal(access, _row_areas(pending.rows))):
+        raise ImportRefused(reason)
     kind = KINDS[pending.kind]
     meta = dict(filename=pending.filename, sha256=pending.sha256)
     from_form = pending.expected_versions is not None and kind.check_versions is not None
@@ -215,12 +249,16 @@ def undoable(batches: pd.DataFrame) -> pd.Series:
     return store.undoable(batches)
 
 
-def undo(engine: Engine, batch_id: int, user: str) -> None:
+def undo(engine: Engine, batch_id: int, user: str, *, access: Access | None = None) -> None:
     """Take an import batch back in one transaction (how: kpi.importer.store); raises
-    ImportRefused with a Dutch reason when that is not possible."""
+    ImportRefused with a Dutch reason when that is not possible, or when `access` (as in
+    `apply`) may not edit a centre whose data the batch wrote."""
     check_user(user)
     try:
         with engine.begin() as conn:
+            if access is not None and (reason := refusal(access, _batch_areas(conn, batch_id),
+                                                         f"importbatch {batch_id}")):
+                raise ImportRefused(reason)
             store.undo_batch(conn, batch_id, user, {code: k.undo for code, k in KINDS.items()})
     except sa.exc.IntegrityError as exc:
         raise ImportRefused(store.CONCURRENT) from exc

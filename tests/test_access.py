@@ -13,7 +13,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpi import access, importer, repository, schema
-from kpi.access import EVERY_AREA, Access, Editor, MappingError, decide, may_write, parse_editor_areas, refusal
+from kpi.access import (
+    EVERY_AREA,
+    Access,
+    Editor,
+    MappingError,
+    decide,
+    may_write,
+    parse_editor_areas,
+    refusal,
+)
 from kpi.db import make_engine
 from kpi.importer import forms
 from kpi.settings import Settings
@@ -106,8 +115,7 @@ def test_import_of_another_centre_is_refused_and_stores_nothing(engine):
     # Undoing the other centre's batch is refused too; the own centre's editor may.
     with pytest.raises(importer.ImportRefused, match=f"importbatch {emmen_batch} gaat over {E}"):
         importer.undo(engine, emmen_batch, "anna", access=editor("anna@assen.nl"))
-    assert repository.load_batches(engine).set_index("id").loc[emmen_batch, "undone_at"] is None or pd.isna(
-        repository.load_batches(engine).set_index("id").loc[emmen_batch, "undone_at"])
+    assert pd.isna(repository.load_batches(engine).set_index("id").loc[emmen_batch, "undone_at"])
     importer.undo(engine, emmen_batch, "emmen", access=editor("redactie-emmen"))
     # The same file by an editor of both (here: every) centre is stored.
     assert importer.apply(engine, preview, "beheer", access=editor("beheer@regio.nl")) is not None
@@ -213,3 +221,35 @@ def test_oidc_editor_of_the_centre_may_revise_it_on_the_page(monkeypatch, sqlite
     next(b for b in at.button if b.label == "Nieuwe doelversie opslaan").click().run()
     assert not at.exception and not at.error
     assert any("Doelversie 2 opgeslagen" in s.value for s in at.success)
+
+
+def test_an_action_list_is_the_default_centres_so_another_centres_editor_is_refused(engine):
+    rows = csv("code;titel;thema;status;bron\nA-10;Pop-ups;A;lopend;Actielijst programmabureau 2026\n")
+    preview = importer.prepare(engine, [("acties.csv", rows)], SETTINGS, today=TODAY)
+    assert preview.ok and preview.kind == importer.ACTIONS
+    before = _batches(engine)
+    with pytest.raises(importer.ImportRefused, match=f"niet voor {A}: acties.csv rij 2 gaat over {A}"):
+        importer.apply(engine, preview, "emmen", access=editor("redactie-emmen"))
+    assert _batches(engine) == before
+    batch = importer.apply(engine, preview, "anna", access=editor("anna@assen.nl"))
+    with pytest.raises(importer.ImportRefused, match=f"importbatch {batch} gaat over {A}"):
+        importer.undo(engine, batch, "emmen", access=editor("redactie-emmen"))
+    importer.undo(engine, batch, "anna", access=editor("anna@assen.nl"))
+
+
+def test_oidc_editor_of_another_centre_cannot_import_on_the_importeren_page(monkeypatch, sqlite_url):
+    from tests.test_named_editors import CSV, run_oidc
+
+    kees = {"is_logged_in": True, "sub": "kees", "name": "Kees Smit", "email": "kees@emmen.nl",
+            "email_verified": True, "groups": ["binnenstad-redactie"]}
+    at = run_oidc(monkeypatch, sqlite_url, kees, page="importeren", env={"KPI_EDITOR_AREAS": f"kees@emmen.nl={E}"})
+    at.file_uploader[0].upload("lisa.csv", CSV, "text/csv").run()
+    next(b for b in at.button if b.label == "Opslaan").click().run()
+    assert not at.exception and not at.success
+    assert [e.value for e in at.error] == [f"U bent als Kees Smit (kees@emmen.nl) redacteur voor {E}, niet voor {A}: "
+                                           f"lisa.csv rij 2 gaat over {A}. Er is niets opgeslagen."]
+    engine = make_engine(sqlite_url)
+    try:
+        assert "lisa.csv" not in set(repository.load_batches(engine)["filename"])
+    finally:
+        engine.dispose()

@@ -18,9 +18,9 @@ import pandas as pd
 import streamlit as st
 
 from kpi import events as event_store
-from kpi.access import PASSWORD_EDITOR, Access, Editor
 from kpi import formatting as fmt
 from kpi import importer, repository, service
+from kpi.access import PASSWORD_EDITOR, Access, Editor
 from kpi.briefing import record
 from kpi.charts import MEETING, MEETING_HEIGHT, kpi_figure
 from kpi.db import DatabaseUnavailable, open_database

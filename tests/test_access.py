@@ -201,7 +201,7 @@ def test_oidc_editor_of_another_centre_cannot_revise_a_target_on_the_page(monkey
     assert not at.exception
     errors = [e.value for e in at.error]
     assert errors == [f"U bent als Kees Smit (kees@emmen.nl) redacteur voor {E}, niet voor {A}: "
-                      f"formulier Doelen beheren rij 2 gaat over {A}. Er is niets opgeslagen."], errors
+                      f"formulier Doelen beheren gaat over {A}. Er is niets opgeslagen."], errors
     engine = make_engine(db_url)
     try:
         history = repository.load_target_history(engine).query("indicator == 'bedrijven'")

@@ -70,6 +70,8 @@ class _Pending:
     sha256: str
     today: dt.date
     expected_versions: dict | None = None
+    # Rows typed into a form (prepare_rows): messages name the form, not a row number.
+    form: bool = False
 
 
 def _sha256(files: list[tuple[str, bytes]]) -> str:
@@ -137,12 +139,13 @@ def prepare_rows(engine: Engine, name: str, rows: pd.DataFrame, *,
                   default_decimal=",")
     digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
     return _prepare_sheets(engine, [name], [sheet], [], digest, default_source=None, create_areas=False,
-                           today=today or dt.date.today(), expected_versions=expected_versions)
+                           today=today or dt.date.today(), expected_versions=expected_versions, form=True)
 
 
 def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], problems: list[Problem],
                     sha256: str, *, default_source: str | None, create_areas: bool, today: dt.date,
-                    expected_versions: dict | None = None, max_euro: float = action_import.MAX_EURO) -> Preview:
+                    expected_versions: dict | None = None, max_euro: float = action_import.MAX_EURO,
+                    form: bool = False) -> Preview:
     extracted = []
     for sheet in sheets:
         ex = extract(sheet, default_source)
@@ -169,16 +172,17 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
         if refused:
             return Preview(names, kind.code, refused)
     added, changed, unchanged = kind.frames(plan)
-    pending = _Pending(kind.code, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
+    pending = _Pending(kind.code, checked.frame, plan, ", ".join(names), sha256, today, expected_versions, form)
     return Preview(names, kind.code, [], added, changed, unchanged, new_areas=checked.new_areas, questions=asked,
                    _plan=pending)
 
 
-def _row_areas(rows: pd.DataFrame) -> list[tuple[str, int | None, str | None]]:
-    """(file, row, area) of validated rows; area None for kinds without one (actions, subscribers)."""
+def _row_areas(rows: pd.DataFrame, form: bool) -> list[tuple[str, int | None, str | None]]:
+    """(file, row, area) of validated rows; area None for kinds without one (actions, subscribers),
+    row None for a form's row (the form is named instead)."""
     area = rows["area"] if "area" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
     file = rows["file"] if "file" in rows.columns else pd.Series("", index=rows.index, dtype=object)
-    row = rows["row"] if "row" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
+    row = rows["row"] if "row" in rows.columns and not form else pd.Series(None, index=rows.index, dtype=object)
     return [(str(f), None if pd.isna(r) else int(r), None if pd.isna(a) else str(a))
             for f, r, a in zip(file, row, area, strict=True)]
 
@@ -222,7 +226,7 @@ def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False, 
     pending: _Pending | None = preview._plan
     if pending is None:
         raise ImportRefused("Dit voorbeeld kan niet worden opgeslagen; lees de bestanden opnieuw in.")
-    if access is not None and (reason := refusal(access, _row_areas(pending.rows))):
+    if access is not None and (reason := refusal(access, _row_areas(pending.rows, pending.form))):
         raise ImportRefused(reason)
     kind = KINDS[pending.kind]
     meta = dict(filename=pending.filename, sha256=pending.sha256)

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from kpi import formatting as fmt
 from kpi import repository, werkplan
+from kpi.access import Access, Editor, MappingError
 from kpi.db import DatabaseUnavailable, describe_url, open_database
 from kpi.files import write_error_reason, write_whole
 from kpi.settings import Settings
@@ -308,6 +309,14 @@ def _user(args) -> str:
         return "onbekend"
 
 
+def _access(user: str, settings: Settings) -> Access:
+    """The operator as an editor (kpi.access): `--gebruiker` (else the OS user) is the identity
+    that KPI_EDITOR_AREAS lists, usually an e-mail address; `*` there allows every centre. This
+    keeps a per-centre operator to their centre; it is no lock against someone who holds the
+    database URL (see docs/beheer.md)."""
+    return Access(Editor.of(user, [user]), settings.editor_areas, settings.area)
+
+
 def _num(v, decimals: int = 0) -> str:
     """A figure as imported: at least the indicator's decimals (7,0 for leegstand), more when given."""
     return fmt.as_imported(v, decimals)
@@ -451,7 +460,7 @@ def cmd_import(args, settings: Settings) -> int:
         if args.dry_run:
             print("Proefrun (--dry-run): er is niets opgeslagen.")
             return 0
-        batch = importer.apply(engine, preview, user, confirmed=args.confirm)
+        batch = importer.apply(engine, preview, user, confirmed=args.confirm, access=_access(user, settings))
     except importer.ImportRefused as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
@@ -470,7 +479,7 @@ def cmd_undo(args, settings: Settings) -> int:
 
     engine = _engine(settings)
     try:
-        importer.undo(engine, args.batch_id, _user(args))
+        importer.undo(engine, args.batch_id, _user(args), access=_access(_user(args), settings))
     except importer.ImportRefused as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
@@ -662,7 +671,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except MappingError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
     try:
         # Every command that reads or writes one centre's data takes --gebied (issue 21.1).
         try:

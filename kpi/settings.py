@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from kpi.access import EditorAreas, parse_editor_areas
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 
@@ -85,6 +87,14 @@ class Settings:
         "groups",
         "KPI_EDITOR_GROUP_CLAIM",
         "ID-token claim that lists a user's groups (default: groups)",
+    )
+    # Editors per centre (kpi.access): identities (e-mail, OIDC group, `wachtwoord`) to the areas they
+    # may edit. Empty: every editor edits every centre; otherwise an unlisted editor edits none.
+    editor_areas: EditorAreas = setting(
+        (),
+        "KPI_EDITOR_AREAS",
+        "editors per centre: 'identity=Area|Area; identity=*' (e-mail, group or wachtwoord; empty: all centres)",
+        parse=parse_editor_areas,
     )
     # How long an editor stays signed in (the signed editor cookie), in hours.
     editor_session_hours: float = setting(

@@ -62,7 +62,8 @@ def test_streamlit_limits_for_strangers_are_set():
 def test_every_setting_is_declared_once_and_read_from_its_variable():
     """Issue 18.5: name, variable, default, parser and help live on the field; from_env and the
     documented list derive from it. Each variable, set alone, changes exactly its own setting."""
-    samples = {"int": "7", "float": "2.5", "bool": "0", "tuple[str, ...]": "a@b.nl, c", "str": "Waarde/"}
+    samples = {"int": "7", "float": "2.5", "bool": "0", "tuple[str, ...]": "a@b.nl, c", "str": "Waarde/",
+               "EditorAreas": "a@b.nl=Assen binnenstad"}
     declared = dataclasses.fields(Settings)
     assert len({f.metadata["env"] for f in declared}) == len(declared) == len(ENVIRONMENT_VARIABLES)
     for f in declared:

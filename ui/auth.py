@@ -35,7 +35,7 @@ from kpi.login import (
 )
 from ui import guard
 from ui.components import md
-from ui.data import report_weak_password, settings
+from ui.data import editor_lists, report_weak_password, settings
 
 _SESSION = "auth_session"
 _LOGGED = "auth_oidc_logged"
@@ -56,30 +56,6 @@ def _provider() -> str | None:
     if "client_id" in section:
         return None
     return next((name for name, value in section.items() if hasattr(value, "items")), None)
-
-
-def _entries(value: object) -> list[str]:
-    """A list from secrets; a single string (`emails = "a@x.nl, b@x.nl"`) is split on commas, not
-    into characters."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return [str(v).strip() for v in value if str(v).strip()]
-
-
-def editor_lists() -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """E-mail addresses, groups and the groups claim that make a signed-in user an editor:
-    the environment's (KPI_EDITOR_*) together with [editors] in secrets."""
-    s = settings()
-    try:
-        section = st.secrets.get("editors") or {}
-    except Exception:
-        section = {}
-    emails = (*s.editor_emails, *_entries(section.get("emails")))
-    groups = (*s.editor_groups, *_entries(section.get("groups")))
-    claim = s.editor_group_claim if s.editor_group_claim != "groups" else str(section.get("group_claim", "groups"))
-    return emails, groups, claim
 
 
 def signed_in() -> dict | None:

@@ -20,6 +20,7 @@ import streamlit as st
 from kpi import events as event_store
 from kpi import formatting as fmt
 from kpi import importer, repository, service
+from kpi.access import PASSWORD_EDITOR, Access, Editor
 from kpi.briefing import record
 from kpi.charts import MEETING, MEETING_HEIGHT, kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
@@ -28,7 +29,7 @@ from kpi.importer import forms, reading
 from kpi.importer.actions import preview_table as action_preview_table
 from kpi.importer.duiding import preview_table as duiding_preview_table
 from kpi.importer.subscribers import preview_table as subscriber_preview_table
-from kpi.login import weak_password_reason
+from kpi.login import claim_values, identity, verified_email, weak_password_reason
 from kpi.settings import Settings
 from kpi.tables import (
     TABLE_ROWS,
@@ -39,6 +40,7 @@ from kpi.tables import (
     provenance_table,
 )
 from kpi.text import monitored_sentence
+from ui import guard
 
 log = logging.getLogger("binnenstadmonitor")
 
@@ -81,6 +83,48 @@ def base_settings() -> Settings:
 
 
 @st.cache_resource(show_spinner=False)
+def _entries(value: object) -> list[str]:
+    """A list from secrets; a single string (`emails = "a@x.nl, b@x.nl"`) is split on commas, not
+    into characters."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def editor_lists() -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """E-mail addresses, groups and the groups claim that make a signed-in user an editor:
+    the environment's (KPI_EDITOR_*) together with [editors] in secrets."""
+    s = settings()
+    try:
+        section = st.secrets.get("editors") or {}
+    except Exception:
+        section = {}
+    emails = (*s.editor_emails, *_entries(section.get("emails")))
+    groups = (*s.editor_groups, *_entries(section.get("groups")))
+    claim = s.editor_group_claim if s.editor_group_claim != "groups" else str(section.get("group_claim", "groups"))
+    return emails, groups, claim
+
+
+def editor_access() -> Access:
+    """Who writes from this session and the centres they may edit (kpi.access, KPI_EDITOR_AREAS):
+    with OIDC the verified e-mail address and groups of the signed-in user, else the password
+    editor. Every write below passes it to the importer, which refuses another centre's rows."""
+    s = settings()
+    claims: dict = {}
+    if guard.oidc_enabled():
+        try:
+            claims = dict(st.user)
+        except Exception:  # no user context (bare mode)
+            claims = {}
+    if claims.get("is_logged_in"):
+        editor = Editor.of(identity(claims), [verified_email(claims), *claim_values(claims, editor_lists()[2])])
+    else:
+        editor = Editor.of("redacteur met wachtwoord", [PASSWORD_EDITOR])
+    return Access(editor, s.editor_areas, s.area)
+
+
 def report_weak_password() -> str | None:
     """Once per server start: a weak or example editor password is written to the server log
     (the login box says it on screen); returns the reason, or None."""
@@ -314,9 +358,10 @@ def import_template(kind: str) -> bytes:
 def apply_import(preview, user: str, confirmed: bool = False) -> int | None:
     """Store a checked preview as one import batch; the batch id, or None when nothing changed.
     ImportRefused with a Dutch message when refused (nothing is stored then)."""
-    batch = importer.apply(engine(), preview, user=user, confirmed=confirmed)
-    clear_after_change()
-    return batch
+    try:
+        return importer.apply(engine(), preview, user=user, confirmed=confirmed, access=editor_access())
+    finally:
+        clear_after_change()
 
 
 def undoable_batches() -> pd.DataFrame:
@@ -327,8 +372,10 @@ def undoable_batches() -> pd.DataFrame:
 
 def undo_import(batch_id: int, user: str) -> None:
     """Undo an import batch (ImportRefused with a Dutch message when a later import depends on it)."""
-    importer.undo(engine(), batch_id, user=user)
-    clear_after_change()
+    try:
+        importer.undo(engine(), batch_id, user=user, access=editor_access())
+    finally:
+        clear_after_change()
 
 
 def target_form_versions(history: pd.DataFrame, indicator: str, area: str, today: dt.date):
@@ -342,7 +389,7 @@ def revise_target(**fields) -> int | None:
     version id or None when unchanged. ImportRefused with a Dutch message when refused. The
     cache is cleared in any case: a refusal may mean another editor stored a version meanwhile."""
     try:
-        return forms.revise_target(engine(), **fields)
+        return forms.revise_target(engine(), access=editor_access(), **fields)
     finally:
         clear_after_change()
 
@@ -350,9 +397,10 @@ def revise_target(**fields) -> int | None:
 def update_action(action, status: str, note: str, user: str) -> int | None:
     """Change an action's status and note as a one-row import (kpi.importer.forms); the batch
     id or None when nothing changed; ImportRefused with a Dutch message when refused."""
-    batch = forms.update_action(engine(), action, status=status, note=note, user=user)
-    clear_after_change()
-    return batch
+    try:
+        return forms.update_action(engine(), action, status=status, note=note, user=user, access=editor_access())
+    finally:
+        clear_after_change()
 
 
 def clear_after_change() -> None:
@@ -456,7 +504,7 @@ def save_subscriber(**fields) -> int | None:
     None when nothing changed; ImportRefused with a Dutch message when refused. The cache is
     cleared in any case: a refusal may mean another editor changed the subscriber meanwhile."""
     try:
-        return forms.save_subscriber(engine(), **fields)
+        return forms.save_subscriber(engine(), access=editor_access(), **fields)
     finally:
         clear_after_change()
 
@@ -547,7 +595,7 @@ def save_duiding(**fields) -> int | None:
     area; the batch id or None when nothing changed; ImportRefused with a Dutch message when
     refused. The cache is cleared in any case: a refusal may mean another editor wrote meanwhile."""
     try:
-        return forms.save_duiding(engine(), area=settings().area, **fields)
+        return forms.save_duiding(engine(), area=settings().area, access=editor_access(), **fields)
     finally:
         clear_after_change()
 

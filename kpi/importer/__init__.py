@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import schema
+from kpi.access import Access, refusal
 from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import actions as action_import
 from kpi.importer import store
@@ -69,6 +70,8 @@ class _Pending:
     sha256: str
     today: dt.date
     expected_versions: dict | None = None
+    # Rows typed into a form (prepare_rows): messages name the form, not a row number.
+    form: bool = False
 
 
 def _sha256(files: list[tuple[str, bytes]]) -> str:
@@ -136,12 +139,13 @@ def prepare_rows(engine: Engine, name: str, rows: pd.DataFrame, *,
                   default_decimal=",")
     digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
     return _prepare_sheets(engine, [name], [sheet], [], digest, default_source=None, create_areas=False,
-                           today=today or dt.date.today(), expected_versions=expected_versions)
+                           today=today or dt.date.today(), expected_versions=expected_versions, form=True)
 
 
 def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], problems: list[Problem],
                     sha256: str, *, default_source: str | None, create_areas: bool, today: dt.date,
-                    expected_versions: dict | None = None, max_euro: float = action_import.MAX_EURO) -> Preview:
+                    expected_versions: dict | None = None, max_euro: float = action_import.MAX_EURO,
+                    form: bool = False) -> Preview:
     extracted = []
     for sheet in sheets:
         ex = extract(sheet, default_source)
@@ -168,16 +172,48 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
         if refused:
             return Preview(names, kind.code, refused)
     added, changed, unchanged = kind.frames(plan)
-    pending = _Pending(kind.code, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
+    pending = _Pending(kind.code, checked.frame, plan, ", ".join(names), sha256, today, expected_versions, form)
     return Preview(names, kind.code, [], added, changed, unchanged, new_areas=checked.new_areas, questions=asked,
                    _plan=pending)
 
 
-def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) -> int | None:
+def _row_areas(rows: pd.DataFrame, form: bool) -> list[tuple[str, int | None, str | None]]:
+    """(file, row, area) of validated rows; area None for kinds without one (actions, subscribers),
+    row None for a form's row (the form is named instead)."""
+    area = rows["area"] if "area" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
+    file = rows["file"] if "file" in rows.columns else pd.Series("", index=rows.index, dtype=object)
+    row = rows["row"] if "row" in rows.columns and not form else pd.Series(None, index=rows.index, dtype=object)
+    return [(str(f), None if pd.isna(r) else int(r), None if pd.isna(a) else str(a))
+            for f, r, a in zip(file, row, area, strict=True)]
+
+
+def _batch_areas(conn, batch_id: int) -> list[tuple[str, int | None, str | None]]:
+    """The areas whose data an import batch wrote or replaced; None for a batch of a kind without
+    areas (actions, subscribers), which kpi.access counts as the default centre's."""
+    a = schema.areas
+    found: set[str] = set()
+    for table in (schema.observations, schema.targets, schema.duiding):
+        where = table.c.batch_id == batch_id
+        if "superseded_by_batch_id" in table.c:
+            where = where | (table.c.superseded_by_batch_id == batch_id)
+        found.update(conn.execute(sa.select(a.c.name).distinct().join(table, table.c.area_id == a.c.id)
+                                  .where(where)).scalars())
+    kind = conn.execute(sa.select(schema.import_batches.c.kind)
+                        .where(schema.import_batches.c.id == batch_id)).scalar()
+    has_areas = kind in (OBSERVATIONS, TARGETS, DUIDING)
+    return [("", None, name) for name in sorted(found)] + ([] if has_areas else [("", None, None)])
+
+
+def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False, *,
+          access: Access | None = None) -> int | None:
     """Save a preview as one import batch in one transaction; the batch id, or None when
     nothing changes. Re-plans inside the transaction and refuses (ImportRefused) when the
     database changed since the preview was made, or since a form was opened, and when the
-    preview asked a plausibility question that was not `confirmed`."""
+    preview asked a plausibility question that was not `confirmed`.
+
+    `access` is the editor who writes with the centres they may edit (kpi.access): a row of
+    another centre refuses the whole import. Every page and the CLI pass it; None (seed, tests,
+    a subscriber's own unsubscribe link) writes without that check."""
     check_user(user)
     if preview.problems:
         raise ImportRefused("Er zijn problemen gevonden in de bestanden; er is niets opgeslagen.")
@@ -190,6 +226,8 @@ def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) 
     pending: _Pending | None = preview._plan
     if pending is None:
         raise ImportRefused("Dit voorbeeld kan niet worden opgeslagen; lees de bestanden opnieuw in.")
+    if access is not None and (reason := refusal(access, _row_areas(pending.rows, pending.form))):
+        raise ImportRefused(reason)
     kind = KINDS[pending.kind]
     meta = dict(filename=pending.filename, sha256=pending.sha256)
     from_form = pending.expected_versions is not None and kind.check_versions is not None
@@ -215,12 +253,16 @@ def undoable(batches: pd.DataFrame) -> pd.Series:
     return store.undoable(batches)
 
 
-def undo(engine: Engine, batch_id: int, user: str) -> None:
+def undo(engine: Engine, batch_id: int, user: str, *, access: Access | None = None) -> None:
     """Take an import batch back in one transaction (how: kpi.importer.store); raises
-    ImportRefused with a Dutch reason when that is not possible."""
+    ImportRefused with a Dutch reason when that is not possible, or when `access` (as in
+    `apply`) may not edit a centre whose data the batch wrote."""
     check_user(user)
     try:
         with engine.begin() as conn:
+            if access is not None and (reason := refusal(access, _batch_areas(conn, batch_id),
+                                                         f"importbatch {batch_id}")):
+                raise ImportRefused(reason)
             store.undo_batch(conn, batch_id, user, {code: k.undo for code, k in KINDS.items()})
     except sa.exc.IntegrityError as exc:
         raise ImportRefused(store.CONCURRENT) from exc

@@ -24,6 +24,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from kpi import repository
+from kpi.access import Access
 from kpi.briefing.period import parse_period
 from kpi.digest.subscribers import ALL_KPIS, by_token
 from kpi.importer import ImportRefused, apply, prepare_rows
@@ -63,7 +64,7 @@ def revision_row(*, indicator: str, area: str, baseline_value: float | None, bas
 
 
 def revise_target(engine: Engine, *, based_on_version: int | None, user: str, today: dt.date | None = None,
-                  **fields) -> int | None:
+                  access: Access | None = None, **fields) -> int | None:
     """Store the revision as the target's next version; the version number, or None when it
     equals the current target. Raises ImportRefused with a Dutch message (the
     problems found, or "intussen gewijzigd" when the form showed another version than the
@@ -73,7 +74,7 @@ def revise_target(engine: Engine, *, based_on_version: int | None, user: str, to
                                     today=today)
     if not preview.ok:
         raise ImportRefused(" ".join(p.message for p in preview.problems))
-    if apply(engine, preview, user) is None:
+    if apply(engine, preview, user, access=access) is None:
         return None
     stored = pd.concat([preview.added, preview.changed])
     return int(stored["version"].iloc[0])
@@ -115,7 +116,7 @@ def edit_row(action: Mapping, status: str, note: str) -> pd.DataFrame:
 
 
 def update_action(engine: Engine, action: Mapping, *, status: str, note: str, user: str,
-                  today: dt.date | None = None) -> int | None:
+                  today: dt.date | None = None, access: Access | None = None) -> int | None:
     """Store the new status and note as the action's next version; the batch id, or None
     when nothing changes. Raises ImportRefused with a Dutch message (the problems
     found, an illustrative action, or "intussen gewijzigd" when the action changed since
@@ -129,7 +130,7 @@ def update_action(engine: Engine, action: Mapping, *, status: str, note: str, us
                                     expected_versions={str(action["code"]): int(action["id"])}, today=today)
     if not preview.ok:
         raise ImportRefused(" ".join(p.message for p in preview.problems))
-    return apply(engine, preview, user)
+    return apply(engine, preview, user, access=access)
 
 
 # ---- Abonnees (the digest's subscribers) ------------------------------------------------------
@@ -145,20 +146,21 @@ def subscriber_row(*, email: str, name: str, areas: list[str], kpis: list[str] |
 
 
 def _apply_subscribers(engine: Engine, name: str, rows: pd.DataFrame, expected: dict[str, int] | None,
-                       user: str) -> int | None:
+                       user: str, access: Access | None = None) -> int | None:
     preview = prepare_rows(engine, name, rows, expected_versions=expected)
     if not preview.ok:
         raise ImportRefused(" ".join(f"{p.column}: {p.message}" if p.column else p.message
                                      for p in preview.problems))
-    return apply(engine, preview, user)
+    return apply(engine, preview, user, access=access)
 
 
-def save_subscriber(engine: Engine, *, user: str, based_on: int | None = None, **fields) -> int | None:
+def save_subscriber(engine: Engine, *, user: str, based_on: int | None = None, access: Access | None = None,
+                    **fields) -> int | None:
     """Store the form's subscriber as a one-row import; the batch id, or None when nothing
     changed. ImportRefused (Dutch) for a problem, or when the subscriber changed since the form
     showed version `based_on` (the id of the stored row)."""
     expected = None if based_on is None else {str(fields["email"]).strip().casefold(): int(based_on)}
-    return _apply_subscribers(engine, SUBSCRIBER_FORM, subscriber_row(**fields), expected, user)
+    return _apply_subscribers(engine, SUBSCRIBER_FORM, subscriber_row(**fields), expected, user, access)
 
 
 def unsubscribe(engine: Engine, token: str) -> str | None:
@@ -185,7 +187,7 @@ def duiding_row(*, area: str, indicator: str, period: str, cause: str, effect: s
 
 
 def save_duiding(engine: Engine, *, user: str, based_on: int | None = None, today: dt.date | None = None,
-                 **fields) -> int | None:
+                 access: Access | None = None, **fields) -> int | None:
     """Store the form's duiding as a one-row import; the batch id, or None when nothing changed.
     ImportRefused (Dutch, naming the field) for a problem, or when the duiding changed since the
     form showed version `based_on` (the id of the stored row; None: the form showed none)."""
@@ -195,4 +197,4 @@ def save_duiding(engine: Engine, *, user: str, based_on: int | None = None, toda
     if not preview.ok:
         raise ImportRefused(" ".join(f"{p.column}: {p.message}" if p.column else p.message
                                      for p in preview.problems))
-    return apply(engine, preview, user)
+    return apply(engine, preview, user, access=access)

@@ -122,7 +122,9 @@ def editor_access() -> Access:
         editor = Editor.of(identity(claims), [verified_email(claims), *claim_values(claims, editor_lists()[2])])
     else:
         editor = Editor.of("redacteur met wachtwoord", [PASSWORD_EDITOR])
-    return Access(editor, s.editor_areas, s.area)
+    # Actions and subscribers have no centre: they count as the default centre's (KPI_AREA), not as
+    # the centre chosen with ?gebied=.
+    return Access(editor, s.editor_areas, base_settings().area)
 
 
 def report_weak_password() -> str | None:

@@ -119,6 +119,47 @@ def summary_lines(results: list[KpiResult]) -> list[SummaryLine]:
     ]
 
 
+@dataclass(frozen=True)
+class AgreementGroup:
+    """The KPIs of one agreement (akkoord) on the overview, with what a reader needs to place it."""
+
+    name: str  # '' for KPIs whose target names no agreement
+    heading: str  # 'Binnenstadsvisie Assen 2021'
+    about: str  # '3-3-2021 · gemeente Assen; Vaart in Assen · bron: …' (+ 'afgesloten op …')
+    closed: bool  # afgesloten: the verdicts are final, evaluated at the end date
+    results: tuple[KpiResult, ...]
+
+    @property
+    def lines(self) -> list[SummaryLine]:
+        return summary_lines(list(self.results))
+
+
+def agreement_groups(results: list[KpiResult]) -> list[AgreementGroup]:
+    """The KPIs grouped by agreement, newest agreement first (date, then name), KPIs without an
+    agreement last; within a group the indicators keep their display order."""
+    groups: dict[str, list[KpiResult]] = {}
+    for r in results:
+        groups.setdefault(r.target.agreement, []).append(r)
+
+    def key(name: str):
+        day = groups[name][0].target.agreement_date
+        return (name == "", -day.toordinal() if day is not None else 0, name)
+
+    out = []
+    for name in sorted(groups, key=key):
+        t = groups[name][0].target
+        parts = [fmt.day(t.agreement_date) if t.agreement_date is not None else "datum onbekend"]
+        parts.append(t.agreement_parties or "partijen onbekend")
+        if t.agreement_source:
+            parts.append(f"bron: {t.agreement_source}")
+        if t.agreement_end is not None:
+            parts.append(f"afgesloten op {fmt.day(t.agreement_end)}: eindoordeel op die datum")
+        out.append(AgreementGroup(name=name, heading=name or "Zonder akkoord",
+                                  about=" · ".join(parts) if name else "doelen zonder akkoord",
+                                  closed=t.agreement_end is not None, results=tuple(groups[name])))
+    return out
+
+
 def monitored_table(observations: pd.DataFrame, code: str, unit: str, decimals: int) -> pd.DataFrame:
     """The figures of an indicator without a target (a monitored indicator), oldest first."""
     df = observations[observations["indicator"] == code].sort_values(["peildatum", "area"], kind="stable")
@@ -429,6 +470,7 @@ TARGET_PREVIEW_FIELDS = (
     ("Landelijk bij de start", "baseline_benchmark", "number"),
     ("Vergelijking", "comparison", "code"),
     ("Bron", "source", "text"),
+    ("Akkoord", "agreement", "text"),
 )
 
 

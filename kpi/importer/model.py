@@ -22,9 +22,9 @@ CHANGED_COLUMNS = [*PREVIEW_COLUMNS, "old_value", "old_source", "old_illustrativ
 # date the version is valid from (geldig vanaf), `value` the target value, `note` the reason.
 # horizon_year is the planningshorizon, baseline_benchmark the basis_landelijk of the file.
 TARGET_EXTRA_COLUMNS = ["baseline_value", "baseline_year", "target_year", "comparison", "version", "horizon_year",
-                        "baseline_benchmark"]
+                        "baseline_benchmark", "agreement"]
 TARGET_CHANGED_EXTRA = ["old_baseline_value", "old_baseline_year", "old_target_year", "old_comparison",
-                        "old_version", "old_horizon_year", "old_baseline_benchmark"]
+                        "old_version", "old_horizon_year", "old_baseline_benchmark", "old_agreement"]
 
 
 class ImportRefused(Exception):

@@ -197,7 +197,8 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
     for col in ("akkoord", "akkoord_datum_tekst", "partijen", "akkoord_bron", "afgesloten_tekst"):
         if col not in f:
             f[col] = ""
-    f["akkoord_verschil"] = _agreement_disagreement(f)
+    for label, differs in _agreement_disagreement(f).items():
+        f[f"verschil_{label}"] = differs
     f["gebied_naam"], new_areas = _areas(f, areas, create_areas)
     f["indicator_code"] = _indicators(f, indicators)
     by_code = indicators.set_index("code")
@@ -260,8 +261,9 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
                                  index=f.index, dtype=bool),
              lambda r: (f"Het akkoord is afgesloten op {fmt.day(r['afgesloten_dag'])}, vóór zijn datum "
                         f"{fmt.day(r['akkoord_dag'])}.")),
-        Rule("akkoord_verschilt", "akkoord", lambda s: s == "",
-             lambda r: r["akkoord_verschil"], column="akkoord_verschil"),
+        *(Rule(f"akkoord_{label}_verschilt", label, lambda s: s == "",
+               lambda r, label=label: r[f"verschil_{label}"], column=f"verschil_{label}")
+          for label in AGREEMENT_FIELDS.values()),
         Rule("bron_leeg", "bron", lambda s: s != "",
              lambda r: "De bron is leeg; vul de bron in (of geef één bron op voor het hele bestand).", column="bron"),
         Rule("reden_leeg", "reden", lambda s: s != "",
@@ -297,10 +299,11 @@ AGREEMENT_FIELDS = {"akkoord_datum_tekst": "akkoord_datum", "partijen": "partije
                     "afgesloten_tekst": "afgesloten"}
 
 
-def _agreement_disagreement(f: pd.DataFrame) -> pd.Series:
-    """Per row: '' or the message that a filled field of its agreement differs from the first row
-    of the same agreement in the file (one agreement has one date, one set of parties, ...)."""
-    out = pd.Series("", index=f.index, dtype=object)
+def _agreement_disagreement(f: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per agreement column (akkoord_datum, partijen, ...), per row: '' or the message that the
+    filled cell differs from the first filled one of the same agreement in the file (one
+    agreement has one date, one set of parties, ...)."""
+    out = {label: pd.Series("", index=f.index, dtype=object) for label in AGREEMENT_FIELDS.values()}
     named = f[f["akkoord"] != ""]
     for _, rows in named.groupby("akkoord", sort=False):
         for col, label in AGREEMENT_FIELDS.items():
@@ -309,7 +312,7 @@ def _agreement_disagreement(f: pd.DataFrame) -> pd.Series:
                 continue
             first = filled.iloc[0]
             for idx, r in filled.iloc[1:].iterrows():
-                if r[col] != first[col] and out[idx] == "":
-                    out[idx] = (f"Akkoord '{r['akkoord']}': {label} '{r[col]}' verschilt van '{first[col]}' "
-                                f"in rij {int(first['rij'])}; één akkoord heeft één {label}.")
+                if r[col] != first[col]:
+                    out[label][idx] = (f"Akkoord '{r['akkoord']}': {label} '{r[col]}' verschilt van '{first[col]}' "
+                                       f"in rij {int(first['rij'])}; één akkoord heeft één {label}.")
     return out

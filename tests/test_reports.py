@@ -8,6 +8,7 @@ from __future__ import annotations
 import concurrent.futures
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -100,8 +101,11 @@ def test_pdf_title_page_has_every_kpi_with_value_target_and_status(report, pdf_t
     for r in report.results:
         ind = r.indicator
         assert ind.name in title
-        assert fmt_value(r.latest.value, ind.unit, ind.decimals) in title
-        assert target_label(r).split(" (")[0] in title
+        # the visie 2021's KPIs have no figure yet (issue 21): their status says so
+        assert r.latest is None or fmt_value(r.latest.value, ind.unit, ind.decimals) in title
+        # a long target ('+700 sinds 2021 in 2030') wraps in its table cell: its words in order
+        words = target_label(r).split(" (")[0].split()
+        assert re.search(".{0,80}?".join(re.escape(w) for w in words), title), target_label(r)
         assert r.status in title
     assert "4.300" in title and "4.210" not in title
     assert "<b>Opening</b> parkeergarage" in title  # events as plain text
@@ -154,7 +158,7 @@ def test_deck_has_summary_and_a_slide_per_kpi_with_picture(report, kaleido):
         img = Image.open(io.BytesIO(pictures[0].image.blob))
         assert img.format == "PNG" and img.size == (1600, 848)
         text = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
-        assert fmt_value(r.latest.value, r.indicator.unit, r.indicator.decimals) in text
+        assert r.latest is None or fmt_value(r.latest.value, r.indicator.unit, r.indicator.decimals) in text
         assert target_label(r) in text
         assert ("het oordeel over deze KPI rust op illustratieve waarden" in text) == r.illustrative
 

@@ -125,7 +125,8 @@ class AgreementGroup:
 
     name: str  # '' for KPIs whose target names no agreement
     heading: str  # 'Binnenstadsvisie Assen 2021'
-    about: str  # '3-3-2021 · gemeente Assen; Vaart in Assen · bron: …' (+ 'afgesloten op …')
+    about: str  # '7-2-2018 · gemeente Assen; Vaart in Assen' (+ ' · afgesloten op …: eindoordeel …')
+    source: str  # where the agreement is published ('' when not known)
     closed: bool  # afgesloten: the verdicts are final, evaluated at the end date
     results: tuple[KpiResult, ...]
 
@@ -150,12 +151,11 @@ def agreement_groups(results: list[KpiResult]) -> list[AgreementGroup]:
         t = groups[name][0].target
         parts = [fmt.day(t.agreement_date) if t.agreement_date is not None else "datum onbekend"]
         parts.append(t.agreement_parties or "partijen onbekend")
-        if t.agreement_source:
-            parts.append(f"bron: {t.agreement_source}")
         if t.agreement_end is not None:
             parts.append(f"afgesloten op {fmt.day(t.agreement_end)}: eindoordeel op die datum")
         out.append(AgreementGroup(name=name, heading=name or "Zonder akkoord",
                                   about=" · ".join(parts) if name else "doelen zonder akkoord",
+                                  source=t.agreement_source,
                                   closed=t.agreement_end is not None, results=tuple(groups[name])))
     return out
 

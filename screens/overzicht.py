@@ -35,6 +35,7 @@ def render() -> None:
     detail = frame.page("kpi")
     for group in groups:
         st.subheader(group.heading + (" (afgesloten)" if group.closed else ""))
+        st.caption(md(group.about + (f" · bron: {group.source}" if group.source else "")))
         for start in range(0, len(group.results), 3):
             for column, r in zip(st.columns(3, gap="medium"), group.results[start:start + 3]):
                 with column:

@@ -2,7 +2,8 @@
 (Playwright's iPhone 13 descriptor: 390x844 screen, 390x664 visible, touch, device scale 3).
 
 - the overview's first screen shows every KPI value (the akkoord's five and the visie's two, under
-  their agreement) with its status, without scrolling;
+  their agreement) with its status, without scrolling (on a phone: the first three and the second
+  agreement's heading; the seven no longer fit, issue 21);
 - the demo notice is one short line on every page;
 - no text is cut off in the cards;
 - on the phone the menu closes after navigating;
@@ -24,7 +25,7 @@ from kpi import repository
 from kpi.db import ensure_ready, make_engine
 from kpi.service import evaluate_all
 from kpi.settings import Settings
-from kpi.tables import summary_lines
+from kpi.tables import agreement_groups
 from tests.support.browser import (
     ARTIFACTS,
     ROOT,
@@ -46,6 +47,7 @@ SIZES = ("desktop", "beamer", "phone")
 SUMMARY = "[data-testid=stMain] .st-key-samenvatting"
 BANNER = "[data-testid=stMain] .st-key-demo_banner"
 CARD_TEXT = "[data-testid=stMain] [class*='st-key-card_'] *"
+PHONE_FIRST_SCREEN_LINES = 3  # the visie 2021's two lines and the akkoord's first (issue 21)
 
 # Streamlit's own English, as it appears on these pages when nothing is done about it. Single
 # words only when they are a whole text on their own (Dutch says "Upload een bestand" too).
@@ -127,7 +129,8 @@ def expected_lines(db_url: str):
     engine = make_engine(db_url)
     try:
         results = evaluate_all(engine, Settings.from_env({**os.environ, "KPI_DATABASE_URL": db_url}), dt.date.today())
-        return summary_lines(results), repository.count_illustrative(engine)
+        # in the overview's order: grouped by agreement, newest first (issue 21)
+        return [line for g in agreement_groups(results) for line in g.lines], repository.count_illustrative(engine)
     finally:
         engine.dispose()
 
@@ -161,7 +164,13 @@ def test_overview_first_screen_shows_every_value_and_status(dashboard, screen, s
         assert f"{line.name}: {line.value} ({shown_as})" in text, text
         assert line.status.word in text.split(line.name)[0], text  # the status word leads the line
         box = row.bounding_box()
-        assert inside(box, viewport), f"{line.code} at {box} is outside the first screen {viewport}"
+        # Issue 21: seven KPIs under two agreements no longer fit a phone's first screen (390x664);
+        # there the newest agreement's lines and the next agreement's heading do, the rest is a scroll.
+        if size != "phone" or i < PHONE_FIRST_SCREEN_LINES:
+            assert inside(box, viewport), f"{line.code} at {box} is outside the first screen {viewport}"
+    if size == "phone":
+        heading = screen.locator(f"{SUMMARY} [class*='st-key-akkoord_']").nth(1).bounding_box()
+        assert inside(heading, viewport), f"the second agreement's heading at {heading} is below the first screen"
     shot(screen, f"overview-first-screen-{size}.png")
 
 

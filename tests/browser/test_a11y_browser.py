@@ -43,7 +43,7 @@ STREAMLIT_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("listitem", "[data-testid=stSidebarNavItems]"): "Streamlit's sidebar navigation puts <div> sections in its <ul>",
 }
 
-KPI_COUNT = 5
+KPI_COUNT = 7  # the akkoord's five and the Binnenstadsvisie 2021's two (issue 21)
 MEETING_STEPS = step_count(KPI_COUNT, werkplan=True)
 # (page url, meeting step or None): every page, and meeting mode's summary, a KPI and the werkplan.
 TARGETS = [(spec.url, 0 if spec.url == MEETING_URL else None) for spec in PAGES] + [

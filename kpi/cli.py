@@ -228,6 +228,8 @@ def _print_preview(preview, units: dict | None = None) -> None:
     from kpi.importer import ACTIONS, SUBSCRIBERS, TARGETS
 
     units = units or {}
+    for line in preview.agreements:
+        print(line)
 
     def where(r) -> str:
         return f"{r.area} · {r.indicator} · {r.peildatum}"

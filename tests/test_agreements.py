@@ -104,6 +104,8 @@ def test_an_agreement_and_its_targets_come_from_a_file_and_undo_takes_them_back(
                      "banen,Assen binnenstad,4200,2025,4600,2029,absoluut,Raadsbesluit 2026,nieuw akkoord\n")
     preview = load(engine, "deal.csv", text)
     assert not preview.problems
+    assert preview.agreements == ["Nieuw akkoord: Binnenstadsdeal 2026 (1-6-2026 · gemeente Assen; Vaart in Assen · "
+                                  "niet afgesloten)"]
     batch = importer.apply(engine, preview, "tester")
     rec = records(engine)
     assert (rec["banen"]["agreement"], rec["banen"]["agreement_date"]) == ("Binnenstadsdeal 2026", "2026-06-01")
@@ -117,7 +119,12 @@ def test_closing_an_agreement_by_file_is_undone_to_the_open_version(engine):
     text = HEADER + (f"{AKKOORD},,,,31-12-2021,ranking,Assen binnenstad,53,2017,25,2021,absoluut,"
                      "\"Binnenstadakkoord Assen, 7 februari 2018, art. 4\",akkoord afgesloten\n")
     before = repository.load_target_history(engine)
-    batch = importer.apply(engine, load(engine, "afsluiten.csv", text), "tester")
+    preview = load(engine, "afsluiten.csv", text)
+    # the preview says what happens to the agreement
+    assert preview.agreements == [f"Akkoord gewijzigd: {AKKOORD} (7-2-2018 · gemeente Assen; Vaart in Assen · "
+                                  "afgesloten op 31-12-2021)"]
+    assert preview.summary() == "0 nieuw, 1 gewijzigd, 0 ongewijzigd; 1 akkoord nieuw of gewijzigd"  # bron differs
+    batch = importer.apply(engine, preview, "tester")
     agreements = repository.load_agreements(engine).set_index("agreement")
     assert agreements.loc[AKKOORD, "agreement_end"] == dt.date(2021, 12, 31)
     assert agreements.loc[AKKOORD, "parties"] == "gemeente Assen; Vaart in Assen"  # an empty cell keeps it

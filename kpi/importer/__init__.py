@@ -29,6 +29,7 @@ from kpi.importer import store
 from kpi.importer.kinds import KINDS, Checking, Plan
 from kpi.importer.layouts import extract
 from kpi.importer.model import ACTIONS, OBSERVATIONS, SUBSCRIBERS, TARGETS, ImportRefused, Preview, Problem
+from kpi.importer.plan import agreement_lines
 from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 
@@ -161,7 +162,7 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
     added, changed, unchanged = kind.frames(plan)
     pending = _Pending(kind.code, checked.frame, plan, ", ".join(names), sha256, today, expected_versions)
     return Preview(names, kind.code, [], added, changed, unchanged, new_areas=checked.new_areas, questions=asked,
-                   _plan=pending)
+                   agreements=agreement_lines(getattr(plan, "agreements", None)), _plan=pending)
 
 
 def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False) -> int | None:

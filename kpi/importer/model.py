@@ -71,6 +71,8 @@ class Preview:
     new_areas: list[str] = field(default_factory=list)
     # Plausibility questions (kpi.importer.plausibility): saving needs the editor's confirmation.
     questions: list[Problem] = field(default_factory=list)
+    # A targets file's new and changed agreements in words (issue 21; kpi.importer.plan.agreement_lines).
+    agreements: list[str] = field(default_factory=list)
     _plan: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -83,4 +85,8 @@ class Preview:
         if self.problems:
             n = len(self.problems)
             return f"{n} {'probleem' if n == 1 else 'problemen'} gevonden; er is niets opgeslagen"
-        return f"{len(self.added)} nieuw, {len(self.changed)} gewijzigd, {len(self.unchanged)} ongewijzigd"
+        text = f"{len(self.added)} nieuw, {len(self.changed)} gewijzigd, {len(self.unchanged)} ongewijzigd"
+        if self.agreements:
+            n = len(self.agreements)
+            text += f"; {n} {'akkoord' if n == 1 else 'akkoorden'} nieuw of gewijzigd"
+        return text

@@ -335,3 +335,20 @@ def same_year_conflicts(conn: Connection, plan: ObservationPlan) -> list:
             f"een jaarcijfer en een cijfer met datum in hetzelfde jaar kunnen niet naast elkaar staan. Gebruik "
             f"dezelfde peildatum ({r.text_stored}) om het te vervangen, of draai die import eerst terug.")))
     return sorted(problems, key=lambda p: (p.file, p.row or 0))
+
+
+def agreement_lines(agreements: pd.DataFrame | None) -> list[str]:
+    """The new and changed agreements of a plan in words, for the preview: 'Nieuw akkoord:
+    Binnenstadsdeal 2026 (1-6-2026; gemeente Assen)', 'Akkoord gewijzigd: … (afgesloten op 31-12-2025)'."""
+    if agreements is None or agreements.empty:
+        return []
+    out = []
+    for r in agreements[agreements["status"] != UNCHANGED].itertuples():
+        parts = [fmt.day(r.agreement_date) if r.agreement_date is not None else "datum onbekend"]
+        if r.parties:
+            parts.append(str(r.parties))
+        end = r.agreement_end
+        parts.append(f"afgesloten op {fmt.day(end)}" if end is not None and not pd.isna(end) else "niet afgesloten")
+        word = "Nieuw akkoord" if r.status == ADDED else "Akkoord gewijzigd"
+        out.append(f"{word}: {r.agreement} ({' · '.join(parts)})")
+    return out

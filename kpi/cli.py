@@ -344,6 +344,8 @@ def _target_fields(r, units: dict) -> str:
     for label, new, old in target_field_texts(pd.Series(r._asdict()), decimals, unit):
         if label == "Bron" and (old is None or old == new):
             continue  # long; shown only when it changes
+        if label == "Akkoord" and old is not None and old == new:
+            continue  # a changed target's agreement: only when it changes
         if old is not None and old != new:
             parts.append(f"{label.lower()} {old} → {new}")
         elif new != "–":
@@ -365,6 +367,8 @@ def _print_preview(preview, units: dict | None = None) -> None:
     from kpi.importer import ACTIONS, DUIDING, SUBSCRIBERS, TARGETS
 
     units = units or {}
+    for line in preview.agreements:
+        print(line)
 
     def where(r) -> str:
         return f"{r.area} · {r.indicator} · {r.peildatum}"

@@ -109,6 +109,12 @@ def _has_werkplan(engine: Engine) -> bool:
         return bool(conn.execute(sa.select(sa.func.count()).select_from(schema.themes)).scalar())
 
 
+def _has_agreements(engine: Engine) -> bool:
+    """True when more than the akkoord the migration made is stored (the seed ran for agreements)."""
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(schema.agreements)).scalar() > 1
+
+
 def ensure_ready(engine: Engine, seed_demo: bool = True) -> None:
     """Migrate, and seed reference data (and illustrative series) into an empty database.
 
@@ -128,6 +134,11 @@ def ensure_ready(engine: Engine, seed_demo: bool = True) -> None:
             from kpi import seed
 
             seed.seed_werkplan(engine)
+        if not is_empty(engine) and not _has_agreements(engine):
+            # A database from before agreements (migration 0010): the visie 2021 beside the akkoord.
+            from kpi import seed
+
+            seed.seed_agreements(engine)
     except sa.exc.OperationalError as exc:
         raise DatabaseUnavailable(
             "De database is niet bereikbaar of niet te openen "

@@ -91,6 +91,22 @@ class Facts:
     year_reached: int | None
     required_now: float | None  # on the required path, in `judged` terms
     path_exists: bool
+    # An increase goal (toename, issue 21): the baseline year it counts from, the stand then
+    # (None: unknown) and where that stand comes from ('basiswaarde' or the measurement's date).
+    # `goal`, `judged` and the path stay in value terms (stand + change), so one rule table decides.
+    increase_since: int | None = None
+    increase_base: float | None = None
+    increase_base_from: str = ""
+
+    @property
+    def increase(self) -> bool:
+        """The goal is a change since the baseline year."""
+        return self.increase_since is not None
+
+    @property
+    def base_unknown(self) -> bool:
+        """An increase goal whose stand in the baseline year is not known: no verdict."""
+        return self.increase and self.increase_base is None
 
     @property
     def deadline_passed(self) -> bool:
@@ -131,6 +147,10 @@ class Facts:
         if self.required_now is None or self.judged is None:
             return False
         return self.judged < self.required_now if self.direction == "hoger" else self.judged > self.required_now
+
+    def shown_change(self, v: float | None) -> str:
+        """A change since the baseline year, with its sign, in this KPI's unit."""
+        return fmt.signed(v, self.unit, self.decimals)
 
     def shown(self, v: float | None) -> str:
         """A value of this KPI in its unit, with the KPI's shown decimals."""

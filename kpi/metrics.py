@@ -16,6 +16,7 @@ hold before any rule:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -33,7 +34,11 @@ STATUSES = WORDS
 
 ABSOLUTE = "absoluut"
 BELOW_NATIONAL = "onder_landelijk"
-COMPARISONS = (ABSOLUTE, BELOW_NATIONAL)
+# A goal stated as a change since the baseline year (Binnenstadsvisie 2021: about 700 homes
+# added): target_value is the change, in the indicator's direction, from the stand in the
+# baseline year (basiswaarde when known, else the measurement of that year; else unknown).
+INCREASE = "toename"
+COMPARISONS = (ABSOLUTE, BELOW_NATIONAL, INCREASE)
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,17 @@ class Target:
     horizon_year: int | None = None
     # The benchmark figure the akkoord itself names at the baseline (vacancy: 7,8% "in binnensteden").
     baseline_benchmark: float | None = None
+    # The agreement this version belongs to (issue 21): name, date and end date when closed.
+    agreement: str = ""
+    agreement_date: dt.date | None = None
+    agreement_end: dt.date | None = None
+    agreement_parties: str = ""
+    agreement_source: str = ""
+
+    @property
+    def closed(self) -> bool:
+        """The agreement is closed (afgesloten): it has an end date."""
+        return self.agreement_end is not None
 
     @property
     def horizon(self) -> int | None:
@@ -108,7 +124,23 @@ class Target:
             valid_from=row["valid_from"], reason=row["reason"],
             horizon_year=opt(get("horizon_year"), int),
             baseline_benchmark=opt(get("baseline_benchmark"), float),
+            agreement="" if _missing(get("agreement")) else str(get("agreement")),
+            agreement_date=_day(get("agreement_date")),
+            agreement_end=_day(get("agreement_end")),
+            agreement_parties="" if _missing(get("parties")) else str(get("parties")),
+            agreement_source="" if _missing(get("agreement_source")) else str(get("agreement_source")),
         )
+
+
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
+def _day(v) -> dt.date | None:
+    """A stored date (date, Timestamp or ISO text) as a date; None when missing."""
+    if _missing(v):
+        return None
+    return pd.Timestamp(v).date()
 
 
 @dataclass
@@ -507,7 +539,36 @@ def evaluate(
                 change=change_since_previous(used), series=s, versions=tuple(versions))
     if target.comparison == BELOW_NATIONAL:
         return _evaluate_relative(indicator, target, s, used, observations, today, benchmark_area, base)
+    if target.comparison == INCREASE:
+        # An increase goal is an absolute goal on the stand in the baseline year plus the change:
+        # one set of rules decides; the facts keep the stand so the sentences speak of the change.
+        stands = {v.version: increase_base(v, used) for v in [*versions, target]}
+        versions = [as_absolute(v, stands[v.version][0]) for v in versions]
+        judged = as_absolute(target, stands[target.version][0])
+        return _evaluate_absolute(indicator, judged, versions, used, today, base, stands=stands)
     return _evaluate_absolute(indicator, target, versions, used, today, base)
+
+
+def increase_base(target: Target, used: pd.DataFrame) -> tuple[float | None, str]:
+    """The stand an increase goal counts from: the basiswaarde when known, else the earliest
+    counted measurement in the baseline year; (None, '') when unknown. Second: where it comes from."""
+    if target.baseline_value is not None:
+        return target.baseline_value, "basiswaarde"
+    if target.baseline_year is None or used.empty:
+        return None, ""
+    same = used[used["peildatum"].dt.year == target.baseline_year]
+    if same.empty:
+        return None, ""
+    first = same.iloc[0]
+    return float(first["value"]), fmt.peildatum(first["peildatum"], first["precision"])
+
+
+def as_absolute(target: Target, base: float | None) -> Target:
+    """An increase goal as the absolute goal it amounts to (stand + change); no goal without a stand."""
+    if target.comparison != INCREASE:
+        return target
+    goal = None if base is None or target.target_value is None else base + target.target_value
+    return dataclasses.replace(target, baseline_value=base, target_value=goal)
 
 
 def _common_facts(ind: Indicator, target: Target, today: dt.date) -> dict:
@@ -517,7 +578,9 @@ def _common_facts(ind: Indicator, target: Target, today: dt.date) -> dict:
 
 
 def _evaluate_absolute(ind: Indicator, target: Target, versions: list[Target], used: pd.DataFrame,
-                       today: dt.date, base: dict) -> KpiResult:
+                       today: dt.date, base: dict,
+                       stands: dict[int, tuple[float | None, str]] | None = None) -> KpiResult:
+    """`stands`: for an increase goal, per target version the stand it counts from (increase_base)."""
     latest = base["latest"]
     judged_by = target_at(versions, latest.peildatum) if latest is not None else target
     goal = judged_by.target_value
@@ -547,6 +610,9 @@ def _evaluate_absolute(ind: Indicator, target: Target, versions: list[Target], u
         reached_goal_value=None if reached_by is None else reached_by.target_value,
         trend=tr, trend_text=_trend_text(tr, rows, note), year_reached=yr,
         required_now=required, path_exists=required is not None,
+        increase_since=judged_by.baseline_year if stands is not None else None,
+        increase_base=None if stands is None else stands[judged_by.version][0],
+        increase_base_from="" if stands is None else stands[judged_by.version][1],
     )
     status, reason = decide(facts)
     return KpiResult(

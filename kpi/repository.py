@@ -47,14 +47,38 @@ def load_areas(engine: Engine) -> pd.DataFrame:
         return pd.read_sql(sa.select(schema.areas).order_by(schema.areas.c.id), conn)
 
 
+AGREEMENT_COLUMNS = ["agreement", "agreement_date", "parties", "agreement_source", "agreement_end",
+                     "agreement_batch_id", "recorded_at"]
+
+
+def load_agreements(engine: Engine | Connection, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """The agreements (akkoorden) as known at `as_of` (current when None), newest first."""
+    g = schema.agreements
+    q = sa.select(
+        g.c.name.label("agreement"), g.c.agreement_date, g.c.parties, g.c.source.label("agreement_source"),
+        g.c.end_date.label("agreement_end"), g.c.batch_id.label("agreement_batch_id"), g.c.recorded_at,
+    ).where(known_at(g.c.recorded_at, g.c.superseded_at, as_of)).order_by(g.c.agreement_date.desc(), g.c.name)
+    if isinstance(engine, Connection):
+        rows = engine.execute(q).mappings().all()
+    else:
+        with engine.connect() as conn:
+            rows = conn.execute(q).mappings().all()
+    df = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+    for col in ("agreement_date", "agreement_end"):
+        df[col] = [None if v is None or pd.isna(v) else pd.Timestamp(v).date() for v in df[col]]
+    return df
+
+
 def _targets_query():
-    t, a = schema.targets, schema.areas
+    t, a, g = schema.targets, schema.areas, schema.agreements
     return sa.select(
         t.c.id, t.c.indicator_code.label("indicator"), a.c.name.label("area"), t.c.version,
         t.c.baseline_value, t.c.baseline_year, t.c.target_value, t.c.target_year,
         t.c.comparison, t.c.horizon_year, t.c.baseline_benchmark, t.c.source, t.c.valid_from,
         t.c.reason, t.c.created_at, t.c.created_by, t.c.batch_id,
-    ).join(a, a.c.id == t.c.area_id)
+        # The name is the agreement's identity across its versions (see schema.agreements).
+        g.c.name.label("agreement"),
+    ).join(a, a.c.id == t.c.area_id).outerjoin(g, g.c.id == t.c.agreement_id)
 
 
 def load_target_history(engine: Engine) -> pd.DataFrame:
@@ -78,14 +102,19 @@ def load_known_targets(engine: Engine, as_of: dt.datetime | None = None) -> pd.D
     hist = load_target_history(engine)
     if as_of is not None:
         hist = hist[pd.to_datetime(hist["created_at"]) <= pd.Timestamp(as_of)]
-    return hist
+    agreements = load_agreements(engine, as_of)[["agreement", "agreement_date", "parties", "agreement_source",
+                                                 "agreement_end"]]
+    return hist.merge(agreements, how="left", on="agreement", sort=False)
 
 
 def newest_versions(hist: pd.DataFrame) -> pd.DataFrame:
     """The highest version per indicator and area."""
     if hist.empty:
         return hist
-    return hist.sort_values("version").groupby(["indicator", "area"], as_index=False).last()
+    # Not groupby().last(): that takes the last non-null value per column, so a version that
+    # clears a field (an unknown basiswaarde) would show the field of the version before it.
+    return (hist.sort_values("version", kind="stable").drop_duplicates(["indicator", "area"], keep="last")
+            .sort_values(["indicator", "area"], kind="stable").reset_index(drop=True))
 
 
 def targets_in_force(hist: pd.DataFrame, on: dt.date) -> pd.DataFrame:

@@ -77,6 +77,32 @@ import_batches = sa.Table(
     sa.Column("undone_by", sa.String(200), nullable=True),
 )
 
+# Issue 21: an agreement (akkoord, visie) the targets belong to: name, date, parties, source, and
+# an end date once it is closed ("afgesloten"). Versioned like actions (a change is a new row,
+# one current row per name); a target refers to the version current when it was written and is
+# read with the current version of the same name, so undo never has to delete a referenced row.
+agreements = sa.Table(
+    "agreements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("agreement_date", sa.Date, nullable=False),
+    sa.Column("parties", sa.Text, nullable=False, server_default=""),
+    sa.Column("source", sa.Text, nullable=False, server_default=""),
+    sa.Column("end_date", sa.Date, nullable=True),
+    sa.Column("batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("superseded_at", sa.DateTime, nullable=True),
+    sa.Column("superseded_by_batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.Index(
+        "uq_agreements_current",
+        "name",
+        unique=True,
+        sqlite_where=sa.text("superseded_at IS NULL"),
+        postgresql_where=sa.text("superseded_at IS NULL"),
+    ),
+)
+
 targets = sa.Table(
     "targets",
     metadata,
@@ -88,7 +114,8 @@ targets = sa.Table(
     sa.Column("baseline_year", sa.Integer, nullable=True),
     sa.Column("target_value", sa.Float(53), nullable=True),
     sa.Column("target_year", sa.Integer, nullable=True),
-    # absoluut: reach target_value; onder_landelijk: stay below the benchmark area's figure
+    # absoluut: reach target_value; onder_landelijk: stay below the benchmark area's figure;
+    # toename: rise (or fall, by the indicator's direction) by target_value since the baseline year
     sa.Column("comparison", sa.String(20), nullable=False, server_default="absoluut"),
     # Issue 8: the year the goal should be reached by where the akkoord names no target year
     # (a planning horizon the regiegroep sets: an assumption), and the benchmark figure the
@@ -101,6 +128,8 @@ targets = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False, server_default=""),
     sa.Column("batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    # The agreement this target version belongs to (issue 21); see `agreements`.
+    sa.Column("agreement_id", sa.ForeignKey("agreements.id"), nullable=True),
     sa.UniqueConstraint("indicator_code", "area_id", "version", name="uq_targets_version"),
 )
 
@@ -136,6 +165,14 @@ observations = sa.Table(
         postgresql_where=sa.text("superseded_at IS NULL"),
     ),
     sa.Index("ix_observations_batch", "batch_id"),
+    # The banner's count of current illustrative figures (repository.count_illustrative), read on
+    # every page load: without it PostgreSQL read all rows at scale (migration 0012).
+    sa.Index(
+        "ix_observations_illustrative",
+        "id",
+        sqlite_where=sa.text("illustrative AND superseded_at IS NULL"),
+        postgresql_where=sa.text("illustrative AND superseded_at IS NULL"),
+    ),
 )
 
 # Dated events (a garage opening, a lockdown) shown on the charts and in reports.

@@ -20,6 +20,11 @@ INDICATORS_CSV = DATA_DIR / "indicatoren.csv"
 AREAS_CSV = DATA_DIR / "gebieden.csv"
 TARGETS_CSV = DATA_DIR / "reference" / "akkoord-doelen.csv"
 FIGURES_CSV = DATA_DIR / "reference" / "gepubliceerde-cijfers.csv"
+AGREEMENTS_CSV = DATA_DIR / "reference" / "akkoorden.csv"
+VISIE_CSV = DATA_DIR / "reference" / "visie-2021-doelen.csv"
+# The agreement of akkoord-doelen.csv, which names none itself (issue 21).
+AKKOORD = "Binnenstadakkoord Assen 2018"
+VISIE = "Binnenstadsvisie Assen 2021"
 DEMO_CSV = DATA_DIR / "demo-reeksen.csv"
 THEMES_CSV = DATA_DIR / "werkplan-themas.csv"
 ROLES_CSV = DATA_DIR / "werkplan-rollen.csv"
@@ -65,12 +70,14 @@ def seed_reference(engine: Engine) -> None:
                 peer_group=getattr(r, "werkgroep", "")))
         ids = repository.area_ids(conn)
         batch = repository.create_batch(conn, "doelen", f"data/reference/{TARGETS_CSV.name}", "seed")
+        agreements = _insert_agreements(conn, batch)
         targets = _read(TARGETS_CSV)
         conn.execute(
             sa.insert(schema.targets),
             [
                 dict(
                     indicator_code=r.indicator, area_id=ids[r.gebied], version=1,
+                    agreement_id=agreements[getattr(r, "akkoord", "") or AKKOORD],
                     baseline_value=_none_if_blank(r.basiswaarde, float),
                     baseline_year=_none_if_blank(r.basisjaar, int),
                     target_value=_none_if_blank(r.doelwaarde, float),
@@ -87,6 +94,66 @@ def seed_reference(engine: Engine) -> None:
         _insert_figures(conn, _read(FIGURES_CSV), "seed", f"data/reference/{FIGURES_CSV.name}", False)
         repository.touch_data_version(conn)
     seed_werkplan(engine)
+    seed_agreements(engine)
+
+
+def _insert_agreements(conn: Connection, batch: int) -> dict[str, int]:
+    """The agreements of akkoorden.csv not stored yet; returns name -> id of every current one."""
+    g = schema.agreements
+    stored = dict(conn.execute(sa.select(g.c.name, g.c.id).where(g.c.superseded_at.is_(None))).all())
+    now = repository.utcnow()
+    new = [dict(name=r.akkoord, agreement_date=parse_peildatum(r.datum)[0], parties=r.partijen, source=r.bron,
+                end_date=parse_peildatum(r.afgesloten)[0] if r.afgesloten.strip() else None,
+                batch_id=batch, recorded_at=now)
+           for r in _read(AGREEMENTS_CSV).itertuples() if r.akkoord not in stored]
+    if new:
+        conn.execute(sa.insert(g), new)
+    return dict(conn.execute(sa.select(g.c.name, g.c.id).where(g.c.superseded_at.is_(None))).all())
+
+
+def has_visie(engine: Engine) -> bool:
+    """True when the Binnenstadsvisie 2021 is stored (or was, and was changed)."""
+    g = schema.agreements
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(g).where(g.c.name == VISIE)).scalar() > 0
+
+
+def seed_agreements(engine: Engine) -> None:
+    """The later agreements beside the akkoord (issue 21): the Binnenstadsvisie 2021 with its
+    indicators and goals for 2030. Also run for a database made before agreements existed
+    (migration 0010 put its targets in the akkoord); indicators and targets already there stay."""
+    now = repository.utcnow()
+    with engine.begin() as conn:
+        known = set(conn.execute(sa.select(schema.indicators.c.code)).scalars())
+        ind = _read(INDICATORS_CSV)
+        ind = ind[~ind["code"].isin(known)]
+        if not ind.empty:
+            conn.execute(sa.insert(schema.indicators), [
+                dict(code=r.code, name=r.naam, unit=r.eenheid, direction=r.richting,
+                     decimals=int(r.decimalen), max_age_years=int(r.max_leeftijd_jaren),
+                     frequency=r.frequentie, theme=r.thema, sort_order=int(r.volgorde),
+                     definition=r.definitie, source=r.bron,
+                     plausible_jump=_none_if_blank(getattr(r, "plausibele_sprong", ""), float))
+                for r in ind.itertuples()
+            ])
+        batch = repository.create_batch(conn, "doelen", f"data/reference/{VISIE_CSV.name}", "seed")
+        agreements = _insert_agreements(conn, batch)
+        t = schema.targets
+        ids = repository.area_ids(conn)
+        has_target = {(c, a) for c, a in conn.execute(sa.select(t.c.indicator_code, t.c.area_id)).all()}
+        rows = [
+            dict(indicator_code=r.indicator, area_id=ids[r.gebied], version=1, agreement_id=agreements[r.akkoord],
+                 baseline_value=_none_if_blank(r.basiswaarde, float), baseline_year=_none_if_blank(r.basisjaar, int),
+                 target_value=_none_if_blank(r.doelwaarde, float), target_year=_none_if_blank(r.doeljaar, int),
+                 comparison=r.vergelijking, source=r.bron,
+                 valid_from=parse_peildatum(_read(AGREEMENTS_CSV).set_index("akkoord").loc[r.akkoord, "datum"])[0],
+                 reason=f"{r.akkoord}: {r.toelichting}", created_at=now, created_by="seed", batch_id=batch)
+            for r in _read(VISIE_CSV).itertuples()
+            if r.gebied in ids and (r.indicator, ids[r.gebied]) not in has_target
+        ]
+        if rows:
+            conn.execute(sa.insert(t), rows)
+        repository.touch_data_version(conn)
 
 
 def seed_demo(engine: Engine) -> None:

@@ -39,7 +39,11 @@ def load_snapshot(engine: Engine, as_of: dt.datetime | None = None,
 
 def evaluate_snapshot(snap: Snapshot, settings: Settings, today: dt.date) -> list[KpiResult]:
     """Evaluate each KPI (an indicator with a target for the monitored area), in display order,
-    against the target version in force on `today` (geldig vanaf on or before it)."""
+    against the target version in force on `today` (geldig vanaf on or before it).
+
+    A KPI whose agreement is closed (afgesloten) on or before `today` gets its final verdict:
+    evaluated on the end date, with the target version in force then and only the measurements
+    up to that date, so later figures never rewrite a closed agreement's outcome."""
     results = []
     targets = repository.targets_in_force(snap.targets, today)
     known = snap.targets
@@ -50,15 +54,28 @@ def evaluate_snapshot(snap: Snapshot, settings: Settings, today: dt.date) -> lis
         rows = targets[targets["indicator"] == code]
         if rows.empty:
             continue
+        target = Target.from_row(rows.iloc[-1])
+        on, observations = today, snap.observations
+        if target.agreement_end is not None and target.agreement_end < today:
+            on = target.agreement_end
+            in_force = repository.targets_in_force(known[known["indicator"] == code], on)
+            if not in_force.empty:
+                target = Target.from_row(in_force.iloc[-1])
+            observations = _known_until(observations, on)
         # Every known version: each measurement is judged against the one in force on its date.
         versions = [Target.from_row(v) for _, v in known[known["indicator"] == code].iterrows()]
         results.append(
-            evaluate(
-                Indicator.from_row(ind_row), Target.from_row(rows.iloc[-1]), snap.observations,
-                today, settings.benchmark_area, versions=versions,
-            )
+            evaluate(Indicator.from_row(ind_row), target, observations, on, settings.benchmark_area,
+                     versions=versions)
         )
     return results
+
+
+def _known_until(observations: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The measurements with a peildatum on or before `day` (a closed agreement's final verdict)."""
+    if observations.empty:
+        return observations
+    return observations[observations["peildatum"] <= pd.Timestamp(day)]
 
 
 def evaluate_all(engine: Engine, settings: Settings, today: dt.date, as_of: dt.datetime | None = None) -> list[KpiResult]:
@@ -100,6 +117,9 @@ def status_records(results: list[KpiResult], without_action: frozenset[str] | se
                 "horizon": t.horizon,
                 "horizon_assumed": t.horizon_assumed,
                 "target_version": t.version,
+                "agreement": t.agreement or None,
+                "agreement_date": None if t.agreement_date is None else t.agreement_date.isoformat(),
+                "agreement_end": None if t.agreement_end is None else t.agreement_end.isoformat(),
                 "status": r.status,
                 "status_reason": r.status_reason,
                 "progress_pct": None if r.progress_pct is None else round(r.progress_pct, 2),

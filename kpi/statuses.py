@@ -76,10 +76,18 @@ class Rule:
 
 
 def _goal(f: Facts, goal: float | None = None) -> str:
-    return "onder het landelijke cijfer" if f.relative else f.shown(f.goal if goal is None else goal)
+    if f.relative:
+        return "onder het landelijke cijfer"
+    goal = f.goal if goal is None else goal
+    if f.increase and f.increase_base is not None and goal is not None:
+        return f"{f.shown_change(goal - f.increase_base)} sinds {f.increase_since}: {f.shown(goal)}"
+    return f.shown(goal)
 
 
 def _latest(f: Facts) -> str:
+    if f.increase and f.increase_base is not None:
+        return (f"De nieuwste meting, {f.shown(f.latest.value)} ({f.latest.when}; "
+                f"{f.shown_change(f.latest.value - f.increase_base)} sinds {f.increase_since})")
     return f"De nieuwste meting, {f.shown(f.latest.value)} ({f.latest.when})"
 
 
@@ -110,8 +118,7 @@ def _met_reason(f: Facts) -> str:
 
 def _held_reason(f: Facts) -> str:
     r = f.reached
-    goal = ("onder het landelijke cijfer" if f.relative
-            else f.shown(f.reached_goal_value))
+    goal = _goal(f, f.reached_goal_value)
     text = (f"Het doel ({goal} in {f.reached_target_year}) is op tijd gehaald: "
             f"{f.shown(r.value)} ({r.when}).")
     if f.latest.peildatum != r.peildatum:
@@ -128,6 +135,9 @@ def _no_data_reason(f: Facts) -> str:
         return f"Er is nog geen meting{since}."
     if f.stale:
         return _age(f)
+    if f.base_unknown:
+        return (f"Het doel is een toename sinds {f.increase_since}, maar de stand in {f.increase_since} is "
+                "onbekend (geen basiswaarde en geen meting uit dat jaar): de toename is niet te berekenen.")
     if not f.has_goal:
         return "Er is geen doelwaarde vastgelegd."
     return f.national_missing
@@ -173,12 +183,16 @@ RULES: tuple[Rule, ...] = (
          "er is geen meting vanaf het basisjaar; of de nieuwste meting is ouder dan de maximale leeftijd van "
          "de indicator (standaard 3 jaar, geteld vanaf de peildatum tot vandaag); of er is geen doelwaarde; "
          "of er is bij een relatief doel geen echt landelijk cijfer van dezelfde maatstaf binnen de maximale "
-         "leeftijd van de peildatum (het dichtstbijzijnde in de tijd, ervoor of erna, met zijn datum genoemd).",
-         lambda f: f.latest is None or f.stale or not f.has_goal or (f.relative and f.national is None),
+         "leeftijd van de peildatum (het dichtstbijzijnde in de tijd, ervoor of erna, met zijn datum genoemd); "
+         "of bij een doel als toename sinds het basisjaar is de stand in dat jaar onbekend (geen basiswaarde "
+         "en geen meting uit dat jaar).",
+         lambda f: (f.latest is None or f.stale or f.base_unknown or not f.has_goal
+                    or (f.relative and f.national is None)),
          _no_data_reason),
     Rule(GEHAALD,
          "de nieuwste meting haalt het doel dat op haar peildatum gold (`hoger`: op of boven; `lager`: op of "
-         "onder; onder landelijk: strikt onder het landelijke cijfer van dezelfde maatstaf). Wie het doel pas "
+         "onder; onder landelijk: strikt onder het landelijke cijfer van dezelfde maatstaf; een toename sinds het "
+         "basisjaar: de stand in dat jaar plus de toename, in de richting van de indicator). Wie het doel pas "
          "na het doeljaar haalde, leest dat erbij (\"na het doeljaar\").",
          lambda f: f.met_now,
          _met_reason),

@@ -14,7 +14,7 @@ import pandas as pd
 from kpi import formatting as fmt
 from kpi import statuses
 from kpi.changes import Changes
-from kpi.metrics import BELOW_NATIONAL, KpiResult
+from kpi.metrics import BELOW_NATIONAL, INCREASE, KpiResult
 from kpi.periods import iso_peildatum
 from kpi.text import (
     batch_label,
@@ -117,6 +117,47 @@ def summary_lines(results: list[KpiResult]) -> list[SummaryLine]:
         )
         for r in results
     ]
+
+
+@dataclass(frozen=True)
+class AgreementGroup:
+    """The KPIs of one agreement (akkoord) on the overview, with what a reader needs to place it."""
+
+    name: str  # '' for KPIs whose target names no agreement
+    heading: str  # 'Binnenstadsvisie Assen 2021'
+    about: str  # '7-2-2018 · gemeente Assen; Vaart in Assen' (+ ' · afgesloten op …: eindoordeel …')
+    source: str  # where the agreement is published ('' when not known)
+    closed: bool  # afgesloten: the verdicts are final, evaluated at the end date
+    results: tuple[KpiResult, ...]
+
+    @property
+    def lines(self) -> list[SummaryLine]:
+        return summary_lines(list(self.results))
+
+
+def agreement_groups(results: list[KpiResult]) -> list[AgreementGroup]:
+    """The KPIs grouped by agreement, newest agreement first (date, then name), KPIs without an
+    agreement last; within a group the indicators keep their display order."""
+    groups: dict[str, list[KpiResult]] = {}
+    for r in results:
+        groups.setdefault(r.target.agreement, []).append(r)
+
+    def key(name: str):
+        day = groups[name][0].target.agreement_date
+        return (name == "", -day.toordinal() if day is not None else 0, name)
+
+    out = []
+    for name in sorted(groups, key=key):
+        t = groups[name][0].target
+        parts = [fmt.day(t.agreement_date) if t.agreement_date is not None else "datum onbekend"]
+        parts.append(t.agreement_parties or "partijen onbekend")
+        if t.agreement_end is not None:
+            parts.append(f"afgesloten op {fmt.day(t.agreement_end)}: eindoordeel op die datum")
+        out.append(AgreementGroup(name=name, heading=name or "Zonder akkoord",
+                                  about=" · ".join(parts) if name else "doelen zonder akkoord",
+                                  source=t.agreement_source,
+                                  closed=t.agreement_end is not None, results=tuple(groups[name])))
+    return out
 
 
 def monitored_table(observations: pd.DataFrame, code: str, unit: str, decimals: int) -> pd.DataFrame:
@@ -339,10 +380,13 @@ def target_history_table(history: pd.DataFrame, indicators: dict) -> pd.DataFram
     return pd.DataFrame({
         "KPI": [name(c) for c in codes],
         "Versie": history["version"],
-        "Basis": [value(c, v) for c, v in zip(codes, history["baseline_value"])],
+        # An increase goal (issue 21) without a basiswaarde counts from a stand that may be unknown.
+        "Basis": [("onbekend" if c == INCREASE else "–") if pd.isna(v) else value(code, v)
+                  for code, v, c in zip(codes, history["baseline_value"], history["comparison"])],
         "Basisjaar": [_year(v) for v in history["baseline_year"]],
-        "Doel": [value(code, v) if pd.notna(v) else ("onder landelijk" if c == BELOW_NATIONAL else "–")
-                 for code, v, c in zip(codes, history["target_value"], history["comparison"])],
+        "Doel": [_goal_text(code, v, c, y, value)
+                 for code, v, c, y in zip(codes, history["target_value"], history["comparison"],
+                                          history["baseline_year"])],
         "Doeljaar": [_year(v) for v in history["target_year"]],
         # The akkoord's year, else the planning horizon the regiegroep set (an assumption).
         "Horizon": [_year(y) if pd.notna(y) else (f"{int(h)} (aanname)" if pd.notna(h) else "–")
@@ -429,6 +473,7 @@ TARGET_PREVIEW_FIELDS = (
     ("Landelijk bij de start", "baseline_benchmark", "number"),
     ("Vergelijking", "comparison", "code"),
     ("Bron", "source", "text"),
+    ("Akkoord", "agreement", "text"),
 )
 
 
@@ -563,6 +608,17 @@ SCREEN_COLUMNS: dict[str, dict[str, ScreenColumn]] = {
         "KPI": ScreenColumn(190), "Was": ScreenColumn(110), "Is nu": ScreenColumn(100), "Waarom": ScreenColumn(500),
     },
 }
+
+
+def _goal_text(code: str, v, comparison: str, baseline_year, value) -> str:
+    """A target version's goal: '5.000', 'onder landelijk', '+700 sinds 2021' (an increase goal)."""
+    if pd.isna(v):
+        return "onder landelijk" if comparison == BELOW_NATIONAL else "–"
+    if comparison == INCREASE:
+        text = value(code, v)
+        sign = "+" if float(v) > 0 else ""
+        return f"{sign}{text}" + (f" sinds {int(baseline_year)}" if pd.notna(baseline_year) else "")
+    return value(code, v)
 
 
 def target_versions_table(history: pd.DataFrame) -> pd.DataFrame:

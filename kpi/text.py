@@ -6,7 +6,7 @@ import pandas as pd
 
 from kpi import formatting as fmt
 from kpi import units
-from kpi.metrics import BELOW_NATIONAL, KpiResult
+from kpi.metrics import BELOW_NATIONAL, INCREASE, KpiResult
 
 # Batches the installation itself makes (kpi/seed.py), as against an editor's import.
 INSTALLED_KINDS = {"seed": "startgegevens bij de installatie", "demo": "demoreeks bij de installatie"}
@@ -99,8 +99,16 @@ def target_label(r: KpiResult) -> str:
         return f"onder landelijk{nat}"
     if t.target_value is None:
         return "–"
-    label = _target_figure(t.target_value, ind.unit, shown_decimals(r))
+    if t.comparison == INCREASE:
+        label = increase_label(t.target_value, t.baseline_year, ind.unit, shown_decimals(r))
+    else:
+        label = _target_figure(t.target_value, ind.unit, shown_decimals(r))
     return f"{label} in {t.target_year}" if t.target_year else label
+
+
+def increase_label(change: float, since: int | None, unit: str, decimals: int) -> str:
+    """An increase goal in words: '+700 sinds 2021' (issue 21)."""
+    return fmt.signed(change, unit, decimals) + (f" sinds {since}" if since is not None else "")
 
 
 def horizon_label(r: KpiResult) -> str:
@@ -133,6 +141,8 @@ def target_short(r: KpiResult) -> str:
         return f"onder {fmt.value(r.national.value, ind.unit, shown_decimals(r))}" if r.national else "onder landelijk"
     if t.target_value is None:
         return "–"
+    if t.comparison == INCREASE:
+        return increase_label(t.target_value, t.baseline_year, ind.unit, shown_decimals(r))
     return _target_figure(t.target_value, ind.unit, shown_decimals(r), short=True)
 
 

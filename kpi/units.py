@@ -57,6 +57,11 @@ UNITS: dict[str, Unit] = {u.name: u for u in (
     Unit("positie", 1.0, math.inf, 30.0, whole=True,
          out_of_range="{v} is geen geldige positie in een ranglijst (een geheel getal vanaf 1).",
          prefix="plaats ", target_word="top ", rank=True, axis_floor=0.5, example=1.0, example_target=10.0),
+    # floor area (winkelvloeroppervlak): square metres, never negative; ±25% a step
+    Unit("m2", 0.0, math.inf, 0.25, True, whole=True, example=10000.0,
+         out_of_range="{v} is geen geldige oppervlakte (een geheel aantal m², vanaf 0).", suffix=" m²",
+         change_word=" m²",
+         axis_floor=0.0),
 )}
 
 

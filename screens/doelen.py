@@ -8,12 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from kpi import formatting as fmt
-from kpi.metrics import ABSOLUTE, BELOW_NATIONAL, COMPARISONS
+from kpi.metrics import ABSOLUTE, BELOW_NATIONAL, COMPARISONS, INCREASE
 from kpi.tables import target_history_table
 from ui import auth, data
 from ui.components import flash, md, show_flash
 
-COMPARISON_LABELS = {ABSOLUTE: "vaste doelwaarde", BELOW_NATIONAL: "onder het landelijke cijfer"}
+COMPARISON_LABELS = {ABSOLUTE: "vaste doelwaarde", BELOW_NATIONAL: "onder het landelijke cijfer",
+                     INCREASE: "toename sinds het basisjaar"}
 # The form's keyed number fields: Streamlit keeps a keyed widget's value when only its default
 # changes, so without forgetting them another KPI's form would show (and store) the previous one's.
 NUMBER_KEYS = ("target_baseline", "target_baseline_year", "target_value", "target_year", "target_horizon",

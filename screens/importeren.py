@@ -6,7 +6,7 @@ from kpi import formatting as fmt
 from kpi.importer.guide import IMPORT_GUIDE, IMPORT_GUIDE_TITLE
 from kpi.tables import problems_table
 from ui import auth, data, styles
-from ui.components import flash, show_flash
+from ui.components import flash, md, show_flash
 
 UPLOAD_TYPES = ["csv", "txt", "xlsx"]
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,6 +57,8 @@ def render() -> None:
             st.dataframe(problems_table(preview.problems), hide_index=True, key="import_problems")
             return
         st.info(f"Voorbeeld: {preview.summary()}.")
+        for line in preview.agreements:
+            st.markdown(f"- {md(line)}")
         parts = [("Nieuw", preview.added, "import_added", "Geen nieuwe rijen."),
                  ("Gewijzigd", preview.changed, "import_changed", "Geen gewijzigde rijen."),
                  ("Ongewijzigd", preview.unchanged, "import_unchanged", "Geen ongewijzigde rijen.")]

@@ -1,10 +1,11 @@
-"""Overzicht: every Binnenstadakkoord KPI on one line (the first screen), then one card per KPI."""
+"""Overzicht: every KPI on one line (the first screen), grouped by agreement (newest first),
+then one card per KPI under the same headings."""
 
 import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import statuses
-from kpi.tables import summary_lines
+from kpi.tables import agreement_groups, summary_lines
 from kpi.text import ASSUMED_NOTE, newest_recorded_text
 from ui import data, frame
 from ui.components import kpi_card, kpi_summary, md
@@ -12,11 +13,12 @@ from ui.components import kpi_card, kpi_summary, md
 
 def render() -> None:
     results = data.results()
+    groups = agreement_groups(results)
     st.title("Stand van de binnenstad")
     counts = statuses.counts([r.status for r in results])
     st.markdown(f"**{md(data.settings().area)}** · "
                 + (" · ".join(f"**{n}** {s}" for s, n in counts) or "nog geen KPI's"))
-    kpi_summary(summary_lines(results))  # all five on the first screen; the cards follow
+    kpi_summary(summary_lines(results), groups)  # every KPI on the first screen; the cards follow
     if any(r.target.horizon_assumed for r in results):
         st.caption(md(ASSUMED_NOTE))
     shaky = sum(r.illustrative for r in results)
@@ -24,13 +26,17 @@ def render() -> None:
         st.caption(f"{fmt.number(shaky)} van de {fmt.number(len(results))} oordelen "
                    f"{'rust' if shaky == 1 else 'rusten'} op illustratieve waarden.")
     st.caption(f"{md(newest_recorded_text(results))}. "
-               "Status van de doelen van het Binnenstadakkoord volgens de regels onder *Bronnen en definities*.")
+               "Status van de doelen per akkoord volgens de regels onder *Bronnen en definities*; "
+               "een afgesloten akkoord houdt zijn eindoordeel.")
 
     st.page_link(frame.page("vergadering"), label="Vergadermodus (voor de beamer)", icon=":material/co_present:")
 
     # Row by row, so that on a phone (where columns stack) the cards keep their order.
     detail = frame.page("kpi")
-    for start in range(0, len(results), 3):
-        for column, r in zip(st.columns(3, gap="medium"), results[start:start + 3]):
-            with column:
-                kpi_card(r, detail)
+    for group in groups:
+        st.subheader(group.heading + (" (afgesloten)" if group.closed else ""))
+        st.caption(md(group.about + (f" · bron: {group.source}" if group.source else "")))
+        for start in range(0, len(group.results), 3):
+            for column, r in zip(st.columns(3, gap="medium"), group.results[start:start + 3]):
+                with column:
+                    kpi_card(r, detail)

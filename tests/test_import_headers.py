@@ -126,7 +126,7 @@ def test_the_drop_down_lists_hold_the_databases_own_codes(engine):
     figures = _validations(template_xlsx(engine, OBSERVATIONS, today=TODAY))
     assert figures["indicator"] == indicators and figures["gebied"] == areas
     targets = _validations(template_xlsx(engine, TARGETS, today=TODAY))
-    assert targets["indicator"] == indicators and targets["vergelijking"] == ["absoluut", "onder_landelijk"]
+    assert targets["indicator"] == indicators and targets["vergelijking"] == ["absoluut", "onder_landelijk", "toename"]
     actions = _validations(template_xlsx(engine, ACTIONS, today=TODAY))
     assert actions["thema"] == wp_store.load_themes(engine)["label"].tolist()
     assert actions["rol"] == wp_store.load_roles(engine)["name"].tolist()

@@ -9,7 +9,16 @@ import pytest
 from kpi import formatting as fmt
 from kpi import repository, statuses
 from kpi.db import ensure_ready, make_engine
-from tests.support.apptest import demo_banner, figure, html_tables, refused_to_viewer, run_app, texts, values
+from tests.support.apptest import (
+    VISIE_METRICS,
+    demo_banner,
+    figure,
+    html_tables,
+    refused_to_viewer,
+    run_app,
+    texts,
+    values,
+)
 from ui.frame import PAGES
 
 
@@ -17,7 +26,7 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     at = run_app(monkeypatch, sqlite_url)
     assert not at.exception and not at.error
     values = [m.value for m in at.metric]
-    assert values == ["4.210", "458", "13,8%", "7,3", "plaats 33"]
+    assert values == [*VISIE_METRICS, "4.210", "458", "13,8%", "7,3", "plaats 33"]
     body = texts(at)
     assert "**Doel:** 5.000" in body and "**Doel:** 500" in body and "onder landelijk (7,0%)" in body
     assert "minimaal 7,5" in body and "top 25 in 2021" in body
@@ -39,6 +48,9 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]
     summary = [line for line in shown if re.match(r":\w+-badge\[[^]]+\] \S", line)]
     assert [line.split("] ", 1)[1] for line in summary] == [
+        # grouped by agreement, newest first (issue 21): the Binnenstadsvisie 2021, then the akkoord
+        "Winkelvloeroppervlak: **–** (nog geen meting) · doel 60.000 m² in 2030",
+        "Woningen in de binnenstad: **–** (nog geen meting) · doel +700 sinds 2021 in 2030",
         "Aantal banen: **4.210** (2025, illustratief) · doel 5.000 in 2030*",
         "Aantal bedrijven: **458** (2025, illustratief) · doel 500 in 2030*",
         "Leegstand (verkooppunten): **13,8%** (1-1-2025, illustratief) · doel onder 7,0% in 2030*",
@@ -49,7 +61,7 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
         re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
     card_badges = [f"{line} " for line in shown if re.fullmatch(r":\w+-badge\[[^]]+\]", line)
                    and line.split(": ", 1)[-1].rstrip("]") in statuses.WORDS]
-    assert len(card_badges) == 5
+    assert len(card_badges) == 7
     for line, badge in zip(summary, card_badges, strict=True):
         assert line.startswith(badge)
 
@@ -61,7 +73,7 @@ def test_overview_without_demo_values_has_no_banner(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url)
     assert not at.exception and not at.error
     assert demo_banner(at) is None
-    assert [m.value for m in at.metric] == ["3.800", "430", "21,9%", "–", "plaats 53"]
+    assert [m.value for m in at.metric] == [*VISIE_METRICS, "3.800", "430", "21,9%", "–", "plaats 53"]
     assert "Illustratief" not in texts(at)
 
 
@@ -151,10 +163,11 @@ def test_sources_page_lists_every_kpi_and_the_status_rules(monkeypatch, sqlite_u
     assert "Niet bekend: Of de 21,9% en de 7,8% van het akkoord verkooppunten of vloeroppervlak tellen" in plain
     assert "de planningshorizon 2030 (aanname: het akkoord noemt geen jaar)" in body
     hist = html_tables(at)[0]
-    assert len(hist) == 5 and set(hist["Versie"]) == {"1"}
-    # order: banen, bedrijven, leegstand, ranking, waardering; the target with its horizon
+    assert len(hist) == 7 and set(hist["Versie"]) == {"1"}
+    # order: banen, bedrijven, leegstand, ranking, waardering, then the visie's winkelvloeroppervlak
+    # and woningen (issue 21); the target with its horizon
     assert [d.split(" (", 1)[1] for d in hist["Doel"]] == [
-        "2030, aanname)", "2030, aanname)", "2030, aanname)", "2021)", "2030, aanname)"]
+        "2030, aanname)", "2030, aanname)", "2030, aanname)", "2021)", "2030, aanname)", "2030)", "2030)"]
 
 
 def test_database_unavailable_gives_a_dutch_message(monkeypatch):

@@ -54,7 +54,7 @@ def test_meeting_summary_lists_every_kpi(monkeypatch, sqlite_url):
     assert body.count("illustratief") >= 5
     assert "**op koers**" in body and "**achter**" in body  # status in words
     assert "onder landelijk (7,0%)" in body and "top 25 in 2021" in body
-    assert "Scherm 1 van 7 · samenvatting" in body
+    assert "Scherm 1 van 9 · samenvatting" in body  # the visie 2021's two KPIs too (issue 21)
     assert _param(at, "stap") == "0"
     assert at.button(key="meeting_prev").disabled and not at.button(key="meeting_next").disabled
 
@@ -110,7 +110,7 @@ def test_changes_since_a_meeting(monkeypatch, sqlite_url):
     assert revised[["KPI", "Was", "Is nu"]].values.tolist() == [["Aantal banen", "4.210 (illustratief)", "4.300"]]
     known = _frame(at, "Status")
     assert known["Waarde"].tolist()[0] == "4.210 (illustratief)"
-    assert known["KPI"].tolist() == NAMES
+    assert known["KPI"].tolist() == [*NAMES, "Winkelvloeroppervlak", "Woningen in de binnenstad"]
     assert "Geen nieuwe metingen." in body
 
     at.date_input(key="changes_since").set_value(dt.date(2026, 2, 4)).run()

@@ -100,7 +100,7 @@ def test_pdf_glance_page_has_every_kpi_with_value_target_and_status(report, pdf_
     for r in report.results:
         ind = r.indicator
         assert ind.name.split()[0] in glance
-        assert fmt_value(r.latest.value, ind.unit, ind.decimals) in glance
+        assert r.latest is None or fmt_value(r.latest.value, ind.unit, ind.decimals) in glance  # visie: no figure yet
         assert r.status.split()[-1] in glance
     assert "4.300" in glance and "4.210" not in glance
 

@@ -47,7 +47,9 @@ def test_ensure_ready_twice_seeds_once(db_url):
     ensure_ready(eng)
     ensure_ready(eng)
     with eng.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(schema.targets)).scalar() == 5
+        # five akkoord targets and the two goals of the Binnenstadsvisie 2021, once each
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.targets)).scalar() == 7
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.agreements)).scalar() == 2
     eng.dispose()
 
 
@@ -68,7 +70,8 @@ def test_only_one_current_value_per_area_indicator_peildatum(engine):
 def test_five_kpis_with_their_targets(engine):
     records = status_records(evaluate_all(engine, Settings(), TODAY))
     targets = {r["indicator"]: r["target"] for r in records}
-    assert targets == {"banen": 5000, "bedrijven": 500, "leegstand": "below national", "waardering": 7.5, "ranking": 25}
+    assert targets == {"banen": 5000, "bedrijven": 500, "leegstand": "below national", "waardering": 7.5, "ranking": 25,
+                       "winkelvloeroppervlak": 60000, "woningen": 700}
     rank = next(r for r in records if r["indicator"] == "ranking")
     assert rank["status"] == "achter" and rank["target_year"] == 2021
 
@@ -77,11 +80,17 @@ def test_cli_status_json_on_a_new_database(db_url):
     out = run_kpi(db_url, "status", "--json")
     assert out.returncode == 0, out.stderr
     records = json.loads(out.stdout)
-    assert [r["indicator"] for r in records] == ["banen", "bedrijven", "leegstand", "waardering", "ranking"]
+    assert [r["indicator"] for r in records] == ["banen", "bedrijven", "leegstand", "waardering", "ranking",
+                                                 "winkelvloeroppervlak", "woningen"]
     for r in records:
-        assert set(r) >= {"indicator", "area", "value", "date", "target", "status", "source"}
+        assert set(r) >= {"indicator", "area", "value", "date", "target", "status", "source", "agreement",
+                          "agreement_date"}
         assert r["area"] == "Assen binnenstad"
-    assert [r["target"] for r in records] == [5000, 500, "below national", 7.5, 25]
+    assert [r["target"] for r in records] == [5000, 500, "below national", 7.5, 25, 60000, 700]
+    assert [(r["agreement"], r["agreement_date"]) for r in records] == (
+        [("Binnenstadakkoord Assen 2018", "2018-02-07")] * 5 + [("Binnenstadsvisie Assen 2021", "2021-03-03")] * 2)
+    homes = records[-1]
+    assert homes["comparison"] == "toename" and homes["status"] == "geen recente data"
 
 
 def test_cli_status_table_marks_illustrative_values(sqlite_url):

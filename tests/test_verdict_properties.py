@@ -372,6 +372,98 @@ def test_verdict_as_known_at_t_equals_a_database_with_only_the_rows_known_then(a
     assert verdict(evaluated(hist, hist_nl, t)) == verdict(evaluated(known, known_nl, None))
 
 
+# ---- a goal stated as an increase since its baseline year (issue 21) -------------------------
+
+HOMES = m.Indicator(code="woningen", name="Woningen", unit="aantal", direction="hoger", decimals=0, max_age_years=3)
+FLOOR = m.Indicator(code="winkelvloeroppervlak", name="Winkelvloeroppervlak", unit="m2", direction="lager",
+                    decimals=0, max_age_years=3)
+VALUES["m2"] = st.integers(0, 9000).map(float)
+
+
+@st.composite
+def increase_cases(draw):
+    """An increase goal (toename) in 1-3 versions: the change in the indicator's direction from the
+    stand in the baseline year; the stand is the basiswaarde, or a measurement of that year, or unknown."""
+    ind = draw(st.sampled_from((HOMES, FLOOR)))
+    baseline_year = draw(st.integers(2010, 2020))
+    known = draw(st.booleans())
+    stand = draw(VALUES[ind.unit]) if known else None
+    sign = 1 if ind.direction == "hoger" else -1
+    horizon = draw(st.none() | st.integers(2018, 2035))
+    n = draw(st.integers(1, 3))
+    starts = sorted(draw(st.lists(st.integers(2010, 2030), min_size=n, max_size=n, unique=True)))
+    versions = []
+    for k, start in enumerate(starts, start=1):
+        year = draw(st.none() | st.integers(2015, 2032))
+        versions.append(m.Target(ind.code, AREA, baseline_value=stand, baseline_year=baseline_year,
+                                 target_value=sign * draw(st.integers(0, 3000)), target_year=year,
+                                 horizon_year=None if year is not None else horizon, comparison=m.INCREASE,
+                                 version=k, valid_from=dt.date(start, draw(st.integers(1, 12)), 1)))
+    rows = draw(series_rows(AREA, ind.code, ind.unit))
+    return Case(ind, versions, frame(rows), draw(st.dates(dt.date(2016, 1, 1), dt.date(2033, 12, 31))))
+
+
+def stand_of(case: Case, t: m.Target) -> float | None:
+    """The stand an increase counts from, by the documented rule, from the raw rows."""
+    if t.baseline_value is not None:
+        return t.baseline_value
+    rows = counted_rows(case)
+    same = rows[rows["peildatum"].dt.year == t.baseline_year]
+    return None if same.empty else float(same.iloc[0]["value"])
+
+
+@given(case=increase_cases())
+def test_an_increase_goal_decides_as_the_absolute_goal_stand_plus_change(case):
+    """One rule table: with its stand known, an increase goal gets the word, year reached, progress
+    and projection of the absolute goal stand + change; only the sentence speaks of the change."""
+    r = case.evaluate()
+    if stand_of(case, case.target) is None:
+        return
+    absolute = [m.Target(v.indicator, v.area, baseline_value=stand_of(case, v), baseline_year=v.baseline_year,
+                         target_value=None if stand_of(case, v) is None else stand_of(case, v) + v.target_value,
+                         target_year=v.target_year, horizon_year=v.horizon_year, version=v.version,
+                         valid_from=v.valid_from) for v in case.versions]
+    same = m.evaluate(case.ind, m.target_at(absolute, case.today), case.obs, case.today, versions=absolute)
+    assert (r.status, r.year_reached, r.progress_pct, r.projected_at_target_year) == (
+        same.status, same.year_reached, same.progress_pct, same.projected_at_target_year), r.status_reason
+
+
+@given(case=increase_cases())
+def test_an_unknown_stand_is_never_judged_and_says_so(case):
+    r = case.evaluate()
+    f = r.facts
+    judged_by = m.target_at(case.versions, f.latest.peildatum) if f.latest is not None else case.target
+    if stand_of(case, judged_by) is not None:
+        return
+    assert r.status == GEEN_DATA and r.progress_pct is None
+    if f.latest is not None and not f.stale:
+        assert f"de stand in {judged_by.baseline_year} is onbekend" in r.status_reason
+
+
+@given(case=increase_cases())
+def test_an_increase_sentence_names_the_change_and_never_contradicts_its_word(case):
+    r = case.evaluate()
+    for phrase in CONTRADICTS[r.status]:
+        assert not re.search(phrase, r.status_reason.replace("haalt het niet meer", "")), (r.status, r.status_reason)
+    f = r.facts
+    if r.status != GEEN_DATA and f.latest is not None and f.increase_base is not None:
+        change = fmt.signed(f.latest.value - f.increase_base, case.ind.unit, r.shown_decimals)
+        assert f"{change} sinds {f.increase_since}" in r.status_reason, r.status_reason
+
+
+@given(case=increase_cases())
+def test_an_increase_is_gehaald_only_when_the_stand_plus_change_is_met(case):
+    r = case.evaluate()
+    if r.status != GEHAALD:
+        return
+    f = r.facts
+    assert f.increase_base is not None
+    m_ = f.reached if f.reached is not None and not f.met_now else f.latest
+    v = m.target_at(case.versions, m_.peildatum)
+    goal = stand_of(case, v) + v.target_value
+    assert m.meets(m_.value, goal, case.ind.direction), r.status_reason
+
+
 # ---- examples Hypothesis found, kept as ordinary tests --------------------------------------
 
 def test_equal_to_the_national_figure_is_not_below_it_and_progress_stays_under_100():

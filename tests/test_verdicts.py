@@ -270,6 +270,9 @@ def test_case_14_op_koers_only_when_the_pace_reaches_the_goal_within_the_horizon
         "leegstand": ("achter", 2032, 2030, True, True),
         "waardering": ("op koers", 2028, 2030, True, True),
         "ranking": ("achter", 2029, 2021, False, True),
+        # Binnenstadsvisie 2021 (issue 21): no figures yet, so no verdict, and nothing illustrative
+        "winkelvloeroppervlak": ("geen recente data", None, 2030, False, False),
+        "woningen": ("geen recente data", None, 2030, False, False),
     }
 
 

@@ -140,14 +140,16 @@ def test_coverage_view_counts_running_actions_per_kpi_and_theme(monkeypatch, sql
     assert not at.exception
     # The KPIs with nothing running lead the view, in words.
     lead = [m.value.replace("\\", "") for m in at.markdown if "lopende actie" in m.value]
-    assert lead == ["**Geen lopende actie voor 1 KPI: Positie in ranking binnensteden.**"]
+    # the visie 2021's two KPIs (issue 21) have no action yet either
+    assert lead == ["**Geen lopende actie voor 3 KPI’s: Positie in ranking binnensteden, Winkelvloeroppervlak, "
+                    "Woningen in de binnenstad.**"]
     cov = _html_with(at, "Lopend")[0]
     assert list(cov.columns) == ["KPI", "Lopend", "A", "B", "C", "D", "E", "F"]  # the total first, narrow
     assert cov["KPI"].iloc[0] == "Positie in ranking binnensteden"  # nothing running: on top
     cov = cov.set_index("KPI")
     assert cov["Lopend"].astype(int).to_dict() == {
         "Aantal banen": 1, "Aantal bedrijven": 2, "Leegstand (verkooppunten)": 1, "Rapportcijfer bezoekers": 3,
-        "Positie in ranking binnensteden": 0}
+        "Positie in ranking binnensteden": 0, "Winkelvloeroppervlak": 0, "Woningen in de binnenstad": 0}
     assert cov.loc["Aantal bedrijven"].astype(int).tolist()[1:] == [1, 0, 0, 0, 1, 0]
     assert ("A compact & compleet · B prettig & comfortabel · C bereikbaar · D historisch, cultureel & actief · "
             "E gastvrij, ondernemend & collectief samenwerkend · F goed bekend") in texts(at)
@@ -219,11 +221,11 @@ def test_meeting_werkplan_step_shows_late_actions_and_those_finished_since_the_l
     _backdate_actions(engine)
     _finish_1_1(engine)
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    at = run_app(monkeypatch, sqlite_url, page="vergadering", query={"stap": "6", "sinds": yesterday.isoformat()})
+    at = run_app(monkeypatch, sqlite_url, page="vergadering", query={"stap": "8", "sinds": yesterday.isoformat()})
     assert not at.exception and not at.error
     assert at.title[0].value == "Werkplan"
     body = texts(at)
-    assert "Scherm 7 van 7 · werkplan" in body
+    assert "Scherm 9 van 9 · werkplan" in body
     late = _frames_with(at, "Deadline")[0]
     assert sorted(_codes(late)) == late_codes(dt.date.today())
     assert (f"**Afgerond sinds {yesterday.day}-{yesterday.month}-{yesterday.year} (1):** 1.1 Een groep ondernemers "

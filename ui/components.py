@@ -10,7 +10,7 @@ from kpi import formatting as fmt
 from kpi import statuses, units
 from kpi.charts import sparkline_svg
 from kpi.metrics import BELOW_NATIONAL, KpiResult
-from kpi.tables import SCREEN_COLUMNS, SummaryLine
+from kpi.tables import SCREEN_COLUMNS, AgreementGroup, SummaryLine
 from kpi.text import (
     currency_text,
     horizon_label,
@@ -67,12 +67,23 @@ def summary_line_markdown(line: SummaryLine) -> str:
             f"({when}){target}")
 
 
-def kpi_summary(lines: list[SummaryLine]) -> None:
-    """The overview's first screen: every KPI on one line, so all five fit a phone and a beamer."""
+def kpi_summary(lines: list[SummaryLine], groups: list[AgreementGroup] | None = None) -> None:
+    """The overview's first screen: every KPI on one line, so all of them fit a phone and a beamer;
+    with `groups`, under the name of their agreement (newest first), one line about it below."""
     with st.container(key=SUMMARY_KEY):
-        for line in lines:
-            with st.container(key=f"{SUMMARY_KEY}_{line.code}"):
-                st.markdown(summary_line_markdown(line))
+        for group in groups or [None]:
+            if group is not None:
+                with st.container(key=f"akkoord_{_key(group.heading)}"):
+                    st.markdown(f"**{md(group.heading)}**" + (" · *afgesloten*" if group.closed else ""))
+                    st.caption(md(group.about))
+            for line in (group.lines if group is not None else lines):
+                with st.container(key=f"{SUMMARY_KEY}_{line.code}"):
+                    st.markdown(summary_line_markdown(line))
+
+
+def _key(text: str) -> str:
+    """A widget-key-safe form of a name ('Binnenstadakkoord Assen 2018' -> 'binnenstadakkoord_assen_2018')."""
+    return "".join(c if c.isalnum() else "_" for c in text.casefold())
 
 
 def status_badge(status: str) -> None:

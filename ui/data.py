@@ -127,6 +127,7 @@ def editor_access() -> Access:
     return Access(editor, s.editor_areas, base_settings().area)
 
 
+@st.cache_resource(show_spinner=False)
 def report_weak_password() -> str | None:
     """Once per server start: a weak or example editor password is written to the server log
     (the login box says it on screen); returns the reason, or None."""

@@ -40,6 +40,11 @@ LAYOUT_CSS = """
 /* On a phone each line, now with its target, wraps to two or three rows: closer rows keep all five
    on the first screen (issue 19). */
 @media (max-width: 640px) {.st-key-samenvatting p {line-height: 1.6;}}
+/* The agreement above its lines (issue 21): a heading and one line about it, without the lines'
+   hanging indent; on a phone the line about it gives way to the KPI lines (the cards repeat it). */
+.st-key-samenvatting [class*="st-key-akkoord_"] p {padding-left: 0; text-indent: 0;}
+.st-key-samenvatting [class*="st-key-akkoord_"] {margin-top: .5rem;}
+@media (max-width: 640px) {.st-key-samenvatting [class*="st-key-akkoord_"] [data-testid="stCaptionContainer"] {display: none;}}
 /* Nothing in a card is cut off: links ("Details leegstand (verkoop"), badges and the change
    since the previous measurement wrap where a card is narrow (Streamlit's own rules for these
    are more specific than any selector here, hence !important). */

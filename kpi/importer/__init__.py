@@ -39,6 +39,7 @@ from kpi.importer.model import (
     Preview,
     Problem,
 )
+from kpi.importer.plan import agreement_lines
 from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 
@@ -174,7 +175,7 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
     added, changed, unchanged = kind.frames(plan)
     pending = _Pending(kind.code, checked.frame, plan, ", ".join(names), sha256, today, expected_versions, form)
     return Preview(names, kind.code, [], added, changed, unchanged, new_areas=checked.new_areas, questions=asked,
-                   _plan=pending)
+                   agreements=agreement_lines(getattr(plan, "agreements", None)), _plan=pending)
 
 
 def _row_areas(rows: pd.DataFrame, form: bool) -> list[tuple[str, int | None, str | None]]:

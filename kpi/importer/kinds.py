@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from kpi import repository
 from kpi.importer import actions, duiding, plausibility, store, subscribers
 from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, SUBSCRIBERS, TARGETS, Problem
 from kpi.importer.plan import (
@@ -94,7 +95,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
         not_mixed="Dit is een doelenbestand; doelen en cijfers kunnen niet samen worden ingelezen. "
                   "Importeer het apart.",
         check=lambda frame, c: validate_targets(frame, c.indicators, c.areas, create_areas=c.create_areas,
-                                                file_order=c.file_order),
+                                                file_order=c.file_order,
+                                                agreements=repository.load_agreements(c.conn)),
         plan=plan_targets,
         frames=target_frames,
         write=lambda conn, plan, meta, user, confirmed: store.write_targets(conn, plan, meta, user),

@@ -46,6 +46,15 @@ TARGET_FIELDS: dict[str, tuple[str, ...]] = {
     "geldig_vanaf": ("geldig_vanaf", "valid_from"),
     "planningshorizon": ("planningshorizon", "horizon", "horizon_year"),
     "basis_landelijk": ("basis_landelijk", "baseline_benchmark"),
+    # Issue 21, all optional: the agreement the target belongs to and, for a new or changed
+    # agreement, its date, parties, source and end date (afgesloten). Without `akkoord` a target
+    # keeps the agreement it has.
+    "akkoord": ("akkoord", "agreement"),
+    "akkoord_datum": ("akkoord_datum", "akkoorddatum", "agreement_date"),
+    "partijen": ("partijen", "parties"),
+    "akkoord_bron": ("akkoord_bron", "agreement_source"),
+    "afgesloten": ("afgesloten", "einddatum", "end_date"),
+    "toelichting": ("toelichting", "note"),
 }
 # Any of these columns makes a file a targets file.
 TARGET_MARKERS = {"basiswaarde", "basisjaar", "doelwaarde", "doeljaar", "vergelijking"}
@@ -429,6 +438,11 @@ def _wide(sheet: Sheet, found: dict[str, int], periods: list[int], problems: lis
     return Extracted(OBSERVATIONS, frame)
 
 
+def _cells(sheet: Sheet, pos: int | None) -> pd.Series | str:
+    """The raw cells of a column (dates stay dates), '' for an absent column."""
+    return sheet.cells[pos] if pos is not None else ""
+
+
 def _targets(sheet: Sheet, default_source: str | None) -> Extracted:
     found, _, problems = _map_columns(sheet, TARGET_FIELDS, periods_allowed=False)
     for name in TARGET_REQUIRED:
@@ -471,6 +485,13 @@ def _targets(sheet: Sheet, default_source: str | None) -> Extracted:
         "planningshorizon": _text(sheet, found.get("planningshorizon")),
         "basis_landelijk": bench["tekst"], "bench_getal": bench["getal"], "bench_status": bench["status"],
         "bench_procent": bench["procent"],
+        "akkoord": _text(sheet, found.get("akkoord")),
+        "akkoord_datum": _cells(sheet, found.get("akkoord_datum")),
+        "akkoord_datum_tekst": _text(sheet, found.get("akkoord_datum")),
+        "partijen": _text(sheet, found.get("partijen")),
+        "akkoord_bron": _text(sheet, found.get("akkoord_bron")),
+        "afgesloten": _cells(sheet, found.get("afgesloten")),
+        "afgesloten_tekst": _text(sheet, found.get("afgesloten")),
         **{f"kolom_{name}": (sheet.headers[pos] if (pos := found.get(name)) is not None else None)
            for name in TARGET_FIELDS},
     })

@@ -23,9 +23,9 @@ CHANGED_COLUMNS = [*PREVIEW_COLUMNS, "old_value", "old_source", "old_illustrativ
 # date the version is valid from (geldig vanaf), `value` the target value, `note` the reason.
 # horizon_year is the planningshorizon, baseline_benchmark the basis_landelijk of the file.
 TARGET_EXTRA_COLUMNS = ["baseline_value", "baseline_year", "target_year", "comparison", "version", "horizon_year",
-                        "baseline_benchmark"]
+                        "baseline_benchmark", "agreement"]
 TARGET_CHANGED_EXTRA = ["old_baseline_value", "old_baseline_year", "old_target_year", "old_comparison",
-                        "old_version", "old_horizon_year", "old_baseline_benchmark"]
+                        "old_version", "old_horizon_year", "old_baseline_benchmark", "old_agreement"]
 
 
 class ImportRefused(Exception):
@@ -72,6 +72,8 @@ class Preview:
     new_areas: list[str] = field(default_factory=list)
     # Plausibility questions (kpi.importer.plausibility): saving needs the editor's confirmation.
     questions: list[Problem] = field(default_factory=list)
+    # A targets file's new and changed agreements in words (issue 21; kpi.importer.plan.agreement_lines).
+    agreements: list[str] = field(default_factory=list)
     _plan: Any = field(default=None, repr=False, compare=False)
 
     @property
@@ -84,4 +86,8 @@ class Preview:
         if self.problems:
             n = len(self.problems)
             return f"{n} {'probleem' if n == 1 else 'problemen'} gevonden; er is niets opgeslagen"
-        return f"{len(self.added)} nieuw, {len(self.changed)} gewijzigd, {len(self.unchanged)} ongewijzigd"
+        text = f"{len(self.added)} nieuw, {len(self.changed)} gewijzigd, {len(self.unchanged)} ongewijzigd"
+        if self.agreements:
+            n = len(self.agreements)
+            text += f"; {n} {'akkoord' if n == 1 else 'akkoorden'} nieuw of gewijzigd"
+        return text

@@ -11,6 +11,7 @@ changed, with the illustrative value as the old one.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -59,16 +60,25 @@ class TargetPlan:
     """Validated target versions with their status and the version number each would get."""
 
     rows: pd.DataFrame
+    # One row per agreement the file names (issue 21): its fields and status against the stored
+    # current version (added, changed, unchanged); see plan_agreements.
+    agreements: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
     def same_outcome(self, other: TargetPlan) -> bool:
         return (
             np.array_equal(self.rows["status"].to_numpy(), other.rows["status"].to_numpy())
             and np.array_equal(self.rows["version"].to_numpy(), other.rows["version"].to_numpy())
+            and _statuses(self.agreements) == _statuses(other.agreements)
         )
 
     @property
     def writes(self) -> bool:
-        return bool((self.rows["status"] != UNCHANGED).any())
+        return bool((self.rows["status"] != UNCHANGED).any()) or bool(
+            not self.agreements.empty and (self.agreements["status"] != UNCHANGED).any())
+
+
+def _statuses(frame: pd.DataFrame) -> list:
+    return [] if frame.empty else list(zip(frame["agreement"], frame["status"], strict=True))
 
 
 def _date_keys(days: pd.Series) -> np.ndarray:
@@ -164,14 +174,16 @@ def observation_frames(plan: ObservationPlan) -> tuple[pd.DataFrame, pd.DataFram
 
 def current_targets(conn: Connection) -> pd.DataFrame:
     """The newest version of every target, with area name."""
-    t, a = schema.targets, schema.areas
+    t, a, g = schema.targets, schema.areas, schema.agreements
     q = sa.select(
         t.c.id, t.c.indicator_code.label("indicator"), a.c.name.label("area"), t.c.version,
         t.c.baseline_value, t.c.baseline_year, t.c.target_value, t.c.target_year, t.c.comparison,
-        t.c.horizon_year, t.c.baseline_benchmark, t.c.source, t.c.reason,
-    ).join(a, a.c.id == t.c.area_id)
+        t.c.horizon_year, t.c.baseline_benchmark, t.c.source, t.c.reason, g.c.name.label("agreement"),
+    ).join(a, a.c.id == t.c.area_id).outerjoin(g, g.c.id == t.c.agreement_id)
     df = pd.read_sql(q, conn)
-    return df.sort_values("version").groupby(["indicator", "area"], as_index=False).last()
+    # The newest row as it is (groupby().last() would fill a cleared field from an older version).
+    return (df.sort_values("version", kind="stable").drop_duplicates(["indicator", "area"], keep="last")
+            .sort_values(["indicator", "area"], kind="stable").reset_index(drop=True))
 
 
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -183,9 +195,10 @@ def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
 
 # The fields that make a target version differ from the stored one (not its reason or date).
 TARGET_FIELDS = ["baseline_value", "baseline_year", "target_value", "target_year", "horizon_year",
-                 "baseline_benchmark", "comparison", "source"]
+                 "baseline_benchmark", "comparison", "source", "agreement"]
 # Optional columns of a targets file, with the flag saying the file had the column.
-OPTIONAL_TARGET_FIELDS = {"horizon_year": "horizon_given", "baseline_benchmark": "baseline_benchmark_given"}
+OPTIONAL_TARGET_FIELDS = {"horizon_year": "horizon_given", "baseline_benchmark": "baseline_benchmark_given",
+                          "agreement": "agreement_given"}
 
 
 def plan_targets(conn: Connection, rows: pd.DataFrame, today: dt.date) -> TargetPlan:
@@ -214,8 +227,43 @@ def plan_targets(conn: Connection, rows: pd.DataFrame, today: dt.date) -> Target
         old_target_year=m["old_target_year"].to_numpy(), old_comparison=m["old_comparison"].to_numpy(),
         old_version=m["old_version"].to_numpy(), old_horizon_year=m["old_horizon_year"].to_numpy(),
         old_baseline_benchmark=m["old_baseline_benchmark"].to_numpy(),
+        old_agreement=m["old_agreement"].to_numpy(),
     )
-    return TargetPlan(out)
+    return TargetPlan(out, plan_agreements(conn, rows))
+
+
+AGREEMENT_FIELDS = ["agreement_date", "parties", "agreement_source", "agreement_end"]
+
+
+def plan_agreements(conn: Connection, rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per agreement a targets file names: its fields (an empty cell keeps the stored
+    value; afgesloten only where the file has that column) and its status against the stored one."""
+    columns = ["agreement", *AGREEMENT_FIELDS, "status"]
+    if "agreement" not in rows or rows["agreement"].isna().all():
+        return pd.DataFrame(columns=columns)
+    stored = repository.load_agreements(conn).set_index("agreement")
+    out = []
+    for name, group in rows[rows["agreement"].notna()].groupby("agreement", sort=False):
+        def first(col: str, group=group):
+            filled = [v for v in group[col] if v is not None and not (isinstance(v, float) and np.isnan(v)) and v != ""]
+            return filled[0] if filled else None
+
+        new = {"agreement": name, "agreement_date": first("agreement_date"), "parties": first("parties"),
+               "agreement_source": first("agreement_source"), "agreement_end": first("agreement_end")}
+        end_given = bool(group["agreement_end_given"].any())
+        if name not in stored.index:
+            new.update(parties=new["parties"] or "", agreement_source=new["agreement_source"] or "",
+                       status=ADDED)
+        else:
+            old = stored.loc[name]
+            for col in AGREEMENT_FIELDS:
+                keep = new[col] is None and (col != "agreement_end" or not end_given)
+                if keep:
+                    new[col] = None if pd.isna(old[col]) else old[col]
+            same = all((None if pd.isna(old[c]) else old[c]) == new[c] for c in AGREEMENT_FIELDS)
+            new["status"] = UNCHANGED if same else CHANGED
+        out.append(new)
+    return pd.DataFrame(out, columns=columns)
 
 
 def target_frames(plan: TargetPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -240,6 +288,7 @@ def target_frames(plan: TargetPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
         "horizon_year": year("horizon_year"), "baseline_benchmark": rows["baseline_benchmark"].astype(float),
         "old_horizon_year": year("old_horizon_year"),
         "old_baseline_benchmark": rows["old_baseline_benchmark"].astype(float),
+        "agreement": rows["agreement"], "old_agreement": rows["old_agreement"],
     })
     cols = [*PREVIEW_COLUMNS, *TARGET_EXTRA_COLUMNS]
     status = rows["status"]
@@ -286,3 +335,20 @@ def same_year_conflicts(conn: Connection, plan: ObservationPlan) -> list:
             f"een jaarcijfer en een cijfer met datum in hetzelfde jaar kunnen niet naast elkaar staan. Gebruik "
             f"dezelfde peildatum ({r.text_stored}) om het te vervangen, of draai die import eerst terug.")))
     return sorted(problems, key=lambda p: (p.file, p.row or 0))
+
+
+def agreement_lines(agreements: pd.DataFrame | None) -> list[str]:
+    """The new and changed agreements of a plan in words, for the preview: 'Nieuw akkoord:
+    Binnenstadsdeal 2026 (1-6-2026; gemeente Assen)', 'Akkoord gewijzigd: … (afgesloten op 31-12-2025)'."""
+    if agreements is None or agreements.empty:
+        return []
+    out = []
+    for r in agreements[agreements["status"] != UNCHANGED].itertuples():
+        parts = [fmt.day(r.agreement_date) if r.agreement_date is not None else "datum onbekend"]
+        if r.parties:
+            parts.append(str(r.parties))
+        end = r.agreement_end
+        parts.append(f"afgesloten op {fmt.day(end)}" if end is not None and not pd.isna(end) else "niet afgesloten")
+        word = "Nieuw akkoord" if r.status == ADDED else "Akkoord gewijzigd"
+        out.append(f"{word}: {r.agreement} ({' · '.join(parts)})")
+    return out

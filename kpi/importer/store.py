@@ -182,10 +182,15 @@ def write_targets(conn: Connection, plan: TargetPlan, meta: dict, user: str) -> 
     """Create the batch and insert a new version for each new or changed target; the batch id."""
     rows = plan.rows
     now, ids, batch = _start_batch(conn, TARGETS, rows, meta, user)
+    agreement_ids = write_agreements(conn, plan.agreements, batch, now)
     new = rows[rows["status"] != UNCHANGED]
+    if new.empty:
+        repository.touch_data_version(conn)
+        return batch
     conn.execute(sa.insert(schema.targets), [
         dict(
             indicator_code=r.indicator, area_id=ids[r.area], version=int(r.version),
+            agreement_id=None if _none(r.agreement) is None else agreement_ids[r.agreement],
             baseline_value=_none(r.baseline_value),
             baseline_year=None if _none(r.baseline_year) is None else int(r.baseline_year),
             target_value=_none(r.target_value),
@@ -199,6 +204,67 @@ def write_targets(conn: Connection, plan: TargetPlan, meta: dict, user: str) -> 
     ])
     repository.touch_data_version(conn)
     return batch
+
+
+def _current_agreement_ids(conn: Connection) -> dict[str, int]:
+    g = schema.agreements
+    return dict(conn.execute(sa.select(g.c.name, g.c.id).where(g.c.superseded_at.is_(None))).all())
+
+
+def write_agreements(conn: Connection, agreements: pd.DataFrame, batch: int, now: dt.datetime) -> dict[str, int]:
+    """Store the new and changed agreements of a plan (a change supersedes the current version);
+    returns name -> id of every current agreement."""
+    g = schema.agreements
+    todo = agreements[agreements["status"] != UNCHANGED] if not agreements.empty else agreements
+    if not todo.empty:
+        current = _current_agreement_ids(conn)
+        changed = [current[n] for n in todo.loc[todo["status"] == CHANGED, "agreement"]]
+        if changed:
+            res = conn.execute(sa.update(g).where(g.c.id.in_(changed), g.c.superseded_at.is_(None))
+                               .values(superseded_at=now, superseded_by_batch_id=batch))
+            if res.rowcount != len(changed):
+                raise ImportRefused(CONCURRENT)
+        conn.execute(sa.insert(g), [
+            dict(name=r.agreement, agreement_date=r.agreement_date, parties=r.parties or "",
+                 source=r.agreement_source or "", end_date=_none(r.agreement_end), batch_id=batch, recorded_at=now)
+            for r in todo.itertuples()
+        ])
+    return _current_agreement_ids(conn)
+
+
+def undo_agreements(conn: Connection, batch_id: int, now: dt.datetime) -> None:
+    """Take back the agreement versions of a targets batch: withdraw them and bring back the
+    versions they replaced; refused while a later batch changed them again, or while a target
+    of another batch still belongs to an agreement the batch created."""
+    g, t, b = schema.agreements, schema.targets, schema.import_batches
+    later = conn.execute(
+        sa.select(b.c.id, b.c.filename).where(
+            b.c.id.in_(sa.select(g.c.superseded_by_batch_id).where(g.c.batch_id == batch_id,
+                                                                   g.c.superseded_by_batch_id.is_not(None))),
+            b.c.undone_at.is_(None), b.c.id != batch_id).order_by(b.c.id.desc())
+    ).all()
+    if later:
+        refuse_later(batch_id, [(i, f) for i, f in later])
+    own = conn.execute(sa.select(g.c.id, g.c.name).where(g.c.batch_id == batch_id, g.c.superseded_at.is_(None))).all()
+    restore = conn.execute(sa.select(g).where(g.c.superseded_by_batch_id == batch_id)).mappings().all()
+    created = {name for _, name in own} - {r["name"] for r in restore}
+    if created:
+        all_ids = sa.select(g.c.id).where(g.c.name.in_(sorted(created)))
+        users = conn.execute(
+            sa.select(t.c.indicator_code, t.c.batch_id).where(t.c.agreement_id.in_(all_ids),
+                                                                t.c.batch_id.is_distinct_from(batch_id))
+        ).first()
+        if users is not None:
+            raise ImportRefused(
+                f"Importbatch {batch_id} kan niet ongedaan worden gemaakt: een akkoord uit die batch "
+                f"({', '.join(sorted(created))}) heeft nog het doel voor {users.indicator_code} uit een andere "
+                "importbatch. Maak die eerst ongedaan.")
+    if own:
+        conn.execute(sa.update(g).where(g.c.id.in_([i for i, _ in own])).values(superseded_at=now))
+    if restore:
+        conn.execute(sa.insert(g), [
+            dict(name=r["name"], agreement_date=r["agreement_date"], parties=r["parties"], source=r["source"],
+                 end_date=r["end_date"], batch_id=r["batch_id"], recorded_at=now) for r in restore])
 
 
 def _batch_label(batch_id: int, filename: str) -> str:
@@ -355,6 +421,7 @@ def undo_targets(conn: Connection, batch_id: int, now: dt.datetime, user: str) -
         prev = before.iloc[-1]
         copies.append(dict(
             indicator_code=indicator, area_id=int(area_id), version=int(newest["version"]) + 1,
+            agreement_id=None if _none(prev["agreement_id"]) is None else int(prev["agreement_id"]),
             baseline_value=_none(prev["baseline_value"]),
             baseline_year=None if _none(prev["baseline_year"]) is None else int(prev["baseline_year"]),
             target_value=_none(prev["target_value"]),
@@ -367,3 +434,4 @@ def undo_targets(conn: Connection, batch_id: int, now: dt.datetime, user: str) -
         ))
     if copies:
         conn.execute(sa.insert(t), copies)
+    undo_agreements(conn, batch_id, now)

@@ -107,7 +107,7 @@ def _target_example(engine: Engine, today: dt.date) -> dict[str, object]:
                 "doelwaarde": value, "doeljaar": year + 4, "richting": str(ind["direction"]),
                 "vergelijking": ABSOLUTE, "bron": "Voorbeeld: vervang door de bron van het doel",
                 "reden": "Voorbeeld: vervang door de reden van deze versie", "geldig_vanaf": "",
-                "planningshorizon": "", "basis_landelijk": ""}
+                "planningshorizon": "", "basis_landelijk": "", **_agreement_example("")}
     t = targets.iloc[0]
     ind = indicators.loc[t["indicator"]]
     dec = int(ind["decimals"])
@@ -127,7 +127,15 @@ def _target_example(engine: Engine, today: dt.date) -> dict[str, object]:
         "reden": "Voorbeeld: vervang door de reden van deze versie",
         "geldig_vanaf": "", "planningshorizon": year(t["horizon_year"]),
         "basis_landelijk": num(t["baseline_benchmark"]),
+        **_agreement_example(t.get("agreement")),
     }
+
+
+def _agreement_example(name) -> dict[str, object]:
+    """The agreement columns of a targets example: the target's own agreement; its date, parties,
+    source and end date empty (an empty cell keeps the stored value)."""
+    return {"akkoord": "" if name is None or pd.isna(name) else str(name), "akkoord_datum": "", "partijen": "",
+            "akkoord_bron": "", "afgesloten": "", "toelichting": ""}
 
 
 def _action_example(engine: Engine, today: dt.date, lists: dict[str, list[str]]) -> dict[str, object]:

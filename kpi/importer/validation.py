@@ -25,7 +25,7 @@ from kpi.importer.parsing import (
     per_distinct,
 )
 from kpi.importer.rules import Rule, Validated, decimal_hint, run_rules
-from kpi.metrics import ABSOLUTE, COMPARISONS
+from kpi.metrics import ABSOLUTE, COMPARISONS, INCREASE
 from kpi.names import indicator_lookup, name_key
 from kpi.periods import YEAR
 
@@ -184,10 +184,21 @@ def validate_observations(frame: pd.DataFrame, indicators: pd.DataFrame, areas: 
 
 
 def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.DataFrame, *,
-                     create_areas: bool, file_order: dict[str, int]) -> Validated:
+                     create_areas: bool, file_order: dict[str, int],
+                     agreements: pd.DataFrame | None = None) -> Validated:
     """Check target versions: known indicator and area, numbers in range, plain years,
-    a known comparison, a doelwaarde for an absolute target, a source and a reason."""
+    a known comparison, a doelwaarde for an absolute target, a source and a reason; and the
+    agreement (akkoord) each belongs to: a new one needs a date and parties, rows of one
+    agreement agree on them, and an end date (afgesloten) is not before its date."""
     f = frame.copy()
+    stored = set(agreements["agreement"]) if agreements is not None else set()
+    f["akkoord_dag"], _ = parse_dates(f["akkoord_datum"]) if "akkoord_datum" in f else (pd.Series(None, index=f.index), None)
+    f["afgesloten_dag"], _ = parse_dates(f["afgesloten"]) if "afgesloten" in f else (pd.Series(None, index=f.index), None)
+    for col in ("akkoord", "akkoord_datum_tekst", "partijen", "akkoord_bron", "afgesloten_tekst"):
+        if col not in f:
+            f[col] = ""
+    for label, differs in _agreement_disagreement(f).items():
+        f[f"verschil_{label}"] = differs
     f["gebied_naam"], new_areas = _areas(f, areas, create_areas)
     f["indicator_code"] = _indicators(f, indicators)
     by_code = indicators.set_index("code")
@@ -227,8 +238,32 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
              lambda r: (f"Richting '{r['richting']}' past niet bij {r['indicator_code']}: "
                         f"daar is '{r['richting_indicator']}' beter.")),
         Rule("vergelijking_onbekend", "vergelijking", lambda s: s.isin(COMPARISONS),
-             lambda r: f"'{r['vergelijking']}' is geen bekende vergelijking; gebruik 'absoluut' of 'onder_landelijk'.",
+             lambda r: (f"'{r['vergelijking']}' is geen bekende vergelijking; gebruik 'absoluut', 'onder_landelijk' "
+                        "of 'toename'."),
              column="vergelijking_norm"),
+        Rule("toename_zonder_basisjaar", "basisjaar",
+             lambda f: (f["vergelijking_norm"] != INCREASE) | f["basis_jaar"].notna(),
+             lambda r: "Een doel als toename heeft een basisjaar nodig: de toename telt vanaf dat jaar."),
+        Rule("akkoord_datum_ongeldig", "akkoord_datum",
+             lambda f: (f["akkoord_datum_tekst"] == "") | f["akkoord_dag"].notna(),
+             lambda r: f"'{r['akkoord_datum_tekst']}' is geen geldige datum (bijvoorbeeld 7-2-2018)."),
+        Rule("afgesloten_ongeldig", "afgesloten",
+             lambda f: (f["afgesloten_tekst"] == "") | f["afgesloten_dag"].notna(),
+             lambda r: f"'{r['afgesloten_tekst']}' is geen geldige datum (bijvoorbeeld 31-12-2025)."),
+        Rule("akkoord_nieuw_onvolledig", "akkoord",
+             lambda f: (f["akkoord"] == "") | f["akkoord"].isin(stored)
+             | ((f["akkoord_datum_tekst"] != "") & (f["partijen"] != "")),
+             lambda r: (f"Akkoord '{r['akkoord']}' is nieuw: vul ook akkoord_datum en partijen in "
+                        "(en bij voorkeur akkoord_bron).")),
+        Rule("afgesloten_voor_akkoord", "afgesloten",
+             lambda f: pd.Series([e is None or d is None or e >= d
+                                  for e, d in zip(f["afgesloten_dag"], f["akkoord_dag"], strict=True)],
+                                 index=f.index, dtype=bool),
+             lambda r: (f"Het akkoord is afgesloten op {fmt.day(r['afgesloten_dag'])}, vóór zijn datum "
+                        f"{fmt.day(r['akkoord_dag'])}.")),
+        *(Rule(f"akkoord_{label}_verschilt", label, lambda s: s == "",
+               lambda r, label=label: r[f"verschil_{label}"], column=f"verschil_{label}")
+          for label in AGREEMENT_FIELDS.values()),
         Rule("bron_leeg", "bron", lambda s: s != "",
              lambda r: "De bron is leeg; vul de bron in (of geef één bron op voor het hele bestand).", column="bron"),
         Rule("reden_leeg", "reden", lambda s: s != "",
@@ -251,5 +286,33 @@ def validate_targets(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
         # Whether the file had the optional column; without it plan_targets keeps the stored value.
         "horizon_given": f["kolom_planningshorizon"].notna(),
         "baseline_benchmark_given": f["kolom_basis_landelijk"].notna(),
+        "agreement": f["akkoord"].where(f["akkoord"] != "", None),
+        "agreement_date": f["akkoord_dag"], "parties": f["partijen"], "agreement_source": f["akkoord_bron"],
+        "agreement_end": f["afgesloten_dag"],
+        "agreement_given": f.get("kolom_akkoord", pd.Series(None, index=f.index)).notna(),
+        "agreement_end_given": f.get("kolom_afgesloten", pd.Series(None, index=f.index)).notna(),
     })
     return Validated(clean, problems, new_areas if not problems else [])
+
+
+AGREEMENT_FIELDS = {"akkoord_datum_tekst": "akkoord_datum", "partijen": "partijen", "akkoord_bron": "akkoord_bron",
+                    "afgesloten_tekst": "afgesloten"}
+
+
+def _agreement_disagreement(f: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per agreement column (akkoord_datum, partijen, ...), per row: '' or the message that the
+    filled cell differs from the first filled one of the same agreement in the file (one
+    agreement has one date, one set of parties, ...)."""
+    out = {label: pd.Series("", index=f.index, dtype=object) for label in AGREEMENT_FIELDS.values()}
+    named = f[f["akkoord"] != ""]
+    for _, rows in named.groupby("akkoord", sort=False):
+        for col, label in AGREEMENT_FIELDS.items():
+            filled = rows[rows[col] != ""]
+            if filled.empty:
+                continue
+            first = filled.iloc[0]
+            for idx, r in filled.iloc[1:].iterrows():
+                if r[col] != first[col]:
+                    out[label][idx] = (f"Akkoord '{r['akkoord']}': {label} '{r[col]}' verschilt van '{first[col]}' "
+                                       f"in rij {int(first['rij'])}; één akkoord heeft één {label}.")
+    return out

@@ -72,11 +72,26 @@ def period_text(report: ReportData) -> str:
 
 
 def akkoord_text(report: ReportData) -> str:
-    """What the akkoord asked, one clause per KPI, from the stored targets."""
-    asked = "; ".join(f"{r.indicator.name.lower()}: {target_line_text(r)}" for r in report.results)
-    n = len(report.results)
-    return (f"Het Binnenstadakkoord (2018) legt voor {report.area} {fmt.count(n, 'doel', 'doelen')} vast "
-            f"— {asked}." if n else "Er zijn nog geen doelen vastgelegd.")
+    """What the agreements asked, one sentence per agreement (newest first, as the overview groups
+    them) with one clause per KPI, from the stored targets and agreements (issue 21)."""
+    if not report.results:
+        return "Er zijn nog geen doelen vastgelegd."
+    groups: dict[tuple[str, dt.date | None, dt.date | None], list[KpiResult]] = {}
+    for r in report.results:
+        t = r.target
+        key = (t.agreement, t.agreement_date, t.agreement_end) if t is not None else ("", None, None)
+        groups.setdefault(key, []).append(r)
+    sentences = []
+    for (name, date, end), results in sorted(groups.items(), key=lambda g: g[0][1] or dt.date.min, reverse=True):
+        asked = "; ".join(f"{r.indicator.name.lower()}: {target_line_text(r)}" for r in results)
+        goals = fmt.count(len(results), "doel", "doelen")
+        if not name:
+            sentences.append(f"Zonder vastgelegd akkoord: {goals} — {asked}.")
+            continue
+        when = f" ({fmt.day(date)})" if date else ""
+        closed = f", afgesloten op {fmt.day(end)}" if end else ""
+        sentences.append(f"{name}{when}{closed} legt voor {report.area} {goals} vast — {asked}.")
+    return " ".join(sentences)
 
 
 def counts_text(report: ReportData) -> str:

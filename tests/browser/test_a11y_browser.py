@@ -35,7 +35,7 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("serious", "critical")
 DESKTOP = {"viewport": {"width": 1440, "height": 900}}
 SIZES = {"desktop": DESKTOP, "phone": "iPhone 13"}
-KPI_COUNT = 5
+KPI_COUNT = 7  # the akkoord's five and the Binnenstadsvisie 2021's two (issue 21)
 MEETING_STEPS = step_count(KPI_COUNT, werkplan=True)
 # (page url, meeting step or None): every page, and meeting mode's summary, a KPI and the werkplan.
 TARGETS = [(spec.url, 0 if spec.url == MEETING_URL else None) for spec in PAGES] + [
@@ -131,7 +131,9 @@ def settle(pg) -> None:
         pg.wait_for_function(
             """() => document.querySelectorAll('[data-stale="true"]').length === 0
                  && [...document.querySelectorAll('[data-testid=stPlotlyChart]')]
-                      .every(c => c.querySelector('.main-svg .scatterlayer .trace'))""",
+                      .every(c => c.querySelector('.main-svg .scatterlayer .trace')
+                                  // a KPI with neither figures nor a known goal (woningen, issue 21) has no trace
+                                  || (c.querySelector('.main-svg') && c.querySelector('.js-plotly-plot')?.data?.length === 0))""",
             polling=100)
         pg.wait_for_timeout(300)
     wait_idle(pg)
@@ -448,7 +450,8 @@ def test_every_chart_has_its_text_alternative_beside_it(tabs, a11y_server):
     go_to(pg, a11y_server.url, "viewer", "overzicht", None)
     for r in results:
         alts = pg.locator(f".st-key-card_{r.indicator.code} img").evaluate_all("els => els.map(e => e.alt)")
-        assert alts == [sparkline_text(r)], (r.indicator.code, alts)
+        # a KPI without figures yet (the visie 2021's two, issue 21) has no trend line
+        assert alts == ([sparkline_text(r)] if r.latest is not None else []), (r.indicator.code, alts)
 
     # KPI page: the description right under the chart, in the same block; the table below it
     for r in results[:2]:

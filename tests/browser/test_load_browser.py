@@ -66,7 +66,7 @@ async def _load(url: str, codes: list[str]) -> list[dict]:
 
 def test_twenty_sessions_at_once_on_a_fresh_server(streamlit_server, chromium):
     # `chromium` only to skip or fail like the other browser tests when there is none.
-    codes = ["banen", "bedrijven", "leegstand", "waardering", "ranking"]
+    codes = ["banen", "bedrijven", "leegstand", "waardering", "ranking", "winkelvloeroppervlak", "woningen"]
     results = run_async(lambda: _load(streamlit_server.url, codes))
 
     cards = expected_cards(streamlit_server.db_url)

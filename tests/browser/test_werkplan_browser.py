@@ -62,7 +62,7 @@ def test_cold_kpi_page_shows_what_is_done_about_it(server_factory, page, tmp_pat
 
 def test_meeting_werkplan_screen_fits_the_projector(streamlit_server, page):
     page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto(f"{streamlit_server.url}/vergadering?stap=6")
+    page.goto(f"{streamlit_server.url}/vergadering?stap=8")  # after the seven KPIs
     page.locator("h1", has_text="Werkplan").first.wait_for(state="visible")
     page.locator("[data-testid=stDataFrame] [role=gridcell]").first.wait_for(state="attached")
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", state="attached")

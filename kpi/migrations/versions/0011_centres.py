@@ -4,7 +4,7 @@
 (empty: in none); `illustrative` marks a fictional demo centre that `demo --remove` deletes.
 
 Revision ID: 0011
-Revises: 0009 (becomes 0010 when the agreements branch is merged)
+Revises: 0010
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

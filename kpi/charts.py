@@ -11,10 +11,10 @@ import plotly.graph_objects as go
 
 from kpi import formatting as fmt
 from kpi import units
-from kpi.metrics import BELOW_NATIONAL, KpiResult, required_value_at
+from kpi.metrics import BELOW_NATIONAL, INCREASE, KpiResult, increase_base, required_value_at
 from kpi.metrics import year_x as _fy
 from kpi.statuses import STATUSES
-from kpi.text import batch_label, plain
+from kpi.text import batch_label, increase_label, plain
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness. Orange and grey darkened
 # for WCAG 2.1 AA on the white plot: lines and markers 3:1, the event labels (grey text) 4,5:1
@@ -304,7 +304,7 @@ def _time_axis(xs: list[pd.Timestamp], horizon: int | None) -> dict:
         return {}
     lo, hi = min(xs), max(xs)
     pad = max(pd.Timedelta(days=120), (hi - lo) * 0.04)
-    axis: dict = {"range": [lo - pad, hi + pad], "autorange": False}
+    axis: dict = {"range": [lo - pad, hi + pad], "autorange": False, "type": "date"}
     if hi.year - lo.year >= 2:
         years = year_ticks(lo.year, hi.year, horizon)
         axis["tickvals"] = [_year_ts(y) for y in years]
@@ -329,7 +329,12 @@ def kpi_figure(r: KpiResult, events: pd.DataFrame | None = None, height: int = 4
     event_dates = _add_events(fig, r, events, style)
     _add_latest_label(fig, r, proj, style)
     _scale_markers(fig, style)
-    _lay_out(fig, r, style, height, _time_axis(_x_values(fig) + event_dates, r.target.horizon))
+    # The baseline year belongs on the time axis even before the first figure (a new goal).
+    start = [_year_ts(r.target.baseline_year)] if r.target.baseline_year else []
+    _lay_out(fig, r, style, height, _time_axis(_x_values(fig) + event_dates + start, r.target.horizon))
+    if r.series.empty and r.national_series.empty:
+        fig.add_annotation(text="Nog geen meting", xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False,
+                           font=dict(size=style.annotation, color=BLACK))
     return fig
 
 
@@ -408,6 +413,20 @@ def _add_national_series(fig: go.Figure, r: KpiResult, names: dict, style: Chart
 def _add_target_line(fig: go.Figure, r: KpiResult, style: ChartStyle) -> None:
     """The target as a horizontal line with its value and year."""
     ind, t = r.indicator, r.target
+    if t.comparison == INCREASE:
+        # An increase goal is a change, not a level: its line is the stand it counts from plus the
+        # change (as the verdict judges it), and there is none while that stand is unknown.
+        counted = r.series[r.series["counts"]] if "counts" in r.series else r.series
+        stand = increase_base(t, counted)[0] if not counted.empty or t.baseline_value is not None else None
+        if stand is None or t.target_value is None:
+            return
+        goal = stand + t.target_value
+        label = (f"Doel {fmt.value(goal, ind.unit, ind.decimals)} "
+                 f"({increase_label(t.target_value, t.baseline_year, ind.unit, ind.decimals)}"
+                 + (f", {t.target_year})" if t.target_year else ")"))
+        fig.add_hline(y=goal, line=TARGET_LINE, annotation_text=label, annotation_position="top left",
+                      annotation_font=dict(size=style.annotation))
+        return
     if t.comparison != BELOW_NATIONAL and t.target_value is not None:
         label = f"Doel {fmt.value(t.target_value, ind.unit, ind.decimals)}" + (f" ({t.target_year})" if t.target_year else "")
         fig.add_hline(y=t.target_value, line=TARGET_LINE,

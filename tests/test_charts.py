@@ -313,3 +313,30 @@ def test_meeting_legend_names_are_short_enough_for_two_columns_on_the_beamer():
     # The page and the reports keep the full names.
     screen = [t.name for t in kpi_figure(r).data if t.showlegend is not False]
     assert f"{AREA} (meting)" in screen and "Landelijk (doel: eronder)" in screen
+
+
+def test_an_increase_goal_is_drawn_from_its_stand_and_not_at_all_while_that_is_unknown(engine):
+    """Issue 21's '+700 homes since 2021': not a line at 700 (a level nobody set), but the stand
+    in 2021 plus 700 as the verdict judges it; while the stand is unknown no line, and a chart
+    without any figure says so on a time axis of years (not 0, 2, 4)."""
+    from kpi import importer
+    from kpi.service import evaluate_all
+    from kpi.settings import Settings
+
+    def woningen():
+        return next(r for r in evaluate_all(engine, Settings(), dt.date(2026, 12, 7)) if r.indicator.code == "woningen")
+
+    fig = kpi_figure(woningen())
+    assert _target_lines(fig) == []
+    assert "Nog geen meting" in [a.text for a in fig.layout.annotations]
+    assert fig.layout.xaxis.type == "date" and pd.Timestamp(fig.layout.xaxis.range[0]).year <= 2021
+    assert pd.Timestamp(fig.layout.xaxis.range[1]).year >= 2030
+
+    text = "gebied;indicator;jaar;waarde;bron\nAssen binnenstad;woningen;2021;1.200;BAG\n"
+    preview = importer.prepare(engine, [("woningen.csv", text.encode())], Settings())
+    assert preview.ok, preview.problems
+    importer.apply(engine, preview, "redacteur", confirmed=True)
+    fig = kpi_figure(woningen())
+    assert _target_lines(fig) == [1900.0]
+    assert "Doel 1.900 (+700 sinds 2021, 2030)" in [a.text for a in fig.layout.annotations]
+    assert "Nog geen meting" not in [a.text for a in fig.layout.annotations]

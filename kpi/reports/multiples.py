@@ -56,7 +56,9 @@ def overview_figure(results: list[KpiResult], width: int, height: int, cols: int
     """The KPIs' charts side by side: title 'name – ✖ achter', the same value scale for KPIs of
     one unit, one shared legend below."""
     rows, cols = grid(len(results), cols)
-    titles = [f"{r.indicator.name} – {statuses.labelled(r.status)}" for r in results]
+    # A KPI without any figure yet says so in its title (a small chart has no room for a note).
+    titles = [f"{r.indicator.name} – " + ("nog geen meting" if r.series.empty and r.national_series.empty
+                                           else statuses.labelled(r.status)) for r in results]
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles or None,
                         vertical_spacing=0.42 / rows, horizontal_spacing=0.1)
     singles = [kpi_figure(r, None, height=height // rows, style=SMALL) for r in results]
@@ -78,6 +80,7 @@ def overview_figure(results: list[KpiResult], width: int, height: int, cols: int
             if ann.yref == "paper" or ann.xref == "paper":
                 continue  # event labels: no room in a small chart
             fig.add_annotation(ann, row=row, col=col)
+
         axis = y_range(scales[i], r.indicator.unit)
         rank = units.unit(r.indicator.unit).rank
         y = dict(ticksuffix=f.layout.yaxis.ticksuffix, separatethousands=True, exponentformat="none",

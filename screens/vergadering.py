@@ -32,7 +32,7 @@ def render() -> None:
     on_werkplan = is_werkplan_step(step, count)
 
     r = results[step - 1] if 0 < step and not on_werkplan else None
-    st.title(md(r.indicator.name) if r else "Werkplan" if on_werkplan else "Stand van het Binnenstadakkoord")
+    st.title(md(r.indicator.name) if r else "Werkplan" if on_werkplan else "Stand van de doelen")
 
     if on_werkplan:
         meeting_step(meeting_since())

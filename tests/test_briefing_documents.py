@@ -80,7 +80,7 @@ def pages(pdf):
 
 def test_page_1_is_the_summary_in_words_with_the_duiding_and_period(report, pages):
     p1 = pages[0]
-    assert p1.startswith("CONCEPT") and "Raadsinformatiebrief Binnenstadakkoord" in p1
+    assert p1.startswith("CONCEPT") and "Raadsinformatiebrief binnenstad" in p1
     assert "Periode 2026-K4 (4e kwartaal 2026, 1-10-2026 t/m 31-12-2026)." in " ".join(p1.split())
     assert "Wat willen we bereiken?" in p1 and "Binnenstadakkoord Assen 2018 (7-2-2018) legt voor Assen binnenstad 5 doelen vast" in " ".join(p1.split())
     assert "Binnenstadsvisie Assen 2021 (3-3-2021) legt voor Assen binnenstad 2 doelen vast" in " ".join(p1.split())
@@ -187,7 +187,7 @@ def _slide_text(slide) -> str:
 def test_deck_follows_the_briefing_order_with_concept_on_every_slide(report, deck_bytes):
     deck = Presentation(io.BytesIO(deck_bytes))
     titles = [s.shapes.title.text for s in deck.slides]
-    order = ["Raadsinformatiebrief Binnenstadakkoord – Assen binnenstad", "Duiding van de regiegroep",
+    order = ["Raadsinformatiebrief binnenstad – Assen binnenstad", "Duiding van de regiegroep",
              "Alle KPI's in één oogopslag", "Stand per KPI", "Wat is er veranderd sinds de vorige briefing?",
              "Wat gaan we daarvoor doen?", "Werkplan: alle acties, te laat eerst", "Wat mag het kosten?", "Leeswijzer",
              "Horizon, bronnen en colofon"]

@@ -123,7 +123,7 @@ def test_gebied_in_the_url_chooses_the_centre_on_every_page_and_is_kept(monkeypa
     at = run_app(monkeypatch, sqlite_url, query={"gebied": "brugdorp-centrum"})
     assert not at.exception
     assert at.sidebar.selectbox(key="centre_choice").value == "brugdorp-centrum"
-    assert "Binnenstadakkoord · Brugdorp centrum" in [c.value for c in at.sidebar.caption]
+    assert "Centrum: Brugdorp centrum" in [c.value for c in at.sidebar.caption]
     assert "**Brugdorp centrum** · nog geen KPI's" in [m.value for m in at.main.markdown]
     open_page(at, "vergelijken").run()  # a page change keeps the centre, and the parameter
     assert not at.exception and at.query_params["gebied"] in ("brugdorp-centrum", ["brugdorp-centrum"])
@@ -140,7 +140,7 @@ def test_an_unknown_gebied_says_so_in_dutch_and_shows_the_default_centre(monkeyp
     at = run_app(monkeypatch, sqlite_url, query={"gebied": "atlantis"})
     assert not at.exception and not at.error
     assert [w.value.split(";")[0] for w in at.sidebar.warning] == ["Het gebied ‘atlantis’ bestaat niet"]
-    assert "Binnenstadakkoord · Assen binnenstad" in [c.value for c in at.sidebar.caption]
+    assert "Centrum: Assen binnenstad" in [c.value for c in at.sidebar.caption]
     assert at.metric[BANEN_METRIC].value == "4.210"
 
 

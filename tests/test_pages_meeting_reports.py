@@ -45,7 +45,7 @@ def _seeded(url: str):
 def test_meeting_summary_lists_every_kpi(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url, page="vergadering")
     assert not at.exception and not at.error
-    assert _title(at) == "Stand van het Binnenstadakkoord"
+    assert _title(at) == "Stand van de doelen"
     body = texts(at)
     for name in NAMES:
         assert f"**{name}**" in body
@@ -78,8 +78,8 @@ def test_meeting_step_from_the_url_and_next_previous(monkeypatch, sqlite_url):
     assert _title(at) == "Aantal banen" and _param(at, "stap") == "1"
 
 
-@pytest.mark.parametrize("asked, title", [("99", "Werkplan"), ("5", "Positie in ranking binnensteden"), ("-3", "Stand van het Binnenstadakkoord"),
-                                          ("drie", "Stand van het Binnenstadakkoord")])
+@pytest.mark.parametrize("asked, title", [("99", "Werkplan"), ("5", "Positie in ranking binnensteden"), ("-3", "Stand van de doelen"),
+                                          ("drie", "Stand van de doelen")])
 def test_meeting_step_out_of_range_is_clamped(monkeypatch, sqlite_url, asked, title):
     at = run_app(monkeypatch, sqlite_url, page="vergadering", query={"stap": asked})
     assert not at.exception and not at.error

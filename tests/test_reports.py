@@ -91,7 +91,7 @@ def _flat(text: str) -> str:
 
 def test_pdf_glance_page_has_every_kpi_with_value_target_and_status(report, pdf_text):
     title, glance = _flat(pdf_text[0]), _flat(pdf_text[1])
-    assert "Raadsinformatiebrief Binnenstadakkoord" in title and "Stand van het Binnenstadakkoord – Assen binnenstad" in title
+    assert "Raadsinformatiebrief binnenstad" in title and "Stand van de doelen – Assen binnenstad" in title
     assert "dit rapport bevat illustratieve waarden" not in title and "deze briefing bevat illustratieve waarden" in title
     colophon = _flat(pdf_text[-2] if not pdf_text[-1].strip() else pdf_text[-1])
     assert "Nieuwste peildatum: 1-1-2025" in colophon
@@ -127,7 +127,7 @@ def test_pdf_without_demo_values_has_no_notice(tmp_path, kaleido):
 def test_deck_has_the_indicator_table_and_one_picture_of_all_charts(report, kaleido):
     deck = Presentation(io.BytesIO(reports.render(report, "pptx")))
     slides = list(deck.slides)
-    assert slides[0].shapes.title.text == "Raadsinformatiebrief Binnenstadakkoord – Assen binnenstad"
+    assert slides[0].shapes.title.text == "Raadsinformatiebrief binnenstad – Assen binnenstad"
     summary_text = " ".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
     assert "illustratieve waarden" in summary_text
     table_slide = next(s for s in slides if s.shapes.title.text == "Stand per KPI")

@@ -23,7 +23,7 @@ def switcher() -> None:
         frame = data.centres()
     except (data.DatabaseUnavailable, sa.exc.OperationalError, sa.exc.InterfaceError):
         st.session_state.pop(data.CENTRE_AREA, None)  # the frame says the database is away
-        st.caption(f"Binnenstadakkoord · {md(data.base_settings().area)}")
+        st.caption(f"Centrum: {md(data.base_settings().area)}")
         return
     asked = st.query_params.get(KEY)
     choice = data.choose_centre(asked if asked is not None else st.session_state.get(_CHOSEN))
@@ -38,7 +38,7 @@ def switcher() -> None:
                      format_func=lambda s: names[s] + (" (fictief)" if s in fictional else ""),
                      help="Het centrum waarover alle pagina's gaan; het staat in het adres (?gebied=).")
     _remember(choice.slug, choice.area)
-    st.caption(f"Binnenstadakkoord · {md(choice.area)}")
+    st.caption(f"Centrum: {md(choice.area)}")
 
 
 def _changed() -> None:

@@ -33,7 +33,7 @@ REQUIRED = ("dct:title", "dct:description", "dcat:contactPoint", "dct:publisher"
 
 def description(area: str) -> str:
     """The dataset's description in Dutch."""
-    return (f"De kernindicatoren (KPI's) van het Binnenstadakkoord voor {area}: de gemeten cijfers met "
+    return (f"De kernindicatoren (KPI's) van {area}: de gemeten cijfers met "
             "peildatum en bron, de doelen met al hun versies en de huidige status per KPI volgens de "
             "statusregels van de Binnenstadmonitor. Illustratieve (demo)waarden zijn niet opgenomen.")
 
@@ -87,7 +87,7 @@ def dataset(area: str, folder: str, settings: Settings, modified: dt.date, files
         "dcat:contactPoint": contact,
         "adms:status": {"@id": AVAILABLE},
         "dcat:theme": {"@id": THEME},
-        "dcat:keyword": ["binnenstad", "leegstand", "banen", "Binnenstadakkoord", area],
+        "dcat:keyword": ["binnenstad", "leegstand", "banen", "binnenstadsmonitor", area],
         "dct:modified": {"@value": modified.isoformat(), "@type": "xsd:date"},
         "dcat:landingPage": {"@id": settings.base_url},
         "dcat:distribution": distributions,

@@ -33,7 +33,7 @@ from kpi.text import (
 )
 from kpi.werkplan.tables import actions_table, with_status_symbols
 
-TITLE = "Raadsinformatiebrief Binnenstadakkoord"
+TITLE = "Raadsinformatiebrief binnenstad"
 CONCEPT_MARK = "CONCEPT"
 BEHIND = (statuses.ACHTER, statuses.RISICO)
 # The charts' own legend cannot say this in a small multiple.

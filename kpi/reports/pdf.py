@@ -136,7 +136,7 @@ def _summary_page(pdf: _Briefing, report: ReportData) -> None:
     pdf.set_font(FAMILY, "B", 19)
     pdf.multi_cell(0, 9, content.TITLE, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 13)
-    pdf.multi_cell(0, 7, f"Stand van het Binnenstadakkoord – {report.area}", align="L",
+    pdf.multi_cell(0, 7, f"Stand van de doelen – {report.area}", align="L",
                    new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.para(content.period_text(report), size=9, colour=GREY_TEXT)

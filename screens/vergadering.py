@@ -39,7 +39,7 @@ def render() -> None:
     elif r is None:
         if not results:
             st.info("Er zijn nog geen KPI's met een doel vastgelegd.")
-        widths = [4, 2.6, 2.4, 3.4]
+        widths = [3.8, 2.8, 2.9, 3.0]  # the status column holds "geen recente data" on one line
         with st.container(key="meeting_summary", gap="small"):
             for col, label in zip(st.columns(widths), ["KPI", "Waarde", "Status", "Doel"]):
                 col.caption(label)

@@ -255,6 +255,8 @@ h1 {font-size: 44px !important; padding: 0.25rem 0 0 !important; overflow-wrap: 
 .st-key-meeting_sentence p {font-size: 21px !important; line-height: 1.35;}
 .st-key-meeting_duiding p {font-size: 18px !important; line-height: 1.3; margin-bottom: 0;}
 .st-key-meeting_summary [data-testid="stCaptionContainer"] p {font-size: 20px;}
+/* Seven KPIs in two agreements fit one 1280x720 screen: no paragraph margin under each cell. */
+.st-key-meeting_summary [data-testid="stMarkdownContainer"] p {margin-bottom: 0;}
 .st-key-meeting_leave p {font-size: 20px !important;}
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] {padding: 0.5rem 1rem 0.25rem;}

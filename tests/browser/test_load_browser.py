@@ -21,6 +21,9 @@ IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 CHART = "[data-testid=stPlotlyChart] .scatterlayer .trace"
 
 
+NO_FIGURE = {"woningen"}
+
+
 async def _session(browser, url: str, i: int, code: str) -> dict:
     context = await browser.new_context(viewport={"width": 1100, "height": 900})
     page = await context.new_page()
@@ -37,7 +40,10 @@ async def _session(browser, url: str, i: int, code: str) -> dict:
             "alerts": await page.locator("[data-testid=stAlertContentError]").all_inner_texts(),
         }
         await page.locator(f".st-key-card_{code} [data-testid=stPageLink] a").click()
-        await page.wait_for_selector(CHART, state="visible")
+        # A KPI with neither a figure nor a baseline yet (the visie's homes) draws axes and
+        # 'Nog geen meting' but no trace: wait for the drawn chart instead.
+        await page.wait_for_selector(CHART if code not in NO_FIGURE else "[data-testid=stPlotlyChart] .main-svg",
+                                     state="visible")
         await page.wait_for_selector(IDLE, state="attached")
         detail = {
             "url": page.url,

@@ -151,19 +151,24 @@ def run(runs: int, workdir: Path, progress=print) -> dict:
         server.stop()
 
 
+def _n(x: int) -> str:
+    return f"{x:,}".replace(",", ".")
+
+
 def result_lines(r: dict, comparison_rows) -> list[str]:
     b = r["big"]
+    mb = f"{r['file_mb']:.1f}".replace(".", ",")
     lines = [
         "### (8) Schaal: 100 centra op PostgreSQL (issue 21)", "",
         f"Databases op één echte PostgreSQL-server (door de bench gestart, fsync uit zoals in de tests): "
-        f"*één centrum* = de startgegevens ({r['small']['observations']} metingen, {r['small']['areas']} gebieden); "
-        f"*100 centra* = dezelfde plus {b['yearly_rows']:,} jaarcijfers (100 centra x {b['yearly_indicators']} "
-        f"indicatoren x 20 jaar) en {b['daily_rows']:,} dagtellingen (20 centra x {b['daily_series']} reeksen x "
-        f"1.826 dagen): {b['observations']:,} metingen, {b['areas']} gebieden (opbouw {r['build_s']:.0f} s, niet gemeten).".replace(",", "."),
+        f"*één centrum* = de startgegevens ({_n(r['small']['observations'])} metingen, {r['small']['areas']} gebieden); "
+        f"*100 centra* = dezelfde plus {_n(b['yearly_rows'])} jaarcijfers (100 centra x {b['yearly_indicators']} "
+        f"indicatoren x 20 jaar) en {_n(b['daily_rows'])} dagtellingen (20 centra x {b['daily_series']} reeksen x "
+        f"1.826 dagen): {_n(b['observations'])} metingen, {b['areas']} gebieden (opbouw {r['build_s']:.0f} s, niet gemeten).",
         "Pagina's: per ronde een eigen AppTest-proces per database, om en om; per ronde de mediaan van 3 reruns na "
         "`st.cache_data.clear()` (wat een kijker na een import wacht). Import: "
-        f"{r['import_rows']:,} dagcijfers ({r['file_mb']:.1f} MB CSV) in een verse kopie van de grote database, "
-        "tegen pandas.read_csv + to_sql van hetzelfde bestand op dezelfde server.".replace(",", "."), "",
+        f"{_n(r['import_rows'])} dagcijfers ({mb} MB CSV) in een verse kopie van de grote database, "
+        + "tegen pandas.read_csv + to_sql van hetzelfde bestand op dezelfde server.", "",
     ]
     comps = [p["comp"] for p in r["pages"] if "comp" in p] + [r["import"]]
     lines += comparison_rows(comps)

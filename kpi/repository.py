@@ -311,3 +311,34 @@ def create_batch(conn: Connection, kind: str, filename: str, user: str = "", *, 
         )
     )
     return int(res.inserted_primary_key[0])
+
+
+# ---- versioned tables (actions, subscribers, duiding, agreements): one current row per key ----
+
+def later_batches(conn: Connection, table: sa.Table, batch_id: int) -> list[tuple[int, str]]:
+    """(id, file) of the batches still in force that replaced a version `batch_id` wrote in a
+    versioned `table`, newest first: they have to be undone first."""
+    b = schema.import_batches
+    replaced_by = sa.select(table.c.superseded_by_batch_id).where(
+        table.c.batch_id == batch_id, table.c.superseded_by_batch_id.is_not(None))
+    rows = conn.execute(
+        sa.select(b.c.id, b.c.filename)
+        .where(b.c.id.in_(replaced_by), b.c.undone_at.is_(None), b.c.id != batch_id)
+        .order_by(b.c.id.desc())
+    ).all()
+    return [(int(i), str(f)) for i, f in rows]
+
+
+def undo_versions(conn: Connection, table: sa.Table, batch_id: int, now: dt.datetime) -> None:
+    """Withdraw the versions `batch_id` wrote in a versioned `table` (superseded now, by no batch)
+    and bring back, as new current rows stamped `now`, the versions it replaced; those keep their
+    own interval for as-of views. The caller checks later_batches first and marks the batch undone."""
+    conn.execute(
+        sa.update(table).where(table.c.batch_id == batch_id, table.c.superseded_at.is_(None))
+        .values(superseded_at=now, superseded_by_batch_id=None)
+    )
+    copied = [c for c in table.c if c.name not in ("id", "recorded_at", "superseded_at", "superseded_by_batch_id")]
+    old = conn.execute(sa.select(*copied).where(table.c.superseded_by_batch_id == batch_id)
+                       .order_by(table.c.id)).mappings().all()
+    if old:
+        conn.execute(sa.insert(table), [{c.name: r[c.name] for c in copied} | {"recorded_at": now} for r in old])

@@ -506,7 +506,7 @@ def test_cli_demo_remove_says_what_it_removed(sqlite_url):
 def _undo(engine, batch_id: int, now: dt.datetime) -> list[tuple[int, str]]:
     b = schema.import_batches
     with engine.begin() as conn:
-        later = wp_store.later_batches(conn, batch_id)
+        later = repository.later_batches(conn, schema.actions, batch_id)
         if later:
             return later
         wp_store.undo_actions(conn, batch_id, now)

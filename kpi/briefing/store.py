@@ -110,33 +110,6 @@ def save_duiding(conn: Connection, frame: pd.DataFrame, batch_id: int, now: dt.d
     ])
 
 
-def later_batches(conn: Connection, batch_id: int) -> list[tuple[int, str]]:
-    """Batches still in force that replaced a duiding version of `batch_id`, newest first."""
-    d, b = schema.duiding, schema.import_batches
-    replaced_by = sa.select(d.c.superseded_by_batch_id).where(
-        d.c.batch_id == batch_id, d.c.superseded_by_batch_id.is_not(None))
-    rows = conn.execute(
-        sa.select(b.c.id, b.c.filename)
-        .where(b.c.id.in_(replaced_by), b.c.undone_at.is_(None), b.c.id != batch_id)
-        .order_by(b.c.id.desc())
-    ).all()
-    return [(int(i), str(f)) for i, f in rows]
-
-
-def undo_duiding(conn: Connection, batch_id: int, now: dt.datetime) -> None:
-    """Withdraw the versions `batch_id` wrote and bring back, as new current rows, the ones it
-    replaced (the caller checks later_batches first and marks the batch undone)."""
-    d = schema.duiding
-    conn.execute(
-        sa.update(d).where(d.c.batch_id == batch_id, d.c.superseded_at.is_(None))
-        .values(superseded_at=now, superseded_by_batch_id=None)
-    )
-    copied = [c for c in d.c if c.name not in ("id", "recorded_at", "superseded_at", "superseded_by_batch_id")]
-    old = conn.execute(sa.select(*copied).where(d.c.superseded_by_batch_id == batch_id).order_by(d.c.id)).mappings().all()
-    if old:
-        conn.execute(sa.insert(d), [{c.name: r[c.name] for c in copied} | {"recorded_at": now} for r in old])
-
-
 # ---- briefings ------------------------------------------------------------------------------
 
 BRIEFING_COLUMNS = ["id", "area", "period", "state", "made_at", "made_by", "data_as_of", "duiding_ids",

@@ -97,30 +97,3 @@ def save_subscribers(conn: Connection, frame: pd.DataFrame, batch_id: int, now: 
                  token=str(r["token"]), batch_id=batch_id, recorded_at=now)
             for r in frame.to_dict("records")
         ])
-
-
-def later_batches(conn: Connection, batch_id: int) -> list[tuple[int, str]]:
-    """Batches still in force that replaced a subscriber version of `batch_id`, newest first."""
-    s, b = schema.subscribers, schema.import_batches
-    replaced_by = sa.select(s.c.superseded_by_batch_id).where(
-        s.c.batch_id == batch_id, s.c.superseded_by_batch_id.is_not(None))
-    rows = conn.execute(
-        sa.select(b.c.id, b.c.filename)
-        .where(b.c.id.in_(replaced_by), b.c.undone_at.is_(None), b.c.id != batch_id)
-        .order_by(b.c.id.desc())
-    ).all()
-    return [(int(i), str(f)) for i, f in rows]
-
-
-def undo_subscribers(conn: Connection, batch_id: int, now: dt.datetime) -> None:
-    """Withdraw the versions `batch_id` wrote and bring back, as new current rows, the ones it
-    replaced (the caller checks later_batches first and marks the batch undone)."""
-    s = schema.subscribers
-    conn.execute(
-        sa.update(s).where(s.c.batch_id == batch_id, s.c.superseded_at.is_(None))
-        .values(superseded_at=now, superseded_by_batch_id=None)
-    )
-    copied = [c for c in s.c if c.name not in ("id", "recorded_at", "superseded_at", "superseded_by_batch_id")]
-    old = conn.execute(sa.select(*copied).where(s.c.superseded_by_batch_id == batch_id).order_by(s.c.id)).mappings().all()
-    if old:
-        conn.execute(sa.insert(s), [{c.name: r[c.name] for c in copied} | {"recorded_at": now} for r in old])

@@ -323,7 +323,7 @@ def write_actions(conn: Connection, plan: ActionPlan, meta: dict, user: str) -> 
 
 def undo_actions(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> None:
     """Undo an action batch: refuse while a later batch in force replaced one of its versions."""
-    later = wp_store.later_batches(conn, batch_id)
+    later = repository.later_batches(conn, schema.actions, batch_id)
     if later:
         store.refuse_later(batch_id, later)
     wp_store.undo_actions(conn, batch_id, now)

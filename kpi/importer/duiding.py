@@ -210,7 +210,7 @@ def write_duiding(conn: Connection, plan: DuidingPlan, meta: dict, user: str) ->
 
 def undo_duiding(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> None:
     """Undo a duiding batch: refuse while a later batch in force replaced one of its versions."""
-    later = store.later_batches(conn, batch_id)
+    later = repository.later_batches(conn, schema.duiding, batch_id)
     if later:
         import_store.refuse_later(batch_id, later)
-    store.undo_duiding(conn, batch_id, now)
+    repository.undo_versions(conn, schema.duiding, batch_id, now)

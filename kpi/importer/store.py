@@ -236,15 +236,10 @@ def undo_agreements(conn: Connection, batch_id: int, now: dt.datetime) -> None:
     """Take back the agreement versions of a targets batch: withdraw them and bring back the
     versions they replaced; refused while a later batch changed them again, or while a target
     of another batch still belongs to an agreement the batch created."""
-    g, t, b = schema.agreements, schema.targets, schema.import_batches
-    later = conn.execute(
-        sa.select(b.c.id, b.c.filename).where(
-            b.c.id.in_(sa.select(g.c.superseded_by_batch_id).where(g.c.batch_id == batch_id,
-                                                                   g.c.superseded_by_batch_id.is_not(None))),
-            b.c.undone_at.is_(None), b.c.id != batch_id).order_by(b.c.id.desc())
-    ).all()
+    g, t = schema.agreements, schema.targets
+    later = repository.later_batches(conn, g, batch_id)
     if later:
-        refuse_later(batch_id, [(i, f) for i, f in later])
+        refuse_later(batch_id, later)
     own = conn.execute(sa.select(g.c.id, g.c.name).where(g.c.batch_id == batch_id, g.c.superseded_at.is_(None))).all()
     restore = conn.execute(sa.select(g).where(g.c.superseded_by_batch_id == batch_id)).mappings().all()
     created = {name for _, name in own} - {r["name"] for r in restore}

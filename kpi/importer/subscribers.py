@@ -227,7 +227,7 @@ def write_subscribers(conn: Connection, plan: SubscriberPlan, meta: dict, user: 
 
 def undo_subscribers(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> None:
     """Undo a subscriber batch: refuse while a later batch in force replaced one of its versions."""
-    later = store.later_batches(conn, batch_id)
+    later = repository.later_batches(conn, schema.subscribers, batch_id)
     if later:
         import_store.refuse_later(batch_id, later)
-    store.undo_subscribers(conn, batch_id, now)
+    repository.undo_versions(conn, schema.subscribers, batch_id, now)

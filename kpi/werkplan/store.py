@@ -225,21 +225,6 @@ def has_werkplan(conn: Connection) -> bool:
 
 # ---- undo (the importer's undo calls these for an action batch) ------------------------------
 
-def later_batches(conn: Connection, batch_id: int) -> list[tuple[int, str]]:
-    """Batches still in force that replaced an action version of `batch_id`, newest first:
-    they have to be undone first."""
-    ac, b = schema.actions, schema.import_batches
-    replaced_by = sa.select(ac.c.superseded_by_batch_id).where(
-        ac.c.batch_id == batch_id, ac.c.superseded_by_batch_id.is_not(None)
-    )
-    rows = conn.execute(
-        sa.select(b.c.id, b.c.filename)
-        .where(b.c.id.in_(replaced_by), b.c.undone_at.is_(None), b.c.id != batch_id)
-        .order_by(b.c.id.desc())
-    ).all()
-    return [(int(i), str(f)) for i, f in rows]
-
-
 def undo_actions(conn: Connection, batch_id: int, now: dt.datetime) -> None:
     """Withdraw the action versions `batch_id` wrote and bring back the ones it replaced.
 

@@ -11,6 +11,8 @@ import re
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpi import importer, repository, schema
 from kpi.service import evaluate_all, status_records
@@ -367,3 +369,32 @@ def test_undo_of_targets_refuses_after_a_form_revision_and_removes_a_target_it_c
     assert "leegstand_vvo" in set(repository.load_target_history(engine)["indicator"])
     importer.undo(engine, created, "beheerder")
     assert "leegstand_vvo" not in set(repository.load_target_history(engine)["indicator"])
+
+
+def _plain_pairs(incoming, stored):
+    """The same-year check as first written: every row of a year paired with every other."""
+    keys = ["area", "indicator", "year"]
+    both = incoming.merge(incoming, on=keys, suffixes=("", "_other"))
+    old = incoming.merge(stored, on=keys, suffixes=("", "_stored"))
+    return both[both["precision"] != both["precision_other"]], old[old["precision"] != old["precision_stored"]]
+
+
+_figure = st.tuples(st.sampled_from(["A", "B"]), st.sampled_from(["banen", "leegstand"]),
+                    st.integers(2024, 2026), st.sampled_from(["jaar", "dag"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_figure, max_size=25), st.lists(_figure, max_size=25))
+def test_same_year_pairs_are_those_of_the_plain_pairing(new, old):
+    """The fast same-year check (kpi.importer.plan.conflict_pairs) finds exactly the pairs that
+    pairing every row with every other finds, in the same order, on generated files and stores."""
+    from kpi.importer.plan import conflict_pairs
+
+    incoming = pd.DataFrame([dict(area=a, indicator=i, year=y, precision=p, file="f.csv", row=n + 2, text=f"t{n}")
+                             for n, (a, i, y, p) in enumerate(new)],
+                            columns=["area", "indicator", "year", "precision", "file", "row", "text"])
+    stored = pd.DataFrame([dict(area=a, indicator=i, year=y, precision=p, text=f"s{n}") for n, (a, i, y, p) in enumerate(old)],
+                          columns=["area", "indicator", "year", "precision", "text"])
+    fast, plain = conflict_pairs(incoming, stored), _plain_pairs(incoming, stored)
+    for got, want in zip(fast, plain, strict=True):
+        assert got.reset_index(drop=True).to_dict("records") == want.reset_index(drop=True).to_dict("records")

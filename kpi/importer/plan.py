@@ -300,6 +300,29 @@ def target_frames(plan: TargetPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
     )
 
 
+SAME_YEAR_KEYS = ["area", "indicator", "year"]
+
+
+def conflict_pairs(incoming: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(pairs of incoming rows, pairs of an incoming row and a stored figure) of the same area,
+    indicator and year with different precisions (yearly beside dated): what every pair of rows
+    with those keys would give, without pairing every row of a year with every other (365 x 365
+    per daily series: 22 s for 100.000 daily rows); tests/test_import.py checks it against the
+    plain pairing on generated frames."""
+    keys = SAME_YEAR_KEYS
+    # Only a group with both a yearly and a dated figure can conflict.
+    mixed = incoming[incoming.groupby(keys)["precision"].transform("nunique") > 1]
+    both = mixed.merge(mixed, on=keys, suffixes=("", "_other"))
+    both = both[both["precision"] != both["precision_other"]]
+    # Against stored figures: first which incoming rows meet a stored figure of the other
+    # precision (at most two precisions per group), then only those are paired with the figures.
+    kinds = stored[[*keys, "precision"]].drop_duplicates()
+    meets = incoming.merge(kinds, on=keys, suffixes=("", "_stored"))
+    meets = meets.loc[meets["precision"] != meets["precision_stored"], incoming.columns].drop_duplicates()
+    old = meets.merge(stored, on=keys, suffixes=("", "_stored"))
+    return both, old[old["precision"] != old["precision_stored"]]
+
+
 def same_year_conflicts(conn: Connection, plan: ObservationPlan) -> list:
     """Problems for a yearly figure beside a dated figure of the same area, indicator and
     calendar year (in the files, or a real one already stored): a yearly 2026 next to
@@ -319,25 +342,12 @@ def same_year_conflicts(conn: Connection, plan: ObservationPlan) -> list:
         "text": _peildatum_text(current["peildatum"], current["precision"]) if not current.empty else [],
     })
     problems = []
-    keys = ["area", "indicator", "year"]
-    # Only a group with both a yearly and a dated figure can conflict: pairing every row of a
-    # group with every other is quadratic (a year of daily counts: 365 x 365 pairs per series,
-    # 22 s for 100.000 rows), so only those groups are paired.
-    mixed = incoming[incoming.groupby(keys)["precision"].transform("nunique") > 1]
-    both = mixed.merge(mixed, on=keys, suffixes=("", "_other"))
-    both = both[both["precision"] != both["precision_other"]]
+    both, old = conflict_pairs(incoming, stored)
     for r in both.itertuples():
         problems.append(Problem(r.file, r.row, "peildatum", (
             f"{r.area} · {r.indicator}: een jaarcijfer en een cijfer met datum in hetzelfde jaar "
             f"({r.text} en {r.text_other}, {r.file_other} rij {r.row_other}). Geef één cijfer per jaar: "
             "anders zegt de verandering tussen die twee niets.")))
-    # Likewise against stored figures: first which incoming rows meet a stored figure of the other
-    # precision (at most two precisions per group), then only those are paired with the figures.
-    kinds = stored[[*keys, "precision"]].drop_duplicates()
-    meets = incoming.merge(kinds, on=keys, suffixes=("", "_stored"))
-    meets = meets.loc[meets["precision"] != meets["precision_stored"], incoming.columns].drop_duplicates()
-    old = meets.merge(stored, on=keys, suffixes=("", "_stored"))
-    old = old[old["precision"] != old["precision_stored"]]
     for r in old.itertuples():
         problems.append(Problem(r.file, r.row, "peildatum", (
             f"{r.area} · {r.indicator}: er staat al een echt cijfer voor {r.year} ({r.text_stored}); "

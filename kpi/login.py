@@ -19,6 +19,9 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
+from kpi import schema
 from kpi.export import CONTROL_CHARACTERS
 
 log = logging.getLogger("kpi.auth")
@@ -92,9 +95,147 @@ class Refusal:
     reason: str  # Dutch, for the log: whose failures caused it
 
 
+class MemoryState:
+    """Sign-in state in this process's memory: failed tries per throttle key and signed-out
+    cookie ids. Used alone without a database, and as the fall-back when it cannot be reached."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, list[float]] = {}
+        self._revoked: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def failures(self, keys: Iterable[str], since: float) -> dict[str, list[float]]:
+        with self._lock:
+            found = {}
+            for key in keys:
+                recent = [t for t in self._failures.get(key, []) if t > since]
+                if recent:
+                    self._failures[key] = found[key] = recent
+                else:
+                    self._failures.pop(key, None)
+            return found
+
+    def add_failure(self, keys: Iterable[str], at: float) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.setdefault(key, []).append(at)
+
+    def forget(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)
+
+    def revoke(self, cookie_id: str, until: float, now: float) -> None:
+        with self._lock:
+            self._revoked[cookie_id] = until
+            for old in [k for k, exp in self._revoked.items() if exp < now]:
+                del self._revoked[old]
+
+    def is_revoked(self, cookie_id: str) -> bool:
+        with self._lock:
+            return cookie_id in self._revoked
+
+    def snapshot(self) -> tuple[dict[str, list[float]], dict[str, float]]:
+        """Everything held: failures per key and revoked cookie ids with their expiry."""
+        with self._lock:
+            return {k: list(v) for k, v in self._failures.items()}, dict(self._revoked)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class DatabaseState:
+    """Sign-in state in the database (table login_state), shared by every app process on it:
+    behind a proxy a guesser who drops the process cookie meets the same limits on every process,
+    and a signed-out cookie is refused everywhere. Keys are stored as SHA-256 digests.
+
+    When the database cannot be reached, the state falls back to this process's memory (still
+    throttled, logged once per failure), so a database outage never opens the door to guessing."""
+
+    def __init__(self, engine, carried: MemoryState | None = None) -> None:
+        """`carried`: the memory this process used before it opened the database (tries made
+        while it started); its entries are written to the database so none is forgotten."""
+        self.engine = engine
+        self.fallback = MemoryState()
+        if carried is not None:
+            failures, revoked = carried.snapshot()
+            for key, times in failures.items():
+                for at in times:
+                    self.add_failure([key], at)
+            for cookie_id, until in revoked.items():
+                self.revoke(cookie_id, until, time.time())
+
+    def _run(self, what: str, work, fallback):
+        try:
+            with self.engine.begin() as conn:
+                return work(conn)
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("Inlogstatus (%s) niet in de database: %s; dit proces houdt hem zelf bij",
+                        what, type(exc).__name__)
+            return fallback()
+
+    def failures(self, keys: Iterable[str], since: float) -> dict[str, list[float]]:
+        keys = list(keys)
+        digests = {_digest(k): k for k in keys}
+
+        def work(conn):
+            t = schema.login_state
+            rows = conn.execute(sa.select(t.c.key, t.c.at).where(
+                t.c.kind == "failure", t.c.key.in_(list(digests)), t.c.at > since).order_by(t.c.at))
+            found: dict[str, list[float]] = {}
+            for digest, at in rows:
+                found.setdefault(digests[digest], []).append(float(at))
+            return found
+
+        return self._run("lezen", work, lambda: self.fallback.failures(keys, since))
+
+    def add_failure(self, keys: Iterable[str], at: float) -> None:
+        keys = list(keys)
+
+        def work(conn):
+            t = schema.login_state
+            conn.execute(t.insert(), [{"kind": "failure", "key": _digest(k), "at": at} for k in keys])
+            # Older than any window: nobody asks for them again.
+            conn.execute(t.delete().where(t.c.kind == "failure", t.c.at < at - FAILURE_MEMORY_S))
+
+        self._run("mislukte poging", work, lambda: self.fallback.add_failure(keys, at))
+
+    def forget(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+
+        def work(conn):
+            t = schema.login_state
+            conn.execute(t.delete().where(t.c.kind == "failure", t.c.key.in_([_digest(k) for k in keys])))
+
+        self._run("vergeten", work, lambda: self.fallback.forget(keys))
+
+    def revoke(self, cookie_id: str, until: float, now: float) -> None:
+        def work(conn):
+            t = schema.login_state
+            conn.execute(t.insert().values(kind="revoked", key=_digest(cookie_id), at=until))
+            conn.execute(t.delete().where(t.c.kind == "revoked", t.c.at < now))
+
+        self.fallback.revoke(cookie_id, until, now)  # this process knows at once, whatever happens
+        self._run("uitloggen", work, lambda: None)
+
+    def is_revoked(self, cookie_id: str) -> bool:
+        def work(conn):
+            t = schema.login_state
+            return conn.execute(sa.select(t.c.id).where(
+                t.c.kind == "revoked", t.c.key == _digest(cookie_id)).limit(1)).first() is not None
+
+        return self.fallback.is_revoked(cookie_id) or self._run("uitloggen lezen", work, lambda: False)
+
+
+# Failed tries older than this are deleted (longer than any throttle window).
+FAILURE_MEMORY_S = 24 * 3600
+
+
 @dataclass
 class LoginThrottle:
-    """Failed tries per client address, per account and per known browser, shared by the process.
+    """Failed tries per client address, per account and per known browser, kept in `state`
+    (memory, or the database shared by all processes).
 
     A stranger must not be able to lock an editor out, so:
     - every failed try is answered after a delay that doubles per failure of that client (or
@@ -105,6 +246,7 @@ class LoginThrottle:
       addresses);
     - a known browser (one that signed in before and holds the signed browser cookie) is never
       refused: only its own failures slow it down. Its correct password always works.
+    Times are wall-clock seconds, so that processes sharing the database agree.
     """
 
     client_limit: int = 5
@@ -113,17 +255,8 @@ class LoginThrottle:
     lockout_s: float = 5 * 60
     base_delay_s: float = 1.0
     max_delay_s: float = 8.0
-    clock: object = time.monotonic
-    _failures: dict[str, list[float]] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def _recent(self, key: str, now: float) -> list[float]:
-        recent = [t for t in self._failures.get(key, []) if now - t < self.window_s]
-        if recent:
-            self._failures[key] = recent
-        else:
-            self._failures.pop(key, None)
-        return recent
+    clock: object = time.time
+    state: object = field(default_factory=MemoryState)
 
     def refusal(self, client: str, account: str, browser: str | None = None) -> Refusal | None:
         """Why a try from this client for this account is refused now, or None: check it.
@@ -131,14 +264,14 @@ class LoginThrottle:
         if browser:
             return None
         now = self.clock()
-        with self._lock:
-            found = []
-            if len(recent := self._recent(f"client:{client}", now)) >= self.client_limit:
-                found.append(Refusal(recent[-1] + self.lockout_s - now,
-                                     f"{len(recent)} mislukte pogingen van dit clientadres"))
-            if len(recent := self._recent(f"account:{account}", now)) >= self.account_limit:
-                found.append(Refusal(recent[-1] + self.lockout_s - now,
-                                     f"{len(recent)} mislukte pogingen voor dit account vanuit onbekende browsers"))
+        keys = {"client": f"client:{client}", "account": f"account:{account}"}
+        recent = self.state.failures(keys.values(), now - self.window_s)
+        found = []
+        if len(times := recent.get(keys["client"], [])) >= self.client_limit:
+            found.append(Refusal(times[-1] + self.lockout_s - now, f"{len(times)} mislukte pogingen van dit clientadres"))
+        if len(times := recent.get(keys["account"], [])) >= self.account_limit:
+            found.append(Refusal(times[-1] + self.lockout_s - now,
+                                 f"{len(times)} mislukte pogingen voor dit account vanuit onbekende browsers"))
         found = [r for r in found if r.wait_s > 0]
         return max(found, key=lambda r: r.wait_s) if found else None
 
@@ -147,19 +280,14 @@ class LoginThrottle:
         now = self.clock()
         # A known browser's typos count for that browser only: they never lock anyone out.
         keys = [f"browser:{browser}"] if browser else [f"client:{client}", f"account:{account}"]
-        with self._lock:
-            for key in keys:
-                self._failures[key] = [*self._recent(key, now), now]
-            count = len(self._failures[keys[0]])
+        self.state.add_failure(keys, now)
+        count = len(self.state.failures([keys[0]], now - self.window_s).get(keys[0], [])) or 1
         return min(self.base_delay_s * 2 ** (count - 1), self.max_delay_s)
 
     def succeeded(self, client: str, browser: str | None = None) -> None:
         """Forget the failures of this client and browser (not the account's: a stranger's
         guesses elsewhere keep counting)."""
-        with self._lock:
-            self._failures.pop(f"client:{client}", None)
-            if browser:
-                self._failures.pop(f"browser:{browser}", None)
+        self.state.forget([f"client:{client}", *([f"browser:{browser}"] if browser else [])])
 
 
 def _now_text() -> str:

@@ -389,3 +389,18 @@ briefings = sa.Table(
     sa.CheckConstraint("state IN ('concept', 'definitief')", name="state"),
     sa.Index("ix_briefings_area_period", "area_id", "period"),
 )
+
+# Sign-in state shared by every app process on one database (behind a proxy a browser without
+# the process cookie may reach any process): failed password tries per throttle key (client
+# address, account, known browser) and signed-out editor cookies until their expiry. Keys are
+# SHA-256 digests, never an address or a cookie in clear. Times are unix seconds.
+login_state = sa.Table(
+    "login_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("key", sa.String(64), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.CheckConstraint("kind IN ('failure', 'revoked')", name="kind"),
+    sa.Index("ix_login_state_kind_key", "kind", "key"),
+)

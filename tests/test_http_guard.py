@@ -6,6 +6,7 @@ middleware is tested as an ASGI callable and in a real `streamlit run server.py`
 from __future__ import annotations
 
 import asyncio
+import time
 import concurrent.futures
 import tomllib
 import urllib.error
@@ -13,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from kpi import login
 from kpi.login import EDITOR_COOKIE, fingerprint
 from kpi.settings import Settings
 from tests.support.browser import ROOT, start_streamlit
@@ -86,12 +88,9 @@ def test_a_replayed_editor_session_id_without_the_editors_cookie_uploads_nothing
         assert (status, reached, body_read) == (403, [], False), headers
     # A signed-out (revoked) cookie no longer counts either.
     cookie_id = str(guard.editor_cookie(cookie)["id"])
-    with guard._lock:
-        guard._revoked[cookie_id] = 2e9
-    try:
-        assert _call(url, "PUT", request_headers=_cookie(cookie))[0] == 403
-    finally:
-        guard._revoked.clear()
+    monkeypatch.setattr(guard, "THROTTLE", login.LoginThrottle())
+    guard.THROTTLE.state.revoke(cookie_id, 2e9, time.time())
+    assert _call(url, "PUT", request_headers=_cookie(cookie))[0] == 403
 
 
 def _websocket(protocols: str, cookie: str | None) -> list[str]:

@@ -147,7 +147,9 @@ def engine():
     Raises DatabaseUnavailable; a failed attempt is not cached, so the next rerun tries again.
     """
     s = base_settings()
-    return _engine_for(s.database_url, s.seed_demo, (s.db_pool_size, s.db_max_overflow))
+    opened = _engine_for(s.database_url, s.seed_demo, (s.db_pool_size, s.db_max_overflow))
+    guard.use_database(opened)  # sign-in state shared by every process on this database
+    return opened
 
 
 # Fallback only: freshness comes from the version in every key (see the module docstring).

@@ -35,9 +35,10 @@ log = logging.getLogger("kpi.auth")
 # (the fingerprint of the editor's HttpOnly cookie, never the cookie), signed-out cookie ids,
 # and one-shot messages for the page after a sign-in form was posted.
 _editor_sessions: dict[str, str] = {}
-_revoked: dict[str, float] = {}  # editor cookie id -> its expiry (unix time)
 _flashes: dict[str, tuple[str, float]] = {}
 _lock = threading.Lock()
+# Failed sign-in tries and signed-out editor cookies: in memory until ui/data opens the database,
+# then in the database, shared by every process on it (use_database).
 THROTTLE = login.LoginThrottle()
 _pause = asyncio.sleep  # a name of its own, so tests can record the delays instead of waiting
 ACTIVE = False  # set when server.py puts this middleware in front of the app: sign-in routes exist
@@ -88,8 +89,15 @@ def editor_cookie(value: str | None) -> dict | None:
     payload = verified(_key(), EDITOR_COOKIE, value)
     if payload is None:
         return None
-    with _lock:
-        return None if str(payload.get("id")) in _revoked else payload
+    return None if THROTTLE.state.is_revoked(str(payload.get("id"))) else payload
+
+
+def use_database(engine) -> None:
+    """Keep the sign-in state (failed tries, signed-out cookies) in this database, shared by all
+    app processes on it; ui/data calls this whenever it hands out its engine."""
+    state = THROTTLE.state
+    if not (isinstance(state, login.DatabaseState) and state.engine is engine):
+        THROTTLE.state = login.DatabaseState(engine, state if isinstance(state, login.MemoryState) else None)
 
 
 def issue_editor_cookie(hours: float | None = None) -> str:
@@ -292,14 +300,15 @@ async def sign_in(scope, receive, send) -> None:
     if off:
         await _redirect(send, scope, back, [_cookie_header(scope, FLASH_COOKIE, _flash(off), 120)])
         return
-    if refused := THROTTLE.refusal(client, login.PASSWORD_ACCOUNT, browser):
+    # The state may be in the database: its calls run beside the event loop, not in it.
+    if refused := await asyncio.to_thread(THROTTLE.refusal, client, login.PASSWORD_ACCOUNT, browser):
         login.log_attempt(False, client, shown, locked=True, reason=refused.reason)
         minutes = max(1, round(refused.wait_s / 60))
         text = f"Te veel mislukte pogingen. Probeer het over {minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw."
         await _redirect(send, scope, back, [_cookie_header(scope, FLASH_COOKIE, _flash(text), 120)])
         return
     if login.check_password(form.get("wachtwoord", ""), expected):
-        THROTTLE.succeeded(client, browser)
+        await asyncio.to_thread(THROTTLE.succeeded, client, browser)
         browser = browser or secrets.token_urlsafe(12)
         login.log_attempt(True, client, browser)
         hours = _settings().editor_session_hours
@@ -310,7 +319,7 @@ async def sign_in(scope, receive, send) -> None:
             _cookie_header(scope, FLASH_COOKIE, "", 0),
         ])
         return
-    delay = THROTTLE.failed(client, login.PASSWORD_ACCOUNT, browser)
+    delay = await asyncio.to_thread(THROTTLE.failed, client, login.PASSWORD_ACCOUNT, browser)
     login.log_attempt(False, client, shown, delay_s=delay)
     await _pause(delay)  # holds this request only; the server answers everyone else
     await _redirect(send, scope, back, [_cookie_header(scope, FLASH_COOKIE, _flash("Onjuist wachtwoord."), 120)])
@@ -324,13 +333,11 @@ async def sign_out(scope, receive, send) -> None:
         await _refuse(send, 403 if form is not None else 413, "Uitlogverzoek geweigerd.")
         return
     value = _cookies(scope).get(EDITOR_COOKIE)
-    if (payload := editor_cookie(value)) is not None:
+    if (payload := await asyncio.to_thread(editor_cookie, value)) is not None:
+        await asyncio.to_thread(THROTTLE.state.revoke, str(payload["id"]), float(payload["exp"]), time.time())
         with _lock:
-            _revoked[str(payload["id"])] = float(payload["exp"])
             for sid in [sid for sid, fp in _editor_sessions.items() if fp == fingerprint(value)]:
                 del _editor_sessions[sid]
-            for cookie_id in [k for k, exp in _revoked.items() if exp < time.time()]:
-                del _revoked[cookie_id]
         log.info("Redacteur uitgelogd: tijd %s, client %s", login._now_text(), _client(scope))
     await _redirect(send, scope, login.safe_return_path(form.get("terug")),
                     [_cookie_header(scope, EDITOR_COOKIE, "", 0),

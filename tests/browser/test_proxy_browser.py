@@ -7,7 +7,10 @@ that browser's own process."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import re
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -127,3 +130,58 @@ def test_import_through_the_proxy_on_one_process_shows_on_the_other(proxied, chr
     assert "Redacteur ingelogd" in servers["a"].log_text()
     assert servers["a"].alarms() == [] and servers["b"].alarms() == []
     assert "[emerg]" not in proxy.error_log() and "[crit]" not in proxy.error_log()
+
+
+def _post(proxy, path: str, process: str, form: dict[str, str], cookie: str = "") -> int:
+    """A form post through nginx, pinned to one process (no redirects followed)."""
+    data = urllib.parse.urlencode(form).encode()
+    headers = {"Cookie": f"{COOKIE}={process}" + (f"; {cookie}" if cookie else "")}
+    request = urllib.request.Request(f"{proxy.url}{path}", data=data, method="POST", headers=headers)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=60) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_guesses_spread_over_both_processes_meet_one_limit(proxied):
+    """Issue 23.5 with several processes: the throttle's count lives in the shared database, so a
+    guesser who switches process (drops or sets the process cookie) meets the limit of one."""
+    proxy, servers = proxied
+    # Five wrong guesses, alternating a, b, a, b, a; sent together, since each answer waits its delay.
+    with concurrent.futures.ThreadPoolExecutor(5) as pool:
+        codes = list(pool.map(lambda i: _post(proxy, "/_kpi/inloggen", "ab"[i % 2], {"wachtwoord": f"gok-{i}"}),
+                              range(5)))
+    assert codes == [303] * 5
+    assert _post(proxy, "/_kpi/inloggen", "b", {"wachtwoord": "gok-5"}) == 303
+    assert _post(proxy, "/_kpi/inloggen", "a", {"wachtwoord": "gok-6"}) == 303
+    logs = {name: s.log_text() for name, s in servers.items()}
+    assert logs["a"].count("Mislukte inlogpoging") + logs["b"].count("Mislukte inlogpoging") == 5, logs
+    # The sixth and seventh were refused, each by its own process, without checking the password.
+    for name in "ab":
+        assert "Inlogpoging geweigerd (geblokkeerd: 5 mislukte pogingen van dit clientadres)" in logs[name], logs[name]
+    assert "gok-" not in logs["a"] + logs["b"]
+
+
+def test_a_cookie_signed_out_on_one_process_is_refused_by_the_other(proxied, chromium):
+    proxy, _servers = proxied
+    editor, copy = _pinned(chromium, proxy, "a"), _pinned(chromium, proxy, "b")
+    try:
+        open_page(editor, proxy.url)
+        sign_in(editor, PASSWORD)
+        cookie = next(c for c in editor.context.cookies() if c["name"] == "kpi_redacteur")
+        copy.context.add_cookies([{"name": cookie["name"], "value": cookie["value"], "url": proxy.url}])
+        open_page(copy, proxy.url)  # process b: the same signing key, so the copy is an editor there
+        copy.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").wait_for()
+        assert _post(proxy, "/_kpi/uitloggen", "a", {"terug": "/"}, cookie=f"kpi_redacteur={cookie['value']}") == 303
+        open_page(copy, proxy.url)
+        copy.locator("[data-testid=stSidebar]", has_text="Inloggen als redacteur").wait_for()
+        assert copy.locator("[data-testid=stSidebar]", has_text="Ingelogd als redacteur").count() == 0
+    finally:
+        editor.context.close()
+        copy.context.close()

@@ -189,7 +189,11 @@ def release_ended_sessions() -> int:
     manager = runtime.uploaded_file_mgr
     ended = [sid for sid in list(getattr(manager, "file_storage", {})) if runtime.get_client(sid) is None]
     for sid in ended:
+        files = dict(manager.file_storage.get(sid, {}))
         manager.remove_session_files(sid)
+        if files:
+            log.info("Uploads van een gesloten sessie vrijgegeven: %d bestand(en), %.1f MB",
+                     len(files), sum(len(f.data) for f in files.values()) / 1024 / 1024)
     # Editor bindings stay: a closed session can still be resumed from storage, and a reconnect to
     # it must carry the editor's credential too.
     return len(ended)

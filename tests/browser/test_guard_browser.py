@@ -2,13 +2,18 @@
 upload through the guard, and the server log records both tries with the client address but
 not the password. The signed editor cookie (issue 19.6, 23.8): signed in after F5 and in a new
 tab, signed out by the button and at expiry, a tampered cookie refused, and a second browser
-that replays the editor's session id gets no upload. Viewers' uploads: tests/test_http_guard.py."""
+that replays the editor's session id gets no upload and, reconnecting with it, no editor session;
+the uploads a session holds are bounded and freed when it closes, in Streamlit's own upload store.
+Viewers' uploads: tests/test_http_guard.py."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.sync.client import connect
 
 from kpi.db import ensure_ready, make_engine
 from tests.support.browser import (
@@ -129,3 +134,98 @@ def test_the_editor_cookie_expires(server_factory, tmp_path, page):
     time.sleep(8)
     open_page(page, server.url)
     assert not _signed_in(page)
+
+
+def _session_of_reconnect(base_url: str, xsrf: str, session_id: str, cookies: dict[str, str]) -> str:
+    """Open Streamlit's websocket as a reconnecting browser would (the session id as the third
+    subprotocol), ask for a script run, and return the id of the session the server gave it."""
+    url = base_url.replace("http://", "ws://") + "/_stcore/stream"
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    with connect(url, subprotocols=["streamlit", xsrf, session_id], additional_headers={"Cookie": cookie},
+                 max_size=None, open_timeout=30) as ws:
+        back = BackMsg()
+        back.rerun_script.query_string = ""
+        back.rerun_script.page_script_hash = ""
+        ws.send(back.SerializeToString())
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            frame = ws.recv(timeout=60)
+            if isinstance(frame, bytes):
+                msg = ForwardMsg.FromString(frame)
+                if msg.WhichOneof("type") == "new_session":
+                    return msg.new_session.initialize.session_id
+    raise AssertionError("geen new_session-bericht van de server")
+
+
+def test_a_reconnect_with_the_editors_session_id_takes_nothing_over(guarded, page, chromium, tmp_path):
+    """Issue 23.8 against the real server: a websocket reconnect that names the editor's session
+    id without the editor's cookie gets a session of its own (a viewer); the editor's own browser,
+    with its cookie, gets its session back (the control: it shows the test can see a takeover)."""
+    _sign_in(page, guarded.url)
+    menu_link(page, "Importeren").click()
+    page.wait_for_url("**/importeren")
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url) if "/_stcore/upload_file/" in r.url else None)
+    upload_on_import_page(page, tmp_path)
+    session_id = urls[0].split("/_stcore/upload_file/", 1)[1].split("/", 1)[0]
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    page.close()  # the editor's tab goes away; Streamlit keeps the session for a reconnect
+
+    other = chromium.new_context()
+    try:
+        stranger = other.new_page()
+        open_page(stranger, guarded.url)
+        stranger_cookies = {c["name"]: c["value"] for c in other.cookies()}
+        xsrf = stranger_cookies["_streamlit_xsrf"]
+        got = _session_of_reconnect(guarded.url, xsrf, session_id, stranger_cookies)
+        assert got and got != session_id
+        assert "zonder zijn cookie geweigerd" in guarded.log_text()
+        # The editor's browser, with its own cookie, reconnects to its own session.
+        assert _session_of_reconnect(guarded.url, cookies["_streamlit_xsrf"], session_id, cookies) == session_id
+    finally:
+        other.close()
+
+
+def test_uploads_held_by_a_session_are_bounded_and_freed_in_the_real_upload_store(server_factory, tmp_path, page):
+    """Issue 23.9 against Streamlit's own upload store (not a stand-in): an editor's session holds
+    at most KPI_MAX_SESSION_UPLOADS files, however it chooses the file ids; when its tab closes, the
+    files are freed at once (the server log says so), so the same session, resumed, may upload again."""
+    url = sqlite_url(tmp_path / "uploads.db")
+    engine = make_engine(url)
+    ensure_ready(engine)
+    engine.dispose()
+    server = server_factory(url, name="uploads", app="server.py",
+                            env={"KPI_EDITOR_PASSWORD": PASSWORD, "KPI_MAX_SESSION_UPLOADS": "3"})
+    _sign_in(page, server.url)
+    menu_link(page, "Importeren").click()
+    page.wait_for_url("**/importeren")
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url) if "/_stcore/upload_file/" in r.url else None)
+    upload_on_import_page(page, tmp_path)  # the first file this session holds
+    session_id = urls[0].split("/_stcore/upload_file/", 1)[1].split("/", 1)[0]
+    context = page.context
+    cookies = {c["name"]: c["value"] for c in context.cookies()}
+
+    def put(file_id: str):
+        return context.request.put(f"{server.url}/_stcore/upload_file/{session_id}/{file_id}",
+                                   headers={"X-Xsrftoken": cookies["_streamlit_xsrf"]},
+                                   multipart={"file": {"name": f"{file_id}.csv", "mimeType": "text/csv",
+                                                       "buffer": b"x" * 200_000}})
+
+    statuses = [put(f"zelfgekozen-{i}").status for i in range(2)]
+    assert all(200 <= s < 300 for s in statuses), statuses
+    refused = put("zelfgekozen-2")
+    assert refused.status == 413 and "al 3 bestanden" in refused.text()
+
+    page.close()
+    deadline = time.monotonic() + 30
+    while "Uploads van een gesloten sessie vrijgegeven: 3 bestand(en)" not in server.log_text():
+        assert time.monotonic() < deadline, server.log_text()[-2000:]
+        time.sleep(0.2)
+    # The editor's browser resumes its session: it holds nothing now, so a new file is accepted.
+    with connect(server.url.replace("http://", "ws://") + "/_stcore/stream",
+                 subprotocols=["streamlit", cookies["_streamlit_xsrf"], session_id],
+                 additional_headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())},
+                 open_timeout=30):
+        again = put("zelfgekozen-2")
+        assert 200 <= again.status < 300, again.text()

@@ -60,7 +60,7 @@ def cmd_status(args, settings: Settings) -> int:
     today = fmt.local(as_of).date() if as_of else dt.date.today()
     results = evaluate_all(engine, settings, today, as_of=as_of)
     if args.json:
-        actions = werkplan.load_werkplan(engine, as_of).actions
+        actions = werkplan.load_werkplan(engine, settings.area, as_of).actions
         behind = werkplan.without_running_action(actions, werkplan.kpi_statuses(results), today)
         print(json.dumps(status_records(results, behind), ensure_ascii=False, indent=2))
         return 0
@@ -516,7 +516,7 @@ def cmd_acties(args, settings: Settings) -> int:
     """The werkplan's actions, late first: a Dutch table, or JSON with --json."""
     from kpi import werkplan
 
-    wp = werkplan.load_werkplan(_engine(settings))
+    wp = werkplan.load_werkplan(_engine(settings), settings.area)
     today = dt.date.today()
     actions = wp.actions
     if args.thema is not None:
@@ -626,7 +626,7 @@ def cmd_sjabloon(args, settings: Settings) -> int:
     except ValueError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
-    data = templates.template_xlsx(_engine(settings), kind)
+    data = templates.template_xlsx(_engine(settings), kind, area=settings.area)
     try:
         Path(args.output).write_bytes(data)
     except OSError:

@@ -194,27 +194,36 @@ def seed_peers(engine: Engine, area: str) -> tuple[int, int]:
     return len(new), len(fresh)
 
 
+def werkplan_area_id(conn: Connection) -> int:
+    """The centre whose werkplan data/werkplan-*.csv hold: the monitored centre of data/gebieden.csv
+    (Assen binnenstad), else the first area."""
+    a = schema.areas
+    found = conn.execute(sa.select(a.c.id).where(a.c.name == str(_read(AREAS_CSV)["naam"].iloc[0]))).scalar()
+    return found if found is not None else conn.execute(sa.select(sa.func.min(a.c.id))).scalar()
+
+
 def seed_werkplan(engine: Engine) -> None:
-    """Insert the themes, roles and bodies, the role x theme matrix and the werkplan's own
+    """Insert Assen's themes, roles and bodies, the role x theme matrix and the werkplan's own
     actions (deel A, chapter 1). Also run for a database made before the werkplan existed."""
     with engine.begin() as conn:
+        area_id = werkplan_area_id(conn)
         themes = _read(THEMES_CSV)
         conn.execute(
             sa.insert(schema.themes),
-            [dict(letter=r.letter, name=r.naam, description=r.omschrijving, source=r.bron)
+            [dict(area_id=area_id, letter=r.letter, name=r.naam, description=r.omschrijving, source=r.bron)
              for r in themes.itertuples()],
         )
         roles = _read(ROLES_CSV)
         conn.execute(
             sa.insert(schema.roles),
-            [dict(name=r.naam, body=r.organisatie, kind=r.soort, sort_order=int(r.volgorde),
+            [dict(area_id=area_id, name=r.naam, body=r.organisatie, kind=r.soort, sort_order=int(r.volgorde),
                   description=r.omschrijving, source=r.bron) for r in roles.itertuples()],
         )
         ids = wp_store.role_ids(conn)
         matrix = _read(ROLE_THEMES_CSV)
         conn.execute(
             sa.insert(schema.role_themes),
-            [dict(role_id=ids[r.rol.lower()], theme_letter=r.thema, source=r.bron)
+            [dict(role_id=ids[(area_id, r.rol.lower())], area_id=area_id, theme_letter=r.thema, source=r.bron)
              for r in matrix.itertuples()],
         )
         _insert_actions(conn, _read(ACTIONS_CSV), "acties", f"data/{ACTIONS_CSV.name}", False)
@@ -240,7 +249,7 @@ def action_frame(df: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
 
 def _insert_actions(conn: Connection, df: pd.DataFrame, kind: str, name: str, illustrative: bool) -> None:
     batch = repository.create_batch(conn, kind, name, "seed", rows_total=len(df), rows_added=len(df))
-    actions = action_frame(df, illustrative)
+    actions = action_frame(df, illustrative).assign(area_id=werkplan_area_id(conn))
     # A database from before the werkplan may lack an indicator the seed links to: keep the
     # action, drop that link (the KPIs it is meant to move can be added by an import).
     known = set(conn.execute(sa.select(schema.indicators.c.code)).scalars())

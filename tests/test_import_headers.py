@@ -128,8 +128,8 @@ def test_the_drop_down_lists_hold_the_databases_own_codes(engine):
     targets = _validations(template_xlsx(engine, TARGETS, today=TODAY))
     assert targets["indicator"] == indicators and targets["vergelijking"] == ["absoluut", "onder_landelijk", "toename"]
     actions = _validations(template_xlsx(engine, ACTIONS, today=TODAY))
-    assert actions["thema"] == wp_store.load_themes(engine)["label"].tolist()
-    assert actions["rol"] == wp_store.load_roles(engine)["name"].tolist()
+    assert actions["thema"] == wp_store.load_themes(engine, "Assen binnenstad")["label"].tolist()
+    assert actions["rol"] == wp_store.load_roles(engine, "Assen binnenstad")["name"].tolist()
     assert actions["status"] == ["gepland", "lopend", "afgerond", "vertraagd", "gestopt"]
     assert actions["kpis"] == indicators
 

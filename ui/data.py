@@ -355,7 +355,7 @@ def import_template(kind: str) -> bytes:
     (kpi.importer.templates); made when the editor clicks, so not cached."""
     from kpi.importer import templates
 
-    return templates.template_xlsx(engine(), kind, today=dt.date.today())
+    return templates.template_xlsx(engine(), kind, today=dt.date.today(), area=settings().area)
 
 
 def apply_import(preview, user: str, confirmed: bool = False) -> int | None:
@@ -419,15 +419,16 @@ __all__ = ["DatabaseUnavailable", "engine", "start_run", "version", "snapshot", 
 # ---- werkplan (issue 9) ---------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _werkplan(url: str, version: str, as_of: dt.datetime | None):
+def _werkplan(url: str, version: str, area: str, as_of: dt.datetime | None):
     from kpi.werkplan import load_werkplan
 
-    return load_werkplan(engine(), as_of)
+    return load_werkplan(engine(), area, as_of)
 
 
 def werkplan(as_of: dt.datetime | None = None):
-    """Themes, roles, the role x theme matrix and the actions (as known at `as_of`), cached."""
-    return _werkplan(settings().database_url, version(), as_of)
+    """The chosen centre's themes, roles, role x theme matrix and actions (as known at `as_of`), cached."""
+    s = settings()
+    return _werkplan(s.database_url, version(), s.area, as_of)
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
@@ -477,7 +478,7 @@ def _werkplan_brief(url: str, version: str, area: str, as_of: dt.datetime | None
     from kpi.werkplan.brief import load_brief
 
     names = {r.indicator.code: r.indicator.name for r in _results(url, version, area, today, as_of)}
-    return load_brief(engine(), as_of, today, names)
+    return load_brief(engine(), area, as_of, today, names)
 
 
 def werkplan_brief(as_of: dt.datetime | None, today: dt.date):

@@ -21,6 +21,7 @@ from kpi.briefing.period import period_of
 from kpi.importer.layouts import ACTION_FIELDS, DUIDING_FIELDS, TARGET_FIELDS
 from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, TARGETS
 from kpi.metrics import ABSOLUTE, COMPARISONS
+from kpi.settings import Settings
 from kpi.werkplan import store as wp_store
 
 # Kind of import -> the word in the file name, the CLI and on the page (the importer's kinds).
@@ -55,19 +56,20 @@ def template_file_name(kind: str) -> str:
     return f"sjabloon-{TEMPLATE_WORDS[kind]}.xlsx"
 
 
-def template_lists(engine: Engine) -> dict[str, list[str]]:
-    """The drop-down lists as the database has them now: list name -> allowed values."""
+def template_lists(engine: Engine, area: str) -> dict[str, list[str]]:
+    """The drop-down lists as the database has them now, themes and roles of the centre `area`
+    (gebied): list name -> allowed values."""
     indicators = repository.load_indicators(engine)
-    themes = wp_store.load_themes(engine)
+    themes = wp_store.load_themes(engine, area)
     return {
         "indicator": [str(c) for c in indicators["code"]],
         "gebied": [str(a) for a in repository.load_areas(engine)["name"]],
         "thema": [str(t) for t in themes["label"]],
-        "rol": [str(r) for r in wp_store.load_roles(engine)["name"]],
+        "rol": [str(r) for r in wp_store.load_roles(engine, area)["name"]],
         "status": [s.code for s in werkplan.ACTION_STATUSES],
         "richting": ["hoger", "lager"],
         "vergelijking": list(COMPARISONS),
-        "fonds": list(werkplan.FUNDS),
+        "fonds": list(dict.fromkeys([*werkplan.FUNDS, *wp_store.centre_funds(engine, area)])),
     }
 
 
@@ -142,7 +144,7 @@ def _action_example(engine: Engine, today: dt.date, lists: dict[str, list[str]])
     """A new action with a theme, role, status and KPI that exist."""
     return {
         "code": "VOORBEELD-1", "titel": "Voorbeeldactie: overschrijf of verwijder deze rij",
-        "thema": lists["thema"][0], "eigenaar": "Programmabureau",
+        "thema": lists["thema"][0] if lists["thema"] else "", "eigenaar": "Programmabureau",
         "rol": lists["rol"][0] if lists["rol"] else "", "jaar": today.year,
         "start": f"1-1-{today.year}", "deadline": f"31-12-{today.year}", "status": "gepland",
         "budget": 10000, "besteed": 0, "fonds": lists["fonds"][0], "kpis": lists["indicator"][0],
@@ -155,7 +157,8 @@ def _action_example(engine: Engine, today: dt.date, lists: dict[str, list[str]])
 _VALIDATED = {
     OBSERVATIONS: {"gebied": "gebied", "indicator": "indicator"},
     TARGETS: {"gebied": "gebied", "indicator": "indicator", "richting": "richting", "vergelijking": "vergelijking"},
-    ACTIONS: {"thema": "thema", "rol": "rol", "status": "status", "fonds": "fonds", "kpis": "indicator"},
+    ACTIONS: {"gebied": "gebied", "thema": "thema", "rol": "rol", "status": "status", "fonds": "fonds",
+              "kpis": "indicator"},
     DUIDING: {"gebied": "gebied", "indicator": "indicator"},
 }
 
@@ -166,14 +169,15 @@ def _column_letter(n: int) -> str:
     return get_column_letter(n)
 
 
-def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None) -> bytes:
-    """An .xlsx template for one kind of import file: headers, an example row, drop-down lists."""
+def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None, area: str | None = None) -> bytes:
+    """An .xlsx template for one kind of import file: headers, an example row, drop-down lists
+    (themes, roles and funds of the centre `area`, default KPI_AREA's)."""
     import openpyxl  # slow to import; only a template needs it here
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
     today = today or dt.date.today()
-    lists = template_lists(engine)
+    lists = template_lists(engine, area or Settings.from_env().area)
     if kind == OBSERVATIONS:
         columns, example = OBSERVATION_COLUMNS, _observation_example(engine, today)
     elif kind == TARGETS:
@@ -208,7 +212,8 @@ def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None) -> by
         i = used.index(name) + 1
         letter = _column_letter(i)
         source = f"{LISTS_SHEET}!${letter}$2:${letter}${max(2, len(lists[name]) + 1)}"
-        strict = col != "kpis"
+        # kpis may name several; a centre may name a fund of its own (funds are data per centre)
+        strict = col not in ("kpis", "fonds")
         dv = DataValidation(type="list", formula1=f"={source}", allow_blank=True,
                             showErrorMessage=strict, errorTitle="Onbekende waarde",
                             error=f"Kies een {col} uit de lijst (blad {LISTS_SHEET}).",

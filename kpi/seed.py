@@ -33,6 +33,11 @@ ACTIONS_CSV = DATA_DIR / "werkplan-acties.csv"
 DEMO_ACTIONS_CSV = DATA_DIR / "werkplan-demo-acties.csv"
 PEER_AREAS_CSV = DATA_DIR / "werkgroep-gebieden.csv"
 PEER_SERIES_CSV = DATA_DIR / "werkgroep-reeksen.csv"
+# One fictional demo centre's own werkplan (issue 21.3): the Platform's project themes, fictional
+# roles and a few illustrative actions; `demo --remove` removes them with the centre.
+PEER_THEMES_CSV = DATA_DIR / "werkgroep-werkplan-themas.csv"
+PEER_ROLES_CSV = DATA_DIR / "werkgroep-werkplan-rollen.csv"
+PEER_ACTIONS_CSV = DATA_DIR / "werkgroep-werkplan-acties.csv"
 # The date the Binnenstadakkoord was signed: the first target version is valid from then.
 AKKOORD_SIGNED = dt.date(2018, 2, 7)
 
@@ -190,8 +195,30 @@ def seed_peers(engine: Engine, area: str) -> tuple[int, int]:
                         for r in series.itertuples()]]
         for flag, part in fresh.groupby("illustratief"):
             _insert_figures(conn, part, "demo", f"data/{PEER_SERIES_CSV.name}", flag == "ja")
+        _seed_peer_werkplan(conn, ids)
         repository.touch_data_version(conn)
     return len(new), len(fresh)
+
+
+def _seed_peer_werkplan(conn: Connection, ids: dict[str, int]) -> None:
+    """The demo werkplan of a fictional centre, unless that centre has themes already."""
+    themes, roles, actions = _read(PEER_THEMES_CSV), _read(PEER_ROLES_CSV), _read(PEER_ACTIONS_CSV)
+    area_id = ids[str(themes["gebied"].iloc[0])]
+    t = schema.themes
+    if conn.execute(sa.select(sa.func.count()).where(t.c.area_id == area_id)).scalar():
+        return
+    conn.execute(sa.insert(t), [dict(area_id=area_id, letter=r.letter, name=r.naam, description=r.omschrijving,
+                                     source=r.bron) for r in themes.itertuples()])
+    for r in roles.to_dict("records"):
+        role_id = conn.execute(sa.insert(schema.roles).values(
+            area_id=area_id, name=r["naam"], body=r["organisatie"], kind=r["soort"], sort_order=int(r["volgorde"]),
+            description=r["omschrijving"], source=r["bron"])).inserted_primary_key[0]
+        conn.execute(sa.insert(schema.role_themes), [
+            dict(role_id=role_id, area_id=area_id, theme_letter=x.strip(), source=r["bron"])
+            for x in r["thema's"].split(",") if x.strip()])
+    batch = repository.create_batch(conn, "demo", f"data/{PEER_ACTIONS_CSV.name}", "seed", rows_total=len(actions),
+                                    rows_added=len(actions))
+    wp_store.save_actions(conn, action_frame(actions, True).assign(area_id=area_id), batch, repository.utcnow())
 
 
 def werkplan_area_id(conn: Connection) -> int:

@@ -29,6 +29,7 @@ from kpi.importer import forms, reading
 from kpi.importer.actions import preview_table as action_preview_table
 from kpi.importer.duiding import preview_table as duiding_preview_table
 from kpi.importer.subscribers import preview_table as subscriber_preview_table
+from kpi.importer.werkplan_basis import preview_table as basis_preview_table
 from kpi.login import claim_values, identity, verified_email, weak_password_reason
 from kpi.settings import Settings
 from kpi.tables import (
@@ -292,8 +293,8 @@ def events_for(code: str, as_of: dt.datetime | None = None):
 
 
 def all_events():
-    """Every stored event of every area, for editors (not cached: the live list)."""
-    return event_store.list_events(engine())
+    """The chosen centre's stored events and those without a centre, for editors (not cached: the live list)."""
+    return event_store.list_events(engine(), area=settings().area)
 
 
 def target_history():
@@ -309,14 +310,15 @@ MAX_EVENT_TEXT = event_store.MAX_TEXT_LENGTH
 
 def add_event(day: dt.date, text: str, indicator: str | None, user: str) -> int:
     """Store an event for the monitored area (EventError with a Dutch message when refused)."""
-    event_id = event_store.add_event(engine(), day, text, indicator=indicator, area=settings().area, user=user)
+    event_id = event_store.add_event(engine(), day, text, indicator=indicator, area=settings().area, user=user,
+                                     access=editor_access())
     clear_after_change()
     return event_id
 
 
 def delete_event(event_id: int, user: str) -> bool:
     """Remove an event from every view from now on."""
-    done = event_store.delete_event(engine(), event_id, user=user)
+    done = event_store.delete_event(engine(), event_id, user=user, access=editor_access())
     clear_after_change()
     return done
 
@@ -338,6 +340,8 @@ def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
         return action_preview_table(frame)
     if preview.kind == importer.SUBSCRIBERS:
         return subscriber_preview_table(frame)
+    if preview.kind in (importer.THEMES, importer.ROLES):
+        return basis_preview_table(frame, preview.kind)
     if preview.kind == importer.DUIDING:
         return duiding_preview_table(frame)
     return preview_table(frame, indicators=snapshot().indicators)
@@ -611,7 +615,7 @@ def make_briefing(period: str, user: str, definitief: bool) -> int:
     """Store a briefing of the monitored area (concept or definitief) with the data as known now;
     its number. BriefingRefused with a Dutch message naming the KPIs without duiding."""
     try:
-        return record.make_briefing(engine(), settings(), period, user, definitief=definitief)
+        return record.make_briefing(engine(), settings(), period, user, definitief=definitief, access=editor_access())
     finally:
         clear_after_change()
 

@@ -18,24 +18,27 @@ from sqlalchemy.engine import Engine
 from kpi import formatting as fmt
 from kpi import repository, units, werkplan
 from kpi.briefing.period import period_of
-from kpi.importer.layouts import ACTION_FIELDS, DUIDING_FIELDS, TARGET_FIELDS
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, TARGETS
+from kpi.importer.layouts import ACTION_FIELDS, DUIDING_FIELDS, ROLE_FIELDS, TARGET_FIELDS, THEME_FIELDS
+from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, TARGETS, THEMES
 from kpi.metrics import ABSOLUTE, COMPARISONS
 from kpi.settings import Settings
 from kpi.werkplan import store as wp_store
 
 # Kind of import -> the word in the file name, the CLI and on the page (the importer's kinds).
-TEMPLATE_WORDS = {OBSERVATIONS: "cijfers", TARGETS: "doelen", ACTIONS: "acties", DUIDING: "duiding"}
+TEMPLATE_WORDS = {OBSERVATIONS: "cijfers", TARGETS: "doelen", ACTIONS: "acties", DUIDING: "duiding",
+                  THEMES: "themas", ROLES: "rollen"}
 # What a user may type for a kind on the command line.
 KIND_ALIASES = {
     "cijfers": OBSERVATIONS, "metingen": OBSERVATIONS, "observaties": OBSERVATIONS, "figures": OBSERVATIONS,
     "doelen": TARGETS, "targets": TARGETS, "acties": ACTIONS, "actions": ACTIONS, "werkplan": ACTIONS,
-    "duiding": DUIDING,
+    "duiding": DUIDING, "themas": THEMES, "thema's": THEMES, "themes": THEMES, "rollen": ROLES, "roles": ROLES,
 }
 OBSERVATION_COLUMNS = ["gebied", "indicator", "peildatum", "waarde", "bron", "toelichting"]
 TARGET_COLUMNS = list(TARGET_FIELDS)
 ACTION_COLUMNS = list(ACTION_FIELDS)
 DUIDING_COLUMNS = list(DUIDING_FIELDS)
+THEME_COLUMNS = list(THEME_FIELDS)
+ROLE_COLUMNS = ["gebied", "rol", "organisatie", "soort", "volgorde", "thema's", "omschrijving", "bron"]
 DATA_SHEET = "Invullen"
 LISTS_SHEET = "Keuzelijsten"
 # Rows that get the drop-down lists (the example row and room below it).
@@ -70,6 +73,10 @@ def template_lists(engine: Engine, area: str) -> dict[str, list[str]]:
         "richting": ["hoger", "lager"],
         "vergelijking": list(COMPARISONS),
         "fonds": list(dict.fromkeys([*werkplan.FUNDS, *wp_store.centre_funds(engine, area)])),
+        "soort": ["rol", "orgaan"],
+        # The centre first: a template made for a centre fills in that centre.
+        "centrum": [area],
+        "letters": [str(x) for x in themes["letter"]],
     }
 
 
@@ -148,8 +155,23 @@ def _action_example(engine: Engine, today: dt.date, lists: dict[str, list[str]])
         "rol": lists["rol"][0] if lists["rol"] else "", "jaar": today.year,
         "start": f"1-1-{today.year}", "deadline": f"31-12-{today.year}", "status": "gepland",
         "budget": 10000, "besteed": 0, "fonds": lists["fonds"][0], "kpis": lists["indicator"][0],
-        "toelichting": "", "bron": "Voorbeeld: werkplan",
+        "toelichting": "", "bron": "Voorbeeld: werkplan", "gebied": lists["centrum"][0],
     }
+
+
+def _theme_example(lists: dict[str, list[str]]) -> dict[str, object]:
+    """A new theme of the centre: the first letter it does not use yet."""
+    free = next((c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in lists["letters"]), "Z")
+    return {"gebied": lists["centrum"][0], "letter": free, "naam": "Voorbeeldthema: overschrijf of verwijder deze rij",
+            "omschrijving": "", "bron": "Voorbeeld: werkplan"}
+
+
+def _role_example(lists: dict[str, list[str]]) -> dict[str, object]:
+    """A new role of the centre on its first theme (if it has one)."""
+    return {"gebied": lists["centrum"][0], "rol": "Voorbeeldrol: overschrijf of verwijder deze rij",
+            "organisatie": "Programmabureau", "soort": "rol", "volgorde": 1,
+            "thema's": lists["letters"][0] if lists["letters"] else "", "omschrijving": "",
+            "bron": "Voorbeeld: werkplan"}
 
 
 # Column -> the list that checks it, per kind. kpis may name several indicators, so its list
@@ -160,6 +182,8 @@ _VALIDATED = {
     ACTIONS: {"gebied": "gebied", "thema": "thema", "rol": "rol", "status": "status", "fonds": "fonds",
               "kpis": "indicator"},
     DUIDING: {"gebied": "gebied", "indicator": "indicator"},
+    THEMES: {"gebied": "gebied"},
+    ROLES: {"gebied": "gebied", "soort": "soort"},
 }
 
 
@@ -186,6 +210,10 @@ def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None, area:
         columns, example = ACTION_COLUMNS, _action_example(engine, today, lists)
     elif kind == DUIDING:
         columns, example = DUIDING_COLUMNS, _duiding_example(today, lists)
+    elif kind == THEMES:
+        columns, example = THEME_COLUMNS, _theme_example(lists)
+    elif kind == ROLES:
+        columns, example = ROLE_COLUMNS, _role_example(lists)
     else:
         raise ValueError(f"Onbekende soort sjabloon '{kind}'.")
 

@@ -221,6 +221,17 @@ def installed_at(engine: Engine | Connection) -> dt.datetime | None:
         return conn.execute(q).scalar()
 
 
+def centre_funds(engine: Engine | Connection, area: str) -> list[str]:
+    """The funds a centre's actions name (any version), in alphabetical order."""
+    ac = schema.actions
+    q = (sa.select(ac.c.fund).distinct().where(ac.c.area_id == area_key(area), ac.c.fund.is_not(None))
+         .order_by(ac.c.fund))
+    if isinstance(engine, Connection):
+        return list(engine.execute(q).scalars())
+    with engine.connect() as conn:
+        return list(conn.execute(q).scalars())
+
+
 def count_illustrative_actions(engine: Engine) -> int:
     """How many current actions (of every centre) are illustrative (demo) actions."""
     ac = schema.actions

@@ -563,7 +563,7 @@ def _add_acties_parser(sub) -> None:
     a = sub.add_parser("acties", help="de acties van het werkplan, te late eerst")
     a.add_argument("--json", action="store_true", help="JSON-lijst, één object per actie")
     _add_gebied(a)
-    a.add_argument("--thema", default=None, metavar="THEMA", help="alleen dit thema: letter (A-F) of naam")
+    a.add_argument("--thema", default=None, metavar="THEMA", help="alleen dit thema van het centrum: letter (in Assen A-F) of naam")
     a.add_argument("--status", default=None, metavar="STATUS",
                    help="alleen deze status: gepland, lopend, afgerond, vertraagd of gestopt")
     a.set_defaults(func=cmd_acties)

@@ -72,8 +72,8 @@ def make_briefing(engine: Engine, settings: Settings, period: str, user: str, *,
     names = {r.indicator.code: r.indicator.name for r in results}
     with engine.begin() as conn:
         rows = store.load_duiding(conn, area=settings.area, period=period, as_of=data_as_of)
-        if definitief and (refusal := definitief_refusal(statuses, store.by_indicator(rows), names, period)):
-            raise BriefingRefused(refusal)
+        if definitief and (missing := definitief_refusal(statuses, store.by_indicator(rows), names, period)):
+            raise BriefingRefused(missing)
         number = store.insert_briefing(
             conn, area=settings.area, period=period, state=DEFINITIEF if definitief else CONCEPT, made_at=now,
             made_by=user, data_as_of=data_as_of, duiding_ids=[int(i) for i in rows["id"]],

@@ -262,10 +262,11 @@ def undo_basis(conn: Connection, batch_id: int, now: dt.datetime, user: str) -> 
         by_roles = sa.select(r.c.batch_id).join(rt, rt.c.role_id == r.c.id).join(
             t, (t.c.area_id == rt.c.area_id) & (t.c.letter == rt.c.theme_letter))
         users = sorted({x for x in conn.execute(used.where(t.c.batch_id == batch_id)).scalars()}
-                       | {x for x in conn.execute(by_roles.where(t.c.batch_id == batch_id)).scalars()}, key=str)
+                       | {x for x in conn.execute(by_roles.where(t.c.batch_id == batch_id)).scalars()},
+                       key=lambda x: (x is None, x or 0))
     else:
         used = sa.select(ac.c.batch_id).join(r, r.c.id == ac.c.role_id).where(r.c.batch_id == batch_id)
-        users = sorted(set(conn.execute(used).scalars()), key=str)
+        users = sorted(set(conn.execute(used).scalars()), key=lambda x: (x is None, x or 0))
     if users:
         undone = set(conn.execute(sa.select(b.c.id).where(b.c.id.in_([x for x in users if x is not None]),
                                                            b.c.undone_at.is_not(None))).scalars())

@@ -99,6 +99,11 @@ def render() -> None:
                                 format_func=wp_tables.VIEWS.get) or "acties"
     st.query_params["weergave"] = view
 
+    if view == "dekking" and not names:  # a centre without KPIs (no targets yet) has nothing to cover
+        st.info(f"{md(data.settings().area)} heeft nog geen KPI's met een doel; de dekking volgt zodra de doelen "
+                "van het centrum zijn ingelezen.")
+        illustrative_note(wp.actions)
+        return
     if view == "dekking":
         cov = werkplan.coverage(wp.actions, list(names), list(wp.themes["letter"]))
         table = wp_tables.coverage_table(cov, wp.themes, names)

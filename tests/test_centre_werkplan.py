@@ -159,6 +159,15 @@ def test_each_centres_report_has_only_its_own_werkplan(engine):
     assert "Pop-upwinkels in de Hoofdstraat" in set(testdorp["Actie"])
     assert "Pop-upwinkels in de Hoofdstraat" not in set(assen["Actie"])
     assert len(assen) == len(werkplan.load_werkplan(engine, A).actions)
+    # The money section counts the centre's own funds, by the name it uses.
+    from kpi.reports.content import cost_tables
+    from kpi.reports.model import load_report
+
+    money = dict(cost_tables(load_report(engine, Settings(area=T), TODAY)))
+    assert list(money["Per fonds"]["Fonds"]) == ["Centrumfonds Testdorp", "Gemeente", "Totaal"]
+    assert list(money["Per thema"]["Thema"]) == ["M mobiliteit", "R ruimtelijke economie", "Totaal"]
+    assen_funds = set(dict(cost_tables(load_report(engine, Settings(area=A), TODAY)))["Per fonds"]["Fonds"])
+    assert "Centrumfonds Testdorp" not in assen_funds
 
 
 # ---- the CLI, on both databases ------------------------------------------------------------------

@@ -60,7 +60,7 @@ def cmd_status(args, settings: Settings) -> int:
     today = fmt.local(as_of).date() if as_of else dt.date.today()
     results = evaluate_all(engine, settings, today, as_of=as_of)
     if args.json:
-        actions = werkplan.load_werkplan(engine, as_of).actions
+        actions = werkplan.load_werkplan(engine, settings.area, as_of).actions
         behind = werkplan.without_running_action(actions, werkplan.kpi_statuses(results), today)
         print(json.dumps(status_records(results, behind), ensure_ascii=False, indent=2))
         return 0
@@ -280,7 +280,8 @@ def cmd_briefing(args, settings: Settings) -> int:
         print("Fout: geef de periode op, bijvoorbeeld --periode 2026-K4.", file=sys.stderr)
         return 1
     try:
-        number = make_briefing(engine, settings, args.periode, _user(args), definitief=args.definitief)
+        number = make_briefing(engine, settings, args.periode, _user(args), definitief=args.definitief,
+                               access=_access(_user(args), settings))
     except BriefingRefused as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
@@ -297,6 +298,7 @@ def _add_briefing_parser(sub) -> None:
     b.add_argument("--definitief", action="store_true",
                    help="definitief maken (geweigerd zolang een KPI die achter of risico is geen duiding heeft)")
     b.add_argument("--gebruiker", dest="user", default=None, help="naam voor de geschiedenis")
+    _add_gebied(b)
     b.set_defaults(func=cmd_briefing)
 
 
@@ -364,7 +366,7 @@ def _print_section(title: str, frame, line) -> None:
 
 
 def _print_preview(preview, units: dict | None = None) -> None:
-    from kpi.importer import ACTIONS, DUIDING, SUBSCRIBERS, TARGETS
+    from kpi.importer import ACTIONS, DUIDING, ROLES, SUBSCRIBERS, TARGETS, THEMES
 
     units = units or {}
     for line in preview.agreements:
@@ -383,6 +385,10 @@ def _print_preview(preview, units: dict | None = None) -> None:
     elif preview.kind == SUBSCRIBERS:
         _print_section("Nieuwe abonnees", preview.added, lambda r: f"{r.email} ({r.name or 'zonder naam'})")
         _print_section("Gewijzigde abonnees", preview.changed, lambda r: f"{r.email}: {r.fields}")
+    elif preview.kind == THEMES:
+        _print_section("Nieuwe thema's", preview.added, lambda r: f"{r.area} · {r.key} {r.name}")
+    elif preview.kind == ROLES:
+        _print_section("Nieuwe rollen", preview.added, lambda r: f"{r.area} · {r.key}{f' ({r.detail})' if r.detail else ''}")
     elif preview.kind == ACTIONS:
         _print_section("Nieuwe acties", preview.added, lambda r: f"{r.code} {r.title}: {r.status}")
         _print_section("Gewijzigde acties", preview.changed,
@@ -503,6 +509,7 @@ def _add_import_parsers(sub) -> None:
     im.add_argument("--gebruiker", dest="user", help="naam die bij de import wordt vastgelegd (standaard: de OS-gebruiker)")
     im.add_argument("--bevestig", dest="confirm", action="store_true",
                     help="cijfers opslaan die ongebruikelijk veel afwijken van het vorige cijfer (na controle)")
+    _add_gebied(im)
     im.set_defaults(func=cmd_import)
     u = sub.add_parser("undo", help="een importbatch ongedaan maken")
     u.add_argument("batch_id", type=int, metavar="BATCH_ID")
@@ -516,7 +523,7 @@ def cmd_acties(args, settings: Settings) -> int:
     """The werkplan's actions, late first: a Dutch table, or JSON with --json."""
     from kpi import werkplan
 
-    wp = werkplan.load_werkplan(_engine(settings))
+    wp = werkplan.load_werkplan(_engine(settings), settings.area)
     today = dt.date.today()
     actions = wp.actions
     if args.thema is not None:
@@ -555,7 +562,8 @@ def cmd_acties(args, settings: Settings) -> int:
 def _add_acties_parser(sub) -> None:
     a = sub.add_parser("acties", help="de acties van het werkplan, te late eerst")
     a.add_argument("--json", action="store_true", help="JSON-lijst, één object per actie")
-    a.add_argument("--thema", default=None, metavar="THEMA", help="alleen dit thema: letter (A-F) of naam")
+    _add_gebied(a)
+    a.add_argument("--thema", default=None, metavar="THEMA", help="alleen dit thema van het centrum: letter (in Assen A-F) of naam")
     a.add_argument("--status", default=None, metavar="STATUS",
                    help="alleen deze status: gepland, lopend, afgerond, vertraagd of gestopt")
     a.set_defaults(func=cmd_acties)
@@ -626,7 +634,7 @@ def cmd_sjabloon(args, settings: Settings) -> int:
     except ValueError as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
-    data = templates.template_xlsx(_engine(settings), kind)
+    data = templates.template_xlsx(_engine(settings), kind, area=settings.area)
     try:
         Path(args.output).write_bytes(data)
     except OSError:
@@ -642,6 +650,7 @@ def _add_sjabloon_parser(sub) -> None:
     t = sub.add_parser("sjabloon", help="een Excel-sjabloon om in te vullen: cijfers, doelen, acties of duiding")
     t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen, acties of duiding")
     t.add_argument("output", metavar="BESTAND", help="het .xlsx-bestand om te schrijven")
+    _add_gebied(t)
     t.set_defaults(func=cmd_sjabloon)
 
 

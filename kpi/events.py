@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kpi import repository, schema
+from kpi.access import Access, refusal
 from kpi.export import CONTROL_CHARACTERS
 
 MAX_TEXT_LENGTH = 100
@@ -37,8 +38,12 @@ def add_event(
     indicator: str | None = None,
     area: str | None = None,
     user: str = "",
+    access: Access | None = None,
 ) -> int:
-    """Store an event and return its id; EventError for an empty, long or unknown input."""
+    """Store an event and return its id; EventError for an empty, long or unknown input, and when
+    `access` (kpi.access: the editor and KPI_EDITOR_AREAS) may not edit `area` (None: the default centre)."""
+    if access is not None and (reason := refusal(access, [("", None, area)], "Deze gebeurtenis")):
+        raise EventError(reason)
     clean = " ".join(str(text).split())
     if not clean:
         raise EventError("Vul een korte omschrijving van de gebeurtenis in.")
@@ -106,11 +111,16 @@ def list_events(
     return df[EVENT_COLUMNS]
 
 
-def delete_event(engine: Engine, event_id: int, user: str = "") -> bool:
-    """Remove an event from every view from now on; False when there is no such event."""
+def delete_event(engine: Engine, event_id: int, user: str = "", access: Access | None = None) -> bool:
+    """Remove an event from every view from now on; False when there is no such event. EventError
+    when `access` may not edit the event's centre (an event without one: the default centre's)."""
     _check_user(user)
-    e = schema.events
+    e, a = schema.events, schema.areas
     with engine.begin() as conn:
+        area = conn.execute(sa.select(a.c.name).select_from(e).outerjoin(a, a.c.id == e.c.area_id)
+                            .where(e.c.id == int(event_id))).scalar()
+        if access is not None and (reason := refusal(access, [("", None, area)], f"Gebeurtenis {int(event_id)}")):
+            raise EventError(reason)
         res = conn.execute(
             sa.update(e)
             .where(e.c.id == int(event_id), e.c.deleted_at.is_(None))

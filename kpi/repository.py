@@ -236,11 +236,18 @@ def remove_illustrative(engine: Engine) -> Removed:
 
 
 def _remove_fictional_areas(conn: Connection) -> int:
-    """Delete the fictional demo centres nothing refers to any more (an import of real figures
-    for one keeps it: then it is no longer only a demo)."""
+    """Delete the fictional demo centres nothing refers to any more (an import of real figures or
+    real actions for one keeps it: then it is no longer only a demo), with their werkplan's themes
+    and roles (issue 21.3)."""
     a = schema.areas
     used = sa.union(*(sa.select(t.c.area_id).where(t.c.area_id.is_not(None))
-                      for t in (schema.observations, schema.targets, schema.events)))
+                      for t in (schema.observations, schema.targets, schema.events, schema.actions,
+                                schema.duiding, schema.briefings)))
+    gone = sa.select(a.c.id).where(a.c.illustrative.is_(True), a.c.id.not_in(used)).scalar_subquery()
+    rt, r, t = schema.role_themes, schema.roles, schema.themes
+    conn.execute(sa.delete(rt).where(rt.c.area_id.in_(gone)))
+    conn.execute(sa.delete(r).where(r.c.area_id.in_(gone)))
+    conn.execute(sa.delete(t).where(t.c.area_id.in_(gone)))
     return conn.execute(sa.delete(a).where(a.c.illustrative.is_(True), a.c.id.not_in(used))).rowcount
 
 

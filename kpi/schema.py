@@ -192,22 +192,28 @@ events = sa.Table(
     sa.Index("ix_events_event_date", "event_date"),
 )
 
-# The werkplan beside the goals. Themes (themalijnen A-F) and roles are reference
-# data; the role x theme matrix says which roles work on which theme (werkplan deel A).
+# The werkplan beside the goals, per centre (issue 21.3, migration 0013): each area has its own
+# themes (Assen: themalijnen A-F; another centre its own letters and names), roles and bodies, the
+# role x theme matrix (which roles work on which theme, werkplan deel A) and actions.
 themes = sa.Table(
     "themes",
     metadata,
+    sa.Column("area_id", sa.ForeignKey("areas.id"), primary_key=True),
     sa.Column("letter", sa.String(1), primary_key=True),
-    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
     sa.Column("description", sa.Text, nullable=False, server_default=""),
     sa.Column("source", sa.Text, nullable=False, server_default=""),
+    # The import batch (themas) that added the theme; NULL for the seed's. Undo deletes it again.
+    sa.Column("batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.UniqueConstraint("area_id", "name", name="uq_themes_area_name"),
 )
 
 roles = sa.Table(
     "roles",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("area_id", sa.ForeignKey("areas.id"), nullable=False),
+    sa.Column("name", sa.String(100), nullable=False),
     # The body the role belongs to: uitvoeringsteam Vaart in Assen, gemeente Assen, ...
     sa.Column("body", sa.String(200), nullable=False, server_default=""),
     # rol: a person's role; orgaan: a body that meets (regiegroep, ThemaTafels, ...)
@@ -215,27 +221,34 @@ roles = sa.Table(
     sa.Column("sort_order", sa.Integer, nullable=False, server_default="0"),
     sa.Column("description", sa.Text, nullable=False, server_default=""),
     sa.Column("source", sa.Text, nullable=False, server_default=""),
+    # The import batch (rollen) that added the role; NULL for the seed's. Undo deletes it again.
+    sa.Column("batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.UniqueConstraint("area_id", "name", name="uq_roles_area_name"),
 )
 
 role_themes = sa.Table(
     "role_themes",
     metadata,
     sa.Column("role_id", sa.ForeignKey("roles.id"), primary_key=True),
-    sa.Column("theme_letter", sa.ForeignKey("themes.letter"), primary_key=True),
+    sa.Column("area_id", sa.Integer, nullable=False),
+    sa.Column("theme_letter", sa.String(1), primary_key=True),
     sa.Column("source", sa.Text, nullable=False, server_default=""),
+    sa.ForeignKeyConstraint(["area_id", "theme_letter"], ["themes.area_id", "themes.letter"],
+                            name="fk_role_themes_theme_themes"),
 )
 
 # Actions are versioned like observations: a change (status, note, due date, ...) is a new
 # row; the old row keeps its batch and time and gets superseded_at/superseded_by_batch_id.
-# One current row per code. The status codes are kpi.werkplan.ACTION_STATUSES.
+# One current row per (area, code). The status codes are kpi.werkplan.ACTION_STATUSES.
 
 actions = sa.Table(
     "actions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("area_id", sa.ForeignKey("areas.id"), nullable=False),
     sa.Column("code", sa.String(40), nullable=False),
     sa.Column("title", sa.String(300), nullable=False),
-    sa.Column("theme_letter", sa.ForeignKey("themes.letter"), nullable=False),
+    sa.Column("theme_letter", sa.String(1), nullable=False),
     # gemeente, Vaart in Assen, both, or a partner: free text, empty when not known
     sa.Column("owner", sa.String(200), nullable=False, server_default=""),
     sa.Column("role_id", sa.ForeignKey("roles.id"), nullable=True),
@@ -245,6 +258,8 @@ actions = sa.Table(
     sa.Column("status", sa.String(12), nullable=False),
     sa.Column("budget", sa.Numeric(14, 2, asdecimal=False), nullable=True),
     sa.Column("spent", sa.Numeric(14, 2, asdecimal=False), nullable=True),
+    # The fund's name as the centre writes it (Binnenstadfonds, Ondernemersfonds, ...): data per
+    # centre, not a fixed list (kpi.werkplan.FUNDS only spells Assen's own in words).
     sa.Column("fund", sa.String(40), nullable=True),
     sa.Column("note", sa.Text, nullable=False, server_default=""),
     sa.Column("source", sa.Text, nullable=False),
@@ -253,11 +268,14 @@ actions = sa.Table(
     sa.Column("recorded_at", sa.DateTime, nullable=False),
     sa.Column("superseded_at", sa.DateTime, nullable=True),
     sa.Column("superseded_by_batch_id", sa.ForeignKey("import_batches.id"), nullable=True),
+    sa.ForeignKeyConstraint(["area_id", "theme_letter"], ["themes.area_id", "themes.letter"],
+                            name="fk_actions_theme_themes"),
     sa.CheckConstraint(
         "status IN ('gepland', 'lopend', 'afgerond', 'vertraagd', 'gestopt')", name="status"
     ),
     sa.Index(
         "uq_actions_current",
+        "area_id",
         "code",
         unique=True,
         sqlite_where=sa.text("superseded_at IS NULL"),

@@ -33,6 +33,11 @@ ACTIONS_CSV = DATA_DIR / "werkplan-acties.csv"
 DEMO_ACTIONS_CSV = DATA_DIR / "werkplan-demo-acties.csv"
 PEER_AREAS_CSV = DATA_DIR / "werkgroep-gebieden.csv"
 PEER_SERIES_CSV = DATA_DIR / "werkgroep-reeksen.csv"
+# One fictional demo centre's own werkplan (issue 21.3): the Platform's project themes, fictional
+# roles and a few illustrative actions; `demo --remove` removes them with the centre.
+PEER_THEMES_CSV = DATA_DIR / "werkgroep-werkplan-themas.csv"
+PEER_ROLES_CSV = DATA_DIR / "werkgroep-werkplan-rollen.csv"
+PEER_ACTIONS_CSV = DATA_DIR / "werkgroep-werkplan-acties.csv"
 # The date the Binnenstadakkoord was signed: the first target version is valid from then.
 AKKOORD_SIGNED = dt.date(2018, 2, 7)
 
@@ -190,31 +195,62 @@ def seed_peers(engine: Engine, area: str) -> tuple[int, int]:
                         for r in series.itertuples()]]
         for flag, part in fresh.groupby("illustratief"):
             _insert_figures(conn, part, "demo", f"data/{PEER_SERIES_CSV.name}", flag == "ja")
+        _seed_peer_werkplan(conn, ids)
         repository.touch_data_version(conn)
     return len(new), len(fresh)
 
 
+def _seed_peer_werkplan(conn: Connection, ids: dict[str, int]) -> None:
+    """The demo werkplan of a fictional centre, unless that centre has themes already."""
+    themes, roles, actions = _read(PEER_THEMES_CSV), _read(PEER_ROLES_CSV), _read(PEER_ACTIONS_CSV)
+    area_id = ids[str(themes["gebied"].iloc[0])]
+    t = schema.themes
+    if conn.execute(sa.select(sa.func.count()).where(t.c.area_id == area_id)).scalar():
+        return
+    conn.execute(sa.insert(t), [dict(area_id=area_id, letter=r.letter, name=r.naam, description=r.omschrijving,
+                                     source=r.bron) for r in themes.itertuples()])
+    for r in roles.to_dict("records"):
+        role_id = conn.execute(sa.insert(schema.roles).values(
+            area_id=area_id, name=r["naam"], body=r["organisatie"], kind=r["soort"], sort_order=int(r["volgorde"]),
+            description=r["omschrijving"], source=r["bron"])).inserted_primary_key[0]
+        conn.execute(sa.insert(schema.role_themes), [
+            dict(role_id=role_id, area_id=area_id, theme_letter=x.strip(), source=r["bron"])
+            for x in r["thema's"].split(",") if x.strip()])
+    batch = repository.create_batch(conn, "demo", f"data/{PEER_ACTIONS_CSV.name}", "seed", rows_total=len(actions),
+                                    rows_added=len(actions))
+    wp_store.save_actions(conn, action_frame(actions, True).assign(area_id=area_id), batch, repository.utcnow())
+
+
+def werkplan_area_id(conn: Connection) -> int:
+    """The centre whose werkplan data/werkplan-*.csv hold: the monitored centre of data/gebieden.csv
+    (Assen binnenstad), else the first area."""
+    a = schema.areas
+    found = conn.execute(sa.select(a.c.id).where(a.c.name == str(_read(AREAS_CSV)["naam"].iloc[0]))).scalar()
+    return found if found is not None else conn.execute(sa.select(sa.func.min(a.c.id))).scalar()
+
+
 def seed_werkplan(engine: Engine) -> None:
-    """Insert the themes, roles and bodies, the role x theme matrix and the werkplan's own
+    """Insert Assen's themes, roles and bodies, the role x theme matrix and the werkplan's own
     actions (deel A, chapter 1). Also run for a database made before the werkplan existed."""
     with engine.begin() as conn:
+        area_id = werkplan_area_id(conn)
         themes = _read(THEMES_CSV)
         conn.execute(
             sa.insert(schema.themes),
-            [dict(letter=r.letter, name=r.naam, description=r.omschrijving, source=r.bron)
+            [dict(area_id=area_id, letter=r.letter, name=r.naam, description=r.omschrijving, source=r.bron)
              for r in themes.itertuples()],
         )
         roles = _read(ROLES_CSV)
         conn.execute(
             sa.insert(schema.roles),
-            [dict(name=r.naam, body=r.organisatie, kind=r.soort, sort_order=int(r.volgorde),
+            [dict(area_id=area_id, name=r.naam, body=r.organisatie, kind=r.soort, sort_order=int(r.volgorde),
                   description=r.omschrijving, source=r.bron) for r in roles.itertuples()],
         )
         ids = wp_store.role_ids(conn)
         matrix = _read(ROLE_THEMES_CSV)
         conn.execute(
             sa.insert(schema.role_themes),
-            [dict(role_id=ids[r.rol.lower()], theme_letter=r.thema, source=r.bron)
+            [dict(role_id=ids[(area_id, r.rol.lower())], area_id=area_id, theme_letter=r.thema, source=r.bron)
              for r in matrix.itertuples()],
         )
         _insert_actions(conn, _read(ACTIONS_CSV), "acties", f"data/{ACTIONS_CSV.name}", False)
@@ -240,7 +276,7 @@ def action_frame(df: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
 
 def _insert_actions(conn: Connection, df: pd.DataFrame, kind: str, name: str, illustrative: bool) -> None:
     batch = repository.create_batch(conn, kind, name, "seed", rows_total=len(df), rows_added=len(df))
-    actions = action_frame(df, illustrative)
+    actions = action_frame(df, illustrative).assign(area_id=werkplan_area_id(conn))
     # A database from before the werkplan may lack an indicator the seed links to: keep the
     # action, drop that link (the KPIs it is meant to move can be added by an import).
     known = set(conn.execute(sa.select(schema.indicators.c.code)).scalars())

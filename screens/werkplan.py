@@ -20,6 +20,8 @@ def _from_url(param: str, key: str, allowed: list) -> None:
     """Start a filter widget from the URL the first time this session sees it."""
     if key not in st.session_state:
         st.session_state[key] = wp_tables.parse_choice(st.query_params.get(param), allowed)
+    else:  # another centre was chosen since: its own themes and roles (issue 21.3)
+        st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
 
 
 def _to_url(param: str, values: list) -> None:
@@ -85,6 +87,10 @@ def render() -> None:
     wp = data.werkplan()
     today = dt.date.today()
     names = data.kpi_names()
+    if wp.themes.empty:  # a centre without a werkplan of its own yet (issue 21.3)
+        st.info(f"Voor {md(data.settings().area)} is nog geen werkplan ingelezen. Een redacteur importeert eerst de "
+                "thema's en de rollen van het centrum, daarna de acties (Importeren; sjablonen staan daar).")
+        return
 
     if "wp_view" not in st.session_state:
         asked = st.query_params.get("weergave")
@@ -93,6 +99,11 @@ def render() -> None:
                                 format_func=wp_tables.VIEWS.get) or "acties"
     st.query_params["weergave"] = view
 
+    if view == "dekking" and not names:  # a centre without KPIs (no targets yet) has nothing to cover
+        st.info(f"{md(data.settings().area)} heeft nog geen KPI's met een doel; de dekking volgt zodra de doelen "
+                "van het centrum zijn ingelezen.")
+        illustrative_note(wp.actions)
+        return
     if view == "dekking":
         cov = werkplan.coverage(wp.actions, list(names), list(wp.themes["letter"]))
         table = wp_tables.coverage_table(cov, wp.themes, names)

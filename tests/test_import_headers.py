@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from kpi import importer, repository
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, TARGETS
+from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, TARGETS, THEMES
 from kpi.importer.templates import (
     LISTS_SHEET,
     TEMPLATE_WORDS,
@@ -90,7 +90,7 @@ def test_the_header_search_stays_within_the_import_budget(engine):
 
 # ---- templates ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", [OBSERVATIONS, TARGETS, ACTIONS, DUIDING])
+@pytest.mark.parametrize("kind", [OBSERVATIONS, TARGETS, ACTIONS, DUIDING, THEMES, ROLES])
 def test_each_template_imports_its_example_row_without_problems_and_saves_nothing(engine, kind):
     before = db_state(engine)
     data = template_xlsx(engine, kind, today=TODAY)
@@ -128,8 +128,8 @@ def test_the_drop_down_lists_hold_the_databases_own_codes(engine):
     targets = _validations(template_xlsx(engine, TARGETS, today=TODAY))
     assert targets["indicator"] == indicators and targets["vergelijking"] == ["absoluut", "onder_landelijk", "toename"]
     actions = _validations(template_xlsx(engine, ACTIONS, today=TODAY))
-    assert actions["thema"] == wp_store.load_themes(engine)["label"].tolist()
-    assert actions["rol"] == wp_store.load_roles(engine)["name"].tolist()
+    assert actions["thema"] == wp_store.load_themes(engine, "Assen binnenstad")["label"].tolist()
+    assert actions["rol"] == wp_store.load_roles(engine, "Assen binnenstad")["name"].tolist()
     assert actions["status"] == ["gepland", "lopend", "afgerond", "vertraagd", "gestopt"]
     assert actions["kpis"] == indicators
 
@@ -142,7 +142,7 @@ def test_a_new_area_appears_in_the_next_template(engine):
 
 
 def test_template_kinds_cover_the_importers_kinds():
-    assert set(TEMPLATE_WORDS) == {OBSERVATIONS, TARGETS, ACTIONS, DUIDING}
+    assert set(TEMPLATE_WORDS) == {OBSERVATIONS, TARGETS, ACTIONS, DUIDING, THEMES, ROLES}
     assert template_kind("metingen") == OBSERVATIONS and template_kind("Doelen") == TARGETS
     with pytest.raises(ValueError, match="Onbekende soort sjabloon"):
         template_kind("begroting")

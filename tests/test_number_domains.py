@@ -63,7 +63,7 @@ def test_a_huge_stored_budget_never_breaks_the_werkplan(monkeypatch, sqlite_url)
     with engine.begin() as conn:  # stored past the importer, as an older version could have
         conn.execute(sa.update(schema.actions).where(schema.actions.c.superseded_at.is_(None))
                      .values(budget=1e308, spent=-1e308))
-    actions = wp_store.load_actions(engine)
+    actions = wp_store.load_actions(engine, "Assen binnenstad")
     table = wp_tables.actions_table(actions, pd.Timestamp("2026-11-23").date())
     assert table["Budget"].str.startswith("€ 100.000.000.000").any()
     at = run_app(monkeypatch, sqlite_url, page="werkplan")

@@ -106,7 +106,7 @@ def test_no_running_action_in_the_json_counts_only_real_running_actions(engine, 
     code, out, err = run_cli(monkeypatch, capsys, db_url, "status", "--json")
     assert code == 0, err
     recs = {r["indicator"]: r for r in json.loads(out)}
-    actions = werkplan.load_werkplan(engine).actions
+    actions = werkplan.load_werkplan(engine, "Assen binnenstad").actions
     expected = werkplan.without_running_action(
         actions, {c: r["status"] for c, r in recs.items()}, dt.date.today())
     assert {c for c, r in recs.items() if r["no_running_action"]} == expected

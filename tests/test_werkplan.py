@@ -250,7 +250,7 @@ def test_status_vocabulary_matches_the_database_check():
 # ---- storage and seed, SQLite and PostgreSQL --------------------------------------------
 
 def test_fresh_database_has_themes_roles_matrix_and_the_chapter_1_actions(engine):
-    wp = werkplan.load_werkplan(engine)
+    wp = werkplan.load_werkplan(engine, "Assen binnenstad")
     assert wp.themes["label"].tolist() == [
         "A compact & compleet", "B prettig & comfortabel", "C bereikbaar", "D historisch, cultureel & actief",
         "E gastvrij, ondernemend & collectief samenwerkend", "F goed bekend",
@@ -285,7 +285,7 @@ def test_fresh_database_has_themes_roles_matrix_and_the_chapter_1_actions(engine
 
 
 def test_illustrative_actions_are_flagged_and_spread(engine):
-    acts = wp_store.load_actions(engine)
+    acts = wp_store.load_actions(engine, "Assen binnenstad")
     demo = acts[acts["illustrative"]]
     assert len(demo) == 13 == wp_store.count_illustrative_actions(engine)
     assert (demo["source"] == "Illustratieve demoactie").all()
@@ -303,7 +303,7 @@ def test_illustrative_actions_are_flagged_and_spread(engine):
 def test_without_demo_only_the_werkplan_actions_are_seeded(db_url):
     eng = make_engine(db_url)
     ensure_ready(eng, seed_demo=False)
-    assert wp_store.load_actions(eng)["code"].tolist() == ["1.1", "1.2", "1.3"]
+    assert wp_store.load_actions(eng, "Assen binnenstad")["code"].tolist() == ["1.1", "1.2", "1.3"]
     eng.dispose()
 
 
@@ -314,8 +314,8 @@ def _batch(engine, user="Anna") -> int:
 
 def _edit(engine, code: str, now: dt.datetime, **changes) -> int:
     """Write a new version of one action (what a one-row import will do)."""
-    current = wp_store.load_actions(engine)
-    row = current[current["code"] == code][wp_store.WRITE_COLUMNS].copy()
+    current = wp_store.load_actions(engine, "Assen binnenstad")
+    row = current[current["code"] == code][[*wp_store.WRITE_COLUMNS, "area_id"]].copy()
     for key, value in changes.items():
         row[key] = [value]
     batch = _batch(engine)
@@ -329,12 +329,12 @@ def test_a_status_change_is_a_new_version_and_as_of_shows_the_old_one(engine):
     b1 = _edit(engine, "1.1", t1, status="lopend", note="opdracht in voorbereiding")
     b2 = _edit(engine, "1.1", t2, status="afgerond", note="opdracht verleend", kpis=("banen",))
 
-    now = wp_store.load_actions(engine).set_index("code").loc["1.1"]
+    now = wp_store.load_actions(engine, "Assen binnenstad").set_index("code").loc["1.1"]
     assert (now["status"], now["note"], now["kpis"], now["batch_id"], now["recorded_by"]) == (
         "afgerond", "opdracht verleend", ("banen",), b2, "Anna")
-    in_jan = wp_store.load_actions(engine, as_of=dt.datetime(2030, 1, 31)).set_index("code").loc["1.1"]
+    in_jan = wp_store.load_actions(engine, "Assen binnenstad", as_of=dt.datetime(2030, 1, 31)).set_index("code").loc["1.1"]
     assert (in_jan["status"], in_jan["kpis"], in_jan["batch_id"]) == ("lopend", ("banen", "bedrijven"), b1)
-    before = wp_store.load_actions(engine, as_of=dt.datetime(2030, 1, 1)).set_index("code").loc["1.1"]
+    before = wp_store.load_actions(engine, "Assen binnenstad", as_of=dt.datetime(2030, 1, 1)).set_index("code").loc["1.1"]
     assert before["status"] == "gepland"
 
     a = schema.actions
@@ -348,13 +348,13 @@ def test_a_status_change_is_a_new_version_and_as_of_shows_the_old_one(engine):
     assert [v.batch_id for v in versions][1:] == [b1, b2] and versions[1].recorded_at == t1
 
     ch = werkplan.action_changes(
-        wp_store.load_actions(engine, as_of=dt.datetime(2030, 1, 1)),
-        wp_store.load_actions(engine, as_of=dt.datetime(2030, 3, 1)),
+        wp_store.load_actions(engine, "Assen binnenstad", as_of=dt.datetime(2030, 1, 1)),
+        wp_store.load_actions(engine, "Assen binnenstad", as_of=dt.datetime(2030, 3, 1)),
     )
     assert ch[["change", "code", "status_before", "status_after"]].values.tolist() == [
         ["status gewijzigd", "1.1", "gepland", "afgerond"]]
     assert ch.loc[0, "recorded_at"] == pd.Timestamp(t2)
-    assert len(wp_store.load_actions(engine)) == 16  # still one current row per code
+    assert len(wp_store.load_actions(engine, "Assen binnenstad")) == 16  # still one current row per code
 
 
 def test_the_database_keeps_one_current_version_a_known_status_and_real_kpis(engine):
@@ -369,7 +369,7 @@ def test_the_database_keeps_one_current_version_a_known_status_and_real_kpis(eng
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
         new_id = conn.execute(sa.insert(schema.actions).values(**theme_row | dict(code="9.9"))).inserted_primary_key[0]
         conn.execute(sa.insert(schema.action_kpis).values(action_id=new_id, indicator_code="bestaat_niet"))
-    assert len(wp_store.load_actions(engine)) == 16  # nothing of the above was kept
+    assert len(wp_store.load_actions(engine, "Assen binnenstad")) == 16  # nothing of the above was kept
 
 
 def test_demo_remove_removes_illustrative_actions_and_keeps_the_real_ones(engine):
@@ -380,7 +380,7 @@ def test_demo_remove_removes_illustrative_actions_and_keeps_the_real_ones(engine
     assert removed == repository.Removed(values=int(obs["illustrative"].sum()), actions=12)
     assert removed.sentence() == f"{removed.values} illustratieve waarden en 12 illustratieve acties verwijderd."
     assert repository.Removed(1, 1).sentence() == "1 illustratieve waarde en 1 illustratieve actie verwijderd."
-    left = wp_store.load_actions(engine)
+    left = wp_store.load_actions(engine, "Assen binnenstad")
     assert left["code"].tolist() == ["1.1", "1.2", "1.3", "A-01"]
     assert not left["illustrative"].any()
     assert left.set_index("code").loc["A-01", "kpis"] == ("bedrijven", "leegstand")
@@ -427,13 +427,13 @@ def test_migration_from_0003_keeps_the_data_and_adds_the_werkplan(db_url):
     # this old database lacks the indicator bedrijven, so that link is left out
     ensure_ready(eng)
     assert len(repository.load_observations(eng)) == 1
-    wp = werkplan.load_werkplan(eng)
+    wp = werkplan.load_werkplan(eng, "Assen binnenstad")
     assert len(wp.themes) == 6 and len(wp.matrix) == 16
     assert wp.actions["code"].tolist() == ["1.1", "1.2", "1.3"]
     assert wp.actions["kpis"].tolist() == [("banen",)] * 3
     assert not wp.actions["illustrative"].any()
     ensure_ready(eng)  # a second start seeds nothing twice
-    assert len(wp_store.load_actions(eng)) == 3
+    assert len(wp_store.load_actions(eng, "Assen binnenstad")) == 3
     eng.dispose()
 
 
@@ -516,14 +516,15 @@ def _undo(engine, batch_id: int, now: dt.datetime) -> list[tuple[int, str]]:
 
 def test_undo_restores_the_actions_exactly_and_keeps_the_history(engine):
     compared = [c for c in wp_store.ACTION_COLUMNS if c not in ("id", "recorded_at", "superseded_at")]
-    before = wp_store.load_actions(engine)[compared]
+    before = wp_store.load_actions(engine, "Assen binnenstad")[compared]
     t1, t2, t3 = (dt.datetime(2030, m, 1) for m in (1, 2, 3))
-    current = wp_store.load_actions(engine)
-    edit = current[current["code"].isin(["1.1", "A-01"])][wp_store.WRITE_COLUMNS].copy()
+    current = wp_store.load_actions(engine, "Assen binnenstad")
+    edit = current[current["code"].isin(["1.1", "A-01"])][[*wp_store.WRITE_COLUMNS, "area_id"]].copy()
     edit["status"] = ["lopend", "afgerond"]
     new = pd.DataFrame([dict(code="G-01", title="Nieuwe actie", theme="C", owner="", role="Verbinder", year=2030,
                              start=None, due=dt.date(2030, 6, 1), status="gepland", budget=None, spent=None,
-                             fund=None, kpis=("waardering",), note="", source="actielijst", illustrative=False)])
+                             fund=None, kpis=("waardering",), note="", source="actielijst", illustrative=False,
+                             area_id=int(current["area_id"].iloc[0]))])
     b1 = _batch(engine)
     with engine.begin() as conn:
         wp_store.save_actions(conn, pd.concat([edit, new], ignore_index=True), b1, t1)
@@ -531,15 +532,15 @@ def test_undo_restores_the_actions_exactly_and_keeps_the_history(engine):
 
     assert _undo(engine, b1, t3) == [(b2, "acties.xlsx")]  # b2 replaced a version of b1: undo b2 first
     assert _undo(engine, b2, t3) == []
-    assert wp_store.load_actions(engine).set_index("code").loc["1.1", "status"] == "lopend"
+    assert wp_store.load_actions(engine, "Assen binnenstad").set_index("code").loc["1.1", "status"] == "lopend"
     assert _undo(engine, b1, t3) == []
 
-    after = wp_store.load_actions(engine)
+    after = wp_store.load_actions(engine, "Assen binnenstad")
     assert after[compared].equals(before)
     assert set(after.loc[after["code"].isin(["1.1", "A-01"]), "recorded_at"]) == {pd.Timestamp(t3)}
-    during = wp_store.load_actions(engine, as_of=dt.datetime(2030, 1, 15)).set_index("code")
+    during = wp_store.load_actions(engine, "Assen binnenstad", as_of=dt.datetime(2030, 1, 15)).set_index("code")
     assert during.loc[["1.1", "A-01", "G-01"], "status"].tolist() == ["lopend", "afgerond", "gepland"]
-    ch = werkplan.action_changes(wp_store.load_actions(engine, as_of=dt.datetime(2030, 1, 15)), after)
+    ch = werkplan.action_changes(wp_store.load_actions(engine, "Assen binnenstad", as_of=dt.datetime(2030, 1, 15)), after)
     assert ch[["change", "code", "status_before", "status_after"]].values.tolist() == [
         ["status gewijzigd", "1.1", "lopend", "gepland"],
         ["status gewijzigd", "A-01", "afgerond", "lopend"],

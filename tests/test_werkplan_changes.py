@@ -42,7 +42,7 @@ def save_list_at(engine, moment: dt.datetime = LIST_SAVED) -> None:
 def changed(engine, known: dt.datetime) -> dict[str, str]:
     """Code -> kind of change of the actions since `known`, with the rule the pages use."""
     moment, _ = fmt.compared_moment(known, store.installed_at(engine))
-    ch = werkplan.action_changes(store.load_actions(engine, moment), store.load_actions(engine))
+    ch = werkplan.action_changes(store.load_actions(engine, "Assen binnenstad", moment), store.load_actions(engine, "Assen binnenstad"))
     return dict(zip(ch["code"], ch["change"]))
 
 
@@ -53,8 +53,8 @@ def test_start_actions_are_not_new_since_a_date_before_the_installation(engine):
     assert fmt.compared_moment(before_install, store.installed_at(engine)) == (INSTALLED, INSTALLED)
     assert changed(engine, before_install) == {}
     # What the pages did: every seeded action 'new'.
-    naive = werkplan.action_changes(store.load_actions(engine, before_install), store.load_actions(engine))
-    assert len(naive) == len(store.load_actions(engine)) > 0
+    naive = werkplan.action_changes(store.load_actions(engine, "Assen binnenstad", before_install), store.load_actions(engine, "Assen binnenstad"))
+    assert len(naive) == len(store.load_actions(engine, "Assen binnenstad")) > 0
 
 
 def test_the_time_of_day_decides_for_an_action_list_as_for_figures(engine):
@@ -67,7 +67,7 @@ def test_the_time_of_day_decides_for_an_action_list_as_for_figures(engine):
 
 
 def _finish_two(engine) -> list[str]:
-    real = [a for a in store.load_actions(engine).to_dict("records") if not a["illustrative"]][:2]
+    real = [a for a in store.load_actions(engine, "Assen binnenstad").to_dict("records") if not a["illustrative"]][:2]
     for action in real:
         assert forms.update_action(engine, action, status=werkplan.AFGEROND, note="Klaar.", user="redacteur")
     return [a["code"] for a in real]
@@ -76,7 +76,7 @@ def _finish_two(engine) -> list[str]:
 def test_actions_finished_after_a_fresh_install_are_finished_in_the_briefing(engine):
     """A fresh install and the default four weeks back: the briefing's werkplan page said 'geen'."""
     codes = _finish_two(engine)
-    b = load_brief(engine, None, dt.date.today(), {})
+    b = load_brief(engine, "Assen binnenstad", None, dt.date.today(), {})
     assert sorted(a.split()[0] for a in b.finished["Actie"]) == sorted(codes)
 
 

@@ -56,7 +56,7 @@ def _backdate_actions(engine) -> None:
 
 
 def _finish_1_1(engine) -> int:
-    action = wp_store.load_actions(engine).set_index("code").loc["1.1"].to_dict() | {"code": "1.1"}
+    action = wp_store.load_actions(engine, "Assen binnenstad").set_index("code").loc["1.1"].to_dict() | {"code": "1.1"}
     return forms.update_action(engine, action, status="afgerond", note="Groep gevormd.", user="redacteur")
 
 
@@ -188,7 +188,7 @@ def test_an_editor_changes_status_and_note_on_the_page_as_an_undoable_import(mon
     at.text_input(key="wp_edit_user").set_value("Programmabureau")
     next(b for b in at.button if b.label == "Opslaan").click().run()
     assert not at.exception and not at.error
-    a12 = wp_store.load_actions(engine).set_index("code").loc["1.2"]
+    a12 = wp_store.load_actions(engine, "Assen binnenstad").set_index("code").loc["1.2"]
     assert (a12["status"], a12["note"], a12["recorded_by"]) == ("lopend", "Offerte gevraagd bij twee bureaus.",
                                                                 "Programmabureau")
     assert [s.value for s in at.success] == [f"Opgeslagen als importbatch {a12['batch_id']}; terug te draaien in "
@@ -302,5 +302,5 @@ def test_import_page_previews_an_action_list_and_saves_it(monkeypatch, sqlite_ur
         ["1.3", "Gepland", "Loopt", "deadline, status, toelichting, bron"]]
     next(b for b in at.button if b.label == "Opslaan").click().run()
     assert not at.exception and not at.error
-    a13 = wp_store.load_actions(engine).set_index("code").loc["1.3"]
+    a13 = wp_store.load_actions(engine, "Assen binnenstad").set_index("code").loc["1.3"]
     assert (a13["status"], a13["note"], a13["source"]) == ("lopend", "Gestart", "Actielijst 2026")

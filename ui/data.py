@@ -29,6 +29,7 @@ from kpi.importer import forms, reading
 from kpi.importer.actions import preview_table as action_preview_table
 from kpi.importer.duiding import preview_table as duiding_preview_table
 from kpi.importer.subscribers import preview_table as subscriber_preview_table
+from kpi.importer.werkplan_basis import preview_table as basis_preview_table
 from kpi.login import claim_values, identity, verified_email, weak_password_reason
 from kpi.settings import Settings
 from kpi.tables import (
@@ -294,8 +295,8 @@ def events_for(code: str, as_of: dt.datetime | None = None):
 
 
 def all_events():
-    """Every stored event of every area, for editors (not cached: the live list)."""
-    return event_store.list_events(engine())
+    """The chosen centre's stored events and those without a centre, for editors (not cached: the live list)."""
+    return event_store.list_events(engine(), area=settings().area)
 
 
 def target_history():
@@ -311,14 +312,15 @@ MAX_EVENT_TEXT = event_store.MAX_TEXT_LENGTH
 
 def add_event(day: dt.date, text: str, indicator: str | None, user: str) -> int:
     """Store an event for the monitored area (EventError with a Dutch message when refused)."""
-    event_id = event_store.add_event(engine(), day, text, indicator=indicator, area=settings().area, user=user)
+    event_id = event_store.add_event(engine(), day, text, indicator=indicator, area=settings().area, user=user,
+                                     access=editor_access())
     clear_after_change()
     return event_id
 
 
 def delete_event(event_id: int, user: str) -> bool:
     """Remove an event from every view from now on."""
-    done = event_store.delete_event(engine(), event_id, user=user)
+    done = event_store.delete_event(engine(), event_id, user=user, access=editor_access())
     clear_after_change()
     return done
 
@@ -340,6 +342,8 @@ def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
         return action_preview_table(frame)
     if preview.kind == importer.SUBSCRIBERS:
         return subscriber_preview_table(frame)
+    if preview.kind in (importer.THEMES, importer.ROLES):
+        return basis_preview_table(frame, preview.kind)
     if preview.kind == importer.DUIDING:
         return duiding_preview_table(frame)
     return preview_table(frame, indicators=snapshot().indicators)
@@ -357,7 +361,7 @@ def import_template(kind: str) -> bytes:
     (kpi.importer.templates); made when the editor clicks, so not cached."""
     from kpi.importer import templates
 
-    return templates.template_xlsx(engine(), kind, today=dt.date.today())
+    return templates.template_xlsx(engine(), kind, today=dt.date.today(), area=settings().area)
 
 
 def apply_import(preview, user: str, confirmed: bool = False) -> int | None:
@@ -421,15 +425,16 @@ __all__ = ["DatabaseUnavailable", "engine", "start_run", "version", "snapshot", 
 # ---- werkplan (issue 9) ---------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _werkplan(url: str, version: str, as_of: dt.datetime | None):
+def _werkplan(url: str, version: str, area: str, as_of: dt.datetime | None):
     from kpi.werkplan import load_werkplan
 
-    return load_werkplan(engine(), as_of)
+    return load_werkplan(engine(), area, as_of)
 
 
 def werkplan(as_of: dt.datetime | None = None):
-    """Themes, roles, the role x theme matrix and the actions (as known at `as_of`), cached."""
-    return _werkplan(settings().database_url, version(), as_of)
+    """The chosen centre's themes, roles, role x theme matrix and actions (as known at `as_of`), cached."""
+    s = settings()
+    return _werkplan(s.database_url, version(), s.area, as_of)
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
@@ -479,7 +484,7 @@ def _werkplan_brief(url: str, version: str, area: str, as_of: dt.datetime | None
     from kpi.werkplan.brief import load_brief
 
     names = {r.indicator.code: r.indicator.name for r in _results(url, version, area, today, as_of)}
-    return load_brief(engine(), as_of, today, names)
+    return load_brief(engine(), area, as_of, today, names)
 
 
 def werkplan_brief(as_of: dt.datetime | None, today: dt.date):
@@ -612,7 +617,7 @@ def make_briefing(period: str, user: str, definitief: bool) -> int:
     """Store a briefing of the monitored area (concept or definitief) with the data as known now;
     its number. BriefingRefused with a Dutch message naming the KPIs without duiding."""
     try:
-        return record.make_briefing(engine(), settings(), period, user, definitief=definitief)
+        return record.make_briefing(engine(), settings(), period, user, definitief=definitief, access=editor_access())
     finally:
         clear_after_change()
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from kpi import formatting as fmt
 from kpi import repository, service
+from kpi.access import Access, refusal
 from kpi.briefing import store
 from kpi.briefing.model import CONCEPT, DEFINITIEF
 from kpi.briefing.period import HINT, parse_period
@@ -51,10 +52,13 @@ def checked_period(text: str) -> str:
 
 
 def make_briefing(engine: Engine, settings: Settings, period: str, user: str, *, definitief: bool = False,
-                  as_of: dt.datetime | None = None) -> int:
+                  as_of: dt.datetime | None = None, access: Access | None = None) -> int:
     """Store a briefing of `period` (concept, or definitief) showing the data as known at `as_of`
     (UTC; now when None); its number. BriefingRefused (Dutch) when the period is unreadable, or,
-    for definitief, when a KPI that is achter or risico has no duiding for the period."""
+    for definitief, when a KPI that is achter or risico has no duiding for the period, and when
+    `access` (kpi.access: the editor and KPI_EDITOR_AREAS) may not edit the centre `settings.area`."""
+    if access is not None and (reason := refusal(access, [("", None, settings.area)], "Deze briefing")):
+        raise BriefingRefused(reason)
     period = checked_period(period)
     if len(user) > MAX_USER:
         raise BriefingRefused(f"De naam is te lang ({len(user)} tekens); de grens is {MAX_USER} tekens.")
@@ -68,8 +72,8 @@ def make_briefing(engine: Engine, settings: Settings, period: str, user: str, *,
     names = {r.indicator.code: r.indicator.name for r in results}
     with engine.begin() as conn:
         rows = store.load_duiding(conn, area=settings.area, period=period, as_of=data_as_of)
-        if definitief and (refusal := definitief_refusal(statuses, store.by_indicator(rows), names, period)):
-            raise BriefingRefused(refusal)
+        if definitief and (missing := definitief_refusal(statuses, store.by_indicator(rows), names, period)):
+            raise BriefingRefused(missing)
         number = store.insert_briefing(
             conn, area=settings.area, period=period, state=DEFINITIEF if definitief else CONCEPT, made_at=now,
             made_by=user, data_as_of=data_as_of, duiding_ids=[int(i) for i in rows["id"]],

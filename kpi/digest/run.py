@@ -67,7 +67,7 @@ def compose_all(engine: Engine, settings: Settings, now: dt.datetime | None = No
         return []
     delivered, first = last_delivered(engine), first_recorded(engine)
     after = load_snapshot(engine, now)
-    actions_now = werkplan.load_werkplan(engine, now).actions
+    actions_now = werkplan.load_werkplan(engine, settings.area, now).actions
     duiding_now = load_duiding(engine, as_of=now)
     per_moment: dict[dt.datetime, tuple] = {}
     out = []
@@ -77,7 +77,7 @@ def compose_all(engine: Engine, settings: Settings, now: dt.datetime | None = No
         if since not in per_moment:
             since_day = fmt.local(since).date()
             ch = compare(load_snapshot(engine, since), after, settings, since_day, today)
-            news = action_news(werkplan.load_werkplan(engine, since).actions, actions_now, since_day, today)
+            news = action_news(werkplan.load_werkplan(engine, settings.area, since).actions, actions_now, since_day, today)
             news["duiding"] = duiding_news(load_duiding(engine, as_of=since), duiding_now)
             per_moment[since] = (ch, news)
         ch, news = per_moment[since]

@@ -33,8 +33,10 @@ from kpi.importer.model import (
     ACTIONS,
     DUIDING,
     OBSERVATIONS,
+    ROLES,
     SUBSCRIBERS,
     TARGETS,
+    THEMES,
     ImportRefused,
     Preview,
     Problem,
@@ -43,7 +45,7 @@ from kpi.importer.plan import agreement_lines
 from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 
-__all__ = ["ACTIONS", "DUIDING", "OBSERVATIONS", "SUBSCRIBERS", "TARGETS", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
+__all__ = ["ACTIONS", "DUIDING", "OBSERVATIONS", "ROLES", "SUBSCRIBERS", "TARGETS", "THEMES", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
            "prepare_rows", "undo", "undoable"]
 
 # The longest name the history can record (import_batches.created_by and undone_by).
@@ -87,7 +89,7 @@ def _reference(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
         indicators = pd.read_sql(
             sa.select(i.c.code, i.c.name, i.c.unit, i.c.direction).order_by(i.c.sort_order, i.c.code), conn
         )
-        areas = pd.read_sql(sa.select(a.c.name).order_by(a.c.id), conn)
+        areas = pd.read_sql(sa.select(a.c.name, a.c.id, a.c.slug).order_by(a.c.id), conn)
     return indicators, areas
 
 
@@ -117,12 +119,13 @@ def prepare(engine: Engine, files: list[tuple[str, bytes]], settings: Settings, 
         if sheet is not None:
             sheets.append(sheet)
     return _prepare_sheets(engine, names, sheets, problems, _sha256(files), default_source=default_source,
-                           create_areas=create_areas, today=today or dt.date.today(), max_euro=settings.max_euro)
+                           create_areas=create_areas, today=today or dt.date.today(), max_euro=settings.max_euro,
+                           default_area=settings.area)
 
 
 def prepare_rows(engine: Engine, name: str, rows: pd.DataFrame, *,
                  expected_versions: dict[tuple[str, str], int] | None = None,
-                 today: dt.date | None = None) -> Preview:
+                 today: dt.date | None = None, default_area: str = "") -> Preview:
     """Like `prepare`, for rows typed into a form instead of a file: `rows` has a file's
     headers as columns (numbers as numbers, dates as dates, None for empty), so the same
     reading of columns, rules, comparison, batch and undo apply.
@@ -140,13 +143,14 @@ def prepare_rows(engine: Engine, name: str, rows: pd.DataFrame, *,
                   default_decimal=",")
     digest = hashlib.sha256(rows.to_csv(index=False).encode()).hexdigest()
     return _prepare_sheets(engine, [name], [sheet], [], digest, default_source=None, create_areas=False,
-                           today=today or dt.date.today(), expected_versions=expected_versions, form=True)
+                           today=today or dt.date.today(), expected_versions=expected_versions, form=True,
+                           default_area=default_area)
 
 
 def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], problems: list[Problem],
                     sha256: str, *, default_source: str | None, create_areas: bool, today: dt.date,
                     expected_versions: dict | None = None, max_euro: float = action_import.MAX_EURO,
-                    form: bool = False) -> Preview:
+                    form: bool = False, default_area: str = "") -> Preview:
     extracted = []
     for sheet in sheets:
         ex = extract(sheet, default_source)
@@ -164,7 +168,7 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
     indicators, areas = _reference(engine)
     with engine.connect() as conn:
         checking = Checking(conn, indicators, areas, {name: i for i, name in enumerate(names)}, create_areas,
-                            today, max_euro)
+                            today, max_euro, default_area)
         checked = kind.check(frame, checking)
         if checked.problems:
             return Preview(names, kind.code, checked.problems)
@@ -179,8 +183,8 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
 
 
 def _row_areas(rows: pd.DataFrame, form: bool) -> list[tuple[str, int | None, str | None]]:
-    """(file, row, area) of validated rows; area None for kinds without one (actions, subscribers),
-    row None for a form's row (the form is named instead)."""
+    """(file, row, area) of validated rows (an action's area is its centre's); area None for kinds
+    without one (subscribers), row None for a form's row (the form is named instead)."""
     area = rows["area"] if "area" in rows.columns else pd.Series(None, index=rows.index, dtype=object)
     file = rows["file"] if "file" in rows.columns else pd.Series("", index=rows.index, dtype=object)
     row = rows["row"] if "row" in rows.columns and not form else pd.Series(None, index=rows.index, dtype=object)
@@ -190,10 +194,10 @@ def _row_areas(rows: pd.DataFrame, form: bool) -> list[tuple[str, int | None, st
 
 def _batch_areas(conn, batch_id: int) -> list[tuple[str, int | None, str | None]]:
     """The areas whose data an import batch wrote or replaced; None for a batch of a kind without
-    areas (actions, subscribers), which kpi.access counts as the default centre's."""
+    areas (subscribers), which kpi.access counts as the default centre's."""
     a = schema.areas
     found: set[str] = set()
-    for table in (schema.observations, schema.targets, schema.duiding):
+    for table in (schema.observations, schema.targets, schema.duiding, schema.actions, schema.themes, schema.roles):
         where = table.c.batch_id == batch_id
         if "superseded_by_batch_id" in table.c:
             where = where | (table.c.superseded_by_batch_id == batch_id)
@@ -201,7 +205,7 @@ def _batch_areas(conn, batch_id: int) -> list[tuple[str, int | None, str | None]
                                   .where(where)).scalars())
     kind = conn.execute(sa.select(schema.import_batches.c.kind)
                         .where(schema.import_batches.c.id == batch_id)).scalar()
-    has_areas = kind in (OBSERVATIONS, TARGETS, DUIDING)
+    has_areas = kind in (OBSERVATIONS, TARGETS, DUIDING, ACTIONS, THEMES, ROLES)
     return [("", None, name) for name in sorted(found)] + ([] if has_areas else [("", None, None)])
 
 

@@ -56,6 +56,7 @@ FIELD_WORDS = {
 CODE_MAX = schema.actions.c.code.type.length
 TITLE_MAX = schema.actions.c.title.type.length
 OWNER_MAX = schema.actions.c.owner.type.length
+FUND_MAX = schema.actions.c.fund.type.length
 ACTION_CHANGED = (
     "Deze actie is intussen gewijzigd door iemand anders; er is niets opgeslagen. "
     "Bekijk de nieuwe stand en vul het formulier opnieuw in."
@@ -66,12 +67,35 @@ def _kpi_list(text: str) -> list[str]:
     return [k.strip() for k in re.split(r"[,;]", text) if k.strip()]
 
 
-def _fund(text: str) -> str | None:
+def _fund(text: str) -> str:
+    """A fund as stored: Assen's funds (kpi.werkplan.FUNDS) by their code, any other as written
+    (funds are data per centre: a centre names its own)."""
     key = name_key(text)
     for code, label in werkplan.FUNDS.items():
         if key in (name_key(code), name_key(label)):
             return code
+    return text.strip()
+
+
+def centre_of(areas: pd.DataFrame, text: str, default: str) -> str | None:
+    """The area name a row's `gebied` cell names (its name or slug, any case); `default` for an
+    empty cell; None for an unknown one."""
+    if not text:
+        return default
+    key = name_key(text)
+    for row in areas.itertuples():
+        if key in (name_key(row.name), name_key(getattr(row, "slug", "") or "")):
+            return row.name
     return None
+
+
+def _letters(letters: list[str]) -> str:
+    """'A-F' for contiguous letters, else 'A, C, R'."""
+    if not letters:
+        return "(geen)"
+    if len(letters) > 2 and [ord(c) for c in letters] == list(range(ord(letters[0]), ord(letters[-1]) + 1)):
+        return f"{letters[0]}-{letters[-1]}"
+    return ", ".join(letters)
 
 
 def _first_of_code(f: pd.DataFrame) -> pd.Series:
@@ -123,15 +147,32 @@ def _shown(text) -> str:
 
 
 def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.DataFrame, roles: pd.DataFrame,
-                     *, file_order: dict[str, int], max_euro: float = MAX_EURO):
-    """Check an action list: a code (once), title, known theme and status, a known role and
-    fund, plain years, real dates with start not after the deadline, amounts in euros,
-    known KPI codes and a source. The clean frame has kpi.werkplan.store.WRITE_COLUMNS."""
+                     *, file_order: dict[str, int], max_euro: float = MAX_EURO, areas: pd.DataFrame | None = None,
+                     default_area: str = ""):
+    """Check an action list: a known centre (the `gebied` column, else `default_area`), a code
+    (once per centre), title, a theme and role of that centre, a known status, plain years, real
+    dates with start not after the deadline, amounts in euros, a fund name that fits, known KPI
+    codes and a source. `themes` and `roles` are every centre's, with the column `area` (name).
+    The clean frame has kpi.werkplan.store.WRITE_COLUMNS and `area` (name) and `area_id`."""
     f = frame.copy()
-    f["thema_letter"] = f["thema"].map(lambda t: werkplan.resolve_theme(themes, t) if t else None)
+    if "gebied" not in f:
+        f["gebied"] = ""
+    areas = areas if areas is not None else pd.DataFrame({"name": [default_area], "id": [None]})
+    f["gebied_naam"] = f["gebied"].map(lambda g: centre_of(areas, g, default_area))
+    own_themes = {name: part for name, part in themes.groupby("area")} if "area" in themes else {default_area: themes}
+    own_roles = {name: part for name, part in roles.groupby("area")} if "area" in roles else {default_area: roles}
+    empty_themes, empty_roles = themes.iloc[0:0], roles.iloc[0:0]
+
+    def theme_of(t: str, area) -> str | None:
+        return werkplan.resolve_theme(own_themes.get(area, empty_themes), t) if t and area else None
+
+    def role_of(r: str, area) -> str | None:
+        names = {name_key(n): n for n in own_roles.get(area, empty_roles)["name"]}
+        return names.get(name_key(r)) if r and area else None
+
+    f["thema_letter"] = [theme_of(t, a) for t, a in zip(f["thema"], f["gebied_naam"], strict=True)]
     f["status_code"] = f["status"].map(lambda s: werkplan.resolve_status(s) if s else None)
-    role_names = {name_key(name): name for name in roles["name"]}
-    f["rol_naam"] = f["rol"].map(lambda r: role_names.get(name_key(r)) if r else None)
+    f["rol_naam"] = [role_of(r, a) for r, a in zip(f["rol"], f["gebied_naam"], strict=True)]
     f["fonds_code"] = f["fonds"].map(lambda v: _fund(v) if v else None)
     f["jaar_getal"] = parse_years(f["jaar"])
     for field in ("start", "deadline"):
@@ -143,14 +184,28 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
     start = pd.to_datetime(f["start_datum"].where(f["start_precisie"] == DAY))
     due = pd.to_datetime(f["deadline_datum"].where(f["deadline_precisie"] == DAY))
     f["na_deadline"] = (start > due).fillna(False).astype(bool)
-    known_themes = ", ".join(themes["letter"] + " " + themes["name"])
     known_statuses = ", ".join(s.code for s in werkplan.ACTION_STATUSES)
-    known_roles = ", ".join(roles["name"])
-    known_funds = ", ".join(werkplan.FUNDS)
     known_kpis = ", ".join(indicators["code"])
-    f["dubbel_van"] = _first_of_code(f)
+    several = f["gebied_naam"].dropna().nunique() > 1 or (f["gebied"] != "").any()
+
+    def known_themes(area: str) -> str:
+        own = own_themes.get(area, empty_themes)
+        letters = _letters(sorted(own["letter"]))
+        names = ", ".join(own["letter"] + " " + own["name"]) or "nog geen thema's (importeer eerst de thema's)"
+        return f"Gebruik de letter {letters} of de naam{f' ({area})' if several else ''}: {names}"
+
+    def known_roles(area: str) -> str:
+        names = ", ".join(own_roles.get(area, empty_roles)["name"]) or "nog geen (importeer eerst de rollen)"
+        return f"Bekende rollen{f' ({area})' if several else ''}: {names}"
+
+    # The same code in two centres is two actions; the same code twice for one centre is a mistake.
+    f["dubbel_van"] = _first_of_code(f.assign(code=[f"{a}\x00{c}" if c else "" for a, c in
+                                                     zip(f["gebied_naam"].fillna(""), f["code"], strict=True)]))
+    known_areas = ", ".join(areas["name"])
 
     rules = [
+        Rule("gebied_onbekend", "gebied", lambda f: f["gebied_naam"].notna(),
+             lambda r: f"Onbekend gebied '{r['gebied']}'. Bekende gebieden: {known_areas}."),
         Rule("code_leeg", "code", lambda s: s != "", lambda r: "De code is leeg.", column="code"),
         Rule("code_te_lang", "code", lambda s: s.str.len() <= CODE_MAX,
              lambda r: f"De code is langer dan {CODE_MAX} tekens.", column="code"),
@@ -159,11 +214,11 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
              lambda r: f"De titel is langer dan {TITLE_MAX} tekens.", column="titel"),
         Rule("thema_leeg", "thema", lambda s: s != "", lambda r: "Het thema is leeg.", column="thema"),
         Rule("thema_onbekend", "thema", lambda f: (f["thema"] == "") | f["thema_letter"].notna(),
-             lambda r: f"Onbekend thema '{r['thema']}'. Gebruik de letter A-F of de naam: {known_themes}."),
+             lambda r: f"Onbekend thema '{r['thema']}'. {known_themes(r['gebied_naam'])}."),
         Rule("eigenaar_te_lang", "eigenaar", lambda s: s.str.len() <= OWNER_MAX,
              lambda r: f"De eigenaar is langer dan {OWNER_MAX} tekens.", column="eigenaar"),
         Rule("rol_onbekend", "rol", lambda f: (f["rol"] == "") | f["rol_naam"].notna(),
-             lambda r: f"Onbekende rol '{r['rol']}'. Bekende rollen: {known_roles}."),
+             lambda r: f"Onbekende rol '{r['rol']}'. {known_roles(r['gebied_naam'])}."),
         Rule("jaar_ongeldig", "jaar", lambda f: (f["jaar"] == "") | f["jaar_getal"].notna(),
              lambda r: f"'{r['jaar']}' is geen jaartal (bijvoorbeeld 2026)."),
         _date_rule("start"),
@@ -175,8 +230,8 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
              lambda r: f"Onbekende status '{r['status']}'. Gebruik: {known_statuses}."),
         *_amount_rules("budget", "Het budget", max_euro),
         *_amount_rules("besteed", "Het bestede bedrag", max_euro),
-        Rule("fonds_onbekend", "fonds", lambda f: (f["fonds"] == "") | f["fonds_code"].notna(),
-             lambda r: f"Onbekend fonds '{r['fonds']}'. Gebruik: {known_funds}."),
+        Rule("fonds_te_lang", "fonds", lambda s: s.str.len() <= FUND_MAX,
+             lambda r: f"De naam van het fonds is langer dan {FUND_MAX} tekens.", column="fonds"),
         Rule("kpi_onbekend", "kpis", lambda s: s == "",
              lambda r: f"Onbekende KPI '{r['kpi_onbekend']}'. Bekende KPI's: {known_kpis}.", column="kpi_onbekend"),
         Rule("bron_leeg", "bron", lambda s: s != "",
@@ -197,6 +252,8 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
         "budget": amount("budget"), "spent": amount("besteed"), "fund": f["fonds_code"],
         "kpis": [tuple(k for k in ks if k) for ks in f["kpi_codes"]], "note": f["toelichting"],
         "source": f["bron"], "illustrative": False,
+        "area": f["gebied_naam"],
+        "area_id": f["gebied_naam"].map(dict(zip(areas["name"], areas["id"]))),
         "keep": [tuple(FIELD_OF[n] for n in absent) for absent in f["ontbreekt"]],
         "file": f["bestand"], "row": f["rij"],
     })
@@ -247,17 +304,17 @@ def plan_actions(conn: Connection, rows: pd.DataFrame) -> ActionPlan:
     fields the file had no column for take the current version's value, unless that version is
     illustrative (then they stay empty)."""
     rows = rows.reset_index(drop=True).copy()
-    current = wp_store.load_actions(conn).set_index("code")
+    current = {area: wp_store.load_actions(conn, area).set_index("code") for area in rows["area"].unique()}
     status, old_id, old_status, old_ill, fields = [], [], [], [], []
     for i, r in rows.iterrows():
-        if r["code"] not in current.index:
+        if r["code"] not in current[r["area"]].index:
             status.append(ADDED)
             old_id.append(-1)
             old_status.append(None)
             old_ill.append(None)
             fields.append("")
             continue
-        old = current.loc[r["code"]]
+        old = current[r["area"]].loc[r["code"]]
         if not old["illustrative"]:
             for field in r["keep"]:
                 rows.at[i, field] = old[field]
@@ -335,6 +392,10 @@ def file_fields() -> list[str]:
 
 
 def reference(conn: Connection) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Themes and roles, for validating an action list."""
-    r = schema.roles
-    return wp_store.load_themes(conn), pd.read_sql(sa.select(r.c.name).order_by(r.c.sort_order), conn)
+    """Every centre's themes and roles with the centre's name as `area`, for validating an action list."""
+    t, r, a = schema.themes, schema.roles, schema.areas
+    themes = pd.read_sql(sa.select(t.c.letter, t.c.name, a.c.name.label("area")).join(a, a.c.id == t.c.area_id)
+                         .order_by(a.c.id, t.c.letter), conn)
+    roles = pd.read_sql(sa.select(r.c.name, a.c.name.label("area")).join(a, a.c.id == r.c.area_id)
+                        .order_by(a.c.id, r.c.sort_order, r.c.name), conn)
+    return themes, roles

@@ -112,6 +112,7 @@ def edit_row(action: Mapping, status: str, note: str) -> pd.DataFrame:
         "deadline": day(action["due"]), "status": status, "budget": none_if_missing(action["budget"]),
         "besteed": none_if_missing(action["spent"]), "fonds": none_if_missing(action["fund"]),
         "kpis": ",".join(action["kpis"]) or None, "toelichting": note, "bron": action["source"],
+        "gebied": action["area"],
     }], dtype=object)
 
 

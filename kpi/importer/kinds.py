@@ -17,8 +17,8 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from kpi import repository
-from kpi.importer import actions, duiding, plausibility, store, subscribers
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, SUBSCRIBERS, TARGETS, Problem
+from kpi.importer import actions, duiding, plausibility, store, subscribers, werkplan_basis
+from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, SUBSCRIBERS, TARGETS, THEMES, Problem
 from kpi.importer.plan import (
     observation_frames,
     plan_observations,
@@ -50,6 +50,8 @@ class Checking:
     create_areas: bool
     today: dt.date
     max_euro: float
+    # The centre of rows that name none (an action list without `gebied`): the chosen centre.
+    default_area: str = ""
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,8 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
         not_mixed="Dit is een actielijst van het werkplan; een actielijst kan niet samen met cijfers of doelen "
                   "worden ingelezen. Importeer het apart.",
         check=lambda frame, c: actions.validate_actions(frame, c.indicators, *actions.reference(c.conn),
-                                                        file_order=c.file_order, max_euro=c.max_euro),
+                                                        file_order=c.file_order, max_euro=c.max_euro,
+                                                        areas=c.areas, default_area=c.default_area),
         plan=lambda conn, rows, today: actions.plan_actions(conn, rows),
         frames=actions.action_frames,
         write=lambda conn, plan, meta, user, confirmed: actions.write_actions(conn, plan, meta, user),
@@ -117,6 +120,19 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
         check_versions=actions.check_action_versions,
         changed_since_form=actions.ACTION_CHANGED,
     ),
+    *(Kind(
+        code,
+        not_mixed=f"Dit is een lijst met {word} van het werkplan; die kan niet samen met andere bestanden worden "
+                  "ingelezen. Importeer hem apart.",
+        check=lambda frame, c, validate=validate: validate(frame, c.areas, default_area=c.default_area,
+                                                           file_order=c.file_order, conn=c.conn),
+        plan=lambda conn, rows, today, code=code: werkplan_basis.plan_basis(conn, code, rows),
+        frames=werkplan_basis.basis_frames,
+        write=lambda conn, plan, meta, user, confirmed: werkplan_basis.write_basis(conn, plan, meta, user),
+        undo=werkplan_basis.undo_basis,
+        compare=lambda conn, plan: (plan.problems, []),
+    ) for code, word, validate in ((THEMES, "thema's", werkplan_basis.validate_themes),
+                                   (ROLES, "rollen", werkplan_basis.validate_roles))),
     Kind(
         SUBSCRIBERS,
         not_mixed="Dit is een lijst met abonnees; een abonneelijst kan niet samen met andere bestanden worden "

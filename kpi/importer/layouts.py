@@ -5,7 +5,8 @@
 - targets (doelen): the columns of data/reference/akkoord-doelen.csv plus `reden`;
 - actions (acties): the werkplan's action list, one row per action (ACTION_FIELDS);
 - subscribers (abonnees): who gets the digest, one row per e-mail address (SUBSCRIBER_FIELDS);
-- duiding: the regiegroep's duiding, one row per area, KPI and briefing period (DUIDING_FIELDS).
+- duiding: the regiegroep's duiding, one row per area, KPI and briefing period (DUIDING_FIELDS);
+- themes (themas) and roles (rollen) of a centre's werkplan (THEME_FIELDS, ROLE_FIELDS).
 
 Headers are matched case-insensitively, with English aliases. Every output row keeps its
 file, spreadsheet row and the header text of each field, so a message can point at the cell.
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, SUBSCRIBERS, TARGETS, Problem
+from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, SUBSCRIBERS, TARGETS, THEMES, Problem
 from kpi.importer.parsing import display_text, infer_decimal, parse_numbers
 from kpi.importer.reading import Sheet, header_text
 from kpi.periods import parse_peildatum
@@ -76,6 +77,8 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "kpis": ("kpis", "kpi", "kpi's"),
     "toelichting": ("toelichting", "note", "notes", "opmerking"),
     "bron": ("bron", "source"),
+    # The centre (issue 21.3); without the column, the centre chosen on the page or with --gebied.
+    "gebied": ("gebied", "area", "centrum"),
 }
 # `status` with any of these makes a file an action list (a figures file has no status).
 ACTION_MARKERS = {"deadline", "titel", "thema"}
@@ -102,6 +105,28 @@ DUIDING_FIELDS: dict[str, tuple[str, ...]] = {
 }
 DUIDING_MARKERS = {"oorzaak", "bijsturing"}
 DUIDING_REQUIRED = ["gebied", "indicator", "periode", "oorzaak", "effect", "bijsturing", "auteur"]
+# A centre's werkplan themes (issue 21.3): a `letter` column makes a file a themes file.
+THEME_FIELDS: dict[str, tuple[str, ...]] = {
+    "gebied": ("gebied", "area", "centrum"),
+    "letter": ("letter", "themaletter"),
+    "naam": ("naam", "name", "thema"),
+    "omschrijving": ("omschrijving", "description"),
+    "bron": ("bron", "source"),
+}
+THEME_REQUIRED = ["letter", "naam"]
+# A centre's roles and bodies: `rol` with `organisatie` or `soort`, and no `status`, makes a roles file.
+ROLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "gebied": ("gebied", "area", "centrum"),
+    "rol": ("rol", "role"),
+    "organisatie": ("organisatie", "body"),
+    "soort": ("soort", "kind"),
+    "volgorde": ("volgorde", "order"),
+    "themas": ("themas", "thema's", "thema", "themes"),
+    "omschrijving": ("omschrijving", "description"),
+    "bron": ("bron", "source"),
+}
+ROLE_MARKERS = {"organisatie", "soort"}
+ROLE_REQUIRED = ["rol"]
 
 
 @dataclass
@@ -181,6 +206,11 @@ def detect_kind(sheet: Sheet) -> str:
         return DUIDING
     if "e-mail" in {_lookup(SUBSCRIBER_FIELDS).get(_norm(h)) for h in sheet.headers}:
         return SUBSCRIBERS
+    if "letter" in {_lookup(THEME_FIELDS).get(_norm(h)) for h in sheet.headers}:
+        return THEMES
+    role_keys = {_lookup(ROLE_FIELDS).get(_norm(h)) for h in sheet.headers}
+    if "rol" in role_keys and role_keys & ROLE_MARKERS and "status" not in {_norm(h) for h in sheet.headers}:
+        return ROLES
     if keys & TARGET_MARKERS:
         return TARGETS
     action_keys = {_lookup(ACTION_FIELDS).get(_norm(h)) for h in sheet.headers}
@@ -226,6 +256,8 @@ REQUIRED_HEADERS = {
     "doelen": TARGET_REQUIRED,
     "acties": ACTION_REQUIRED,
     "duiding": DUIDING_REQUIRED,
+    "thema's": THEME_REQUIRED,
+    "rollen": [*ROLE_REQUIRED, "organisatie of soort"],
 }
 
 
@@ -245,15 +277,20 @@ def _missing_headers(headers: list[str], values: list[object]) -> dict[str, list
     targets = {name for alias, name in _lookup(TARGET_FIELDS).items() if alias in keys}
     actions = {name for alias, name in _lookup(ACTION_FIELDS).items() if alias in keys}
     duiding = {name for alias, name in _lookup(DUIDING_FIELDS).items() if alias in keys}
+    themes = {name for alias, name in _lookup(THEME_FIELDS).items() if alias in keys}
+    roles = {name for alias, name in _lookup(ROLE_FIELDS).items() if alias in keys}
     return {"cijfers": missing_obs, "doelen": [n for n in TARGET_REQUIRED if n not in targets],
             "acties": [n for n in ACTION_REQUIRED if n not in actions],
-            "duiding": [n for n in DUIDING_REQUIRED if n not in duiding]}
+            "duiding": [n for n in DUIDING_REQUIRED if n not in duiding],
+            "thema's": [n for n in THEME_REQUIRED if n not in themes],
+            "rollen": [n for n in ROLE_REQUIRED if n not in roles] + ([] if roles & ROLE_MARKERS
+                                                                     else ["organisatie of soort"])}
 
 
 def _known_headers(headers: list[str]) -> int:
     """How many cells of a row are column names the importer knows (of any kind of file)."""
     known = (set(_lookup(OBSERVATION_FIELDS)) | set(_lookup(TARGET_FIELDS)) | set(_lookup(ACTION_FIELDS))
-             | set(_lookup(DUIDING_FIELDS)))
+             | set(_lookup(DUIDING_FIELDS)) | set(_lookup(THEME_FIELDS)) | set(_lookup(ROLE_FIELDS)))
     return len({_norm(h) for h in headers if h} & known)
 
 
@@ -320,6 +357,10 @@ def _extract(sheet: Sheet, default_source: str | None) -> Extracted:
         return _subscribers(sheet)
     if kind == DUIDING:
         return _duiding(sheet)
+    if kind == THEMES:
+        return _reference_list(sheet, THEMES, THEME_FIELDS, THEME_REQUIRED, default_source)
+    if kind == ROLES:
+        return _reference_list(sheet, ROLES, ROLE_FIELDS, ROLE_REQUIRED, default_source)
     lookup = _lookup(OBSERVATION_FIELDS)
     has_value_column = any(lookup.get(_norm(h)) == "waarde" for h in sheet.headers)
     found, periods, problems = _map_columns(sheet, OBSERVATION_FIELDS, periods_allowed=not has_value_column)
@@ -534,12 +575,13 @@ def _actions(sheet: Sheet, default_source: str | None) -> Extracted:
     decimal = _decimal_of(replace(sheet, default_decimal=","), [budget_raw, spent_raw])
     budget, spent = parse_numbers(budget_raw, decimal), parse_numbers(spent_raw, decimal)
     source, source_header = _source(sheet, found.get("bron"), default_source)
-    absent = tuple(name for name in ACTION_FIELDS if name not in found and name != "bron")
+    absent = tuple(name for name in ACTION_FIELDS if name not in found and name not in ("bron", "gebied"))
     frame = pd.DataFrame({
         "bestand": sheet.file,
         "rij": idx.astype(int),
         **{name: _text(sheet, found.get(name)) for name in
-           ("code", "titel", "thema", "eigenaar", "rol", "jaar", "status", "fonds", "kpis", "toelichting")},
+           ("code", "titel", "thema", "eigenaar", "rol", "jaar", "status", "fonds", "kpis", "toelichting",
+            "gebied")},
         "start": cells("start"), "start_tekst": _text(sheet, found.get("start")),
         "deadline": cells("deadline"), "deadline_tekst": _text(sheet, found.get("deadline")),
         "budget": budget["tekst"], "budget_getal": budget["getal"], "budget_status": budget["status"],
@@ -552,6 +594,33 @@ def _actions(sheet: Sheet, default_source: str | None) -> Extracted:
     })
     frame["kolom_bron"] = source_header
     return Extracted(ACTIONS, frame.reset_index(drop=True))
+
+
+def _reference_list(sheet: Sheet, kind: str, fields: dict[str, tuple[str, ...]], required: list[str],
+                    default_source: str | None) -> Extracted:
+    """A werkplan's themes or roles: every column as text, the source from the file or --bron."""
+    found, _, problems = _map_columns(sheet, fields, periods_allowed=False)
+    for name in required:
+        if name not in found:
+            problems.append(_missing(sheet, name, fields[name]))
+    if "bron" not in found and not default_source:
+        problems.append(_missing(sheet, "bron", fields["bron"], SOURCE_HINT))
+    if problems:
+        return Extracted(kind, None, problems)
+    if sheet.cells.empty:
+        return Extracted(kind, None, [_no_rows(sheet)])
+    idx = sheet.cells.index
+    source, source_header = _source(sheet, found.get("bron"), default_source)
+    frame = pd.DataFrame({
+        "bestand": sheet.file,
+        "rij": idx.astype(int),
+        **{name: _text(sheet, found.get(name)) for name in fields if name != "bron"},
+        "bron": source,
+        **{f"kolom_{name}": (sheet.headers[pos] if (pos := found.get(name)) is not None else name)
+           for name in fields},
+    })
+    frame["kolom_bron"] = source_header or "bron"
+    return Extracted(kind, frame.reset_index(drop=True))
 
 
 def _subscribers(sheet: Sheet) -> Extracted:

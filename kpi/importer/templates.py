@@ -18,23 +18,27 @@ from sqlalchemy.engine import Engine
 from kpi import formatting as fmt
 from kpi import repository, units, werkplan
 from kpi.briefing.period import period_of
-from kpi.importer.layouts import ACTION_FIELDS, DUIDING_FIELDS, TARGET_FIELDS
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, TARGETS
+from kpi.importer.layouts import ACTION_FIELDS, DUIDING_FIELDS, ROLE_FIELDS, TARGET_FIELDS, THEME_FIELDS
+from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, TARGETS, THEMES
 from kpi.metrics import ABSOLUTE, COMPARISONS
+from kpi.settings import Settings
 from kpi.werkplan import store as wp_store
 
 # Kind of import -> the word in the file name, the CLI and on the page (the importer's kinds).
-TEMPLATE_WORDS = {OBSERVATIONS: "cijfers", TARGETS: "doelen", ACTIONS: "acties", DUIDING: "duiding"}
+TEMPLATE_WORDS = {OBSERVATIONS: "cijfers", TARGETS: "doelen", ACTIONS: "acties", DUIDING: "duiding",
+                  THEMES: "themas", ROLES: "rollen"}
 # What a user may type for a kind on the command line.
 KIND_ALIASES = {
     "cijfers": OBSERVATIONS, "metingen": OBSERVATIONS, "observaties": OBSERVATIONS, "figures": OBSERVATIONS,
     "doelen": TARGETS, "targets": TARGETS, "acties": ACTIONS, "actions": ACTIONS, "werkplan": ACTIONS,
-    "duiding": DUIDING,
+    "duiding": DUIDING, "themas": THEMES, "thema's": THEMES, "themes": THEMES, "rollen": ROLES, "roles": ROLES,
 }
 OBSERVATION_COLUMNS = ["gebied", "indicator", "peildatum", "waarde", "bron", "toelichting"]
 TARGET_COLUMNS = list(TARGET_FIELDS)
 ACTION_COLUMNS = list(ACTION_FIELDS)
 DUIDING_COLUMNS = list(DUIDING_FIELDS)
+THEME_COLUMNS = list(THEME_FIELDS)
+ROLE_COLUMNS = ["gebied", "rol", "organisatie", "soort", "volgorde", "thema's", "omschrijving", "bron"]
 DATA_SHEET = "Invullen"
 LISTS_SHEET = "Keuzelijsten"
 # Rows that get the drop-down lists (the example row and room below it).
@@ -55,19 +59,24 @@ def template_file_name(kind: str) -> str:
     return f"sjabloon-{TEMPLATE_WORDS[kind]}.xlsx"
 
 
-def template_lists(engine: Engine) -> dict[str, list[str]]:
-    """The drop-down lists as the database has them now: list name -> allowed values."""
+def template_lists(engine: Engine, area: str) -> dict[str, list[str]]:
+    """The drop-down lists as the database has them now, themes and roles of the centre `area`
+    (gebied): list name -> allowed values."""
     indicators = repository.load_indicators(engine)
-    themes = wp_store.load_themes(engine)
+    themes = wp_store.load_themes(engine, area)
     return {
         "indicator": [str(c) for c in indicators["code"]],
         "gebied": [str(a) for a in repository.load_areas(engine)["name"]],
         "thema": [str(t) for t in themes["label"]],
-        "rol": [str(r) for r in wp_store.load_roles(engine)["name"]],
+        "rol": [str(r) for r in wp_store.load_roles(engine, area)["name"]],
         "status": [s.code for s in werkplan.ACTION_STATUSES],
         "richting": ["hoger", "lager"],
         "vergelijking": list(COMPARISONS),
-        "fonds": list(werkplan.FUNDS),
+        "fonds": list(dict.fromkeys([*werkplan.FUNDS, *wp_store.centre_funds(engine, area)])),
+        "soort": ["rol", "orgaan"],
+        # The centre first: a template made for a centre fills in that centre.
+        "centrum": [area],
+        "letters": [str(x) for x in themes["letter"]],
     }
 
 
@@ -142,12 +151,27 @@ def _action_example(engine: Engine, today: dt.date, lists: dict[str, list[str]])
     """A new action with a theme, role, status and KPI that exist."""
     return {
         "code": "VOORBEELD-1", "titel": "Voorbeeldactie: overschrijf of verwijder deze rij",
-        "thema": lists["thema"][0], "eigenaar": "Programmabureau",
+        "thema": lists["thema"][0] if lists["thema"] else "", "eigenaar": "Programmabureau",
         "rol": lists["rol"][0] if lists["rol"] else "", "jaar": today.year,
         "start": f"1-1-{today.year}", "deadline": f"31-12-{today.year}", "status": "gepland",
         "budget": 10000, "besteed": 0, "fonds": lists["fonds"][0], "kpis": lists["indicator"][0],
-        "toelichting": "", "bron": "Voorbeeld: werkplan",
+        "toelichting": "", "bron": "Voorbeeld: werkplan", "gebied": lists["centrum"][0],
     }
+
+
+def _theme_example(lists: dict[str, list[str]]) -> dict[str, object]:
+    """A new theme of the centre: the first letter it does not use yet."""
+    free = next((c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in lists["letters"]), "Z")
+    return {"gebied": lists["centrum"][0], "letter": free, "naam": "Voorbeeldthema: overschrijf of verwijder deze rij",
+            "omschrijving": "", "bron": "Voorbeeld: werkplan"}
+
+
+def _role_example(lists: dict[str, list[str]]) -> dict[str, object]:
+    """A new role of the centre on its first theme (if it has one)."""
+    return {"gebied": lists["centrum"][0], "rol": "Voorbeeldrol: overschrijf of verwijder deze rij",
+            "organisatie": "Programmabureau", "soort": "rol", "volgorde": 1,
+            "thema's": lists["letters"][0] if lists["letters"] else "", "omschrijving": "",
+            "bron": "Voorbeeld: werkplan"}
 
 
 # Column -> the list that checks it, per kind. kpis may name several indicators, so its list
@@ -155,8 +179,11 @@ def _action_example(engine: Engine, today: dt.date, lists: dict[str, list[str]])
 _VALIDATED = {
     OBSERVATIONS: {"gebied": "gebied", "indicator": "indicator"},
     TARGETS: {"gebied": "gebied", "indicator": "indicator", "richting": "richting", "vergelijking": "vergelijking"},
-    ACTIONS: {"thema": "thema", "rol": "rol", "status": "status", "fonds": "fonds", "kpis": "indicator"},
+    ACTIONS: {"gebied": "gebied", "thema": "thema", "rol": "rol", "status": "status", "fonds": "fonds",
+              "kpis": "indicator"},
     DUIDING: {"gebied": "gebied", "indicator": "indicator"},
+    THEMES: {"gebied": "gebied"},
+    ROLES: {"gebied": "gebied", "soort": "soort"},
 }
 
 
@@ -166,14 +193,15 @@ def _column_letter(n: int) -> str:
     return get_column_letter(n)
 
 
-def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None) -> bytes:
-    """An .xlsx template for one kind of import file: headers, an example row, drop-down lists."""
+def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None, area: str | None = None) -> bytes:
+    """An .xlsx template for one kind of import file: headers, an example row, drop-down lists
+    (themes, roles and funds of the centre `area`, default KPI_AREA's)."""
     import openpyxl  # slow to import; only a template needs it here
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
     today = today or dt.date.today()
-    lists = template_lists(engine)
+    lists = template_lists(engine, area or Settings.from_env().area)
     if kind == OBSERVATIONS:
         columns, example = OBSERVATION_COLUMNS, _observation_example(engine, today)
     elif kind == TARGETS:
@@ -182,6 +210,10 @@ def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None) -> by
         columns, example = ACTION_COLUMNS, _action_example(engine, today, lists)
     elif kind == DUIDING:
         columns, example = DUIDING_COLUMNS, _duiding_example(today, lists)
+    elif kind == THEMES:
+        columns, example = THEME_COLUMNS, _theme_example(lists)
+    elif kind == ROLES:
+        columns, example = ROLE_COLUMNS, _role_example(lists)
     else:
         raise ValueError(f"Onbekende soort sjabloon '{kind}'.")
 
@@ -208,7 +240,8 @@ def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None) -> by
         i = used.index(name) + 1
         letter = _column_letter(i)
         source = f"{LISTS_SHEET}!${letter}$2:${letter}${max(2, len(lists[name]) + 1)}"
-        strict = col != "kpis"
+        # kpis may name several; a centre may name a fund of its own (funds are data per centre)
+        strict = col not in ("kpis", "fonds")
         dv = DataValidation(type="list", formula1=f"={source}", allow_blank=True,
                             showErrorMessage=strict, errorTitle="Onbekende waarde",
                             error=f"Kies een {col} uit de lijst (blad {LISTS_SHEET}).",

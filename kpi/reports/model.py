@@ -169,7 +169,7 @@ def load_report(
     )
     names = {r.indicator.code: r.indicator.name for r in report.results}
     duiding, info = briefing_context(engine, settings, as_of, today, period)
-    return with_documents(engine, settings, replace(report, werkplan=load_brief(engine, as_of, today, names),
+    return with_documents(engine, settings, replace(report, werkplan=load_brief(engine, settings.area, as_of, today, names),
                                                     duiding=duiding, briefing=info), snapshot)
 
 
@@ -178,7 +178,7 @@ def with_documents(engine: Engine, settings: Settings, report: ReportData, snaps
     per KPI) and what changed since `report.briefing.previous_at` (else four weeks back). Call it
     again after setting another briefing; `snapshot`: the report's own data, when already loaded."""
     now = snapshot if snapshot is not None else load_snapshot(engine, report.as_of, settings_areas(settings))
-    plan = wp.load_werkplan(engine, report.as_of)
+    plan = wp.load_werkplan(engine, settings.area, report.as_of)
     return replace(report, plan=plan,
                    since_last=since_last(engine, settings, now, plan, report.today, report.briefing))
 
@@ -201,7 +201,7 @@ def since_last(engine: Engine, settings: Settings, now: Snapshot, plan: wp.Werkp
     before = load_snapshot(engine, moment, settings_areas(settings))
     figures = compare(before, now, settings, fmt.local(moment).date(), today, installed=installed)
     act_moment, _ = fmt.compared_moment(moment, werkplan_store.installed_at(engine))
-    actions_before = werkplan_store.load_actions(engine, act_moment)
+    actions_before = werkplan_store.load_actions(engine, settings.area, act_moment)
     actions = changes_table(wp.action_changes(actions_before, plan.actions), plan.themes)
     return SinceLast(moment=moment, basis=basis, figures=figures, actions=actions)
 

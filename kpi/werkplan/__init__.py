@@ -80,13 +80,13 @@ class Werkplan:
     as_of: dt.datetime | None = None
 
 
-def load_werkplan(engine: Engine | Connection, as_of: dt.datetime | None = None) -> Werkplan:
-    """Themes, roles, the role x theme matrix and the actions current (or as known at `as_of`)."""
+def load_werkplan(engine: Engine | Connection, area: str, as_of: dt.datetime | None = None) -> Werkplan:
+    """One centre's (gebied) themes, roles, role x theme matrix and actions current (or as known at `as_of`)."""
     return Werkplan(
-        themes=store.load_themes(engine),
-        roles=store.load_roles(engine),
-        matrix=store.load_role_themes(engine),
-        actions=store.load_actions(engine, as_of),
+        themes=store.load_themes(engine, area),
+        roles=store.load_roles(engine, area),
+        matrix=store.load_role_themes(engine, area),
+        actions=store.load_actions(engine, area, as_of),
         as_of=as_of,
     )
 

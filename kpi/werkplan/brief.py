@@ -60,13 +60,13 @@ def brief(before: pd.DataFrame, after: pd.DataFrame, themes: pd.DataFrame, since
 
 
 
-def load_brief(engine: Engine, as_of: dt.datetime | None, today: dt.date,
+def load_brief(engine: Engine, area: str, as_of: dt.datetime | None, today: dt.date,
                kpi_names: dict[str, str]) -> WerkplanBrief:
-    """The werkplan as known at `as_of` (None: now) and what was finished in the four weeks before."""
-    wp = werkplan.load_werkplan(engine, as_of)
+    """A centre's (gebied) werkplan as known at `as_of` (None: now) and what was finished in the four weeks before."""
+    wp = werkplan.load_werkplan(engine, area, as_of)
     since = (as_of.date() if as_of else today) - LOOK_BACK
     moment, _ = fmt.compared_moment(fmt.end_of_day(since), store.installed_at(engine))
-    before = store.load_actions(engine, moment)
+    before = store.load_actions(engine, area, moment)
     return brief(before, wp.actions, wp.themes, since, today, kpi_names)
 
 

@@ -29,7 +29,7 @@ from kpi import schema
 from kpi.text import INSTALLER
 
 ACTION_COLUMNS = [
-    "id", "code", "title", "theme", "theme_name", "owner", "role", "year", "start", "due",
+    "id", "area_id", "area", "code", "title", "theme", "theme_name", "owner", "role", "year", "start", "due",
     "status", "budget", "spent", "fund", "kpis", "note", "source", "illustrative", "batch_id",
     "batch_kind", "recorded_by", "recorded_at", "superseded_at",
 ]
@@ -47,26 +47,33 @@ def _read(engine: Engine | Connection, query) -> pd.DataFrame:
         return pd.read_sql(query, conn)
 
 
-def load_themes(engine: Engine | Connection) -> pd.DataFrame:
-    """The themalijnen A-F with a display label ('A compact & compleet'), by letter."""
+def area_key(area: str):
+    """The id of the area named `area` (gebied), as a scalar subquery for a WHERE clause."""
+    a = schema.areas
+    return sa.select(a.c.id).where(a.c.name == area).scalar_subquery()
+
+
+def load_themes(engine: Engine | Connection, area: str) -> pd.DataFrame:
+    """A centre's themes (Assen: themalijnen A-F) with a display label ('A compact & compleet'), by letter."""
     t = schema.themes
-    df = _read(engine, sa.select(t).order_by(t.c.letter))
+    df = _read(engine, sa.select(t).where(t.c.area_id == area_key(area)).order_by(t.c.letter))
     df["label"] = df["letter"] + " " + df["name"]
     return df
 
 
-def load_roles(engine: Engine | Connection) -> pd.DataFrame:
-    """Roles and bodies (organen) in display order."""
+def load_roles(engine: Engine | Connection, area: str) -> pd.DataFrame:
+    """A centre's roles and bodies (organen) in display order."""
     r = schema.roles
-    return _read(engine, sa.select(r).order_by(r.c.sort_order, r.c.name))
+    return _read(engine, sa.select(r).where(r.c.area_id == area_key(area)).order_by(r.c.sort_order, r.c.name))
 
 
-def load_role_themes(engine: Engine | Connection) -> pd.DataFrame:
-    """The role x theme matrix as pairs (role name, theme letter, source), in role order."""
+def load_role_themes(engine: Engine | Connection, area: str) -> pd.DataFrame:
+    """A centre's role x theme matrix as pairs (role name, theme letter, source), in role order."""
     r, rt = schema.roles, schema.role_themes
     q = (
         sa.select(r.c.name.label("role"), rt.c.theme_letter.label("theme"), rt.c.source)
         .join(r, r.c.id == rt.c.role_id)
+        .where(r.c.area_id == area_key(area))
         .order_by(r.c.sort_order, rt.c.theme_letter)
     )
     return _read(engine, q)
@@ -80,25 +87,27 @@ def _current_or_as_of(q, table: sa.Table, as_of: dt.datetime | None):
     )
 
 
-def load_actions(engine: Engine | Connection, as_of: dt.datetime | None = None) -> pd.DataFrame:
-    """Actions current now, or as known at `as_of` (UTC), ordered by theme and code.
+def load_actions(engine: Engine | Connection, area: str, as_of: dt.datetime | None = None) -> pd.DataFrame:
+    """A centre's actions current now, or as known at `as_of` (UTC), ordered by theme and code.
 
     `kpis` is a tuple of indicator codes in the indicators' display order; `start` and `due`
     are Timestamps (NaT when not known); `budget` and `spent` floats (NaN when not known).
     """
-    ac, th, ro, b = schema.actions, schema.themes, schema.roles, schema.import_batches
+    ac, th, ro, b, ar = schema.actions, schema.themes, schema.roles, schema.import_batches, schema.areas
     q = (
         sa.select(
-            ac.c.id, ac.c.code, ac.c.title, ac.c.theme_letter.label("theme"),
+            ac.c.id, ac.c.area_id, ar.c.name.label("area"), ac.c.code, ac.c.title, ac.c.theme_letter.label("theme"),
             th.c.name.label("theme_name"), ac.c.owner, ro.c.name.label("role"), ac.c.year,
             ac.c.start_date.label("start"), ac.c.due_date.label("due"), ac.c.status,
             ac.c.budget, ac.c.spent, ac.c.fund, ac.c.note, ac.c.source, ac.c.illustrative,
             ac.c.batch_id, b.c.kind.label("batch_kind"), b.c.created_by.label("recorded_by"),
             ac.c.recorded_at, ac.c.superseded_at,
         )
-        .join(th, th.c.letter == ac.c.theme_letter)
+        .join(th, (th.c.letter == ac.c.theme_letter) & (th.c.area_id == ac.c.area_id))
+        .join(ar, ar.c.id == ac.c.area_id)
         .outerjoin(ro, ro.c.id == ac.c.role_id)
         .outerjoin(b, b.c.id == ac.c.batch_id)
+        .where(ac.c.area_id == area_key(area))
         .order_by(ac.c.theme_letter, ac.c.code)
     )
     df = _read(engine, _current_or_as_of(q, ac, as_of))
@@ -107,6 +116,7 @@ def load_actions(engine: Engine | Connection, as_of: dt.datetime | None = None) 
         sa.select(ak.c.action_id, ak.c.indicator_code)
         .join(ac, ac.c.id == ak.c.action_id)
         .join(ind, ind.c.code == ak.c.indicator_code)
+        .where(ac.c.area_id == area_key(area))
         .order_by(ak.c.action_id, ind.c.sort_order, ind.c.code)
     )
     links = _read(engine, _current_or_as_of(lq, ac, as_of))
@@ -124,10 +134,10 @@ def load_actions(engine: Engine | Connection, as_of: dt.datetime | None = None) 
     return df[ACTION_COLUMNS].reset_index(drop=True)
 
 
-def role_ids(conn: Connection) -> dict[str, int]:
-    """Role name (lower case) -> id."""
-    rows = conn.execute(sa.select(schema.roles.c.name, schema.roles.c.id))
-    return {name.lower(): id_ for name, id_ in rows}
+def role_ids(conn: Connection) -> dict[tuple[int, str], int]:
+    """(area id, role name in lower case) -> role id."""
+    r = schema.roles
+    return {(area_id, name.lower()): id_ for area_id, name, id_ in conn.execute(sa.select(r.c.area_id, r.c.name, r.c.id))}
 
 
 def _none(value):
@@ -152,32 +162,34 @@ def _day(value) -> dt.date | None:
 
 
 def save_actions(conn: Connection, frame: pd.DataFrame, batch_id: int, now: dt.datetime) -> list[int]:
-    """Store each row of `frame` (WRITE_COLUMNS) as the new current version of its action.
+    """Store each row of `frame` (WRITE_COLUMNS and `area_id`) as the new current version of its action.
 
-    The current version of each code in the frame (if any) is superseded by `batch_id` at
+    The current version of each (area, code) in the frame (if any) is superseded by `batch_id` at
     `now`; the new versions get `batch_id`, recorded_at `now` and their KPI links. The
     caller validates (known theme, role, status and KPI codes) and runs the transaction;
     an unknown role raises KeyError. Returns the new row ids in frame order.
     """
     ac, ak = schema.actions, schema.action_kpis
-    codes = [str(c) for c in frame["code"]]
-    if len(set(codes)) != len(codes):
-        raise ValueError("an action code occurs twice in one batch")
+    keys = [(int(a), str(c)) for a, c in zip(frame["area_id"], frame["code"], strict=True)]
+    if len(set(keys)) != len(keys):
+        raise ValueError("an action code occurs twice for one centre in one batch")
     roles = role_ids(conn)
-    for chunk in _chunks(codes, 500):
-        conn.execute(
-            sa.update(ac)
-            .where(ac.c.code.in_(chunk), ac.c.superseded_at.is_(None))
-            .values(superseded_at=now, superseded_by_batch_id=batch_id)
-        )
+    for area_id in sorted({a for a, _ in keys}):
+        for chunk in _chunks([c for a, c in keys if a == area_id], 500):
+            conn.execute(
+                sa.update(ac)
+                .where(ac.c.area_id == area_id, ac.c.code.in_(chunk), ac.c.superseded_at.is_(None))
+                .values(superseded_at=now, superseded_by_batch_id=batch_id)
+            )
     ids = []
-    for r in frame[WRITE_COLUMNS].to_dict("records"):
+    for r in frame[[*WRITE_COLUMNS, "area_id"]].to_dict("records"):
         role = _none(r["role"])
         year = _none(r["year"])
+        area_id = int(r["area_id"])
         res = conn.execute(
             sa.insert(ac).values(
-                code=str(r["code"]), title=str(r["title"]), theme_letter=str(r["theme"]),
-                owner=_none(r["owner"]) or "", role_id=None if role is None else roles[str(role).lower()],
+                area_id=area_id, code=str(r["code"]), title=str(r["title"]), theme_letter=str(r["theme"]),
+                owner=_none(r["owner"]) or "", role_id=None if role is None else roles[(area_id, str(role).lower())],
                 year=None if year is None else int(year), start_date=_day(r["start"]),
                 due_date=_day(r["due"]), status=str(r["status"]),
                 budget=_none(r["budget"]), spent=_none(r["spent"]), fund=_none(r["fund"]),
@@ -209,8 +221,19 @@ def installed_at(engine: Engine | Connection) -> dt.datetime | None:
         return conn.execute(q).scalar()
 
 
+def centre_funds(engine: Engine | Connection, area: str) -> list[str]:
+    """The funds a centre's actions name (any version), in alphabetical order."""
+    ac = schema.actions
+    q = (sa.select(ac.c.fund).distinct().where(ac.c.area_id == area_key(area), ac.c.fund.is_not(None))
+         .order_by(ac.c.fund))
+    if isinstance(engine, Connection):
+        return list(engine.execute(q).scalars())
+    with engine.connect() as conn:
+        return list(conn.execute(q).scalars())
+
+
 def count_illustrative_actions(engine: Engine) -> int:
-    """How many current actions are illustrative (demo) actions."""
+    """How many current actions (of every centre) are illustrative (demo) actions."""
     ac = schema.actions
     q = sa.select(sa.func.count()).where(ac.c.illustrative.is_(True), ac.c.superseded_at.is_(None))
     with engine.connect() as conn:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import reports
+from kpi.briefing.model import CONCEPT
 from kpi.periods import EARLIEST_DAY
 from kpi.reports.model import assemble, known_at
 from ui import auth, data
@@ -56,8 +57,12 @@ def _record(today: dt.date) -> None:
     if stored.empty:
         return
     st.dataframe(data.briefings_table(stored), hide_index=True, key="briefings_table")
+    states = dict(zip(stored["id"], stored["state"], strict=True))
     number = st.selectbox("Vastgelegde briefing", list(stored["id"]), key="briefing_number",
-                          format_func=lambda n: f"Briefing {n}")
+                          format_func=lambda n: f"Briefing {n} ({states[n]})")
+    chosen = stored[stored["id"] == number].iloc[0]
+    if chosen["state"] == CONCEPT and chosen["promoted_to"] is None:
+        _promote(int(number))
     left, right = st.columns(2)
     with left:
         _offer("briefing_pdf", f"briefing-{number}.pdf", "PDF van deze briefing maken",
@@ -65,6 +70,24 @@ def _record(today: dt.date) -> None:
     with right:
         _offer("briefing_pptx", f"briefing-{number}.pptx", "PowerPoint van deze briefing maken",
                lambda: data.briefing_document(int(number), "pptx"), number)
+
+
+def _promote(number: int) -> None:
+    """Editors: make the chosen concept definitief with the state of now (same rule and record as
+    'Definitief' above), saying what changed since the concept."""
+    with st.form("promote_form"):
+        st.caption(f"Concept {number} definitief maken legt een nieuwe, definitieve briefing vast met de stand van "
+                   "nu (gegevens, duiding, instellingen), gekoppeld aan dit concept; het concept blijft bewaard.")
+        user = auth.name_field("Uw naam", key="promote_user")
+        go = st.form_submit_button(f"Concept {number} definitief maken", type="primary", key="promote_briefing")
+    if go:
+        try:
+            done = data.promote_briefing(number, user or "redacteur")
+        except data.BriefingRefused as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Concept {number} is definitief gemaakt als briefing {done.number}. {done.since_concept}", "success")
+        st.rerun()
 
 
 def render() -> None:

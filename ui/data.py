@@ -610,7 +610,18 @@ def make_briefing(period: str, user: str, definitief: bool) -> int:
     """Store a briefing of the monitored area (concept or definitief) with the data as known now;
     its number. BriefingRefused with a Dutch message naming the KPIs without duiding."""
     try:
-        return record.make_briefing(engine(), settings(), period, user, definitief=definitief)
+        return record.make_briefing(engine(), settings(), period, user, definitief=definitief, access=editor_access())
+    finally:
+        clear_after_change()
+
+
+def promote_briefing(number: int, user: str):
+    """Make stored concept `number` of the monitored area definitief with the state of now
+    (kpi.briefing.record.promote_briefing): a Promotion (new number, what changed since the
+    concept). BriefingRefused with a Dutch message (KPIs without duiding, promoted before,
+    another centre's editor)."""
+    try:
+        return record.promote_briefing(engine(), settings(), number, user, access=editor_access())
     finally:
         clear_after_change()
 

@@ -29,3 +29,25 @@ def missing_text(status: str, period: str) -> str:
         return (f"Nog geen duiding van de regiegroep voor het {period_label(period)}. Bij de status "
                 f"'{status}' is die nodig voordat een briefing definitief kan worden.")
     return f"Geen duiding van de regiegroep voor het {period_label(period)}."
+
+
+# What changed between a concept and its promotion, in the order said: (key, one, many).
+SINCE_CONCEPT = (
+    ("nieuw", "nieuw cijfer", "nieuwe cijfers"),
+    ("herzien", "herzien cijfer", "herziene cijfers"),
+    ("ingetrokken", "ingetrokken cijfer", "ingetrokken cijfers"),
+    ("vervallen", "vervallen cijfer", "vervallen cijfers"),
+    ("status", "statuswijziging", "statuswijzigingen"),
+    ("doel", "gewijzigd doel", "gewijzigde doelen"),
+    ("duiding nieuw", "duiding geschreven", "duidingen geschreven"),
+    ("duiding herzien", "duiding herzien", "duidingen herzien"),
+    ("duiding vervallen", "duiding vervallen", "duidingen vervallen"),
+)
+
+
+def since_concept_text(concept: int, counts: dict[str, int]) -> str:
+    """'Sinds concept 3: 2 nieuwe cijfers, 1 duiding geschreven.' or that nothing changed."""
+    parts = [fmt.count(counts.get(key, 0), one, many) for key, one, many in SINCE_CONCEPT if counts.get(key, 0)]
+    if not parts:
+        return f"Sinds concept {concept} is niets veranderd aan cijfers, statussen, doelen of duiding."
+    return f"Sinds concept {concept}: {', '.join(parts)}."

@@ -295,3 +295,13 @@ def test_migration_0009_adds_the_duiding_and_briefing_tables_and_back(empty_engi
     assert {"duiding", "briefings"} <= set(sa.inspect(empty_engine).get_table_names())
     indexes = {i["name"] for i in sa.inspect(empty_engine).get_indexes("duiding")}
     assert {"uq_duiding_current", "ix_duiding_batch"} <= indexes
+
+
+def test_the_written_by_line_keeps_its_date_on_one_line():
+    from kpi.briefing.model import Duiding
+    from kpi.briefing.text import written_by
+
+    d = Duiding("banen", "2026-K4", "a", "b", "c", "Regiegroep", dt.date(2026, 12, 7))
+    line = written_by(d)
+    assert line == "Geschreven door Regiegroep op 7\u201112\u20112026 voor het 4e kwartaal 2026"
+    assert "-" not in line.split(" op ")[1].split(" voor ")[0]  # no hyphen a browser may break after

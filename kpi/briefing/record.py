@@ -1,6 +1,8 @@
 """Making a briefing as a record: `make_briefing` evaluates the KPIs as known at a moment, applies
 the definitief rule (kpi.briefing.rules) and stores what the document is made from, so that it
-can be made again later (kpi.reports.model.load_report(briefing=N))."""
+can be made again later (kpi.reports.model.load_report(briefing=N)). `promote_briefing` makes a
+stored concept definitief through the same write (`_store`): a new record of the state of now,
+linked to the concept, never a change to the concept's own record."""
 
 from __future__ import annotations
 

@@ -17,9 +17,15 @@ def duiding_parts(d: Duiding) -> list[tuple[str, str]]:
     return [(label, getattr(d, field)) for label, field in PARTS]
 
 
+# A non-breaking hyphen: a narrow screen broke '7-12-2026' after '7-12-' (seen on an iPhone 13).
+NB_HYPHEN = "\u2011"
+
+
 def written_by(d: Duiding) -> str:
-    """'Geschreven door Regiegroep op 1-12-2026 voor het 4e kwartaal 2026'."""
-    return (f"Geschreven door {d.author} op {fmt.peildatum(d.written_on, DAY)} voor het {period_label(d.period)}"
+    """'Geschreven door Regiegroep op 1-12-2026 voor het 4e kwartaal 2026' (on screen: the date
+    with non-breaking hyphens, so it never breaks over two lines)."""
+    day = fmt.peildatum(d.written_on, DAY).replace("-", NB_HYPHEN)
+    return (f"Geschreven door {d.author} op {day} voor het {period_label(d.period)}"
             + (" (illustratief)" if d.illustrative else ""))
 
 

@@ -183,6 +183,9 @@ SCREEN = ChartStyle(font=15, title=18, ticks=15, legend=15, annotation=15, event
 MEETING = ChartStyle(font=20, title=24, ticks=20, legend=20, annotation=20, event=20, event_chars=22,
                      show_title=False, margin_top=24, marker_scale=1.2, short_names=True)
 MEETING_HEIGHT = 420  # px: the right-hand column of one 1280x720 meeting screen (screens/vergadering.py)
+# With the regiegroep's duiding under the chart (cause, effect, bijsturing, author: four lines) the
+# chart gives up what they take, so the screen's Vorige/Volgende stay on 1280x720 (issue 20).
+MEETING_HEIGHT_WITH_DUIDING = 340
 
 # plotly.js options for every chart on a page. No toolbar: on a phone it covered the chart title,
 # and the plotly.js in Streamlit registers only the English locale, so its tooltips ("Download plot

@@ -3,7 +3,7 @@
 `import FILE... [--dry-run] [--bron TEXT] [--nieuw-gebied] [--gebruiker NAME]`,
 `undo BATCH_ID [--gebruiker NAME]`, `acties [--json] [--thema X] [--status S]`,
 `digest [--dry-run]`, `opendata DIR [--gebied X]`, `briefing maak --periode P [--definitief]`,
-`briefing lijst` and `report --briefing N --format pdf|pptx --output FILE`.
+`briefing definitief N`, `briefing lijst` and `report --briefing N --format pdf|pptx --output FILE`.
 
 Exit codes: 0 done (or nothing to do), 1 invalid input or refused, 2 database unavailable
 (or an invalid date), 3 a report could not be made or written, or a digest not delivered
@@ -267,21 +267,34 @@ def _add_report_parser(sub) -> None:
 
 
 def cmd_briefing(args, settings: Settings) -> int:
-    from kpi.briefing.record import BriefingRefused, make_briefing
+    from kpi.briefing.record import BriefingRefused, make_briefing, promote_briefing
     from kpi.briefing.store import load_briefings
 
     engine = _engine(settings)
     if args.action == "lijst":
         for b in load_briefings(engine, settings.area).to_dict("records"):
+            link = (f"  (uit concept {b['promoted_from']})" if b["promoted_from"] is not None else
+                    f"  (definitief gemaakt als briefing {b['promoted_to']})" if b["promoted_to"] is not None else "")
             print(f"{b['id']:>4}  {b['period']}  {b['state']:<10}  gemaakt {fmt.timestamp(b['made_at'])} door "
-                  f"{escaped(b['made_by']) or 'onbekend'}")
+                  f"{escaped(b['made_by']) or 'onbekend'}{link}")
+        return 0
+    user = _user(args)
+    if args.action == "definitief":
+        try:
+            done = promote_briefing(engine, settings, args.number, user, access=_access(user, settings))
+        except BriefingRefused as exc:
+            print(f"Fout: {exc}", file=sys.stderr)
+            return 1
+        print(f"Concept {done.concept} is definitief gemaakt als briefing {done.number}. {done.since_concept}\n"
+              f"Maak het document met: python -m kpi report --briefing {done.number} --format pdf "
+              "--output briefing.pdf")
         return 0
     if not args.periode:
         print("Fout: geef de periode op, bijvoorbeeld --periode 2026-K4.", file=sys.stderr)
         return 1
     try:
-        number = make_briefing(engine, settings, args.periode, _user(args), definitief=args.definitief,
-                               access=_access(_user(args), settings))
+        number = make_briefing(engine, settings, args.periode, user, definitief=args.definitief,
+                               access=_access(user, settings))
     except BriefingRefused as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
@@ -292,13 +305,22 @@ def cmd_briefing(args, settings: Settings) -> int:
 
 
 def _add_briefing_parser(sub) -> None:
-    b = sub.add_parser("briefing", help="een briefing vastleggen (concept of definitief), of ze opsommen")
-    b.add_argument("action", choices=["maak", "lijst"], metavar="maak|lijst")
-    b.add_argument("--periode", default=None, help="de briefingperiode, bijv. 2026-K4")
-    b.add_argument("--definitief", action="store_true",
+    b = sub.add_parser("briefing", help="een briefing vastleggen (concept of definitief), een concept definitief "
+                                        "maken, of ze opsommen")
+    actions = b.add_subparsers(dest="action", required=True, metavar="maak|definitief|lijst")
+    m = actions.add_parser("maak", help="een briefing vastleggen met de stand van nu (concept, of --definitief)")
+    m.add_argument("--periode", default=None, help="de briefingperiode, bijv. 2026-K4")
+    m.add_argument("--definitief", action="store_true",
                    help="definitief maken (geweigerd zolang een KPI die achter of risico is geen duiding heeft)")
-    b.add_argument("--gebruiker", dest="user", default=None, help="naam voor de geschiedenis")
-    _add_gebied(b)
+    d = actions.add_parser("definitief", help="een vastgelegd concept definitief maken met de stand van nu "
+                                              "(zelfde regel als maak --definitief)")
+    d.add_argument("number", type=int, metavar="N", help="het nummer van het concept (zie briefing lijst)")
+    lijst = actions.add_parser("lijst", help="de vastgelegde briefingen van het centrum, nieuwste eerst")
+    for p in (m, d):
+        p.add_argument("--gebruiker", dest="user", default=None,
+                       metavar="NAAM", help="naam voor de geschiedenis (standaard: de OS-gebruiker)")
+    for p in (m, d, lijst):
+        _add_gebied(p)
     b.set_defaults(func=cmd_briefing)
 
 

@@ -404,8 +404,11 @@ briefings = sa.Table(
     sa.Column("duiding_ids", sa.Text, nullable=False, server_default="[]"),
     sa.Column("settings_json", sa.Text, nullable=False, server_default="{}"),
     sa.Column("data_version", sa.String(32), nullable=False, server_default=""),
+    # The concept a definitive briefing was promoted from (migration 0016); once per concept.
+    sa.Column("promoted_from", sa.ForeignKey("briefings.id", name="fk_briefings_promoted_from"), nullable=True),
     sa.CheckConstraint("state IN ('concept', 'definitief')", name="state"),
     sa.Index("ix_briefings_area_period", "area_id", "period"),
+    sa.Index("uq_briefings_promoted_from", "promoted_from", unique=True),
 )
 
 # Sign-in state shared by every app process on one database (behind a proxy a browser without

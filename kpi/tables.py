@@ -603,6 +603,13 @@ SCREEN_COLUMNS: dict[str, dict[str, ScreenColumn]] = {
         "Gewijzigd": ScreenColumn(70), "Ongewijzigd": ScreenColumn(82), "Door": ScreenColumn(80),
         "Tijd": ScreenColumn(110), "Ongedaan gemaakt": ScreenColumn(105, "Ongedaan", "Ongedaan gemaakt op"),
     },
+    # Rapporten, the stored briefings (kpi.briefing.tables): one line each beside the menu at 1280.
+    "briefings": {
+        "Briefing": ScreenColumn(60), "Periode": ScreenColumn(70), "Staat": ScreenColumn(80),
+        "Vastgelegd": ScreenColumn(115), "Door": ScreenColumn(120),
+        "Gegevens zoals bekend op": ScreenColumn(115, "Gegevens van", "Gegevens zoals bekend op"),
+        "Duidingen": ScreenColumn(75), "Concept en definitief": ScreenColumn(165),
+    },
     # Wat is er veranderd, Gewijzigde status: the reason gets the room.
     "status_changes": {
         "KPI": ScreenColumn(190), "Was": ScreenColumn(110), "Is nu": ScreenColumn(100), "Waarom": ScreenColumn(500),

@@ -7,10 +7,11 @@ import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import reports
+from kpi.briefing.model import CONCEPT
 from kpi.periods import EARLIEST_DAY
 from kpi.reports.model import assemble, known_at
 from ui import auth, data
-from ui.components import flash, show_flash
+from ui.components import fitted_table, flash, show_flash
 
 DOWNLOAD_NAMES = {"pdf": "PDF-rapport", "pptx": "PowerPoint", "png": "afbeelding",
                   "briefing_pdf": "PDF van de briefing", "briefing_pptx": "PowerPoint van de briefing"}
@@ -55,9 +56,15 @@ def _record(today: dt.date) -> None:
     stored = data.briefings()
     if stored.empty:
         return
-    st.dataframe(data.briefings_table(stored), hide_index=True, key="briefings_table")
+    fitted_table(data.briefings_table(stored), "briefings", key="briefings_table")
+    states = dict(zip(stored["id"], stored["state"], strict=True))
     number = st.selectbox("Vastgelegde briefing", list(stored["id"]), key="briefing_number",
-                          format_func=lambda n: f"Briefing {n}")
+                          format_func=lambda n: f"Briefing {n} ({states[n]})")
+    chosen = stored[stored["id"] == number].iloc[0]
+    if said := st.session_state.pop(_PROMOTED, None):
+        getattr(st, said[0])(said[1])
+    if chosen["state"] == CONCEPT and chosen["promoted_to"] is None:
+        _promote(int(number))
     left, right = st.columns(2)
     with left:
         _offer("briefing_pdf", f"briefing-{number}.pdf", "PDF van deze briefing maken",
@@ -65,6 +72,29 @@ def _record(today: dt.date) -> None:
     with right:
         _offer("briefing_pptx", f"briefing-{number}.pptx", "PowerPoint van deze briefing maken",
                lambda: data.briefing_document(int(number), "pptx"), number)
+
+
+_PROMOTED = "promote_result"  # what the last click on 'Concept N definitief maken' gave
+
+
+def _promote(number: int) -> None:
+    """Editors: make the chosen concept definitief with the state of now (same rule and record as
+    'Definitief' above), saying what changed since the concept."""
+    with st.form("promote_form"):
+        st.caption(f"Concept {number} definitief maken legt een nieuwe, definitieve briefing vast met de stand van "
+                   "nu (gegevens, duiding, instellingen), gekoppeld aan dit concept; het concept blijft bewaard.")
+        user = auth.name_field("Uw naam", key="promote_user")
+        go = st.form_submit_button(f"Concept {number} definitief maken", type="primary", key="promote_briefing")
+    if go:
+        # Said here, beside the button, not at the top of a long page (on a phone out of sight).
+        try:
+            done = data.promote_briefing(number, user or "redacteur")
+        except data.BriefingRefused as exc:
+            st.session_state[_PROMOTED] = ("error", str(exc))
+        else:
+            st.session_state[_PROMOTED] = ("success", f"Concept {number} is definitief gemaakt als briefing "
+                                                      f"{done.number}. {done.since_concept}")
+        st.rerun()
 
 
 def render() -> None:

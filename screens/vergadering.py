@@ -66,15 +66,17 @@ def render() -> None:
             st.markdown(f"Status: {_status(r.status)}")
             st.container(key="meeting_sentence").markdown(md(summary_sentence(r)))
         with right:
+            # Beside a KPI behind or at risk: the regiegroep's duiding for the current period (issue 20).
+            period = data.current_period()
+            beside = duiding_beside(r.status, data.duiding(period), r.indicator.code, period)
+            written = beside is not None and r.indicator.code in data.duiding(period)  # four lines under the chart
             # The page title names the KPI: the chart needs no title of its own on a projector.
-            st.plotly_chart(data.figure(r.indicator.code, meeting=True), key="meeting_chart", config=CHART_CONFIG)
+            st.plotly_chart(data.figure(r.indicator.code, meeting=True, with_duiding=written), key="meeting_chart",
+                            config=CHART_CONFIG)
             # Text alternative for screen readers only (ui/styles.py A11Y_CSS): on the projector
             # the sentence and figures already stand beside the chart.
             st.container(key="meeting_chart_text").markdown(
                 f"{md(chart_text(r))} De cijfers staan in de tabel op de pagina *KPI in detail*.")
-            # Beside a KPI behind or at risk: the regiegroep's duiding for the current period (issue 20).
-            period = data.current_period()
-            beside = duiding_beside(r.status, data.duiding(period), r.indicator.code, period)
             if beside is not None:
                 with st.container(key="meeting_duiding", gap="small"):
                     for label, text in beside:

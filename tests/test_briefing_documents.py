@@ -365,3 +365,37 @@ def test_kpis_of_one_unit_and_magnitude_share_their_scale(report):
     assert sorted(scales[0]) == sorted(scales[1]) == [2000.0, 2500.0, 3800.0, 5000.0]
     apart = shared_scales([a, same], [[3800.0, 5000.0], [430.0, 500.0]])
     assert apart == [[3800.0, 5000.0], [430.0, 500.0]]
+
+
+def test_the_same_report_gives_the_same_deck_bytes_whatever_the_clock_says(report, monkeypatch):
+    """The deck's zip entries and core properties carry the report's own moment, never the clock:
+    made twice a day apart (time.time is what zipfile stamps entries with, repository.utcnow what
+    the app reads), the bytes are the same."""
+    import time
+
+    real_time, real_now = time.time, repository.utcnow
+    first = pptx_bytes(report, {})
+    monkeypatch.setattr(time, "time", lambda: real_time() + 86_400 + 7)
+    monkeypatch.setattr(repository, "utcnow", lambda: real_now() + dt.timedelta(days=1, seconds=7))
+    second = pptx_bytes(report, {})
+    assert first == second
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        stamps = {i.date_time for i in z.infolist()}
+        names = z.namelist()
+    assert names[0] == "[Content_Types].xml" and len(names) == len(set(names))
+    from kpi import formatting as fmt
+
+    shown = fmt.local(report.generated_at)
+    assert stamps == {(shown.year, shown.month, shown.day, shown.hour, shown.minute, shown.second // 2 * 2)}
+    props = Presentation(io.BytesIO(first)).core_properties
+    assert props.created == props.modified == report.generated_at.replace(microsecond=0)
+    assert props.author == props.last_modified_by == "Binnenstadmonitor" and props.language == "nl-NL"
+
+
+def test_a_deck_dated_before_1980_gets_the_earliest_zip_time():
+    from kpi.reports.deck import zip_moment
+
+    assert zip_moment(dt.datetime(1970, 1, 1)) == (1980, 1, 1, 0, 0, 0)
+    assert zip_moment(dt.datetime(2026, 11, 22, 13, 5, 9)) == (2026, 11, 22, 14, 5, 8)  # Amsterdam time, even seconds

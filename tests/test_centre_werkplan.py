@@ -145,7 +145,7 @@ def test_each_editor_changes_only_their_own_centre(engine):
         events.delete_event(engine, own_event, user="anna", access=ANNA)
     assert list(events.list_events(engine, area=T)["text"]) == ["Braderie"]
     assert "Braderie" not in set(events.list_events(engine, area=A)["text"])
-    with pytest.raises(BriefingRefused, match=f"niet voor {T}: Deze briefing gaat over {T}"):
+    with pytest.raises(BriefingRefused, match=f"niet voor {T}: de briefing van 2026-K4 gaat over {T}"):
         make_briefing(engine, Settings(area=T), "2026-K4", "anna", access=ANNA)
     assert make_briefing(engine, Settings(area=T), "2026-K4", "bert", access=BERT) > 0
 

@@ -161,6 +161,11 @@ def test_screen_tables_fit_beside_the_menu_at_1280():
     assert list(SCREEN_COLUMNS["status_changes"]) == ["KPI", "Was", "Is nu", "Waarom"]
     assert list(SCREEN_COLUMNS["measurements"]) == ["Gebied", "Peildatum", "Waarde", "Illustratief", "Bron",
                                                     "Toelichting", "Herkomst", "Vastgelegd"]
+    from kpi.briefing.store import BRIEFING_COLUMNS
+    from kpi.briefing.tables import briefings_table
+
+    empty = {c: [] for c in BRIEFING_COLUMNS}
+    assert list(SCREEN_COLUMNS["briefings"]) == list(briefings_table(pd.DataFrame(empty)).columns)
 
 
 def test_target_versions_table_combines_years_and_who():

@@ -22,7 +22,7 @@ from kpi import formatting as fmt
 from kpi import importer, repository, service
 from kpi.access import PASSWORD_EDITOR, Access, Editor
 from kpi.briefing import record
-from kpi.charts import MEETING, MEETING_HEIGHT, kpi_figure
+from kpi.charts import MEETING, MEETING_HEIGHT, MEETING_HEIGHT_WITH_DUIDING, kpi_figure
 from kpi.db import DatabaseUnavailable, open_database
 from kpi.export import csv_bytes
 from kpi.importer import forms, reading
@@ -237,18 +237,20 @@ def events(as_of: dt.datetime | None = None):
 # never changes it; no caller may.
 @st.cache_resource(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
 def _figure(url: str, version: str, area: str, today: dt.date, as_of: dt.datetime | None, code: str,
-            meeting: bool):
+            meeting: bool, with_duiding: bool = False):
     result = next(r for r in _results(url, version, area, today, as_of) if r.indicator.code == code)
     events = _events(url, version, area, as_of)
     if meeting:
-        return kpi_figure(result, events, height=MEETING_HEIGHT, style=MEETING)
+        height = MEETING_HEIGHT_WITH_DUIDING if with_duiding else MEETING_HEIGHT
+        return kpi_figure(result, events, height=height, style=MEETING)
     return kpi_figure(result, events)
 
 
-def figure(code: str, as_of: dt.datetime | None = None, meeting: bool = False):
+def figure(code: str, as_of: dt.datetime | None = None, meeting: bool = False, with_duiding: bool = False):
     """The KPI's chart with its events, for the KPI page or (meeting) the 1280x720 projector
-    screen (cached: building a figure takes tens of ms)."""
-    return _figure(*_key(), dt.date.today(), as_of, code, meeting)
+    screen, lower when the regiegroep's duiding stands under it (cached: building a figure takes
+    tens of ms)."""
+    return _figure(*_key(), dt.date.today(), as_of, code, meeting, meeting and with_duiding)
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
@@ -618,6 +620,17 @@ def make_briefing(period: str, user: str, definitief: bool) -> int:
     its number. BriefingRefused with a Dutch message naming the KPIs without duiding."""
     try:
         return record.make_briefing(engine(), settings(), period, user, definitief=definitief, access=editor_access())
+    finally:
+        clear_after_change()
+
+
+def promote_briefing(number: int, user: str):
+    """Make stored concept `number` of the monitored area definitief with the state of now
+    (kpi.briefing.record.promote_briefing): a Promotion (new number, what changed since the
+    concept). BriefingRefused with a Dutch message (KPIs without duiding, promoted before,
+    another centre's editor)."""
+    try:
+        return record.promote_briefing(engine(), settings(), number, user, access=editor_access())
     finally:
         clear_after_change()
 

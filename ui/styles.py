@@ -10,6 +10,9 @@ upload_box(): the Importeren page only (Dutch text in Streamlit's upload box, wi
 """
 
 LAYOUT_CSS = """
+/* Streamlit's English typing hint in form fields ("Press Enter to submit form", "6/200"): the
+   forms have their own Dutch button, and the hint covered the end of the field on a phone. */
+[data-testid="InputInstructions"] {display: none;}
 /* The demo notice: one line in warning colours on every page, its explanation behind it. */
 /* In px: meeting mode sets the root font to 26px, and the notice stays one small line there too. */
 .st-key-demo_banner details {background: #FFF4CE; border-color: #B78A00;}

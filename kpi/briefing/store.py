@@ -88,6 +88,18 @@ def duiding_versions(engine: Engine | Connection, ids: list[int]) -> pd.DataFram
     return _frame(_rows(engine, _select().where(d.c.id.in_([int(i) for i in ids])).order_by(d.c.indicator_code)))
 
 
+def duiding_news(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The regiegroep's duiding written or revised in between: rows in force `after` (a
+    load_duiding frame) that were not in force `before`, marked 'nieuw' or 'herzien' (a duiding for
+    the same centre, KPI and period was in force before). Illustrative duiding is not news. The
+    digest and a briefing's promotion (kpi.briefing.record) both count with it."""
+    fresh = after[~after["id"].isin(set(before["id"])) & ~after["illustrative"].astype(bool)].copy()
+    known = set(zip(before["area"], before["indicator"], before["period"], strict=True))
+    fresh["change"] = ["herzien" if k in known else "nieuw"
+                       for k in zip(fresh["area"], fresh["indicator"], fresh["period"], strict=True)]
+    return fresh.reset_index(drop=True)
+
+
 def save_duiding(conn: Connection, frame: pd.DataFrame, batch_id: int, now: dt.datetime) -> None:
     """Store each row (area, indicator, period, cause, effect, bijsturing, author, written_on) as the
     new current version of its duiding, superseding the current one; the caller validates."""
@@ -113,30 +125,37 @@ def save_duiding(conn: Connection, frame: pd.DataFrame, batch_id: int, now: dt.d
 # ---- briefings ------------------------------------------------------------------------------
 
 BRIEFING_COLUMNS = ["id", "area", "period", "state", "made_at", "made_by", "data_as_of", "duiding_ids",
-                    "settings_json", "data_version"]
+                    "settings_json", "data_version", "promoted_from", "promoted_to"]
 
 
 def _briefing_select():
     b, a = schema.briefings, schema.areas
+    later = b.alias("later")
     return sa.select(b.c.id, a.c.name.label("area"), b.c.period, b.c.state, b.c.made_at, b.c.made_by,
-                     b.c.data_as_of, b.c.duiding_ids, b.c.settings_json, b.c.data_version
-                     ).join(a, a.c.id == b.c.area_id)
+                     b.c.data_as_of, b.c.duiding_ids, b.c.settings_json, b.c.data_version, b.c.promoted_from,
+                     later.c.id.label("promoted_to")
+                     ).join(a, a.c.id == b.c.area_id).outerjoin(later, later.c.promoted_from == b.c.id)
 
 
 def insert_briefing(conn: Connection, *, area: str, period: str, state: str, made_at: dt.datetime, made_by: str,
-                    data_as_of: dt.datetime, duiding_ids: list[int], settings: dict, data_version: str) -> int:
-    """Store a briefing record; its number."""
+                    data_as_of: dt.datetime, duiding_ids: list[int], settings: dict, data_version: str,
+                    promoted_from: int | None = None) -> int:
+    """Store a briefing record; its number. `promoted_from`: the concept it was promoted from (the
+    database refuses a second promotion of one concept: IntegrityError)."""
     area_id = repository.area_ids(conn)[area]
     res = conn.execute(sa.insert(schema.briefings).values(
         area_id=area_id, period=period, state=state, made_at=made_at, made_by=made_by, data_as_of=data_as_of,
         duiding_ids=json.dumps(sorted(int(i) for i in duiding_ids)),
         settings_json=json.dumps(settings, sort_keys=True, ensure_ascii=False), data_version=data_version,
+        promoted_from=promoted_from,
     ))
     return int(res.inserted_primary_key[0])
 
 
 def load_briefings(engine: Engine | Connection, area: str | None = None) -> pd.DataFrame:
-    """Every stored briefing (of one area), newest first; duiding_ids as a list, settings as a dict."""
+    """Every stored briefing (of one area), newest first; duiding_ids as a list, settings as a dict;
+    promoted_from / promoted_to: the concept a definitive one came from, the definitive one a
+    concept became (None when not)."""
     b, a = schema.briefings, schema.areas
     q = _briefing_select().order_by(b.c.id.desc())
     if area is not None:
@@ -144,6 +163,8 @@ def load_briefings(engine: Engine | Connection, area: str | None = None) -> pd.D
     out = pd.DataFrame([dict(r) for r in _rows(engine, q)], columns=BRIEFING_COLUMNS)
     out["duiding_ids"] = out["duiding_ids"].map(json.loads)
     out["settings_json"] = out["settings_json"].map(json.loads)
+    for column in ("promoted_from", "promoted_to"):
+        out[column] = pd.Series([None if pd.isna(v) else int(v) for v in out[column]], index=out.index, dtype=object)
     return out
 
 
@@ -151,7 +172,12 @@ def load_briefing(engine: Engine | Connection, number: int) -> dict | None:
     """One stored briefing as a record (see load_briefings), or None."""
     found = load_briefings(engine)
     found = found[found["id"] == int(number)]
-    return None if found.empty else found.iloc[0].to_dict()
+    if found.empty:
+        return None
+    record = found.iloc[0].to_dict()
+    for column in ("promoted_from", "promoted_to"):
+        record[column] = None if record[column] is None or pd.isna(record[column]) else int(record[column])
+    return record
 
 
 def previous_definitief(engine: Engine | Connection, area: str, before: dt.datetime | None,

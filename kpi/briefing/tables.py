@@ -17,4 +17,15 @@ def briefings_table(stored: pd.DataFrame) -> pd.DataFrame:
         "Door": stored["made_by"],
         "Gegevens zoals bekend op": [fmt.timestamp(t) for t in stored["data_as_of"]],
         "Duidingen": [len(ids) for ids in stored["duiding_ids"]],
+        "Concept en definitief": [promotion_label(f, t) for f, t in zip(stored["promoted_from"], stored["promoted_to"],
+                                                                          strict=True)],
     })
+
+
+def promotion_label(promoted_from: int | None, promoted_to: int | None) -> str:
+    """'uit concept 3', 'definitief als briefing 5' or '' (made as it is)."""
+    if promoted_from is not None:
+        return f"uit concept {promoted_from}"
+    if promoted_to is not None:
+        return f"definitief als briefing {promoted_to}"
+    return ""

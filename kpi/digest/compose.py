@@ -183,18 +183,6 @@ def action_news(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, today
     return {"te laat": became_late.reset_index(drop=True), "afgerond": finished.reset_index(drop=True)}
 
 
-def duiding_news(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """The regiegroep's duiding written or revised in between: rows in force `after` (a
-    kpi.briefing.store.load_duiding frame, now) that were not in force `before` (as known at the
-    last digest), marked 'nieuw' or 'herzien' (a duiding for the same centre, KPI and period was in
-    force before). Illustrative duiding is not news."""
-    fresh = after[~after["id"].isin(set(before["id"])) & ~after["illustrative"].astype(bool)].copy()
-    known = set(zip(before["area"], before["indicator"], before["period"], strict=True))
-    fresh["change"] = ["herzien" if k in known else "nieuw"
-                       for k in zip(fresh["area"], fresh["indicator"], fresh["period"], strict=True)]
-    return fresh.reset_index(drop=True)
-
-
 def _duiding_lines(frame: pd.DataFrame, subscriber: dict, areas: tuple[str, ...], indicators: pd.DataFrame,
                    kpi_link: str) -> tuple[Line, ...]:
     lines = []

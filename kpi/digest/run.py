@@ -27,10 +27,10 @@ from sqlalchemy.engine import Engine
 
 from kpi import formatting as fmt
 from kpi import repository, schema, werkplan
-from kpi.briefing.store import load_duiding
+from kpi.briefing.store import duiding_news, load_duiding
 from kpi.changes import compare
 from kpi.digest import mail
-from kpi.digest.compose import Digest, action_news, compose, duiding_news
+from kpi.digest.compose import Digest, action_news, compose
 from kpi.digest.subscribers import first_recorded, load_subscribers
 from kpi.service import load_snapshot
 from kpi.settings import Settings

@@ -12,7 +12,9 @@ Text that does not fit a slide continues on a next slide "(vervolg)".
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 
 import pandas as pd
 from pptx import Presentation
@@ -20,6 +22,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from kpi import formatting as fmt
 from kpi.export import printable
 from kpi.reports import content
 from kpi.reports.fonts import DECK_FONT, column_widths, wrap
@@ -194,14 +197,54 @@ class _Deck:
     def save(self) -> bytes:
         buf = io.BytesIO()
         self.prs.save(buf)
-        return buf.getvalue()
+        return stable_zip(buf.getvalue(), self.report.generated_at)
+
+
+# A zip entry's time is DOS local time; it cannot be before 1980.
+_ZIP_EPOCH = dt.datetime(1980, 1, 1)
+
+
+def zip_moment(moment: dt.datetime) -> tuple[int, int, int, int, int, int]:
+    """A stored moment (naive UTC) as a zip entry's date_time: Amsterdam time, at least 1-1-1980,
+    in even seconds (what a zip can store)."""
+    shown = max(fmt.local(moment), _ZIP_EPOCH)
+    return (shown.year, shown.month, shown.day, shown.hour, shown.minute, shown.second - shown.second % 2)
+
+
+def stable_zip(data: bytes, moment: dt.datetime) -> bytes:
+    """The same zip with every entry stamped `moment` and fixed attributes, in the order written.
+
+    python-pptx (through zipfile) stamps each entry with the clock's time, so the same deck made
+    twice differed; a stored briefing must come out byte-identical from its record (issue 20)."""
+    stamp = zip_moment(moment)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16  # regular file, as python-pptx writes it
+            info.create_system = 3
+            target.writestr(info, source.read(entry.filename))
+    return out.getvalue()
+
+
+def core_properties(prs: Presentation, report: ReportData) -> None:
+    """Title, language, author and dates from the report, not from the clock or python-pptx's
+    template (which says 2013 and 'Steve Canny'): a stored briefing's deck is dated when the
+    briefing was made, like its PDF (kpi/reports/pdf.py)."""
+    props = prs.core_properties
+    props.title = f"{content.TITLE} – {report.area}"
+    props.language = "nl-NL"
+    props.author = props.last_modified_by = "Binnenstadmonitor"
+    props.comments = ""
+    props.revision = 1
+    props.created = props.modified = report.generated_at.replace(microsecond=0)
 
 
 def pptx_bytes(report: ReportData, images: dict[str, bytes]) -> bytes:
     """The deck; `images[OVERVIEW]` is the small multiples PNG (missing: no picture)."""
     d = _Deck(report)
-    d.prs.core_properties.title = f"{content.TITLE} – {report.area}"
-    d.prs.core_properties.language = "nl-NL"
+    core_properties(d.prs, report)
 
     d.new_slide(f"{content.TITLE} – {report.area}")
     lines = [(content.period_text(report), 12, False, GREY), (f"Versie: {content.version_text(report)}", 12, False, GREY)]

@@ -5,7 +5,7 @@ two processes behind nginx a guesser who drops the process cookie got the limits
 and a copy of a signed-out cookie still worked on the other process. Both now live in one table.
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0013"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

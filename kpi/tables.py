@@ -573,43 +573,6 @@ def problems_table(problems: list) -> pd.DataFrame:
     })
 
 
-# ---- widths on screen ---------------------------------------------------------------------------
-# st.dataframe (glide-data-grid) cannot wrap text: a column beyond the table's width is off the right
-# edge, and at 1280 px the table has about 910 px beside the menu. Each screen table gets pixel widths
-# that add up to at most SCREEN_TABLE_WIDTH, with short labels where a heading is long (its full name
-# as the column's help). The page reads these through ui.components.fitted_table.
-SCREEN_TABLE_WIDTH = 900
-
-
-@dataclass(frozen=True)
-class ScreenColumn:
-    width: int
-    label: str | None = None  # a shorter heading; None: the column's own name
-    help: str | None = None
-
-
-SCREEN_COLUMNS: dict[str, dict[str, ScreenColumn]] = {
-    # KPI page, Metingen: the note and the source get the room; a date and time stays whole.
-    "measurements": {
-        "Gebied": ScreenColumn(115), "Peildatum": ScreenColumn(80), "Waarde": ScreenColumn(65),
-        "Illustratief": ScreenColumn(100), "Bron": ScreenColumn(160), "Toelichting": ScreenColumn(160),
-        "Herkomst": ScreenColumn(95), "Vastgelegd": ScreenColumn(115),
-    },
-    # Importgeschiedenis: which file, what it changed, whether it was undone (the checksum's start only;
-    # the whole of it shows on hover).
-    "batches": {
-        "Batch": ScreenColumn(45), "Soort": ScreenColumn(90), "Bestand": ScreenColumn(180),
-        "SHA-256": ScreenColumn(45), "Rijen": ScreenColumn(45), "Nieuw": ScreenColumn(48),
-        "Gewijzigd": ScreenColumn(70), "Ongewijzigd": ScreenColumn(82), "Door": ScreenColumn(80),
-        "Tijd": ScreenColumn(110), "Ongedaan gemaakt": ScreenColumn(105, "Ongedaan", "Ongedaan gemaakt op"),
-    },
-    # Wat is er veranderd, Gewijzigde status: the reason gets the room.
-    "status_changes": {
-        "KPI": ScreenColumn(190), "Was": ScreenColumn(110), "Is nu": ScreenColumn(100), "Waarom": ScreenColumn(500),
-    },
-}
-
-
 def _goal_text(code: str, v, comparison: str, baseline_year, value) -> str:
     """A target version's goal: '5.000', 'onder landelijk', '+700 sinds 2021' (an increase goal)."""
     if pd.isna(v):

@@ -148,21 +148,6 @@ def test_sparkline_text_names_the_first_and_last_counting_values():
     assert sparkline_text(r) == "Trendlijn van 2 metingen die meetellen: van 21,9% (2017) naar 15,0% (2024)"
 
 
-def test_screen_tables_fit_beside_the_menu_at_1280():
-    """Issue 19: glide-data-grid cannot wrap, so the widths decide; every table's columns add up to
-    at most the width a 1280 px screen leaves beside the menu, and name real columns."""
-    from kpi.tables import SCREEN_COLUMNS, SCREEN_TABLE_WIDTH
-
-    assert SCREEN_TABLE_WIDTH <= 910
-    for name, columns in SCREEN_COLUMNS.items():
-        assert sum(c.width for c in columns.values()) <= SCREEN_TABLE_WIDTH, name
-    assert list(SCREEN_COLUMNS["batches"]) == ["Batch", "Soort", "Bestand", "SHA-256", "Rijen", "Nieuw", "Gewijzigd",
-                                               "Ongewijzigd", "Door", "Tijd", "Ongedaan gemaakt"]
-    assert list(SCREEN_COLUMNS["status_changes"]) == ["KPI", "Was", "Is nu", "Waarom"]
-    assert list(SCREEN_COLUMNS["measurements"]) == ["Gebied", "Peildatum", "Waarde", "Illustratief", "Bron",
-                                                    "Toelichting", "Herkomst", "Vastgelegd"]
-
-
 def test_target_versions_table_combines_years_and_who():
     from kpi.tables import target_versions_table
 

@@ -418,11 +418,19 @@ def kpi_events_table(events: pd.DataFrame) -> pd.DataFrame:
                          "Gebeurtenis": events["text"]})
 
 
-def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
-    """Import history (repository.load_batches): file, time, user, undone, counts, checksum.
+def rows_text(total: int, added: int, changed: int, unchanged: int) -> str:
+    """What a batch did to its rows in one cell: '3: 1 nieuw, 1 gewijzigd, 1 ongewijzigd' (no zeros)."""
+    parts = [f"{fmt.number(n)} {word}" for n, word in ((added, "nieuw"), (changed, "gewijzigd"),
+                                                         (unchanged, "ongewijzigd")) if n]
+    return f"{fmt.number(total)}: {', '.join(parts)}" if parts else fmt.number(total)
 
-    Whether a batch is undone comes right after who made it, so the column shows at 1280 px
-    without scrolling (issue 19.5); the checksum, for checking a file, comes last."""
+
+def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
+    """Import history (repository.load_batches): file, time, user, undone, rows, checksum.
+
+    Whether a batch is undone comes right after who made it, and the row counts share one column,
+    so every column fits beside the menu at 1280 px with the file name whole (issue 19); the
+    checksum, for checking a file, comes last."""
     return pd.DataFrame({
         "Batch": batches["id"],
         "Soort": [kind_label(k) for k in batches["kind"]],
@@ -430,10 +438,8 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
         "Tijd": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
         "Door": [who_label(u) for u in batches["created_by"]],
         "Ongedaan gemaakt": [fmt.timestamp(pd.Timestamp(t)) if pd.notna(t) else "nee" for t in batches["undone_at"]],
-        "Rijen": batches["rows_total"],
-        "Nieuw": batches["rows_added"],
-        "Gewijzigd": batches["rows_changed"],
-        "Ongewijzigd": batches["rows_unchanged"],
+        "Rijen": [rows_text(int(t), int(a), int(c), int(u)) for t, a, c, u in
+                  zip(batches["rows_total"], batches["rows_added"], batches["rows_changed"], batches["rows_unchanged"])],
         "SHA-256": batches["sha256"].str[:16],
     })
 

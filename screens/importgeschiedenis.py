@@ -20,7 +20,7 @@ def render() -> None:
     show_flash()
     batches = data.batches()
     wrapped_table(batches_table(batches), key="batch_table", name="Importgeschiedenis", labelled=True,
-                  numeric=("Batch", "Rijen", "Nieuw", "Gewijzigd", "Ongewijzigd"))
+                  numeric=("Batch",))
 
     undoable = data.undoable_batches()
     if undoable.empty:

@@ -52,8 +52,8 @@ def test_history_lists_the_batch_and_undo_restores(monkeypatch, sqlite_url):
     next(b for b in at.button if b.label == "Opslaan").click().run()
     open_page(at, "importgeschiedenis").run()
     assert not at.exception and not at.error
-    table = html_table_with(at, "Bestand", "Nieuw")  # the page's own wrapping table: cell texts
-    assert table["Bestand"].iloc[0] == "lisa.csv" and table["Nieuw"].iloc[0] == "1"
+    table = html_table_with(at, "Bestand", "Rijen")  # the page's own wrapping table: cell texts
+    assert table["Bestand"].iloc[0] == "lisa.csv" and table["Rijen"].iloc[0] == "2: 1 nieuw, 1 gewijzigd"
     at.selectbox(key="undo_batch").select_index(0).run()
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo_button").click().run()

@@ -99,6 +99,17 @@ def test_import_history_says_installation_and_kind_in_dutch():
     assert table["Soort"].tolist() == ["startgegevens", "demoreeks", "cijfers"]
     assert table["Door"].tolist() == ["installatie", "installatie", "anna"]
     assert table["Tijd"].tolist() == ["23-11-2026 15:43"] * 3
+    # One column for what a batch did to its rows (issue 19: eleven columns did not fit at 1280 px).
+    assert table["Rijen"].tolist() == ["5: 5 nieuw", "5: 5 nieuw", "1: 1 nieuw"]
+    assert list(table.columns) == ["Batch", "Soort", "Bestand", "Tijd", "Door", "Ongedaan gemaakt", "Rijen", "SHA-256"]
+
+
+def test_rows_text_names_only_what_happened():
+    from kpi.tables import rows_text
+
+    assert rows_text(1200, 1000, 150, 50) == "1.200: 1.000 nieuw, 150 gewijzigd, 50 ongewijzigd"
+    assert rows_text(3, 0, 1, 2) == "3: 1 gewijzigd, 2 ongewijzigd"
+    assert rows_text(0, 0, 0, 0) == "0"
 
 
 def test_summary_labels_an_assumed_starting_figure():

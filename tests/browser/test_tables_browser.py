@@ -6,7 +6,7 @@
 - Dekking: the KPIs without a running action are named on the first screen, the total column
   comes first;
 - Rollen: the themes column fits;
-- Metingen, Importgeschiedenis and Gewijzigde status (st.dataframe cut a long note, source, file
+- Metingen, Importgeschiedenis and Wat is er veranderd's tables (st.dataframe cut a long note, source, file
   name or reason off with an ellipsis, and scrolled sideways on a phone): the same wrapping table,
   a 300-character note and source and a long file name are on the screen whole at every size;
   Bronnen's target versions are a wrapping table too;
@@ -86,7 +86,8 @@ def dashboard(tmp_path_factory):
     # A new jobs figure above the target, imported after the installation: Wat is er veranderd then
     # lists a status change with its reason (the "Waarom" column).
     # Its note and source are 300 characters, its file name a long one without spaces.
-    figures = f"gebied;indicator;jaar;waarde;bron;toelichting\nAssen binnenstad;banen;2026;6.000;{LONG_SOURCE};{LONG_NOTE}\n"
+    figures = ("gebied;indicator;jaar;waarde;bron;toelichting\n"
+               f'Assen binnenstad;banen;2026;6.000;"{LONG_SOURCE}";"{LONG_NOTE}"\n')
     preview = importer.prepare(engine, [(LONG_FILE, figures.encode())], Settings.from_env({"KPI_DATABASE_URL": url}))
     assert preview.ok, [str(p) for p in preview.problems]
     assert importer.apply(engine, preview, "test") is not None
@@ -251,6 +252,8 @@ def test_gewijzigde_status_shows_the_whole_reason(dashboard, screen, size):
     row = " ".join(screen.locator(".st-key-changes_status tbody tr").first.inner_text().split())
     assert "Aantal banen" in row and "gehaald" in row, row
     shot(screen, f"wijzigingen-{size}")
+    # The new measurement's 300-character source, in the table above, whole too.
+    whole_text_on_screen(screen, ".st-key-changes_new", LONG_SOURCE, "Bron")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -277,7 +280,7 @@ def test_importgeschiedenis_shows_the_whole_file_name_and_whether_undone(dashboa
 @pytest.mark.parametrize("size", ["phone"])
 def test_phone_table_toolbar_leaves_the_heading_free(dashboard, screen, size):
     open_page(screen, f"{dashboard.url}/wijzigingen?sinds={YESTERDAY}", ready="[data-testid=stDataFrame]")
-    heading = screen.locator("h3", has_text="Nieuwe metingen").first
+    heading = screen.locator("h3", has_text="Het dashboard bij de installatie").first
     heading.scroll_into_view_if_needed()
     screen.wait_for_timeout(300)
     container = screen.locator("[data-testid=stElementContainer]:has([data-testid=stDataFrame])").first

@@ -189,3 +189,13 @@ def test_an_empty_part_of_the_preview_says_so_in_dutch(monkeypatch, sqlite_url):
     captions = [c.value for c in at.caption]
     assert "Geen nieuwe rijen." in captions and "Geen ongewijzigde rijen." in captions
     assert len(at.dataframe) == 1
+
+
+def test_the_action_preview_names_the_theme_as_the_werkplan_does(monkeypatch, sqlite_url):
+    # Issue 19: the preview showed 'A' where the werkplan says 'A compact & compleet'.
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    actions = b"code;titel;thema;status;bron\nZ-01;Pop-upwinkels in lege panden;A;lopend;Actielijst 2026\n"
+    at.file_uploader[0].upload("acties.csv", actions, "text/csv").run()
+    assert not at.exception and not at.error
+    added = at.dataframe[0].value
+    assert added[["Code", "Thema"]].values.tolist() == [["Z-01", "A compact & compleet"]]

@@ -72,7 +72,6 @@ TABLE_CSS = """
   color: #4c1d95; font-size: .8rem;}
 .wp-table .wp-sub {color: #4b5563; font-size: .8rem;}
 .wp-table .wp-long {overflow-wrap: anywhere;}
-.wp-table .wp-date {white-space: nowrap;}
 /* A table of hundreds of rows (Metingen of a daily series) scrolls up and down in its own box. */
 .wp-scroll {max-height: 34rem; overflow-y: auto; margin-bottom: .5rem; border-bottom: 1px solid #d5dae5;}
 .wp-scroll .wp-table {margin-bottom: 0;}

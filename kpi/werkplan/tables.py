@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -284,14 +283,9 @@ def html_table(headers: list[str], rows: list[list[str]], css: str = "", row_cla
 LONG_WORD = 24
 
 
-# A date ('23-11-2026') is never broken at its hyphens.
-_DATE = re.compile(r"\b\d{1,2}-\d{1,2}-\d{4}\b")
-
-
 def _cell(value: object) -> str:
-    """A cell's escaped text; a text with a very long word may break inside it (class 'wp-long'),
-    a date never (class 'wp-date')."""
-    text = _DATE.sub(lambda m: f'<span class="wp-date">{m.group(0)}</span>', _esc(value))
+    """A cell's escaped text; a text with a very long word may break inside it (class 'wp-long')."""
+    text = _esc(value)
     if any(len(word) > LONG_WORD for word in str(value).split()):
         return f'<span class="wp-long">{text}</span>'
     return text

@@ -418,11 +418,19 @@ def kpi_events_table(events: pd.DataFrame) -> pd.DataFrame:
                          "Gebeurtenis": events["text"]})
 
 
-def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
-    """Import history (repository.load_batches): file, time, user, undone, counts, checksum.
+def rows_text(total: int, added: int, changed: int, unchanged: int) -> str:
+    """What a batch did to its rows in one cell: '3: 1 nieuw, 1 gewijzigd, 1 ongewijzigd' (no zeros)."""
+    parts = [f"{fmt.number(n)} {word}" for n, word in ((added, "nieuw"), (changed, "gewijzigd"),
+                                                         (unchanged, "ongewijzigd")) if n]
+    return f"{fmt.number(total)}: {', '.join(parts)}" if parts else fmt.number(total)
 
-    Whether a batch is undone comes right after who made it, so the column shows at 1280 px
-    without scrolling (issue 19.5); the checksum, for checking a file, comes last."""
+
+def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
+    """Import history (repository.load_batches): file, time, user, undone, rows, checksum.
+
+    Whether a batch is undone comes right after who made it, and the row counts share one column,
+    so every column fits beside the menu at 1280 px with the file name whole (issue 19); the
+    checksum, for checking a file, comes last."""
     return pd.DataFrame({
         "Batch": batches["id"],
         "Soort": [kind_label(k) for k in batches["kind"]],
@@ -430,10 +438,8 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
         "Tijd": [fmt.timestamp(pd.Timestamp(t)) for t in batches["created_at"]],
         "Door": [who_label(u) for u in batches["created_by"]],
         "Ongedaan gemaakt": [fmt.timestamp(pd.Timestamp(t)) if pd.notna(t) else "nee" for t in batches["undone_at"]],
-        "Rijen": batches["rows_total"],
-        "Nieuw": batches["rows_added"],
-        "Gewijzigd": batches["rows_changed"],
-        "Ongewijzigd": batches["rows_unchanged"],
+        "Rijen": [rows_text(int(t), int(a), int(c), int(u)) for t, a, c, u in
+                  zip(batches["rows_total"], batches["rows_added"], batches["rows_changed"], batches["rows_unchanged"])],
         "SHA-256": batches["sha256"].str[:16],
     })
 
@@ -571,50 +577,6 @@ def problems_table(problems: list) -> pd.DataFrame:
         "Kolom": [p.column or "" for p in problems],
         "Probleem": [p.message for p in problems],
     })
-
-
-# ---- widths on screen ---------------------------------------------------------------------------
-# st.dataframe (glide-data-grid) cannot wrap text: a column beyond the table's width is off the right
-# edge, and at 1280 px the table has about 910 px beside the menu. Each screen table gets pixel widths
-# that add up to at most SCREEN_TABLE_WIDTH, with short labels where a heading is long (its full name
-# as the column's help). The page reads these through ui.components.fitted_table.
-SCREEN_TABLE_WIDTH = 900
-
-
-@dataclass(frozen=True)
-class ScreenColumn:
-    width: int
-    label: str | None = None  # a shorter heading; None: the column's own name
-    help: str | None = None
-
-
-SCREEN_COLUMNS: dict[str, dict[str, ScreenColumn]] = {
-    # KPI page, Metingen: the note and the source get the room; a date and time stays whole.
-    "measurements": {
-        "Gebied": ScreenColumn(115), "Peildatum": ScreenColumn(80), "Waarde": ScreenColumn(65),
-        "Illustratief": ScreenColumn(100), "Bron": ScreenColumn(160), "Toelichting": ScreenColumn(160),
-        "Herkomst": ScreenColumn(95), "Vastgelegd": ScreenColumn(115),
-    },
-    # Importgeschiedenis: which file, what it changed, whether it was undone (the checksum's start only;
-    # the whole of it shows on hover).
-    "batches": {
-        "Batch": ScreenColumn(45), "Soort": ScreenColumn(90), "Bestand": ScreenColumn(180),
-        "SHA-256": ScreenColumn(45), "Rijen": ScreenColumn(45), "Nieuw": ScreenColumn(48),
-        "Gewijzigd": ScreenColumn(70), "Ongewijzigd": ScreenColumn(82), "Door": ScreenColumn(80),
-        "Tijd": ScreenColumn(110), "Ongedaan gemaakt": ScreenColumn(105, "Ongedaan", "Ongedaan gemaakt op"),
-    },
-    # Rapporten, the stored briefings (kpi.briefing.tables): one line each beside the menu at 1280.
-    "briefings": {
-        "Briefing": ScreenColumn(60), "Periode": ScreenColumn(70), "Staat": ScreenColumn(80),
-        "Vastgelegd": ScreenColumn(115), "Door": ScreenColumn(120),
-        "Gegevens zoals bekend op": ScreenColumn(115, "Gegevens van", "Gegevens zoals bekend op"),
-        "Duidingen": ScreenColumn(75), "Concept en definitief": ScreenColumn(165),
-    },
-    # Wat is er veranderd, Gewijzigde status: the reason gets the room.
-    "status_changes": {
-        "KPI": ScreenColumn(190), "Was": ScreenColumn(110), "Is nu": ScreenColumn(100), "Waarom": ScreenColumn(500),
-    },
-}
 
 
 def _goal_text(code: str, v, comparison: str, baseline_year, value) -> str:

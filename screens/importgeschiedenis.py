@@ -4,7 +4,7 @@ import streamlit as st
 
 from kpi.tables import batches_table
 from ui import auth, data
-from ui.components import fitted_table, flash, show_flash
+from ui.components import flash, show_flash, wrapped_table
 
 # After an undo the form starts empty again (issue 19.5): no batch chosen, not confirmed, so a
 # second click can never undo a second import. The values are set, not deleted: only a value set
@@ -19,7 +19,8 @@ def render() -> None:
         st.session_state.update(_UNDO_FORM_RESET)
     show_flash()
     batches = data.batches()
-    fitted_table(batches_table(batches), "batches", key="batch_table")
+    wrapped_table(batches_table(batches), key="batch_table", name="Importgeschiedenis", labelled=True,
+                  numeric=("Batch",))
 
     undoable = data.undoable_batches()
     if undoable.empty:

@@ -14,7 +14,7 @@ from kpi.metrics import BELOW_NATIONAL, horizon_text
 from kpi.tables import kpi_events_table
 from kpi.text import NO_TARGET, chart_text, currency_text, summary_sentence, target_short, value_text
 from ui import auth, data
-from ui.components import fitted_table, flash, md, show_flash, status_badge
+from ui.components import flash, md, show_flash, status_badge, wrapped_table
 from ui.werkplan_parts import kpi_section
 
 
@@ -50,7 +50,7 @@ def _monitored(code: str) -> None:
     st.badge(f"Gevolgd – {NO_TARGET}", icon=":material/visibility:", color="gray")
     st.markdown(md(sentence))
     st.subheader("Metingen")
-    st.dataframe(table, hide_index=True, key="kpi_table")
+    wrapped_table(table, key="kpi_table", name="Metingen", numeric=("Waarde",))
 
 
 def _duiding(code: str, status: str) -> None:
@@ -165,7 +165,7 @@ def render() -> None:
 
     st.subheader("Metingen")
     table, total = data.measurements(code)
-    fitted_table(table, "measurements", key="kpi_table")
+    wrapped_table(table, key="kpi_table", name="Metingen", numeric=("Waarde",))
     if len(table) < total:
         st.caption(f"{fmt.number(len(table))} van {fmt.number(total)} metingen getoond (de nieuwste); "
                    "de CSV-download bevat ze allemaal.")

@@ -11,7 +11,7 @@ from kpi.briefing.model import CONCEPT
 from kpi.periods import EARLIEST_DAY
 from kpi.reports.model import assemble, known_at
 from ui import auth, data
-from ui.components import fitted_table, flash, show_flash
+from ui.components import flash, show_flash, wrapped_table
 
 DOWNLOAD_NAMES = {"pdf": "PDF-rapport", "pptx": "PowerPoint", "png": "afbeelding",
                   "briefing_pdf": "PDF van de briefing", "briefing_pptx": "PowerPoint van de briefing"}
@@ -56,7 +56,7 @@ def _record(today: dt.date) -> None:
     stored = data.briefings()
     if stored.empty:
         return
-    fitted_table(data.briefings_table(stored), "briefings", key="briefings_table")
+    wrapped_table(data.briefings_table(stored), key="briefings_table", name="Vastgelegde briefings")
     states = dict(zip(stored["id"], stored["state"], strict=True))
     number = st.selectbox("Vastgelegde briefing", list(stored["id"]), key="briefing_number",
                           format_func=lambda n: f"Briefing {n} ({states[n]})")

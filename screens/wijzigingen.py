@@ -10,7 +10,7 @@ from kpi import formatting as fmt
 from kpi.periods import EARLIEST_DAY
 from kpi.reports.model import known_at
 from ui import data, frame
-from ui.components import fitted_table, md
+from ui.components import md, wrapped_table
 from ui.werkplan_parts import changes_section
 
 
@@ -22,14 +22,13 @@ def _query_time() -> dt.time | None:
         return None
 
 
-def _section(title: str, table, empty: str, key: str, fitted: str | None = None) -> None:
+def _section(title: str, table, empty: str, key: str) -> None:
+    """A heading and its table, wrapped so that a long source or reason is read whole (issue 19)."""
     st.subheader(title)
     if table.empty:
         st.caption(empty)
-    elif fitted:
-        fitted_table(table, fitted, key=key)
     else:
-        st.dataframe(table, hide_index=True, key=key)
+        wrapped_table(table, key=key, name=title)
 
 
 def render() -> None:
@@ -57,8 +56,7 @@ def render() -> None:
 
     _section("Nieuwe metingen", tables.new_table(ch), "Geen nieuwe metingen.", "changes_new")
     _section("Herziene waarden", tables.revised_table(ch), "Geen herziene waarden.", "changes_revised")
-    _section("Gewijzigde status", tables.status_changes_table(ch), "Geen statuswijzigingen.", "changes_status",
-             fitted="status_changes")
+    _section("Gewijzigde status", tables.status_changes_table(ch), "Geen statuswijzigingen.", "changes_status")
     if not ch.withdrawn.empty:
         _section("Ingetrokken waarden (import ongedaan gemaakt)", tables.withdrawn_table(ch), "",
                  "changes_withdrawn")

@@ -15,7 +15,7 @@ from kpi.export import csv_bytes
 from kpi.service import evaluate_all
 from kpi.settings import Settings
 from kpi.tables import TABLE_ROWS, export_frame, measurement_count, provenance_table
-from tests.support.apptest import figure, run_app, texts, values
+from tests.support.apptest import figure, html_table_with, run_app, texts, values
 from tests.support.factories import DAILY_VALUES, add_daily_values, daily_value
 
 # Seeded for banen: the real 2017 figure and 8 illustrative yearly values (2018-2025).
@@ -92,7 +92,7 @@ def test_kpi_page_on_daily_data_renders_bounded_chart_and_table(monkeypatch, sql
     assert at.metric[1].value == fmt.day(last)
     fig = figure(at)
     assert sum(len(values(t.get("x", []))) for t in fig["data"]) <= 3 * MAX_POINTS
-    table = next(d.value for d in at.dataframe if "Vastgelegd" in d.value.columns and "Peildatum" in d.value.columns)
+    table = html_table_with(at, "Vastgelegd", "Peildatum")  # Metingen: wrapping, in a box that scrolls (500 rows)
     assert len(table) == TABLE_ROWS and table["Peildatum"].iloc[-1] == fmt.day(last)
     assert f"500 van {fmt.number(DAILY_VALUES + SEEDED_BANEN)} metingen getoond" in texts(at)
     at.run()  # a rerun with warm caches

@@ -6,8 +6,8 @@ middleware is tested as an ASGI callable and in a real `streamlit run server.py`
 from __future__ import annotations
 
 import asyncio
-import time
 import concurrent.futures
+import time
 import tomllib
 import urllib.error
 import urllib.request

@@ -1,6 +1,6 @@
 """The import page, walked as an editor: upload, preview, save, see the new value."""
 
-from tests.support.apptest import BANEN_METRIC, open_page, refused_to_viewer, run_app, texts
+from tests.support.apptest import BANEN_METRIC, html_table_with, open_page, refused_to_viewer, run_app, texts
 
 CSV = (
     "gebied;indicator;jaar;waarde;bron\n"
@@ -52,8 +52,8 @@ def test_history_lists_the_batch_and_undo_restores(monkeypatch, sqlite_url):
     next(b for b in at.button if b.label == "Opslaan").click().run()
     open_page(at, "importgeschiedenis").run()
     assert not at.exception and not at.error
-    table = at.dataframe[0].value
-    assert table["Bestand"].iloc[0] == "lisa.csv" and table["Nieuw"].iloc[0] == 1
+    table = html_table_with(at, "Bestand", "Rijen")  # the page's own wrapping table: cell texts
+    assert table["Bestand"].iloc[0] == "lisa.csv" and table["Rijen"].iloc[0] == "2: 1 nieuw, 1 gewijzigd"
     at.selectbox(key="undo_batch").select_index(0).run()
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo_button").click().run()
@@ -165,11 +165,12 @@ def test_after_an_undo_the_form_is_empty_so_one_more_click_undoes_nothing(monkey
     assert at.selectbox(key="undo_batch").value is None
     assert at.checkbox(key="undo_sure").value is False
     assert at.button(key="undo_button").disabled
-    history = at.dataframe[0].value.set_index("Bestand")
+    shown = html_table_with(at, "Bestand", "Ongedaan gemaakt")
+    history = shown.set_index("Bestand")
     assert history.loc["tweede.csv", "Ongedaan gemaakt"] != "nee"
     assert history.loc["eerste.csv", "Ongedaan gemaakt"] == "nee"
     # The undone column comes before the counts and the checksum, so it shows at 1280 px.
-    assert list(at.dataframe[0].value.columns[:6]) == ["Batch", "Soort", "Bestand", "Tijd", "Door", "Ongedaan gemaakt"]
+    assert list(shown.columns[:6]) == ["Batch", "Soort", "Bestand", "Tijd", "Door", "Ongedaan gemaakt"]
 
 
 def test_the_import_page_offers_an_excel_template_per_kind_of_file(monkeypatch, sqlite_url):
@@ -188,3 +189,13 @@ def test_an_empty_part_of_the_preview_says_so_in_dutch(monkeypatch, sqlite_url):
     captions = [c.value for c in at.caption]
     assert "Geen nieuwe rijen." in captions and "Geen ongewijzigde rijen." in captions
     assert len(at.dataframe) == 1
+
+
+def test_the_action_preview_names_the_theme_as_the_werkplan_does(monkeypatch, sqlite_url):
+    # Issue 19: the preview showed 'A' where the werkplan says 'A compact & compleet'.
+    at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
+    actions = b"code;titel;thema;status;bron\nZ-01;Pop-upwinkels in lege panden;A;lopend;Actielijst 2026\n"
+    at.file_uploader[0].upload("acties.csv", actions, "text/csv").run()
+    assert not at.exception and not at.error
+    added = at.dataframe[0].value
+    assert added[["Code", "Thema"]].values.tolist() == [["Z-01", "A compact & compleet"]]

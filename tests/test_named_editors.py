@@ -14,7 +14,7 @@ from kpi import repository, schema
 from kpi.db import make_engine
 from kpi.login import identity, is_listed_editor
 from kpi.settings import Settings
-from tests.support.apptest import APP, open_page, refused_to_viewer, texts
+from tests.support.apptest import APP, html_table_with, open_page, refused_to_viewer, texts
 from ui.components import md
 
 AUTH = {
@@ -128,7 +128,7 @@ def test_listed_editor_imports_and_undoes_under_the_signed_in_name(monkeypatch, 
     assert any("Opgeslagen als importbatch" in s.value for s in at.success)
 
     open_page(at, "importgeschiedenis").run()
-    assert at.dataframe[0].value["Door"].iloc[0] == ANNA_ID
+    assert html_table_with(at, "Door")["Door"].iloc[0] == ANNA_ID
     assert at.text_input(key="undo_user_oidc").value == ANNA_ID
     at.selectbox(key="undo_batch").select_index(0).run()
     at.checkbox(key="undo_sure").check().run()

@@ -585,6 +585,26 @@ def test_actions_html_escapes_every_user_text():
     assert "<img" not in wp_tables.html_table([HOSTILE], [["1"]], css=HOSTILE, row_classes=[HOSTILE])
 
 
+def test_frame_html_lets_only_a_very_long_word_break_anywhere():
+    """Issue 19: a URL or file name in a source may break inside itself, so the table never grows
+    wider than the screen; ordinary words (a date in a narrow column) stay whole."""
+    url = "https://www.cbs.nl/nl-nl/cijfers/detail/" + "a" * 60
+    table = pd.DataFrame({"Peildatum": ["30-6-2026"], "Bron": [f"CBS Statline, {url}"], "Rijen": [12]})
+    out = wp_tables.frame_html(table, numeric=["Rijen"])
+    assert f'<td data-label="Bron"><span class="wp-long">CBS Statline, {url}</span></td>' in out
+    assert '<td data-label="Peildatum">30-6-2026</td>' in out
+    assert '<td data-label="Rijen"><span class="num">12</span></td>' in out
+    assert "wp-scroll" not in out
+
+
+def test_frame_html_scroll_box_is_a_named_region_the_keyboard_reaches():
+    table = pd.DataFrame({"Toelichting": [HOSTILE]})
+    out = wp_tables.frame_html(table, scroll_label='Metingen "<b>"')
+    assert out.startswith('<div class="wp-scroll" role="region" aria-label="Metingen &quot;&lt;b&gt;&quot;" '
+                          'tabindex="0"><table class="wp-table wp-cards">')
+    assert out.endswith("</table></div>") and "<img" not in out and "<b>" not in out
+
+
 def test_coverage_html_leads_with_kpis_without_a_running_action_and_the_total():
     cov = werkplan.coverage(SAMPLE, ["banen", "leegstand", "waardering", "ranking"], list("ABCDEF"))
     table = wp_tables.coverage_table(cov, THEMES, {"leegstand": "Leegstand", "ranking": "Ranking <b>"})

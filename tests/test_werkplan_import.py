@@ -63,6 +63,12 @@ def test_excel_action_list_imports_with_preview_and_exact_values(engine):
     assert preview.unchanged["code"].tolist() == ["1.2"]
     assert list(preview_table(preview.changed).columns) == [
         "Code", "Actie", "Thema", "Status", "Bestand", "Rij", "Status was", "Was illustratief", "Gewijzigd"]
+    # Issue 19: the theme as the werkplan names it, not only its letter ('compact & compleet' in the
+    # file for A-10, the letter A for 1.1: both read the same).
+    themes = wp_store.load_themes(engine, "Assen binnenstad")
+    assert preview_table(preview.added, themes)["Thema"].tolist() == ["A compact & compleet"]
+    assert preview_table(preview.changed, themes)["Thema"].tolist() == ["A compact & compleet"]
+    assert preview_table(preview.added)["Thema"].tolist() == ["A"]  # without the themes: the letter
     pd.testing.assert_frame_equal(wp_store.load_actions(engine, "Assen binnenstad"), before)  # a preview writes nothing
 
     batch = importer.apply(engine, preview, "programmabureau")

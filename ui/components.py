@@ -10,7 +10,7 @@ from kpi import formatting as fmt
 from kpi import statuses, units
 from kpi.charts import sparkline_svg
 from kpi.metrics import BELOW_NATIONAL, KpiResult
-from kpi.tables import SCREEN_COLUMNS, AgreementGroup, SummaryLine
+from kpi.tables import AgreementGroup, SummaryLine
 from kpi.text import (
     currency_text,
     horizon_label,
@@ -20,6 +20,7 @@ from kpi.text import (
     target_label,
     value_text,
 )
+from kpi.werkplan.tables import frame_html
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _AUTOLINK = re.compile(r"(?i)(?<=https)(?=\\:)|(?<=http)(?=\\:)|(?<=\bw)(?=ww\\\.)|(?<=\w)(?=@\w)")
@@ -166,10 +167,17 @@ def show_flash() -> None:
         getattr(st, kind)(message)
 
 
-def fitted_table(table, name: str, key: str) -> None:
-    """A screen table whose columns fit beside the menu at 1280 px (kpi.tables.SCREEN_COLUMNS[name]):
-    glide-data-grid cannot wrap, so widths, not the content, decide where a column ends."""
-    widths = SCREEN_COLUMNS[name]
-    config = {c: st.column_config.Column(w.label or c, width=w.width, help=w.help)
-              for c, w in widths.items() if c in table.columns}
-    st.dataframe(table, hide_index=True, key=key, column_config=config)
+# Longer tables scroll up and down in a box of their own, so the page below them stays near.
+SCROLL_ROWS = 25
+
+
+def wrapped_table(table, key: str, name: str, numeric=(), labelled: bool = False) -> None:
+    """A display table whose text wraps inside its cells, the full width, one card per row on a
+    phone: the werkplan's renderer (kpi.werkplan.tables.frame_html escapes every value). A long
+    note, source or reason is read whole, without hovering, on every screen (issue 19). Over
+    SCROLL_ROWS rows it scrolls in a box, a region called `name`; `labelled`: on a phone the
+    card's first value also shows its column's name."""
+    css = "wp-cards wp-labelled" if labelled else "wp-cards"
+    scroll = name if len(table) > SCROLL_ROWS else None
+    with st.container(key=key):
+        st.html(frame_html(table, css=css, numeric=numeric, scroll_label=scroll))

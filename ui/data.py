@@ -341,7 +341,7 @@ def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
     """One of a preview's frames (added, changed, unchanged) as a Dutch table: an action list's
     fields, or figures and targets in each indicator's decimals (as the CLI preview shows them)."""
     if preview.kind == importer.ACTIONS:
-        return action_preview_table(frame)
+        return action_preview_table(frame, themes=werkplan().themes)
     if preview.kind == importer.SUBSCRIBERS:
         return subscriber_preview_table(frame)
     if preview.kind in (importer.THEMES, importer.ROLES):

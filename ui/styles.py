@@ -1,7 +1,7 @@
 """Static style sheets (no data in them), one constant per concern, injected by `ui.frame`.
 
 LAYOUT_CSS: every page (first screen on phone and beamer, cards, banner, page margins).
-TABLE_CSS: every page (the werkplan's own HTML tables: wrapping, cards on a phone).
+TABLE_CSS: every page (the app's own HTML tables: wrapping, cards on a phone).
 A11Y_CSS: every page (visible keyboard focus, contrast fixes).
 MENU_CSS, MENU_JS: every page (the app's own sidebar menu, ui.frame.sidebar_menu).
 PRINT_CSS: every page, `@media print` only (a clean "print to PDF" of a page).
@@ -57,8 +57,9 @@ LAYOUT_CSS = """
 }
 """
 
-# The werkplan's own tables (kpi.werkplan.tables.html_table): wrapped text, the full width, no
-# horizontal scrolling; on a phone one card per row, each value after its column's name.
+# The app's own tables (kpi.werkplan.tables.html_table: the werkplan's, Metingen, Importgeschiedenis,
+# ...): wrapped text, the full width, no horizontal scrolling; on a phone one card per row, each value
+# after its column's name (class wp-labelled: the first value too).
 TABLE_CSS = """
 .wp-table {width: 100%; border-collapse: collapse; font-size: .9rem; line-height: 1.35; margin: 0 0 .5rem;}
 .wp-table th, .wp-table td {border-bottom: 1px solid #d5dae5; padding: .35rem .5rem; text-align: left;
@@ -73,6 +74,11 @@ TABLE_CSS = """
 .wp-table .wp-demo {display: inline-block; padding: 0 .35rem; border-radius: 4px; background: #ede9fe;
   color: #4c1d95; font-size: .8rem;}
 .wp-table .wp-sub {color: #4b5563; font-size: .8rem;}
+.wp-table .wp-long {overflow-wrap: anywhere;}
+/* A table of hundreds of rows (Metingen of a daily series) scrolls up and down in its own box. */
+.wp-scroll {max-height: 34rem; overflow-y: auto; margin-bottom: .5rem; border-bottom: 1px solid #d5dae5;}
+.wp-scroll .wp-table {margin-bottom: 0;}
+.wp-scroll thead th {position: sticky; top: 0; z-index: 1;}
 .wp-actions td:nth-child(1) {min-width: 12rem;}
 .wp-actions td:nth-child(2) {width: 8.5rem;}
 .wp-actions td:nth-child(3) {width: 7rem;}
@@ -85,7 +91,7 @@ TABLE_CSS = """
   .wp-cards tr.wp-row-late {border-left: 4px solid #b91c1c;}
   .wp-cards td {border: 0; padding: .1rem 0; min-width: 0 !important;}
   .wp-cards td:first-child {font-weight: 600;}
-  .wp-cards td:nth-child(n+2)::before {content: attr(data-label) ": "; font-weight: 600;}
+  .wp-cards td:nth-child(n+2)::before, .wp-labelled td:first-child::before {content: attr(data-label) ": "; font-weight: 600;}
   .wp-actions td:first-child {font-weight: 400;}
   .wp-actions td:nth-child(2)::before {content: none;}
   .wp-cards td .wp-sub {display: inline; margin-left: .3rem;}
@@ -234,6 +240,9 @@ PRINT_CSS = """
   [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]),
   [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stMetric"] {
     break-inside: avoid; page-break-inside: avoid;}
+  /* A long table's scroll box prints whole; its rows stay whole. */
+  .wp-scroll {max-height: none !important; overflow: visible !important;}
+  .wp-table tr {break-inside: avoid; page-break-inside: avoid;}
   /* Whose page this is, now that the sidebar with the name is gone. */
   [data-testid="stMainBlockContainer"]::before {content: "Binnenstadmonitor"; display: block;
     font-weight: 700; font-size: 14pt; margin-bottom: 0.5rem;}

@@ -32,6 +32,7 @@ from kpi.importer.rules import Rule, Validated, decimal_hint, run_rules
 from kpi.names import indicator_lookup, name_key
 from kpi.periods import DAY
 from kpi.werkplan import store as wp_store
+from kpi.werkplan import tables as wp_tables
 
 # Columns of the preview frames of an action list (Preview.added / changed / unchanged).
 ACTION_PREVIEW_COLUMNS = ["code", "title", "theme", "status", "file", "row"]
@@ -348,9 +349,13 @@ def action_frames(plan: ActionPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
     )
 
 
-def preview_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """An action list's preview frame with Dutch headers (illustrative as ja/nee)."""
+def preview_table(frame: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """An action list's preview frame with Dutch headers (illustrative as ja/nee); with `themes`
+    (wp_store.load_themes) the theme as the werkplan names it ('A compact & compleet', issue 19)."""
     out = frame.copy()
+    if themes is not None and "theme" in out:
+        labels = wp_tables.theme_labels(themes)
+        out["theme"] = [labels.get(t, t) for t in out["theme"]]
     if "old_illustrative" in out:
         out["old_illustrative"] = out["old_illustrative"].map(lambda v: "ja" if v else "nee")
     return out.rename(columns=ACTION_PREVIEW_HEADERS)

@@ -128,7 +128,8 @@ def _kpi_text(kpis: tuple, names: Mapping[str, str] | None) -> str:
     return ", ".join(names.get(k, k) for k in kpis)
 
 
-def _theme_labels(themes: pd.DataFrame | None) -> dict[str, str]:
+def theme_labels(themes: pd.DataFrame | None) -> dict[str, str]:
+    """Theme letter -> the label the werkplan shows ('A' -> 'A compact & compleet')."""
     if themes is None or themes.empty:
         return {}
     return dict(zip(themes["letter"], themes["letter"] + " " + themes["name"]))
@@ -147,7 +148,7 @@ def actions_table(
     kpi_names: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The actions as a Dutch table, late first: status in words, dates d-m-jjjj, euros."""
-    labels = _theme_labels(themes)
+    labels = theme_labels(themes)
     rows = []
     for r in werkplan.ordered(actions, today).itertuples():
         rows.append({
@@ -183,7 +184,7 @@ def coverage_table(
     cov: pd.DataFrame, themes: pd.DataFrame | None = None, kpi_names: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
     """The coverage frame with KPI names as rows, theme labels as columns and a total column."""
-    labels = _theme_labels(themes)
+    labels = theme_labels(themes)
     names = kpi_names or {}
     out = cov.rename(index=lambda c: names.get(c, c), columns=lambda t: labels.get(t, t))
     out["Totaal lopend"] = cov.sum(axis=1).to_numpy()
@@ -194,7 +195,7 @@ def coverage_table(
 
 def roles_table(overview: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
     """`role_overview` as a Dutch table."""
-    labels = _theme_labels(themes)
+    labels = theme_labels(themes)
     return pd.DataFrame({
         "Rol": overview["role"], "Organisatie": overview["body"],
         "Thema's": [", ".join(labels.get(t, t) for t in ts) or "–" for ts in overview["themes"]],
@@ -204,7 +205,7 @@ def roles_table(overview: pd.DataFrame, themes: pd.DataFrame | None = None) -> p
 
 def changes_table(changes: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
     """`action_changes` as a Dutch table for 'Wat is er veranderd'."""
-    labels = _theme_labels(themes)
+    labels = theme_labels(themes)
     rows = []
     for r in changes.itertuples():
         rows.append({
@@ -249,7 +250,11 @@ def cell_rgb(column: str, value: str) -> tuple[int, int, int] | None:
 # st.dataframe draws on a canvas and cannot wrap text, so at 1280 px the werkplan's columns ran off
 # the right edge and on a phone only the code showed. These tables wrap, fit the width and, on a
 # phone, become one card per row (ui/styles.py, class "wp-table"). Every user text passes
-# html.escape here, the only place these tables are written: user text is never HTML.
+# html.escape here, the only place these tables are written: user text is never HTML. The other
+# pages' tables with long text (Metingen, Importgeschiedenis, Gewijzigde status, Bronnen,
+# Vergelijken) use the same `frame_html` through ui.components.wrapped_table (issue 19).
+# (Streamlit 1.67's st.dataframe can wrap only within one fixed `row_height` for every row, so a
+# long note is still cut, and the grid scrolls sideways on a phone.)
 
 HTML_ACTION_COLUMNS = ["Actie", "Status", "Deadline", "Rol en eigenaar", "KPI's", "Toelichting"]
 
@@ -273,13 +278,32 @@ def html_table(headers: list[str], rows: list[list[str]], css: str = "", row_cla
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
-def frame_html(frame: pd.DataFrame, css: str = "wp-cards", numeric: Iterable[str] = ()) -> str:
+# A word longer than this (a URL, a file name, a checksum) may break anywhere; shorter words stay
+# whole, so that a narrow column ('30-6-2026') is never broken to make room for a long note.
+LONG_WORD = 24
+
+
+def _cell(value: object) -> str:
+    """A cell's escaped text; a text with a very long word may break inside it (class 'wp-long')."""
+    text = _esc(value)
+    if any(len(word) > LONG_WORD for word in str(value).split()):
+        return f'<span class="wp-long">{text}</span>'
+    return text
+
+
+def frame_html(frame: pd.DataFrame, css: str = "wp-cards", numeric: Iterable[str] = (),
+               scroll_label: str | None = None) -> str:
     """Any Dutch display table as a wrapping HTML table (a card per row on a phone), every value
-    escaped; `numeric` columns are right-aligned (class 'num')."""
+    escaped; `numeric` columns are right-aligned (class 'num'). With `scroll_label` the table sits
+    in a box of limited height that scrolls up and down only, a region of that name that the
+    keyboard can reach (for tables of hundreds of rows)."""
     numeric = set(numeric)
-    rows = [[(f'<span class="num">{_esc(v)}</span>' if c in numeric else _esc(v)) for c, v in zip(frame.columns, r)]
+    rows = [[(f'<span class="num">{_esc(v)}</span>' if c in numeric else _cell(v)) for c, v in zip(frame.columns, r)]
             for r in frame.itertuples(index=False)]
-    return html_table(list(frame.columns), rows, css)
+    table = html_table(list(frame.columns), rows, css)
+    if scroll_label is None:
+        return table
+    return f'<div class="wp-scroll" role="region" aria-label="{_esc(scroll_label)}" tabindex="0">{table}</div>'
 
 
 def _status_html(status: str, late: bool) -> str:
@@ -331,7 +355,7 @@ def coverage_html(coverage: pd.DataFrame, themes: pd.DataFrame | None = None) ->
     """A `coverage_table` for the page: KPI, then the total of running actions (a 0 marked), then
     one narrow column per theme headed by its letter (the legend is `theme_legend`); KPIs with
     nothing running first."""
-    letters = {label: label.split(" ", 1)[0] for label in _theme_labels(themes).values()}
+    letters = {label: label.split(" ", 1)[0] for label in theme_labels(themes).values()}
     theme_cols = [c for c in coverage.columns if c not in ("KPI", "Totaal lopend")]
     ordered = coverage.assign(_n=coverage["Totaal lopend"]).sort_values("_n", kind="stable")
     rows, classes = [], []
@@ -347,4 +371,4 @@ def coverage_html(coverage: pd.DataFrame, themes: pd.DataFrame | None = None) ->
 
 def theme_legend(themes: pd.DataFrame) -> str:
     """'A compact & compleet · B prettig & comfortabel · …' for the coverage's letter columns."""
-    return " · ".join(_theme_labels(themes).values())
+    return " · ".join(theme_labels(themes).values())

@@ -468,7 +468,7 @@ def test_every_chart_has_its_text_alternative_beside_it(tabs, a11y_server):
                 .find(h => h.textContent.trim().startsWith('Metingen'));
             const after = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
             return !!heading && after(block, heading)
-                && [...document.querySelectorAll('[data-testid=stDataFrame]')].some(t => after(heading, t));
+                && [...document.querySelectorAll('.st-key-kpi_table table')].some(t => after(heading, t));
         }""")
         assert below, "the table Metingen is not below the chart"
 

@@ -202,7 +202,7 @@ def test_kpi_page_prints_clean_with_the_chart_whole(server, page):
     menu, and the chart on one page within the paper (pages as PNG in artifacts/ to look at)."""
     page.set_viewport_size({"width": 1440, "height": 900})
     _open_chart(page, f"{server.url}/kpi?kpi=leegstand")
-    page.wait_for_selector("[data-testid=stDataFrame]", state="visible")
+    page.wait_for_selector(".st-key-kpi_table table.wp-table", state="visible")
     wait_idle(page)
     assert page.locator("[data-testid=stSidebar]").is_visible()  # the check below can fail
     page.emulate_media(media="print")

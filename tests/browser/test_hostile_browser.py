@@ -145,13 +145,17 @@ def test_kpi_page_shows_hostile_text_literally_in_sentence_hover_and_table(hosti
     assert any(SCRIPT in a for a in annotations), annotations
     assert page.locator("[data-testid=stPlotlyChart] .annotation-text a").count() == 0
 
-    # The tables (events, measurements): glide-data-grid draws on a canvas and keeps an
-    # accessible copy of the visible cells in the DOM, which is what a screen reader gets.
+    # The events table: glide-data-grid draws on a canvas and keeps an accessible copy of the
+    # visible cells in the DOM, which is what a screen reader gets.
     page.locator("[data-testid=stDataFrame]").first.wait_for(state="visible")
     cells = [visible(c).strip() for c in page.locator("[data-testid=stDataFrame] [role=gridcell]").all_inner_texts()]
+    assert EVENT in cells, cells[:60]
+    # Metingen: the page's own wrapping table (issue 19), every value escaped.
+    measurements = page.locator(".st-key-kpi_table table.wp-table td")
+    measurements.first.wait_for(state="visible")
+    cells = [visible(c).strip() for c in measurements.all_inner_texts()]
     assert SOURCE in cells, cells[:60]
     assert NOTE in cells, cells[:60]
-    assert EVENT in cells, cells[:60]
     _nothing_injected(page)
     screenshot(page, "hostile-kpi.png")
 

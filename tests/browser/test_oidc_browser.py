@@ -98,8 +98,8 @@ def test_listed_editor_signs_in_imports_and_is_named_in_the_history(oidc_server,
 
     menu_link(page, "Importgeschiedenis").click()
     page.wait_for_url("**/importgeschiedenis")
-    page.locator("[data-testid=stDataFrame] [role=gridcell]", has_text="cijfers.csv").first.wait_for(state="attached")
-    cells = page.locator("[data-testid=stDataFrame] [role=gridcell]").all_inner_texts()
+    page.locator(".st-key-batch_table td", has_text="cijfers.csv").first.wait_for(state="attached")
+    cells = page.locator(".st-key-batch_table td").all_inner_texts()
     assert ANNA_ID in [c.strip() for c in cells]
     assert exceptions_on(page) == []
 

@@ -6,10 +6,11 @@
 - Dekking: the KPIs without a running action are named on the first screen, the total column
   comes first;
 - Rollen: the themes column fits;
-- st.dataframe tables (glide-data-grid draws on a canvas, so what is measurable is its scroller:
-  the columns' summed width against the visible width): Metingen, Importgeschiedenis and
-  Wijzigingen fit at 1440 and 1280; Bronnen's target versions are a wrapping table;
-- on the phone a table's toolbar no longer covers the heading above it.
+- Metingen, Importgeschiedenis and Wat is er veranderd's tables (st.dataframe cut a long note, source, file
+  name or reason off with an ellipsis, and scrolled sideways on a phone): the same wrapping table,
+  a 300-character note and source and a long file name are on the screen whole at every size;
+  Bronnen's target versions are a wrapping table too;
+- on the phone a table's toolbar (st.dataframe's, where one is left) no longer covers the heading above it.
 Screenshots go to artifacts/tables-*.png.
 """
 
@@ -38,6 +39,17 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "redacteur-test-wachtwoord"
 YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+# Long user text (issue 19): 300 characters each, the source with a URL that has no space to wrap at.
+LONG_NOTE = ("Voorlopig cijfer van de gemeente, nog niet vastgesteld door het college; de definitieve stand "
+             "volgt na de telling in het voorjaar, wanneer ook de banen in de nieuwe winkels aan de Vaart "
+             "meetellen. Tot die tijd rekent de regiegroep met dit cijfer, met de kanttekening dat de telling "
+             "van 2025 achteraf nog met ongeveer twee procent is bijgesteld.")
+LONG_SOURCE = ("LISA vestigingenregister 2026, peildatum 1 april, bewerkt door het programmabureau binnenstad "
+               "(tabel banen per sector en per straat), te vinden op https://www.lisa.nl/data/gratis-data/"
+               "binnenstad-assen-banen-per-sector-2026-voorlopig.xlsx en in de raadsinformatiebrief van juni "
+               "over de economische ontwikkeling.")
+LONG_FILE = "banen_binnenstad_assen_2026_voorlopige_cijfers_programmabureau_na_overleg_regiegroep_versie_3.csv"
+assert len(LONG_NOTE) >= 300 and len(LONG_SOURCE) >= 300, (len(LONG_NOTE), len(LONG_SOURCE))
 SIZES = ("1440", "1280", "phone")
 TABLE = "[data-testid=stMain] table.wp-table"
 
@@ -53,12 +65,16 @@ HTML_FIT_JS = """(sel) => [...document.querySelectorAll(sel)].map(t => {
   return {table: t.scrollWidth, box: box.clientWidth, boxScroll: box.scrollWidth, out};
 })"""
 
-# Per st.dataframe: the grid's scrollable width (the sum of its columns) against its visible width.
-GRID_FIT_JS = """() => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stDataFrame]')].map(d => {
-  const s = d.querySelector('.dvn-scroller');
-  const r = d.getBoundingClientRect();
-  return {columns: s ? s.scrollWidth : null, visible: s ? s.clientWidth : null, right: r.right};
-})"""
+# A cell's text whole on the screen: nothing clipped inside it (its own or a child's scroll width
+# within its client width) and its box inside the viewport's width.
+CELL_WHOLE_JS = """(c) => {
+  const clipped = [c, ...c.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+    .map(e => `${e.tagName}.${e.className}: ${e.scrollWidth} > ${e.clientWidth}`);
+  const r = c.getBoundingClientRect();
+  const style = getComputedStyle(c);
+  return {clipped, left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: window.innerWidth,
+          height: window.innerHeight, overflow: style.overflow, ellipsis: style.textOverflow};
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +85,10 @@ def dashboard(tmp_path_factory):
     ensure_ready(engine)
     # A new jobs figure above the target, imported after the installation: Wat is er veranderd then
     # lists a status change with its reason (the "Waarom" column).
-    preview = importer.prepare(engine, [("banen.csv", b"gebied;indicator;jaar;waarde;bron\n"
-                                         b"Assen binnenstad;banen;2026;6.000;LISA 2026\n")],
-                               Settings.from_env({"KPI_DATABASE_URL": url}))
+    # Its note and source are 300 characters, its file name a long one without spaces.
+    figures = ("gebied;indicator;jaar;waarde;bron;toelichting\n"
+               f'Assen binnenstad;banen;2026;6.000;"{LONG_SOURCE}";"{LONG_NOTE}"\n')
+    preview = importer.prepare(engine, [(LONG_FILE, figures.encode())], Settings.from_env({"KPI_DATABASE_URL": url}))
     assert preview.ok, [str(p) for p in preview.problems]
     assert importer.apply(engine, preview, "test") is not None
     # And an action added after the installation: the werkplan's changes then have a table.
@@ -128,12 +145,19 @@ def html_tables_fit(pg) -> list[dict]:
     return fits
 
 
-def grids_fit(pg) -> None:
-    grids = pg.evaluate(GRID_FIT_JS)
-    assert grids, "no st.dataframe on the page"
-    for g in grids:
-        assert g["columns"] is not None and g["columns"] <= g["visible"] + 1, f"columns {g} wider than the table"
-        assert g["right"] <= pg.viewport_size["width"], g
+def whole_text_on_screen(pg, region: str, text: str, label: str) -> None:
+    """The cell in `region` holding `text` (as column `label`) shows all of it, on the screen."""
+    cell = pg.locator(f"{region} table.wp-table td[data-label=\"{label}\"]", has_text=text[:40]).first
+    cell.scroll_into_view_if_needed()
+    assert cell.is_visible()
+    shown = " ".join(cell.inner_text().split())
+    if shown.startswith(f"{label}: "):  # a phone card: the column's name before the value (CSS)
+        shown = shown[len(label) + 2:]
+    assert shown == " ".join(text.split()), shown
+    fit = cell.evaluate(CELL_WHOLE_JS)
+    assert fit["clipped"] == [] and fit["ellipsis"] != "ellipsis", fit
+    assert fit["left"] >= 0 and fit["right"] <= fit["width"] + 0.5, fit
+    assert fit["top"] >= 0 and fit["bottom"] <= fit["height"] + 0.5, fit  # all its lines at once
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -205,34 +229,58 @@ def test_wijzigingen_werkplan_actions_fit(dashboard, screen, size):
     shot(screen, f"wijzigingen-acties-{size}")
 
 
-@pytest.mark.parametrize("size", ["1440", "1280"])
-def test_dataframes_fit_beside_the_menu(dashboard, screen, size):
-    for name, path, heading in [("metingen", "/kpi?kpi=leegstand", "Metingen"),
-                                ("wijzigingen", f"/wijzigingen?sinds={YESTERDAY}", "Gewijzigde status")]:
-        open_page(screen, f"{dashboard.url}{path}", ready="[data-testid=stDataFrame]")
-        screen.locator("h3", has_text=heading).first.scroll_into_view_if_needed()
-        screen.wait_for_timeout(300)
-        grids_fit(screen)
-        shot(screen, f"{name}-{size}")
-    # The status change and its reason are in the table, inside its width.
-    reasons = screen.locator("[data-testid=stDataFrame]", has=screen.locator("[role=columnheader]", has_text="Waarom"))
-    assert reasons.count() == 1
-    assert "De nieuwste meting, 6.000 (2026), haalt het doel (5.000)." in reasons.locator("[role=gridcell]").all_inner_texts()
-    # An editor's page: sign in, then open it in the same session.
+@pytest.mark.parametrize("size", SIZES)
+def test_metingen_shows_a_long_note_and_source_whole(dashboard, screen, size):
+    open_page(screen, f"{dashboard.url}/kpi?kpi=banen", ready=".st-key-kpi_table table.wp-table")
+    screen.locator("h3", has_text="Metingen").first.scroll_into_view_if_needed()
+    html_tables_fit(screen)
+    whole_text_on_screen(screen, ".st-key-kpi_table", LONG_NOTE, "Toelichting")
+    shot(screen, f"metingen-toelichting-{size}")
+    whole_text_on_screen(screen, ".st-key-kpi_table", LONG_SOURCE, "Bron")
+    shot(screen, f"metingen-{size}")
+    # The table's data stays downloadable (the page's own CSV, formulas neutralised: issue 23.6).
+    assert screen.locator(".st-key-kpi_csv button", has_text="Download als CSV").count() == 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_gewijzigde_status_shows_the_whole_reason(dashboard, screen, size):
+    open_page(screen, f"{dashboard.url}/wijzigingen?sinds={YESTERDAY}", ready=".st-key-changes_status table.wp-table")
+    screen.locator("h3", has_text="Gewijzigde status").first.scroll_into_view_if_needed()
+    html_tables_fit(screen)
+    whole_text_on_screen(screen, ".st-key-changes_status", "De nieuwste meting, 6.000 (2026), haalt het doel (5.000).",
+                         "Waarom")
+    row = " ".join(screen.locator(".st-key-changes_status tbody tr").first.inner_text().split())
+    assert "Aantal banen" in row and "gehaald" in row, row
+    shot(screen, f"wijzigingen-{size}")
+    # The new measurement's 300-character source, in the table above, whole too.
+    whole_text_on_screen(screen, ".st-key-changes_new", LONG_SOURCE, "Bron")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_importgeschiedenis_shows_the_whole_file_name_and_whether_undone(dashboard, screen, size):
     open_page(screen, dashboard.url)
     sign_in(screen, PASSWORD)
     menu_link(screen, "Importgeschiedenis").click()
     screen.locator("h1", has_text="Importgeschiedenis").wait_for(state="visible")
-    screen.locator("[data-testid=stDataFrame]").first.wait_for(state="visible")
+    screen.locator(".st-key-batch_table table.wp-table").first.wait_for(state="visible")
     wait_idle(screen)
-    grids_fit(screen)
+    if size == "phone" and screen.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") != "true":
+        screen.locator("[data-testid=stSidebarCollapseButton] button").click()  # as a reader would
+        screen.locator("[data-testid=stSidebar][data-collapsed=true]").wait_for(state="attached")
+    html_tables_fit(screen)
+    whole_text_on_screen(screen, ".st-key-batch_table", LONG_FILE, "Bestand")
+    row = screen.locator(".st-key-batch_table tbody tr", has_text=LONG_FILE[:40]).first
+    assert " ".join(row.locator('td[data-label="Ongedaan gemaakt"]').inner_text().split()).endswith("nee")
+    if size == "phone":  # a card: the batch number too after its name
+        before = row.locator('td[data-label="Batch"]').evaluate("e => getComputedStyle(e, '::before').content")
+        assert "Batch" in before, before
     shot(screen, f"importgeschiedenis-{size}")
 
 
 @pytest.mark.parametrize("size", ["phone"])
 def test_phone_table_toolbar_leaves_the_heading_free(dashboard, screen, size):
-    open_page(screen, f"{dashboard.url}/kpi?kpi=leegstand", ready="[data-testid=stDataFrame]")
-    heading = screen.locator("h3", has_text="Metingen").first
+    open_page(screen, f"{dashboard.url}/wijzigingen?sinds={YESTERDAY}", ready="[data-testid=stDataFrame]")
+    heading = screen.locator("h3", has_text="Het dashboard bij de installatie").first
     heading.scroll_into_view_if_needed()
     screen.wait_for_timeout(300)
     container = screen.locator("[data-testid=stElementContainer]:has([data-testid=stDataFrame])").first
@@ -240,4 +288,4 @@ def test_phone_table_toolbar_leaves_the_heading_free(dashboard, screen, size):
     assert toolbar.evaluate("e => getComputedStyle(e).opacity") == "1"  # shown without hovering
     text_bottom = heading.evaluate("e => e.getBoundingClientRect().bottom - parseFloat(getComputedStyle(e).paddingBottom)")
     assert toolbar.bounding_box()["y"] >= text_bottom, (toolbar.bounding_box(), text_bottom)
-    shot(screen, "metingen-phone")
+    shot(screen, "nieuwe-metingen-phone")

@@ -139,3 +139,8 @@ def html_tables(at: AppTest) -> list[pd.DataFrame]:
         reader.feed(element.proto.body)
         out += [pd.DataFrame(rows, columns=heads) for heads, rows in reader.tables]
     return out
+
+
+def html_table_with(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The first of the page's own HTML tables that has these columns (ui.components.wrapped_table)."""
+    return next(t for t in html_tables(at) if set(columns) <= set(t.columns))

@@ -182,11 +182,17 @@ def run() -> None:
     current, editor = current_spec(nav.url_path), auth.is_editor()
     with st.sidebar:
         st.markdown("### Binnenstadmonitor")
-        centres.switcher()  # issue 21.1: ?gebied= and the 'Centrum' box; names the centre
+        # Issue 21.1: ?gebied= and the 'Centrum' box; names the centre, limited to the centres this
+        # session may see (KPI_VIEWER_AREAS).
+        any_centre = centres.switcher(editor)
         # Before the page, so that a page that stops (st.stop: an editor page for a viewer) or
         # fails still has a menu.
         sidebar_menu(current, editor)
     auth.login_box()
+    if not any_centre:
+        st.info("Er is hier geen centrum te bekijken. Meld u aan als redacteur van een centrum, of vraag de "
+                "beheerder om toegang.", icon=":material/location_off:")
+        return
     try:
         data.engine()
         data.start_run()  # the data version, read once per run: part of every cache key

@@ -158,7 +158,7 @@ def test_an_unknown_gebied_says_so_in_dutch_and_shows_the_default_centre(monkeyp
     _with_demo(sqlite_url)
     at = run_app(monkeypatch, sqlite_url, query={"gebied": "atlantis"})
     assert not at.exception and not at.error
-    assert [w.value.split(";")[0] for w in at.sidebar.warning] == ["Het gebied ‘atlantis’ bestaat niet"]
+    assert [w.value.split(";")[0] for w in at.main.warning] == ["Het gebied ‘atlantis’ bestaat niet"]
     assert "Centrum: Assen binnenstad" in [c.value for c in at.sidebar.caption]
     assert at.metric[BANEN_METRIC].value == "4.210"
 

@@ -84,7 +84,7 @@ def test_a_limited_viewer_sees_only_the_allowed_centres(monkeypatch, sqlite_url)
     # Another centre in the URL: a Dutch message, Assen's figures, never Proefhaven's.
     at = run_app(monkeypatch, sqlite_url, query={"gebied": "proefhaven-binnenstad"})
     assert not at.exception
-    assert [w.value.replace("\\", "").split(";")[0] for w in at.sidebar.warning] == [
+    assert [w.value.replace("\\", "").split(";")[0] for w in at.main.warning] == [
         "Het gebied ‘proefhaven-binnenstad’ is hier niet te bekijken"]
     assert "Centrum: Assen binnenstad" in [c.value for c in at.sidebar.caption]
     assert at.metric[BANEN_METRIC].value == "4.210" and "Proefhaven" not in texts(at).replace(
@@ -110,7 +110,7 @@ def test_an_editor_also_sees_the_centres_they_edit(monkeypatch, sqlite_url):
     assert not viewer.exception and not viewer.sidebar.selectbox  # one centre to see: no switcher
     assert "Centrum: Assen binnenstad" in [c.value for c in viewer.sidebar.caption]
     editor = run_app(monkeypatch, sqlite_url, query={"gebied": "proefhaven-binnenstad"}, editor=True)
-    assert not editor.exception and not editor.sidebar.warning
+    assert not editor.exception and not editor.main.warning
     assert editor.sidebar.selectbox(key="centre_choice").options == [
         "Assen binnenstad", "Proefhaven binnenstad (fictief)"]
     assert "Centrum: Proefhaven binnenstad" in [c.value for c in editor.sidebar.caption]

@@ -13,7 +13,8 @@ from ui.components import md
 
 KEY = "gebied"  # the URL parameter
 _WIDGET = "centre_choice"
-_CHOSEN = "_centre_slug"  # kept in the session: a page change drops the parameter, the frame puts it back
+_CHOSEN = "_centre_slug"
+MESSAGE = "_centre_message"  # the switcher's message of this run, shown by message() in the main area  # kept in the session: a page change drops the parameter, the frame puts it back
 
 
 def switcher(editor: bool = False) -> bool:
@@ -27,16 +28,15 @@ def switcher(editor: bool = False) -> bool:
         frame = data.centres()
     except (data.DatabaseUnavailable, sa.exc.OperationalError, sa.exc.InterfaceError):
         st.session_state.pop(data.CENTRE_AREA, None)  # the frame says the database is away
+        st.session_state.pop(MESSAGE, None)
         st.caption(f"Centrum: {md(data.base_settings().area)}")
         return True
     asked = st.query_params.get(KEY)
     choice = data.choose_centre(asked if asked is not None else st.session_state.get(_CHOSEN))
+    st.session_state[MESSAGE] = choice.message
     if not choice.area:
         st.session_state[data.CENTRE_AREA] = ""
-        st.warning(md(choice.message or ""), icon=":material/location_off:")
         return False
-    if choice.message:
-        st.warning(md(choice.message), icon=":material/location_off:")
     slugs = list(frame["slug"])
     if len(slugs) > 1 and choice.slug in slugs:
         st.session_state[_WIDGET] = choice.slug
@@ -48,6 +48,13 @@ def switcher(editor: bool = False) -> bool:
     _remember(choice.slug, choice.area)
     st.caption(f"Centrum: {md(choice.area)}")
     return True
+
+
+def message() -> None:
+    """The switcher's Dutch message of this run (an unknown centre, or one this session may not
+    see), at the top of the page: in the sidebar a phone would hide it."""
+    if text := st.session_state.get(MESSAGE):
+        st.warning(md(text), icon=":material/location_off:")
 
 
 def _changed() -> None:

@@ -27,6 +27,7 @@ from kpi.db import DatabaseUnavailable, open_database
 from kpi.export import csv_bytes
 from kpi.importer import forms, reading
 from kpi.importer.actions import preview_table as action_preview_table
+from kpi.importer.areas import preview_table as area_preview_table
 from kpi.importer.duiding import preview_table as duiding_preview_table
 from kpi.importer.subscribers import preview_table as subscriber_preview_table
 from kpi.login import claim_values, identity, verified_email, weak_password_reason
@@ -373,6 +374,8 @@ def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
         return subscriber_preview_table(frame)
     if preview.kind == importer.DUIDING:
         return duiding_preview_table(frame)
+    if preview.kind == importer.AREAS:
+        return area_preview_table(frame)
     return preview_table(frame, indicators=snapshot().indicators)
 
 

@@ -189,9 +189,8 @@ def run() -> None:
         # fails still has a menu.
         sidebar_menu(current, editor)
     auth.login_box()
+    centres.message()  # an unknown or hidden ?gebied=: said above the page, also on a phone
     if not any_centre:
-        st.info("Er is hier geen centrum te bekijken. Meld u aan als redacteur van een centrum, of vraag de "
-                "beheerder om toegang.", icon=":material/location_off:")
         return
     try:
         data.engine()

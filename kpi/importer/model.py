@@ -12,6 +12,7 @@ TARGETS = "doelen"
 ACTIONS = "acties"  # an action list of the werkplan (kpi.importer.actions)
 SUBSCRIBERS = "abonnees"  # subscribers of the digest (kpi.importer.subscribers)
 DUIDING = "duiding"  # the regiegroep's duiding per KPI and briefing period (kpi.importer.duiding)
+AREAS = "gebieden"  # centres and their peer groups (kpi.importer.areas)
 
 # The importer speaks the file's Dutch only where it reads headers and writes messages
 # (layouts, validation, Problem); validated rows, plans and previews use English names, like

@@ -36,7 +36,7 @@ from sqlalchemy.engine import Connection
 
 from kpi import formatting as fmt
 from kpi import repository, schema
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, SUBSCRIBERS, TARGETS, ImportRefused
+from kpi.importer.model import ACTIONS, AREAS, DUIDING, OBSERVATIONS, SUBSCRIBERS, TARGETS, ImportRefused
 from kpi.importer.parsing import per_distinct
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, ObservationPlan, TargetPlan
 
@@ -270,7 +270,7 @@ def is_seed_batch(kind: str, created_by: str) -> bool:
     """True for the start data (reference figures, targets, demo series), which undo refuses."""
     # The seed records its reference targets as a 'doelen' batch by user "seed".
     # The werkplan's own actions are an 'acties' batch by "seed" too.
-    return kind not in (OBSERVATIONS, TARGETS, ACTIONS, SUBSCRIBERS, DUIDING) or created_by == "seed"
+    return kind not in (OBSERVATIONS, TARGETS, ACTIONS, SUBSCRIBERS, DUIDING, AREAS) or created_by == "seed"
 
 
 def undoable(batches: pd.DataFrame) -> pd.Series:

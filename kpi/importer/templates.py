@@ -18,23 +18,25 @@ from sqlalchemy.engine import Engine
 from kpi import formatting as fmt
 from kpi import repository, units, werkplan
 from kpi.briefing.period import period_of
-from kpi.importer.layouts import ACTION_FIELDS, DUIDING_FIELDS, TARGET_FIELDS
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, TARGETS
+from kpi.importer.layouts import ACTION_FIELDS, AREA_FIELDS, DUIDING_FIELDS, TARGET_FIELDS
+from kpi.importer.model import ACTIONS, AREAS, DUIDING, OBSERVATIONS, TARGETS
 from kpi.metrics import ABSOLUTE, COMPARISONS
 from kpi.werkplan import store as wp_store
 
 # Kind of import -> the word in the file name, the CLI and on the page (the importer's kinds).
-TEMPLATE_WORDS = {OBSERVATIONS: "cijfers", TARGETS: "doelen", ACTIONS: "acties", DUIDING: "duiding"}
+TEMPLATE_WORDS = {OBSERVATIONS: "cijfers", TARGETS: "doelen", ACTIONS: "acties", DUIDING: "duiding",
+                  AREAS: "gebieden"}
 # What a user may type for a kind on the command line.
 KIND_ALIASES = {
     "cijfers": OBSERVATIONS, "metingen": OBSERVATIONS, "observaties": OBSERVATIONS, "figures": OBSERVATIONS,
     "doelen": TARGETS, "targets": TARGETS, "acties": ACTIONS, "actions": ACTIONS, "werkplan": ACTIONS,
-    "duiding": DUIDING,
+    "duiding": DUIDING, "gebieden": AREAS, "centra": AREAS, "werkgroepen": AREAS,
 }
 OBSERVATION_COLUMNS = ["gebied", "indicator", "peildatum", "waarde", "bron", "toelichting"]
 TARGET_COLUMNS = list(TARGET_FIELDS)
 ACTION_COLUMNS = list(ACTION_FIELDS)
 DUIDING_COLUMNS = list(DUIDING_FIELDS)
+AREA_COLUMNS = list(AREA_FIELDS)
 DATA_SHEET = "Invullen"
 LISTS_SHEET = "Keuzelijsten"
 # Rows that get the drop-down lists (the example row and room below it).
@@ -68,6 +70,7 @@ def template_lists(engine: Engine) -> dict[str, list[str]]:
         "richting": ["hoger", "lager"],
         "vergelijking": list(COMPARISONS),
         "fonds": list(werkplan.FUNDS),
+        "ja_nee": ["ja", "nee"],
     }
 
 
@@ -157,6 +160,7 @@ _VALIDATED = {
     TARGETS: {"gebied": "gebied", "indicator": "indicator", "richting": "richting", "vergelijking": "vergelijking"},
     ACTIONS: {"thema": "thema", "rol": "rol", "status": "status", "fonds": "fonds", "kpis": "indicator"},
     DUIDING: {"gebied": "gebied", "indicator": "indicator"},
+    AREAS: {"illustratief": "ja_nee"},
 }
 
 
@@ -182,6 +186,8 @@ def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None) -> by
         columns, example = ACTION_COLUMNS, _action_example(engine, today, lists)
     elif kind == DUIDING:
         columns, example = DUIDING_COLUMNS, _duiding_example(today, lists)
+    elif kind == AREAS:
+        columns, example = AREA_COLUMNS, _area_example(engine)
     else:
         raise ValueError(f"Onbekende soort sjabloon '{kind}'.")
 
@@ -230,3 +236,12 @@ def _duiding_example(today: dt.date, lists: dict[str, list[str]]) -> dict[str, o
         "bijsturing": "Voorbeeld: wat doet of stelt de regiegroep voor?",
         "auteur": "Regiegroep binnenstad", "datum": "",
     }
+
+
+def _area_example(engine: Engine) -> dict[str, object]:
+    """The first stored centre as it is (imports unchanged); the editor adds rows for new centres."""
+    areas = repository.load_areas(engine)
+    first = areas.iloc[0]
+    return {"slug": str(first["slug"]), "naam": str(first["name"]), "soort": str(first["kind"]),
+            "werkgroep": str(first["peer_group"] or ""), "illustratief": "ja" if bool(first["illustrative"]) else "nee",
+            "toelichting": str(first["description"] or "")}

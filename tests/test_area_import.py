@@ -9,9 +9,12 @@ import io
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kpi import importer, repository
 from kpi.access import Access, Editor, parse_editor_areas
+from kpi.db import ensure_ready, make_engine
 from kpi.importer.model import AREAS, ImportRefused
 from kpi.importer.templates import template_kind, template_xlsx
 from kpi.settings import Settings
@@ -119,3 +122,31 @@ def test_cli_import_and_undo_of_centres(db_url, tmp_path):
     assert "emmen-centrum" not in run_kpi(db_url, "gebieden").stdout
     template = tmp_path / "s.xlsx"
     assert run_kpi(db_url, "sjabloon", "gebieden", str(template)).returncode == 0 and template.exists()
+
+
+# ---- the rename rule on generated files (Hypothesis) ---------------------------------------------
+
+STORED = {"assen-binnenstad": "Assen binnenstad", "nederland": "Nederland"}
+SLUGS = st.sampled_from(["assen-binnenstad", "nederland", "emmen-centrum", "assen"])
+NAMES = st.sampled_from(["Assen binnenstad", "assen binnenstad", "Nederland", "Emmen centrum", "Assen"])
+
+
+@pytest.fixture(scope="module")
+def stored_engine(tmp_path_factory):
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('areas') / 'a.db'}")
+    ensure_ready(engine, seed_demo=False)
+    yield engine
+    engine.dispose()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(SLUGS, NAMES), min_size=1, max_size=4, unique_by=lambda r: r[0]))
+def test_a_row_is_refused_as_a_rename_exactly_when_slug_and_name_disagree_with_the_store(stored_engine, rows):
+    text = "slug;naam\n" + "".join(f"{s};{n}\n" for s, n in rows)
+    problems = _prepare(stored_engine, "g.csv", text).problems
+    by_name = {v.casefold(): k for k, v in STORED.items()}
+    for i, (s, n) in enumerate(rows, start=2):
+        renamed = (s in STORED and STORED[s].casefold() != n.casefold()) or \
+            (n.casefold() in by_name and by_name[n.casefold()] != s)
+        said = [p for p in problems if p.row == i and "wijzigen kan" in p.message]
+        assert bool(said) is renamed, (s, n, [str(p) for p in problems])

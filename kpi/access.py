@@ -11,6 +11,11 @@ enforced at one point: `kpi.importer.apply` and `undo`, the single write path of
 and of the CLI. Rows without an area of their own (action lists, the digest's subscribers) belong
 to the default centre (KPI_AREA): the werkplan's themes and the digest are the monitored
 centre's until point 3 gives them a centre each.
+
+Viewers per centre (`viewable_areas`): the setting KPI_VIEWER_AREAS limits which centres a
+viewer sees; empty, everyone sees every centre. A signed-in editor sees those plus the centres
+they may edit (every centre when they may edit every one). Enforced in ui/data.py, which every
+page read passes; the command line is the operator's and sees everything.
 """
 
 from __future__ import annotations
@@ -154,3 +159,17 @@ def refusal(access: Access, rows: list[tuple[str, int | None, str | None]], what
         more = f" (en {len(foreign) - 3} rijen meer)" if len(foreign) > 3 else ""
         about = "; ".join(shown) + more
     return f"{who}: {about}. Er is niets opgeslagen."
+
+
+def viewable_areas(viewer_areas: frozenset[str] | None, mapping: EditorAreas, keys: Iterable[str],
+                   editor: bool) -> frozenset[str] | None:
+    """The centres this session may see; None for every centre. `viewer_areas` is KPI_VIEWER_AREAS
+    resolved to area names (None: not set). Viewers see that set; an editor sees it plus the
+    centres they may edit. Invariant (tests/test_access.py): never less than the viewer set, and
+    an editor never less than what they may edit."""
+    if viewer_areas is None:
+        return None
+    if not editor:
+        return viewer_areas
+    editable = editable_areas(mapping, keys)
+    return None if editable is None else viewer_areas | editable

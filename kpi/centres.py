@@ -32,23 +32,64 @@ class Choice:
     message: str | None = None
 
 
-def choose(centres: pd.DataFrame, asked: str | None, default_area: str) -> Choice:
-    """The centre for `asked` (a slug; a name or a differently written slug is accepted too), or
-    the default centre (setting KPI_AREA) with a message when there is no such centre."""
-    default = centres[centres["name"] == default_area]
-    default_slug = str(default["slug"].iloc[0]) if not default.empty else slug(default_area)
-    if asked is None or str(asked).strip() == "":
-        return Choice(default_area, default_slug)
-    wanted = str(asked).strip()
+def _find(centres: pd.DataFrame, wanted: str) -> pd.DataFrame:
+    """The centre a slug or name means (exact slug, the slug of the text, or the name)."""
     by_name = centres["name"].map(name_key)
     for hits in (centres[centres["slug"] == wanted], centres[centres["slug"] == slug(wanted)],
                  centres[by_name == name_key(wanted)]):
         if not hits.empty:
-            return Choice(str(hits["name"].iloc[0]), str(hits["slug"].iloc[0]))
-    known = ", ".join(centres["slug"]) or "geen"
+            return hits.iloc[:1]
+    return centres.iloc[0:0]
+
+
+def resolve(centres: pd.DataFrame, entries: tuple[str, ...]) -> frozenset[str] | None:
+    """The area names a setting's entries (names or slugs, KPI_VIEWER_AREAS) mean; None when the
+    setting is empty (no limit). Entries that name no centre are left out."""
+    if not entries:
+        return None
+    return frozenset(str(n) for e in entries if e.strip() for n in _find(centres, e.strip())["name"])
+
+
+def visible(centres: pd.DataFrame, allowed: frozenset[str] | None) -> pd.DataFrame:
+    """The centres one may see (all of them when `allowed` is None), in stored order."""
+    return centres if allowed is None else centres[centres["name"].isin(allowed)].reset_index(drop=True)
+
+
+def landing(centres: pd.DataFrame, default_area: str, allowed: frozenset[str] | None) -> str | None:
+    """The centre shown without ?gebied=: the default centre (KPI_AREA) when one may see it, else
+    the first centre one may see; None when one may see none."""
+    if allowed is None or default_area in allowed:
+        return default_area
+    shown = visible(centres, allowed)
+    return str(shown["name"].iloc[0]) if not shown.empty else None
+
+
+def choose(centres: pd.DataFrame, asked: str | None, default_area: str,
+           allowed: frozenset[str] | None = None) -> Choice:
+    """The centre for `asked` (a slug; a name or a differently written slug is accepted too), or
+    the landing centre (the default centre, setting KPI_AREA) with a message when there is no
+    such centre or it is not one `allowed` (None: all) lets this session see. No centre to see at
+    all: area '' and a message."""
+    home = landing(centres, default_area, allowed)
+    if home is None:
+        return Choice("", "", "Er is hier geen centrum te bekijken (KPI_VIEWER_AREAS). Meld u aan als "
+                              "redacteur van een centrum, of vraag de beheerder om toegang.")
+    found = centres[centres["name"] == home]
+    home_slug = str(found["slug"].iloc[0]) if not found.empty else slug(home)
+    if asked is None or str(asked).strip() == "":
+        return Choice(home, home_slug)
+    wanted = str(asked).strip()
+    hits = _find(centres, wanted)
     shown = wanted if len(wanted) <= 60 else wanted[:60] + "…"
-    return Choice(default_area, default_slug,
-                  f"Het gebied ‘{shown}’ bestaat niet; u ziet {default_area}. Bekende gebieden: {known}.")
+    if not hits.empty and (allowed is None or str(hits["name"].iloc[0]) in allowed):
+        return Choice(str(hits["name"].iloc[0]), str(hits["slug"].iloc[0]))
+    seen = visible(centres, allowed)
+    known = ", ".join(seen["slug"]) or "geen"
+    if not hits.empty:
+        return Choice(home, home_slug, f"Het gebied ‘{shown}’ is hier niet te bekijken; u ziet {home}. "
+                                       f"Te bekijken: {known}.")
+    return Choice(home, home_slug,
+                  f"Het gebied ‘{shown}’ bestaat niet; u ziet {home}. Bekende gebieden: {known}.")
 
 
 def records(centres: pd.DataFrame) -> list[dict]:

@@ -388,7 +388,7 @@ def _print_section(title: str, frame, line) -> None:
 
 
 def _print_preview(preview, units: dict | None = None) -> None:
-    from kpi.importer import ACTIONS, DUIDING, ROLES, SUBSCRIBERS, TARGETS, THEMES
+    from kpi.importer import ACTIONS, AREAS, DUIDING, ROLES, SUBSCRIBERS, TARGETS, THEMES
 
     units = units or {}
     for line in preview.agreements:
@@ -404,6 +404,10 @@ def _print_preview(preview, units: dict | None = None) -> None:
         _print_section("Nieuwe duiding", preview.added, lambda r: f"{r.area} · {r.indicator} · {r.period} ({r.author})")
         _print_section("Gewijzigde duiding", preview.changed,
                        lambda r: f"{r.area} · {r.indicator} · {r.period}: {r.fields}")
+    elif preview.kind == AREAS:
+        _print_section("Nieuwe gebieden", preview.added,
+                       lambda r: f"{r.slug} · {r.area} ({r.kind}; werkgroep {r.peer_group or 'geen'})")
+        _print_section("Gewijzigde gebieden", preview.changed, lambda r: f"{r.slug} · {r.area}: {r.fields}")
     elif preview.kind == SUBSCRIBERS:
         _print_section("Nieuwe abonnees", preview.added, lambda r: f"{r.email} ({r.name or 'zonder naam'})")
         _print_section("Gewijzigde abonnees", preview.changed, lambda r: f"{r.email}: {r.fields}")
@@ -669,8 +673,9 @@ def cmd_sjabloon(args, settings: Settings) -> int:
 
 
 def _add_sjabloon_parser(sub) -> None:
-    t = sub.add_parser("sjabloon", help="een Excel-sjabloon om in te vullen: cijfers, doelen, acties of duiding")
-    t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen, acties of duiding")
+    t = sub.add_parser("sjabloon",
+                       help="een Excel-sjabloon om in te vullen: cijfers, doelen, acties, duiding of gebieden")
+    t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen, acties, duiding of gebieden")
     t.add_argument("output", metavar="BESTAND", help="het .xlsx-bestand om te schrijven")
     _add_gebied(t)
     t.set_defaults(func=cmd_sjabloon)

@@ -139,6 +139,13 @@ def ensure_ready(engine: Engine, seed_demo: bool = True) -> None:
             from kpi import seed
 
             seed.seed_agreements(engine)
+        if not is_empty(engine):
+            # Indicators added to data/indicatoren.csv later (the benchmark's denominator `inwoners`)
+            # become importable in a database made before them.
+            from kpi import seed
+
+            if seed.missing_indicators(engine):
+                seed.add_missing_indicators(engine)
     except sa.exc.OperationalError as exc:
         raise DatabaseUnavailable(
             "De database is niet bereikbaar of niet te openen "

@@ -41,6 +41,21 @@ areas = sa.Table(
     sa.Index("uq_areas_slug", "slug", unique=True),
 )
 
+# Issue 21: what a `gebieden` import did to an area and what it was before (areas are not versioned),
+# so that undo restores it, or deletes a centre the batch added (migration 0015).
+area_changes = sa.Table(
+    "area_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("batch_id", sa.ForeignKey("import_batches.id"), nullable=False),
+    sa.Column("area_id", sa.Integer, nullable=False, index=True),  # no FK: an undone new centre is deleted
+    sa.Column("change", sa.String(20), nullable=False),  # nieuw | gewijzigd
+    sa.Column("old_kind", sa.String(40), nullable=True),
+    sa.Column("old_description", sa.Text, nullable=True),
+    sa.Column("old_peer_group", sa.String(200), nullable=True),
+    sa.Column("old_illustrative", sa.Boolean, nullable=True),
+)
+
 indicators = sa.Table(
     "indicators",
     metadata,

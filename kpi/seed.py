@@ -123,24 +123,47 @@ def has_visie(engine: Engine) -> bool:
         return conn.execute(sa.select(sa.func.count()).select_from(g).where(g.c.name == VISIE)).scalar() > 0
 
 
+def _insert_missing_indicators(conn: Connection) -> int:
+    """Insert the indicators of data/indicatoren.csv the database does not have yet; how many."""
+    known = set(conn.execute(sa.select(schema.indicators.c.code)).scalars())
+    ind = _read(INDICATORS_CSV)
+    ind = ind[~ind["code"].isin(known)]
+    if not ind.empty:
+        conn.execute(sa.insert(schema.indicators), [
+            dict(code=r.code, name=r.naam, unit=r.eenheid, direction=r.richting,
+                 decimals=int(r.decimalen), max_age_years=int(r.max_leeftijd_jaren),
+                 frequency=r.frequentie, theme=r.thema, sort_order=int(r.volgorde),
+                 definition=r.definitie, source=r.bron,
+                 plausible_jump=_none_if_blank(getattr(r, "plausibele_sprong", ""), float))
+            for r in ind.itertuples()
+        ])
+    return len(ind)
+
+
+def missing_indicators(engine: Engine) -> bool:
+    """True when data/indicatoren.csv names an indicator the database lacks (a database made
+    before it was added, such as `inwoners`, the benchmark's denominator)."""
+    with engine.connect() as conn:
+        known = set(conn.execute(sa.select(schema.indicators.c.code)).scalars())
+    return not set(_read(INDICATORS_CSV)["code"]) <= known
+
+
+def add_missing_indicators(engine: Engine) -> int:
+    """Add the indicators a database made earlier lacks (never changes stored ones); how many."""
+    with engine.begin() as conn:
+        added = _insert_missing_indicators(conn)
+        if added:
+            repository.touch_data_version(conn)
+    return added
+
+
 def seed_agreements(engine: Engine) -> None:
     """The later agreements beside the akkoord (issue 21): the Binnenstadsvisie 2021 with its
     indicators and goals for 2030. Also run for a database made before agreements existed
     (migration 0010 put its targets in the akkoord); indicators and targets already there stay."""
     now = repository.utcnow()
     with engine.begin() as conn:
-        known = set(conn.execute(sa.select(schema.indicators.c.code)).scalars())
-        ind = _read(INDICATORS_CSV)
-        ind = ind[~ind["code"].isin(known)]
-        if not ind.empty:
-            conn.execute(sa.insert(schema.indicators), [
-                dict(code=r.code, name=r.naam, unit=r.eenheid, direction=r.richting,
-                     decimals=int(r.decimalen), max_age_years=int(r.max_leeftijd_jaren),
-                     frequency=r.frequentie, theme=r.thema, sort_order=int(r.volgorde),
-                     definition=r.definitie, source=r.bron,
-                     plausible_jump=_none_if_blank(getattr(r, "plausibele_sprong", ""), float))
-                for r in ind.itertuples()
-            ])
+        _insert_missing_indicators(conn)
         batch = repository.create_batch(conn, "doelen", f"data/reference/{VISIE_CSV.name}", "seed")
         agreements = _insert_agreements(conn, batch)
         t = schema.targets
@@ -178,6 +201,7 @@ def seed_peers(engine: Engine, area: str) -> tuple[int, int]:
     series = _read(PEER_SERIES_CSV)
     group = str(areas["werkgroep"].iloc[0])
     with engine.begin() as conn:
+        _insert_missing_indicators(conn)  # the denominators (inwoners) of a database made before them
         known = repository.area_ids(conn)
         new = areas[~areas["naam"].isin(known)]
         for r in new.itertuples():

@@ -96,6 +96,14 @@ class Settings:
         "editors per centre: 'identity=Area|Area; identity=*' (e-mail, group or wachtwoord; empty: all centres)",
         parse=parse_editor_areas,
     )
+    # Viewers per centre (kpi.access.viewable_areas): the centres (names or slugs) anyone may see.
+    # Empty: every centre. A signed-in editor also sees the centres they may edit (KPI_EDITOR_AREAS).
+    viewer_areas: tuple[str, ...] = setting(
+        (),
+        "KPI_VIEWER_AREAS",
+        "comma-separated centres (name or slug) viewers may see; editors also see theirs (empty: all centres)",
+        parse=_list,
+    )
     # How long an editor stays signed in (the signed editor cookie), in hours.
     editor_session_hours: float = setting(
         8.0,

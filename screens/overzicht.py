@@ -8,7 +8,7 @@ from kpi import statuses
 from kpi.tables import agreement_groups, summary_lines
 from kpi.text import ASSUMED_NOTE, newest_recorded_text
 from ui import data, frame
-from ui.components import kpi_card, kpi_summary, md
+from ui.components import kpi_card, kpi_status_list, kpi_summary, md
 
 
 def render() -> None:
@@ -18,7 +18,9 @@ def render() -> None:
     counts = statuses.counts([r.status for r in results])
     st.markdown(f"**{md(data.settings().area)}** · "
                 + (" · ".join(f"**{n}** {s}" for s, n in counts) or "nog geen KPI's"))
-    kpi_summary(summary_lines(results), groups)  # every KPI on the first screen; the cards follow
+    lines = summary_lines(results)
+    kpi_status_list(lines, groups)  # on a phone: every KPI's status and name on the first screen
+    kpi_summary(lines, groups)  # every KPI on the first screen of a laptop or beamer; the cards follow
     if any(r.target.horizon_assumed for r in results):
         st.caption(md(ASSUMED_NOTE))
     shaky = sum(r.illustrative for r in results)

@@ -104,7 +104,8 @@ def test_per_denominator_only_where_the_denominator_is_imported_and_the_unit_is_
     assert per.unavailable is None
     assert per.series.set_index("area")["value"].to_dict() == {"A": 220.0, "B": 200.0}  # 2024 only
     floor = compare(FIGURES, INDICATORS, CENTRES, "A", "banen", "per_wvo")
-    assert "niet beschikbaar" in floor.unavailable and "wvo_m2" in floor.unavailable and floor.series.empty
+    assert "niet beschikbaar" in floor.unavailable and "winkelvloeroppervlak" in floor.unavailable
+    assert floor.series.empty
     vacancy = compare(FIGURES, INDICATORS, CENTRES, "A", "leegstand", "per_inwoners")
     assert "niet beschikbaar" in vacancy.unavailable and vacancy.rank is None
 
@@ -202,3 +203,39 @@ def test_per_denominator_is_nan_without_a_denominator_of_that_year():
 
 def test_plain_view_is_the_default():
     assert compare(FIGURES, INDICATORS, CENTRES, "A", "leegstand").view == VALUE
+
+
+# ---- denominators: a centre without one is never ranked (issue 21.4) ----------------------------
+
+def test_a_centre_without_a_denominator_has_no_place_and_is_named():
+    # C has jobs in 2024 but no inhabitants: never ranked with A and B, and the table says why.
+    figures = pd.concat([FIGURES, obs([("C", "banen", 2024, 9000)])])
+    b = compare(figures, INDICATORS, CENTRES, "A", "banen", "per_inwoners")
+    places = b.ranking.set_index("area")["rank"]
+    assert places["A"] == 1 and places["B"] == 2 and pd.isna(places["C"]) and b.ranked == 2
+    assert b.without_denominator == {"C"} and b.denominator == "inwoners"
+    table = ranking_table(b).set_index("Centrum")
+    assert table.loc["C", "Peildatum"] == "niet beschikbaar: geen noemer (inwoners) voor 2024"
+    assert table.loc["C", "Plaats"] == "–" and table.loc["C", "Waarde"] == "–"
+    # Seen from C: the view is not available for C itself, and the sentence names the denominator.
+    own = compare(figures, INDICATORS, CENTRES, "C", "banen", "per_inwoners")
+    assert own.rank is None and own.ranked == 2 and "C" in own.without_denominator
+    assert own.sentence().startswith("Per 1.000 inwoners: niet beschikbaar voor C. De noemer (indicator ‘inwoners’)")
+
+
+@given(rows=st.lists(st.tuples(st.sampled_from("ABCD"), st.integers(2022, 2024), st.integers(1, 900).map(float)),
+                     min_size=1, max_size=12, unique_by=lambda t: (t[0], t[1])),
+       dens=st.lists(st.tuples(st.sampled_from("ABCD"), st.integers(2022, 2024), st.integers(1, 90000).map(float)),
+                     max_size=12, unique_by=lambda t: (t[0], t[1])),
+       chosen=st.sampled_from("ABCD"))
+def test_a_ranking_never_mixes_in_a_centre_without_its_denominator(rows, dens, chosen):
+    figures = obs([(a, "banen", y, v) for a, y, v in rows] + [(a, "inwoners", y, v) for a, y, v in dens])
+    b = compare(figures, INDICATORS, CENTRES, chosen, "banen", "per_inwoners")
+    has_den = {(a, y) for a, y, _ in dens}
+    for r in b.ranking.itertuples():
+        if not pd.isna(r.rank):
+            assert (r.area, b.rank_year) in has_den  # every ranked centre has its denominator that year
+        elif (r.area, b.rank_year) in {(a, y) for a, y, _ in rows}:
+            assert r.area in b.without_denominator  # a figure but no place: said why
+    assert b.ranked == sum(1 for a in "ABCD" if (a, b.rank_year) in has_den
+                           and (a, b.rank_year) in {(x, y) for x, y, _ in rows})

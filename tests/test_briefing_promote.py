@@ -23,6 +23,7 @@ from kpi.briefing.text import SINCE_CONCEPT, since_concept_text
 from kpi.reports.model import load_report
 from kpi.settings import Settings
 from kpi.statuses import ACHTER, RISICO
+from tests.support.apptest import html_table_with
 from tests.support.cli import run_kpi
 
 AREA = "Assen binnenstad"
@@ -260,10 +261,10 @@ def test_rapporten_offers_editors_a_button_that_promotes_the_chosen_concept(monk
     assert [s.value for s in at.success] == [
         f"Concept {concept} is definitief gemaakt als briefing 2. Sinds concept {concept}: "
         f"{len(behind)} duidingen geschreven."]
-    table = next(d.value for d in at.dataframe if "Briefing" in d.value.columns)
+    table = html_table_with(at, "Briefing", "Staat", "Concept en definitief")
     assert table[["Briefing", "Staat", "Concept en definitief"]].to_dict("records") == [
-        {"Briefing": 2, "Staat": "definitief", "Concept en definitief": "uit concept 1"},
-        {"Briefing": 1, "Staat": "concept", "Concept en definitief": "definitief als briefing 2"}]
+        {"Briefing": "2", "Staat": "definitief", "Concept en definitief": "uit concept 1"},
+        {"Briefing": "1", "Staat": "concept", "Concept en definitief": "definitief als briefing 2"}]
     # The concept is promoted: no button for it any more.
     assert not [b for b in at.button if b.key == "promote_briefing"]
 

@@ -61,7 +61,7 @@ def test_migration_gives_existing_areas_unique_slugs(db_url):
 
 def test_cli_centres_benchmark_and_demo_on_both_databases(db_url):
     added = run_kpi(db_url, "demo")
-    assert added.returncode == 0 and "7 centra en 143 cijfers toegevoegd" in added.stdout
+    assert added.returncode == 0 and "7 centra en 223 cijfers toegevoegd" in added.stdout
     assert "0 centra en 0 cijfers toegevoegd" in run_kpi(db_url, "demo").stdout  # twice adds nothing
     centres = json.loads(run_kpi(db_url, "gebieden", "--json").stdout)
     by_slug = {c["slug"]: c for c in centres}
@@ -104,12 +104,31 @@ def test_cli_centres_benchmark_and_demo_on_both_databases(db_url):
     wrong = run_kpi(db_url, "benchmark", "--indicator", "onzin")
     assert wrong.returncode == 1 and "Te vergelijken: banen, bedrijven, leegstand" in wrong.stderr
 
+    # Denominators: illustrative for the fictional centres only; Assen has none, so it has no place
+    # per 1.000 inwoners and the ranking is the fictional centres' alone.
+    per = json.loads(run_kpi(db_url, "benchmark", "--json", "--indicator", "banen", "--weergave",
+                             "per_inwoners").stdout)
+    assert {r["gebied"] for r in per if r["rang"] is not None} == {
+        "Voorbeeldstad centrum", "Brugdorp centrum", "Proefhaven binnenstad", "Modelveen centrum", "Demodam binnenstad"}
+    assert all(r["illustratief"] for r in per if r["rang"] is not None)
+    assert next(r for r in per if r["gekozen"])["rang"] is None
+    engine = make_engine(db_url)
+    o = schema.observations
+    with engine.connect() as conn:
+        def denominators():
+            return conn.execute(sa.select(o.c.illustrative).where(
+                o.c.indicator_code.in_(["inwoners", "winkelvloeroppervlak"]))).scalars().all()
+        assert len(denominators()) == 80 and all(denominators())
+
     removed = run_kpi(db_url, "demo", "--remove")
     assert ", 5 fictieve centra en " in removed.stdout
     left = {c["slug"] for c in json.loads(run_kpi(db_url, "gebieden", "--json").stdout)}
     assert "brugdorp-centrum" not in left and {"groningen-binnenstad", "utrecht-centrum"} <= left
     vvo = json.loads(run_kpi(db_url, "benchmark", "--json", "--indicator", "leegstand_vvo").stdout)
     assert next(r for r in vvo if r["slug"] == "utrecht-centrum")["waarde"] == 8.7  # real figures stay
+    with engine.connect() as conn:
+        assert denominators() == []  # the illustrative denominators went with the demo
+    engine.dispose()
 
 
 # ---- pages (AppTest) ----------------------------------------------------------------------------
@@ -139,7 +158,7 @@ def test_an_unknown_gebied_says_so_in_dutch_and_shows_the_default_centre(monkeyp
     _with_demo(sqlite_url)
     at = run_app(monkeypatch, sqlite_url, query={"gebied": "atlantis"})
     assert not at.exception and not at.error
-    assert [w.value.split(";")[0] for w in at.sidebar.warning] == ["Het gebied ‘atlantis’ bestaat niet"]
+    assert [w.value.split(";")[0] for w in at.main.warning] == ["Het gebied ‘atlantis’ bestaat niet"]
     assert "Centrum: Assen binnenstad" in [c.value for c in at.sidebar.caption]
     assert at.metric[BANEN_METRIC].value == "4.210"
 
@@ -166,10 +185,22 @@ def test_benchmark_page_views_from_the_url(monkeypatch, sqlite_url):
     table = html_tables(at)[0]
     assert list(table.columns) == ["Plaats", "Centrum", "Waarde", "Peildatum", "Maatstaf", "Herkomst"]
     assert "Brugdorp centrum" in set(table["Centrum"])
-    # A denominator that was never imported: said, no chart.
+    # Per 1.000 inwoners: the fictional centres have illustrative denominators, Assen none: its
+    # place is 'niet beschikbaar' naming the denominator, the others are ranked among themselves.
+    at.main.selectbox(key="bm_indicator").set_value("banen").run()
     at.main.selectbox(key="bm_weergave").set_value("per_inwoners").run()
-    assert not at.exception and not at.get("plotly_chart")
+    assert not at.exception and at.get("plotly_chart")
     assert at.query_params["weergave"] in ("per_inwoners", ["per_inwoners"])
+    assert ("**Per 1.000 inwoners: niet beschikbaar voor Assen binnenstad. De noemer (indicator ‘inwoners’)"
+            in texts(at))
+    table = html_tables(at)[0].set_index("Centrum")
+    assert table.loc["Assen binnenstad (gekozen)", "Plaats"] == "–"
+    assert table.loc["Assen binnenstad (gekozen)", "Peildatum"].startswith("niet beschikbaar: geen noemer (inwoners)")
+    assert table.loc["Brugdorp centrum", "Plaats"] != "–"
+    # Per 1.000 m² winkelvloeroppervlak: a percentage is never divided.
+    at.main.selectbox(key="bm_indicator").set_value("leegstand").run()
+    at.main.selectbox(key="bm_weergave").set_value("per_wvo").run()
+    assert not at.exception and not at.get("plotly_chart")
     assert any("niet beschikbaar" in i.value for i in at.main.info)
 
 

@@ -98,7 +98,7 @@ def test_bad_duiding_rows_are_named_by_file_row_and_column_in_dutch(engine):
     assert [str(p) for p in preview.problems] == [
         "fout.csv, rij 2, kolom 'gebied': Onbekend gebied 'Utrecht'. Bekende gebieden: Assen binnenstad, Nederland.",
         "fout.csv, rij 2, kolom 'indicator': Onbekende KPI 'foo'. Gebruik een van: banen, bedrijven, leegstand, "
-        "waardering, ranking, leegstand_vvo, winkelvloeroppervlak, woningen.",
+        "waardering, ranking, leegstand_vvo, winkelvloeroppervlak, woningen, inwoners.",
         "fout.csv, rij 2, kolom 'periode': '2026-Q4' is geen briefingperiode; schrijf het jaar en het kwartaal, "
         "bijvoorbeeld 2026-K4 voor oktober-december 2026.",
         "fout.csv, rij 2, kolom 'oorzaak': De oorzaak is leeg; de regiegroep schrijft oorzaak, effect en bijsturing.",

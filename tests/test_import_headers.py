@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from kpi import importer, repository
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, TARGETS, THEMES
+from kpi.importer.model import ACTIONS, AREAS, DUIDING, OBSERVATIONS, ROLES, TARGETS, THEMES
 from kpi.importer.templates import (
     LISTS_SHEET,
     TEMPLATE_WORDS,
@@ -142,7 +142,7 @@ def test_a_new_area_appears_in_the_next_template(engine):
 
 
 def test_template_kinds_cover_the_importers_kinds():
-    assert set(TEMPLATE_WORDS) == {OBSERVATIONS, TARGETS, ACTIONS, DUIDING, THEMES, ROLES}
+    assert set(TEMPLATE_WORDS) == {OBSERVATIONS, TARGETS, ACTIONS, DUIDING, THEMES, ROLES, AREAS}
     assert template_kind("metingen") == OBSERVATIONS and template_kind("Doelen") == TARGETS
     with pytest.raises(ValueError, match="Onbekende soort sjabloon"):
         template_kind("begroting")

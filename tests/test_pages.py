@@ -47,7 +47,15 @@ def test_overview_shows_five_kpis_with_values_targets_and_status(monkeypatch, sq
     assert f"Cijfers {installed}. Status van de doelen" in body
     # The first screen: one line per KPI, in the cards' order, with the cards' status.
     shown = [re.sub(r"\\(.)", r"\1", m.value) for m in at.markdown]
-    summary = [line for line in shown if re.match(r":\w+-badge\[[^]]+\] \S", line)]
+    lines = [line for line in shown if re.match(r":\w+-badge\[[^]]+\] \S", line)]
+    # Issue 21: first the phone's short status list (status and name; shown only on narrow screens),
+    # then the full lines, each KPI once in each, in the same order with the same status.
+    short, summary = lines[:7], lines[7:]
+    assert [line.split("] ", 1)[1] for line in short] == [
+        "Winkelvloeroppervlak", "Woningen in de binnenstad", "Aantal banen (illustratief)",
+        "Aantal bedrijven (illustratief)", "Leegstand (verkooppunten) (illustratief)",
+        "Rapportcijfer bezoekers (illustratief)", "Positie in ranking binnensteden (illustratief)"]
+    assert [line.split("] ", 1)[0] for line in short] == [line.split("] ", 1)[0] for line in summary]
     assert [line.split("] ", 1)[1] for line in summary] == [
         # grouped by agreement, newest first (issue 21): the Binnenstadsvisie 2021, then the akkoord
         "Winkelvloeroppervlak: **–** (nog geen meting) · doel 60.000 m² in 2030",

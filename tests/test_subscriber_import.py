@@ -43,7 +43,7 @@ def test_bad_rows_are_named_by_file_row_and_column_in_dutch(engine):
         "fout.csv, rij 2, kolom 'e-mail': 'geen-adres' is geen geldig e-mailadres (bijvoorbeeld naam@assen.nl).",
         "fout.csv, rij 2, kolom 'centra': Onbekend centrum 'Utrecht'. Bekende gebieden: Assen binnenstad, Nederland.",
         "fout.csv, rij 2, kolom 'kpis': Onbekende KPI 'foo'. Gebruik 'alle' of een of meer van: banen, bedrijven, "
-        "leegstand, waardering, ranking, leegstand_vvo, winkelvloeroppervlak, woningen.",
+        "leegstand, waardering, ranking, leegstand_vvo, winkelvloeroppervlak, woningen, inwoners.",
         "fout.csv, rij 2, kolom 'werkplan': 'misschien' is geen ja of nee.",
         "fout.csv, rij 3, kolom 'kpis': Deze abonnee volgt niets: vul bij 'kpis' alle of een of meer KPI's in, "
         "of zet 'werkplan' op ja.",

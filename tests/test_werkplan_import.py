@@ -125,7 +125,7 @@ def test_a_bad_action_list_is_refused_with_row_and_column_and_nothing_changes(en
         "fout.xlsx, rij 2, kolom 'Besteed': Het bestede bedrag '-5' is negatief.",
         "fout.xlsx, rij 2, kolom 'Fonds': De naam van het fonds is langer dan 40 tekens.",
         "fout.xlsx, rij 2, kolom 'KPI': Onbekende KPI 'omzet'. Bekende KPI's: banen, bedrijven, leegstand, "
-        "waardering, ranking, leegstand_vvo, winkelvloeroppervlak, woningen.",
+        "waardering, ranking, leegstand_vvo, winkelvloeroppervlak, woningen, inwoners.",
         "fout.xlsx, rij 3, kolom 'Titel': De titel is leeg.",
         "fout.xlsx, rij 3, kolom 'Deadline': '2026' is geen geldige datum; gebruik een dag (1-3-2027 of 2027-03-01).",
         "fout.xlsx, rij 3, kolom 'Bron': De bron is leeg; vul de bron in (of geef één bron op voor het hele bestand).",

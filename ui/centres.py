@@ -13,22 +13,30 @@ from ui.components import md
 
 KEY = "gebied"  # the URL parameter
 _WIDGET = "centre_choice"
-_CHOSEN = "_centre_slug"  # kept in the session: a page change drops the parameter, the frame puts it back
+_CHOSEN = "_centre_slug"
+MESSAGE = "_centre_message"  # the switcher's message of this run, shown by message() in the main area  # kept in the session: a page change drops the parameter, the frame puts it back
 
 
-def switcher() -> None:
-    """The 'Centrum' select box (only with more than one centre) and the caption naming the
-    centre; an unknown ?gebied= gets a Dutch message and the default centre."""
+def switcher(editor: bool = False) -> bool:
+    """The 'Centrum' select box (only with more than one centre this session may see) and the
+    caption naming the centre; an unknown ?gebied=, or one of a centre this session may not see
+    (KPI_VIEWER_AREAS), gets a Dutch message and the default centre. `editor`: this session is a
+    signed-in editor (who also sees the centres they may edit). False when there is no centre to
+    see at all: the frame then shows no page."""
+    st.session_state[data.VIEWER_IS_EDITOR] = editor
     try:
         frame = data.centres()
     except (data.DatabaseUnavailable, sa.exc.OperationalError, sa.exc.InterfaceError):
         st.session_state.pop(data.CENTRE_AREA, None)  # the frame says the database is away
+        st.session_state.pop(MESSAGE, None)
         st.caption(f"Centrum: {md(data.base_settings().area)}")
-        return
+        return True
     asked = st.query_params.get(KEY)
     choice = data.choose_centre(asked if asked is not None else st.session_state.get(_CHOSEN))
-    if choice.message:
-        st.warning(md(choice.message), icon=":material/location_off:")
+    st.session_state[MESSAGE] = choice.message
+    if not choice.area:
+        st.session_state[data.CENTRE_AREA] = ""
+        return False
     slugs = list(frame["slug"])
     if len(slugs) > 1 and choice.slug in slugs:
         st.session_state[_WIDGET] = choice.slug
@@ -39,6 +47,14 @@ def switcher() -> None:
                      help="Het centrum waarover alle pagina's gaan; het staat in het adres (?gebied=).")
     _remember(choice.slug, choice.area)
     st.caption(f"Centrum: {md(choice.area)}")
+    return True
+
+
+def message() -> None:
+    """The switcher's Dutch message of this run (an unknown centre, or one this session may not
+    see), at the top of the page: in the sidebar a phone would hide it."""
+    if text := st.session_state.get(MESSAGE):
+        st.warning(md(text), icon=":material/location_off:")
 
 
 def _changed() -> None:

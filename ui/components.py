@@ -57,6 +57,7 @@ def illustrative_banner(count: int, editor: bool = False) -> None:
 
 
 SUMMARY_KEY = "samenvatting"
+STATUS_LIST_KEY = "statuslijst"  # the phone's short list: status and name per KPI
 
 
 def summary_line_markdown(line: SummaryLine) -> str:
@@ -68,9 +69,26 @@ def summary_line_markdown(line: SummaryLine) -> str:
             f"({when}){target}")
 
 
+def kpi_status_list(lines: list[SummaryLine], groups: list[AgreementGroup] | None = None) -> None:
+    """A phone's first screen (issue 21): every KPI's status and name, one short line each, under
+    its agreement; shown only on narrow screens (ui/styles.py), where the summary's lines with
+    value, peildatum and target wrap to two or three rows each and seven no longer fit. The
+    summary and the cards follow it with the details."""
+    with st.container(key=STATUS_LIST_KEY):
+        for group in groups or [None]:
+            if group is not None:
+                st.markdown(f"**{md(group.heading)}**" + (" · *afgesloten*" if group.closed else ""))
+            for line in (group.lines if group is not None else lines):
+                row = line.status
+                with st.container(key=f"{STATUS_LIST_KEY}_{line.code}"):
+                    st.markdown(f":{row.badge_colour}-badge[{row.material_icon} {row.word}] {md(line.name)}"
+                                + (" (illustratief)" if line.illustrative else ""))
+
+
 def kpi_summary(lines: list[SummaryLine], groups: list[AgreementGroup] | None = None) -> None:
-    """The overview's first screen: every KPI on one line, so all of them fit a phone and a beamer;
-    with `groups`, under the name of their agreement (newest first), one line about it below."""
+    """The overview's first screen: every KPI on one line, so all of them fit a beamer;
+    with `groups`, under the name of their agreement (newest first), one line about it below.
+    On a phone the short status list (kpi_status_list) comes first."""
     with st.container(key=SUMMARY_KEY):
         for group in groups or [None]:
             if group is not None:

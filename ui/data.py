@@ -27,6 +27,7 @@ from kpi.db import DatabaseUnavailable, open_database
 from kpi.export import csv_bytes
 from kpi.importer import forms, reading
 from kpi.importer.actions import preview_table as action_preview_table
+from kpi.importer.areas import preview_table as area_preview_table
 from kpi.importer.duiding import preview_table as duiding_preview_table
 from kpi.importer.subscribers import preview_table as subscriber_preview_table
 from kpi.importer.werkplan_basis import preview_table as basis_preview_table
@@ -52,20 +53,50 @@ log = logging.getLogger("binnenstadmonitor")
 CENTRE_AREA = "_centre_area"
 
 
-def settings() -> Settings:
-    """The settings of this run: the environment's, with the chosen centre as `area`."""
-    base = base_settings()
+# Whether this session is a signed-in editor: the frame puts ui.auth.is_editor() here at the start of
+# every run (ui.auth imports this module, so it cannot be asked from here). Absent: a viewer.
+VIEWER_IS_EDITOR = "_viewer_is_editor"
+
+
+def _in_run() -> bool:
     try:
         from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-        area = st.session_state.get(CENTRE_AREA) if get_script_run_ctx() is not None else None
-    except Exception:  # outside a script run (warm-up at start): the default centre
-        area = None
-    if area and area != base.area:
+        return get_script_run_ctx() is not None
+    except Exception:  # outside a script run (warm-up at start)
+        return False
+
+
+def settings() -> Settings:
+    """The settings of this run: the environment's, with the chosen centre as `area`. A centre this
+    session may not see (KPI_VIEWER_AREAS) is never the area: every page read passes here."""
+    base = base_settings()
+    area = st.session_state.get(CENTRE_AREA) if _in_run() else None
+    if base.viewer_areas and _in_run():
+        allowed = visible_areas()
+        if allowed is not None and (area or base.area) not in allowed:
+            from kpi.centres import landing
+
+            area = landing(all_centres(), base.area, allowed) or ""
+    if area is not None and area != base.area:
         from dataclasses import replace
 
         return replace(base, area=area)
     return base
+
+
+def visible_areas() -> frozenset[str] | None:
+    """The centres this session may see (kpi.access.viewable_areas: KPI_VIEWER_AREAS, plus an
+    editor's own centres); None for every centre."""
+    from kpi.access import viewable_areas
+    from kpi.centres import resolve
+
+    base = base_settings()
+    if not base.viewer_areas:
+        return None
+    editor = bool(st.session_state.get(VIEWER_IS_EDITOR, False)) if _in_run() else False
+    keys = editor_access().editor.keys if editor else frozenset()
+    return viewable_areas(resolve(all_centres(), base.viewer_areas), base.editor_areas, keys, editor)
 
 
 def base_settings() -> Settings:
@@ -97,7 +128,7 @@ def _entries(value: object) -> list[str]:
 def editor_lists() -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """E-mail addresses, groups and the groups claim that make a signed-in user an editor:
     the environment's (KPI_EDITOR_*) together with [editors] in secrets."""
-    s = settings()
+    s = base_settings()
     try:
         section = st.secrets.get("editors") or {}
     except Exception:
@@ -112,7 +143,7 @@ def editor_access() -> Access:
     """Who writes from this session and the centres they may edit (kpi.access, KPI_EDITOR_AREAS):
     with OIDC the verified e-mail address and groups of the signed-in user, else the password
     editor. Every write below passes it to the importer, which refuses another centre's rows."""
-    s = settings()
+    s = base_settings()
     claims: dict = {}
     if guard.oidc_enabled():
         try:
@@ -125,7 +156,7 @@ def editor_access() -> Access:
         editor = Editor.of("redacteur met wachtwoord", [PASSWORD_EDITOR])
     # Actions and subscribers have no centre: they count as the default centre's (KPI_AREA), not as
     # the centre chosen with ?gebied=.
-    return Access(editor, s.editor_areas, base_settings().area)
+    return Access(editor, s.editor_areas, s.area)
 
 
 @st.cache_resource(show_spinner=False)
@@ -302,8 +333,11 @@ def all_events():
 
 
 def target_history():
-    """Every version of every target, oldest first (not cached: editors revise targets)."""
-    return repository.load_target_history(engine())
+    """Every version of every target of the centres this session may see, oldest first (not
+    cached: editors revise targets)."""
+    history = repository.load_target_history(engine())
+    allowed = visible_areas()
+    return history if allowed is None else history[history["area"].isin(allowed)].reset_index(drop=True)
 
 
 # Writes go through here too, so that pages never reach past this module and every write
@@ -348,6 +382,8 @@ def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
         return basis_preview_table(frame, preview.kind)
     if preview.kind == importer.DUIDING:
         return duiding_preview_table(frame)
+    if preview.kind == importer.AREAS:
+        return area_preview_table(frame)
     return preview_table(frame, indicators=snapshot().indicators)
 
 
@@ -674,25 +710,42 @@ def _centres(url: str, version: str, benchmark_area: str):
     return centre_frame(repository.load_areas(engine()), benchmark_area)
 
 
-def centres():
-    """The centres one can choose: slug, name, kind, peer group, illustrative (cached)."""
+def all_centres():
+    """Every centre, also those this session may not see (cached); only for deciding what it sees."""
     base = base_settings()
     return _centres(base.database_url, version(), base.benchmark_area)
 
 
+def centres():
+    """The centres this session can choose: slug, name, kind, peer group, illustrative (cached);
+    limited by KPI_VIEWER_AREAS (kpi.access.viewable_areas)."""
+    from kpi.centres import visible
+
+    frame = all_centres()
+    if not base_settings().viewer_areas:
+        return frame
+    return visible(frame, visible_areas())
+
+
 def choose_centre(asked: str | None):
-    """The centre `?gebied=` asks for (kpi.centres.Choice; the default centre with a Dutch
-    message when unknown)."""
+    """The centre `?gebied=` asks for (kpi.centres.Choice): the default centre with a Dutch message
+    when it is unknown or one this session may not see."""
     from kpi.centres import choose
 
-    return choose(centres(), asked, base_settings().area)
+    return choose(all_centres(), asked, base_settings().area, visible_areas())
+
+
+def _allowed_key() -> tuple[str, ...] | None:
+    """The centres this session may see, as a cache key (None: all)."""
+    allowed = visible_areas()
+    return None if allowed is None else tuple(sorted(allowed))
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _benchmark_inputs(url: str, version: str, area: str):
+def _benchmark_inputs(url: str, version: str, area: str, allowed: tuple[str, ...] | None):
     from kpi.benchmark.load import load_inputs
 
-    return load_inputs(engine(), _for(area))
+    return load_inputs(engine(), _for(area), None if allowed is None else frozenset(allowed))
 
 
 def benchmark_indicators() -> dict[str, str]:
@@ -700,22 +753,24 @@ def benchmark_indicators() -> dict[str, str]:
     from kpi.benchmark import shared_indicators
     from kpi.benchmark.load import werkgroep
 
-    observations, indicators, frame = _benchmark_inputs(*_key())
+    observations, indicators, frame = _benchmark_inputs(*_key(), _allowed_key())
     codes = shared_indicators(observations, werkgroep(frame, settings().area), list(indicators.index))
     return {code: str(indicators.loc[code, "name"]) for code in codes}
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _benchmark(url: str, version: str, area: str, code: str, view: str, base_year: int | None):
+def _benchmark(url: str, version: str, area: str, allowed: tuple[str, ...] | None, code: str, view: str,
+               base_year: int | None):
     from kpi.benchmark import compare
 
-    observations, indicators, frame = _benchmark_inputs(url, version, area)
+    observations, indicators, frame = _benchmark_inputs(url, version, area, allowed)
     return compare(observations, indicators, frame, area, code, view, base_year)
 
 
 def benchmark(code: str, view: str, base_year: int | None):
-    """The chosen centre among its werkgroep on one indicator (kpi.benchmark.Benchmark), cached."""
-    return _benchmark(*_key(), code, view, base_year)
+    """The chosen centre among the peers of its werkgroep this session may see (KPI_VIEWER_AREAS:
+    a limited viewer compares with visible centres only) on one indicator, cached."""
+    return _benchmark(*_key(), _allowed_key(), code, view, base_year)
 
 
 def benchmark_figure(b):

@@ -182,11 +182,16 @@ def run() -> None:
     current, editor = current_spec(nav.url_path), auth.is_editor()
     with st.sidebar:
         st.markdown("### Binnenstadmonitor")
-        centres.switcher()  # issue 21.1: ?gebied= and the 'Centrum' box; names the centre
+        # Issue 21.1: ?gebied= and the 'Centrum' box; names the centre, limited to the centres this
+        # session may see (KPI_VIEWER_AREAS).
+        any_centre = centres.switcher(editor)
         # Before the page, so that a page that stops (st.stop: an editor page for a viewer) or
         # fails still has a menu.
         sidebar_menu(current, editor)
     auth.login_box()
+    centres.message()  # an unknown or hidden ?gebied=: said above the page, also on a phone
+    if not any_centre:
+        return
     try:
         data.engine()
         data.start_run()  # the data version, read once per run: part of every cache key

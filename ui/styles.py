@@ -43,6 +43,17 @@ LAYOUT_CSS = """
 /* On a phone each line, now with its target, wraps to two or three rows: closer rows keep all five
    on the first screen (issue 19). */
 @media (max-width: 640px) {.st-key-samenvatting p {line-height: 1.6;}}
+/* The phone's short status list (issue 21: seven KPIs): status and name per KPI, only on narrow
+   screens; wider screens have room for the summary's full lines. */
+@media (min-width: 641px) {
+  .st-key-statuslijst, [data-testid="stLayoutWrapper"]:has(> .st-key-statuslijst) {display: none;}
+}
+@media (max-width: 640px) {
+  .st-key-statuslijst {margin-bottom: .75rem;}
+  .st-key-statuslijst p {margin-bottom: 0; line-height: 1.5; padding-left: 6.7rem; text-indent: -6.7rem;}
+  .st-key-statuslijst .stMarkdownBadge {display: inline-block; min-width: 6.4rem !important; margin-right: .3rem; text-indent: 0;}
+  .st-key-statuslijst > [data-testid="stElementContainer"] p {padding-left: 0; text-indent: 0; margin-top: .35rem;}
+}
 /* The agreement above its lines (issue 21): a heading and one line about it, without the lines'
    hanging indent; on a phone the line about it gives way to the KPI lines (the cards repeat it). */
 .st-key-samenvatting [class*="st-key-akkoord_"] p {padding-left: 0; text-indent: 0;}

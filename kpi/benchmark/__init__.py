@@ -48,6 +48,15 @@ class Benchmark:
     ranking: pd.DataFrame  # area, value, peildatum, precision, rank, illustrative, source, fictional
     fictional: frozenset[str]  # demo centres (illustrative areas)
     unavailable: str | None = None  # the Dutch reason the view cannot be shown
+    # Per-denominator views: the denominator's indicator code, and the centres with a figure in the
+    # ranking year but no denominator for it (no value, no place: never ranked with the others).
+    denominator: str | None = None
+    without_denominator: frozenset[str] = frozenset()
+
+    def missing_denominator_text(self) -> str:
+        """'niet beschikbaar: geen noemer (inwoners) voor 2024', for a centre without one."""
+        year = f" voor {self.rank_year}" if self.rank_year else ""
+        return f"{NOT_AVAILABLE}: geen noemer ({self.denominator}){year}"
 
     @property
     def measure(self) -> str:
@@ -82,6 +91,10 @@ class Benchmark:
         if self.unavailable:
             return self.unavailable
         better = "lager is beter" if self.direction == "lager" else "hoger is beter"
+        if self.rank is None and self.area in self.without_denominator:
+            return (f"{VIEWS[self.view]}: {NOT_AVAILABLE} voor {self.area}. De noemer (indicator "
+                    f"‘{self.denominator}’) is voor {self.area} niet ingelezen voor de jaren met een cijfer; "
+                    "zonder noemer geen plaats in de werkgroep.")
         if self.rank is None:
             return (f"{self.area} heeft geen cijfer voor {self.rank_year}; geen plaats in de werkgroep."
                     if self.rank_year else "Er zijn geen cijfers om te vergelijken.")
@@ -109,6 +122,8 @@ def compare(observations: pd.DataFrame, indicators: pd.DataFrame, centres: pd.Da
         members.insert(0, area)
     series = yearly(observations, members, indicator)
     unavailable = None
+    den = None
+    missing: set[tuple[str, int]] = set()  # (centre, year) with a figure but no denominator
     if view == INDEX:
         own_years = series.loc[(series["area"] == area) & series["value"].notna(), "year"]
         years = sorted(series["year"].unique())
@@ -122,7 +137,10 @@ def compare(observations: pd.DataFrame, indicators: pd.DataFrame, centres: pd.Da
         elif den.code not in indicators.index:
             unavailable = (f"{VIEWS[view]}: {NOT_AVAILABLE}. De noemer (indicator ‘{den.code}’) is niet "
                            "ingelezen.")
+        counted = series.dropna(subset=["value"])
         series = per_denominator(series, yearly(observations, members, den.code), den.scale)
+        lost = counted.index.difference(series.dropna(subset=["value"]).index)
+        missing = set(zip(counted.loc[lost, "area"], counted.loc[lost, "year"].astype(int), strict=True))
         if unavailable is None and series["value"].isna().all():
             unavailable = f"{VIEWS[view]}: {NOT_AVAILABLE}. Geen noemer voor de jaren met een cijfer."
     series = series.dropna(subset=["value"]).reset_index(drop=True) if unavailable is None else series.iloc[0:0]
@@ -134,7 +152,20 @@ def compare(observations: pd.DataFrame, indicators: pd.DataFrame, centres: pd.Da
         decimals=int(row["decimals"]), direction=str(row["direction"]), view=view,
         base_year=base_year if view == INDEX else None, series=series, median=medians(series),
         rank_year=rank_year, ranking=ranking, fictional=frozenset(fictional), unavailable=unavailable,
+        denominator=den.code if den is not None else None,
+        without_denominator=_without_denominator(series, missing, area, rank_year) if unavailable is None
+        else frozenset(),
     )
+
+
+def _without_denominator(series: pd.DataFrame, missing: set[tuple[str, int]], area: str,
+                         year: int | None) -> frozenset[str]:
+    """The centres with a figure but no denominator in the ranking year; the chosen centre also
+    when it has no denominator for any year with a figure."""
+    out = {a for a, y in missing if y == year}
+    if area not in set(series["area"]) and any(a == area for a, _ in missing):
+        out.add(area)
+    return frozenset(out)
 
 
 def _rank_year(series: pd.DataFrame, area: str) -> int | None:
@@ -168,8 +199,11 @@ def ranking_table(b: Benchmark) -> pd.DataFrame:
         "Plaats": ["–" if pd.isna(r) else str(int(r)) for r in b.ranking["rank"]],
         "Centrum": [f"{a} (gekozen)" if a == b.area else a for a in b.ranking["area"]],
         "Waarde": [b.value_text(v) for v in b.ranking["value"]],
-        "Peildatum": [fmt.peildatum(pd.Timestamp(d), p) if isinstance(p, str) else (f"geen cijfer voor {b.rank_year}" if b.rank_year else "geen cijfer")
-                      for d, p in zip(b.ranking["peildatum"], b.ranking["precision"], strict=True)],
+        "Peildatum": [fmt.peildatum(pd.Timestamp(d), p) if isinstance(p, str) and not pd.isna(v)
+                      else b.missing_denominator_text() if a in b.without_denominator
+                      else (f"geen cijfer voor {b.rank_year}" if b.rank_year else "geen cijfer")
+                      for a, d, p, v in zip(b.ranking["area"], b.ranking["peildatum"], b.ranking["precision"],
+                                            b.ranking["value"], strict=True)],
         "Maatstaf": b.measure,
         "Herkomst": ["illustratief (fictief centrum)" if f else "–" if pd.isna(v) else "illustratief" if i
                      else (s or "onbekend")

@@ -21,10 +21,13 @@ class Denominator:
     scale: float
 
 
-# Only imported figures count: without the denominator's indicator the view says "niet beschikbaar".
+# Denominators are ordinary figures, imported per area and year like any other indicator (and
+# seeded illustratively for the demo's fictional centres only). `inwoners` is an indicator of its
+# own (no KPI); floor area is the existing indicator `winkelvloeroppervlak` (m², the visie's stock).
+# A centre without the denominator for a year has no value there: "niet beschikbaar", no place.
 DENOMINATORS = (
     Denominator("per_inwoners", "inwoners", "per 1.000 inwoners", 1_000.0),
-    Denominator("per_wvo", "wvo_m2", "per 1.000 m² winkelvloeroppervlak", 1_000.0),
+    Denominator("per_wvo", "winkelvloeroppervlak", "per 1.000 m² winkelvloeroppervlak", 1_000.0),
 )
 
 

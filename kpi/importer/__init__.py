@@ -27,10 +27,12 @@ from kpi.access import Access, refusal
 from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import actions as action_import
 from kpi.importer import store
+from kpi.importer.areas import batch_area_names
 from kpi.importer.kinds import KINDS, Checking, Plan
 from kpi.importer.layouts import extract
 from kpi.importer.model import (
     ACTIONS,
+    AREAS,
     DUIDING,
     OBSERVATIONS,
     ROLES,
@@ -45,7 +47,7 @@ from kpi.importer.plan import agreement_lines
 from kpi.importer.reading import Limits, Sheet, read_sheet
 from kpi.settings import Settings
 
-__all__ = ["ACTIONS", "DUIDING", "OBSERVATIONS", "ROLES", "SUBSCRIBERS", "TARGETS", "THEMES", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
+__all__ = ["ACTIONS", "AREAS", "DUIDING", "OBSERVATIONS", "ROLES", "SUBSCRIBERS", "TARGETS", "THEMES", "ImportRefused", "Preview", "Problem", "apply", "check_user", "prepare",
            "prepare_rows", "undo", "undoable"]
 
 # The longest name the history can record (import_batches.created_by and undone_by).
@@ -205,7 +207,9 @@ def _batch_areas(conn, batch_id: int) -> list[tuple[str, int | None, str | None]
                                   .where(where)).scalars())
     kind = conn.execute(sa.select(schema.import_batches.c.kind)
                         .where(schema.import_batches.c.id == batch_id)).scalar()
-    has_areas = kind in (OBSERVATIONS, TARGETS, DUIDING, ACTIONS, THEMES, ROLES)
+    if kind == AREAS:
+        found.update(batch_area_names(conn, batch_id))
+    has_areas = kind in (OBSERVATIONS, TARGETS, DUIDING, ACTIONS, THEMES, ROLES, AREAS)
     return [("", None, name) for name in sorted(found)] + ([] if has_areas else [("", None, None)])
 
 

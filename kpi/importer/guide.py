@@ -38,6 +38,10 @@ kolom per jaar (`2023`, `2024`, ...). Een lege cel is "geen cijfer".
 `oorzaak`, `effect`, `bijsturing` en `auteur`; eventueel `datum`. Eén rij per KPI en periode; een
 gewijzigde tekst wordt een nieuwe versie.
 
+**Gebieden en werkgroepen:** `slug` (in het adres: `emmen-centrum`) en `naam`; eventueel `soort`,
+`werkgroep` (of `vergelijkingsgroep`), `illustratief` (`ja`/`nee`) en `toelichting`. Een nieuw
+centrum wordt toegevoegd, een bekend centrum bijgewerkt; een slug of naam wijzigen kan niet.
+
 Na het uploaden ziet u eerst wat er nieuw is en wat verandert; bij één fout wordt niets opgeslagen.
 Een import is terug te draaien onder *Importgeschiedenis*.
 """

@@ -17,8 +17,18 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 
 from kpi import repository
-from kpi.importer import actions, duiding, plausibility, store, subscribers, werkplan_basis
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, SUBSCRIBERS, TARGETS, THEMES, Problem
+from kpi.importer import actions, areas, duiding, plausibility, store, subscribers, werkplan_basis
+from kpi.importer.model import (
+    ACTIONS,
+    AREAS,
+    DUIDING,
+    OBSERVATIONS,
+    ROLES,
+    SUBSCRIBERS,
+    TARGETS,
+    THEMES,
+    Problem,
+)
 from kpi.importer.plan import (
     observation_frames,
     plan_observations,
@@ -158,5 +168,15 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
         undo=duiding.undo_duiding,
         check_versions=duiding.check_versions,
         changed_since_form=duiding.DUIDING_CHANGED,
+    ),
+    Kind(  # centres and their werkgroep (issue 21): kpi.importer.areas
+        AREAS,
+        not_mixed="Dit is een gebiedenbestand (centra en hun werkgroep); een gebiedenbestand kan niet samen met "
+                  "andere bestanden worden ingelezen. Importeer het apart.",
+        check=lambda frame, c: areas.validate_areas(frame, c.conn, file_order=c.file_order),
+        plan=lambda conn, rows, today: areas.plan_areas(conn, rows),
+        frames=areas.area_frames,
+        write=lambda conn, plan, meta, user, confirmed: areas.write_areas(conn, plan, meta, user),
+        undo=areas.undo_areas,
     ),
 )}

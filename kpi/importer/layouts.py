@@ -19,7 +19,17 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, SUBSCRIBERS, TARGETS, THEMES, Problem
+from kpi.importer.model import (
+    ACTIONS,
+    AREAS,
+    DUIDING,
+    OBSERVATIONS,
+    ROLES,
+    SUBSCRIBERS,
+    TARGETS,
+    THEMES,
+    Problem,
+)
 from kpi.importer.parsing import display_text, infer_decimal, parse_numbers
 from kpi.importer.reading import Sheet, header_text
 from kpi.periods import parse_peildatum
@@ -128,6 +138,17 @@ ROLE_FIELDS: dict[str, tuple[str, ...]] = {
 ROLE_MARKERS = {"organisatie", "soort"}
 ROLE_REQUIRED = ["rol"]
 
+# Centres and their werkgroep (issue 21): a `slug` column makes a file a gebieden file.
+AREA_FIELDS: dict[str, tuple[str, ...]] = {
+    "slug": ("slug",),
+    "naam": ("naam", "name", "gebied"),
+    "soort": ("soort", "kind"),
+    "werkgroep": ("werkgroep", "vergelijkingsgroep", "peer_group"),
+    "illustratief": ("illustratief", "fictief", "illustrative"),
+    "toelichting": ("toelichting", "omschrijving", "description"),
+}
+AREA_REQUIRED = ["slug", "naam"]
+
 
 @dataclass
 class Extracted:
@@ -211,6 +232,8 @@ def detect_kind(sheet: Sheet) -> str:
     role_keys = {_lookup(ROLE_FIELDS).get(_norm(h)) for h in sheet.headers}
     if "rol" in role_keys and role_keys & ROLE_MARKERS and "status" not in {_norm(h) for h in sheet.headers}:
         return ROLES
+    if "slug" in {_lookup(AREA_FIELDS).get(_norm(h)) for h in sheet.headers}:
+        return AREAS
     if keys & TARGET_MARKERS:
         return TARGETS
     action_keys = {_lookup(ACTION_FIELDS).get(_norm(h)) for h in sheet.headers}
@@ -258,6 +281,7 @@ REQUIRED_HEADERS = {
     "duiding": DUIDING_REQUIRED,
     "thema's": THEME_REQUIRED,
     "rollen": [*ROLE_REQUIRED, "organisatie of soort"],
+    "gebieden": AREA_REQUIRED,
 }
 
 
@@ -279,18 +303,21 @@ def _missing_headers(headers: list[str], values: list[object]) -> dict[str, list
     duiding = {name for alias, name in _lookup(DUIDING_FIELDS).items() if alias in keys}
     themes = {name for alias, name in _lookup(THEME_FIELDS).items() if alias in keys}
     roles = {name for alias, name in _lookup(ROLE_FIELDS).items() if alias in keys}
+    areas = {name for alias, name in _lookup(AREA_FIELDS).items() if alias in keys}
     return {"cijfers": missing_obs, "doelen": [n for n in TARGET_REQUIRED if n not in targets],
             "acties": [n for n in ACTION_REQUIRED if n not in actions],
             "duiding": [n for n in DUIDING_REQUIRED if n not in duiding],
             "thema's": [n for n in THEME_REQUIRED if n not in themes],
             "rollen": [n for n in ROLE_REQUIRED if n not in roles] + ([] if roles & ROLE_MARKERS
-                                                                     else ["organisatie of soort"])}
+                                                                     else ["organisatie of soort"]),
+            "gebieden": [n for n in AREA_REQUIRED if n not in areas]}
 
 
 def _known_headers(headers: list[str]) -> int:
     """How many cells of a row are column names the importer knows (of any kind of file)."""
     known = (set(_lookup(OBSERVATION_FIELDS)) | set(_lookup(TARGET_FIELDS)) | set(_lookup(ACTION_FIELDS))
-             | set(_lookup(DUIDING_FIELDS)) | set(_lookup(THEME_FIELDS)) | set(_lookup(ROLE_FIELDS)))
+             | set(_lookup(DUIDING_FIELDS)) | set(_lookup(THEME_FIELDS)) | set(_lookup(ROLE_FIELDS))
+             | set(_lookup(AREA_FIELDS)))
     return len({_norm(h) for h in headers if h} & known)
 
 
@@ -361,6 +388,8 @@ def _extract(sheet: Sheet, default_source: str | None) -> Extracted:
         return _reference_list(sheet, THEMES, THEME_FIELDS, THEME_REQUIRED, default_source)
     if kind == ROLES:
         return _reference_list(sheet, ROLES, ROLE_FIELDS, ROLE_REQUIRED, default_source)
+    if kind == AREAS:
+        return _areas(sheet)
     lookup = _lookup(OBSERVATION_FIELDS)
     has_value_column = any(lookup.get(_norm(h)) == "waarde" for h in sheet.headers)
     found, periods, problems = _map_columns(sheet, OBSERVATION_FIELDS, periods_allowed=not has_value_column)
@@ -665,3 +694,27 @@ def _duiding(sheet: Sheet) -> Extracted:
            for name in DUIDING_FIELDS},
     })
     return Extracted(DUIDING, frame.reset_index(drop=True))
+
+
+def _areas(sheet: Sheet) -> Extracted:
+    """A gebieden file: every column as text; optional columns the file lacks are listed in
+    `ontbreekt`, so that a known centre keeps those fields."""
+    found, _, problems = _map_columns(sheet, AREA_FIELDS, periods_allowed=False)
+    for name in AREA_REQUIRED:
+        if name not in found:
+            problems.append(_missing(sheet, name, AREA_FIELDS[name]))
+    if problems:
+        return Extracted(AREAS, None, problems)
+    if sheet.cells.empty:
+        return Extracted(AREAS, None, [_no_rows(sheet)])
+    idx = sheet.cells.index
+    absent = tuple(name for name in AREA_FIELDS if name not in found)
+    frame = pd.DataFrame({
+        "bestand": sheet.file,
+        "rij": idx.astype(int),
+        **{name: _text(sheet, found.get(name)) for name in AREA_FIELDS},
+        "ontbreekt": [absent] * len(idx),
+        **{f"kolom_{name}": (sheet.headers[p] if (p := found.get(name)) is not None else name)
+           for name in AREA_FIELDS},
+    })
+    return Extracted(AREAS, frame.reset_index(drop=True))

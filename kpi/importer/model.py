@@ -14,6 +14,7 @@ SUBSCRIBERS = "abonnees"  # subscribers of the digest (kpi.importer.subscribers)
 DUIDING = "duiding"  # the regiegroep's duiding per KPI and briefing period (kpi.importer.duiding)
 THEMES = "themas"  # a centre's werkplan themes (kpi.importer.werkplan_basis)
 ROLES = "rollen"  # a centre's roles and bodies with their themes (kpi.importer.werkplan_basis)
+AREAS = "gebieden"  # centres and their peer groups (kpi.importer.areas)
 
 # The importer speaks the file's Dutch only where it reads headers and writes messages
 # (layouts, validation, Problem); validated rows, plans and previews use English names, like

@@ -38,6 +38,7 @@ from kpi import formatting as fmt
 from kpi import repository, schema
 from kpi.importer.model import (
     ACTIONS,
+    AREAS,
     DUIDING,
     OBSERVATIONS,
     ROLES,
@@ -279,7 +280,7 @@ def is_seed_batch(kind: str, created_by: str) -> bool:
     """True for the start data (reference figures, targets, demo series), which undo refuses."""
     # The seed records its reference targets as a 'doelen' batch by user "seed".
     # The werkplan's own actions are an 'acties' batch by "seed" too.
-    return kind not in (OBSERVATIONS, TARGETS, ACTIONS, SUBSCRIBERS, DUIDING, THEMES, ROLES) or created_by == "seed"
+    return kind not in (OBSERVATIONS, TARGETS, ACTIONS, SUBSCRIBERS, DUIDING, THEMES, ROLES, AREAS) or created_by == "seed"
 
 
 def undoable(batches: pd.DataFrame) -> pd.Series:

@@ -18,20 +18,21 @@ from sqlalchemy.engine import Engine
 from kpi import formatting as fmt
 from kpi import repository, units, werkplan
 from kpi.briefing.period import period_of
-from kpi.importer.layouts import ACTION_FIELDS, DUIDING_FIELDS, TARGET_FIELDS, THEME_FIELDS
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, TARGETS, THEMES
+from kpi.importer.layouts import ACTION_FIELDS, AREA_FIELDS, DUIDING_FIELDS, TARGET_FIELDS, THEME_FIELDS
+from kpi.importer.model import ACTIONS, AREAS, DUIDING, OBSERVATIONS, ROLES, TARGETS, THEMES
 from kpi.metrics import ABSOLUTE, COMPARISONS
 from kpi.settings import Settings
 from kpi.werkplan import store as wp_store
 
 # Kind of import -> the word in the file name, the CLI and on the page (the importer's kinds).
 TEMPLATE_WORDS = {OBSERVATIONS: "cijfers", TARGETS: "doelen", ACTIONS: "acties", DUIDING: "duiding",
-                  THEMES: "themas", ROLES: "rollen"}
+                  THEMES: "themas", ROLES: "rollen", AREAS: "gebieden"}
 # What a user may type for a kind on the command line.
 KIND_ALIASES = {
     "cijfers": OBSERVATIONS, "metingen": OBSERVATIONS, "observaties": OBSERVATIONS, "figures": OBSERVATIONS,
     "doelen": TARGETS, "targets": TARGETS, "acties": ACTIONS, "actions": ACTIONS, "werkplan": ACTIONS,
     "duiding": DUIDING, "themas": THEMES, "thema's": THEMES, "themes": THEMES, "rollen": ROLES, "roles": ROLES,
+    "gebieden": AREAS, "centra": AREAS, "werkgroepen": AREAS,
 }
 OBSERVATION_COLUMNS = ["gebied", "indicator", "peildatum", "waarde", "bron", "toelichting"]
 TARGET_COLUMNS = list(TARGET_FIELDS)
@@ -39,6 +40,7 @@ ACTION_COLUMNS = list(ACTION_FIELDS)
 DUIDING_COLUMNS = list(DUIDING_FIELDS)
 THEME_COLUMNS = list(THEME_FIELDS)
 ROLE_COLUMNS = ["gebied", "rol", "organisatie", "soort", "volgorde", "thema's", "omschrijving", "bron"]
+AREA_COLUMNS = list(AREA_FIELDS)
 DATA_SHEET = "Invullen"
 LISTS_SHEET = "Keuzelijsten"
 # Rows that get the drop-down lists (the example row and room below it).
@@ -77,6 +79,7 @@ def template_lists(engine: Engine, area: str) -> dict[str, list[str]]:
         # The centre first: a template made for a centre fills in that centre.
         "centrum": [area],
         "letters": [str(x) for x in themes["letter"]],
+        "ja_nee": ["ja", "nee"],
     }
 
 
@@ -184,6 +187,7 @@ _VALIDATED = {
     DUIDING: {"gebied": "gebied", "indicator": "indicator"},
     THEMES: {"gebied": "gebied"},
     ROLES: {"gebied": "gebied", "soort": "soort"},
+    AREAS: {"illustratief": "ja_nee"},
 }
 
 
@@ -214,6 +218,8 @@ def template_xlsx(engine: Engine, kind: str, today: dt.date | None = None, area:
         columns, example = THEME_COLUMNS, _theme_example(lists)
     elif kind == ROLES:
         columns, example = ROLE_COLUMNS, _role_example(lists)
+    elif kind == AREAS:
+        columns, example = AREA_COLUMNS, _area_example(engine)
     else:
         raise ValueError(f"Onbekende soort sjabloon '{kind}'.")
 
@@ -263,3 +269,12 @@ def _duiding_example(today: dt.date, lists: dict[str, list[str]]) -> dict[str, o
         "bijsturing": "Voorbeeld: wat doet of stelt de regiegroep voor?",
         "auteur": "Regiegroep binnenstad", "datum": "",
     }
+
+
+def _area_example(engine: Engine) -> dict[str, object]:
+    """The first stored centre as it is (imports unchanged); the editor adds rows for new centres."""
+    areas = repository.load_areas(engine)
+    first = areas.iloc[0]
+    return {"slug": str(first["slug"]), "naam": str(first["name"]), "soort": str(first["kind"]),
+            "werkgroep": str(first["peer_group"] or ""), "illustratief": "ja" if bool(first["illustrative"]) else "nee",
+            "toelichting": str(first["description"] or "")}

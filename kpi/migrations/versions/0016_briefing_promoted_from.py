@@ -3,7 +3,7 @@ came from (`promoted_from`). A unique index keeps a concept from being promoted 
 two editors click at the same moment (NULLs, briefings made directly, do not collide).
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -30,6 +30,16 @@ def test_kpi_page_on_daily_data_downloads_every_value(server_factory, tmp_path, 
     assert fmt.number(daily_value(DAILY_VALUES - 1)) in page.locator("[data-testid=stMetricValue]").all_inner_texts()
     caption = f"500 van {fmt.number(DAILY_VALUES + SEEDED_BANEN)} metingen getoond"
     assert page.get_by_text(caption).count() == 1
+    # The 500 rows scroll up and down in their own box (the page below stays near), a named region
+    # the keyboard reaches, never sideways (issue 19).
+    box = page.locator(".st-key-kpi_table .wp-scroll[role=region][tabindex='0'][aria-label=Metingen]")
+    box.scroll_into_view_if_needed()
+    size = box.evaluate("e => ({h: e.clientHeight, sh: e.scrollHeight, w: e.clientWidth, sw: e.scrollWidth})")
+    assert size["h"] < 700 < size["sh"] and size["sw"] <= size["w"] + 1, size
+    box.focus()
+    page.keyboard.press("End")
+    assert box.evaluate("e => e.scrollTop") > 0
+    assert box.locator("tbody tr").last.is_visible()
     with page.expect_download() as info:
         page.locator(".st-key-kpi_csv button").click()
     rows = list(csv.DictReader(io.StringIO(open(info.value.path(), "rb").read().decode("utf-8-sig"), newline=""),

@@ -237,7 +237,7 @@ def test_migration_0016_adds_the_link_and_takes_it_away(empty_engine):
 
 def test_rapporten_offers_editors_a_button_that_promotes_the_chosen_concept(monkeypatch, sqlite_url):
     from kpi.db import ensure_ready, make_engine
-    from tests.support.apptest import run_app
+    from tests.support.apptest import html_table_with, run_app
 
     engine = make_engine(sqlite_url)
     ensure_ready(engine)
@@ -261,7 +261,7 @@ def test_rapporten_offers_editors_a_button_that_promotes_the_chosen_concept(monk
     assert [s.value for s in at.success] == [
         f"Concept {concept} is definitief gemaakt als briefing 2. Sinds concept {concept}: "
         f"{len(behind)} duidingen geschreven."]
-    table = html_table_with(at, "Briefing", "Staat", "Concept en definitief")
+    table = html_table_with(at, "Briefing", "Staat", "Concept en definitief")  # ui.components.wrapped_table
     assert table[["Briefing", "Staat", "Concept en definitief"]].to_dict("records") == [
         {"Briefing": "2", "Staat": "definitief", "Concept en definitief": "uit concept 1"},
         {"Briefing": "1", "Staat": "concept", "Concept en definitief": "definitief als briefing 2"}]

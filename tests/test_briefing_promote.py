@@ -237,7 +237,7 @@ def test_migration_0016_adds_the_link_and_takes_it_away(empty_engine):
 
 def test_rapporten_offers_editors_a_button_that_promotes_the_chosen_concept(monkeypatch, sqlite_url):
     from kpi.db import ensure_ready, make_engine
-    from tests.support.apptest import html_table_with, run_app
+    from tests.support.apptest import run_app
 
     engine = make_engine(sqlite_url)
     ensure_ready(engine)

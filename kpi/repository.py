@@ -259,9 +259,17 @@ def write_moment(conn: Connection) -> dt.datetime:
     write not yet committed stamps a later moment: no change falls between two digests. (The
     stamps come from this process's clock; processes on several machines need synchronised clocks.)
     """
+    lock_data_version(conn)
+    return utcnow()
+
+
+def lock_data_version(conn: Connection) -> str:
+    """Take the data's write lock for the rest of the caller's transaction (the data_version row,
+    as write_moment does) and return the data version: no other write can commit a change before
+    this transaction ends, since every write changes that row (touch_data_version)."""
     dv = schema.data_version
     conn.execute(sa.update(dv).where(dv.c.id == 1).values(token=dv.c.token))  # lock, change nothing
-    return utcnow()
+    return data_version(conn)
 
 
 def touch_data_version(conn: Connection) -> None:

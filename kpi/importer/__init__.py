@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kpi import schema
+from kpi import repository, schema
 from kpi.access import Access, refusal
 from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import actions as action_import
@@ -77,6 +77,9 @@ class _Pending:
     expected_versions: dict | None = None
     # Rows typed into a form (prepare_rows): messages name the form, not a row number.
     form: bool = False
+    # The data version read just before the plan read the database (repository.data_version):
+    # apply reuses the plan while the version is still this one, and makes it again otherwise.
+    data_version: str = ""
 
 
 def _sha256(files: list[tuple[str, bytes]]) -> str:
@@ -174,12 +177,16 @@ def _prepare_sheets(engine: Engine, names: list[str], sheets: list[Sheet], probl
         checked = kind.check(frame, checking)
         if checked.problems:
             return Preview(names, kind.code, checked.problems)
+        # Before the plan's reads: a write committed after this changes the version, so apply
+        # never takes a plan for current that was made on older data.
+        version = repository.data_version(conn)
         plan = kind.plan(conn, checked.frame, today)
         refused, asked = kind.compare(conn, plan)
         if refused:
             return Preview(names, kind.code, refused)
     added, changed, unchanged = kind.frames(plan)
-    pending = _Pending(kind.code, checked.frame, plan, ", ".join(names), sha256, today, expected_versions, form)
+    pending = _Pending(kind.code, checked.frame, plan, ", ".join(names), sha256, today, expected_versions, form,
+                       version)
     return Preview(names, kind.code, [], added, changed, unchanged, new_areas=checked.new_areas, questions=asked,
                    agreements=agreement_lines(getattr(plan, "agreements", None)), _plan=pending)
 
@@ -216,9 +223,11 @@ def _batch_areas(conn, batch_id: int) -> list[tuple[str, int | None, str | None]
 def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False, *,
           access: Access | None = None) -> int | None:
     """Save a preview as one import batch in one transaction; the batch id, or None when
-    nothing changes. Re-plans inside the transaction and refuses (ImportRefused) when the
-    database changed since the preview was made, or since a form was opened, and when the
-    preview asked a plausibility question that was not `confirmed`.
+    nothing changes. Inside the transaction, under the write lock, it plans again when anything
+    was written since the preview read the database (the data version changed; otherwise the
+    preview's plan still holds), and refuses (ImportRefused) when that changes what the preview
+    showed, when a form's stored version changed since it was opened, and when the preview asked
+    a plausibility question that was not `confirmed`.
 
     `access` is the editor who writes with the centres they may edit (kpi.access): a row of
     another centre refuses the whole import. Every page and the CLI pass it; None (seed, tests,
@@ -243,7 +252,11 @@ def apply(engine: Engine, preview: Preview, user: str, confirmed: bool = False, 
     concurrent = kind.changed_since_form if from_form else store.CONCURRENT
     try:
         with engine.begin() as conn:
-            fresh = kind.plan(conn, pending.rows, pending.today)
+            # Under the write lock: when nothing was written since the preview read the database,
+            # the preview's plan is the plan (no second read of every series); else plan again.
+            version = repository.lock_data_version(conn)
+            same = bool(version) and version == pending.data_version
+            fresh = pending.plan if same else kind.plan(conn, pending.rows, pending.today)
             if from_form:
                 kind.check_versions(fresh, pending.expected_versions)
             if not fresh.writes:

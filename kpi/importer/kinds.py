@@ -86,8 +86,9 @@ class Kind:
 
 
 def _observation_findings(conn: Connection, plan) -> tuple[list[Problem], list[Problem]]:
-    conflicts = same_year_conflicts(conn, plan)
-    return conflicts, ([] if conflicts else plausibility.questions(conn, plan.rows))
+    conflicts = same_year_conflicts(plan)
+    return conflicts, ([] if conflicts else plausibility.questions(plan.rows, plan.stored,
+                                                                 plausibility.jumps(conn)))
 
 
 KINDS: dict[str, Kind] = {k.code: k for k in (

@@ -41,6 +41,10 @@ class ObservationPlan:
 
     rows: pd.DataFrame
     supersede_ids: np.ndarray
+    # The current stored figures of the file's areas and indicators the plan was made against
+    # (current_observations): the same-year check and the plausibility check compare with these
+    # instead of reading the series again (100.000 daily rows: 1-2 s per read on PostgreSQL).
+    stored: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
     def same_outcome(self, other: ObservationPlan) -> bool:
         """True when both plans add, change and supersede exactly the same rows."""
@@ -86,9 +90,28 @@ def _date_keys(days: pd.Series) -> np.ndarray:
     return per_distinct(days, lambda d: d.toordinal()).astype("int64")
 
 
+STORED_COLUMNS = ["id", "area", "indicator", "peildatum", "precision", "value", "source", "note", "illustrative"]
+
+
 def current_observations(conn: Connection, areas: list[str], indicators: list[str]) -> pd.DataFrame:
-    """The current stored figures of these areas and indicators (repository.load_observations)."""
-    return repository.load_observations(conn, areas=tuple(areas), indicators=tuple(indicators))
+    """The current stored figures of these areas and indicators: the columns of
+    repository.load_observations that an import compares with (STORED_COLUMNS), same types and order.
+
+    Its own query: without the batch columns and their join it reads 110.000 daily rows in about
+    half the time (bench: schaal)."""
+    o, a = schema.observations, schema.areas
+    # By area id, looked up first, as repository.load_observations does (per-area index).
+    names = dict(conn.execute(sa.select(a.c.id, a.c.name).where(a.c.name.in_(areas))).all())
+    q = (sa.select(o.c.id, o.c.area_id, o.c.indicator_code.label("indicator"), o.c.peildatum, o.c.precision,
+                   o.c.value, o.c.source, o.c.note, o.c.illustrative)
+         .where(o.c.superseded_at.is_(None), o.c.area_id.in_(sorted(names)), o.c.indicator_code.in_(indicators)))
+    df = pd.read_sql(q, conn)
+    df.insert(1, "area", per_distinct(df["area_id"], names.__getitem__).astype(object))
+    df = df.drop(columns="area_id").sort_values(["area", "indicator", "peildatum"], kind="stable")
+    df["peildatum"] = pd.to_datetime(df["peildatum"])
+    df["illustrative"] = df["illustrative"].astype(bool)
+    df["value"] = df["value"].astype(float)
+    return df[STORED_COLUMNS].reset_index(drop=True)
 
 
 def plan_observations(conn: Connection, rows: pd.DataFrame) -> ObservationPlan:
@@ -143,7 +166,7 @@ def plan_observations(conn: Connection, rows: pd.DataFrame) -> ObservationPlan:
         out.loc[pos, "old_source"] = link["old_source"].to_numpy()
         out.loc[pos, "old_illustrative"] = True
         out.loc[pos, "old_note"] = link["old_note"].to_numpy()
-    return ObservationPlan(out, np.array(sorted(supersede), dtype="int64"))
+    return ObservationPlan(out, np.array(sorted(supersede), dtype="int64"), current)
 
 
 def _peildatum_text(days: pd.Series, precisions: pd.Series) -> np.ndarray:
@@ -323,22 +346,23 @@ def conflict_pairs(incoming: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.Dat
     return both, old[old["precision"] != old["precision_stored"]]
 
 
-def same_year_conflicts(conn: Connection, plan: ObservationPlan) -> list:
+def same_year_conflicts(plan: ObservationPlan) -> list:
     """Problems for a yearly figure beside a dated figure of the same area, indicator and
-    calendar year (in the files, or a real one already stored): a yearly 2026 next to
-    1-4-2026 would make the 'change' between them meaningless, so the import is refused.
-    Several dated figures in one year stay allowed; illustrative stored figures give way."""
+    calendar year (in the files, or a real one already stored: the figures the plan was made
+    against): a yearly 2026 next to 1-4-2026 would make the 'change' between them meaningless, so
+    the import is refused. Several dated figures in one year stay allowed; illustrative stored
+    figures give way."""
     rows = plan.rows
     incoming = pd.DataFrame({
-        "area": rows["area"], "indicator": rows["indicator"], "year": [d.year for d in rows["day"]],
+        "area": rows["area"], "indicator": rows["indicator"], "year": per_distinct(rows["day"], lambda d: d.year),
         "precision": rows["precision"], "file": rows["file"], "row": rows["row"].astype(int),
         "text": _peildatum_text(rows["day"], rows["precision"]),
     })
-    current = current_observations(conn, sorted(rows["area"].unique()), sorted(rows["indicator"].unique()))
+    current = plan.stored
     current = current[~current["illustrative"] & ~current["id"].isin(plan.supersede_ids)]
     stored = pd.DataFrame({
         "area": current["area"], "indicator": current["indicator"],
-        "year": [d.year for d in current["peildatum"]], "precision": current["precision"],
+        "year": current["peildatum"].dt.year.to_numpy(), "precision": current["precision"],
         "text": _peildatum_text(current["peildatum"], current["precision"]) if not current.empty else [],
     })
     problems = []

@@ -204,9 +204,6 @@ def _separator(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-_LINE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")
-
-
 def _csv_shape_problem(name: str, text: str, sep: str, limits: Limits) -> Problem | None:
     """The first limit the text breaks (lines, line length, columns, cells), before any parsing.
 
@@ -217,22 +214,24 @@ def _csv_shape_problem(name: str, text: str, sep: str, limits: Limits) -> Proble
     if lines > limits.rows:
         return Problem(name, None, None, f"Het bestand heeft {_n(lines)} regels; de grens is "
                        f"{_n(limits.rows)} rijen (KPI_MAX_ROWS). Splits het bestand.")
-    rows = widest = 0
-    for number, match in enumerate(_LINE.finditer(text), start=1):
-        line = match.group(1)
+    # Lines end at \r\n, \r or \n; split in C (a regex loop over the lines cost 0,4 s for 100.000
+    # lines). Only the lines that may break a limit are looked at one by one, in order, so the
+    # first problem found is the one a loop over every line finds.
+    parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    filled = [bool(line.strip()) for line in parts]
+    counted = [line.count(sep) + 1 if full else 0 for line, full in zip(parts, filled, strict=True)]
+    for index in [i for i, (line, fields) in enumerate(zip(parts, counted, strict=True))
+                  if len(line) > limits.line_chars or fields > limits.columns]:
+        line, number = parts[index], index + 1
         if len(line) > limits.line_chars:
             return Problem(name, number, None, f"Deze regel is {_n(len(line))} tekens lang; de grens is "
                            f"{_n(limits.line_chars)} tekens per regel (KPI_MAX_LINE_CHARS).")
-        if not line.strip():
-            continue
-        rows += 1
-        fields = line.count(sep) + 1
-        if fields > limits.columns:
-            fields = len(next(csv.reader([line], delimiter=sep), []))
-            if fields > limits.columns:
-                return Problem(name, number, None, f"Deze regel heeft {_n(fields)} kolommen; de grens is "
-                               f"{_n(limits.columns)} kolommen (KPI_MAX_COLUMNS).")
-        widest = max(widest, fields)
+        # Separators counted ignoring quotes are an upper bound; the csv module counts exactly.
+        counted[index] = len(next(csv.reader([line], delimiter=sep), []))
+        if counted[index] > limits.columns:
+            return Problem(name, number, None, f"Deze regel heeft {_n(counted[index])} kolommen; de grens is "
+                           f"{_n(limits.columns)} kolommen (KPI_MAX_COLUMNS).")
+    rows, widest = sum(filled), max(counted, default=0)
     if rows * widest > limits.cells:
         return Problem(name, None, None, f"Het bestand heeft {_n(rows)} rijen van {_n(widest)} kolommen, "
                        f"{_n(rows * widest)} cellen; de grens is {_n(limits.cells)} cellen (KPI_MAX_CELLS).")

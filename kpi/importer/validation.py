@@ -108,6 +108,12 @@ def _indicator_rules(known_codes: list[str]) -> list[Rule]:
     ]
 
 
+def _suffixes(names: pd.Series) -> pd.Series:
+    """The suffix ('%') of each row's unit, looked up once per unit (a row-wise map cost 0,8 s
+    for 100.000 rows)."""
+    return pd.Series(per_distinct(names, lambda n: units.unit(n).suffix), index=names.index, dtype=object)
+
+
 def _number_rules(prefix: str, field: str, label: str, required: bool) -> list[Rule]:
     """Rules for a number column: empty, not a number, other decimal mark, percent sign, range."""
     status, number, pct = f"{prefix}_status", f"{prefix}_getal", f"{prefix}_procent"
@@ -120,7 +126,7 @@ def _number_rules(prefix: str, field: str, label: str, required: bool) -> list[R
         Rule(f"{field}_decimaalteken", field, lambda s: s != OTHER_DECIMAL,
              lambda r: f"{_number_text(r[field])} {decimal_hint(r)}.", column=status),
         Rule(f"{field}_procentteken", field,
-             lambda f: ~f[pct] | f["eenheid"].isna() | (f["eenheid"].map(lambda n: units.unit(n).suffix) == "%"),
+             lambda f: ~f[pct] | f["eenheid"].isna() | (_suffixes(f["eenheid"]) == "%"),
              lambda r: (f"{_number_text(r[field])} heeft een procentteken, maar {r['indicator_code']} "
                         "is geen percentage.")),
         Rule(f"{field}_bereik", field,

@@ -26,7 +26,9 @@ def render() -> None:
         st.markdown("Elk sjabloon heeft de kolommen, een voorbeeldrij en keuzelijsten met de indicatoren, "
                     "gebieden, thema's, rollen en statussen zoals ze nu in de monitor staan.")
         templates = data.import_templates()
-        for col, (kind, word, file_name) in zip(st.columns(len(templates)), templates, strict=True):
+        per_row = 4  # seven kinds: two rows that fit beside the menu at 1280 px (a phone stacks them)
+        cells = [col for start in range(0, len(templates), per_row) for col in st.columns(per_row)]
+        for col, (kind, word, file_name) in zip(cells, templates, strict=False):
             col.download_button(f"Sjabloon {word}", lambda kind=kind: data.import_template(kind),
                                 file_name=file_name, mime=XLSX_MIME, key=f"template_{kind}",
                                 on_click="ignore", icon=":material/table:")

@@ -293,7 +293,10 @@ def test_migration_0013_moves_the_werkplan_to_the_default_centre_and_back(engine
 # ---- the demo: one fictional centre with the Platform's themes -----------------------------------
 
 def test_demo_gives_a_fictional_centre_the_platforms_themes_and_remove_takes_them(db_url, engine):
+    installed = wp_store.installed_at(engine, A)
     assert run_kpi(db_url, "demo").returncode == 0
+    # The fictional centre's start actions are no news for Assen ("Wat is er veranderd" counts from here).
+    assert wp_store.installed_at(engine, A) == installed < wp_store.installed_at(engine, "Brugdorp centrum")
     brugdorp = werkplan.load_werkplan(engine, "Brugdorp centrum")
     assert set(brugdorp.themes["name"]) == set(PLATFORM)
     assert len(brugdorp.actions) == 4 and brugdorp.actions["illustrative"].all()

@@ -178,7 +178,8 @@ def test_the_import_page_offers_an_excel_template_per_kind_of_file(monkeypatch, 
     at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Sjabloon cijfers", "Sjabloon doelen", "Sjabloon acties", "Sjabloon duiding", "Sjabloon gebieden"]
+    assert labels == ["Sjabloon cijfers", "Sjabloon doelen", "Sjabloon acties", "Sjabloon duiding", "Sjabloon themas",
+                      "Sjabloon rollen", "Sjabloon gebieden"]
 
 
 def test_an_empty_part_of_the_preview_says_so_in_dutch(monkeypatch, sqlite_url):

@@ -41,16 +41,16 @@ def save_list_at(engine, moment: dt.datetime = LIST_SAVED) -> None:
 
 def changed(engine, known: dt.datetime) -> dict[str, str]:
     """Code -> kind of change of the actions since `known`, with the rule the pages use."""
-    moment, _ = fmt.compared_moment(known, store.installed_at(engine))
+    moment, _ = fmt.compared_moment(known, store.installed_at(engine, "Assen binnenstad"))
     ch = werkplan.action_changes(store.load_actions(engine, "Assen binnenstad", moment), store.load_actions(engine, "Assen binnenstad"))
     return dict(zip(ch["code"], ch["change"]))
 
 
 def test_start_actions_are_not_new_since_a_date_before_the_installation(engine):
     install_at(engine)
-    assert store.installed_at(engine) == INSTALLED
+    assert store.installed_at(engine, "Assen binnenstad") == INSTALLED
     before_install = fmt.end_of_day(dt.date(2026, 9, 1))
-    assert fmt.compared_moment(before_install, store.installed_at(engine)) == (INSTALLED, INSTALLED)
+    assert fmt.compared_moment(before_install, store.installed_at(engine, "Assen binnenstad")) == (INSTALLED, INSTALLED)
     assert changed(engine, before_install) == {}
     # What the pages did: every seeded action 'new'.
     naive = werkplan.action_changes(store.load_actions(engine, "Assen binnenstad", before_install), store.load_actions(engine, "Assen binnenstad"))

@@ -476,16 +476,17 @@ def werkplan(as_of: dt.datetime | None = None):
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=_MAX_ENTRIES)
-def _werkplan_installed(url: str, version: str) -> dt.datetime | None:
+def _werkplan_installed(url: str, version: str, area: str) -> dt.datetime | None:
     from kpi.werkplan.store import installed_at
 
-    return installed_at(engine())
+    return installed_at(engine(), area)
 
 
 def werkplan_as_of(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime | None]:
     """The moment to compare the werkplan with, and the installation moment when `moment` lay
     before it (kpi.formatting.compared_moment: the start actions are not news), cached."""
-    return fmt.compared_moment(moment, _werkplan_installed(settings().database_url, version()))
+    s = settings()
+    return fmt.compared_moment(moment, _werkplan_installed(s.database_url, version(), s.area))
 
 
 def kpi_names() -> dict[str, str]:

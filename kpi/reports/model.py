@@ -200,7 +200,7 @@ def since_last(engine: Engine, settings: Settings, now: Snapshot, plan: wp.Werkp
         basis += f"; dat ligt vóór de installatie, dus vergeleken met de startgegevens van {fmt.timestamp(installed)}"
     before = load_snapshot(engine, moment, settings_areas(settings))
     figures = compare(before, now, settings, fmt.local(moment).date(), today, installed=installed)
-    act_moment, _ = fmt.compared_moment(moment, werkplan_store.installed_at(engine))
+    act_moment, _ = fmt.compared_moment(moment, werkplan_store.installed_at(engine, settings.area))
     actions_before = werkplan_store.load_actions(engine, settings.area, act_moment)
     actions = changes_table(wp.action_changes(actions_before, plan.actions), plan.themes)
     return SinceLast(moment=moment, basis=basis, figures=figures, actions=actions)

@@ -65,7 +65,7 @@ def load_brief(engine: Engine, area: str, as_of: dt.datetime | None, today: dt.d
     """A centre's (gebied) werkplan as known at `as_of` (None: now) and what was finished in the four weeks before."""
     wp = werkplan.load_werkplan(engine, area, as_of)
     since = (as_of.date() if as_of else today) - LOOK_BACK
-    moment, _ = fmt.compared_moment(fmt.end_of_day(since), store.installed_at(engine))
+    moment, _ = fmt.compared_moment(fmt.end_of_day(since), store.installed_at(engine, area))
     before = store.load_actions(engine, area, moment)
     return brief(before, wp.actions, wp.themes, since, today, kpi_names)
 

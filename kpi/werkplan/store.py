@@ -210,11 +210,13 @@ def _chunks(items: list, size: int) -> Iterable[list]:
         yield items[i : i + size]
 
 
-def installed_at(engine: Engine | Connection) -> dt.datetime | None:
-    """When the installation stored the werkplan's start actions (own and demo), naive UTC; None
-    without any. Superseded versions count too: a seeded action edited since was still installed."""
+def installed_at(engine: Engine | Connection, area: str) -> dt.datetime | None:
+    """When the installation stored a centre's start actions (own and demo), naive UTC; None
+    without any. Superseded versions count too: a seeded action edited since was still installed.
+    Per centre: the demo adds a fictional centre's actions later, which is no news for Assen."""
     ac, b = schema.actions, schema.import_batches
-    q = sa.select(sa.func.max(ac.c.recorded_at)).join(b, b.c.id == ac.c.batch_id).where(b.c.created_by == INSTALLER)
+    q = (sa.select(sa.func.max(ac.c.recorded_at)).join(b, b.c.id == ac.c.batch_id)
+         .where(b.c.created_by == INSTALLER, ac.c.area_id == area_key(area)))
     if isinstance(engine, Connection):
         return engine.execute(q).scalar()
     with engine.connect() as conn:

@@ -218,7 +218,7 @@ def test_themes_and_roles_files_say_what_is_wrong_in_dutch(engine):
     assert [p.message for p in changed.problems] == [
         f"Thema A van {A} bestaat al als 'compact & compleet'; een bestaand thema wijzigen kan niet met een import "
         "(alleen toevoegen). Er is niets opgeslagen."]
-    roles = importer.prepare(engine, [("rollen.csv", csv(f"rol;soort;thema's;bron\nKassier;baas;A, Q;b\n"))],
+    roles = importer.prepare(engine, [("rollen.csv", csv("rol;soort;thema's;bron\nKassier;baas;A, Q;b\n"))],
                              Settings(area=T), today=TODAY)
     assert [str(p) for p in roles.problems] == [
         "rollen.csv, rij 2, kolom 'soort': Onbekende soort 'baas'. Gebruik: rol of orgaan.",

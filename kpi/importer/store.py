@@ -36,7 +36,16 @@ from sqlalchemy.engine import Connection
 
 from kpi import formatting as fmt
 from kpi import repository, schema
-from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, SUBSCRIBERS, TARGETS, THEMES, ImportRefused
+from kpi.importer.model import (
+    ACTIONS,
+    DUIDING,
+    OBSERVATIONS,
+    ROLES,
+    SUBSCRIBERS,
+    TARGETS,
+    THEMES,
+    ImportRefused,
+)
 from kpi.importer.parsing import per_distinct
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, ObservationPlan, TargetPlan
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from kpi import formatting as fmt
 from kpi import repository, units, werkplan
 from kpi.briefing.period import period_of
-from kpi.importer.layouts import ACTION_FIELDS, DUIDING_FIELDS, ROLE_FIELDS, TARGET_FIELDS, THEME_FIELDS
+from kpi.importer.layouts import ACTION_FIELDS, DUIDING_FIELDS, TARGET_FIELDS, THEME_FIELDS
 from kpi.importer.model import ACTIONS, DUIDING, OBSERVATIONS, ROLES, TARGETS, THEMES
 from kpi.metrics import ABSOLUTE, COMPARISONS
 from kpi.settings import Settings

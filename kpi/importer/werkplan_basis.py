@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from kpi import repository, schema
 from kpi.importer.actions import centre_of
 from kpi.importer.model import ROLES, THEMES, ImportRefused, Problem
-from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
+from kpi.importer.plan import ADDED, UNCHANGED
 from kpi.importer.rules import Rule, Validated, run_rules
 from kpi.names import name_key
 

@@ -53,8 +53,11 @@ def render() -> None:
     b = data.benchmark(code, view, base_year)
     members = len(b.ranking)
     st.markdown(f"**{md(b.sentence())}**")
-    st.caption(f"Maatstaf: {md(b.measure)}. Werkgroep: {md(b.group or 'geen')} ({members} centra). "
-               f"De oranje stippellijn is de {MEDIAN_NAME} (alle centra, ook {md(area)}); per centrum telt het "
+    # A viewer limited by KPI_VIEWER_AREAS compares with the centres they may see only: say so.
+    limited = data.visible_areas() is not None
+    st.caption(f"Maatstaf: {md(b.measure)}. Werkgroep: {md(b.group or 'geen')} ({members} centra"
+               f"{' die u hier mag zien' if limited else ''}). De oranje stippellijn is de {MEDIAN_NAME} "
+               f"({'van die centra' if limited else 'alle centra'}, ook {md(area)}); per centrum telt het "
                "nieuwste cijfer van elk jaar.")
     if b.fictional:
         st.info(f"**Illustratief:** {', '.join(md(a) for a in sorted(b.fictional))} "

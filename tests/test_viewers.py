@@ -95,7 +95,8 @@ def test_a_limited_viewer_sees_only_the_allowed_centres(monkeypatch, sqlite_url)
     shown = {c.removesuffix(" (gekozen)") for c in html_tables(at)[0]["Centrum"]}
     assert shown == {"Assen binnenstad", "Brugdorp centrum", "Groningen binnenstad"}
     fig = texts(at)
-    assert "Voorbeeldstad" not in fig and "Proefhaven" not in fig and "(3 centra)" in fig
+    assert "Voorbeeldstad" not in fig and "Proefhaven" not in fig and "(3 centra die u hier mag zien)" in fig
+    assert "(van die centra, ook Assen binnenstad)" in fig and "alle centra" not in fig
     # Bronnen: target versions of visible centres only (the hidden ones have none in the demo;
     # the page still works).
     open_page(at, "bronnen").run()
@@ -121,3 +122,5 @@ def test_no_setting_shows_every_centre(monkeypatch, sqlite_url):
     at = run_app(monkeypatch, sqlite_url, query={"gebied": "proefhaven-binnenstad"})
     assert not at.exception and "Centrum: Proefhaven binnenstad" in [c.value for c in at.sidebar.caption]
     assert len(at.sidebar.selectbox(key="centre_choice").options) == 8
+    open_page(at, "vergelijken").run()
+    assert not at.exception and "alle centra, ook Proefhaven binnenstad" in texts(at) and "mag zien" not in texts(at)

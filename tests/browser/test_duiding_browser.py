@@ -21,6 +21,7 @@ from tests.support.browser import (
     ARTIFACTS,
     exceptions_on,
     open_page,
+    open_select,
     run_async,
     screenshot,
     sign_in,
@@ -158,7 +159,7 @@ def test_an_editor_writes_a_duiding_sees_it_in_the_meeting_and_undoes_it(dashboa
 
     # Undo the batch on Importgeschiedenis: the duiding is gone from both.
     open_page(pg, f"{dashboard.url}/importgeschiedenis", ready=".st-key-undo_button")
-    pg.locator(".st-key-undo_batch [data-testid=stSelectbox] input").click()
+    open_select(pg, pg.locator(".st-key-undo_batch [data-testid=stSelectbox] input"))
     pg.locator("[role=option]", has_text=re.compile(rf"^{batch}: ")).click()
     pg.locator(".st-key-undo_sure label").click()
     pg.wait_for_function("() => !document.querySelector('.st-key-undo_button button').disabled")

@@ -20,6 +20,7 @@ from tests.support.browser import (
     menu_link,
     menu_titles,
     open_page,
+    open_select,
     screenshot,
     sign_in,
     sqlite_url,
@@ -270,7 +271,7 @@ def test_editor_does_get_the_editing_controls(editor_server, page):
         page.locator(control).first.wait_for(state="visible")
         if path == "importgeschiedenis":  # the button is there, enabled once a batch is chosen and confirmed
             assert page.locator(control).first.is_disabled()
-            page.locator(".st-key-undo_batch [data-testid=stSelectbox] input").click()
+            open_select(page, page.locator(".st-key-undo_batch [data-testid=stSelectbox] input"))
             page.locator("[role=option]").first.click()
             page.locator(".st-key-undo_sure label").click()
             page.wait_for_function(

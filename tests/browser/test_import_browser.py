@@ -11,6 +11,7 @@ from tests.support.browser import (
     ARTIFACTS,
     menu_link,
     open_page,
+    open_select,
     sign_in,
     sqlite_url,
     start_streamlit,
@@ -86,7 +87,7 @@ def test_import_page_and_history_at_1280(server, chromium, tmp_path):
         _visit(pg, "Importgeschiedenis", "importgeschiedenis")
         undo = pg.locator(".st-key-undo_button button")
         assert undo.is_disabled()  # nothing chosen yet
-        pg.locator(".st-key-undo_batch [data-testid=stSelectbox] input").click()
+        open_select(pg, pg.locator(".st-key-undo_batch [data-testid=stSelectbox] input"))
         pg.locator("[role=option]").first.click()
         pg.locator(".st-key-undo_sure label").click()
         pg.wait_for_function("() => !document.querySelector('.st-key-undo_button button').disabled")
@@ -98,13 +99,14 @@ def test_import_page_and_history_at_1280(server, chromium, tmp_path):
         assert not pg.locator(".st-key-undo_sure input[type=checkbox]").is_checked()
         choice = pg.locator(".st-key-undo_batch [data-testid=stSelectbox] input")
         assert choice.input_value() == "" and "Kies de import" in choice.get_attribute("placeholder")
-        # The column that says what is undone is on screen, without scrolling sideways: the grid
-        # (a canvas) lists in its accessible table only the columns it draws.
-        headers = pg.locator("[data-testid=stDataFrame] th[role=columnheader]")
-        headers.first.wait_for(state="attached")
-        drawn = headers.all_inner_texts()
-        # The column is headed 'Ongedaan' (its tooltip: 'Ongedaan gemaakt op'); every column fits.
-        assert "Ongedaan" in drawn and drawn[-1] == "SHA-256", drawn
+        # The column that says what is undone is on screen, without scrolling sideways: the history
+        # is the wrapping HTML table (issue 19), every column inside the 1280 px window.
+        table = pg.locator(".st-key-batch_table table")
+        table.wait_for(state="attached")
+        drawn = [" ".join(h.split()) for h in table.locator("th").all_inner_texts()]
+        assert "Ongedaan gemaakt" in drawn, drawn
+        assert table.evaluate("t => t.getBoundingClientRect().right") <= 1280
+        assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
         _shot(pg, "importgeschiedenis-1280.png")
     finally:
         context.close()

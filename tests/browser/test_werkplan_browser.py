@@ -47,7 +47,7 @@ def test_cold_werkplan_shows_the_actions_per_theme(server_factory, page, tmp_pat
 
 def test_cold_kpi_page_shows_what_is_done_about_it(server_factory, page, tmp_path):
     server = _cold(server_factory, page, tmp_path, "kpiranking", "/kpi?kpi=ranking",
-                   "Positie in ranking binnensteden")
+                   "Positie in ranking binnensteden", cell="[data-testid=stMain] table td")
     section = page.locator("h3", has_text="Wat doen we eraan")
     section.scroll_into_view_if_needed()
     assert page.get_by_text("staat op ‘achter’ en er loopt geen echte actie voor deze KPI").count() == 1

@@ -377,6 +377,24 @@ def run_async(coro_factory: Callable[[], object]):
     return result.get("value")
 
 
+def open_select(pg, field) -> None:
+    """Open a selectbox's option list. A click whose scroll-into-view moves Streamlit's main
+    container closes the list it just opened (seen on Importgeschiedenis once its table wraps and
+    the form sits below the fold); a user scrolls first and then clicks. So: scroll first, then
+    click until the list is open."""
+    field.scroll_into_view_if_needed()
+    for attempt in range(3):
+        wait_idle(pg)
+        field.click()
+        try:
+            pg.wait_for_function("e => e.getAttribute('aria-expanded') === 'true'", arg=field.element_handle(),
+                                 timeout=5_000, polling=100)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
+
+
 def click_until(pg, target, condition: str, attempts: int = 3, wait_ms: int = 20_000) -> None:
     """Click `target` until the JavaScript expression `condition` holds. A click that lands while
     a rerun redraws the button is lost (CI: a meeting step's Volgende left the URL at stap=5 for

@@ -140,6 +140,12 @@ class MemoryState:
         with self._lock:
             return {k: list(v) for k, v in self._failures.items()}, dict(self._revoked)
 
+    def take_failures(self) -> dict[str, list[float]]:
+        """All failures held, removed from memory in the same step (to be moved elsewhere)."""
+        with self._lock:
+            taken, self._failures = self._failures, {}
+            return taken
+
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
@@ -151,20 +157,21 @@ class DatabaseState:
     and a signed-out cookie is refused everywhere. Keys are stored as SHA-256 digests.
 
     When the database cannot be reached, the state falls back to this process's memory (still
-    throttled, logged once per failure), so a database outage never opens the door to guessing."""
+    throttled, logged once per failure), so a database outage never opens the door to guessing.
+    What memory holds always counts too: a try recorded there while the database was out of reach
+    (as while a starting process still migrates it) is not forgotten when the database answers."""
 
     def __init__(self, engine, carried: MemoryState | None = None) -> None:
         """`carried`: the memory this process used before it opened the database (tries made
-        while it started); its entries are written to the database so none is forgotten."""
+        while it started). Its failures move into the database; it stays this state's memory, so
+        a try that lands in it while the switch happens still counts."""
         self.engine = engine
-        self.fallback = MemoryState()
-        if carried is not None:
-            failures, revoked = carried.snapshot()
-            for key, times in failures.items():
-                for at in times:
-                    self.add_failure([key], at)
-            for cookie_id, until in revoked.items():
-                self.revoke(cookie_id, until, time.time())
+        self.fallback = carried if carried is not None else MemoryState()
+        for key, times in self.fallback.take_failures().items():
+            for at in times:
+                self.add_failure([key], at)  # back into memory if the database cannot take it
+        for cookie_id, until in self.fallback.snapshot()[1].items():
+            self._run("uitloggen", self._revoke_work(cookie_id, until, time.time()), lambda: None)
 
     def _run(self, what: str, work, fallback):
         try:
@@ -188,7 +195,9 @@ class DatabaseState:
                 found.setdefault(digests[digest], []).append(float(at))
             return found
 
-        return self._run("lezen", work, lambda: self.fallback.failures(keys, since))
+        held = self.fallback.failures(keys, since)
+        stored = self._run("lezen", work, dict)
+        return {key: sorted(stored.get(key, []) + held.get(key, [])) for key in keys if key in stored or key in held}
 
     def add_failure(self, keys: Iterable[str], at: float) -> None:
         keys = list(keys)
@@ -208,16 +217,20 @@ class DatabaseState:
             t = schema.login_state
             conn.execute(t.delete().where(t.c.kind == "failure", t.c.key.in_([_digest(k) for k in keys])))
 
-        self._run("vergeten", work, lambda: self.fallback.forget(keys))
+        self.fallback.forget(keys)
+        self._run("vergeten", work, lambda: None)
 
-    def revoke(self, cookie_id: str, until: float, now: float) -> None:
+    @staticmethod
+    def _revoke_work(cookie_id: str, until: float, now: float):
         def work(conn):
             t = schema.login_state
             conn.execute(t.insert().values(kind="revoked", key=_digest(cookie_id), at=until))
             conn.execute(t.delete().where(t.c.kind == "revoked", t.c.at < now))
+        return work
 
+    def revoke(self, cookie_id: str, until: float, now: float) -> None:
         self.fallback.revoke(cookie_id, until, now)  # this process knows at once, whatever happens
-        self._run("uitloggen", work, lambda: None)
+        self._run("uitloggen", self._revoke_work(cookie_id, until, now), lambda: None)
 
     def is_revoked(self, cookie_id: str) -> bool:
         def work(conn):

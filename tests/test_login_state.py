@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from kpi import login, schema
-from kpi.db import make_engine
+from kpi.db import ensure_ready, make_engine
 from kpi.login import DatabaseState, LoginThrottle, MemoryState
 from ui import guard
 
@@ -148,3 +148,34 @@ def test_the_guard_moves_its_state_into_the_database_once(engine, monkeypatch):
     guard.use_database(engine)
     assert guard.THROTTLE.state is state and isinstance(state, DatabaseState)
     assert state.failures(["client:10.0.0.1"], 0)  # the try made before, carried over
+
+
+def test_tries_counted_while_the_database_was_not_ready_still_count_once_it_is(tmp_path, caplog):
+    """Seen in CI: a process that starts serves sign-in tries while it still migrates its database;
+    the tries that fell back to memory then were forgotten once the table answered, and a sixth
+    guess from one address got through. Memory and database now count together."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    clock = Clock()
+    throttle = LoginThrottle(clock=clock, state=DatabaseState(engine))
+    with caplog.at_level(logging.WARNING, logger="kpi.auth"):
+        early = [throttle.failed("10.0.0.1", "redacteur") for _ in range(2)]  # no table yet
+    assert early == [1, 2] and "niet in de database" in caplog.text
+    ensure_ready(engine)
+    later = [throttle.failed("10.0.0.1", "redacteur") for _ in range(3)]
+    assert later == [4, 8, 8]
+    refused = throttle.refusal("10.0.0.1", "redacteur")
+    assert refused is not None and "5 mislukte pogingen" in refused.reason
+    throttle.succeeded("10.0.0.1")  # a right password forgets memory's share too
+    assert throttle.refusal("10.0.0.1", "redacteur") is None
+    engine.dispose()
+
+
+def test_a_try_landing_in_memory_during_the_switch_is_not_lost(engine):
+    """ui/guard.use_database swaps the state while requests run: a try recorded in the old memory
+    after the new state was made still counts, and counts once."""
+    clock = Clock()
+    memory = MemoryState()
+    LoginThrottle(clock=clock, state=memory).failed("10.0.0.1", "redacteur")
+    state = DatabaseState(engine, carried=memory)
+    LoginThrottle(clock=clock, state=memory).failed("10.0.0.1", "redacteur")  # a request on the old state
+    assert len(state.failures(["client:10.0.0.1"], 0)["client:10.0.0.1"]) == 2

@@ -170,7 +170,7 @@ def render() -> None:
         st.caption(f"{fmt.number(len(table))} van {fmt.number(total)} metingen getoond (de nieuwste); "
                    "de CSV-download bevat ze allemaal.")
     st.download_button("Download als CSV", data.kpi_csv(code), file_name=f"{code}.csv",
-                       mime="text/csv", key="kpi_csv")
+                       mime="text/csv", key="kpi_csv", on_click="ignore")
 
     st.subheader("Definitie en bron")
     st.markdown(md(ind.definition))

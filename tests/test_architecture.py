@@ -87,6 +87,27 @@ def test_pages_leave_messages_through_the_one_flash_helper(path):
     assert "_flash\"" not in text and "flash\"]" not in text, f"{path.name} keeps its own flash key"
 
 
+def _download_buttons_without_ignore(tree: ast.AST) -> list[int]:
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "download_button"
+            and not any(k.arg == "on_click" and isinstance(k.value, ast.Constant) and k.value.value == "ignore"
+                        for k in node.keywords)]
+
+
+@pytest.mark.parametrize("path", PAGE_FILES, ids=lambda p: p.name)
+def test_every_download_button_ignores_the_click(path):
+    """A download button's default click also reruns the page. With data made on click (a callable)
+    that rerun registers a new file id and drops the old one, so a busy server could run the
+    rerun before the click's own file request and the download never came (seen once in CI)."""
+    assert not _download_buttons_without_ignore(ast.parse(path.read_text(encoding="utf-8"))), path.name
+
+
+def test_the_download_button_check_can_fail():
+    assert _download_buttons_without_ignore(ast.parse('st.download_button("x", f, key="k")')) == [1]
+    assert not _download_buttons_without_ignore(ast.parse('c.download_button("x", f, on_click="ignore")'))
+
+
 def test_every_write_of_ui_data_clears_the_cache():
     """Each public function of ui/data.py that calls a write of the domain ends by clearing the
     cache (clear_after_change), so that no page can forget it."""

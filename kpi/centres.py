@@ -92,6 +92,14 @@ def choose(centres: pd.DataFrame, asked: str | None, default_area: str,
                   f"Het gebied ‘{shown}’ bestaat niet; u ziet {home}. Bekende gebieden: {known}.")
 
 
+def address_slugs(centres: pd.DataFrame, default_area: str) -> dict[str, str]:
+    """Area name -> the `gebied` value of its pages' addresses: its slug, and '' for the default
+    centre (KPI_AREA), whose addresses carry no gebied (ui/centres.py keeps them that way, so a
+    link without it lands there). `choose(centres, value or None, default_area)` gives the area back."""
+    return {str(n): "" if n == default_area else str(s)
+            for n, s in zip(centres["name"], centres["slug"], strict=True)}
+
+
 def records(centres: pd.DataFrame) -> list[dict]:
     """The centres for `python -m kpi gebieden --json`: slug, name, kind, peer group."""
     return [{"slug": r.slug, "naam": r.name, "soort": r.kind, "werkgroep": r.peer_group or None,

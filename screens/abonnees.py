@@ -26,19 +26,20 @@ def render() -> None:
                "docs/publiceren.md). Een lijst met abonnees kan ook via *Importeren*; elke wijziging is een "
                "importbatch die *Importgeschiedenis* kan terugdraaien.")
     show_flash()
-    subs, names, area = data.subscribers(), data.kpi_names(), data.settings().area
+    # A subscriber without centres follows the default centre (KPI_AREA), not the one chosen here.
+    subs, names, area = data.subscribers(), data.kpi_names(), data.base_settings().area
     _table(views.subscribers_table(subs, names, area), "subscribers", "Er zijn nog geen abonnees.")
 
     st.subheader("Abonnee toevoegen of wijzigen")
     choice = st.selectbox("Abonnee", [NEW, *subs["email"]], key="subscriber_choice")
     row = None if choice == NEW else subs[subs["email"] == choice].iloc[0]
     kpis = ALL_KPIS if row is None else kpis_of(row["kpis"])
-    areas = [a for a in data.snapshot().observations["area"].unique() if a != data.settings().benchmark_area]
+    stored = [] if row is None else list(areas_of(row["areas"]))
+    areas = sorted(set(data.centres()["name"]) | {area} | set(stored))
     with st.form(f"subscriber_form_{choice}"):
         email = st.text_input("E-mailadres", value="" if row is None else row["email"], disabled=row is not None)
         name = st.text_input("Naam", value="" if row is None else row["name"])
-        centres = st.multiselect("Centra (leeg: " + area + ")", sorted(set(areas) | {area}),
-                                 placeholder="Kies centra", default=[] if row is None else list(areas_of(row["areas"])))
+        centres = st.multiselect("Centra (leeg: " + area + ")", areas, placeholder="Kies centra", default=stored)
         every = st.checkbox("Alle KPI's", value=kpis == ALL_KPIS)
         some = st.multiselect("Of alleen deze KPI's", list(names), format_func=names.get,
                               placeholder="Kies KPI's", default=[] if kpis == ALL_KPIS else [k for k in kpis if k in names])

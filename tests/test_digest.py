@@ -189,7 +189,7 @@ def test_the_digest_says_gehaald_only_when_the_verdict_did(engine):
     """The status words in a digest are the verdict's (kpi.changes.status_changes of
     kpi.service results), never recomputed from the value and the target."""
     from kpi.changes import status_changes
-    from kpi.digest.compose import compose
+    from kpi.digest.compose import CentreNews, compose
     from kpi.statuses import labelled
 
     settings = Settings(base_url=BASE)
@@ -204,8 +204,8 @@ def test_the_digest_says_gehaald_only_when_the_verdict_did(engine):
             columns=["area", "indicator", "peildatum", "precision", "value", "illustrative", "source"])
         ch.indicators = pd.DataFrame()
         sub = {"email": "a@b.nl", "name": "", "areas": "", "kpis": "alle", "werkplan": False, "token": "t"}
-        d = compose(sub, ch, {}, area=settings.area, base_url=BASE, since=pd.Timestamp("2026-12-01").to_pydatetime(),
-                    until=pd.Timestamp("2026-12-06").to_pydatetime())
+        d = compose(sub, {settings.area: CentreNews(ch, {})}, default_area=settings.area, base_url=BASE,
+                    since=pd.Timestamp("2026-12-01").to_pydatetime(), until=pd.Timestamp("2026-12-06").to_pydatetime())
         lines = dict(d.sections)["Status gewijzigd"]
         assert len(lines) == len(results)
         assert all(f"→ {labelled(word)}." in line.text for line in lines)

@@ -94,3 +94,32 @@ def test_rapporten_offers_the_open_data_zip(monkeypatch, sqlite_url):
     assert name == "open-data-assen-binnenstad.zip"
     archive = zipfile.ZipFile(io.BytesIO(make()))
     assert sorted(archive.namelist()) == sorted(f"assen-binnenstad/{n}" for n in FILE_NAMES)
+
+
+def test_abonnees_keeps_the_default_centre_whichever_centre_is_chosen(monkeypatch, db_url):
+    """Issue 21.1: a subscriber without centres follows the default centre (KPI_AREA), also when the
+    page is opened with ?gebied= of another centre: the table, the form's label and the preview say
+    so; the centre choice offers every centre."""
+    import sqlalchemy as sa
+
+    from kpi import repository, schema
+
+    engine = _engine(db_url)
+    run_app(monkeypatch, db_url)  # created and seeded as on a first start
+    with engine.begin() as conn:
+        conn.execute(sa.insert(schema.areas), repository.area_rows(conn, ["Brugdorp centrum"]))
+    importer.apply(engine, importer.prepare(engine, [("abonnees.csv", b"naam;e-mail\nEls;els@assen.nl\n")],
+                                            Settings()), "redacteur")
+    importer.apply(engine, importer.prepare(engine, [(
+        "cijfers.csv", b"gebied;indicator;jaar;waarde;bron\nAssen binnenstad;banen;2026;4.900;LISA\n")],
+        Settings()), "redacteur")
+    at = run_app(monkeypatch, db_url, page="abonnees", editor=True, query={"gebied": "brugdorp-centrum"})
+    assert not at.exception
+    assert "Centrum: Brugdorp centrum" in texts(at)  # the page shows another centre ...
+    assert at.dataframe[0].value["Centra"].tolist() == ["Assen binnenstad"]  # ... Els follows the default
+    centres = at.multiselect[0]
+    assert centres.label == "Centra (leeg: Assen binnenstad)"
+    assert {"Assen binnenstad", "Brugdorp centrum"} <= set(centres.options)
+    [preview] = [d.value for d in at.dataframe if "Zou krijgen" in d.value.columns]
+    [subject] = preview["Zou krijgen"].tolist()
+    assert subject.startswith("Binnenstadmonitor Assen binnenstad: ") and "1 nieuw cijfer" in subject

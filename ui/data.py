@@ -581,10 +581,12 @@ def digest_log():
 
 
 def digest_preview():
-    """What `python -m kpi digest` would send now, per active subscriber (not cached)."""
+    """What `python -m kpi digest` would send now, per active subscriber (not cached). With the
+    environment's settings, as the command has them: a subscriber without centres follows the
+    default centre (KPI_AREA), whichever centre this page shows."""
     from kpi.digest.run import compose_all
 
-    return compose_all(engine(), settings())
+    return compose_all(engine(), base_settings())
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL, max_entries=8)

@@ -5,12 +5,19 @@ evaluated by kpi.statuses' rules on each snapshot, new, revised, withdrawn and e
 figures) and `kpi.werkplan` (late and finished actions). This module only filters them for a
 subscriber (centres, KPIs, werkplan) and words them: a status word in the digest is the
 status the verdict gave, never recomputed. Illustrative figures and demo actions are not news.
+
+Per centre (issue 21.1): each centre a subscriber follows brings its own `CentreNews`, made with
+that centre as `area` (its targets and agreements, so the verdict the dashboard shows for it) and
+from its own werkplan. Every line says which centre it is about (`Line.area`), names it in its text
+when the subscriber follows more than one, and links to that centre's page (`?gebied=<slug>`;
+none for the default centre, as in the app).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -21,15 +28,41 @@ from kpi import werkplan
 from kpi.briefing.period import period_label
 from kpi.changes import Changes
 from kpi.digest.subscribers import ALL_KPIS, areas_of, kpis_of
+from kpi.names import slug
 from kpi.statuses import labelled
 
 
 @dataclass(frozen=True)
 class Line:
-    """One item of the digest: its text and, when there is one, the page it links to."""
+    """One item of the digest: its text, the page it links to when there is one, and the centre
+    (area name) it is about."""
 
     text: str
     link: str = ""
+    area: str = ""
+
+
+@dataclass(frozen=True)
+class CentreNews:
+    """What changed in one centre over one interval: the comparison made with this centre as
+    `area` (its status changes are its own verdicts; figures of every area, filtered here) and its
+    werkplan's and duiding's news (`action_news` keys 'te laat', 'afgerond'; 'duiding')."""
+
+    changes: Changes
+    news: Mapping[str, pd.DataFrame]
+
+
+def centres_label(areas: tuple[str, ...]) -> str:
+    """The subscriber's centres for the subject: one or two by name ('Assen binnenstad en Brugdorp
+    centrum'), three or more counted ('3 centra'), so a subject stays one short line."""
+    if len(areas) <= 2:
+        return " en ".join(areas)
+    return f"{fmt.number(len(areas))} centra"
+
+
+def _named(areas: tuple[str, ...]) -> str:
+    """Every centre by name: 'A', 'A en B', 'A, B en C'."""
+    return areas[0] if len(areas) == 1 else ", ".join(areas[:-1]) + " en " + areas[-1]
 
 
 @dataclass(frozen=True)
@@ -38,13 +71,20 @@ class Digest:
 
     email: str
     name: str
-    area: str
+    area: str  # the subscriber's centres in words (centres_label), for the subject
     since: dt.datetime
     until: dt.datetime
     sections: tuple[tuple[str, tuple[Line, ...]], ...]
-    changes_link: str
+    changes_link: str  # 'Wat is er veranderd' of the first centre (of the only one)
     unsubscribe_link: str
     counts: dict[str, int] = field(default_factory=dict)
+    areas: tuple[str, ...] = ()  # the centres followed, in the subscriber's order
+    changes_links: tuple[tuple[str, str], ...] = ()  # (centre, its 'Wat is er veranderd') when several
+
+    @property
+    def centres_text(self) -> str:
+        """Every centre followed by name, for the opening sentence."""
+        return _named(self.areas) if self.areas else self.area
 
     @property
     def is_empty(self) -> bool:
@@ -53,7 +93,8 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        """'Binnenstadmonitor Assen binnenstad: 1 statuswijziging, 2 nieuwe cijfers'."""
+        """'Binnenstadmonitor Assen binnenstad: 1 statuswijziging, 2 nieuwe cijfers' (the centres
+        as centres_label words them)."""
         return f"Binnenstadmonitor {self.area}: {self.summary}"
 
     @property
@@ -70,8 +111,8 @@ class Digest:
     def text(self) -> str:
         """The plain-text part."""
         out = [f"Beste {self.name or self.email},", "",
-               f"Sinds {fmt.timestamp(self.since)} is er in de Binnenstadmonitor ({self.area}) iets veranderd "
-               f"dat u volgt.", ""]
+               f"Sinds {fmt.timestamp(self.since)} is er in de Binnenstadmonitor ({self.centres_text}) iets "
+               f"veranderd dat u volgt.", ""]
         for title, lines in self.sections:
             if not lines:
                 continue
@@ -81,8 +122,11 @@ class Digest:
                 if line.link:
                     out.append(f"  {line.link}")
             out.append("")
-        out += [f"Alles wat er veranderde: {self.changes_link}", "",
-                "U ontvangt deze samenvatting omdat u bent aangemeld bij de Binnenstadmonitor. "
+        if self.changes_links:
+            out += [f"Alles wat er veranderde in {area}: {link}" for area, link in self.changes_links] + [""]
+        else:
+            out += [f"Alles wat er veranderde: {self.changes_link}", ""]
+        out += ["U ontvangt deze samenvatting omdat u bent aangemeld bij de Binnenstadmonitor. "
                 f"Afmelden: {self.unsubscribe_link}", ""]
         return "\n".join(out)
 
@@ -91,8 +135,8 @@ class Digest:
         e = html.escape
         out = ['<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>', e(self.subject),
                "</title></head><body>", f"<p>Beste {e(self.name or self.email)},</p>",
-               f"<p>Sinds {e(fmt.timestamp(self.since))} is er in de Binnenstadmonitor ({e(self.area)}) iets "
-               "veranderd dat u volgt.</p>"]
+               f"<p>Sinds {e(fmt.timestamp(self.since))} is er in de Binnenstadmonitor ({e(self.centres_text)}) "
+               "iets veranderd dat u volgt.</p>"]
         for title, lines in self.sections:
             if not lines:
                 continue
@@ -101,17 +145,29 @@ class Digest:
                 link = f' <a href="{e(line.link)}">bekijken</a>' if line.link else ""
                 out.append(f"<li>{e(line.text)}{link}</li>")
             out.append("</ul>")
-        out.append(f'<p><a href="{e(self.changes_link)}">Alles wat er veranderde</a></p>')
+        if self.changes_links:
+            out.append("<p>" + "<br>".join(f'<a href="{e(link)}">Alles wat er veranderde in {e(area)}</a>'
+                                            for area, link in self.changes_links) + "</p>")
+        else:
+            out.append(f'<p><a href="{e(self.changes_link)}">Alles wat er veranderde</a></p>')
         out.append("<p><small>U ontvangt deze samenvatting omdat u bent aangemeld bij de Binnenstadmonitor. "
                    f'<a href="{e(self.unsubscribe_link)}">Afmelden</a></small></p></body></html>')
         return "".join(out)
 
 
 def links(base_url: str) -> dict[str, str]:
-    """The dashboard's pages a digest links to, from the base URL setting."""
+    """The dashboard's pages a digest links to, from the base URL setting (without a centre: see
+    page_link)."""
     base = base_url.rstrip("/")
     return {"kpi": f"{base}/kpi", "wijzigingen": f"{base}/wijzigingen", "werkplan": f"{base}/werkplan",
             "afmelden": f"{base}/afmelden"}
+
+
+def page_link(page: str, gebied: str, **params: str) -> str:
+    """A page's address (from `links`) for one centre: `params`, then `gebied=<slug>` unless
+    `gebied` is '' (the default centre, whose addresses carry none; kpi.centres.address_slugs)."""
+    query = {**params, **({"gebied": gebied} if gebied else {})}
+    return f"{page}?{urlencode(query)}" if query else page
 
 
 def _followed(subscriber: dict, code: str) -> bool:
@@ -119,8 +175,9 @@ def _followed(subscriber: dict, code: str) -> bool:
     return kpis == ALL_KPIS or code in kpis
 
 
-def _in_areas(subscriber: dict, monitored: str) -> tuple[str, ...]:
-    return areas_of(subscriber["areas"]) or (monitored,)
+def centres_of(subscriber: dict, default_area: str) -> tuple[str, ...]:
+    """The centres a subscriber follows, in their order, once each ('' stored: the default centre)."""
+    return tuple(dict.fromkeys(areas_of(subscriber["areas"]))) or (default_area,)
 
 
 def _unit(indicators: pd.DataFrame, code: str) -> tuple[str, str, int]:
@@ -130,18 +187,18 @@ def _unit(indicators: pd.DataFrame, code: str) -> tuple[str, str, int]:
     return code, "aantal", 0
 
 
-def _figure_lines(frame: pd.DataFrame, subscriber: dict, areas: tuple[str, ...], indicators: pd.DataFrame,
-                  kpi_link: str, words) -> tuple[Line, ...]:
+def _figure_lines(frame: pd.DataFrame, subscriber: dict, area: str, indicators: pd.DataFrame,
+                  kpi_link: str, gebied: str, words) -> tuple[Line, ...]:
     lines = []
     for m in frame.to_dict("records"):
-        if m["area"] not in areas or not _followed(subscriber, m["indicator"]):
+        if m["area"] != area or not _followed(subscriber, m["indicator"]):
             continue
         name, unit, dec = _unit(indicators, m["indicator"])
         text = words(m, lambda v, unit=unit, dec=dec: fmt.value(v, unit, dec))
         if text is None:
             continue
         where = f"{name}, {m['area']}, {fmt.peildatum(pd.Timestamp(m['peildatum']), m['precision'])}"
-        lines.append(Line(f"{where}: {text}", f"{kpi_link}?{urlencode({'kpi': m['indicator']})}"))
+        lines.append(Line(f"{where}: {text}", page_link(kpi_link, gebied, kpi=m["indicator"]), area))
     return tuple(lines)
 
 
@@ -165,9 +222,9 @@ def _removed_words(m, v):
     return None if m["illustrative"] else f"{v(m['value'])} ingetrokken ({m['source']})"
 
 
-def _action_line(a: dict, link: str, what: str) -> Line:
+def _action_line(a: dict, link: str, what: str, area: str, named: bool) -> Line:
     due = f", deadline {fmt.day(a['due'])}" if pd.notna(a.get("due")) else ""
-    return Line(f"{a['code']} {a['title']} ({what}{due})", link)
+    return Line(f"{area + ': ' if named else ''}{a['code']} {a['title']} ({what}{due})", link, area)
 
 
 def action_news(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, today: dt.date) -> dict[str, pd.DataFrame]:
@@ -183,51 +240,75 @@ def action_news(before: pd.DataFrame, after: pd.DataFrame, since: dt.date, today
     return {"te laat": became_late.reset_index(drop=True), "afgerond": finished.reset_index(drop=True)}
 
 
-def _duiding_lines(frame: pd.DataFrame, subscriber: dict, areas: tuple[str, ...], indicators: pd.DataFrame,
-                   kpi_link: str) -> tuple[Line, ...]:
+def _duiding_lines(frame: pd.DataFrame, subscriber: dict, area: str, indicators: pd.DataFrame,
+                   kpi_link: str, gebied: str) -> tuple[Line, ...]:
     lines = []
     for d in frame.to_dict("records"):
-        if d["area"] not in areas or not _followed(subscriber, d["indicator"]):
+        if d["area"] != area or not _followed(subscriber, d["indicator"]):
             continue
         name = _unit(indicators, d["indicator"])[0]
         lines.append(Line(f"{name}, {d['area']}, {period_label(d['period'])}: duiding {d['change']} door "
                           f"{d['author']}; oorzaak: {d['cause']}; bijsturing: {d['bijsturing']}",
-                          f"{kpi_link}?{urlencode({'kpi': d['indicator']})}"))
+                          page_link(kpi_link, gebied, kpi=d["indicator"]), area))
     return tuple(lines)
 
 
-def compose(subscriber: dict, ch: Changes, actions: dict[str, pd.DataFrame], *, area: str, base_url: str,
-            since: dt.datetime, until: dt.datetime) -> Digest:
+def _status_lines(ch: Changes, subscriber: dict, area: str, kpi_link: str, gebied: str,
+                  named: bool) -> tuple[Line, ...]:
+    lines = []
+    for r in ch.statuses.to_dict("records"):
+        if not _followed(subscriber, r["indicator"]):
+            continue
+        before = labelled(r["status_before"]) if r["status_before"] else "nog niet in het dashboard"
+        where = f"{r['name']}, {area}" if named else r["name"]
+        lines.append(Line(f"{where}: {before} → {labelled(r['status_after'])}. {r['reason_after']}",
+                          page_link(kpi_link, gebied, kpi=r["indicator"]), area))
+    return tuple(lines)
+
+
+SECTIONS = (("status", "Status gewijzigd"), ("duiding", "Duiding van de regiegroep"), ("nieuw", "Nieuwe cijfers"),
+            ("herzien", "Herziene cijfers"), ("ingetrokken", "Ingetrokken cijfers"),
+            ("te laat", "Acties die te laat zijn"), ("afgerond", "Afgeronde acties"))
+
+
+def compose(subscriber: dict, centres: Mapping[str, CentreNews], *, default_area: str, base_url: str,
+            since: dt.datetime, until: dt.datetime, slugs: Mapping[str, str] | None = None) -> Digest:
     """The digest for one subscriber (a row of kpi.digest.subscribers.load_subscribers) from
-    the changes since its last delivered digest and the action news over the same interval."""
+    what changed in each centre it follows since its last delivered digest (`centres`: area name
+    -> CentreNews over that interval; a centre missing there brings nothing). `slugs`: area name ->
+    the `gebied` of its addresses (kpi.centres.address_slugs; a centre not in it gets the slug of
+    its name, the default centre none)."""
     url = links(base_url)
-    areas = _in_areas(subscriber, area)
-    statuses = []
-    if area in areas:
-        for r in ch.statuses.to_dict("records"):
-            if not _followed(subscriber, r["indicator"]):
-                continue
-            before = labelled(r["status_before"]) if r["status_before"] else "nog niet in het dashboard"
-            statuses.append(Line(f"{r['name']}: {before} → {labelled(r['status_after'])}. {r['reason_after']}",
-                                 f"{url['kpi']}?{urlencode({'kpi': r['indicator']})}"))
-    ind = ch.indicators
-    new = _figure_lines(ch.new, subscriber, areas, ind, url["kpi"], _new_words)
-    revised = _figure_lines(ch.revised, subscriber, areas, ind, url["kpi"], _revised_words)
-    withdrawn = (_figure_lines(ch.withdrawn, subscriber, areas, ind, url["kpi"], _withdrawn_words)
-                 + _figure_lines(ch.removed, subscriber, areas, ind, url["kpi"], _removed_words))
-    late, finished = (), ()
-    if bool(subscriber["werkplan"]):
-        late = tuple(_action_line(a, url["werkplan"], "te laat") for a in actions["te laat"].to_dict("records"))
-        finished = tuple(_action_line(a, url["werkplan"], "afgerond") for a in actions["afgerond"].to_dict("records"))
-    duiding = _duiding_lines(actions["duiding"], subscriber, areas, ind, url["kpi"]) if "duiding" in actions else ()
-    sections = (("Status gewijzigd", tuple(statuses)), ("Duiding van de regiegroep", duiding),
-                ("Nieuwe cijfers", new), ("Herziene cijfers", revised),
-                ("Ingetrokken cijfers", withdrawn), ("Acties die te laat zijn", late), ("Afgeronde acties", finished))
-    counts = {"status": len(statuses), "duiding": len(duiding), "nieuw": len(new), "herzien": len(revised),
-              "ingetrokken": len(withdrawn), "te laat": len(late), "afgerond": len(finished)}
+    areas = centres_of(subscriber, default_area)
+    named = len(areas) > 1
+    lines: dict[str, list[Line]] = {key: [] for key, _ in SECTIONS}
+    wijzigingen = []
+    for area in areas:
+        gebied = (slugs or {}).get(area, "" if area == default_area else slug(area))
+        wijzigingen.append((area, page_link(url["wijzigingen"], gebied,
+                                            sinds=fmt.local(since).date().isoformat())))
+        news = centres.get(area)
+        if news is None:
+            continue
+        ch, ind = news.changes, news.changes.indicators
+        lines["status"] += _status_lines(ch, subscriber, area, url["kpi"], gebied, named)
+        if "duiding" in news.news:
+            lines["duiding"] += _duiding_lines(news.news["duiding"], subscriber, area, ind, url["kpi"], gebied)
+        lines["nieuw"] += _figure_lines(ch.new, subscriber, area, ind, url["kpi"], gebied, _new_words)
+        lines["herzien"] += _figure_lines(ch.revised, subscriber, area, ind, url["kpi"], gebied, _revised_words)
+        lines["ingetrokken"] += (
+            _figure_lines(ch.withdrawn, subscriber, area, ind, url["kpi"], gebied, _withdrawn_words)
+            + _figure_lines(ch.removed, subscriber, area, ind, url["kpi"], gebied, _removed_words))
+        if bool(subscriber["werkplan"]):
+            werkplan_link = page_link(url["werkplan"], gebied)
+            for key in ("te laat", "afgerond"):
+                if key in news.news:
+                    lines[key] += (_action_line(a, werkplan_link, key, area, named)
+                                   for a in news.news[key].to_dict("records"))
     return Digest(
-        email=subscriber["email"], name=subscriber["name"], area=area, since=since, until=until,
-        sections=sections, counts=counts,
-        changes_link=f"{url['wijzigingen']}?{urlencode({'sinds': fmt.local(since).date().isoformat()})}",
+        email=subscriber["email"], name=subscriber["name"], area=centres_label(areas), since=since, until=until,
+        sections=tuple((title, tuple(lines[key])) for key, title in SECTIONS),
+        counts={key: len(lines[key]) for key, _ in SECTIONS},
+        changes_link=wijzigingen[0][1], changes_links=tuple(wijzigingen) if named else (), areas=areas,
         unsubscribe_link=f"{url['afmelden']}?token={quote(str(subscriber['token']))}",
     )

@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 import fcntl
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import sqlalchemy as sa
@@ -28,9 +28,10 @@ from sqlalchemy.engine import Engine
 from kpi import formatting as fmt
 from kpi import repository, schema, werkplan
 from kpi.briefing.store import duiding_news, load_duiding
+from kpi.centres import address_slugs, centres
 from kpi.changes import compare
 from kpi.digest import mail
-from kpi.digest.compose import Digest, action_news, compose
+from kpi.digest.compose import CentreNews, Digest, action_news, centres_of, compose
 from kpi.digest.subscribers import first_recorded, load_subscribers
 from kpi.service import load_snapshot
 from kpi.settings import Settings
@@ -58,7 +59,8 @@ def last_delivered(engine: Engine) -> dict[str, dt.datetime]:
 
 
 def compose_all(engine: Engine, settings: Settings, now: dt.datetime | None = None) -> list[Digest]:
-    """The digest of every active subscriber, empty ones included, as of `now` (UTC)."""
+    """The digest of every active subscriber, empty ones included, as of `now` (UTC). The centre of
+    a subscriber without centres is `settings.area` (the default centre, KPI_AREA)."""
     now = now or repository.utcnow()
     today = fmt.local(now).date()
     subs = load_subscribers(engine)
@@ -66,22 +68,35 @@ def compose_all(engine: Engine, settings: Settings, now: dt.datetime | None = No
     if subs.empty:
         return []
     delivered, first = last_delivered(engine), first_recorded(engine)
+    slugs = address_slugs(centres(repository.load_areas(engine), settings.benchmark_area), settings.area)
     after = load_snapshot(engine, now)
-    actions_now = werkplan.load_werkplan(engine, settings.area, now).actions
+    actions_now: dict[str, pd.DataFrame] = {}
     duiding_now = load_duiding(engine, as_of=now)
-    per_moment: dict[dt.datetime, tuple] = {}
+    # One comparison per distinct baseline moment and centre, shared by the subscribers who need it.
+    before: dict[dt.datetime, tuple] = {}
+    news: dict[tuple[dt.datetime, str], CentreNews] = {}
     out = []
     for s in subs.to_dict("records"):
         since = max(t for t in (delivered.get(s["email"]), first.get(s["email"])) if t is not None)
         since = min(since, now)
-        if since not in per_moment:
-            since_day = fmt.local(since).date()
-            ch = compare(load_snapshot(engine, since), after, settings, since_day, today)
-            news = action_news(werkplan.load_werkplan(engine, settings.area, since).actions, actions_now, since_day, today)
-            news["duiding"] = duiding_news(load_duiding(engine, as_of=since), duiding_now)
-            per_moment[since] = (ch, news)
-        ch, news = per_moment[since]
-        out.append(compose(s, ch, news, area=settings.area, base_url=settings.base_url, since=since, until=now))
+        since_day = fmt.local(since).date()
+        if since not in before:
+            before[since] = (load_snapshot(engine, since), load_duiding(engine, as_of=since))
+        snapshot_then, duiding_then = before[since]
+        for area in centres_of(s, settings.area):
+            if (since, area) in news:
+                continue
+            if area not in actions_now:
+                actions_now[area] = werkplan.load_werkplan(engine, area, now).actions
+            # The centre's own targets and agreements: the verdict its dashboard page shows.
+            ch = compare(snapshot_then, after, replace(settings, area=area), since_day, today)
+            centre = action_news(werkplan.load_werkplan(engine, area, since).actions, actions_now[area],
+                                 since_day, today)
+            centre["duiding"] = duiding_news(duiding_then, duiding_now)
+            news[(since, area)] = CentreNews(ch, centre)
+        mine = {area: news[(since, area)] for area in centres_of(s, settings.area)}
+        out.append(compose(s, mine, default_area=settings.area, base_url=settings.base_url, slugs=slugs,
+                           since=since, until=now))
     return out
 
 

@@ -6,6 +6,8 @@
 - the unsubscribe link of a digest that really went out (through the local SMTP server, with the
   server's address as base URL) opens /afmelden for someone who never logged in; the page is in
   nobody's menu; the button unsubscribes (stored), and the link opened again says so in Dutch.
+- a digest line about another centre links with ?gebied=<slug>, and opening it lands on that
+  centre's KPI page and werkplan.
 
 Screenshots in artifacts/digest-*.png.
 """
@@ -230,4 +232,55 @@ def test_the_unsubscribe_link_of_a_sent_digest(dashboard, contexts):
     _settled(pg)
     assert "Deze afmeldlink is onbekend of niet meer geldig." in _main_text(pg)
     engine.dispose()
+    assert dashboard.alarms() == []
+
+
+BRUGDORP = "Brugdorp centrum"  # the demo's fictional centre, built here by import
+
+
+def test_a_digest_link_about_another_centre_opens_that_centre(dashboard, contexts):
+    """Issue 21.1: a digest line about another centre than the default links with ?gebied=<slug>;
+    opened from the mail that really went out, the KPI page and the werkplan are that centre's."""
+    import sqlalchemy as sa
+
+    from kpi import repository, schema
+
+    engine = make_engine(dashboard.db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.insert(schema.areas), repository.area_rows(conn, [BRUGDORP]))
+    _import(engine, "doelen.csv", (
+        "akkoord;akkoord_datum;partijen;akkoord_bron;indicator;gebied;basiswaarde;basisjaar;doelwaarde;doeljaar;"
+        f"vergelijking;bron;reden\nCentrumakkoord Brugdorp 2025;1-3-2025;gemeente Brugdorp;Raadsbesluit;leegstand;"
+        f"{BRUGDORP};9;2024;6;2030;absoluut;Centrumakkoord Brugdorp 2025;nieuw akkoord\n").encode())
+    _import(engine, "themas.csv", f"gebied;letter;naam;bron\n{BRUGDORP};M;mobiliteit;Werkplan Brugdorp\n".encode())
+    _import(engine, "abonnees-brugdorp.csv",
+            f"naam;e-mail;centra;kpis;werkplan\nBea;bea@brugdorp.example;{BRUGDORP};alle;ja\n".encode())
+    _import(engine, "acties.csv", (f"gebied;code;titel;thema;status;deadline;bron\n{BRUGDORP};1.2;"
+                                   "Fietsenstalling bij de markt;M;lopend;1-1-2020;Werkplan Brugdorp\n").encode())
+    _import(engine, "cijfers-brugdorp.csv",
+            f"gebied;indicator;jaar;waarde;bron\n{BRUGDORP};leegstand;2026;9,5;Telling Brugdorp\n".encode())
+    smtp = SmtpServer().start()
+    try:
+        settings = Settings(database_url=dashboard.db_url, smtp_host="127.0.0.1", smtp_port=smtp.port,
+                            smtp_tls="geen", mail_from="monitor@assen.example", base_url=dashboard.url)
+        assert {o.email: o.status for o in run.run(engine, settings)}["bea@brugdorp.example"] == run.DELIVERED
+    finally:
+        smtp.stop()
+        engine.dispose()
+    [msg] = [m for rcpt, m in smtp.inbox.messages if rcpt == ["bea@brugdorp.example"]]
+    plain = msg.get_body(preferencelist=("plain",)).get_content()
+    assert "Assen" not in plain
+    kpi = re.search(rf"{re.escape(dashboard.url)}/kpi\?kpi=leegstand&gebied=brugdorp-centrum", plain).group(0)
+    werkplan = re.search(rf"{re.escape(dashboard.url)}/werkplan\?gebied=brugdorp-centrum", plain).group(0)
+    pg = contexts("desktop")
+    for link, path in ((kpi, "kpi"), (werkplan, "werkplan")):
+        pg.goto(link)
+        _settled(pg)
+        _healthy(pg, path)
+        pg.locator("[data-testid=stSidebar]", has_text=f"Centrum: {BRUGDORP}").wait_for(state="visible")
+        assert "gebied=brugdorp-centrum" in pg.url
+        assert "bestaat niet" not in _main_text(pg)
+    pg.locator("[data-testid=stMain]", has_text="Fietsenstalling bij de markt").wait_for(state="visible")
+    assert "compact & compleet" not in _main_text(pg)  # not Assen's themes
+    pg.screenshot(path=str(ARTIFACTS / "digest-link-brugdorp-werkplan.png"), full_page=True)
     assert dashboard.alarms() == []

@@ -667,15 +667,15 @@ def cmd_sjabloon(args, settings: Settings) -> int:
         print(f"Fout: kan {escaped(args.output)} niet schrijven (bestaat de map en mag erin geschreven worden?).",
               file=sys.stderr)
         return 3
-    print(f"Sjabloon voor {templates.TEMPLATE_WORDS[kind]} geschreven naar {escaped(args.output)}: "
+    print(f"Sjabloon voor {templates.TEMPLATE_LABELS[kind]} geschreven naar {escaped(args.output)}: "
           "vul de rijen in (de voorbeeldrij overschrijven) en lees het in met python -m kpi import.")
     return 0
 
 
 def _add_sjabloon_parser(sub) -> None:
     t = sub.add_parser("sjabloon",
-                       help="een Excel-sjabloon om in te vullen: cijfers, doelen, acties, duiding of gebieden")
-    t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen, acties, duiding of gebieden")
+                       help="een Excel-sjabloon om in te vullen: cijfers, doelen, acties, duiding, thema's, rollen of gebieden")
+    t.add_argument("kind", metavar="SOORT", help="cijfers (metingen), doelen, acties, duiding, themas, rollen of gebieden")
     t.add_argument("output", metavar="BESTAND", help="het .xlsx-bestand om te schrijven")
     _add_gebied(t)
     t.set_defaults(func=cmd_sjabloon)

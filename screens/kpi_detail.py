@@ -11,6 +11,7 @@ from kpi.briefing.period import HINT, parse_period
 from kpi.briefing.text import duiding_parts, missing_text, written_by
 from kpi.charts import CHART_CONFIG
 from kpi.metrics import BELOW_NATIONAL, horizon_text
+from kpi.names import slug
 from kpi.tables import kpi_events_table
 from kpi.text import NO_TARGET, chart_text, currency_text, summary_sentence, target_short, value_text
 from ui import auth, data
@@ -169,7 +170,8 @@ def render() -> None:
     if len(table) < total:
         st.caption(f"{fmt.number(len(table))} van {fmt.number(total)} metingen getoond (de nieuwste); "
                    "de CSV-download bevat ze allemaal.")
-    st.download_button("Download als CSV", data.kpi_csv(code), file_name=f"{code}.csv",
+    # Named by the centre too: two centres' downloads of one KPI are told apart.
+    st.download_button("Download als CSV", data.kpi_csv(code), file_name=f"{code}-{slug(r.area)}.csv",
                        mime="text/csv", key="kpi_csv", on_click="ignore")
 
     st.subheader("Definitie en bron")

@@ -8,6 +8,7 @@ import streamlit as st
 from kpi import formatting as fmt
 from kpi import reports
 from kpi.briefing.model import CONCEPT
+from kpi.names import slug
 from kpi.periods import EARLIEST_DAY
 from kpi.reports.model import assemble, known_at
 from ui import auth, data
@@ -160,7 +161,7 @@ def render() -> None:
     names = {r.indicator.code: r.indicator.name for r in report.results}
     if names:
         code = st.selectbox("KPI", list(names), format_func=names.get, key="png_kpi")
-        _offer("png", f"{code}-{day.isoformat()}.png", "Afbeelding maken", lambda: reports.chart_png(report, code), (day, at_time))
+        _offer("png", f"{code}-{slug(report.area)}-{day.isoformat()}.png", "Afbeelding maken", lambda: reports.chart_png(report, code), (day, at_time))
 
     st.subheader("Open data")
     name, make = data.opendata_zip()

@@ -1,13 +1,22 @@
 """Vergadermodus for the projector: the summary, then one KPI per screen; ?stap=2 opens screen 2.
 
-The arrow keys go back and forth (the buttons' shortcuts)."""
+The arrow keys go back and forth (the buttons' shortcuts). Everything is the chosen centre's
+(?gebied=, ui.data.settings); with more than one centre the screen names it, as the sidebar that
+names it elsewhere is hidden on the projector."""
 
 import streamlit as st
 
 from kpi import formatting as fmt
 from kpi import statuses
 from kpi.charts import CHART_CONFIG
-from kpi.reports.meeting import duiding_beside, is_werkplan_step, parse_step, step_count, step_label
+from kpi.reports.meeting import (
+    duiding_beside,
+    is_werkplan_step,
+    parse_step,
+    step_after_switch,
+    step_count,
+    step_label,
+)
 from kpi.text import chart_text, summary_sentence, target_label, value_text
 from ui import data, frame
 from ui.components import md
@@ -18,6 +27,23 @@ def _go(to: int) -> None:
     st.query_params["stap"] = str(to)
 
 
+# (centre, its KPI codes, screen) of this session's last meeting run: when the centre changes
+# within the meeting (the sidebar's Centrum box), ?stap= still holds the old centre's screen.
+_POSITION = "_meeting_position"
+
+
+def _step(area: str, codes: list[str]) -> int:
+    """The screen of this run: ?stap=, or, right after a change of centre, the same screen in the
+    other centre's meeting (kpi.reports.meeting.step_after_switch)."""
+    asked = st.query_params.get("stap")
+    step = parse_step(asked, step_count(len(codes), werkplan=True))
+    last = st.session_state.get(_POSITION)
+    if last is not None and last[0] != area and asked == str(last[2]):
+        step = step_after_switch(last[2], last[1], codes)
+    st.session_state[_POSITION] = (area, codes, step)
+    return step
+
+
 def _status(status: str) -> str:
     """Status as coloured Markdown with icon and word (never colour alone)."""
     row = statuses.status(status)
@@ -26,8 +52,9 @@ def _status(status: str) -> str:
 
 def render() -> None:
     results = data.results()
+    area = data.settings().area
     count = step_count(len(results), werkplan=True)
-    step = parse_step(st.query_params.get("stap"), count)
+    step = _step(area, [r.indicator.code for r in results])
     st.query_params["stap"] = str(step)
     on_werkplan = is_werkplan_step(step, count)
 
@@ -38,7 +65,7 @@ def render() -> None:
         meeting_step(meeting_since())
     elif r is None:
         if not results:
-            st.info("Er zijn nog geen KPI's met een doel vastgelegd.")
+            st.info(f"{md(area)} heeft nog geen KPI's met een doel.")
         widths = [3.8, 2.8, 2.9, 3.0]  # the status column holds "geen recente data" on one line
         with st.container(key="meeting_summary", gap="small"):
             for col, label in zip(st.columns(widths), ["KPI", "Waarde", "Status", "Doel"]):
@@ -83,7 +110,8 @@ def render() -> None:
                         st.markdown(f"**{label}:** {md(text)}" if label else f"*{md(text)}*")
 
     where, leave, prev, nxt = st.columns([3.2, 3.2, 1.6, 1.6], vertical_alignment="center")
-    where.caption(step_label(step, count, werkplan=True))
+    centre = f"{md(area)} · " if len(data.centres()) > 1 else ""  # one centre: nothing to tell apart
+    where.caption(centre + step_label(step, count, werkplan=True))
     with leave.container(key="meeting_leave"):
         st.page_link(frame.page("overzicht"), label="Verlaat vergadermodus", icon=":material/close:")
     prev.button("Vorige", on_click=_go, args=(step - 1,), disabled=step == 0, key="meeting_prev",

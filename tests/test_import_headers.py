@@ -16,6 +16,7 @@ from kpi import importer, repository
 from kpi.importer.model import ACTIONS, AREAS, DUIDING, OBSERVATIONS, ROLES, TARGETS, THEMES
 from kpi.importer.templates import (
     LISTS_SHEET,
+    TEMPLATE_LABELS,
     TEMPLATE_WORDS,
     template_file_name,
     template_kind,
@@ -143,6 +144,13 @@ def test_a_new_area_appears_in_the_next_template(engine):
 
 def test_template_kinds_cover_the_importers_kinds():
     assert set(TEMPLATE_WORDS) == {OBSERVATIONS, TARGETS, ACTIONS, DUIDING, THEMES, ROLES, AREAS}
+    assert set(TEMPLATE_LABELS) == set(TEMPLATE_WORDS)
+    # The page says "Sjabloon thema's" as Dutch spells it; the file name and the CLI word stay
+    # without an apostrophe, and the word a reader sees is also one the CLI takes.
+    assert TEMPLATE_LABELS[THEMES] == "thema's" and template_file_name(THEMES) == "sjabloon-themas.xlsx"
+    assert all("'" not in template_file_name(kind) for kind in TEMPLATE_WORDS)
+    assert all(template_kind(TEMPLATE_LABELS[kind]) == kind == template_kind(TEMPLATE_WORDS[kind])
+               for kind in TEMPLATE_WORDS)
     assert template_kind("metingen") == OBSERVATIONS and template_kind("Doelen") == TARGETS
     with pytest.raises(ValueError, match="Onbekende soort sjabloon"):
         template_kind("begroting")

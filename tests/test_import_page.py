@@ -178,7 +178,7 @@ def test_the_import_page_offers_an_excel_template_per_kind_of_file(monkeypatch, 
     at = run_app(monkeypatch, sqlite_url, page="importeren", editor=True)
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Sjabloon cijfers", "Sjabloon doelen", "Sjabloon acties", "Sjabloon duiding", "Sjabloon themas",
+    assert labels == ["Sjabloon cijfers", "Sjabloon doelen", "Sjabloon acties", "Sjabloon duiding", "Sjabloon thema's",
                       "Sjabloon rollen", "Sjabloon gebieden"]
 
 

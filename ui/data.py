@@ -388,10 +388,10 @@ def preview_frame(preview, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def import_templates() -> list[tuple[str, str, str]]:
-    """(kind, word, file name) of each Excel template: one per kind of import file."""
+    """(kind, word for the button, file name) of each Excel template: one per kind of import file."""
     from kpi.importer import templates
 
-    return [(kind, word, templates.template_file_name(kind)) for kind, word in templates.TEMPLATE_WORDS.items()]
+    return [(kind, word, templates.template_file_name(kind)) for kind, word in templates.TEMPLATE_LABELS.items()]
 
 
 def import_template(kind: str) -> bytes:

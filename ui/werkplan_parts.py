@@ -81,6 +81,9 @@ def meeting_step(since: dt.date) -> None:
     that day; a day before the installation is compared with the werkplan as installed)."""
     moment, _ = data.werkplan_as_of(fmt.end_of_day(since))
     wp, before = data.werkplan(), data.werkplan(moment)
+    if wp.themes.empty:  # a centre without a werkplan of its own yet (issue 21.3): not "nothing late"
+        st.info(f"Voor {md(data.settings().area)} is nog geen werkplan ingelezen.")
+        return
     b = brief(before.actions, wp.actions, wp.themes, since, dt.date.today(), data.kpi_names())
     # On one 1280x720 screen: the late actions full width (a few rows, then the table scrolls),
     # the finished ones as one line.

@@ -24,9 +24,13 @@ from kpi.metrics import ABSOLUTE, COMPARISONS
 from kpi.settings import Settings
 from kpi.werkplan import store as wp_store
 
-# Kind of import -> the word in the file name, the CLI and on the page (the importer's kinds).
+# Kind of import -> the word in the file name and on the command line (the importer's kinds):
+# without an apostrophe, which a file name and a shell do not take well.
 TEMPLATE_WORDS = {OBSERVATIONS: "cijfers", TARGETS: "doelen", ACTIONS: "acties", DUIDING: "duiding",
                   THEMES: "themas", ROLES: "rollen", AREAS: "gebieden"}
+# Kind of import -> the word a reader sees (the page's buttons, the CLI's sentences), spelt as Dutch
+# spells it: "Sjabloon thema's".
+TEMPLATE_LABELS = {**TEMPLATE_WORDS, THEMES: "thema's"}
 # What a user may type for a kind on the command line.
 KIND_ALIASES = {
     "cijfers": OBSERVATIONS, "metingen": OBSERVATIONS, "observaties": OBSERVATIONS, "figures": OBSERVATIONS,

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from kpi import formatting as fmt_
 from kpi.export import csv_bytes, xlsx_bytes
+from kpi.names import slug
 from kpi.reports.errors import ReportError
 from kpi.reports.images import ImageError, kaleido_server, png
 from kpi.reports.model import PDF_CHART_PX, ReportData, figure, load_report
@@ -104,9 +105,10 @@ def build(engine: Engine, settings: Settings, fmt: str, as_of_day: dt.date | Non
 
 
 def file_name(report: ReportData, fmt: str) -> str:
-    """'binnenstadmonitor-2026-11-22.pdf' (the as-of date when given)."""
+    """'binnenstadmonitor-assen-binnenstad-2026-11-22.pdf': the centre (two centres' downloads are
+    told apart) and the as-of date when given."""
     day = report.as_of.date() if report.as_of else report.today
-    return f"binnenstadmonitor-{day.isoformat()}.{FORMATS[fmt][1]}"
+    return f"binnenstadmonitor-{slug(report.area)}-{day.isoformat()}.{FORMATS[fmt][1]}"
 
 
 __all__ = [

@@ -4,7 +4,7 @@ last meeting)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from kpi.briefing.model import Duiding
 from kpi.briefing.rules import needs_duiding
@@ -30,6 +30,21 @@ def parse_step(text: object, count: int) -> int:
     except (TypeError, ValueError):
         return 0
     return min(max(step, 0), max(count - 1, 0))
+
+
+def step_after_switch(step: int, before: Sequence[str], after: Sequence[str], werkplan: bool = True) -> int:
+    """The screen to show when the centre changes during a meeting: the summary stays the summary
+    and the werkplan screen the werkplan screen; a KPI's screen shows the same KPI when the other
+    centre has it (at its place there), else the summary, never another KPI under the old number.
+    `before` and `after` are the two centres' KPI codes in meeting order."""
+    count_before, count_after = step_count(len(before), werkplan), step_count(len(after), werkplan)
+    step = min(max(step, 0), count_before - 1)
+    if is_werkplan_step(step, count_before, werkplan):
+        return count_after - 1
+    if step == 0:
+        return 0
+    code = before[step - 1]
+    return list(after).index(code) + 1 if code in after else 0
 
 
 def step_label(step: int, count: int, werkplan: bool = False) -> str:

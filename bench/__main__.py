@@ -121,6 +121,15 @@ def write_results(section: str) -> None:
     RESULTS.write_text(head + "\n" + "\n".join(body))
 
 
+def _run_notes(args, only: list[str]) -> str:
+    """The run counts of the parts that count differently, only for the parts this run measures."""
+    notes = [text for part, text in (
+        ("geheugen", f"geheugen: {args.memory_runs} run(s) met {args.sessions} sessies"),
+        ("belasting", f"belasting: {args.load_rounds} run(s) per app met {args.viewers} kijkers"),
+    ) if part in only]
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench")
     ap.add_argument("--runs", type=int, default=5)
@@ -142,8 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [f"## Meting {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC (commit {info['commit']})", "",
              f"- machine: {info['platform']}; {info['cpu']}; geheugen {info['memory']}",
              f"- Python {info['python']}; {info['chromium']}; {info['packages']}",
-             f"- runs per meting: {args.runs} (geheugen: {args.memory_runs} run(s) met {args.sessions} sessies; "
-             f"belasting: {args.load_rounds} run(s) per app met {args.viewers} kijkers)",
+             f"- runs per meting: {args.runs}{_run_notes(args, only)}",
              "- LOAD", ""]
     failures: list[str] = []
     workdir = Path(tempfile.mkdtemp(prefix="kpi-bench-"))

@@ -274,13 +274,18 @@ def _file_names(monkeypatch) -> dict[str, str]:
     return names
 
 
+def _results_of(monkeypatch, owner, name: str) -> list:
+    """Every result `owner.name` returns while the page runs, in order (the function still runs)."""
+    results, real = [], getattr(owner, name)
+    monkeypatch.setattr(owner, name, lambda *a, **k: results.append(real(*a, **k)) or results[-1])
+    return results
+
+
 def test_the_kpi_pages_csv_of_another_centre_holds_that_centres_figures(monkeypatch, engine, db_url):
     from ui import data
 
     _brugdorp(engine)
-    made = []
-    real = data.kpi_csv
-    monkeypatch.setattr(data, "kpi_csv", lambda *a, **k: made.append(real(*a, **k)) or made[-1])
+    made = _results_of(monkeypatch, data, "kpi_csv")
     names = _file_names(monkeypatch)
     at = run_app(monkeypatch, db_url, page="kpi", query={"gebied": SLUG, "kpi": "leegstand"})
     assert not at.exception and not at.error
@@ -296,9 +301,7 @@ def test_the_reports_pages_xlsx_and_csv_of_another_centre_hold_that_centre_only(
     from screens import rapporten
 
     _brugdorp(engine)
-    shown = []
-    real = rapporten.assemble
-    monkeypatch.setattr(rapporten, "assemble", lambda *a, **k: shown.append(real(*a, **k)) or shown[-1])
+    shown = _results_of(monkeypatch, rapporten, "assemble")
     names = _file_names(monkeypatch)
     at = run_app(monkeypatch, db_url, page="rapporten", query={"gebied": SLUG})
     assert not at.exception and not at.error

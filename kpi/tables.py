@@ -172,6 +172,17 @@ def monitored_table(observations: pd.DataFrame, code: str, unit: str, decimals: 
     })
 
 
+def monitored_newest(table: pd.DataFrame, area: str) -> pd.Series | None:
+    """The row of monitored_table that the page's sentence names as the newest figure: the chosen
+    centre's newest; another area's (the benchmark's) only when the centre has no figure at all.
+    The table is oldest first with areas by name, so on one date the last row is often
+    'Nederland', which is not the centre's own figure."""
+    if table.empty:
+        return None
+    own = table[table["Gebied"] == plain(area)]
+    return (own if not own.empty else table).iloc[-1]
+
+
 # The KPI page shows at most this many measurements (the newest); the CSV download has them all.
 TABLE_ROWS = 500
 

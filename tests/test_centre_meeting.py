@@ -29,6 +29,7 @@ from kpi.importer import forms
 from kpi.reports.meeting import is_werkplan_step, step_after_switch, step_count
 from kpi.seed import seed_peers
 from kpi.settings import Settings
+from kpi.tables import monitored_newest
 from kpi.text import value_text
 from kpi.werkplan import store as wp_store
 from tests.support.apptest import figure, html_table_with, html_tables, run_app, texts
@@ -272,6 +273,35 @@ def _file_names(monkeypatch) -> dict[str, str]:
     monkeypatch.setattr(DeltaGenerator, "download_button", recording)
     monkeypatch.setattr(streamlit, "download_button", lambda *a, **k: recording(streamlit._main, *a, **k))
     return names
+
+
+def test_the_newest_figure_of_a_kpi_without_target_is_the_centres_own(monkeypatch, engine, db_url):
+    """Seen in the browser: Brugdorp's leegstand (no target in the demo) said 'Nieuwste cijfer: 7,0%
+    (Nederland, 1-1-2025)' although Brugdorp has its own figure of that date beside it."""
+    seed_peers(engine, A)
+    own = repository.load_observations(engine, area=B)
+    own = own[own["indicator"] == "leegstand"].sort_values("peildatum").iloc[-1]
+    at = run_app(monkeypatch, db_url, page="kpi", query={"gebied": SLUG, "kpi": "leegstand"})
+    assert not at.exception and not at.error
+    shown = f"{fmt.value(own['value'], 'procent', 1)} ({B}, {fmt.peildatum(own['peildatum'], own['precision'])})"
+    assert f"Nieuwste cijfer: {shown}" in texts(at), texts(at)
+    assert "(Nederland, " not in texts(at)
+
+
+_ROWS = st.lists(st.tuples(st.sampled_from([B, "Nederland", A]), st.integers(2000, 2030)), max_size=12)
+
+
+@given(_ROWS)
+def test_the_newest_figure_named_is_the_centres_whenever_it_has_one(rows):
+    table = pd.DataFrame([{"Gebied": a, "Peildatum": f"1-1-{y}", "jaar": y} for a, y in sorted(rows, key=lambda r: r[1])],
+                         columns=["Gebied", "Peildatum", "jaar"])
+    newest = monitored_newest(table, B)
+    if table.empty:
+        assert newest is None
+    elif (table["Gebied"] == B).any():
+        assert newest["Gebied"] == B and newest["jaar"] == table[table["Gebied"] == B]["jaar"].max()
+    else:  # no own figure: the newest of another area, which the sentence names
+        assert newest["jaar"] == table["jaar"].max()
 
 
 def _results_of(monkeypatch, owner, name: str) -> list:

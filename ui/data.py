@@ -37,6 +37,7 @@ from kpi.tables import (
     TABLE_ROWS,
     export_frame,
     measurement_count,
+    monitored_newest,
     monitored_table,
     preview_table,
     provenance_table,
@@ -507,7 +508,7 @@ def monitored(code: str) -> tuple[str, pd.DataFrame] | None:
         return None
     row = indicators.loc[code]
     table = monitored_table(snapshot().observations, code, row["unit"], int(row["decimals"]))
-    newest = table.iloc[-1] if not table.empty else None
+    newest = monitored_newest(table, settings().area)
     sentence = monitored_sentence(row["name"], newest["Waarde"] if newest is not None else None,
                                   f"{newest['Gebied']}, {newest['Peildatum']}" if newest is not None else None)
     return sentence, table

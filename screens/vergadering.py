@@ -64,11 +64,11 @@ def render() -> None:
     if on_werkplan:
         meeting_step(meeting_since())
     elif r is None:
-        if not results:
+        if not results:  # no empty table under the message
             st.info(f"{md(area)} heeft nog geen KPI's met een doel.")
         widths = [3.8, 2.8, 2.9, 3.0]  # the status column holds "geen recente data" on one line
         with st.container(key="meeting_summary", gap="small"):
-            for col, label in zip(st.columns(widths), ["KPI", "Waarde", "Status", "Doel"]):
+            for col, label in zip(st.columns(widths) if results else (), ["KPI", "Waarde", "Status", "Doel"]):
                 col.caption(label)
             for res in results:
                 ind = res.indicator

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from kpi import importer
-from kpi.db import ensure_ready, make_engine
+from kpi.db import make_engine
 from kpi.digest import run
 from kpi.digest.subscribers import load_subscribers
 from kpi.settings import Settings
@@ -32,8 +32,8 @@ from tests.support.browser import (
     menu_titles,
     open_menu,
     run_async,
+    seeded_sqlite,
     sign_in,
-    sqlite_url,
     start_streamlit,
     wait_idle,
 )
@@ -55,10 +55,7 @@ FIGURES = (b"gebied;indicator;jaar;waarde;bron\n"
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("digest-browser")
-    url = sqlite_url(tmp / "digest.db")
-    engine = make_engine(url)
-    ensure_ready(engine)  # created and seeded as on a first start, so the test can import beside it
-    engine.dispose()
+    url = seeded_sqlite(tmp / "digest.db")  # created and seeded as on a first start, so the test can import beside it
     server = start_streamlit(tmp / "digest.log", env={"KPI_DATABASE_URL": url, "KPI_EDITOR_PASSWORD": PASSWORD})
     yield server
     server.stop()

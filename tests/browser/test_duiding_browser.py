@@ -15,7 +15,7 @@ import pytest
 
 from kpi.briefing.period import period_of
 from kpi.briefing.record import make_briefing
-from kpi.db import ensure_ready, make_engine
+from kpi.db import make_engine
 from kpi.settings import Settings
 from tests.support.browser import (
     ARTIFACTS,
@@ -24,8 +24,8 @@ from tests.support.browser import (
     open_select,
     run_async,
     screenshot,
+    seeded_sqlite,
     sign_in,
-    sqlite_url,
     start_streamlit,
     wait_idle,
 )
@@ -42,10 +42,7 @@ CODE = "banen"  # achter in the seeded data (the meeting's step 1)
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("duiding")
-    url = sqlite_url(tmp / "duiding.db")
-    engine = make_engine(url)
-    ensure_ready(engine)
-    engine.dispose()
+    url = seeded_sqlite(tmp / "duiding.db")
     server = start_streamlit(tmp / "duiding.log", env={"KPI_DATABASE_URL": url, "KPI_EDITOR_PASSWORD": PASSWORD})
     server.env["KPI_DATABASE_URL"] = url
     yield server

@@ -15,13 +15,12 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-from kpi.db import ensure_ready, make_engine
 from tests.support.browser import (
     exceptions_on,
     menu_link,
     open_page,
+    seeded_sqlite,
     sign_in,
-    sqlite_url,
     upload_on_import_page,
     wait_idle,
 )
@@ -33,10 +32,7 @@ PASSWORD = "redacteur-test-wachtwoord"
 
 @pytest.fixture
 def guarded(server_factory, tmp_path):
-    url = sqlite_url(tmp_path / "guard.db")
-    engine = make_engine(url)
-    ensure_ready(engine)
-    engine.dispose()
+    url = seeded_sqlite(tmp_path / "guard.db")
     return server_factory(url, name="guarded", env={"KPI_EDITOR_PASSWORD": PASSWORD}, app="server.py")
 
 
@@ -124,10 +120,7 @@ def test_a_tampered_cookie_is_refused_and_a_replayed_session_id_uploads_nothing(
 
 
 def test_the_editor_cookie_expires(server_factory, tmp_path, page):
-    url = sqlite_url(tmp_path / "kort.db")
-    engine = make_engine(url)
-    ensure_ready(engine)
-    engine.dispose()
+    url = seeded_sqlite(tmp_path / "kort.db")
     server = server_factory(url, name="kort", env={"KPI_EDITOR_PASSWORD": PASSWORD, "KPI_EDITOR_SESSION_HOURS": "0.002"},
                             app="server.py")  # 7,2 s
     _sign_in(page, server.url)
@@ -190,10 +183,7 @@ def test_uploads_held_by_a_session_are_bounded_and_freed_in_the_real_upload_stor
     """Issue 23.9 against Streamlit's own upload store (not a stand-in): an editor's session holds
     at most KPI_MAX_SESSION_UPLOADS files, however it chooses the file ids; when its tab closes, the
     files are freed at once (the server log says so), so the same session, resumed, may upload again."""
-    url = sqlite_url(tmp_path / "uploads.db")
-    engine = make_engine(url)
-    ensure_ready(engine)
-    engine.dispose()
+    url = seeded_sqlite(tmp_path / "uploads.db")
     server = server_factory(url, name="uploads", app="server.py",
                             env={"KPI_EDITOR_PASSWORD": PASSWORD, "KPI_MAX_SESSION_UPLOADS": "3"})
     _sign_in(page, server.url)

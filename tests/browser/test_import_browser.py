@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from kpi.db import ensure_ready, make_engine
 from tests.support.browser import (
     ARTIFACTS,
     menu_link,
     open_page,
     open_select,
+    seeded_sqlite,
     sign_in,
-    sqlite_url,
     start_streamlit,
     wait_idle,
 )
@@ -26,10 +25,7 @@ FIGURES = "gebied;indicator;jaar;waarde;bron\nAssen binnenstad;banen;2025;{value
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("importbrowser")
-    url = sqlite_url(tmp / "import.db")
-    engine = make_engine(url)
-    ensure_ready(engine)
-    engine.dispose()
+    url = seeded_sqlite(tmp / "import.db")
     srv = start_streamlit(tmp / "import.log", env={"KPI_DATABASE_URL": url, "KPI_EDITOR_PASSWORD": PASSWORD})
     yield srv
     srv.stop()

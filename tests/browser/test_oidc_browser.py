@@ -13,13 +13,13 @@ import pytest
 import werkzeug.serving
 
 from kpi import repository
-from kpi.db import ensure_ready, make_engine
+from kpi.db import make_engine
 from tests.support.browser import (
     exceptions_on,
     menu_link,
     menu_titles,
     open_page,
-    sqlite_url,
+    seeded_sqlite,
     upload_on_import_page,
     wait_idle,
 )
@@ -63,10 +63,7 @@ server_metadata_url = "{provider}/.well-known/openid-configuration"
 emails = ["anna.devries@assen.nl"]
 groups = ["binnenstad-redactie"]
 ''', encoding="utf-8")
-    url = sqlite_url(tmp_path / "oidc.db")
-    engine = make_engine(url)
-    ensure_ready(engine)
-    engine.dispose()
+    url = seeded_sqlite(tmp_path / "oidc.db")
     return server_factory(url, name="oidc", app="server.py", env={
         "STREAMLIT_SECRETS_FILES": str(secrets), "KPI_EDITOR_PASSWORD": "",
     })

@@ -23,7 +23,7 @@ import tomllib
 import pytest
 
 from kpi import repository
-from kpi.db import ensure_ready, make_engine
+from kpi.db import make_engine
 from kpi.service import evaluate_all
 from kpi.settings import Settings
 from kpi.tables import agreement_groups
@@ -33,8 +33,8 @@ from tests.support.browser import (
     menu_link,
     open_page,
     run_async,
+    seeded_sqlite,
     sign_in,
-    sqlite_url,
     start_streamlit,
     wait_idle,
 )
@@ -90,10 +90,7 @@ def english_on(texts: list[str]) -> list[str]:
 def dashboard(tmp_path_factory):
     """One server with the default seed (demo values included) for every test in this module."""
     tmp = tmp_path_factory.mktemp("screens")
-    url = sqlite_url(tmp / "screens.db")
-    engine = make_engine(url)
-    ensure_ready(engine)  # created and seeded as on a first start, so tests can compute what to expect
-    engine.dispose()
+    url = seeded_sqlite(tmp / "screens.db")  # created and seeded as on a first start, so tests can compute what to expect
     server = start_streamlit(tmp / "screens.log", env={"KPI_DATABASE_URL": url, "KPI_EDITOR_PASSWORD": PASSWORD})
     yield server
     server.stop()

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from kpi.db import ensure_ready, make_engine
 from tests.support.pgserver import free_port
 from tests.support.required import required, skip_or_fail
 
@@ -204,6 +205,16 @@ def start_streamlit(
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+def seeded_sqlite(path: Path) -> str:
+    """The URL of a new SQLite database at `path`, created and seeded as on a first start (so a
+    test can compute what to expect before its server runs)."""
+    url = sqlite_url(path)
+    engine = make_engine(url)
+    ensure_ready(engine)
+    engine.dispose()
+    return url
 
 
 # ---------------------------------------------------------------- fixtures

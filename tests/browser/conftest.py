@@ -8,7 +8,15 @@ import sys
 import pytest
 
 from tests.conftest import _new_pg_database
-from tests.support.browser import ROOT, chromium, page, server_factory, shared_tmp, streamlit_server  # noqa: F401
+from tests.support.browser import (  # noqa: F401
+    ROOT,
+    chromium,
+    iphone,
+    page,
+    server_factory,
+    shared_tmp,
+    streamlit_server,
+)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from tests.support.browser import (
     ARTIFACTS,
     exceptions_on,
     open_page,
-    run_async,
     screenshot,
     sqlite_url,
     start_streamlit,
@@ -52,19 +51,6 @@ def dashboard(tmp_path_factory):
     server.stop()
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(server.log_path, ARTIFACTS / "agreements-server.log")
-
-
-@pytest.fixture(scope="module")
-def iphone(chromium):
-    from playwright.async_api import async_playwright
-
-    async def descriptor():
-        async with async_playwright() as pw:
-            return dict(pw.devices["iPhone 13"])
-
-    device = run_async(descriptor)
-    device.pop("default_browser_type")
-    return device
 
 
 @pytest.mark.parametrize("size", ["desktop", "beamer", "phone"])

@@ -32,7 +32,6 @@ from tests.support.browser import (
     ROOT,
     menu_link,
     open_page,
-    run_async,
     seeded_sqlite,
     sign_in,
     start_streamlit,
@@ -96,20 +95,6 @@ def dashboard(tmp_path_factory):
     server.stop()
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(server.log_path, ARTIFACTS / "screens-server.log")
-
-
-@pytest.fixture(scope="module")
-def iphone(chromium):
-    """Playwright's iPhone 13 descriptor, for chromium (its default browser is webkit)."""
-    from playwright.async_api import async_playwright
-
-    async def descriptor():
-        async with async_playwright() as pw:
-            return dict(pw.devices["iPhone 13"])
-
-    device = run_async(descriptor)  # the session's sync Playwright owns this thread's loop
-    device.pop("default_browser_type")
-    return device
 
 
 @pytest.fixture

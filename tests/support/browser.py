@@ -237,6 +237,22 @@ def chromium():
     pw.stop()
 
 
+@pytest.fixture(scope="session")
+def iphone(chromium):
+    """Playwright's iPhone 13 descriptor (390x664 window, touch, device scale 3) for chromium: its
+    default browser, webkit, is dropped. Read with async Playwright: the session's sync one owns
+    this thread's event loop."""
+    async def descriptor():
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            return dict(pw.devices["iPhone 13"])
+
+    device = run_async(descriptor)
+    device.pop("default_browser_type")
+    return device
+
+
 @pytest.fixture
 def page(chromium):
     """A fresh browser context and page; JavaScript dialogs are recorded in `page.dialogs`."""

@@ -197,11 +197,51 @@ def test_metrics_are_hidden_and_every_response_forbids_foreign_framing():
 INDEX = b'<!doctype html><html lang="en"><head></head><body></body></html>'
 
 
-def test_the_index_page_declares_dutch_with_the_same_length():
+def test_the_index_page_declares_dutch():
     status, _, body, _, _ = _call("/overzicht", page=INDEX)
     assert status == 200 and body == INDEX.replace(b'lang="en"', b'lang="nl"') and len(body) == len(INDEX)
     # A compressed body is left alone (a replacement there would corrupt it).
     assert _call("/", page=INDEX, headers=((b"content-encoding", b"gzip"),))[2] == INDEX
+
+
+def test_after_signing_in_or_out_the_next_page_forgets_the_phone_sidebar_once():
+    """The one-shot cookie set by the sign-in and sign-out routes: the next page (and only a page)
+    carries the script that closes the sidebar on a phone, the cookie is expired by that response,
+    and Content-Length counts the longer page. Without the cookie the page has no script."""
+    cookie = ((b"cookie", f"{guard.SIDEBAR_COOKIE}=1".encode()),)
+    length = ((b"content-length", str(len(INDEX)).encode()),)
+    status, headers, body, _, _ = _call("/kpi", page=INDEX, headers=length, request_headers=cookie)
+    assert status == 200 and body.endswith(guard.SIDEBAR_SCRIPT + b"</head><body></body></html>")
+    assert body.replace(guard.SIDEBAR_SCRIPT, b"") == INDEX.replace(b'lang="en"', b'lang="nl"')
+    assert headers[b"content-length"] == str(len(body)).encode()
+    assert headers[b"set-cookie"].startswith(f"{guard.SIDEBAR_COOKIE}=; Max-Age=0;".encode())
+    assert b"localStorage" in guard.SIDEBAR_SCRIPT and b"innerWidth)<=768" in guard.SIDEBAR_SCRIPT
+    # Without the cookie, or on an asset, no script and no cookie.
+    for path, request_headers in (("/kpi", ()), ("/static/js/index.js", cookie)):
+        status, headers, body, _, _ = _call(path, page=INDEX, headers=length, request_headers=request_headers)
+        assert guard.SIDEBAR_SCRIPT not in body and b"set-cookie" not in headers
+        assert headers[b"content-length"] == str(len(body)).encode()
+
+
+def test_a_page_sent_in_parts_is_joined_before_it_is_changed():
+    """Streamlit may send a page in several body messages: the marker can lie across them."""
+    sent: list[dict] = []
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        half = len(INDEX) // 2 - 10
+        await send({"type": "http.response.body", "body": INDEX[:half], "more_body": True})
+        await send({"type": "http.response.body", "body": INDEX[half:], "more_body": False})
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "path": "/", "method": "GET", "headers": []}
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, guard.Guard(app)(scope, None, send)).result()
+    body = b"".join(m.get("body", b"") for m in sent[1:])
+    assert body == INDEX.replace(b'lang="en"', b'lang="nl"')
+    assert dict(sent[0]["headers"])[b"content-length"] == str(len(body)).encode()
 
 
 def _http(url: str, method: str = "GET", data: bytes | None = None) -> tuple[int, object, str]:

@@ -140,6 +140,15 @@ def test_the_app_refuses_to_log_in_with_the_example_password(monkeypatch, sqlite
                for r in caplog.records)
 
 
+def test_the_sign_in_form_comes_back_to_this_page_with_its_query(monkeypatch, sqlite_url):
+    """st.context.url has no query: signing in on Brugdorp's leegstand came back to the default
+    centre's first KPI. The form's way back now keeps the page's query."""
+    monkeypatch.setattr(guard, "ACTIVE", True)  # as under `streamlit run server.py`: the form is drawn
+    at = run_app(monkeypatch, sqlite_url, page="kpi", query={"kpi": "leegstand"})
+    forms = [h.proto.body for h in at.sidebar.get("html") if "kpi-auth-form" in h.proto.body]
+    assert len(forms) == 1 and 'name="terug" value="/?kpi=leegstand"' in forms[0], forms
+
+
 def test_the_readme_example_password_is_refused():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     examples = re.findall(r"KPI_EDITOR_PASSWORD='([^']+)'", readme) + re.findall(r'editor_password = "([^"]+)"', readme)
@@ -214,6 +223,9 @@ def test_the_right_password_sets_a_signed_httponly_strict_cookie_and_goes_back(r
     assert guard.editor_cookie(_value(editor)) is not None
     assert "HttpOnly" in cookies[BROWSER_COOKIE] and verified(guard._key(), BROWSER_COOKIE, _value(cookies[BROWSER_COOKIE]))
     assert PASSWORD not in str(headers)  # never in the URL or a cookie
+    # The page that follows says so in a toast and closes the sidebar on a phone, once.
+    assert guard.take_flash(_value(cookies[guard.FLASH_COOKIE])) == guard.SIGNED_IN
+    assert cookies[guard.SIDEBAR_COOKIE].startswith(f"{guard.SIDEBAR_COOKIE}=1; Max-Age=120;")
     assert "Redacteur ingelogd" in caplog.text and "client 10.0.0.1" in caplog.text and PASSWORD not in caplog.text
 
 
@@ -223,6 +235,7 @@ def test_a_wrong_password_is_slowed_logged_and_said_on_the_page(route, caplog):
             status, headers = _post("/_kpi/inloggen", {"wachtwoord": "fout-wachtwoord", "terug": "//evil.example"})
     assert status == 303 and headers["location"] == ["/"]  # never back to another site
     assert EDITOR_COOKIE not in _set_cookies(headers)
+    assert guard.SIDEBAR_COOKIE not in _set_cookies(headers)  # its message is in the sidebar: keep it open
     assert route == [1, 2, 4]
     assert guard.take_flash(_value(_set_cookies(headers)[guard.FLASH_COOKIE])) == "Onjuist wachtwoord."
     assert caplog.text.count("Mislukte inlogpoging als redacteur (vertraagd met") == 3

@@ -50,11 +50,6 @@ def main() -> None:
                     for name, path, ready, _editor in PAGES:
                         open_page(page, f"{server.url}/{path}", ready=ready)
                         wait_idle(page)
-                        sidebar = page.locator("[data-testid=stSidebar]")
-                        if size == "iphone13" and sidebar.get_attribute("data-collapsed") != "true":
-                            # The phone remembers the menu opened for signing in: close it, as a reader would.
-                            page.locator("[data-testid=stSidebarCollapseButton] button").click()
-                            page.locator("[data-testid=stSidebar][data-collapsed=true]").wait_for(state="attached")
                         page.wait_for_timeout(500)  # charts finish their transition
                         page.screenshot(path=str(OUT / f"{name}-{size}.png"))
                         print(f"{name}-{size}.png")

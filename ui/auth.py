@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 import logging
 import uuid
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
@@ -40,6 +40,7 @@ from ui.data import editor_lists, report_weak_password, settings
 _SESSION = "auth_session"
 _LOGGED = "auth_oidc_logged"
 _FLASH = "auth_flash"
+_TOASTED = "auth_flash_toasted"
 
 # Login lines (kpi.auth, INFO and up) reach the server log also when nothing configured logging.
 _log = logging.getLogger("kpi.auth")
@@ -177,13 +178,15 @@ def _oidc_box() -> None:
 
 
 def _return_path() -> str:
-    """This page's path and query, to come back to after signing in or out."""
+    """This page's path and query, to come back to after signing in or out. st.context.url has no
+    query (Streamlit drops it), so the query comes from st.query_params: signing in on Brugdorp's
+    leegstand comes back to Brugdorp's leegstand, not to the default centre's first KPI."""
     try:
         url = st.context.url or "/"
     except Exception:
         url = "/"
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
+    query = urlencode([(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
+    return (urlsplit(url).path or "/") + (f"?{query}" if query else "")
 
 
 def _post_form(action: str, button: str, fields: str = "") -> None:
@@ -214,6 +217,14 @@ def _flash() -> str | None:
     return st.session_state[_FLASH]
 
 
+def _toast_once(message: str | None) -> None:
+    """A sign-in or sign-out that worked is said in a toast, once: on a phone the page comes back
+    with the sidebar closed (ui/guard.py SIDEBAR_COOKIE), so the sidebar's own text is not seen."""
+    if message in (guard.SIGNED_IN, guard.SIGNED_OUT) and not st.session_state.get(_TOASTED):
+        st.session_state[_TOASTED] = True
+        st.toast(message)
+
+
 def login_box() -> None:
     """Sidebar login/logout for editors."""
     if guard.oidc_enabled():
@@ -221,6 +232,7 @@ def login_box() -> None:
         return
     report_weak_password()
     message = _flash()
+    _toast_once(message)
     with st.sidebar:
         if is_editor():
             st.caption("Ingelogd als redacteur.")
@@ -246,7 +258,7 @@ def login_box() -> None:
                        '<label>Wachtwoord<input type="password" name="wachtwoord" '
                        'autocomplete="current-password" required></label>')
             if message:
-                (st.info if message == "U bent uitgelogd." else st.error)(message)
+                (st.info if message == guard.SIGNED_OUT else st.error)(message)
 
 
 def require_editor() -> None:

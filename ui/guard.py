@@ -49,10 +49,23 @@ STREAM_PATH = "/_stcore/stream"
 LOGIN_PATH = "/_kpi/inloggen"
 LOGOUT_PATH = "/_kpi/uitloggen"
 FLASH_COOKIE = "kpi_melding"
+# The messages of a sign-in and a sign-out that worked (shown as a toast: the sidebar may be closed).
+SIGNED_IN, SIGNED_OUT = "U bent ingelogd als redacteur.", "U bent uitgelogd."
 OIDC_COOKIE = "_streamlit_user"  # Streamlit's signed identity cookie (HttpOnly), maybe in chunks
 MAX_FORM_BYTES = 8192
-# Same length, so Content-Length stays right without touching the headers.
 HTML_LANG = (b'<html lang="en">', b'<html lang="nl">')
+# After signing in or out the browser loads the page anew. To sign in on a phone the user opened
+# the sidebar; Streamlit keeps that choice in localStorage, so the new page opened with the sidebar
+# over it. This one-shot cookie (set by both routes) makes the next page forget the choice on a
+# phone-sized screen, so Streamlit's own phone default applies: closed. A wrong password sets no
+# cookie: its message is in the sidebar, which then stays open.
+SIDEBAR_COOKIE = "kpi_zijbalk"
+SIDEBAR_SCRIPT = (
+    b"<script>/* ui/guard.py: after signing in or out on a phone, the page and not the sidebar */"
+    b"try{if(Math.min(window.screen.width,window.innerWidth)<=768){Object.keys(window.localStorage).forEach(function(k){"
+    b"if(k.indexOf('stSidebarCollapsed-')===0){window.localStorage.removeItem(k)}})}}catch(e){}</script>"
+)
+MAX_INDEX_BYTES = 1024 * 1024  # Streamlit's index.html is about 8 kB; a larger page passes unchanged
 FRAME_HEADERS = [
     (b"content-security-policy", b"frame-ancestors 'self'"),
     (b"x-frame-options", b"SAMEORIGIN"),
@@ -320,7 +333,8 @@ async def sign_in(scope, receive, send) -> None:
         await _redirect(send, scope, back, [
             _cookie_header(scope, EDITOR_COOKIE, issue_editor_cookie(hours), int(hours * 3600)),
             _cookie_header(scope, BROWSER_COOKIE, browser_value, BROWSER_COOKIE_DAYS * 86400),
-            _cookie_header(scope, FLASH_COOKIE, "", 0),
+            _cookie_header(scope, FLASH_COOKIE, _flash(SIGNED_IN), 120),
+            _cookie_header(scope, SIDEBAR_COOKIE, "1", 120),
         ])
         return
     delay = await asyncio.to_thread(THROTTLE.failed, client, login.PASSWORD_ACCOUNT, browser)
@@ -345,7 +359,8 @@ async def sign_out(scope, receive, send) -> None:
         log.info("Redacteur uitgelogd: tijd %s, client %s", login._now_text(), _client(scope))
     await _redirect(send, scope, login.safe_return_path(form.get("terug")),
                     [_cookie_header(scope, EDITOR_COOKIE, "", 0),
-                     _cookie_header(scope, FLASH_COOKIE, _flash("U bent uitgelogd."), 120)])
+                     _cookie_header(scope, FLASH_COOKIE, _flash(SIGNED_OUT), 120),
+                     _cookie_header(scope, SIDEBAR_COOKIE, "1", 120)])
 
 
 def _without_replayed_session(scope):
@@ -427,19 +442,47 @@ class Guard:
             # Streamlit gzips index.html on page routes (/overzicht) but not at '/': ask for it
             # plain, so its language can be set (about 8 kB, once per page load).
             scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]}
-        html = False  # this response is the app's (uncompressed) index page
+            close_sidebar = _cookies(scope).get(SIDEBAR_COOKIE) == "1"
+            await self.app(scope, receive, _IndexPage(send, scope, close_sidebar).send)
+            return
+        await self.app(scope, receive, _IndexPage(send, scope, False).send)
 
-        async def send_with_headers(message) -> None:
-            nonlocal html
-            if message["type"] == "http.response.start":
-                headers = {name.lower(): value for name, value in message.get("headers", [])}
-                html = (headers.get(b"content-type", b"").startswith(b"text/html")
-                        and b"content-encoding" not in headers)
-                extra = [(k, v) for k, v in FRAME_HEADERS if k not in headers]
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
-            elif html and message["type"] == "http.response.body" and HTML_LANG[0] in message.get("body", b""):
-                message = {**message, "body": message["body"].replace(*HTML_LANG, 1)}
-                html = False
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+class _IndexPage:
+    """The send of one response, with the frame headers. The app's (uncompressed) index page is
+    held until complete, then sent with Dutch as its language, the sidebar script when asked for,
+    and its Content-Length recounted."""
+
+    def __init__(self, send, scope, close_sidebar: bool) -> None:
+        self._send, self._scope, self._close_sidebar = send, scope, close_sidebar
+        self._start: dict | None = None
+        self._body = b""
+
+    async def send(self, message) -> None:
+        if message["type"] == "http.response.start":
+            headers = {name.lower(): value for name, value in message.get("headers", [])}
+            extra = [(k, v) for k, v in FRAME_HEADERS if k not in headers]
+            message = {**message, "headers": [*message.get("headers", []), *extra]}
+            if headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers:
+                self._start = message
+                return
+        elif self._start is not None and message["type"] == "http.response.body":
+            self._body += message.get("body", b"")
+            if message.get("more_body") and len(self._body) <= MAX_INDEX_BYTES:
+                return
+            await self._flush(message.get("more_body", False))
+            return
+        await self._send(message)
+
+    async def _flush(self, more_body: bool) -> None:
+        start, body, self._start = self._start, self._body, None
+        if not more_body and HTML_LANG[0] in body:
+            body = body.replace(*HTML_LANG, 1)
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            if self._close_sidebar and b"</head>" in body:
+                # At the end of the head: Streamlit's own script is a module, which runs later.
+                body = body.replace(b"</head>", SIDEBAR_SCRIPT + b"</head>", 1)
+                headers.append(_cookie_header(self._scope, SIDEBAR_COOKIE, "", 0))
+            start = {**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
+        await self._send(start)
+        await self._send({"type": "http.response.body", "body": body, "more_body": more_body})

@@ -16,9 +16,12 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
 from tests.support.browser import (
+    UI_TIMEOUT_MS,
     exceptions_on,
     menu_link,
+    open_menu,
     open_page,
+    screenshot,
     seeded_sqlite,
     sign_in,
     upload_on_import_page,
@@ -40,6 +43,9 @@ def test_editor_uploads_through_the_guard_and_logins_are_logged(guarded, page, t
     open_page(page, guarded.url)
     sign_in(page, "verkeerd-wachtwoord", expect="Onjuist wachtwoord.")
     sign_in(page, PASSWORD)
+    # On a wide screen the sidebar stays as the user left it, open; the toast says it worked.
+    page.locator(TOAST, has_text="U bent ingelogd als redacteur.").wait_for(state="visible")
+    assert page.locator(SIDEBAR).get_attribute("data-collapsed") == "false"
     menu_link(page, "Importeren").click()
     page.wait_for_url("**/importeren")
     uploads = upload_on_import_page(page, tmp_path)
@@ -49,6 +55,50 @@ def test_editor_uploads_through_the_guard_and_logins_are_logged(guarded, page, t
     assert "Redacteur ingelogd: tijd 20" in log
     assert "verkeerd-wachtwoord" not in log and PASSWORD not in log
     assert uploads and 403 not in uploads and all(200 <= s < 300 for s in uploads), uploads
+
+
+SIDEBAR = "[data-testid=stSidebar]"
+TOAST = "[data-testid=stToast]"
+
+
+def test_on_a_phone_signing_in_and_out_returns_to_the_page_not_the_sidebar(guarded, chromium, iphone):
+    """To sign in on a phone the user opens the sidebar; Streamlit remembers that, so the page came
+    back from the sign-in route covered by the sidebar. Now it comes back closed with a toast, after
+    signing out too; a wrong password keeps the sidebar open with its message; and the next
+    reload keeps the user's own choice again (the close happens once)."""
+    context = chromium.new_context(locale="nl-NL", **iphone)
+    pg = context.new_page()
+    pg.set_default_timeout(UI_TIMEOUT_MS)
+    sidebar = pg.locator(SIDEBAR)
+    try:
+        open_page(pg, f"{guarded.url}/kpi?kpi=banen", ready="[data-testid=stMain] h1")
+        assert sidebar.get_attribute("data-collapsed") == "true"
+        sign_in(pg, "verkeerd-wachtwoord", expect="Onjuist wachtwoord.")
+        wait_idle(pg)
+        assert sidebar.get_attribute("data-collapsed") == "false"
+        assert sidebar.get_by_text("Onjuist wachtwoord.").is_visible()
+
+        sign_in(pg, PASSWORD)
+        pg.locator(TOAST, has_text="U bent ingelogd als redacteur.").wait_for(state="visible")
+        wait_idle(pg)
+        assert sidebar.get_attribute("data-collapsed") == "true"
+        assert "kpi=banen" in pg.url and pg.locator("[data-testid=stMain] h1").first.is_visible()
+        screenshot(pg, "phone-after-sign-in.png")
+
+        open_menu(pg)
+        assert menu_link(pg, "Importeren").is_visible()  # signed in: the editor's pages are listed
+        sidebar.locator("button", has_text="Uitloggen").click()
+        pg.locator(TOAST, has_text="U bent uitgelogd.").wait_for(state="visible")
+        wait_idle(pg)
+        assert sidebar.get_attribute("data-collapsed") == "true"
+        assert menu_link(pg, "Importeren").count() == 0
+
+        open_menu(pg)
+        pg.reload()
+        open_page(pg, pg.url, ready="[data-testid=stMain] h1")
+        assert sidebar.get_attribute("data-collapsed") == "false"
+    finally:
+        context.close()
 
 
 def _signed_in(page) -> bool:

@@ -34,6 +34,10 @@ def render() -> None:
                "*Bronnen en definities*. Een doelenbestand kan ook via *Importeren*.")
     results = data.results()
     by_code = {r.indicator.code: r for r in results}
+    if not by_code:  # a centre without targets (a new one, or the demo's peers): nothing to revise yet
+        st.info(f"{md(data.settings().area)} heeft nog geen KPI's met een doel. Het eerste doel van een "
+                "centrum komt er met een doelenbestand op *Importeren*; daarna past u het hier aan.")
+        return
     code = st.selectbox("KPI", list(by_code), format_func=lambda c: by_code[c].indicator.name, key="target_kpi",
                         on_change=_forget_numbers)
     today = dt.date.today()

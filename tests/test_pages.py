@@ -9,6 +9,7 @@ import pytest
 from kpi import formatting as fmt
 from kpi import repository, statuses
 from kpi.db import ensure_ready, make_engine
+from kpi.seed import seed_peers
 from tests.support.apptest import (
     VISIE_METRICS,
     demo_banner,
@@ -262,6 +263,17 @@ def test_the_same_editor_page_works_for_an_editor(monkeypatch, sqlite_url, url):
     assert not at.main.warning
     assert at.main.button or at.main.text_input or at.main.selectbox or at.get("file_uploader") or at.main.dataframe \
         or html_tables(at)
+
+
+@pytest.mark.parametrize("url", [spec.url for spec in PAGES if not spec.unlisted])
+def test_every_page_of_a_centre_without_targets_or_werkplan_works(monkeypatch, engine, db_url, url):
+    """The demo's peers have figures but no targets, werkplan, events or briefings. Every page of
+    such a centre, for an editor, shows itself without an error (Doelen beheren did not: a KeyError
+    under an empty English "No options to select" list)."""
+    seed_peers(engine, "Assen binnenstad")
+    at = run_app(monkeypatch, db_url, page=url, editor=True, query={"gebied": "voorbeeldstad-centrum"})
+    assert not at.exception and not at.error, url
+    assert at.title and not at.main.warning, url
 
 
 def test_editor_pages_are_in_the_menu_for_editors_only():

@@ -12,6 +12,7 @@ from kpi import importer, repository
 from kpi.importer import ImportRefused
 from kpi.importer.forms import TARGET_FORM as FORM_NAME
 from kpi.importer.forms import revise_target
+from kpi.seed import seed_peers
 from kpi.service import evaluate_all, status_records
 from kpi.settings import Settings
 from tests.support.apptest import open_page, run_app, texts
@@ -129,6 +130,19 @@ def test_revision_keeps_horizon_and_benchmark_unless_given(engine):
                                     "horizon_year": None}) == 4
     jobs = repository.load_target_history(engine).query("indicator == 'banen'")
     assert [None if v != v else int(v) for v in jobs["horizon_year"]] == [2030, 2030, 2032, None]
+
+
+def test_a_centre_without_targets_says_so_on_the_page(monkeypatch, engine, db_url):
+    """Doelen beheren for the demo's Brugdorp (figures, no targets) failed with a KeyError and an
+    empty English "No options to select" list: now it says how a centre gets its first target."""
+    seed_peers(engine, "Assen binnenstad")
+    at = run_app(monkeypatch, db_url, page="doelen", editor=True, query={"gebied": "brugdorp-centrum"})
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info] == [
+        "Brugdorp centrum heeft nog geen KPI's met een doel. Het eerste doel van een centrum komt er met "
+        "een doelenbestand op *Importeren*; daarna past u het hier aan."]
+    assert not [s for s in at.selectbox if s.key == "target_kpi"]
+    assert not at.get("form")
 
 
 def test_editor_revision_on_the_page_keeps_horizon_and_benchmark(monkeypatch, sqlite_url):

@@ -1,6 +1,8 @@
 """The screenshots in docs/schermen/ made again: `python -m tools.docs_screenshots` (after `make test`
-has installed chromium). A fresh demo database, a server, chromium at 1440x900, 1280x720 (beamer)
-and an iPhone 13; the editor pages after signing in. Look at the pictures before committing them."""
+has installed chromium). A fresh demo database with the demo's werkgroep (`python -m kpi demo`: the
+fictional Brugdorp centrum and the other centres Vergelijken needs), a server, chromium at 1440x900,
+1280x720 (beamer) and an iPhone 13; the editor pages after signing in. Look at the pictures before
+committing them."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from tests.support.browser import (
     start_streamlit,
     wait_idle,
 )
+from tests.support.cli import run_kpi
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "schermen"
 PASSWORD = "schermafdrukken-wachtwoord"
@@ -32,12 +35,26 @@ PAGES = [
     ("kpi", "kpi?kpi=leegstand", "[data-testid=stPlotlyChart] .main-svg", False),
     ("vergadering-stap3", "vergadering?stap=3", "[data-testid=stPlotlyChart] .main-svg", False),
     ("importeren", "importeren", "[data-testid=stFileUploader]", True),
+    # Brugdorp has no KPIs of its own (no agreement), so no metric card: its name in the overview's
+    # first line says the page is drawn, and for Brugdorp, not Assen.
+    ("overzicht-brugdorp", "?gebied=brugdorp-centrum", "[data-testid=stMain] strong:has-text('Brugdorp centrum')",
+     False),
+    ("benchmark", "vergelijken", "[data-testid=stPlotlyChart] .main-svg", False),
 ]
+
+
+def demo_database(path: Path) -> str:
+    """A new SQLite database as on a first start, plus the demo's werkgroep (`python -m kpi demo`)."""
+    url = sqlite_url(path)
+    done = run_kpi(url, "demo")
+    if done.returncode:
+        raise RuntimeError(f"python -m kpi demo: exit {done.returncode}\n{done.stdout}{done.stderr}")
+    return url
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_streamlit(Path(tmp) / "server.log", env={"KPI_DATABASE_URL": sqlite_url(Path(tmp) / "demo.db"),
+        server = start_streamlit(Path(tmp) / "server.log", env={"KPI_DATABASE_URL": demo_database(Path(tmp) / "demo.db"),
                                                                "KPI_EDITOR_PASSWORD": PASSWORD})
         try:
             with sync_playwright() as pw:

@@ -84,7 +84,7 @@ def newest_recorded_text(results: list[KpiResult]) -> str:
     every figure shown is start data ('Cijfers ingelezen bij de installatie op 23-11-2026')."""
     shown = [r.latest for r in results if r.latest is not None and not _missing(r.latest.recorded_at)]
     if not shown:
-        return "Nog geen cijfers."
+        return "Nog geen cijfers"  # a clause: the overview goes on after it
     newest = max(shown, key=lambda m: pd.Timestamp(m.recorded_at))
     if newest.batch_kind in INSTALLED_KINDS:
         return f"Cijfers {recorded_text(newest.batch_kind, newest.recorded_at)}"

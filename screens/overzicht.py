@@ -18,6 +18,10 @@ def render() -> None:
     counts = statuses.counts([r.status for r in results])
     st.markdown(f"**{md(data.settings().area)}** · "
                 + (" · ".join(f"**{n}** {s}" for s, n in counts) or "nog geen KPI's"))
+    if not results:  # a centre whose targets are not read in yet (the demo's Brugdorp)
+        st.info(f"{md(data.settings().area)} heeft nog geen KPI's met een doel. Een doelenbestand op "
+                "*Importeren* legt ze vast; tot dan staan de cijfers van dit centrum onder *Vergelijken*.")
+        return
     lines = summary_lines(results)
     kpi_status_list(lines, groups)  # on a phone: every KPI's status and name on the first screen
     kpi_summary(lines, groups)  # every KPI on the first screen of a laptop or beamer; the cards follow

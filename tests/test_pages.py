@@ -276,6 +276,17 @@ def test_every_page_of_a_centre_without_targets_or_werkplan_works(monkeypatch, e
     assert at.title and not at.main.warning, url
 
 
+def test_the_overview_of_a_centre_without_targets_says_so_and_nothing_untrue(monkeypatch, engine, db_url):
+    """It said "Nog geen cijfers.." of a centre whose figures the benchmark shows."""
+    seed_peers(engine, "Assen binnenstad")
+    at = run_app(monkeypatch, db_url, query={"gebied": "voorbeeldstad-centrum"})
+    assert not at.exception and not at.error
+    assert [i.value for i in at.info] == [
+        "Voorbeeldstad centrum heeft nog geen KPI's met een doel. Een doelenbestand op *Importeren* legt ze "
+        "vast; tot dan staan de cijfers van dit centrum onder *Vergelijken*."]
+    assert "Nog geen cijfers" not in texts(at) and ".." not in texts(at)
+
+
 def test_editor_pages_are_in_the_menu_for_editors_only():
     from ui.frame import menu
 

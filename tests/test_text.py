@@ -67,6 +67,12 @@ def test_start_data_says_installed_not_updated():
     assert newest_recorded_text([r]) == "Cijfers ingelezen bij de installatie op 1-1-2026"
 
 
+def test_no_figure_yet_is_a_clause_like_the_others():
+    """The overview adds ". Status van de doelen ..." after it: it said "Nog geen cijfers.. Status"."""
+    r = m.evaluate(JOBS, JOBS_TARGET, obs([(AREA, "bedrijven", 2017, 430)]), TODAY)  # none of banen
+    assert newest_recorded_text([r]) == newest_recorded_text([]) == "Nog geen cijfers"
+
+
 def test_imported_figure_says_when_in_amsterdam_time():
     rows = obs([(AREA, "banen", 2017, 3800), (AREA, "banen", "1-3-2027", 4100)])
     rows.loc[1, ["batch_kind", "batch_file", "batch_id", "recorded_at"]] = [

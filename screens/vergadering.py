@@ -109,12 +109,17 @@ def render() -> None:
                     for label, text in beside:
                         st.markdown(f"**{label}:** {md(text)}" if label else f"*{md(text)}*")
 
-    where, leave, prev, nxt = st.columns([3.2, 3.2, 1.6, 1.6], vertical_alignment="center")
-    centre = f"{md(area)} · " if len(data.centres()) > 1 else ""  # one centre: nothing to tell apart
-    where.caption(centre + step_label(step, count, werkplan=True))
-    with leave.container(key="meeting_leave"):
-        st.page_link(frame.page("overzicht"), label="Verlaat vergadermodus", icon=":material/close:")
-    prev.button("Vorige", on_click=_go, args=(step - 1,), disabled=step == 0, key="meeting_prev",
-                shortcut="Left", width="stretch")
-    nxt.button("Volgende", on_click=_go, args=(step + 1,), disabled=step == count - 1, key="meeting_next",
-               shortcut="Right", width="stretch")
+    # One row that sizes each part by its text: the position line (which names the centre when
+    # there are more), the way out, and the buttons at the right. Fixed column shares broke
+    # "KPI 3 | van 7" or "Volge…" at 1280x720; on a phone the row wraps.
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="meeting_nav"):
+        centre = f"{md(area)} · " if len(data.centres()) > 1 else ""  # one centre: nothing to tell apart
+        st.caption(centre + step_label(step, count, werkplan=True), width="content")
+        with st.container(key="meeting_leave", width="content"):
+            st.page_link(frame.page("overzicht"), label="Verlaat vergadermodus", icon=":material/close:")
+        st.space("stretch")
+        with st.container(horizontal=True, gap="small", width="content"):  # the pair wraps together
+            st.button("Vorige", on_click=_go, args=(step - 1,), disabled=step == 0, key="meeting_prev",
+                      shortcut="Left", width="content")
+            st.button("Volgende", on_click=_go, args=(step + 1,), disabled=step == count - 1,
+                      key="meeting_next", shortcut="Right", width="content")

@@ -52,6 +52,7 @@ def test_the_meeting_of_another_centre_on_the_beamer(chromium, brugdorp_server):
             # The late actions are a data grid: its cells are read from the grid's accessible DOM.
             cells = " ".join(main.locator("[data-testid=stDataFrame] [role=gridcell]").all_inner_texts())
             shown = " ".join(f"{main.inner_text()} {cells}".split())
+            screenshot(pg, f"meeting-brugdorp-1280x720-stap{step}.png")
             assert f"{B} · Scherm {step + 1} van 4" in shown, shown  # the beamer names the centre
             assert not [name for name in assen_themes if name in shown], step
             if step == 0:
@@ -65,7 +66,17 @@ def test_the_meeting_of_another_centre_on_the_beamer(chromium, brugdorp_server):
             overflow = pg.evaluate("(() => { const m = document.querySelector('[data-testid=stMain]');"
                                    " return m.scrollHeight - m.clientHeight; })()")
             assert overflow <= 0, f"screen {step} needs scrolling ({overflow}px)"
-            screenshot(pg, f"meeting-brugdorp-1280x720-stap{step}.png")
+            # ... on one line (it broke "KPI 3 | van 7" over two beside a half-empty column).
+            lines = main.locator("[data-testid=stCaptionContainer] p", has_text=" · Scherm ").evaluate(
+                "e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))")
+            assert lines == 1, f"the position line takes {lines} lines on screen {step}"
+            # ... and the link and buttons beside it their whole text, on one line ("Volge…" or
+            # "Verlaat | vergadermodus" when the line took their room).
+            assert main.locator(".st-key-meeting_leave p").evaluate(
+                "e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))") == 1
+            for button in main.locator(".st-key-meeting_prev button, .st-key-meeting_next button").all():
+                assert button.evaluate("b => [b, ...b.querySelectorAll('*')].every(e => e.scrollWidth <= e.clientWidth)"), \
+                    button.inner_text()
             violations = axe_violations(pg)
             assert not violations, f"axe on the Brugdorp meeting, screen {step}:\n{report(violations)}"
     finally:

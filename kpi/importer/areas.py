@@ -27,7 +27,7 @@ from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import store as import_store
 from kpi.importer.model import AREAS, ImportRefused
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
-from kpi.importer.rules import Rule, Validated, run_rules
+from kpi.importer.rules import Rule, Validated, first_of, flag, run_rules, yes_no
 from kpi.names import name_key, slug
 
 PREVIEW_COLUMNS = ["slug", "area", "kind", "peer_group", "illustrative", "description", "file", "row"]
@@ -44,34 +44,8 @@ SLUG_MAX = schema.areas.c.slug.type.length
 KIND_MAX = schema.areas.c.kind.type.length
 GROUP_MAX = schema.areas.c.peer_group.type.length
 DEFAULT_KIND = "binnenstad"
-YES, NO = ("ja", "j", "yes", "y", "1", "waar", "true"), ("nee", "n", "no", "0", "onwaar", "false")
 # Tables whose rows refer to an area: a centre added by a batch is only deleted on undo when none do.
 REFERRING = ("observations", "targets", "events", "duiding", "briefings")
-
-
-def _flag(text: str) -> bool | None:
-    key = str(text).strip().casefold()
-    return True if key in YES else False if key in NO else None
-
-
-def yes_no(value: bool) -> str:
-    """A stored flag as the file writes it: 'ja' or 'nee'."""
-    return "ja" if value else "nee"
-
-
-def _first_of(values: pd.Series, files: pd.Series, rows: pd.Series) -> pd.Series:
-    """Per row the earlier row with the same (non-empty) value, as 'rij 3' (or 'rij 3 van x.csv')."""
-    first: dict[str, tuple[int, str]] = {}
-    out = []
-    for value, row, file in zip(values, rows, files, strict=True):
-        if value and value in first:
-            r, other = first[value]
-            out.append(f"rij {r}" if other == file else f"rij {r} van {other}")
-        else:
-            if value:
-                first[value] = (int(row), file)
-            out.append("")
-    return pd.Series(out, index=values.index, dtype=object)
 
 
 def stored_areas(conn: Connection) -> pd.DataFrame:
@@ -95,9 +69,9 @@ def validate_areas(frame: pd.DataFrame, conn: Connection, *, file_order: dict[st
     f["naam"] = f["naam"].str.strip()
     f["naam_van_slug"] = f["slug"].map(lambda s: name_of_slug.get(s, ""))
     f["slug_van_naam"] = f["naam"].map(lambda n: slug_of_name.get(name_key(n), ""))
-    f["illustratief_ja"] = f["illustratief"].map(_flag)
-    f["slug_dubbel"] = _first_of(f["slug"], f["bestand"], f["rij"])
-    f["naam_dubbel"] = _first_of(f["naam"].map(name_key), f["bestand"], f["rij"])
+    f["illustratief_ja"] = f["illustratief"].map(flag)
+    f["slug_dubbel"] = first_of(f["slug"], f["bestand"], f["rij"])
+    f["naam_dubbel"] = first_of(f["naam"].map(name_key), f["bestand"], f["rij"])
     rules = [
         Rule("slug_leeg", "slug", lambda s: s != "", lambda r: "De slug is leeg; geef elk gebied een slug "
              "(kleine letters, cijfers en '-', bijvoorbeeld emmen-centrum).", column="slug"),

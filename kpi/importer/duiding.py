@@ -26,7 +26,7 @@ from kpi.importer import store as import_store
 from kpi.importer.model import DUIDING, ImportRefused
 from kpi.importer.parsing import parse_dates
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
-from kpi.importer.rules import Rule, Validated, run_rules
+from kpi.importer.rules import Rule, Validated, first_of, run_rules
 from kpi.names import indicator_lookup, name_key
 from kpi.periods import DAY
 
@@ -44,19 +44,6 @@ PREVIEW_HEADERS = {
 }
 DUIDING_CHANGED = ("Deze duiding is intussen gewijzigd door iemand anders; er is niets opgeslagen. "
                    "Bekijk de nieuwe tekst en vul het formulier opnieuw in.")
-
-
-def _first_of(keys: pd.Series, files: pd.Series, rows: pd.Series) -> pd.Series:
-    first: dict[tuple, tuple[int, str]] = {}
-    out = []
-    for key, row, file in zip(keys, rows, files, strict=True):
-        if key in first:
-            r, other = first[key]
-            out.append(f"rij {r}" if other == file else f"rij {r} van {other}")
-        else:
-            first[key] = (int(row), file)
-            out.append("")
-    return pd.Series(out, index=keys.index, dtype=object)
 
 
 def _text_rules(field: str, label: str) -> list[Rule]:
@@ -88,7 +75,7 @@ def validate_duiding(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.Da
     f["datum_fout"] = given.astype(bool) & f["datum_dag"].isna()
     f["datum_toekomst"] = [d is not None and d > today for d in f["datum_dag"]]
     keys = pd.Series(list(zip(f["gebied_naam"], f["indicator_code"], f["periode_code"], strict=True)), index=f.index)
-    f["dubbel_van"] = _first_of(keys, f["bestand"], f["rij"])
+    f["dubbel_van"] = first_of(keys, f["bestand"], f["rij"])
     known_area_list = ", ".join(areas["name"])
     known_kpis = ", ".join(indicators["code"])
     rules = [

@@ -32,6 +32,37 @@ class Validated:
     new_areas: list[str]
 
 
+# How a file writes yes and no (ja/nee columns of gebieden and subscriber lists).
+YES, NO = ("ja", "j", "yes", "y", "1", "waar", "true"), ("nee", "n", "no", "0", "onwaar", "false")
+
+
+def flag(text: str) -> bool | None:
+    """A ja/nee cell as True or False; None for anything else (a rule then names the cell)."""
+    key = str(text).strip().casefold()
+    return True if key in YES else False if key in NO else None
+
+
+def yes_no(value: bool) -> str:
+    """A stored flag as the file writes it: 'ja' or 'nee'."""
+    return "ja" if value else "nee"
+
+
+def first_of(values: pd.Series, files: pd.Series, rows: pd.Series) -> pd.Series:
+    """Per row the earlier row with the same (non-empty) value, as 'rij 3' (or 'rij 3 van x.csv'
+    when it is in another file); '' for the first. A value may be a tuple of a row's key fields."""
+    first: dict[object, tuple[int, str]] = {}
+    out = []
+    for value, row, file in zip(values, rows, files, strict=True):
+        if value and value in first:
+            r, other = first[value]
+            out.append(f"rij {r}" if other == file else f"rij {r} van {other}")
+        else:
+            if value:
+                first[value] = (int(row), file)
+            out.append("")
+    return pd.Series(out, index=values.index, dtype=object)
+
+
 def decimal_hint(row: Mapping) -> str:
     """The end of a message for a number written with the other decimal mark than the file uses."""
     word, example = ("een komma", "21,9") if row["decimaal"] == "," else ("een punt", "21.9")

@@ -24,7 +24,7 @@ from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import store as import_store
 from kpi.importer.model import SUBSCRIBERS, ImportRefused
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
-from kpi.importer.rules import Rule, Validated, run_rules
+from kpi.importer.rules import Rule, Validated, first_of, flag, run_rules, yes_no
 from kpi.names import indicator_lookup, name_key
 
 PREVIEW_COLUMNS = ["email", "name", "areas", "kpis", "werkplan", "active", "file", "row"]
@@ -41,35 +41,10 @@ SUBSCRIBER_CHANGED = ("Deze abonnee is intussen gewijzigd door iemand anders; er
                       "Bekijk de nieuwe stand en vul het formulier opnieuw in.")
 # One address, no spaces, a dot in the domain: what an SMTP server can deliver to.
 _EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+$")
-YES, NO = ("ja", "j", "yes", "y", "1", "waar", "true"), ("nee", "n", "no", "0", "onwaar", "false")
 
 
 def _list(text: str) -> list[str]:
     return [k.strip() for k in re.split(r"[,;]", str(text)) if k.strip()]
-
-
-def _flag(text: str) -> bool | None:
-    key = str(text).strip().casefold()
-    return True if key in YES else False if key in NO else None
-
-
-def yes_no(value: bool) -> str:
-    """A stored flag as the file writes it: 'ja' or 'nee'."""
-    return "ja" if value else "nee"
-
-
-def _first_of(values: pd.Series, files: pd.Series, rows: pd.Series) -> pd.Series:
-    first: dict[str, tuple[int, str]] = {}
-    out = []
-    for value, row, file in zip(values, rows, files, strict=True):
-        if value and value in first:
-            r, other = first[value]
-            out.append(f"rij {r}" if other == file else f"rij {r} van {other}")
-        else:
-            if value:
-                first[value] = (int(row), file)
-            out.append("")
-    return pd.Series(out, index=values.index, dtype=object)
 
 
 def validate_subscribers(frame: pd.DataFrame, indicators: pd.DataFrame, areas: pd.DataFrame, *,
@@ -87,14 +62,14 @@ def validate_subscribers(frame: pd.DataFrame, indicators: pd.DataFrame, areas: p
     f["kpi_onbekend"] = [
         "" if every else ", ".join(k for k in _list(t) if name_key(k) not in lookup)
         for t, every in zip(f["kpis"], f["kpis_alle"], strict=True)]
-    f["werkplan_ja"] = f["werkplan"].map(_flag)
-    f["actief_ja"] = f["actief"].map(_flag)
+    f["werkplan_ja"] = f["werkplan"].map(flag)
+    f["actief_ja"] = f["actief"].map(flag)
     follows_kpis = [("kpis" in absent) or every or bool(_list(t))
                     for t, every, absent in zip(f["kpis"], f["kpis_alle"], f["ontbreekt"], strict=True)]
     follows_plan = [("werkplan" in absent) or bool(flag)
                     for flag, absent in zip(f["werkplan_ja"], f["ontbreekt"], strict=True)]
     f["volgt_niets"] = ~(np.array(follows_kpis, dtype=bool) | np.array(follows_plan, dtype=bool))
-    f["dubbel_van"] = _first_of(f["email_key"], f["bestand"], f["rij"])
+    f["dubbel_van"] = first_of(f["email_key"], f["bestand"], f["rij"])
     known_area_list = ", ".join(areas["name"])
     known_kpis = ", ".join(indicators["code"])
     rules = [

@@ -27,7 +27,7 @@ from kpi.importer import store
 from kpi.importer.layouts import ACTION_FIELDS
 from kpi.importer.model import ACTIONS, ImportRefused
 from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OTHER_DECIMAL, none_if_missing, parse_dates, parse_years
-from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
+from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, by_status, status_counts
 from kpi.importer.rules import Rule, Validated, decimal_hint, run_rules
 from kpi.names import indicator_lookup, name_key
 from kpi.periods import DAY
@@ -341,12 +341,7 @@ def action_frames(plan: ActionPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.Data
         "old_status": [None if s is None else werkplan.status_label(s) for s in rows["old_status"]],
         "old_illustrative": rows["old_illustrative"], "fields": rows["fields"],
     })
-    status = rows["status_plan"]
-    return (
-        shown.loc[status == ADDED, ACTION_PREVIEW_COLUMNS].reset_index(drop=True),
-        shown.loc[status == CHANGED, ACTION_CHANGED_COLUMNS].reset_index(drop=True),
-        shown.loc[status == UNCHANGED, ACTION_PREVIEW_COLUMNS].reset_index(drop=True),
-    )
+    return by_status(shown, rows["status_plan"], ACTION_PREVIEW_COLUMNS, ACTION_CHANGED_COLUMNS)
 
 
 def preview_table(frame: pd.DataFrame, themes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -375,8 +370,7 @@ def write_actions(conn: Connection, plan: ActionPlan, meta: dict, user: str) -> 
     status = rows["status_plan"]
     batch = repository.create_batch(
         conn, ACTIONS, meta["filename"], user, sha256=meta["sha256"], created_at=now,
-        rows_total=len(rows), rows_added=int((status == ADDED).sum()),
-        rows_changed=int((status == CHANGED).sum()), rows_unchanged=int((status == UNCHANGED).sum()),
+        **status_counts(status),
     )
     wp_store.save_actions(conn, rows[status != UNCHANGED], batch, now)
     repository.touch_data_version(conn)

@@ -26,7 +26,7 @@ from kpi import repository, schema
 from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import store as import_store
 from kpi.importer.model import AREAS, ImportRefused
-from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
+from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, by_status, status_counts
 from kpi.importer.rules import Rule, Validated, first_of, flag, run_rules, yes_no
 from kpi.names import name_key, slug
 
@@ -169,10 +169,7 @@ def area_frames(plan: AreaPlan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFram
     """The preview's added, changed and unchanged frames."""
     rows = plan.rows
     shown = rows.assign(illustrative=rows["illustrative"].map(yes_no), row=rows["row"].astype(int))
-    status = rows["status_plan"]
-    return (shown.loc[status == ADDED, PREVIEW_COLUMNS].reset_index(drop=True),
-            shown.loc[status == CHANGED, CHANGED_COLUMNS].reset_index(drop=True),
-            shown.loc[status == UNCHANGED, PREVIEW_COLUMNS].reset_index(drop=True))
+    return by_status(shown, rows["status_plan"], PREVIEW_COLUMNS, CHANGED_COLUMNS)
 
 
 def preview_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -189,8 +186,7 @@ def write_areas(conn: Connection, plan: AreaPlan, meta: dict, user: str) -> int:
     status = rows["status_plan"]
     batch = repository.create_batch(
         conn, AREAS, meta["filename"], user, sha256=meta["sha256"], created_at=now,
-        rows_total=len(rows), rows_added=int((status == ADDED).sum()),
-        rows_changed=int((status == CHANGED).sum()), rows_unchanged=int((status == UNCHANGED).sum()),
+        **status_counts(status),
     )
     current = stored_areas(conn).set_index("id")
     for r in rows[status != UNCHANGED].itertuples():

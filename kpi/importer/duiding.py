@@ -25,7 +25,7 @@ from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import store as import_store
 from kpi.importer.model import DUIDING, ImportRefused
 from kpi.importer.parsing import parse_dates
-from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
+from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, status_counts
 from kpi.importer.rules import Rule, Validated, first_of, run_rules
 from kpi.names import indicator_lookup, name_key
 from kpi.periods import DAY
@@ -187,8 +187,7 @@ def write_duiding(conn: Connection, plan: DuidingPlan, meta: dict, user: str) ->
     status = rows["status_plan"]
     batch = repository.create_batch(
         conn, DUIDING, meta["filename"], user, sha256=meta["sha256"], created_at=now,
-        rows_total=len(rows), rows_added=int((status == ADDED).sum()),
-        rows_changed=int((status == CHANGED).sum()), rows_unchanged=int((status == UNCHANGED).sum()),
+        **status_counts(status),
     )
     store.save_duiding(conn, rows[status != UNCHANGED], batch, now)
     repository.touch_data_version(conn)

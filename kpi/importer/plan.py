@@ -35,6 +35,20 @@ from kpi.periods import YEAR
 ADDED, CHANGED, UNCHANGED = "added", "changed", "unchanged"
 
 
+def status_counts(status: pd.Series) -> dict[str, int]:
+    """The batch's row counts for a plan's status column (repository.create_batch's keywords)."""
+    return dict(rows_total=len(status), rows_added=int((status == ADDED).sum()),
+                rows_changed=int((status == CHANGED).sum()), rows_unchanged=int((status == UNCHANGED).sum()))
+
+
+def by_status(shown: pd.DataFrame, status: pd.Series, columns: list[str],
+              changed_columns: list[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A preview's added, changed and unchanged frames (a changed row also shows what it was)."""
+    return (shown.loc[status == ADDED, columns].reset_index(drop=True),
+            shown.loc[status == CHANGED, changed_columns].reset_index(drop=True),
+            shown.loc[status == UNCHANGED, columns].reset_index(drop=True))
+
+
 @dataclass
 class ObservationPlan:
     """Validated figures with their status against the database, and the rows to supersede."""
@@ -187,12 +201,7 @@ def observation_frames(plan: ObservationPlan) -> tuple[pd.DataFrame, pd.DataFram
         "old_value": rows["old_value"].astype(float), "old_source": rows["old_source"],
         "old_illustrative": rows["old_illustrative"], "old_note": rows["old_note"],
     })
-    status = rows["status"]
-    return (
-        shown.loc[status == ADDED, PREVIEW_COLUMNS].reset_index(drop=True),
-        shown.loc[status == CHANGED, CHANGED_COLUMNS].reset_index(drop=True),
-        shown.loc[status == UNCHANGED, PREVIEW_COLUMNS].reset_index(drop=True),
-    )
+    return by_status(shown, rows["status"], PREVIEW_COLUMNS, CHANGED_COLUMNS)
 
 
 def current_targets(conn: Connection) -> pd.DataFrame:

@@ -48,7 +48,7 @@ from kpi.importer.model import (
     ImportRefused,
 )
 from kpi.importer.parsing import per_distinct
-from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, ObservationPlan, TargetPlan
+from kpi.importer.plan import CHANGED, UNCHANGED, ObservationPlan, TargetPlan, status_counts
 
 CHUNK = 5000
 CONCURRENT = (
@@ -164,19 +164,12 @@ def _area_ids(conn: Connection, names: list[str], filename: str) -> dict[str, in
     return ids
 
 
-def _counts(status: pd.Series) -> dict:
-    return dict(
-        rows_total=len(status), rows_added=int((status == ADDED).sum()),
-        rows_changed=int((status == CHANGED).sum()), rows_unchanged=int((status == UNCHANGED).sum()),
-    )
-
-
 def _start_batch(conn: Connection, kind: str, rows: pd.DataFrame, meta: dict, user: str):
     """(now, area name -> id with new areas created, the new batch id) for a write."""
     now = repository.write_moment(conn)
     ids = _area_ids(conn, sorted(rows["area"].unique()), meta["filename"])
     batch = repository.create_batch(conn, kind, meta["filename"], user, sha256=meta["sha256"],
-                                    created_at=now, **_counts(rows["status"]))
+                                    created_at=now, **status_counts(rows["status"]))
     return now, ids, batch
 
 

@@ -23,7 +23,7 @@ from kpi.digest import subscribers as store
 from kpi.export import CONTROL_CHARACTERS
 from kpi.importer import store as import_store
 from kpi.importer.model import SUBSCRIBERS, ImportRefused
-from kpi.importer.plan import ADDED, CHANGED, UNCHANGED
+from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, by_status, status_counts
 from kpi.importer.rules import Rule, Validated, first_of, flag, run_rules, yes_no
 from kpi.names import indicator_lookup, name_key
 
@@ -165,10 +165,7 @@ def subscriber_frames(plan: SubscriberPlan) -> tuple[pd.DataFrame, pd.DataFrame,
     rows = plan.rows
     shown = rows.assign(werkplan=rows["werkplan"].map(yes_no), active=rows["active"].map(yes_no),
                         row=rows["row"].astype(int))
-    status = rows["status_plan"]
-    return (shown.loc[status == ADDED, PREVIEW_COLUMNS].reset_index(drop=True),
-            shown.loc[status == CHANGED, CHANGED_COLUMNS].reset_index(drop=True),
-            shown.loc[status == UNCHANGED, PREVIEW_COLUMNS].reset_index(drop=True))
+    return by_status(shown, rows["status_plan"], PREVIEW_COLUMNS, CHANGED_COLUMNS)
 
 
 def preview_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -190,8 +187,7 @@ def write_subscribers(conn: Connection, plan: SubscriberPlan, meta: dict, user: 
     status = rows["status_plan"]
     batch = repository.create_batch(
         conn, SUBSCRIBERS, meta["filename"], user, sha256=meta["sha256"], created_at=now,
-        rows_total=len(rows), rows_added=int((status == ADDED).sum()),
-        rows_changed=int((status == CHANGED).sum()), rows_unchanged=int((status == UNCHANGED).sum()),
+        **status_counts(status),
     )
     new = rows[status != UNCHANGED].copy()
     new["token"] = [t if isinstance(t, str) and t else store.new_token() for t in new["token"]]

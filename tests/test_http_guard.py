@@ -19,6 +19,7 @@ from kpi.login import EDITOR_COOKIE, fingerprint
 from kpi.settings import Settings
 from tests.support.browser import ROOT, start_streamlit
 from ui import guard
+from ui.page_table import PAGES
 
 
 def _call(path: str, method: str = "GET", page: bytes = b"ok",
@@ -223,6 +224,31 @@ def test_after_signing_in_or_out_the_next_page_forgets_the_phone_sidebar_once():
         assert headers[b"content-length"] == str(len(body)).encode()
 
 
+def test_an_address_that_is_no_page_gets_a_dutch_404_instead_of_streamlits_english_dialog():
+    status, headers, body, reached, _ = _call("/benchmark", page=INDEX)
+    text = body.decode()
+    assert status == 404 and reached == ["/benchmark"]
+    assert '<html lang="nl">' in text and "<h1>Pagina niet gevonden</h1>" in text and "‘benchmark’" in text
+    assert '<a href="/">Naar het overzicht</a>' in text
+    assert headers[b"content-length"] == str(len(body)).encode() and headers[b"x-frame-options"] == b"SAMEORIGIN"
+    # The name asked for is text, never markup.
+    status, _, body, _, _ = _call("/<img src=x onerror=alert(1)>", page=INDEX)
+    assert status == 404 and b"<img" not in body and b"&lt;img src=x onerror=alert(1)&gt;" in body
+    # Every page of the table is a page, and the root, the default page's own path, a trailing slash.
+    for path in ["/", "/start", "/kpi/", *(f"/{spec.url}" for spec in PAGES)]:
+        status, _, body, _, _ = _call(path, page=INDEX)
+        assert status == 200 and b"Pagina niet gevonden" not in body, path
+    # A route of Streamlit's own that answers something else than its page passes unchanged (OIDC).
+    assert _call("/oauth2callback", page=b"<p>doorgestuurd</p>")[:3:2] == (200, b"<p>doorgestuurd</p>")
+
+
+def test_behind_a_base_path_the_pages_are_found_under_it(monkeypatch):
+    monkeypatch.setattr(guard, "_base_path", lambda: "/binnenstad")
+    assert _call("/binnenstad/kpi", page=INDEX)[0] == 200 and _call("/binnenstad", page=INDEX)[0] == 200
+    status, _, body, _, _ = _call("/binnenstad/onbekend", page=INDEX)
+    assert status == 404 and b'<a href="/binnenstad/">' in body and "‘onbekend’".encode() in body
+
+
 def test_a_page_sent_in_parts_is_joined_before_it_is_changed():
     """Streamlit may send a page in several body messages: the marker can lie across them."""
     sent: list[dict] = []
@@ -274,6 +300,8 @@ def test_server_py_serves_the_app_behind_the_guard(guarded_server):
     assert headers["X-Frame-Options"] == "SAMEORIGIN"
     assert headers["Content-Security-Policy"] == "frame-ancestors 'self'"
     assert _http(f"{url}/_stcore/health")[:1] == (200,)
+    status, headers, text = _http(f"{url}/benchmark")  # no page of the app: Dutch 404, not Streamlit's dialog
+    assert status == 404 and "Pagina niet gevonden" in text and int(headers["Content-Length"]) == len(text.encode())
     assert _http(f"{url}/_stcore/metrics")[0] == 404
     status, _, text = _http(f"{url}/_stcore/upload_file/some-session/some-file", "PUT", b"x" * 4096)
     assert (status, text) == (403, "Uploaden mag alleen na inloggen als redacteur.")

@@ -16,6 +16,7 @@ holds the XSRF cookie, whether or not the page shows a file uploader; only this 
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import secrets
 import threading
@@ -24,10 +25,12 @@ import urllib.parse
 from collections.abc import Mapping
 
 import streamlit as st
+from streamlit import config as st_config
 
 from kpi import login
 from kpi.login import BROWSER_COOKIE, BROWSER_COOKIE_DAYS, EDITOR_COOKIE, fingerprint, sign, verified
 from kpi.settings import Settings
+from ui.page_table import page_paths
 
 log = logging.getLogger("kpi.auth")
 
@@ -66,6 +69,20 @@ SIDEBAR_SCRIPT = (
     b"if(k.indexOf('stSidebarCollapsed-')===0){window.localStorage.removeItem(k)}})}}catch(e){}</script>"
 )
 MAX_INDEX_BYTES = 1024 * 1024  # Streamlit's index.html is about 8 kB; a larger page passes unchanged
+# Streamlit answers any address with its page and then, for one that is no page of the app, shows
+# an English "Page not found" dialog over the default page. The guard answers such an address (a
+# mistyped or old bookmark) with this Dutch page and status 404 instead.
+PAGE_PATHS = page_paths()
+NOT_FOUND_PAGE = (
+    '<!doctype html><html lang="nl"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Pagina niet gevonden · Binnenstadmonitor</title>"
+    "<style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;"
+    "color:#1a1a1a;line-height:1.5}}a{{color:#005a8c}}</style></head>"
+    "<body><main><h1>Pagina niet gevonden</h1><p>De Binnenstadmonitor heeft geen pagina ‘{name}’. "
+    "Misschien is het adres verkeerd getypt of is de pagina verhuisd.</p>"
+    '<p><a href="{home}">Naar het overzicht</a></p></main></body></html>'
+)
 FRAME_HEADERS = [
     (b"content-security-policy", b"frame-ancestors 'self'"),
     (b"x-frame-options", b"SAMEORIGIN"),
@@ -210,6 +227,24 @@ def release_ended_sessions() -> int:
     # Editor bindings stay: a closed session can still be resumed from storage, and a reconnect to
     # it must carry the editor's credential too.
     return len(ended)
+
+
+def _base_path() -> str:
+    """Streamlit's server.baseUrlPath as '/prefix' ('' without one)."""
+    base = str(st_config.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base else ""
+
+
+def unknown_page(path: str) -> str | None:
+    """The name asked for when this page route is no page of the app; None when it is one."""
+    base = _base_path()
+    rest = path[len(base):] if base and path.startswith(base) else path
+    name = urllib.parse.unquote(rest).strip("/")
+    return None if name in PAGE_PATHS else name
+
+
+def _not_found(name: str) -> bytes:
+    return NOT_FOUND_PAGE.format(name=html.escape(name[:120]), home=html.escape(_base_path() + "/")).encode()
 
 
 def _page_route(path: str) -> bool:
@@ -443,18 +478,18 @@ class Guard:
             # plain, so its language can be set (about 8 kB, once per page load).
             scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]}
             close_sidebar = _cookies(scope).get(SIDEBAR_COOKIE) == "1"
-            await self.app(scope, receive, _IndexPage(send, scope, close_sidebar).send)
+            await self.app(scope, receive, _IndexPage(send, scope, close_sidebar, unknown_page(path)).send)
             return
-        await self.app(scope, receive, _IndexPage(send, scope, False).send)
+        await self.app(scope, receive, _IndexPage(send, scope, False, None).send)
 
 
 class _IndexPage:
     """The send of one response, with the frame headers. The app's (uncompressed) index page is
     held until complete, then sent with Dutch as its language, the sidebar script when asked for,
-    and its Content-Length recounted."""
+    and its Content-Length recounted; for an address that is no page, the Dutch 404 page instead."""
 
-    def __init__(self, send, scope, close_sidebar: bool) -> None:
-        self._send, self._scope, self._close_sidebar = send, scope, close_sidebar
+    def __init__(self, send, scope, close_sidebar: bool, unknown: str | None) -> None:
+        self._send, self._scope, self._close_sidebar, self._unknown = send, scope, close_sidebar, unknown
         self._start: dict | None = None
         self._body = b""
 
@@ -476,7 +511,12 @@ class _IndexPage:
 
     async def _flush(self, more_body: bool) -> None:
         start, body, self._start = self._start, self._body, None
-        if not more_body and HTML_LANG[0] in body:
+        if not more_body and HTML_LANG[0] in body and self._unknown is not None:
+            body = _not_found(self._unknown)
+            start = {**start, "status": 404, "headers": [
+                (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"), *FRAME_HEADERS]}
+        elif not more_body and HTML_LANG[0] in body:
             body = body.replace(*HTML_LANG, 1)
             headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
             if self._close_sidebar and b"</head>" in body:

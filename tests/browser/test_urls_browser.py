@@ -55,6 +55,24 @@ def _log_in(page) -> None:
     sign_in(page, PASSWORD)
 
 
+def test_an_address_that_is_no_page_says_so_in_dutch_and_leads_to_the_overview(server, page):
+    """A mistyped or old bookmark (the benchmark page is /vergelijken) got Streamlit's English
+    "Page not found" dialog over the overview; now a Dutch page with status 404 and a way on."""
+    from tests.browser.test_a11y_browser import axe_violations, report
+
+    response = page.goto(f"{server.url}/benchmark")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Pagina niet gevonden"
+    assert page.evaluate("document.documentElement.lang") == "nl"
+    assert "‘benchmark’" in page.locator("main").inner_text()
+    violations = axe_violations(page)
+    assert not violations, report(violations)
+    page.get_by_role("link", name="Naar het overzicht").click()
+    _settled(page, "")
+    assert page.locator("[data-testid=stMain] h1").first.inner_text() == "Stand van de binnenstad"
+    assert page.locator("[role=dialog]").count() == 0 and exceptions_on(page) == []
+
+
 def test_every_url_opened_cold_by_a_viewer(server, page):
     for spec in PAGES:
         page.goto(f"{server.url}/{spec.url}")

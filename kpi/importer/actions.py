@@ -28,7 +28,7 @@ from kpi.importer.layouts import ACTION_FIELDS
 from kpi.importer.model import ACTIONS, ImportRefused
 from kpi.importer.parsing import EMPTY, NOT_A_NUMBER, OTHER_DECIMAL, none_if_missing, parse_dates, parse_years
 from kpi.importer.plan import ADDED, CHANGED, UNCHANGED, by_status, status_counts
-from kpi.importer.rules import Rule, Validated, decimal_hint, run_rules
+from kpi.importer.rules import Rule, Validated, decimal_hint, first_of, run_rules
 from kpi.names import indicator_lookup, name_key
 from kpi.periods import DAY
 from kpi.werkplan import store as wp_store
@@ -97,21 +97,6 @@ def _letters(letters: list[str]) -> str:
     if len(letters) > 2 and [ord(c) for c in letters] == list(range(ord(letters[0]), ord(letters[-1]) + 1)):
         return f"{letters[0]}-{letters[-1]}"
     return ", ".join(letters)
-
-
-def _first_of_code(f: pd.DataFrame) -> pd.Series:
-    """For a code seen before: where it first occurs ('rij 3' or 'rij 3 van a.csv'); else ''."""
-    first: dict[str, tuple[int, str]] = {}
-    out = []
-    for code, row, file in zip(f["code"], f["rij"], f["bestand"], strict=True):
-        if code and code in first:
-            r, other = first[code]
-            out.append(f"rij {r}" if other == file else f"rij {r} van {other}")
-        else:
-            if code:
-                first[code] = (int(row), file)
-            out.append("")
-    return pd.Series(out, index=f.index, dtype=object)
 
 
 # The largest amount an action's budget or spending may have, in euros (setting KPI_MAX_EURO):
@@ -200,8 +185,9 @@ def validate_actions(frame: pd.DataFrame, indicators: pd.DataFrame, themes: pd.D
         return f"Bekende rollen{f' ({area})' if several else ''}: {names}"
 
     # The same code in two centres is two actions; the same code twice for one centre is a mistake.
-    f["dubbel_van"] = _first_of_code(f.assign(code=[f"{a}\x00{c}" if c else "" for a, c in
-                                                     zip(f["gebied_naam"].fillna(""), f["code"], strict=True)]))
+    keys = pd.Series([f"{a}\x00{c}" if c else "" for a, c in zip(f["gebied_naam"].fillna(""), f["code"], strict=True)],
+                     index=f.index, dtype=object)
+    f["dubbel_van"] = first_of(keys, f["bestand"], f["rij"])
     known_areas = ", ".join(areas["name"])
 
     rules = [

@@ -97,9 +97,12 @@ def render() -> None:
             period = data.current_period()
             beside = duiding_beside(r.status, data.duiding(period), r.indicator.code, period)
             written = beside is not None and r.indicator.code in data.duiding(period)  # four lines under the chart
-            # The page title names the KPI: the chart needs no title of its own on a projector.
-            st.plotly_chart(data.figure(r.indicator.code, meeting=True, with_duiding=written), key="meeting_chart",
-                            config=CHART_CONFIG)
+            # The page title names the KPI: the chart needs no title of its own on a projector. A
+            # phone gets the KPI page's chart: the projector's large type in 340 px left the plot a
+            # strip between a five-row legend and upright years.
+            beamer = not frame.on_phone()
+            st.plotly_chart(data.figure(r.indicator.code, meeting=beamer, with_duiding=written),
+                            key="meeting_chart", config=CHART_CONFIG)
             # Text alternative for screen readers only (ui/styles.py A11Y_CSS): on the projector
             # the sentence and figures already stand beside the chart.
             st.container(key="meeting_chart_text").markdown(

@@ -13,6 +13,7 @@ from kpi.charts import MEETING_HEIGHT
 from kpi.db import ensure_ready, make_engine
 from tests.support.apptest import figure, html_table_with, run_app, texts
 from tests.test_changes import MEETING, REVISED, backdate, revise
+from ui import frame
 
 AREA = "Assen binnenstad"
 NAMES = ["Aantal banen", "Aantal bedrijven", "Leegstand (verkooppunten)", "Rapportcijfer bezoekers",
@@ -185,3 +186,29 @@ def test_extreme_dates_in_the_url_never_break_a_page(monkeypatch, sqlite_url, pa
     """Issue 23.9: /rapporten?stand=0001-01-01 gave 'Er ging iets mis' (the time-zone sum left the date range)."""
     at = run_app(monkeypatch, sqlite_url, page=page, query=query)
     assert not at.exception and not [e for e in at.error if "mis" in e.value]
+
+
+# User-Agents as Playwright's device descriptors send them (iPhone 13, Pixel 5, iPad gen 7) and a
+# desktop Chrome. Meeting mode gives a phone the KPI page's chart (screens/vergadering.py).
+PHONE_AGENTS = [
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 15_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/15.0 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/90.0.4430.91 Mobile Safari/537.36",
+]
+OTHER_AGENTS = [
+    "Mozilla/5.0 (iPad; CPU OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/12.1 Safari/604.1",  # an iPad has room for the projector's chart
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+    "",
+]
+
+
+@pytest.mark.parametrize("agent", PHONE_AGENTS)
+def test_a_phone_says_mobi_in_its_user_agent(agent):
+    assert frame.is_phone_agent(agent)
+
+
+@pytest.mark.parametrize("agent", OTHER_AGENTS)
+def test_a_tablet_or_desktop_is_no_phone(agent):
+    assert not frame.is_phone_agent(agent)

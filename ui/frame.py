@@ -123,6 +123,20 @@ def page_title(title: str) -> str:
     return f"{title} – Binnenstadmonitor"
 
 
+def is_phone_agent(user_agent: str) -> bool:
+    """A phone's browser: 'Mobi' in its User-Agent, as MDN advises for telling phones from other
+    devices (iPhone, Android phones; not an iPad or an Android tablet, which have room)."""
+    return "Mobi" in user_agent
+
+
+def on_phone() -> bool:
+    """Whether this session's browser is a phone (False without a request, as in AppTest)."""
+    try:
+        return is_phone_agent(st.context.headers.get("User-Agent") or "")
+    except Exception:  # no request context (bare mode)
+        return False
+
+
 def _style(meeting: bool) -> None:
     css = styles.every_page() + (styles.meeting() if meeting else "")
     if css:

@@ -135,6 +135,15 @@ def test_an_editor_writes_a_duiding_sees_it_in_the_meeting_and_undoes_it(dashboa
         for part in (".st-key-meeting_duiding", ".st-key-meeting_next button", ".st-key-meeting_prev button"):
             bottom = pg.locator(part).evaluate("e => e.getBoundingClientRect().bottom + window.scrollY")
             assert bottom <= 720, (part, bottom)
+    # The chart above it is lower (340 px on the projector); its y labels still stand apart, and
+    # its years lie level (on a phone the projector's type stood them upright and ran '3.750'
+    # into '3.500': the phone now gets the KPI page's chart).
+    pg.wait_for_selector(".st-key-meeting_chart .xtick text", state="attached")
+    ticks = pg.evaluate("""() => ['.ytick', '.xtick'].map(k => [...document.querySelectorAll(
+        `.st-key-meeting_chart ${k} text`)].map(t => t.getBoundingClientRect().toJSON()))""")
+    ys = sorted(ticks[0], key=lambda b: b["y"])
+    assert all(a["y"] + a["height"] <= b["y"] + 0.5 for a, b in zip(ys, ys[1:])), (size, ys)
+    assert ticks[1] and all(t["width"] > t["height"] for t in ticks[1]), (size, ticks[1])
     pg.locator(".st-key-meeting_duiding").scroll_into_view_if_needed()
     _inside_viewport(pg, ".st-key-meeting_duiding")
     screenshot(pg, f"duiding-{size}-meeting.png")

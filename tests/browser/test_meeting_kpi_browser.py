@@ -20,7 +20,15 @@ KPIS = ["banen", "bedrijven", "leegstand", "waardering", "ranking"]
 # The chart, its plot area (plotly's drag layer covers exactly the axes' rectangle) and legend entries.
 BOXES_JS = """(sel) => { const c = document.querySelector(sel), box = e => e.getBoundingClientRect().toJSON();
   return {chart: box(c), plot: box(c.querySelector('.nsewdrag')),
-          entries: [...c.querySelectorAll('.legend .traces')].map(box)}; }"""
+          entries: [...c.querySelectorAll('.legend .traces')].map(box),
+          yticks: [...c.querySelectorAll('.ytick text')].map(box),
+          xticks: [...c.querySelectorAll('.xtick text')].map(box)}; }"""
+
+
+def _ticks_apart(boxes: dict) -> bool:
+    """No two of the y axis's labels overlap (they did in a squeezed plot: '3.750' over '3.500')."""
+    ys = sorted(boxes["yticks"], key=lambda b: b["y"])
+    return all(a["y"] + a["height"] <= b["y"] + 0.5 for a, b in zip(ys, ys[1:]))
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +70,7 @@ def test_meeting_plot_keeps_60_percent_of_the_chart_on_the_beamer(server, page, 
     screenshot(page, f"meeting-real-1280x720-stap{step}.png")
     share = boxes["plot"]["height"] / boxes["chart"]["height"]
     assert share >= 0.6, (step, boxes)
+    assert _ticks_apart(boxes), (step, boxes["yticks"])
     assert len(boxes["entries"]) >= 2  # the legend is there
     assert exceptions_on(page) == [] and server.alarms() == []
 
@@ -72,6 +81,10 @@ def test_meeting_legend_entries_are_whole_on_a_phone(server, phone, step):
     phone.locator(CHART).first.scroll_into_view_if_needed()
     screenshot(phone, f"meeting-real-390x844-stap{step}.png")
     chart = boxes["chart"]
+    # A phone gets the KPI page's chart, not the projector's large type in 340-420 px, where the
+    # years stood upright and (under a duiding) the y labels ran into each other.
+    assert boxes["xticks"] and all(t["width"] > t["height"] for t in boxes["xticks"]), (step, boxes["xticks"])
+    assert _ticks_apart(boxes), (step, boxes["yticks"])
     for e in boxes["entries"]:
         assert chart["x"] - 1 <= e["x"] and e["x"] + e["width"] <= chart["x"] + chart["width"] + 1, (e, chart)
         assert chart["y"] - 1 <= e["y"] and e["y"] + e["height"] <= chart["y"] + chart["height"] + 1, (e, chart)

@@ -224,6 +224,59 @@ def test_after_signing_in_or_out_the_next_page_forgets_the_phone_sidebar_once():
         assert headers[b"content-length"] == str(len(body)).encode()
 
 
+def test_on_the_way_out_to_an_oidc_provider_the_sidebar_cookie_is_set_for_the_way_back():
+    """st.login and st.logout go through Streamlit's /auth/login and /auth/logout to the provider
+    and come back at '/' (a navigation from the provider's site, hence SameSite=Lax, and ten
+    minutes for a password and a second factor). The route's own answer passes otherwise
+    unchanged; other routes set nothing."""
+    redirect = ((b"location", b"http://idp.example/authorize"),)
+    for path in ("/auth/login", "/auth/logout", "/basis/auth/login"):
+        status, headers, body, reached, _ = _call(path, page=b"", headers=redirect)
+        assert reached == [path] and status == 200 and headers[b"location"] == redirect[0][1]
+        cookie = headers[b"set-cookie"].decode()
+        assert cookie.startswith(f"{guard.SIDEBAR_COOKIE}=1; Max-Age=600;"), cookie
+        assert "SameSite=Lax" in cookie and "HttpOnly" in cookie
+    for path in ("/oauth2callback", "/auth/loginx", "/kpi"):
+        assert b"set-cookie" not in _call(path, page=INDEX)[1], path
+
+
+def test_with_the_sidebar_cookie_a_cached_page_is_sent_whole_and_not_cached_with_its_script():
+    """After an OIDC sign-in the browser had '/' cached and asked 'if none match': Streamlit's 304
+    carried no script, so the sidebar stayed open. With the cookie the validators are not passed
+    on, and the page with the script is sent as no-store (no etag), so a later revalidation cannot
+    bring the script back. Without the cookie the validators pass as before."""
+    seen: list[list] = []
+
+    async def app(scope, receive, send):
+        seen.append([k for k, _ in scope["headers"]])
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-type", b"text/html"), (b"etag", b'"abc"'), (b"cache-control", b"no-cache")]})
+        await send({"type": "http.response.body", "body": INDEX})
+
+    def call(request_headers):
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        scope = {"type": "http", "path": "/", "method": "GET", "headers": list(request_headers)}
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, guard.Guard(app)(scope, receive, send)).result()
+        return dict(sent[0]["headers"]), sent[1]["body"]
+
+    validators = [(b"if-none-match", b'"abc"'), (b"if-modified-since", b"Mon, 07 Dec 2026 03:06:15 GMT")]
+    headers, body = call([(b"cookie", f"{guard.SIDEBAR_COOKIE}=1".encode()), *validators])
+    assert guard.SIDEBAR_SCRIPT in body
+    assert not {b"if-none-match", b"if-modified-since"} & set(seen[-1])
+    assert b"etag" not in headers and headers[b"cache-control"] == b"no-store"
+    headers, body = call(validators)
+    assert guard.SIDEBAR_SCRIPT not in body and {b"if-none-match", b"if-modified-since"} <= set(seen[-1])
+    assert headers[b"etag"] == b'"abc"' and headers[b"cache-control"] == b"no-cache"
+
+
 def test_an_address_that_is_no_page_gets_a_dutch_404_instead_of_streamlits_english_dialog():
     status, headers, body, reached, _ = _call("/benchmark", page=INDEX)
     text = body.decode()

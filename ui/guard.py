@@ -26,6 +26,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 from streamlit import config as st_config
+from streamlit.user_info import AUTH_LOGIN_ENDPOINT, AUTH_LOGOUT_ENDPOINT
 
 from kpi import login
 from kpi.login import BROWSER_COOKIE, BROWSER_COOKIE_DAYS, EDITOR_COOKIE, fingerprint, sign, verified
@@ -59,10 +60,14 @@ MAX_FORM_BYTES = 8192
 HTML_LANG = (b'<html lang="en">', b'<html lang="nl">')
 # After signing in or out the browser loads the page anew. To sign in on a phone the user opened
 # the sidebar; Streamlit keeps that choice in localStorage, so the new page opened with the sidebar
-# over it. This one-shot cookie (set by both routes) makes the next page forget the choice on a
-# phone-sized screen, so Streamlit's own phone default applies: closed. A wrong password sets no
-# cookie: its message is in the sidebar, which then stays open.
+# over it. This one-shot cookie (set by both routes, and on the way out to an OIDC provider) makes
+# the next page forget the choice on a phone-sized screen, so Streamlit's own phone default
+# applies: closed. A wrong password sets no cookie: its message is in the sidebar, which stays open.
 SIDEBAR_COOKIE = "kpi_zijbalk"
+# Signing in or out through OIDC (st.login/st.logout) leaves through the provider, where a person
+# may take a while (a password, a second factor), and comes back at '/' by Streamlit's routes.
+OIDC_PATHS = (AUTH_LOGIN_ENDPOINT, AUTH_LOGOUT_ENDPOINT)
+OIDC_SIDEBAR_S = 600
 SIDEBAR_SCRIPT = (
     b"<script>/* ui/guard.py: after signing in or out on a phone, the page and not the sidebar */"
     b"try{if(Math.min(window.screen.width,window.innerWidth)<=768){Object.keys(window.localStorage).forEach(function(k){"
@@ -289,10 +294,10 @@ def _same_origin(scope) -> bool:
     return urllib.parse.urlsplit(origin).netloc == (_header(scope, b"host") or "")
 
 
-def _cookie_header(scope, name: str, value: str, max_age: int) -> tuple[bytes, bytes]:
+def _cookie_header(scope, name: str, value: str, max_age: int, same_site: str = "Strict") -> tuple[bytes, bytes]:
     secure = "; Secure" if scope.get("scheme") in ("https", "wss") else ""
     return (b"set-cookie",
-            f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite=Strict{secure}".encode("latin-1"))
+            f"{name}={value}; Max-Age={max_age}; Path=/; HttpOnly; SameSite={same_site}{secure}".encode("latin-1"))
 
 
 async def _redirect(send, scope, target: str, cookies: list[tuple[bytes, bytes]]) -> None:
@@ -473,11 +478,20 @@ class Guard:
                 await _refuse(send, *refusal)
                 return
 
+        if path.endswith(OIDC_PATHS):
+            # The way back from the provider is a navigation from another site, which a
+            # SameSite=Strict cookie would miss; this one carries no right, so Lax is safe.
+            sidebar = _cookie_header(scope, SIDEBAR_COOKIE, "1", OIDC_SIDEBAR_S, same_site="Lax")
+            await self.app(scope, receive, _IndexPage(send, scope, False, None, [sidebar]).send)
+            return
         if _page_route(path):
             # Streamlit gzips index.html on page routes (/overzicht) but not at '/': ask for it
             # plain, so its language can be set (about 8 kB, once per page load).
-            scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"accept-encoding"]}
             close_sidebar = _cookies(scope).get(SIDEBAR_COOKIE) == "1"
+            # With the sidebar cookie, the whole page too: a browser that has it cached asks "if
+            # none match" and would get a 304 without the script (seen after an OIDC sign-in).
+            dropped = (b"accept-encoding", *((b"if-none-match", b"if-modified-since") if close_sidebar else ()))
+            scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", []) if k.lower() not in dropped]}
             await self.app(scope, receive, _IndexPage(send, scope, close_sidebar, unknown_page(path)).send)
             return
         await self.app(scope, receive, _IndexPage(send, scope, False, None).send)
@@ -488,15 +502,17 @@ class _IndexPage:
     held until complete, then sent with Dutch as its language, the sidebar script when asked for,
     and its Content-Length recounted; for an address that is no page, the Dutch 404 page instead."""
 
-    def __init__(self, send, scope, close_sidebar: bool, unknown: str | None) -> None:
+    def __init__(self, send, scope, close_sidebar: bool, unknown: str | None,
+                 cookies: list[tuple[bytes, bytes]] | None = None) -> None:
         self._send, self._scope, self._close_sidebar, self._unknown = send, scope, close_sidebar, unknown
+        self._cookies = cookies or []
         self._start: dict | None = None
         self._body = b""
 
     async def send(self, message) -> None:
         if message["type"] == "http.response.start":
             headers = {name.lower(): value for name, value in message.get("headers", [])}
-            extra = [(k, v) for k, v in FRAME_HEADERS if k not in headers]
+            extra = [(k, v) for k, v in FRAME_HEADERS if k not in headers] + self._cookies
             message = {**message, "headers": [*message.get("headers", []), *extra]}
             if headers.get(b"content-type", b"").startswith(b"text/html") and b"content-encoding" not in headers:
                 self._start = message
@@ -522,7 +538,10 @@ class _IndexPage:
             if self._close_sidebar and b"</head>" in body:
                 # At the end of the head: Streamlit's own script is a module, which runs later.
                 body = body.replace(b"</head>", SIDEBAR_SCRIPT + b"</head>", 1)
-                headers.append(_cookie_header(self._scope, SIDEBAR_COOKIE, "", 0))
+                # Once: not cached under the plain page's validators, or a later revalidation
+                # would bring the script back.
+                headers = [(k, v) for k, v in headers if k.lower() not in (b"etag", b"last-modified", b"cache-control")]
+                headers += [(b"cache-control", b"no-store"), _cookie_header(self._scope, SIDEBAR_COOKIE, "", 0)]
             start = {**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
         await self._send(start)
         await self._send({"type": "http.response.body", "body": body, "more_body": more_body})

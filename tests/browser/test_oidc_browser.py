@@ -15,10 +15,13 @@ import werkzeug.serving
 from kpi import repository
 from kpi.db import make_engine
 from tests.support.browser import (
+    UI_TIMEOUT_MS,
     exceptions_on,
     menu_link,
     menu_titles,
+    open_menu,
     open_page,
+    screenshot,
     seeded_sqlite,
     upload_on_import_page,
     wait_idle,
@@ -71,6 +74,8 @@ groups = ["binnenstad-redactie"]
 
 def _sign_in(page, server, provider: str, subject: str) -> None:
     open_page(page, server.url)
+    if page.locator("[data-testid=stSidebar]").get_attribute("data-collapsed") == "true":
+        open_menu(page)  # a phone: the sidebar starts closed
     page.locator("[data-testid=stSidebar] button", has_text="Inloggen als redacteur").click()
     page.wait_for_url(f"{provider}/oauth2/authorize**")
     page.locator("input[name=sub]").fill(subject)
@@ -128,3 +133,35 @@ def test_signed_in_user_not_listed_gets_no_editor_pages(oidc_server, provider, p
     assert page.get_by_text("Page not found").count() == 0
     assert "Ingelogd via OIDC als kijker (niet op de lijst van redacteuren): Piet Bakker" in oidc_server.log_text()
     assert oidc_server.alarms() == []
+
+
+def test_on_a_phone_oidc_sign_in_and_out_return_to_the_page_not_the_sidebar(oidc_server, provider, chromium,
+                                                                           iphone):
+    """Streamlit's own routes take the user to the provider and back to '/'; the sidebar the user
+    opened to sign in used to cover the page that came back, as it did for the password before
+    stop 29. The guard now sets the one-shot sidebar cookie on the way out (SameSite=Lax, or the
+    way back from the provider's site would not carry it)."""
+    context = chromium.new_context(locale="nl-NL", **iphone)
+    pg = context.new_page()
+    pg.set_default_timeout(UI_TIMEOUT_MS)
+    sidebar = pg.locator("[data-testid=stSidebar]")
+    try:
+        _sign_in(pg, oidc_server, provider, "anna")
+        assert sidebar.get_attribute("data-collapsed") == "true"
+        assert pg.locator("[data-testid=stMain] h1").first.is_visible()
+        screenshot(pg, "oidc-phone-after-sign-in.png")
+        open_menu(pg)
+        sidebar.get_by_text("Ingelogd als redacteur: Anna de Vries").wait_for()
+        assert menu_link(pg, "Importeren").is_visible()
+        sidebar.locator("button", has_text="Uitloggen").click()
+        # Streamlit ends the session at the provider too (its end_session page), then comes back.
+        pg.wait_for_url(f"{provider}/oauth2/end_session**")
+        pg.locator("button", has_text="End session").click()
+        pg.wait_for_url(re.compile(re.escape(oidc_server.url) + r"/?(\?.*)?$"))
+        pg.wait_for_selector("[data-testid=stMetricValue]", state="visible")
+        wait_idle(pg)
+        assert sidebar.get_attribute("data-collapsed") == "true"
+        assert menu_link(pg, "Importeren").count() == 0
+        assert exceptions_on(pg) == [] and oidc_server.alarms() == []
+    finally:
+        context.close()

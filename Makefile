@@ -34,9 +34,9 @@ test: $(VENV)/.dev-installed
 	mkdir -p artifacts
 	KPI_REQUIRE_ALL=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --junitxml=artifacts/junit.xml $(PYTEST_ARGS)
 
-## Unit tests on SQLite only, no browser (quick feedback while coding)
+## Unit tests on SQLite only, no browser (quick feedback while coding; properties on 50 examples each)
 test-fast: $(VENV)/.dev-installed
-	$(PY) -m pytest -n $(TEST_WORKERS) --no-postgres -m "not browser" -q
+	HYPOTHESIS_PROFILE=dev $(PY) -m pytest -n $(TEST_WORKERS) --no-postgres -m "not browser" -q
 
 ## The verdict's invariants on many more generated series (Hypothesis profile "fuzz"; minutes)
 fuzz: $(VENV)/.dev-installed

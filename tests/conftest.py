@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -19,6 +20,9 @@ DB_KINDS = ["sqlite", "postgresql"]
 # `make test`; `make fuzz` sets HYPOTHESIS_PROFILE=fuzz for many more. No deadline: the machine
 # is shared, and time goals live in `make bench`.
 settings.register_profile("ci", max_examples=500, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# `make test-fast`, the quick loop while coding: the same property tests on fewer examples each.
+settings.register_profile("dev", max_examples=50, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("fuzz", max_examples=20_000, deadline=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -41,10 +45,15 @@ def _needs_postgres(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every PostgreSQL variant `postgres` (so `-m postgres` selects them); with --no-postgres
-    they are deselected, so a quick run reports no skips."""
+    """Mark every PostgreSQL variant `postgres` (so `-m postgres` selects them) and every test under
+    tests/browser/ `browser`; with --no-postgres the PostgreSQL ones are deselected, so a quick run
+    reports no skips."""
     keep, dropped = [], []
     for item in items:
+        if "browser" in item.path.parent.parts[-1:]:
+            # Every test under tests/browser/ is a browser test, also where a module forgot its
+            # mark (test_import_browser.py ran in `make test-fast`, which leaves browsers out).
+            item.add_marker(pytest.mark.browser)
         if _needs_postgres(item):
             item.add_marker(pytest.mark.postgres)
             if config.getoption("--no-postgres"):
@@ -54,6 +63,23 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_chart_browser():
+    """One kaleido Chromium per test process for every chart image. A report holds one per
+    document (kpi/reports/images.py); in the tests that meant a new Chromium, about 2 s of both
+    cores, for each of the many documents made. Tests of the lease itself replace images._LEASE
+    and see only their own. Without Chromium nothing is held: the report tests then skip or fail
+    on their own as before."""
+    from kpi.reports import images
+
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(images.kaleido_server())
+        except images.ImageError:
+            pass
+        yield
 
 
 @pytest.fixture(scope="session")

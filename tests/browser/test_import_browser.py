@@ -17,6 +17,8 @@ from tests.support.browser import (
     wait_idle,
 )
 
+pytestmark = pytest.mark.browser
+
 PASSWORD = "redacteur-test-wachtwoord"
 BEAMER = {"viewport": {"width": 1280, "height": 720}}
 FIGURES = "gebied;indicator;jaar;waarde;bron\nAssen binnenstad;banen;2025;{value};LISA\n"

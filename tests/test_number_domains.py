@@ -66,5 +66,7 @@ def test_a_huge_stored_budget_never_breaks_the_werkplan(monkeypatch, sqlite_url)
     actions = wp_store.load_actions(engine, "Assen binnenstad")
     table = wp_tables.actions_table(actions, pd.Timestamp("2026-11-23").date())
     assert table["Budget"].str.startswith("€ 100.000.000.000").any()
+    # Their sum overflows: said in words, not "€ ∞, besteed € -∞ (–%)".
+    assert wp_tables.budget_line(actions) == "Budget: de bedragen zijn te groot om op te tellen"
     at = run_app(monkeypatch, sqlite_url, page="werkplan")
     assert not at.exception and not [e for e in at.error if "mis" in e.value]

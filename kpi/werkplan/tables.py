@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from kpi import formatting as fmt
@@ -102,11 +104,14 @@ def status_counts(actions: pd.DataFrame) -> list[tuple[werkplan.ActionStatus, in
 
 def budget_line(actions: pd.DataFrame) -> str:
     """'Budget € 250.000, besteed € 120.500 (48%)' over the actions with a budget; '' when none."""
-    budget = actions["budget"].sum(min_count=1)
+    with np.errstate(over="ignore"):  # amounts stored past the importer's limits: said below
+        budget = actions["budget"].sum(min_count=1)
+        spent = actions["spent"].sum(min_count=1)
     if pd.isna(budget):
         return ""
-    spent = actions["spent"].sum(min_count=1)
     spent = 0.0 if pd.isna(spent) else float(spent)
+    if not (math.isfinite(budget) and math.isfinite(spent)):  # stored past the importer's limits
+        return "Budget: de bedragen zijn te groot om op te tellen"
     share = f" ({fmt.percent(100 * spent / budget, 0)})" if budget else ""
     return f"Budget {fmt.euro(float(budget))}, besteed {fmt.euro(spent)}{share}"
 
